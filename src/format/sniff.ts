@@ -1,0 +1,44 @@
+// Recognises files that are plainly not a kmap from their first bytes, so
+// that a dropped image or archive is answered at once with a useful message.
+
+export class KmapFormatError extends Error {
+  override name = 'KmapFormatError';
+}
+
+const MAGIC: readonly [number[], string][] = [
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0xff, 0xd8, 0xff], 'a JPEG image'],
+  [[0x47, 0x49, 0x46, 0x38], 'a GIF image'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
+  [[0x1f, 0x8b], 'gzip-compressed (decompress it first, e.g. gunzip)'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed (decompress it first, e.g. unzstd)'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'xz-compressed (decompress it first, e.g. unxz)'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive'],
+  [[0x7f, 0x45, 0x4c, 0x46], 'an ELF binary'],
+];
+
+/**
+ * Returns why `head` (the first bytes of a file) cannot be a kmap, or null
+ * when it might be one. Only cheap, certain checks: the rest is up to the
+ * variant detection.
+ */
+export function sniffNotKmap(head: Uint8Array): string | null {
+  for (const [magic, what] of MAGIC) {
+    if (head.length >= magic.length && magic.every((byte, i) => head[i] === byte)) {
+      return `This file is ${what}, not a kmap text file.`;
+    }
+  }
+  const limit = Math.min(head.length, 4096);
+  for (let i = 0; i < limit; i++) {
+    if (head[i] === 0) return `This file holds binary data (a NUL byte at offset ${i}), not a kmap text file.`;
+  }
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < limit && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  if (i < limit && (head[i] === 0x7b || head[i] === 0x5b)) {
+    return 'This file looks like JSON, not a kmap (a kmap is comma-separated text, one object per line).';
+  }
+  if (i < limit && head[i] === 0x3c) {
+    return 'This file looks like HTML or XML, not a kmap (a kmap is comma-separated text, one object per line).';
+  }
+  return null;
+}

@@ -1,0 +1,70 @@
+// The summary of a store: the numbers the summary strip and the CLI's
+// `stats` print. Pure; cheap (the store keeps running totals).
+
+import { countsByName, type BadLine, type KmapStore } from '../store/kmap-store.ts';
+import { LAYOUTS, type Variant } from '../format/variants.ts';
+
+export interface KmapSummary {
+  format: Variant | null;
+  formatDescription: string;
+  objects: number;
+  accesses: number;
+  liveObjects: number;
+  reads: number;
+  writes: number;
+  bytes: number;
+  badLines: number;
+  blankLines: number;
+  firstBadLines: BadLine[];
+  bySlab: Record<string, number>;
+  byType: Record<string, number>;
+  byCommand: Record<string, number>;
+  /** Whether the variant's access lines carry a pid (A, B, E). */
+  accessHasPid: boolean;
+  hasIndices: boolean;
+  hasType: boolean;
+  hasSlab: boolean;
+  memory: { objectBytes: number; accessBytes: number; internBytes: number };
+}
+
+export function summarize(store: KmapStore): KmapSummary {
+  const layout = store.variant ? LAYOUTS[store.variant] : null;
+  return {
+    format: store.variant,
+    formatDescription: layout?.description ?? 'unknown',
+    objects: store.numObjects,
+    accesses: store.numAccesses,
+    liveObjects: store.numLive,
+    reads: store.reads,
+    writes: store.writes,
+    bytes: store.bytes,
+    badLines: store.numBadLines,
+    blankLines: store.numBlankLines,
+    firstBadLines: store.badLines.slice(),
+    bySlab: layout?.hasSlab ? countsByName(store.slabs.names(), store.objectsBySlab) : {},
+    byType: layout?.hasType ? countsByName(store.types.names(), store.objectsByType) : {},
+    byCommand: countsByName(store.commands.names(), store.objectsByCommand),
+    accessHasPid: layout ? layout.accessPid !== 'none' : false,
+    hasIndices: layout?.hasIndices ?? false,
+    hasType: layout?.hasType ?? false,
+    hasSlab: layout?.hasSlab ?? false,
+    memory: { objectBytes: store.objectBytes, accessBytes: store.accessBytes, internBytes: store.internBytes },
+  };
+}
+
+/** The exact JSON object `kmap stats --json` prints (the CLI contract). */
+export function statsJson(s: KmapSummary) {
+  return {
+    format: s.format,
+    objects: s.objects,
+    accesses: s.accesses,
+    liveObjects: s.liveObjects,
+    reads: s.reads,
+    writes: s.writes,
+    bytes: s.bytes,
+    badLines: s.badLines,
+    bySlab: s.bySlab,
+    byType: s.byType,
+    byCommand: s.byCommand,
+  };
+}

@@ -1,0 +1,170 @@
+// Interning tables: every distinct IP and every distinct name is stored once
+// and referred to by a dense integer id (0, 1, 2, ...). Ids are assigned in
+// first-seen order and never change, so columns written while a file is still
+// streaming stay valid, and symbols can later name an IP id.
+//
+// Both tables are open-addressing hash tables over typed arrays, so interning
+// on the parser's hot path allocates nothing and creates no strings.
+
+import { Uint32Column } from './columns.ts';
+
+const EMPTY = -1;
+
+function hashPair(hi: number, lo: number): number {
+  let h = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= Math.imul(hi ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Interns 64-bit values given as (hi, lo) unsigned 32-bit halves. */
+export class IpInterner {
+  readonly hi = new Uint32Column(256);
+  readonly lo = new Uint32Column(256);
+  private table = new Int32Array(1024).fill(EMPTY);
+  private mask = 1023;
+
+  get size(): number {
+    return this.hi.length;
+  }
+
+  intern(hi: number, lo: number): number {
+    let slot = hashPair(hi, lo) & this.mask;
+    const hiData = this.hi.data;
+    const loData = this.lo.data;
+    for (;;) {
+      const id = this.table[slot];
+      if (id === EMPTY) break;
+      if (loData[id] === lo && hiData[id] === hi) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.hi.length;
+    this.hi.push(hi);
+    this.lo.push(lo);
+    this.table[slot] = id;
+    if (id * 2 >= this.mask) this.rehash();
+    return id;
+  }
+
+  /** The value of `id` as 16 lower-case hex digits (the kmap's own spelling). */
+  hex(id: number): string {
+    return hex64(this.hi.data[id], this.lo.data[id]);
+  }
+
+  get byteLength(): number {
+    return this.hi.byteLength + this.lo.byteLength + this.table.byteLength;
+  }
+
+  private rehash(): void {
+    const capacity = this.table.length * 2;
+    this.table = new Int32Array(capacity).fill(EMPTY);
+    this.mask = capacity - 1;
+    for (let id = 0; id < this.hi.length; id++) {
+      let slot = hashPair(this.hi.data[id], this.lo.data[id]) & this.mask;
+      while (this.table[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      this.table[slot] = id;
+    }
+  }
+}
+
+export function hex64(hi: number, lo: number): string {
+  return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Interns byte strings (task names, cache names, type names). */
+export class NameInterner {
+  private bytes = new Uint8Array(4096);
+  private numBytes = 0;
+  private readonly starts = new Uint32Column(256);
+  private readonly ends = new Uint32Column(256);
+  private readonly hashes = new Uint32Column(256);
+  private table = new Int32Array(256).fill(EMPTY);
+  private mask = 255;
+  private decoded: string[] = [];
+
+  get size(): number {
+    return this.starts.length;
+  }
+
+  intern(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    h >>>= 0;
+    const len = end - start;
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id === EMPTY) break;
+      if (this.hashes.data[id] === h && this.equals(id, buf, start, len)) return id;
+      slot = (slot + 1) & this.mask;
+    }
+    return this.add(buf, start, end, h, slot);
+  }
+
+  /** Interns a JS string (used off the hot path: tests, fixed names). */
+  internString(s: string): number {
+    const b = new TextEncoder().encode(s);
+    return this.intern(b, 0, b.length);
+  }
+
+  /** Id of `s` when it was interned, else -1. */
+  find(s: string): number {
+    const names = this.names();
+    return names.indexOf(s);
+  }
+
+  name(id: number): string {
+    if (id >= this.decoded.length) this.names();
+    return this.decoded[id];
+  }
+
+  /** All names by id; decoded lazily and cached, extended as ids are added. */
+  names(): readonly string[] {
+    for (let id = this.decoded.length; id < this.starts.length; id++) {
+      this.decoded.push(decoder.decode(this.bytes.subarray(this.starts.data[id], this.ends.data[id])));
+    }
+    return this.decoded;
+  }
+
+  get byteLength(): number {
+    return this.bytes.byteLength + this.starts.byteLength + this.ends.byteLength + this.hashes.byteLength + this.table.byteLength;
+  }
+
+  private equals(id: number, buf: Uint8Array, start: number, len: number): boolean {
+    const s = this.starts.data[id];
+    if (this.ends.data[id] - s !== len) return false;
+    for (let i = 0; i < len; i++) if (this.bytes[s + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  private add(buf: Uint8Array, start: number, end: number, h: number, slot: number): number {
+    const len = end - start;
+    if (this.numBytes + len > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.numBytes + len));
+      next.set(this.bytes.subarray(0, this.numBytes));
+      this.bytes = next;
+    }
+    this.bytes.set(buf.subarray(start, end), this.numBytes);
+    const id = this.starts.length;
+    this.starts.push(this.numBytes);
+    this.ends.push(this.numBytes + len);
+    this.hashes.push(h);
+    this.numBytes += len;
+    this.table[slot] = id;
+    if (id * 2 >= this.mask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const capacity = this.table.length * 2;
+    this.table = new Int32Array(capacity).fill(EMPTY);
+    this.mask = capacity - 1;
+    for (let id = 0; id < this.starts.length; id++) {
+      let slot = this.hashes.data[id] & this.mask;
+      while (this.table[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      this.table[slot] = id;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// The columnar store of one parsed kmap: struct-of-arrays, one typed column
+// per field, objects and access lines in file order.
+//
+// Invariants:
+// - object `o` owns access lines [accessStart[o], accessStart[o + 1]) (the
+//   last object's range ends at numAccesses);
+// - 64-bit values (addresses, IPs) are never JS numbers: addresses are hi/lo
+//   Uint32 halves, IPs are ids into `ips`;
+// - names (command, slab, type) are ids into their interners;
+// - an access line's pid is stored as pid + 2, so 0 means "no pid in this
+//   variant" and 1 means pid -1 (no task context).
+
+import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
+import { IpInterner, NameInterner } from './interners.ts';
+import type { Variant } from '../format/variants.ts';
+
+export const ACCESS_PID_NONE = 0;
+export const ACCESS_PID_BIAS = 2;
+
+export interface BadLine {
+  /** 1-based line number in the file. */
+  readonly lineNum: number;
+  /** The line, cut to 200 characters. */
+  readonly text: string;
+  readonly reason: string;
+}
+
+export const MAX_KEPT_BAD_LINES = 100;
+
+export class ObjectColumns {
+  readonly allocIp = new AdaptiveUintColumn(1024, 'u16');
+  readonly freeIp = new AdaptiveUintColumn(1024, 'u8');
+  readonly vaHi = new Uint32Column(1024);
+  readonly vaLo = new Uint32Column(1024);
+  readonly size = new AdaptiveUintColumn(1024, 'u16');
+  readonly pid = new AdaptiveUintColumn(1024, 'u16');
+  readonly allocIndex = new AdaptiveUintColumn(1024, 'u32');
+  readonly freeIndex = new AdaptiveUintColumn(1024, 'u32');
+  readonly type = new AdaptiveUintColumn(1024, 'u8');
+  readonly newType = new AdaptiveUintColumn(1024, 'u8');
+  readonly command = new AdaptiveUintColumn(1024, 'u8');
+  readonly slab = new AdaptiveUintColumn(1024, 'u8');
+  readonly accessStart = new AdaptiveUintColumn(1024, 'u32');
+
+  all(): (AdaptiveUintColumn | Uint32Column)[] {
+    return [
+      this.allocIp, this.freeIp, this.vaHi, this.vaLo, this.size, this.pid, this.allocIndex,
+      this.freeIndex, this.type, this.newType, this.command, this.slab, this.accessStart,
+    ];
+  }
+}
+
+export class AccessColumns {
+  readonly ip = new AdaptiveUintColumn(4096, 'u16');
+  readonly pid = new AdaptiveUintColumn(4096, 'u16');
+  readonly writes = new AdaptiveUintColumn(4096, 'u8');
+  readonly reads = new AdaptiveUintColumn(4096, 'u8');
+  /** Caller IP ids of `from:IP,caller:IP,w,r` lines, by access index (rare). */
+  readonly callers = new Map<number, number>();
+
+  all(): AdaptiveUintColumn[] {
+    return [this.ip, this.pid, this.writes, this.reads];
+  }
+}
+
+export class KmapStore {
+  variant: Variant | null = null;
+  readonly objects = new ObjectColumns();
+  readonly accesses = new AccessColumns();
+  readonly ips = new IpInterner();
+  readonly commands = new NameInterner();
+  readonly slabs = new NameInterner();
+  /** Alloc types and new-alloc types share one interner. */
+  readonly types = new NameInterner();
+
+  // Running totals, kept as the parser appends (numbers: exact below 2^53).
+  numLive = 0;
+  bytes = 0;
+  reads = 0;
+  writes = 0;
+  numBlankLines = 0;
+  numBadLines = 0;
+  readonly badLines: BadLine[] = [];
+  /** Object counts by interned id, grown as ids appear. */
+  objectsBySlab: number[] = [];
+  objectsByType: number[] = [];
+  objectsByCommand: number[] = [];
+
+  get numObjects(): number {
+    return this.objects.allocIp.length;
+  }
+
+  get numAccesses(): number {
+    return this.accesses.ip.length;
+  }
+
+  accessRange(objIdx: number): [number, number] {
+    const start = this.objects.accessStart.data[objIdx];
+    const end = objIdx + 1 < this.numObjects ? this.objects.accessStart.data[objIdx + 1] : this.numAccesses;
+    return [start, end];
+  }
+
+  isLive(objIdx: number): boolean {
+    if (this.variant === 'A') {
+      const id = this.objects.freeIp.data[objIdx];
+      return this.ips.hi.data[id] === 0 && this.ips.lo.data[id] === 0;
+    }
+    return this.objects.freeIndex.data[objIdx] === 0;
+  }
+
+  /** Bytes held by the object columns (with their share of nothing else). */
+  get objectBytes(): number {
+    return this.objects.all().reduce((n, c) => n + c.byteLength, 0);
+  }
+
+  get accessBytes(): number {
+    return this.accesses.all().reduce((n, c) => n + c.byteLength, 0) + this.accesses.callers.size * 16;
+  }
+
+  /** Bytes of the interning tables (IPs and names). */
+  get internBytes(): number {
+    return this.ips.byteLength + this.commands.byteLength + this.slabs.byteLength + this.types.byteLength;
+  }
+
+  /** Drops growth slack once the file is complete. */
+  trim(): void {
+    for (const c of this.objects.all()) c.trim();
+    for (const c of this.accesses.all()) c.trim();
+  }
+}
+
+/** Name -> count for the ids that occur, in descending count order. */
+export function countsByName(names: readonly string[], counts: readonly number[]): Record<string, number> {
+  const pairs: [string, number][] = [];
+  for (let id = 0; id < counts.length; id++) if (counts[id] > 0) pairs.push([names[id], counts[id]]);
+  pairs.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return Object.fromEntries(pairs);
+}
