@@ -6,7 +6,7 @@
 // Accounting invariant (checked by the tests): every non-blank line becomes
 // exactly one of: an object, an access line, or a bad line.
 
-import { DETECT_OBJECT_LINES, Field, LAYOUTS, detectVariant, type Variant, type VariantLayout } from './variants.ts';
+import { DETECT_OBJECT_LINES, Field, LAYOUTS, detectVariant, fieldCount, type Variant, type VariantLayout } from './variants.ts';
 import { KmapFormatError, sniffNotKmap } from './sniff.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
 
@@ -19,8 +19,6 @@ const MINUS = 0x2d;
 
 /** Longest line accepted; real kmap lines are under 300 bytes. */
 export const MAX_LINE_BYTES = 64 * 1024;
-/** Most commas looked at in one line (a task name holds at most 15). */
-const MAX_COMMAS = 64;
 /** Detection gives up waiting for object lines after this many bytes. */
 const MAX_DETECT_BYTES = 64 * 1024 * 1024;
 const BAD_TEXT_CHARS = 200;
@@ -67,7 +65,9 @@ export class KmapParser {
   // Scratch written by the field parsers (avoids allocating per field).
   private hexHi = 0;
   private hexLo = 0;
-  private readonly commas = new Int32Array(MAX_COMMAS);
+  private num = 0;
+  /** Start of each trailing field of the current object line. */
+  private readonly trailingStarts = new Int32Array(4);
 
   constructor(options: ParserOptions = {}) {
     if (options.variant) this.setVariant(options.variant);
@@ -82,6 +82,7 @@ export class KmapParser {
     return this.numLines;
   }
 
+  /** Parses the next bytes. The parser keeps no reference to `chunk` after it returns. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     if (!this.sniffed) {
@@ -95,7 +96,8 @@ export class KmapParser {
       this.consume(chunk);
       return;
     }
-    this.held.push(chunk);
+    // Held until the variant is known; copied because callers may reuse their buffer.
+    this.held.push(chunk.slice());
     this.heldBytes += chunk.length;
     this.countFieldsForDetection(chunk);
     if (this.detectObjectLines >= DETECT_OBJECT_LINES || this.heldBytes >= MAX_DETECT_BYTES) this.decide();
@@ -138,7 +140,10 @@ export class KmapParser {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
       if (c === NL) {
-        if (this.detectLineKind === 1) this.noteDetectLine();
+        if (this.detectLineKind === 1) {
+          this.noteDetectLine();
+          if (this.detectObjectLines >= DETECT_OBJECT_LINES) return;
+        }
         this.detectAtLineStart = true;
         this.detectLineKind = 0;
         this.detectCommas = 0;
@@ -175,8 +180,8 @@ export class KmapParser {
       let commonNum = -1;
       for (const [n, count] of this.fieldNumHistogram) if (count > commonNum) [common, commonNum] = [n, count];
       throw new KmapFormatError(
-        `Not a kmap: its lines have ${common} comma-separated field${common === 1 ? '' : 's'} ` +
-          'where a kmap object line has 6 to 11 (or more when the task name holds commas).',
+        `Not a kmap: no line has the 6 to 11 (or more) comma-separated fields of an object line; ` +
+          `most lines have ${common} field${common === 1 ? '' : 's'}.`,
       );
     }
     this.setVariant(variant);
@@ -282,54 +287,49 @@ export class KmapParser {
 
   private objectLine(b: Uint8Array, s: number, e: number): void {
     const layout = this.layout!;
-    const commas = this.commas;
-    let numCommas = 0;
-    for (let i = s; i < e; i++) {
-      if (b[i] === COMMA) {
-        if (numCommas === MAX_COMMAS) return this.badObject(b, s, e, `more than ${MAX_COMMAS + 1} fields`);
-        commas[numCommas++] = i;
-      }
-    }
     const leading = layout.leading;
     const trailing = layout.trailing;
-    const numFields = numCommas + 1;
-    const need = leading.length + 1 + trailing.length;
-    if (numFields < need) {
-      return this.badObject(b, s, e, `${numFields} field${numFields === 1 ? '' : 's'}; a variant ${layout.variant} object line has ${need}`);
-    }
 
+    // Leading fields left to right, each parsed as it is scanned.
     let allocIpHi = 0, allocIpLo = 0, freeIpHi = 0, freeIpLo = 0, vaHi = 0, vaLo = 0;
     let size = 0, pid = 0, allocIndex = 0, freeIndex = 0;
     let typeStart = 0, typeEnd = 0;
+    let p = s;
     for (let f = 0; f < leading.length; f++) {
-      const fs = f === 0 ? s : commas[f - 1] + 1;
-      const fe = commas[f];
       const role = leading[f];
-      switch (role) {
-        case Field.AllocIp:
-        case Field.FreeIp:
-        case Field.Va:
-          if (!this.hex(b, fs, fe)) return this.badObject(b, s, e, `${FIELD_NAMES[role]} is not a hex number: "${text(b, fs, fe)}"`);
-          if (role === Field.AllocIp) (allocIpHi = this.hexHi), (allocIpLo = this.hexLo);
-          else if (role === Field.FreeIp) (freeIpHi = this.hexHi), (freeIpLo = this.hexLo);
-          else (vaHi = this.hexHi), (vaLo = this.hexLo);
-          break;
-        case Field.Type:
-          typeStart = fs;
-          typeEnd = fe;
-          break;
-        default: {
-          const v = decimal(b, fs, fe, false);
-          if (v < 0) return this.badObject(b, s, e, `${FIELD_NAMES[role]} is not a decimal number: "${text(b, fs, fe)}"`);
-          if (role === Field.Size) size = v;
-          else if (role === Field.Pid) pid = v;
-          else if (role === Field.AllocIndex) allocIndex = v;
-          else freeIndex = v;
-        }
+      let end: number;
+      if (role === Field.Type) {
+        end = p;
+        while (end < e && b[end] !== COMMA) end++;
+        typeStart = p;
+        typeEnd = end;
+      } else if (role === Field.AllocIp || role === Field.FreeIp || role === Field.Va) {
+        end = this.hexTo(b, p, e);
+        if (end < 0) return this.badObjectField(b, s, e, p, role);
+        if (role === Field.AllocIp) (allocIpHi = this.hexHi), (allocIpLo = this.hexLo);
+        else if (role === Field.FreeIp) (freeIpHi = this.hexHi), (freeIpLo = this.hexLo);
+        else (vaHi = this.hexHi), (vaLo = this.hexLo);
+      } else {
+        end = this.decTo(b, p, e, false);
+        if (end < 0) return this.badObjectField(b, s, e, p, role);
+        if (role === Field.Size) size = this.num;
+        else if (role === Field.Pid) pid = this.num;
+        else if (role === Field.AllocIndex) allocIndex = this.num;
+        else freeIndex = this.num;
       }
+      if (end === e) return this.badObjectCount(b, s, e);
+      p = end + 1;
     }
-    const cmdStart = leading.length === 0 ? s : commas[leading.length - 1] + 1;
-    const cmdEnd = trailing.length === 0 ? e : commas[numCommas - trailing.length];
+    // Trailing fields are found from the end: the command between may hold commas.
+    const cmdStart = p;
+    let cmdEnd = e;
+    for (let t = trailing.length - 1; t >= 0; t--) {
+      let q = cmdEnd;
+      while (q > cmdStart && b[q - 1] !== COMMA) q--;
+      if (q === cmdStart) return this.badObjectCount(b, s, e);
+      this.trailingStarts[t] = q;
+      cmdEnd = q - 1;
+    }
 
     // Every field is valid: append the object.
     const store = this.store;
@@ -357,8 +357,8 @@ export class KmapParser {
     let slabId = 0;
     let newTypeId = 0;
     for (let t = 0; t < trailing.length; t++) {
-      const fs = commas[numCommas - trailing.length + t] + 1;
-      const fe = t + 1 < trailing.length ? commas[numCommas - trailing.length + t + 1] : e;
+      const fs = this.trailingStarts[t];
+      const fe = t + 1 < trailing.length ? this.trailingStarts[t + 1] - 1 : e;
       const ts = this.trim(b, fs, fe);
       if (trailing[t] === Field.Slab) slabId = store.slabs.intern(b, ts, this.trimEnd);
       else newTypeId = store.types.intern(b, ts, this.trimEnd);
@@ -374,70 +374,79 @@ export class KmapParser {
     this.lastObjectBad = false;
   }
 
+  private badObjectCount(b: Uint8Array, s: number, e: number): void {
+    const numFields = countFields(b, s, e);
+    const need = fieldCount(this.layout!.variant);
+    this.badObject(b, s, e, `${plural(numFields, 'field')}; a variant ${this.layout!.variant} object line has ${need}`);
+  }
+
+  /** A leading field at `fs` did not parse: say so, or that fields are missing. */
+  private badObjectField(b: Uint8Array, s: number, e: number, fs: number, role: Field): void {
+    if (countFields(b, s, e) < fieldCount(this.layout!.variant)) return this.badObjectCount(b, s, e);
+    let fe = fs;
+    while (fe < e && b[fe] !== COMMA) fe++;
+    const kind = role === Field.AllocIp || role === Field.FreeIp || role === Field.Va ? 'a hex number' : 'a decimal number';
+    this.badObject(b, s, e, `${FIELD_NAMES[role]} is not ${kind}: "${text(b, fs, fe)}"`);
+  }
+
   private accessLine(b: Uint8Array, s: number, e: number, lineStart: number): void {
     if (!this.haveObject) return this.bad(b, lineStart, e, 'access line before any object line');
     if (this.lastObjectBad) return this.bad(b, lineStart, e, 'access line follows a bad object line');
-    const layout = this.layout!;
-    const commas = this.commas;
-    let numCommas = 0;
-    for (let i = s; i < e; i++) {
-      if (b[i] === COMMA) {
-        if (numCommas === MAX_COMMAS) return this.bad(b, lineStart, e, 'too many fields in an access line');
-        commas[numCommas++] = i;
-      }
-    }
-    const numFields = numCommas + 1;
-    const ipEnd = numCommas > 0 ? commas[0] : e;
-    let f = 1; // next field index
-    let callerId = -1;
-    let pidField = -1; // field index of the pid, -1 when the line has none
-
-    // `from:IP,w,r` and `from:IP,caller:IP,w,r` (an optional pid last in E).
-    const isFrom = e - s > 5 && b[s] === 0x66 && b[s + 1] === 0x72 && b[s + 2] === 0x6f && b[s + 3] === 0x6d && b[s + 4] === 0x3a;
-    if (isFrom) {
-      s += 5;
-      if (numFields >= 2 && startsWithCaller(b, commas[0] + 1)) {
-        const cs = commas[0] + 1 + 7;
-        const ce = numFields > 2 ? commas[1] : e;
-        if (!this.hex(b, cs, ce)) return this.bad(b, lineStart, e, `caller IP is not a hex number: "${text(b, cs, ce)}"`);
-        callerId = this.store.ips.intern(this.hexHi, this.hexLo);
-        f = 2;
-      }
-      const rest = numFields - f;
-      if (rest === 3 && layout.accessPid === 'last') pidField = numFields - 1;
-      else if (rest !== 2) {
-        return this.bad(b, lineStart, e, `"from:" access line has ${numFields} fields; expected from:IP,[caller:IP,]writes,reads`);
-      }
-    } else {
-      const need = layout.accessPid === 'none' ? 3 : 4;
-      if (numFields !== need) {
-        return this.bad(b, lineStart, e, `${numFields} field${numFields === 1 ? '' : 's'} in an access line; variant ${layout.variant} has ${need}`);
-      }
-      if (layout.accessPid === 'second') {
-        pidField = 1;
-        f = 2;
-      } else if (layout.accessPid === 'last') {
-        pidField = 3;
-      }
-    }
-    if (!this.hex(b, s, ipEnd)) return this.bad(b, lineStart, e, `access IP is not a hex number: "${text(b, s, ipEnd)}"`);
-    const ipHi = this.hexHi;
-    const ipLo = this.hexLo;
-    const ws = commas[f - 1] + 1;
-    const we = commas[f];
-    const writes = decimal(b, ws, we, false);
-    if (writes < 0) return this.bad(b, lineStart, e, `writes is not a decimal number: "${text(b, ws, we)}"`);
-    const rs = we + 1;
-    const re = f + 1 < numCommas ? commas[f + 1] : e;
-    const reads = decimal(b, rs, re, false);
-    if (reads < 0) return this.bad(b, lineStart, e, `reads is not a decimal number: "${text(b, rs, re)}"`);
+    const accessPid = this.layout!.accessPid;
+    let ipHi: number, ipLo: number;
+    let writes: number, reads: number;
     let pidCode = ACCESS_PID_NONE;
-    if (pidField >= 0) {
-      const ps = commas[pidField - 1] + 1;
-      const pe = pidField < numCommas ? commas[pidField] : e;
-      const pid = decimal(b, ps, pe, true);
-      if (pid < -1) return this.bad(b, lineStart, e, `pid is not a decimal number (or -1): "${text(b, ps, pe)}"`);
-      pidCode = pid + ACCESS_PID_BIAS;
+    let callerId = -1;
+    let p: number;
+
+    const isFrom = e - s > 5 && b[s] === 0x66 && b[s + 1] === 0x72 && b[s + 2] === 0x6f && b[s + 3] === 0x6d && b[s + 4] === 0x3a;
+    if (!isFrom) {
+      // ip,[pid,]writes,reads[,pid]
+      p = this.hexTo(b, s, e);
+      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'access IP is not a hex number' : null);
+      ipHi = this.hexHi;
+      ipLo = this.hexLo;
+      if (accessPid === 'second') {
+        p = this.decTo(b, p + 1, e, true);
+        if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'pid is not a decimal number (or -1)' : null);
+        pidCode = this.num + ACCESS_PID_BIAS;
+      }
+      p = this.decTo(b, p + 1, e, false);
+      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'writes is not a decimal number' : null);
+      writes = this.num;
+      p = this.decTo(b, p + 1, e, false);
+      if (p < 0) return this.badAccess(b, s, e, lineStart, 'reads is not a decimal number');
+      reads = this.num;
+      if (accessPid === 'last') {
+        if (p === e) return this.badAccess(b, s, e, lineStart, null);
+        p = this.decTo(b, p + 1, e, true);
+        if (p < 0) return this.badAccess(b, s, e, lineStart, 'pid is not a decimal number (or -1)');
+        pidCode = this.num + ACCESS_PID_BIAS;
+      }
+      if (p !== e) return this.badAccess(b, s, e, lineStart, null);
+    } else {
+      // from:IP,[caller:IP,]writes,reads (and an optional pid last in E).
+      p = this.hexTo(b, s + 5, e);
+      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'the from: IP is not a hex number' : null);
+      ipHi = this.hexHi;
+      ipLo = this.hexLo;
+      if (startsWithCaller(b, p + 1, e)) {
+        p = this.hexTo(b, p + 8, e);
+        if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'the caller: IP is not a hex number' : null);
+        callerId = this.store.ips.intern(this.hexHi, this.hexLo);
+      }
+      p = this.decTo(b, p + 1, e, false);
+      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'writes is not a decimal number' : null);
+      writes = this.num;
+      p = this.decTo(b, p + 1, e, false);
+      if (p < 0) return this.badFrom(b, e, lineStart, 'reads is not a decimal number');
+      reads = this.num;
+      if (p !== e && accessPid === 'last') {
+        p = this.decTo(b, p + 1, e, true);
+        if (p < 0) return this.badFrom(b, e, lineStart, 'pid is not a decimal number (or -1)');
+        pidCode = this.num + ACCESS_PID_BIAS;
+      }
+      if (p !== e) return this.badFrom(b, e, lineStart, null);
     }
 
     const store = this.store;
@@ -449,6 +458,20 @@ export class KmapParser {
     a.reads.push(reads);
     store.writes += writes;
     store.reads += reads;
+  }
+
+  /** A bad access line: a field count message when the count is off, else `reason`. */
+  private badAccess(b: Uint8Array, s: number, e: number, lineStart: number, reason: string | null): void {
+    const numFields = countFields(b, s, e);
+    const need = this.layout!.accessPid === 'none' ? 3 : 4;
+    if (numFields !== need || reason === null) {
+      return this.bad(b, lineStart, e, `${plural(numFields, 'field')} in an access line; variant ${this.layout!.variant} has ${need}`);
+    }
+    this.bad(b, lineStart, e, reason);
+  }
+
+  private badFrom(b: Uint8Array, e: number, lineStart: number, reason: string | null): void {
+    this.bad(b, lineStart, e, reason ?? '"from:" access line is not from:IP,[caller:IP,]writes,reads');
   }
 
   private badObject(b: Uint8Array, s: number, e: number, reason: string): void {
@@ -478,37 +501,86 @@ export class KmapParser {
   }
 
   /**
-   * Parses a hex field into hexHi/hexLo. Accepts surrounding spaces, a 0x
-   * prefix, any case, and `(null)` (0). At most 16 significant digits.
+   * Parses the hex field that starts at `p` into hexHi/hexLo and returns
+   * where it ends (the comma after it, or `e`), or -1 when it is not hex.
+   * Accepts surrounding spaces and tabs, a 0x prefix, any case, and `(null)`
+   * (0). At most 16 significant digits: a 64-bit value.
    */
-  private hex(b: Uint8Array, s: number, e: number): boolean {
-    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
-    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
-    if (s === e) return false;
-    if (e - s === 6 && b[s] === 0x28 && b[s + 1] === 0x6e && b[s + 2] === 0x75 && b[s + 3] === 0x6c && b[s + 4] === 0x6c && b[s + 5] === 0x29) {
-      this.hexHi = 0;
-      this.hexLo = 0;
-      return true;
+  private hexTo(b: Uint8Array, p: number, e: number): number {
+    // Fast path: exactly 16 digits then a comma or the end (almost every IP).
+    if (p + 16 <= e && (p + 16 === e || b[p + 16] === COMMA)) {
+      let hi = 0;
+      let lo = 0;
+      let bad = 0;
+      for (let i = 0; i < 8; i++) {
+        const d = HEX[b[p + i]];
+        bad |= d;
+        hi = (hi << 4) | d;
+      }
+      for (let i = 8; i < 16; i++) {
+        const d = HEX[b[p + i]];
+        bad |= d;
+        lo = (lo << 4) | d;
+      }
+      if (bad >= 0) {
+        this.hexHi = hi >>> 0;
+        this.hexLo = lo >>> 0;
+        return p + 16;
+      }
     }
-    if (e - s > 2 && b[s] === 0x30 && (b[s + 1] === 0x78 || b[s + 1] === 0x58)) s += 2;
-    while (e - s > 16 && b[s] === 0x30) s++;
-    if (e - s > 16) return false;
+    while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
     let hi = 0;
     let lo = 0;
-    const split = e - s > 8 ? e - 8 : s;
-    for (let i = s; i < split; i++) {
-      const d = HEX[b[i]];
-      if (d < 0) return false;
-      hi = (hi << 4) | d;
+    let numDigits = 0;
+    if (p + 5 < e && b[p] === 0x28 && b[p + 1] === 0x6e && b[p + 2] === 0x75 && b[p + 3] === 0x6c && b[p + 4] === 0x6c && b[p + 5] === 0x29) {
+      p += 6; // (null)
+      numDigits = 1;
+    } else {
+      if (p + 1 < e && b[p] === 0x30 && (b[p + 1] === 0x78 || b[p + 1] === 0x58)) p += 2;
+      let significant = 0;
+      for (; p < e; p++) {
+        const d = HEX[b[p]];
+        if (d < 0) break;
+        numDigits++;
+        if (significant === 0 && d === 0) continue;
+        if (++significant > 16) return -1;
+        hi = (hi << 4) | (lo >>> 28);
+        lo = (lo << 4) | d;
+      }
+      if (numDigits === 0) return -1;
     }
-    for (let i = split; i < e; i++) {
-      const d = HEX[b[i]];
-      if (d < 0) return false;
-      lo = (lo << 4) | d;
-    }
+    while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+    if (p < e && b[p] !== COMMA) return -1;
     this.hexHi = hi >>> 0;
     this.hexLo = lo >>> 0;
-    return true;
+    return p;
+  }
+
+  /**
+   * Parses the decimal field that starts at `p` into `num` and returns where
+   * it ends (the comma after it, or `e`), or -1 when it is not a number or is
+   * above 2^53 (not exact as a double). With allowMinusOne, "-1" is accepted.
+   */
+  private decTo(b: Uint8Array, p: number, e: number, allowMinusOne: boolean): number {
+    while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+    let v = 0;
+    if (p < e && b[p] === MINUS) {
+      if (!allowMinusOne || p + 1 >= e || b[p + 1] !== 0x31) return -1;
+      v = -1;
+      p += 2;
+    } else {
+      const start = p;
+      for (; p < e; p++) {
+        const d = b[p] - 0x30;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (p === start || v > Number.MAX_SAFE_INTEGER) return -1;
+    }
+    while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+    if (p < e && b[p] !== COMMA) return -1;
+    this.num = v;
+    return p;
   }
 }
 
@@ -525,36 +597,24 @@ const FIELD_NAMES: Record<Field, string> = {
   [Field.NewType]: 'new_alloc_type',
 };
 
-/**
- * Parses a decimal field (surrounding spaces allowed). Returns the value, or
- * -2 when it is not a number, empty, or above 2^53 (not exact as a double).
- * With allowMinusOne, "-1" is accepted and returned as -1.
- */
-function decimal(b: Uint8Array, s: number, e: number, allowMinusOne: boolean): number {
-  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
-  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
-  if (s === e) return -2;
-  if (b[s] === MINUS) {
-    return allowMinusOne && e - s === 2 && b[s + 1] === 0x31 ? -1 : -2;
-  }
-  if (e - s > 16) return -2;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return -2;
-    v = v * 10 + d;
-  }
-  return v > Number.MAX_SAFE_INTEGER ? -2 : v;
-}
-
-function startsWithCaller(b: Uint8Array, p: number): boolean {
+function startsWithCaller(b: Uint8Array, p: number, e: number): boolean {
   // "caller:"
-  return b[p] === 0x63 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x6c && b[p + 4] === 0x65 && b[p + 5] === 0x72 && b[p + 6] === 0x3a;
+  return p + 7 <= e && b[p] === 0x63 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x6c && b[p + 4] === 0x65 && b[p + 5] === 0x72 && b[p + 6] === 0x3a;
 }
 
 function text(b: Uint8Array, s: number, e: number): string {
   const t = decoder.decode(b.subarray(s, Math.min(e, s + 64)));
   return e - s > 64 ? t + '...' : t;
+}
+
+function countFields(b: Uint8Array, s: number, e: number): number {
+  let n = 1;
+  for (let i = s; i < e; i++) if (b[i] === COMMA) n++;
+  return n;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function bump(counts: number[], id: number): void {

@@ -111,25 +111,31 @@ export function fieldCount(v: Variant): number {
   return l.leading.length + 1 + l.trailing.length;
 }
 
+/** Fewest fields an object line of any variant has (A). */
+export const MIN_OBJECT_FIELDS = 6;
+
 /** How many object lines the variant is detected from (the rule). */
 export const DETECT_OBJECT_LINES = 2000;
 
 /**
  * Picks the variant from a histogram of object-line field counts: the most
  * common count wins, ties go to the smaller count; 6 or 7 -> A, 8 -> B,
- * 9 -> C, 10 -> D, 11 or more -> E. Returns null when no count maps to a
- * variant (fewer than 6 fields: not a kmap).
+ * 9 -> C, 10 -> D, 11 or more -> E. Counts below 6 are not candidates (no
+ * variant has such object lines: they are damage, or the file is no kmap),
+ * so a few broken lines cannot outvote the real ones. Returns null when no
+ * line has 6 or more fields.
  */
 export function detectVariant(countsByFieldNum: ReadonlyMap<number, number>): Variant | null {
   let best = -1;
   let bestNum = 0;
   for (const [fieldNum, n] of countsByFieldNum) {
+    if (fieldNum < MIN_OBJECT_FIELDS) continue;
     if (n > bestNum || (n === bestNum && fieldNum < best)) {
       best = fieldNum;
       bestNum = n;
     }
   }
-  if (best < 6) return null;
+  if (best < 0) return null;
   if (best <= 7) return 'A';
   if (best === 8) return 'B';
   if (best === 9) return 'C';
