@@ -3,8 +3,9 @@
 // a window of rows, one object's accesses. Bulk data never leaves the worker.
 
 import type { KmapSummary } from './query/summary.ts';
+import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
 
-export type { KmapSummary };
+export type { AccessRow, KmapSummary, ObjectRow, SentinelInfo };
 
 export type KmapSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -69,47 +70,6 @@ export interface QueryResult {
   numObjects: number;
   /** Slab names in the query that the file does not have. */
   unknownSlabs: string[];
-}
-
-/** Sentinel classification, explained in the UI as a badge with a tooltip. */
-export interface SentinelInfo {
-  kind: string;
-  label: string;
-  explanation: string;
-}
-
-export interface ObjectRow {
-  /** 0-based object index in file order (stable for a given file). */
-  idx: number;
-  /** 16 hex digits, no 0x. */
-  allocIp: string;
-  allocIpSentinel: SentinelInfo | null;
-  pid: number;
-  address: string;
-  size: number;
-  /** Decimal strings ('' in variant A, which has no indices). */
-  allocIndex: string;
-  freeIndex: string;
-  freeIp: string;
-  freeIpSentinel: SentinelInfo | null;
-  live: boolean;
-  type: string;
-  command: string;
-  slab: string;
-  newType: string;
-  accessLines: number;
-  reads: number;
-  writes: number;
-}
-
-export interface AccessRow {
-  ip: string;
-  /** null when the variant's access lines carry no pid (C, D) or a from: line had none. */
-  pid: number | null;
-  reads: number;
-  writes: number;
-  /** Caller IP of a `from:IP,caller:IP,w,r` line. */
-  caller: string | null;
 }
 
 export interface SlabOption {

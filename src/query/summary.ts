@@ -22,9 +22,28 @@ export interface KmapSummary {
   /** Whether the variant's access lines carry a pid (A, B, E). */
   accessHasPid: boolean;
   hasIndices: boolean;
+  /**
+   * What the alloc/free indices count: a serial event counter (the default),
+   * kernel jiffies (memorizer_index_type=time), or nothing (variant A).
+   * Serial indices have no wall-clock unit and must not be shown with one.
+   */
+  indexKind: IndexKind;
   hasType: boolean;
   hasSlab: boolean;
   memory: { objectBytes: number; accessBytes: number; internBytes: number };
+}
+
+export type IndexKind = 'serial' | 'jiffies' | 'none';
+
+/** Jiffies start at 2^32 - 300 * HZ (HZ <= 1000), so a capture by time has no smaller index. */
+const JIFFIES_FLOOR = 2 ** 32 - 300 * 1000;
+
+export function indexKind(store: KmapStore): IndexKind {
+  if (!store.variant || !LAYOUTS[store.variant].hasIndices) return 'none';
+  const alloc = store.objects.allocIndex.data;
+  let min = Infinity;
+  for (let i = 0; i < store.numObjects; i++) if (alloc[i] !== 0 && alloc[i] < min) min = alloc[i];
+  return min !== Infinity && min >= JIFFIES_FLOOR ? 'jiffies' : 'serial';
 }
 
 export function summarize(store: KmapStore): KmapSummary {
@@ -46,6 +65,7 @@ export function summarize(store: KmapStore): KmapSummary {
     byCommand: countsByName(store.commands.names(), store.objectsByCommand),
     accessHasPid: layout ? layout.accessPid !== 'none' : false,
     hasIndices: layout?.hasIndices ?? false,
+    indexKind: indexKind(store),
     hasType: layout?.hasType ?? false,
     hasSlab: layout?.hasSlab ?? false,
     memory: { objectBytes: store.objectBytes, accessBytes: store.accessBytes, internBytes: store.internBytes },

@@ -1,0 +1,36 @@
+// Reads a kmap file from disk into the parser in fixed-size chunks (Node only).
+// Memory stays at one chunk plus the store, whatever the file's size.
+
+import { open } from 'node:fs/promises';
+import { KmapParser } from '../format/parser.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+
+export const NODE_CHUNK_BYTES = 16 * 1024 * 1024;
+
+export interface ReadProgress {
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export async function readKmapFile(
+  path: string,
+  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void } = {},
+): Promise<KmapStore> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buf = new Uint8Array(options.chunkBytes ?? NODE_CHUNK_BYTES);
+    const parser = new KmapParser();
+    let bytesRead = 0;
+    for (;;) {
+      const { bytesRead: n } = await handle.read(buf, 0, buf.length, null);
+      if (n === 0) break;
+      parser.push(buf.subarray(0, n));
+      bytesRead += n;
+      options.onProgress?.({ bytesRead, totalBytes: size });
+    }
+    return parser.finish();
+  } finally {
+    await handle.close();
+  }
+}

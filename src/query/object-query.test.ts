@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { OBJECT_COLUMNS } from '../worker-api.ts';
+import { objectRow } from './rows.ts';
+import { selectObjects } from './object-query.ts';
+import { radixSortSelection } from './radix-sort.ts';
+
+/** A small seeded PRNG so the data is the same on every run. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+function hex16(n: bigint): string {
+  return n.toString(16).padStart(16, '0');
+}
+
+/** Variant E text with values chosen to stress sorting: duplicates, values above 2^32, high address bits. */
+function makeKmap(numObjects: number): string {
+  const r = rng(7);
+  const lines: string[] = [];
+  const cmds = ['ls', 'sh', 'kworker/0:1', 'Xorg', 'a,b'];
+  const slabs = ['kmalloc-64', 'dentry', 'filp', 'no-slab'];
+  for (let i = 0; i < numObjects; i++) {
+    const ip = 0xffffffff81000000n + BigInt(Math.floor(r() * 50));
+    const va = (r() < 0.5 ? 0xffff888000000000n : 0x0000888000000000n) + BigInt(Math.floor(r() * 2 ** 40));
+    const size = r() < 0.1 ? 2 ** 33 + Math.floor(r() * 3) : Math.floor(r() * 5) * 64;
+    const alloc = 1000 + i;
+    const free = r() < 0.3 ? 0 : alloc + Math.floor(r() * 2 ** 34);
+    const freeIp = free === 0 ? 0n : 0xffffffff81100000n + BigInt(Math.floor(r() * 9));
+    lines.push(
+      `${hex16(ip)},${Math.floor(r() * 5)},${hex16(va)},${size},${alloc},${free},${hex16(freeIp)},KMALLOC,${cmds[i % cmds.length]},${slabs[Math.floor(r() * 4)]},`,
+    );
+    const numAccesses = Math.floor(r() * 4);
+    for (let a = 0; a < numAccesses; a++) lines.push(`  ffffffff8150${(a * 16).toString(16).padStart(4, '0')},${Math.floor(r() * 3)},${Math.floor(r() * 2 ** 33)},1`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const store = parseKmapBytes(new TextEncoder().encode(makeKmap(3000)));
+const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
+
+/** The obvious comparator for each column, on the materialised rows. */
+function compare(column: (typeof OBJECT_COLUMNS)[number], a: (typeof rows)[number], b: (typeof rows)[number]): number {
+  const va = a[column];
+  const vb = b[column];
+  if (column === 'allocIndex' || column === 'freeIndex') return Number(BigInt(va as string) - BigInt(vb as string));
+  if (typeof va === 'string' && typeof vb === 'string') return va < vb ? -1 : va > vb ? 1 : 0;
+  return (va as number) - (vb as number);
+}
+
+describe('selectObjects sort', () => {
+  for (const column of OBJECT_COLUMNS) {
+    for (const desc of [false, true]) {
+      it(`orders by ${column} ${desc ? 'descending' : 'ascending'}, ties in file order`, () => {
+        const got = Array.from(selectObjects(store, { slabs: [], search: '', sort: { key: column, desc } }).indices);
+        const want = rows
+          .map((r) => r.idx)
+          .sort((x, y) => (desc ? -1 : 1) * compare(column, rows[x], rows[y]) || x - y);
+        expect(got).toEqual(want);
+      });
+    }
+  }
+});
+
+describe('selectObjects filter', () => {
+  it('keeps only the chosen slab caches and reports unknown ones', () => {
+    const sel = selectObjects(store, { slabs: ['dentry', 'filp', 'nope'], search: '', sort: null });
+    const want = rows.filter((r) => r.slab === 'dentry' || r.slab === 'filp').map((r) => r.idx);
+    expect(Array.from(sel.indices)).toEqual(want);
+    expect(sel.unknownSlabs).toEqual(['nope']);
+  });
+
+  it('searches command, slab and type case-insensitively, combined with the slab filter', () => {
+    const sel = selectObjects(store, { slabs: ['kmalloc-64'], search: 'KWORK', sort: null });
+    const want = rows.filter((r) => r.slab === 'kmalloc-64' && r.command.includes('kwork')).map((r) => r.idx);
+    expect(want.length).toBeGreaterThan(0);
+    expect(Array.from(sel.indices)).toEqual(want);
+    const bySlabText = selectObjects(store, { slabs: [], search: 'dent', sort: null });
+    expect(bySlabText.indices.length).toBe(rows.filter((r) => r.slab === 'dentry').length);
+    const byType = selectObjects(store, { slabs: [], search: 'kmalloc', sort: null });
+    expect(byType.indices.length).toBe(rows.length); // every type is KMALLOC
+  });
+});
+
+describe('radixSortSelection', () => {
+  it('matches a comparator sort on random 64-bit keys, stable in both directions', () => {
+    const r = rng(3);
+    const n = 20000;
+    const lo = new Uint32Array(n);
+    const hi = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      lo[i] = Math.floor(r() * 2 ** 32) & 0xffff00ff; // duplicates in low digits
+      hi[i] = Math.floor(r() * 4);
+    }
+    for (const desc of [false, true]) {
+      const indices = Uint32Array.from({ length: n }, (_, i) => i * 2);
+      radixSortSelection(indices, lo, hi, desc);
+      const want = Array.from({ length: n }, (_, i) => i)
+        .sort((a, b) => (desc ? -1 : 1) * (hi[a] - hi[b] || lo[a] - lo[b]) || a - b)
+        .map((i) => i * 2);
+      expect(Array.from(indices)).toEqual(want);
+    }
+  });
+});

@@ -1,0 +1,182 @@
+// Filter and sort over the store's objects: produces the selection (a
+// Uint32Array of object indices) that the table's window reads.
+//
+// Names are matched by id: the search text is tested once per distinct
+// command, slab and type name, then every object is tested with three array
+// look-ups, so a filter costs O(objects) integer work whatever the text.
+
+import type { KmapStore } from '../store/kmap-store.ts';
+import { radixSortSelection } from './radix-sort.ts';
+import type { ObjectColumn, SortSpec, ViewQuery } from '../worker-api.ts';
+
+export interface Selection {
+  /** Object indices, in display order. */
+  readonly indices: Uint32Array;
+  /** Slab names asked for that the file does not have. */
+  readonly unknownSlabs: string[];
+}
+
+/** Ids (as a 0/1 mask) of the names that contain `needle` (already lower-cased). */
+function matchingIds(names: readonly string[], needle: string): Uint8Array {
+  const mask = new Uint8Array(names.length);
+  for (let id = 0; id < names.length; id++) if (names[id].toLowerCase().includes(needle)) mask[id] = 1;
+  return mask;
+}
+
+export function selectObjects(store: KmapStore, query: ViewQuery): Selection {
+  const n = store.numObjects;
+  const o = store.objects;
+  const unknownSlabs: string[] = [];
+  let slabMask: Uint8Array | null = null;
+  if (query.slabs.length > 0) {
+    const names = store.slabs.names();
+    slabMask = new Uint8Array(names.length);
+    for (const slab of query.slabs) {
+      const id = names.indexOf(slab);
+      if (id < 0) unknownSlabs.push(slab);
+      else slabMask[id] = 1;
+    }
+  }
+  const needle = query.search.trim().toLowerCase();
+  let cmdMask: Uint8Array | null = null;
+  let slabTextMask: Uint8Array | null = null;
+  let typeMask: Uint8Array | null = null;
+  if (needle) {
+    cmdMask = matchingIds(store.commands.names(), needle);
+    slabTextMask = store.variant === 'D' || store.variant === 'E' ? matchingIds(store.slabs.names(), needle) : new Uint8Array(0);
+    typeMask = store.variant === 'A' || store.variant === 'B' ? new Uint8Array(0) : matchingIds(store.types.names(), needle);
+  }
+
+  let indices: Uint32Array;
+  if (!slabMask && !needle) {
+    indices = new Uint32Array(n);
+    for (let i = 0; i < n; i++) indices[i] = i;
+  } else {
+    const out = new Uint32Array(n);
+    let k = 0;
+    const slab = o.slab.data;
+    const cmd = o.command.data;
+    const type = o.type.data;
+    for (let i = 0; i < n; i++) {
+      if (slabMask && slabMask[slab[i]] !== 1) continue;
+      if (cmdMask && cmdMask[cmd[i]] !== 1 && slabTextMask![slab[i]] !== 1 && typeMask![type[i]] !== 1) continue;
+      out[k++] = i;
+    }
+    indices = out.slice(0, k);
+  }
+  if (query.sort && !(query.sort.key === 'idx' && !query.sort.desc)) sortSelection(store, indices, query.sort);
+  return { indices, unknownSlabs };
+}
+
+/** Rank of each id when the ids are ordered by `compare` (ties share no rank: stable by id). */
+function ranks(count: number, compare: (a: number, b: number) => number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((a, b) => compare(a, b) || a - b);
+  const rank = new Uint32Array(count);
+  for (let r = 0; r < count; r++) rank[order[r]] = r;
+  return rank;
+}
+
+function nameRanks(names: readonly string[]): Uint32Array {
+  return ranks(names.length, (a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+}
+
+function ipRanks(store: KmapStore): Uint32Array {
+  const hi = store.ips.hi.data;
+  const lo = store.ips.lo.data;
+  return ranks(store.ips.size, (a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+}
+
+/** Per-object sums of reads or writes over its access lines. */
+export function accessTotals(store: KmapStore, which: 'reads' | 'writes'): Float64Array {
+  const n = store.numObjects;
+  const counts = store.accesses[which].data;
+  const starts = store.objects.accessStart.data;
+  const totals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+    let sum = 0;
+    for (let a = starts[i]; a < end; a++) sum += counts[a];
+    totals[i] = sum;
+  }
+  return totals;
+}
+
+/**
+ * The sort key of each object for `column`, as a number that orders like
+ * the column. 64-bit values never become numbers: IPs sort by the rank of
+ * their id, addresses by a two-part key (see sortSelection).
+ */
+function sortKeys(store: KmapStore, column: ObjectColumn): ArrayLike<number> {
+  const o = store.objects;
+  const n = store.numObjects;
+  const byId = (ids: ArrayLike<number>, rank: Uint32Array): Uint32Array => {
+    const keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) keys[i] = rank[ids[i]];
+    return keys;
+  };
+  switch (column) {
+    case 'idx':
+    case 'address': // sorted by its hi/lo halves in sortSelection
+    {
+      const keys = new Uint32Array(n);
+      for (let i = 0; i < n; i++) keys[i] = i;
+      return keys;
+    }
+    case 'allocIp':
+    case 'freeIp':
+      return byId(o[column].data, ipRanks(store));
+    case 'pid':
+      return o.pid.data;
+    case 'size':
+      return o.size.data;
+    case 'allocIndex':
+      return o.allocIndex.data;
+    case 'freeIndex':
+      return o.freeIndex.data;
+    case 'type':
+      return byId(o.type.data, nameRanks(store.types.names()));
+    case 'command':
+      return byId(o.command.data, nameRanks(store.commands.names()));
+    case 'slab':
+      return byId(o.slab.data, nameRanks(store.slabs.names()));
+    case 'accessLines': {
+      const keys = new Float64Array(n);
+      const starts = o.accessStart.data;
+      for (let i = 0; i < n; i++) keys[i] = (i + 1 < n ? starts[i + 1] : store.numAccesses) - starts[i];
+      return keys;
+    }
+    case 'reads':
+    case 'writes':
+      return accessTotals(store, column);
+  }
+}
+
+/** Sorts `indices` in place; ties keep file order in both directions. */
+export function sortSelection(store: KmapStore, indices: Uint32Array, sort: SortSpec<ObjectColumn>): void {
+  const n = indices.length;
+  const lo = new Uint32Array(n);
+  let hi: Uint32Array | null = null;
+  if (sort.key === 'address') {
+    const vaHi = store.objects.vaHi.data;
+    const vaLo = store.objects.vaLo.data;
+    hi = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      lo[i] = vaLo[indices[i]];
+      hi[i] = vaHi[indices[i]];
+    }
+  } else {
+    // Keys are non-negative integers below 2^53 (counts, sizes, ranks).
+    const keys = sortKeys(store, sort.key);
+    for (let i = 0; i < n; i++) {
+      const k = keys[indices[i]];
+      lo[i] = k >>> 0;
+      if (k > 0xffffffff) {
+        hi ??= new Uint32Array(n);
+        hi[i] = Math.floor(k / 0x100000000);
+      }
+    }
+  }
+  radixSortSelection(indices, lo, hi, sort.desc);
+}
