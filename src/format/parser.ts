@@ -22,6 +22,13 @@ export const MAX_LINE_BYTES = 64 * 1024;
 /** Detection gives up waiting for object lines after this many bytes. */
 const MAX_DETECT_BYTES = 64 * 1024 * 1024;
 const BAD_TEXT_CHARS = 200;
+/**
+ * Bytes held before anything is parsed, so that the magic numbers and a BOM
+ * are recognised at any chunk size (the longest magic number is 5 bytes).
+ */
+const SNIFF_BYTES = 16;
+/** Largest pid whose stored form (pid + 2) is still exact. */
+const MAX_PID = Number.MAX_SAFE_INTEGER - ACCESS_PID_BIAS;
 
 const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;
@@ -44,10 +51,15 @@ export class KmapParser {
 
   private layout: VariantLayout | null = null;
   private numLines = 0;
-  private carry: Uint8Array | null = null;
+  /** The partial line at the end of the last chunk: carryBuf[0, carryLen); grown by doubling. */
+  private carryBuf = new Uint8Array(1024);
+  private carryLen = 0;
   /** True while skipping the rest of an over-long line. */
   private skippingLongLine = false;
   private sniffed = false;
+  /** The first bytes, held until SNIFF_BYTES have come so the sniff sees the same at any chunk size. */
+  private sniffHead: Uint8Array[] = [];
+  private sniffHeadBytes = 0;
 
   // Detection state: chunks held until the variant is known.
   private held: Uint8Array[] = [];
@@ -84,14 +96,42 @@ export class KmapParser {
 
   /** Parses the next bytes. The parser keeps no reference to `chunk` after it returns. */
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
+    const numBytes = chunk.length;
+    if (numBytes === 0) return;
     if (!this.sniffed) {
-      this.sniffed = true;
-      const why = sniffNotKmap(chunk);
-      if (why) throw new KmapFormatError(why);
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      if (this.sniffHeadBytes + numBytes < SNIFF_BYTES) {
+        this.sniffHead.push(chunk.slice());
+        this.sniffHeadBytes += numBytes;
+        this.bytesIn += numBytes;
+        return;
+      }
+      chunk = this.sniff(chunk); // throws before the chunk counts as read
     }
-    this.bytesIn += chunk.length;
+    this.bytesIn += numBytes;
+    this.parse(chunk);
+  }
+
+  /** Checks the first bytes (held ones, then `chunk`); returns them joined, without a BOM. */
+  private sniff(chunk: Uint8Array): Uint8Array {
+    this.sniffed = true;
+    if (this.sniffHead.length > 0) {
+      const head = new Uint8Array(this.sniffHeadBytes + chunk.length);
+      let at = 0;
+      for (const part of this.sniffHead) {
+        head.set(part, at);
+        at += part.length;
+      }
+      head.set(chunk, at);
+      chunk = head;
+      this.sniffHead = [];
+    }
+    const why = sniffNotKmap(chunk);
+    if (why) throw new KmapFormatError(why);
+    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    return chunk;
+  }
+
+  private parse(chunk: Uint8Array): void {
     if (this.layout) {
       this.consume(chunk);
       return;
@@ -105,6 +145,10 @@ export class KmapParser {
 
   /** Ends the input: parses a last line without a newline, trims the store. */
   finish(): KmapStore {
+    if (!this.sniffed) {
+      const rest = this.sniff(new Uint8Array(0));
+      if (rest.length > 0) this.parse(rest);
+    }
     if (!this.layout) {
       if (this.detectLineKind === 1) this.noteDetectLine();
       if (this.bytesIn === 0) throw new KmapFormatError('The file is empty.');
@@ -117,14 +161,12 @@ export class KmapParser {
       }
       this.decide();
     }
-    if (this.carry) {
-      const line = this.carry;
-      this.carry = null;
-      if (this.skippingLongLine) this.skippingLongLine = false;
-      else this.line(line, 0, line.length);
-    } else if (this.skippingLongLine) {
-      this.skippingLongLine = false;
+    if (this.carryLen > 0) {
+      const len = this.carryLen;
+      this.carryLen = 0;
+      this.line(this.carryBuf, 0, len);
     }
+    this.skippingLongLine = false;
     this.store.trim();
     return this.store;
   }
@@ -201,7 +243,7 @@ export class KmapParser {
 
   private consume(buf: Uint8Array): void {
     let pos = 0;
-    if (this.carry || this.skippingLongLine) {
+    if (this.carryLen > 0 || this.skippingLongLine) {
       const nl = buf.indexOf(NL);
       if (nl < 0) {
         this.extendCarry(buf);
@@ -209,18 +251,19 @@ export class KmapParser {
       }
       if (this.skippingLongLine) {
         this.skippingLongLine = false;
-        this.carry = null;
       } else {
-        const head = buf.subarray(0, nl);
-        const carry = this.carry!;
-        this.carry = null;
-        if (carry.length + head.length > MAX_LINE_BYTES) {
-          this.longLine(carry);
+        const carryLen = this.carryLen;
+        this.carryLen = 0;
+        if (carryLen + nl > MAX_LINE_BYTES) {
+          // Keep enough of the head for the bad line's text.
+          this.appendCarry(buf.subarray(0, Math.min(nl, BAD_TEXT_CHARS * 4)), carryLen);
+          this.longLine(this.carryBuf.subarray(0, this.carryLen));
+          this.carryLen = 0;
         } else {
-          const line = new Uint8Array(carry.length + head.length);
-          line.set(carry, 0);
-          line.set(head, carry.length);
-          this.line(line, 0, line.length);
+          this.appendCarry(buf.subarray(0, nl), carryLen);
+          const len = this.carryLen;
+          this.carryLen = 0;
+          this.line(this.carryBuf, 0, len);
         }
       }
       pos = nl + 1;
@@ -235,31 +278,33 @@ export class KmapParser {
     if (pos < buf.length) this.extendCarry(buf.subarray(pos));
   }
 
+  /** Sets the carry to its first `keep` bytes followed by `part`. */
+  private appendCarry(part: Uint8Array, keep: number): void {
+    const need = keep + part.length;
+    if (need > this.carryBuf.length) {
+      const next = new Uint8Array(Math.max(need, this.carryBuf.length * 2));
+      next.set(this.carryBuf.subarray(0, keep));
+      this.carryBuf = next;
+    }
+    this.carryBuf.set(part, keep);
+    this.carryLen = need;
+  }
+
   private extendCarry(part: Uint8Array): void {
     if (this.skippingLongLine) return;
-    const carry = this.carry;
-    if (!carry) {
-      this.carry = part.slice();
-    } else {
-      const next = new Uint8Array(carry.length + part.length);
-      next.set(carry, 0);
-      next.set(part, carry.length);
-      this.carry = next;
-    }
-    if (this.carry!.length > MAX_LINE_BYTES) {
+    this.appendCarry(part, this.carryLen);
+    if (this.carryLen > MAX_LINE_BYTES) {
       // Count the over-long line as bad now and skip to its end.
-      this.longLine(this.carry!);
-      this.carry = null;
+      this.longLine(this.carryBuf.subarray(0, this.carryLen));
+      this.carryLen = 0;
       this.skippingLongLine = true;
     }
   }
 
   private longLine(start: Uint8Array): void {
     this.numLines++;
-    this.bad(start, 0, Math.min(start.length, BAD_TEXT_CHARS), `line longer than ${MAX_LINE_BYTES} bytes`);
-    if (start[0] !== SPACE && start[0] !== TAB) {
-      this.lastObjectBad = true;
-    }
+    this.bad(start, 0, start.length, `line longer than ${MAX_LINE_BYTES} bytes`);
+    if (start[0] !== SPACE && start[0] !== TAB && start[0] !== CR) this.lastObjectBad = true;
   }
 
   // ---- one line ----------------------------------------------------------
@@ -272,7 +317,7 @@ export class KmapParser {
       return;
     }
     const c = b[s];
-    if (c === SPACE || c === TAB) {
+    if (c === SPACE || c === TAB || c === CR) {
       let p = s + 1;
       while (p < e && (b[p] === SPACE || b[p] === TAB || b[p] === CR)) p++;
       if (p === e) {
@@ -310,8 +355,8 @@ export class KmapParser {
         else if (role === Field.FreeIp) (freeIpHi = this.hexHi), (freeIpLo = this.hexLo);
         else (vaHi = this.hexHi), (vaLo = this.hexLo);
       } else {
-        end = this.decTo(b, p, e, false);
-        if (end < 0) return this.badObjectField(b, s, e, p, role);
+        end = role === Field.Pid ? this.pidTo(b, p, e) : this.decTo(b, p, e, false);
+        if (end < 0 || (role === Field.Pid && this.num < 0)) return this.badObjectField(b, s, e, p, role);
         if (role === Field.Size) size = this.num;
         else if (role === Field.Pid) pid = this.num;
         else if (role === Field.AllocIndex) allocIndex = this.num;
@@ -385,7 +430,10 @@ export class KmapParser {
     if (countFields(b, s, e) < fieldCount(this.layout!.variant)) return this.badObjectCount(b, s, e);
     let fe = fs;
     while (fe < e && b[fe] !== COMMA) fe++;
-    const kind = role === Field.AllocIp || role === Field.FreeIp || role === Field.Va ? 'a hex number' : 'a decimal number';
+    const kind =
+      role === Field.AllocIp || role === Field.FreeIp || role === Field.Va
+        ? 'a hex number'
+        : 'a decimal number';
     this.badObject(b, s, e, `${FIELD_NAMES[role]} is not ${kind}: "${text(b, fs, fe)}"`);
   }
 
@@ -396,7 +444,9 @@ export class KmapParser {
     let ipHi: number, ipLo: number;
     let writes: number, reads: number;
     let pidCode = ACCESS_PID_NONE;
-    let callerId = -1;
+    let hasCaller = false;
+    let callerHi = 0;
+    let callerLo = 0;
     let p: number;
 
     const isFrom = e - s > 5 && b[s] === 0x66 && b[s + 1] === 0x72 && b[s + 2] === 0x6f && b[s + 3] === 0x6d && b[s + 4] === 0x3a;
@@ -407,7 +457,7 @@ export class KmapParser {
       ipHi = this.hexHi;
       ipLo = this.hexLo;
       if (accessPid === 'second') {
-        p = this.decTo(b, p + 1, e, true);
+        p = this.pidTo(b, p + 1, e);
         if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'pid is not a decimal number (or -1)' : null);
         pidCode = this.num + ACCESS_PID_BIAS;
       }
@@ -419,7 +469,7 @@ export class KmapParser {
       reads = this.num;
       if (accessPid === 'last') {
         if (p === e) return this.badAccess(b, s, e, lineStart, null);
-        p = this.decTo(b, p + 1, e, true);
+        p = this.pidTo(b, p + 1, e);
         if (p < 0) return this.badAccess(b, s, e, lineStart, 'pid is not a decimal number (or -1)');
         pidCode = this.num + ACCESS_PID_BIAS;
       }
@@ -433,7 +483,9 @@ export class KmapParser {
       if (startsWithCaller(b, p + 1, e)) {
         p = this.hexTo(b, p + 8, e);
         if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'the caller: IP is not a hex number' : null);
-        callerId = this.store.ips.intern(this.hexHi, this.hexLo);
+        hasCaller = true;
+        callerHi = this.hexHi;
+        callerLo = this.hexLo;
       }
       p = this.decTo(b, p + 1, e, false);
       if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'writes is not a decimal number' : null);
@@ -442,7 +494,7 @@ export class KmapParser {
       if (p < 0) return this.badFrom(b, e, lineStart, 'reads is not a decimal number');
       reads = this.num;
       if (p !== e && accessPid === 'last') {
-        p = this.decTo(b, p + 1, e, true);
+        p = this.pidTo(b, p + 1, e);
         if (p < 0) return this.badFrom(b, e, lineStart, 'pid is not a decimal number (or -1)');
         pidCode = this.num + ACCESS_PID_BIAS;
       }
@@ -451,7 +503,7 @@ export class KmapParser {
 
     const store = this.store;
     const a = store.accesses;
-    if (callerId >= 0) a.callers.set(a.ip.length, callerId);
+    if (hasCaller) a.callers.set(a.ip.length, store.ips.intern(callerHi, callerLo));
     a.ip.push(store.ips.intern(ipHi, ipLo));
     a.pid.push(pidCode);
     a.writes.push(writes);
@@ -556,6 +608,12 @@ export class KmapParser {
     return p;
   }
 
+  /** A pid field: a decimal from -1 to MAX_PID (decTo's contract otherwise). */
+  private pidTo(b: Uint8Array, p: number, e: number): number {
+    const end = this.decTo(b, p, e, true);
+    return end >= 0 && this.num > MAX_PID ? -1 : end;
+  }
+
   /**
    * Parses the decimal field that starts at `p` into `num` and returns where
    * it ends (the comma after it, or `e`), or -1 when it is not a number or is
@@ -624,6 +682,7 @@ function bump(counts: number[], id: number): void {
 
 /** Parses a whole byte array in chunks of `chunkSize` (tests and small files). */
 export function parseKmapBytes(bytes: Uint8Array, chunkSize = 1 << 20, options: ParserOptions = {}): KmapStore {
+  if (!(chunkSize >= 1)) throw new RangeError(`chunkSize must be at least 1, not ${chunkSize}`);
   const parser = new KmapParser(options);
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, Math.min(bytes.length, i + chunkSize)));
   return parser.finish();
