@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
+
+describe('AdaptiveUintColumn', () => {
+  it('starts as Uint8 and widens u8 -> u16 -> u32 -> f64, keeping every value', () => {
+    const c = new AdaptiveUintColumn(4);
+    const values = [0, 1, 255];
+    for (const v of values) c.push(v);
+    expect(c.data).toBeInstanceOf(Uint8Array);
+    c.push(256);
+    values.push(256);
+    expect(c.data).toBeInstanceOf(Uint16Array);
+    c.push(65535);
+    values.push(65535);
+    expect(c.data).toBeInstanceOf(Uint16Array);
+    c.push(65536);
+    values.push(65536);
+    expect(c.data).toBeInstanceOf(Uint32Array);
+    c.push(4294967295);
+    values.push(4294967295);
+    expect(c.data).toBeInstanceOf(Uint32Array);
+    c.push(4294967296);
+    values.push(4294967296);
+    expect(c.data).toBeInstanceOf(Float64Array);
+    c.push(Number.MAX_SAFE_INTEGER);
+    values.push(Number.MAX_SAFE_INTEGER);
+    expect(c.length).toBe(values.length);
+    expect(Array.from({ length: c.length }, (_, i) => c.get(i))).toEqual(values);
+  });
+
+  it('widens straight from u8 to u32 or f64 when a large value comes first', () => {
+    const a = new AdaptiveUintColumn(2);
+    a.push(7);
+    a.push(70000);
+    expect(a.data).toBeInstanceOf(Uint32Array);
+    expect([a.get(0), a.get(1)]).toEqual([7, 70000]);
+    const b = new AdaptiveUintColumn(2, 'u16');
+    b.push(300);
+    b.push(2 ** 40);
+    expect(b.data).toBeInstanceOf(Float64Array);
+    expect([b.get(0), b.get(1)]).toEqual([300, 2 ** 40]);
+  });
+
+  it('set() widens too', () => {
+    const c = new AdaptiveUintColumn(4);
+    c.push(1);
+    c.push(2);
+    c.set(0, 100000);
+    expect(c.data).toBeInstanceOf(Uint32Array);
+    expect([c.get(0), c.get(1)]).toEqual([100000, 2]);
+  });
+
+  it('grows by doubling and trim() drops the slack, keeping the values', () => {
+    const c = new AdaptiveUintColumn(16, 'u32');
+    for (let i = 0; i < 1000; i++) c.push(i * 3);
+    expect(c.data.length).toBe(1024);
+    c.trim();
+    expect(c.data.length).toBe(1000);
+    expect(c.byteLength).toBe(4000);
+    expect(c.get(999)).toBe(2997);
+    c.push(5);
+    expect(c.get(1000)).toBe(5);
+    expect(c.get(0)).toBe(0);
+  });
+
+  it('an empty column trims to zero entries of capacity 16 at most', () => {
+    const c = new AdaptiveUintColumn(1024);
+    c.trim();
+    expect(c.length).toBe(0);
+    expect(c.data.length).toBeLessThanOrEqual(16);
+    c.push(9);
+    expect(c.get(0)).toBe(9);
+  });
+});
+
+describe('Uint32Column', () => {
+  it('holds full 32-bit values, grows and trims', () => {
+    const c = new Uint32Column(2);
+    const values = [0, 0xffffffff, 0x80000000, 12345];
+    for (let r = 0; r < 10; r++) for (const v of values) c.push(v);
+    expect(c.length).toBe(40);
+    c.trim();
+    expect(c.data.length).toBe(40);
+    expect(Array.from(c.data.subarray(0, 4))).toEqual(values);
+    expect(c.data[39]).toBe(12345);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { IpInterner, NameInterner, hex64 } from './interners.ts';
+import { rng } from '../testing/kmap-writer.ts';
+
+describe('hex64', () => {
+  it('spells hi/lo as 16 lower-case digits', () => {
+    expect(hex64(0xffffffff, 0x81234567)).toBe('ffffffff81234567');
+    expect(hex64(0, 0x14)).toBe('0000000000000014');
+    expect(hex64(0, 0)).toBe('0000000000000000');
+    expect(hex64(0x80000000, 0xffffffff)).toBe('80000000ffffffff');
+  });
+});
+
+describe('IpInterner', () => {
+  it('gives dense first-seen ids, the same id for the same value, and exact hex', () => {
+    const ips = new IpInterner();
+    expect(ips.intern(0xffffffff, 0x81234567)).toBe(0);
+    expect(ips.intern(0, 0)).toBe(1);
+    expect(ips.intern(0xffffffff, 0x81234567)).toBe(0);
+    expect(ips.intern(0x81234567, 0xffffffff)).toBe(2); // halves swapped: a different value
+    expect(ips.size).toBe(3);
+    expect([0, 1, 2].map((id) => ips.hex(id))).toEqual(['ffffffff81234567', '0000000000000000', '81234567ffffffff']);
+  });
+
+  it('keeps ids stable across rehashing (50,000 values, each interned twice)', () => {
+    const ips = new IpInterner();
+    const r = rng(7);
+    const values: [number, number][] = [];
+    const seen = new Set<string>();
+    while (values.length < 50_000) {
+      const hi = Math.floor(r() * 2 ** 32);
+      const lo = Math.floor(r() * 2 ** 32);
+      const k = `${hi}:${lo}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      values.push([hi, lo]);
+    }
+    values.forEach(([hi, lo], i) => expect(ips.intern(hi, lo)).toBe(i));
+    values.forEach(([hi, lo], i) => {
+      if (ips.intern(hi, lo) !== i) expect.fail(`id of value ${i} changed`);
+    });
+    expect(ips.size).toBe(50_000);
+    expect(ips.hex(12345)).toBe(hex64(values[12345][0], values[12345][1]));
+  });
+});
+
+describe('NameInterner', () => {
+  const enc = new TextEncoder();
+
+  it('interns byte ranges, names them, finds them', () => {
+    const names = new NameInterner();
+    const buf = enc.encode('xxkmalloc-64,dentry,kmalloc-64,,a,b c');
+    expect(names.intern(buf, 2, 12)).toBe(0); // kmalloc-64
+    expect(names.intern(buf, 13, 19)).toBe(1); // dentry
+    expect(names.intern(buf, 20, 30)).toBe(0); // kmalloc-64 again
+    expect(names.intern(buf, 31, 31)).toBe(2); // the empty name
+    expect(names.intern(buf, 32, 37)).toBe(3); // "a,b c"
+    expect(names.names()).toEqual(['kmalloc-64', 'dentry', '', 'a,b c']);
+    expect(names.name(3)).toBe('a,b c');
+    expect(names.find('dentry')).toBe(1);
+    expect(names.find('nope')).toBe(-1);
+    expect(names.internString('dentry')).toBe(1);
+    expect(names.internString('swapper/0')).toBe(4);
+    expect(names.size).toBe(5);
+  });
+
+  it('names() picks up ids added after a first call; UTF-8 round-trips', () => {
+    const names = new NameInterner();
+    names.internString('a');
+    expect(names.names()).toEqual(['a']);
+    names.internString('kworker/0:1H-ëvents');
+    expect(names.names()).toEqual(['a', 'kworker/0:1H-ëvents']);
+    expect(names.name(1)).toBe('kworker/0:1H-ëvents');
+  });
+
+  it('keeps ids stable across rehashing and buffer growth (20,000 names)', () => {
+    const names = new NameInterner();
+    const list = Array.from({ length: 20_000 }, (_, i) => `task-${i}-${'z'.repeat(i % 40)}`);
+    list.forEach((n, i) => expect(names.internString(n)).toBe(i));
+    list.forEach((n, i) => {
+      if (names.internString(n) !== i) expect.fail(`id of ${n} changed`);
+    });
+    expect(names.names()).toEqual(list);
+  });
+});

@@ -1,0 +1,273 @@
+// A deliberately simple, slow and obvious kmap parser, written straight from
+// kmap-format.md and issue 2, used only to check the real streaming parser.
+// It splits the whole text on '\n', works on JS strings, uses
+// String.split(',') and BigInt for hex. Nothing here is shared with
+// src/format/parser.ts on purpose.
+
+import type { AccessView, ObjectView } from './snapshot.ts';
+
+export type RefVariant = 'A' | 'B' | 'C' | 'D' | 'E';
+
+export interface RefBadLine {
+  lineNum: number;
+  text: string;
+}
+
+export interface RefResult {
+  variant: RefVariant;
+  objects: ObjectView[];
+  numAccesses: number;
+  numLive: number;
+  bytes: number;
+  reads: number;
+  writes: number;
+  numBlankLines: number;
+  /** Every bad line (not only the first 100). */
+  badLines: RefBadLine[];
+  numNonBlankLines: number;
+}
+
+interface Layout {
+  /** Names of the fields before the command. */
+  leading: string[];
+  /** Names of the fields after the command. */
+  trailing: string[];
+}
+
+const B_LEADING = ['allocIp', 'pid', 'va', 'size', 'allocIndex', 'freeIndex', 'freeIp'];
+const LAYOUTS: Record<RefVariant, Layout> = {
+  A: { leading: ['allocIp', 'freeIp', 'va', 'size', 'pid'], trailing: [] },
+  B: { leading: B_LEADING, trailing: [] },
+  C: { leading: [...B_LEADING, 'type'], trailing: [] },
+  D: { leading: [...B_LEADING, 'type'], trailing: ['slab'] },
+  E: { leading: [...B_LEADING, 'type'], trailing: ['slab', 'newType'] },
+};
+
+const MAX_LINE_BYTES = 64 * 1024;
+const TWO_64 = 2n ** 64n;
+
+function trimSpaces(s: string): string {
+  return s.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+}
+
+/** A hex field as 16 lower-case digits, or null when it is not one. */
+export function refHex(field: string): string | null {
+  let s = trimSpaces(field);
+  if (s === '(null)') return '0'.repeat(16);
+  if (s.length > 2 && (s.startsWith('0x') || s.startsWith('0X'))) s = s.slice(2);
+  if (!/^[0-9a-fA-F]+$/.test(s)) return null;
+  const v = BigInt('0x' + s);
+  if (v >= TWO_64) return null;
+  return v.toString(16).padStart(16, '0');
+}
+
+/** A decimal field, or null. With allowMinusOne, "-1" is -1. */
+export function refDecimal(field: string, allowMinusOne = false): number | null {
+  const s = trimSpaces(field);
+  if (allowMinusOne && s === '-1') return -1;
+  if (!/^[0-9]+$/.test(s)) return null;
+  const v = BigInt(s);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(v);
+}
+
+function isBlank(line: string): boolean {
+  return /^[ \t\r]*$/.test(line);
+}
+
+function isAccess(line: string): boolean {
+  return line[0] === ' ' || line[0] === '\t';
+}
+
+function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+export function detectRefVariant(objectLines: string[]): RefVariant | null {
+  const counts = new Map<number, number>();
+  for (const line of objectLines.slice(0, 2000)) {
+    const n = line.split(',').length;
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  let best = -1;
+  let bestCount = 0;
+  for (const [n, c] of counts) {
+    if (n < 6) continue; // no variant has fewer fields: damage, not a vote
+    if (c > bestCount || (c === bestCount && n < best)) {
+      best = n;
+      bestCount = c;
+    }
+  }
+  if (best < 6) return null;
+  if (best <= 7) return 'A';
+  if (best === 8) return 'B';
+  if (best === 9) return 'C';
+  if (best === 10) return 'D';
+  return 'E';
+}
+
+export function referenceParse(text: string): RefResult {
+  const rawLines = text.split('\n');
+  if (rawLines[rawLines.length - 1] === '') rawLines.pop();
+  const lines = rawLines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+
+  // Detection over the first 2,000 object lines.
+  const objectLines: string[] = [];
+  for (const l of lines) {
+    if (objectLines.length === 2000) break;
+    if (!isBlank(l) && !isAccess(l)) objectLines.push(l);
+  }
+  const variant = detectRefVariant(objectLines);
+  if (!variant) throw new Error('reference: not a kmap');
+  const layout = LAYOUTS[variant];
+  const need = layout.leading.length + 1 + layout.trailing.length;
+
+  const result: RefResult = {
+    variant,
+    objects: [],
+    numAccesses: 0,
+    numLive: 0,
+    bytes: 0,
+    reads: 0,
+    writes: 0,
+    numBlankLines: 0,
+    badLines: [],
+    numNonBlankLines: 0,
+  };
+  let current: ObjectView | null = null;
+  let lastObjectBad = false;
+
+  const bad = (lineNum: number, line: string) => {
+    result.badLines.push({ lineNum, text: line.slice(0, 200) });
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const lineNum = i + 1;
+    const line = lines[i];
+    if (rawLines[i].length * 3 > MAX_LINE_BYTES && byteLength(rawLines[i]) > MAX_LINE_BYTES) {
+      result.numNonBlankLines++;
+      bad(lineNum, rawLines[i].slice(0, 200));
+      if (!isAccess(line)) lastObjectBad = true;
+      continue;
+    }
+    if (isBlank(line)) {
+      result.numBlankLines++;
+      continue;
+    }
+    result.numNonBlankLines++;
+
+    if (isAccess(line)) {
+      if (current === null || lastObjectBad) {
+        bad(lineNum, line);
+        continue;
+      }
+      const access = parseAccess(line.replace(/^[ \t]+/, ''), variant);
+      if (!access) {
+        bad(lineNum, line);
+        continue;
+      }
+      current.accesses.push(access);
+      result.numAccesses++;
+      result.reads += access.reads;
+      result.writes += access.writes;
+      continue;
+    }
+
+    const fields = line.split(',');
+    if (fields.length < need) {
+      bad(lineNum, line);
+      lastObjectBad = true;
+      continue;
+    }
+    const lead = fields.slice(0, layout.leading.length);
+    const trail = fields.slice(fields.length - layout.trailing.length);
+    const command = fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(',');
+    const obj: ObjectView = {
+      allocIp: '',
+      freeIp: '',
+      va: '',
+      size: 0,
+      pid: 0,
+      allocIndex: 0,
+      freeIndex: 0,
+      type: null,
+      command,
+      slab: null,
+      newType: null,
+      live: false,
+      accesses: [],
+    };
+    let ok = true;
+    layout.leading.forEach((name, k) => {
+      const f = lead[k];
+      if (name === 'allocIp' || name === 'freeIp' || name === 'va') {
+        const h = refHex(f);
+        if (h === null) ok = false;
+        else obj[name] = h;
+      } else if (name === 'type') {
+        obj.type = trimSpaces(f);
+      } else {
+        const d = refDecimal(f);
+        if (d === null) ok = false;
+        else (obj as unknown as Record<string, number>)[name] = d;
+      }
+    });
+    layout.trailing.forEach((name, k) => {
+      if (name === 'slab') obj.slab = trimSpaces(trail[k]);
+      else obj.newType = trimSpaces(trail[k]);
+    });
+    if (!ok) {
+      bad(lineNum, line);
+      lastObjectBad = true;
+      continue;
+    }
+    obj.live = variant === 'A' ? obj.freeIp === '0'.repeat(16) : obj.freeIndex === 0;
+    result.objects.push(obj);
+    if (obj.live) result.numLive++;
+    result.bytes += obj.size;
+    current = obj;
+    lastObjectBad = false;
+  }
+  return result;
+}
+
+function parseAccess(body: string, variant: RefVariant): AccessView | null {
+  const fields = body.split(',');
+  if (body.startsWith('from:') && body.length > 5) {
+    const ip = refHex(fields[0].slice(5));
+    let caller: string | null = null;
+    let rest = fields.slice(1);
+    if (rest.length >= 1 && rest[0].startsWith('caller:')) {
+      caller = refHex(rest[0].slice(7));
+      if (caller === null) return null;
+      rest = rest.slice(1);
+    }
+    let pid: number | null = null;
+    if (rest.length === 3 && variant === 'E') {
+      pid = refDecimal(rest[2], true);
+      if (pid === null) return null;
+    } else if (rest.length !== 2) {
+      return null;
+    }
+    const writes = refDecimal(rest[0]);
+    const reads = refDecimal(rest[1]);
+    if (ip === null || writes === null || reads === null) return null;
+    return { ip, pid, writes, reads, caller };
+  }
+  if (variant === 'A' || variant === 'B') {
+    if (fields.length !== 4) return null;
+    const [ip, pid, writes, reads] = [refHex(fields[0]), refDecimal(fields[1], true), refDecimal(fields[2]), refDecimal(fields[3])];
+    if (ip === null || pid === null || writes === null || reads === null) return null;
+    return { ip, pid, writes, reads, caller: null };
+  }
+  if (variant === 'C' || variant === 'D') {
+    if (fields.length !== 3) return null;
+    const [ip, writes, reads] = [refHex(fields[0]), refDecimal(fields[1]), refDecimal(fields[2])];
+    if (ip === null || writes === null || reads === null) return null;
+    return { ip, pid: null, writes, reads, caller: null };
+  }
+  if (fields.length !== 4) return null;
+  const [ip, writes, reads, pid] = [refHex(fields[0]), refDecimal(fields[1]), refDecimal(fields[2]), refDecimal(fields[3], true)];
+  if (ip === null || pid === null || writes === null || reads === null) return null;
+  return { ip, pid, writes, reads, caller: null };
+}
