@@ -16,13 +16,13 @@ describe('alloc_ip sentinels', () => {
   });
 
   it('small numbers are UFO type codes, read as hex', () => {
-    expect(allocIpSentinel(0, 0x14)).toMatchObject({ kind: 'ufo', label: 'UFO UFO_MEMBLOCK' });
+    expect(allocIpSentinel(0, 0x14)).toMatchObject({ kind: 'ufo', label: 'UFO MEMBLOCK' });
     expect(allocIpSentinel(0, 0x14)!.explanation).toContain('0x14 = 20 = UFO_MEMBLOCK');
-    expect(allocIpSentinel(0, 0x18)).toMatchObject({ kind: 'ufo', label: 'UFO UFO_GLOBAL' });
+    expect(allocIpSentinel(0, 0x18)).toMatchObject({ kind: 'ufo', label: 'UFO GLOBAL' });
     expect(allocIpSentinel(0, 0x18)!.explanation).toContain('0x18 = 24 = UFO_GLOBAL');
-    expect(allocIpSentinel(0, 0x19)).toMatchObject({ kind: 'ufo', label: 'UFO UFO_NONE' });
+    expect(allocIpSentinel(0, 0x19)).toMatchObject({ kind: 'ufo', label: 'UFO NONE' });
     expect(allocIpSentinel(0, 0x19)!.explanation).toContain('0x19 = 25 = UFO_NONE');
-    expect(allocIpSentinel(0, 5)).toMatchObject({ kind: 'ufo', label: 'UFO UFO_HEAP' });
+    expect(allocIpSentinel(0, 5)).toMatchObject({ kind: 'ufo', label: 'UFO HEAP' });
     expect(allocIpSentinel(0, 5)!.explanation).toContain('0x5 = 5 = UFO_HEAP');
     expect(allocIpSentinel(0, 3)).toMatchObject({ kind: 'ufo', label: 'UFO STACK_PAGE' });
   });

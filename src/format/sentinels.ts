@@ -35,7 +35,7 @@ export function allocIpSentinel(hi: number, lo: number): Sentinel | null {
     const name = allocTypeName(lo);
     return {
       kind: 'ufo',
-      label: `UFO ${name ?? '#' + lo}`,
+      label: `UFO ${name ? name.replace(/^UFO_/, '') : '#' + lo}`,
       explanation:
         `alloc_ip ${lo.toString(16)}: an object Memorizer created on a missed lookup (a "UFO"); ` +
         `the number is its type code (0x${lo.toString(16)} = ${lo}${name ? ' = ' + name : ', unknown in the 6.x numbering'}).`,
