@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { CURRENT_VERSION, decodeViewState, encodeViewState, parseRawParams } from './url-codec.ts';
+import { EMPTY_VIEW_STATE, type ViewState } from './view-state.ts';
+
+function state(p: Partial<ViewState>): ViewState {
+  return { ...EMPTY_VIEW_STATE, slabs: [], ...p };
+}
+
+describe('encodeViewState', () => {
+  it('always writes the version first', () => {
+    expect(encodeViewState(state({}))).toBe(`v=${CURRENT_VERSION}`);
+  });
+
+  it('writes every field', () => {
+    const s = state({
+      src: 'sample.kmap',
+      slabs: ['kmalloc-64', 'dentry'],
+      search: 'cat',
+      sort: { key: 'size', desc: true },
+      obj: 42,
+    });
+    expect(encodeViewState(s)).toBe('v=1&src=sample.kmap&slab=kmalloc-64,dentry&q=cat&sort=-size&obj=42');
+  });
+
+  it('percent-encodes names so that commas, ampersands and spaces survive', () => {
+    const s = state({ slabs: ['a,b', 'c&d', 'e f'], search: 'x=1&y' });
+    const enc = encodeViewState(s);
+    expect(enc).toBe('v=1&slab=a%2Cb,c%26d,e%20f&q=x%3D1%26y');
+    expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
+  });
+});
+
+describe('decodeViewState', () => {
+  it('gives the empty state and no notice for an empty query', () => {
+    expect(decodeViewState('')).toEqual({ state: EMPTY_VIEW_STATE, notices: [] });
+    expect(decodeViewState('?')).toEqual({ state: EMPTY_VIEW_STATE, notices: [] });
+  });
+
+  it('round-trips a full state', () => {
+    const s = state({
+      src: 'https://example.org/caps/ls.kmap',
+      slabs: ['kmalloc-64', 'no-slab', ':0000192'],
+      search: 'swapper/0',
+      sort: { key: 'accessLines', desc: false },
+      obj: 0,
+    });
+    expect(decodeViewState('?' + encodeViewState(s))).toEqual({ state: s, notices: [] });
+  });
+
+  it('accepts repeated slab parameters and comma lists, dropping duplicates', () => {
+    const r = decodeViewState('v=1&slab=a,b&slab=c&slab=a');
+    expect(r.state.slabs).toEqual(['a', 'b', 'c']);
+    expect(r.notices).toEqual([]);
+  });
+
+  it('accepts + as a space (form encoding)', () => {
+    expect(decodeViewState('v=1&q=hello+world').state.search).toBe('hello world');
+  });
+
+  it('ignores bad and unknown parameters with a notice each', () => {
+    const r = decodeViewState('?v=1&sort=nope&obj=abc&zzz=1');
+    expect(r.state).toEqual(EMPTY_VIEW_STATE);
+    expect(r.notices).toHaveLength(3);
+    expect(r.notices.join('\n')).toMatch(/zzz/);
+    expect(r.notices.join('\n')).toMatch(/sort/);
+    expect(r.notices.join('\n')).toMatch(/obj/);
+  });
+
+  it('rejects negative, fractional and huge object numbers', () => {
+    for (const v of ['-1', '1.5', '1e3', '99999999999', '']) {
+      const r = decodeViewState(`v=1&obj=${v}`);
+      expect(r.state.obj).toBeNull();
+      expect(r.notices).toHaveLength(1);
+    }
+  });
+
+  it('reads desc sorts and rejects unknown columns', () => {
+    expect(decodeViewState('v=1&sort=-reads').state.sort).toEqual({ key: 'reads', desc: true });
+    expect(decodeViewState('v=1&sort=--reads').state.sort).toBeNull();
+    expect(decodeViewState('v=1&sort=__proto__').state.sort).toBeNull();
+  });
+
+  it('rejects src values that are not relative paths or http(s) URLs', () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/plain,x', '//evil.example/x', '../../etc/passwd', 'a\\b']) {
+      const r = decodeViewState('v=1&src=' + encodeURIComponent(bad));
+      expect(r.state.src, bad).toBeNull();
+      expect(r.notices, bad).toHaveLength(1);
+    }
+    expect(decodeViewState('v=1&src=caps/ls.kmap').state.src).toBe('caps/ls.kmap');
+    expect(decodeViewState('v=1&src=http%3A%2F%2F127.0.0.1%3A8000%2Fa.kmap').state.src).toBe('http://127.0.0.1:8000/a.kmap');
+  });
+
+  it('keeps markup in names as plain text (the UI renders text only)', () => {
+    const r = decodeViewState('v=1&slab=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&q=%3Cb%3E');
+    expect(r.state.slabs).toEqual(['<img src=x onerror=alert(1)>']);
+    expect(r.state.search).toBe('<b>');
+  });
+
+  it('rejects control characters, malformed escapes and over-long values', () => {
+    const r = decodeViewState('v=1&slab=ok,%00bad,%E0%A4%A&q=' + 'x'.repeat(300));
+    expect(r.state.slabs).toEqual(['ok']);
+    expect(r.state.search).toBe('');
+    expect(r.notices).toHaveLength(2);
+  });
+
+  it('ignores a view from a newer version, with a notice', () => {
+    const r = decodeViewState('v=2&sort=size');
+    expect(r.state).toEqual(EMPTY_VIEW_STATE);
+    expect(r.notices[0]).toMatch(/newer version/);
+  });
+
+  it('ignores a bad version', () => {
+    for (const v of ['0', 'x', '-1', '1.0']) {
+      const r = decodeViewState(`v=${v}&sort=size`);
+      expect(r.state, v).toEqual(EMPTY_VIEW_STATE);
+      expect(r.notices, v).toHaveLength(1);
+    }
+  });
+
+  it('reads a link without a version as the current one, with a notice', () => {
+    const r = decodeViewState('sort=size');
+    expect(r.state.sort).toEqual({ key: 'size', desc: false });
+    expect(r.notices).toHaveLength(1);
+  });
+
+  it('uses the first of repeated single-valued parameters, with a notice', () => {
+    const r = decodeViewState('v=1&q=a&q=b');
+    expect(r.state.search).toBe('a');
+    expect(r.notices).toHaveLength(1);
+  });
+
+  it('never throws on garbage', () => {
+    for (const g of ['%', '&&&', '=&=', 'v=1&%zz=1', 'v=1&slab=%', 'v=%', '?v=1&obj', 'v=1&sort']) {
+      expect(() => decodeViewState(g)).not.toThrow();
+    }
+  });
+});
+
+describe('parseRawParams', () => {
+  it('keeps values raw and groups repeats', () => {
+    const p = parseRawParams('?a=1&b=%2C&a=2&c');
+    expect(p.get('a')).toEqual(['1', '2']);
+    expect(p.get('b')).toEqual(['%2C']);
+    expect(p.get('c')).toEqual(['']);
+  });
+});
