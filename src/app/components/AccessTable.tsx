@@ -1,0 +1,123 @@
+// One object's access lines: access IP, PID, reads, writes (and the caller
+// of from:/caller: lines), sortable by clicking a header, with a total line.
+
+import { ACCESS_COLUMNS, type AccessColumn, type AccessRow, type ObjectRow } from '../../worker-api.ts';
+import { formatCount, plural } from '../format.ts';
+import { useViewStore } from '../stores/view-store.ts';
+import { Hex } from './object-cells.tsx';
+import { SentinelBadge } from './SentinelBadge.tsx';
+
+const MAX_SHOWN = 5000;
+
+const LABELS: Record<AccessColumn, string> = { ip: 'access IP', pid: 'PID', reads: 'reads', writes: 'writes' };
+const NUMERIC: Record<AccessColumn, boolean> = { ip: false, pid: true, reads: true, writes: true };
+
+function PidCell({ pid, hasPid }: { pid: number | null; hasPid: boolean }) {
+  if (pid === null) {
+    return (
+      <span className="muted" title={hasPid ? 'This access line carries no pid.' : 'Access lines of this format carry no pid.'}>
+        —
+      </span>
+    );
+  }
+  if (pid === -1) {
+    return (
+      <SentinelBadge
+        kind="no-task"
+        label="no task"
+        explanation="pid -1: the kernel was built without per-pid tracking, or the access was not in task context."
+      />
+    );
+  }
+  return <>{pid}</>;
+}
+
+export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[]; object: ObjectRow; accessHasPid: boolean }) {
+  const sort = useViewStore((s) => s.accessSort);
+  const setSort = useViewStore((s) => s.setAccessSort);
+  const hasCaller = rows.some((r) => r.caller !== null);
+  const shown = rows.length > MAX_SHOWN ? rows.slice(0, MAX_SHOWN) : rows;
+  let reads = 0;
+  let writes = 0;
+  for (const r of rows) {
+    reads += r.reads;
+    writes += r.writes;
+  }
+  const toggle = (key: AccessColumn) =>
+    setSort(sort?.key === key ? { key, desc: !sort.desc } : { key, desc: false });
+
+  if (rows.length === 0) {
+    return (
+      <section className="accesses" aria-label="Accesses">
+        <h3>Accesses</h3>
+        <p className="muted">No access lines for this object.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="accesses" aria-label="Accesses">
+      <h3>
+        Accesses <span className="muted">({plural(object.accessLines, 'line')})</span>
+      </h3>
+      <div className="access-scroll">
+        <table className="access-table" data-testid="access-table">
+          <thead>
+            <tr>
+              {ACCESS_COLUMNS.map((c) => (
+                <th
+                  key={c}
+                  scope="col"
+                  className={NUMERIC[c] ? 'num' : ''}
+                  aria-sort={sort?.key === c ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+                  data-col={c}
+                >
+                  <button type="button" className="sort-button" onClick={() => toggle(c)}>
+                    <span>{LABELS[c]}</span>
+                    <span className="sort-arrow" aria-hidden="true">
+                      {sort?.key === c ? (sort.desc ? '▼' : '▲') : ''}
+                    </span>
+                  </button>
+                </th>
+              ))}
+              {hasCaller && <th scope="col">caller</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r, i) => (
+              <tr key={i} data-testid="access-row">
+                <td data-col="ip">
+                  <Hex value={r.ip} />
+                </td>
+                <td data-col="pid" className="num">
+                  <PidCell pid={r.pid} hasPid={accessHasPid} />
+                </td>
+                <td data-col="reads" className="num">
+                  {formatCount(r.reads)}
+                </td>
+                <td data-col="writes" className="num">
+                  {formatCount(r.writes)}
+                </td>
+                {hasCaller && <td data-col="caller">{r.caller ? <Hex value={r.caller} /> : ''}</td>}
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr data-testid="access-total">
+              <th scope="row" colSpan={2}>
+                Total: {plural(rows.length, 'access line')}
+              </th>
+              <td className="num">{formatCount(reads)}</td>
+              <td className="num">{formatCount(writes)}</td>
+              {hasCaller && <td />}
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      {rows.length > shown.length && (
+        <p className="muted">
+          Showing the first {formatCount(shown.length)} of {formatCount(rows.length)}; sort to bring others to the top.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+// The kept bad lines (the first 100) with line numbers, reasons and text.
+
+import { useEffect, useId, useRef } from 'react';
+import type { KmapSummary } from '../../worker-api.ts';
+import { formatCount } from '../format.ts';
+
+export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    // No cleanup: an unmounted dialog leaves the top layer with its element
+    // (and closing it here would fire `close` again under StrictMode).
+    if (d && !d.open) d.showModal();
+  }, []);
+  const kept = summary.firstBadLines;
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+      <header className="dialog-header">
+        <h2 id={titleId}>Bad lines: {formatCount(summary.badLines)}</h2>
+        <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <p className="muted">
+        Lines that are neither a valid object line nor a valid access line of format {summary.format ?? '?'}; they are
+        counted and skipped, the rest of the file is loaded.
+        {summary.badLines > kept.length && ` Showing the first ${formatCount(kept.length)}.`}
+      </p>
+      {kept.length === 0 ? (
+        <p>No bad lines.</p>
+      ) : (
+        <div className="dialog-scroll">
+          <table className="bad-lines">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  Line
+                </th>
+                <th scope="col">Reason</th>
+                <th scope="col">Text</th>
+              </tr>
+            </thead>
+            <tbody>
+              {kept.map((b) => (
+                <tr key={b.lineNum} data-testid="bad-line">
+                  <td className="num mono">{b.lineNum}</td>
+                  <td>{b.reason}</td>
+                  <td className="mono bad-text">{b.text}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </dialog>
+  );
+}

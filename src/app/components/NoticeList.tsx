@@ -1,0 +1,20 @@
+// Notices (ignored URL parameters, a cancelled load, ...) in a status region.
+
+import { useNoticeStore } from '../stores/notice-store.ts';
+
+export function NoticeList() {
+  const notices = useNoticeStore((s) => s.notices);
+  const dismiss = useNoticeStore((s) => s.dismiss);
+  return (
+    <div className="notices" role="status" aria-live="polite">
+      {notices.map((n) => (
+        <div className="notice" key={n.id}>
+          <span className="notice-text">{n.text}</span>
+          <button type="button" className="btn btn-small btn-ghost" aria-label="Dismiss notice" onClick={() => dismiss(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+// The header: title, what is loaded, and the "Open kmap" button.
+
+import { useEffect } from 'react';
+import { useDataStore } from '../stores/data-store.ts';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
+import { OpenKmapButton } from './OpenKmapButton.tsx';
+
+export function TopBar() {
+  const source = useDataStore((s) => s.source);
+  const phase = useDataStore((s) => s.phase);
+  const seconds = useDataStore((s) => s.loadSeconds);
+  useEffect(() => {
+    document.title = source ? `${source.name} · kmap explorer` : 'kmap explorer';
+  }, [source]);
+  return (
+    <header className="topbar">
+      <span className="app-title">kmap explorer</span>
+      {source && (
+        <span className="source" title={source.src ?? source.name}>
+          <span className="source-name">{source.name}</span>
+          {phase === 'loading' && <span className="muted"> · loading</span>}
+          {phase === 'ready' && seconds !== null && <span className="muted"> · loaded in {seconds.toFixed(2)} s</span>}
+        </span>
+      )}
+      <span className="spacer" />
+      <span className="muted drop-hint">Drop a kmap anywhere</span>
+      <CopyLinkButton />
+      <OpenKmapButton />
+    </header>
+  );
+}

@@ -1,0 +1,48 @@
+// Number formatting for the UI. Pure; a fixed locale so that tests and
+// screenshots are the same on every machine.
+
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return INT.format(n);
+}
+
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** Bytes in binary units with 3 significant digits: 1536 -> "1.50 KiB", 512 -> "512 B". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  let u = 0;
+  let v = n;
+  while (v >= 1024 && u < BINARY_UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  if (u === 0) return `${v} B`;
+  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)} ${BINARY_UNITS[u]}`;
+}
+
+/** Decimal megabytes for transfer figures: 12_345_678 -> "12.3 MB". */
+export function formatMB(n: number): string {
+  const mb = n / 1e6;
+  return `${mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB`;
+}
+
+/** A transfer rate: 55_100_000 -> "55.1 MB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s';
+  return `${formatMB(bytesPerSecond)}/s`;
+}
+
+/** A whole percentage of done/total, clamped to 0..100; null when total is unknown. */
+export function percentOf(done: number, total: number | null): number | null {
+  if (total === null || !(total > 0)) return null;
+  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
+}
+
+/** "1 object" / "2 objects". */
+export function plural(n: number, one: string, many = one + 's'): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

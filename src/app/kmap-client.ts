@@ -1,0 +1,43 @@
+// The one data worker and its comlink proxy. Created lazily; open() in the
+// worker replaces (and frees) what it held. If the worker dies (an uncaught
+// error, or the browser killing it for memory), the listeners hear about it
+// and the next call starts a fresh one.
+
+import * as Comlink from 'comlink';
+import type { KmapWorkerApi } from '../worker-api.ts';
+
+let worker: Worker | null = null;
+let api: Comlink.Remote<KmapWorkerApi> | null = null;
+const crashListeners = new Set<(message: string) => void>();
+
+export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
+  if (!api) {
+    const w = new Worker(new URL('../../workers/kmap-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'kmap-worker',
+    });
+    w.addEventListener('error', (e) => {
+      e.preventDefault();
+      if (worker !== w) return;
+      discardWorker();
+      const message = e.message || 'the data worker stopped (out of memory?)';
+      for (const listener of crashListeners) listener(message);
+    });
+    worker = w;
+    api = Comlink.wrap<KmapWorkerApi>(w);
+  }
+  return api;
+}
+
+/** Terminates the worker (and everything it held); the next kmapApi() starts a new one. */
+export function discardWorker(): void {
+  api?.[Comlink.releaseProxy]();
+  worker?.terminate();
+  worker = null;
+  api = null;
+}
+
+export function onWorkerCrash(listener: (message: string) => void): () => void {
+  crashListeners.add(listener);
+  return () => crashListeners.delete(listener);
+}

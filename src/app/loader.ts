@@ -1,0 +1,267 @@
+// Loading and querying: the only code that talks to the worker about the
+// data set as a whole. Opens files and URLs (with progress, cancel and a
+// table that fills while loading), re-runs the query when the view changes,
+// and restores a selection that came with a link.
+
+import * as Comlink from 'comlink';
+import type { KmapSource, KmapSummary, LoadProgress, QueryResult, SlabOption, ViewQuery } from '../worker-api.ts';
+import { kmapApi, onWorkerCrash } from './kmap-client.ts';
+import { preflight } from './preflight.ts';
+import { useDataStore, type LoadedSource } from './stores/data-store.ts';
+import { notify } from './stores/notice-store.ts';
+import { useViewStore } from './stores/view-store.ts';
+import { formatCount } from './format.ts';
+
+/** How often the table and summary refresh while a file loads. */
+const REFRESH_WHILE_LOADING_MS = 250;
+
+/** Incremented by every load: answers for an older load are dropped. */
+let loadSeq = 0;
+/** Incremented by every query: only the latest answer is applied. */
+let querySeq = 0;
+/** The selected object from a link waits for the first complete load. */
+let restorePending = false;
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// A dead worker took the data with it: back to the empty state, with the reason.
+onWorkerCrash((message) => {
+  loadSeq++;
+  useDataStore.setState({
+    phase: 'empty',
+    source: null,
+    progress: null,
+    summary: null,
+    slabOptions: [],
+    result: null,
+    selectionVersion: useDataStore.getState().selectionVersion + 1,
+    selectionGrew: false,
+    error: `The data worker stopped: ${message}. Open the file again (a smaller one if memory ran out).`,
+  });
+});
+
+export function setRestorePending(pending: boolean): void {
+  restorePending = pending;
+}
+
+export function currentQuery(): ViewQuery {
+  const v = useViewStore.getState();
+  return { slabs: v.slabs.slice(), search: v.search, sort: v.sort ? { ...v.sort } : null };
+}
+
+function setData(patch: Partial<ReturnType<typeof useDataStore.getState>>): void {
+  useDataStore.setState(patch);
+}
+
+/** Incremented by every file or URL chosen: a slower preflight of an earlier choice is dropped. */
+let chooseSeq = 0;
+
+export async function openFile(file: File): Promise<void> {
+  const choice = ++chooseSeq;
+  setData({ error: null });
+  // The preflight runs before anything is replaced: a file that is plainly
+  // not a kmap leaves the loaded view (or a load in progress) alone.
+  const why = await preflight(file);
+  if (choice !== chooseSeq) return;
+  if (why) {
+    setData({ error: `Could not open ${JSON.stringify(file.name)}: ${why}` });
+    return;
+  }
+  const seq = ++loadSeq;
+  await load(seq, { kind: 'file', file, name: file.name }, { kind: 'file', name: file.name, src: null });
+}
+
+export async function openUrl(src: string): Promise<void> {
+  ++chooseSeq;
+  setData({ error: null });
+  const name = src.replace(/[?#].*$/, '').split('/').filter(Boolean).pop() ?? src;
+  let url: string;
+  try {
+    url = resolveSrc(src);
+  } catch {
+    setData({ error: `Could not open ${JSON.stringify(src)}: not a valid URL.` });
+    return;
+  }
+  const seq = ++loadSeq;
+  await load(seq, { kind: 'url', url, name }, { kind: 'url', name, src });
+}
+
+/**
+ * The absolute URL of a ?src= value: relative values are relative to the
+ * app's base (import.meta.env.BASE_URL), where public/ files are served.
+ * The worker needs it absolute (it would resolve against its own script).
+ */
+export function resolveSrc(src: string): string {
+  const base = new URL(import.meta.env.BASE_URL, window.location.href);
+  return new URL(src, base).href;
+}
+
+export function cancelLoad(): void {
+  if (useDataStore.getState().phase !== 'loading') return;
+  kmapApi()
+    .cancel()
+    .catch(() => {});
+}
+
+async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
+  const api = kmapApi();
+  reportedUnknown = '';
+  if (!restorePending) useViewStore.getState().selectObject(null, null);
+  else useViewStore.getState().setCursor(null);
+  const totalBytes = source.kind === 'file' ? source.file.size : null;
+  setData({
+    phase: 'loading',
+    source: loaded,
+    progress: {
+      name: loaded.name,
+      bytesRead: 0,
+      totalBytes,
+      bytesPerSecond: 0,
+      objects: 0,
+      accesses: 0,
+      badLines: 0,
+      done: false,
+    },
+    summary: null,
+    slabOptions: [],
+    result: null,
+    loadSeconds: null,
+    selectionVersion: useDataStore.getState().selectionVersion + 1,
+    selectionGrew: false,
+  });
+
+  // Refresh the table about 4 times a second while loading, but never spend
+  // more than a fifth of the time on it (a sorted query over millions of
+  // objects takes a while and would slow the parse down).
+  let nextRefresh = performance.now() + REFRESH_WHILE_LOADING_MS;
+  let refreshing = false;
+  const onProgress = (p: LoadProgress) => {
+    if (seq !== loadSeq) return;
+    setData({ progress: p });
+    const now = performance.now();
+    if (!refreshing && !p.done && now >= nextRefresh) {
+      refreshing = true;
+      void refresh(seq, true).finally(() => {
+        const end = performance.now();
+        nextRefresh = end + Math.max(REFRESH_WHILE_LOADING_MS, (end - now) * 4);
+        refreshing = false;
+      });
+    }
+  };
+
+  let res: Awaited<ReturnType<typeof api.open>>;
+  try {
+    await api.close();
+    res = await api.open(source, Comlink.proxy(onProgress));
+  } catch (err) {
+    res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}` };
+  }
+  if (seq !== loadSeq) return;
+  if (!res.ok) {
+    setData({
+      phase: 'empty',
+      source: null,
+      progress: null,
+      summary: null,
+      slabOptions: [],
+      result: null,
+      selectionVersion: useDataStore.getState().selectionVersion + 1,
+      selectionGrew: false,
+      error: res.cancelled ? null : res.error,
+    });
+    if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
+    return;
+  }
+  // The final query first, so that 'ready' never shows a partial row count.
+  await refresh(seq, true);
+  if (seq !== loadSeq) return;
+  setData({ phase: 'ready', summary: res.summary, loadSeconds: res.seconds, progress: null });
+  reportUnknownSlabs(useDataStore.getState().result?.unknownSlabs ?? []);
+  if (restorePending) {
+    restorePending = false;
+    await restoreSelection(seq);
+  }
+}
+
+/** Re-runs the query (and, while loading, the summary and slab list). */
+async function refresh(seq: number, grew = false): Promise<void> {
+  const api = kmapApi();
+  const q = currentQuery();
+  const qseq = ++querySeq;
+  let answers: [QueryResult, KmapSummary | null, SlabOption[]];
+  try {
+    answers = await Promise.all([api.query(q), api.summary(), api.slabOptions()]);
+  } catch (err) {
+    if (seq === loadSeq && qseq === querySeq) setData({ error: `The query failed: ${describe(err)}` });
+    return;
+  }
+  const [result, summary, slabOptions] = answers;
+  if (seq !== loadSeq || qseq !== querySeq) return;
+  setData({
+    result,
+    summary: summary ?? useDataStore.getState().summary,
+    slabOptions,
+    selectionVersion: useDataStore.getState().selectionVersion + 1,
+    selectionGrew: grew,
+  });
+  reportUnknownSlabs(result.unknownSlabs);
+}
+
+let reportedUnknown = '';
+function reportUnknownSlabs(unknown: string[]): void {
+  if (useDataStore.getState().phase !== 'ready') return;
+  const key = unknown.join('\n');
+  if (key === reportedUnknown) return;
+  reportedUnknown = key;
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => JSON.stringify(n)).join(', ');
+    notify(`This file has no slab cache ${names}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.`);
+  }
+}
+
+/** Re-runs the query after the view changed (filter, search, sort). */
+export async function runQuery(): Promise<void> {
+  if (useDataStore.getState().phase === 'empty') return;
+  await refresh(loadSeq);
+}
+
+async function restoreSelection(seq: number): Promise<void> {
+  const view = useViewStore.getState();
+  const obj = view.obj;
+  if (obj === null) return;
+  const numObjects = useDataStore.getState().summary?.objects ?? 0;
+  if (obj >= numObjects) {
+    notify(`The link selects object #${formatCount(obj)}, but this file has ${formatCount(numObjects)} objects; nothing is selected.`);
+    view.selectObject(null, null);
+    return;
+  }
+  const pos = await kmapApi()
+    .positionOf(obj)
+    .catch(() => -1);
+  if (seq !== loadSeq) return;
+  if (pos < 0) {
+    notify(`Object #${formatCount(obj)} is selected but hidden by the filter or search.`);
+    return;
+  }
+  useViewStore.getState().setCursor(pos);
+  useViewStore.getState().revealPos(pos, true);
+}
+
+/** Scrolls the table to the selected object (after a click elsewhere, or a query). */
+export async function revealSelected(): Promise<void> {
+  const obj = useViewStore.getState().obj;
+  if (obj === null || useDataStore.getState().phase === 'empty') return;
+  const seq = loadSeq;
+  const pos = await kmapApi()
+    .positionOf(obj)
+    .catch(() => -1);
+  if (seq !== loadSeq) return;
+  if (pos < 0) {
+    notify(`Object #${formatCount(obj)} is hidden by the filter or search.`);
+    return;
+  }
+  useViewStore.getState().setCursor(pos);
+  useViewStore.getState().revealPos(pos, true);
+}

@@ -1,0 +1,104 @@
+// A small page cache over the worker's current selection: the table asks for
+// the rows of its visible window; missing pages are fetched with one
+// rows(start, count) call each, at most `maxPages` are kept (least recently
+// used out). A new selection (query) gets a new cache generation, and pages
+// that arrive for an older generation are dropped. Pure TypeScript.
+
+export type FetchRows<R> = (start: number, count: number) => Promise<R[]>;
+
+export class RowCache<R> {
+  private pages = new Map<number, R[]>();
+  /** Pages of the previous selection, shown until fresh ones arrive (see reset). */
+  private stale = new Map<number, R[]>();
+  private inFlight = new Map<number, Promise<void>>();
+  private generation = 0;
+
+  constructor(
+    private fetchRows: FetchRows<R>,
+    readonly pageSize = 128,
+    readonly maxPages = 48,
+  ) {}
+
+  /**
+   * Forgets every page (the selection changed). With `keepStale` (the same
+   * query over more data, while a file loads) the old pages stay readable
+   * until fresh ones replace them, so the table does not flicker.
+   */
+  reset(keepStale = false): void {
+    this.generation++;
+    this.stale = keepStale ? new Map([...this.stale, ...this.pages]) : new Map();
+    this.pages = new Map();
+    this.inFlight.clear();
+  }
+
+  /** The row at position `pos`, or undefined when its page is not loaded. */
+  get(pos: number): R | undefined {
+    const p = Math.floor(pos / this.pageSize);
+    const page = this.pages.get(p) ?? this.stale.get(p);
+    return page?.[pos % this.pageSize];
+  }
+
+  /**
+   * Makes sure rows [start, end) (clamped to [0, total)) are loaded. Resolves
+   * true when at least one page was added for the current generation.
+   */
+  async ensure(start: number, end: number, total: number): Promise<boolean> {
+    const from = Math.max(0, start);
+    const to = Math.min(total, end);
+    if (to <= from) return false;
+    const firstPage = Math.floor(from / this.pageSize);
+    const lastPage = Math.floor((to - 1) / this.pageSize);
+    const waits: Promise<void>[] = [];
+    let added = false;
+    for (let p = firstPage; p <= lastPage; p++) {
+      const page = this.pages.get(p);
+      if (page) {
+        if (this.stale.has(p)) this.stale.delete(p);
+        // Touch: move to the most recently used end.
+        this.pages.delete(p);
+        this.pages.set(p, page);
+        continue;
+      }
+      let pending = this.inFlight.get(p);
+      if (!pending) {
+        const generation = this.generation;
+        pending = this.fetchRows(p * this.pageSize, this.pageSize).then(
+          (rows) => {
+            if (generation !== this.generation) return;
+            this.inFlight.delete(p);
+            this.pages.set(p, rows);
+            this.stale.delete(p);
+            added = true;
+            this.evict(firstPage, lastPage);
+          },
+          () => {
+            if (generation === this.generation) this.inFlight.delete(p);
+          },
+        );
+        this.inFlight.set(p, pending);
+      }
+      waits.push(pending);
+    }
+    await Promise.all(waits);
+    return added;
+  }
+
+  get numPages(): number {
+    return this.pages.size;
+  }
+
+  /** Whether `pos` is served from a fresh page (not a stale one). */
+  isFresh(pos: number): boolean {
+    return this.pages.has(Math.floor(pos / this.pageSize));
+  }
+
+  private evict(keepFrom: number, keepTo: number): void {
+    if (this.stale.size > this.maxPages) this.stale.clear();
+    if (this.pages.size <= this.maxPages) return;
+    for (const p of this.pages.keys()) {
+      if (this.pages.size <= this.maxPages) break;
+      if (p >= keepFrom && p <= keepTo) continue;
+      this.pages.delete(p);
+    }
+  }
+}

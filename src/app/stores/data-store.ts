@@ -1,0 +1,47 @@
+// What is loaded: the phase, the source, load progress, the summary and the
+// current selection's size. Written by loader.ts only; components read it.
+
+import { create } from 'zustand';
+import type { KmapSummary, LoadProgress, QueryResult, SlabOption } from '../../worker-api.ts';
+
+export type Phase = 'empty' | 'loading' | 'ready';
+
+export interface LoadedSource {
+  kind: 'file' | 'url';
+  name: string;
+  /** For kind 'url': the URL as given (it goes into ?src=). */
+  src: string | null;
+}
+
+export interface DataState {
+  phase: Phase;
+  source: LoadedSource | null;
+  progress: LoadProgress | null;
+  summary: KmapSummary | null;
+  slabOptions: SlabOption[];
+  result: QueryResult | null;
+  /** Bumped whenever the worker's selection changes: row caches drop their pages. */
+  selectionVersion: number;
+  /**
+   * True when the latest selection is the same query over more objects (a
+   * refresh while loading): the table may show its old rows until new arrive.
+   */
+  selectionGrew: boolean;
+  /** Seconds the last complete load took. */
+  loadSeconds: number | null;
+  /** A load error, shown in the alert region; the previous view stays. */
+  error: string | null;
+}
+
+export const useDataStore = create<DataState>(() => ({
+  phase: 'empty',
+  source: null,
+  progress: null,
+  summary: null,
+  slabOptions: [],
+  result: null,
+  selectionVersion: 0,
+  selectionGrew: false,
+  loadSeconds: null,
+  error: null,
+}));
