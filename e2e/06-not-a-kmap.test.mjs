@@ -1,0 +1,64 @@
+// 6. A PNG, a JSON file, an empty file and plain text: a clear message in an
+//    alert region within a second (1.5 s allowed from setInputFiles), no
+//    crash, and the loaded view stays as it was.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { assertNoErrors, launch, openApp, openFixture, rowCountText, shot, summary } from './helpers.mjs';
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const CASES = [
+  { name: 'picture.png', mimeType: 'image/png', buffer: PNG, message: /PNG image/ },
+  { name: 'data.json', mimeType: 'application/json', buffer: Buffer.from('{"objects": [1, 2, 3]}\n'), message: /JSON/ },
+  { name: 'empty.kmap', mimeType: 'text/plain', buffer: Buffer.alloc(0), message: /empty/ },
+  {
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('just some notes\nnothing to see here\n'),
+    message: /Not a kmap/,
+  },
+];
+
+test('files that are not kmaps get an alert at once and keep the view', async () => {
+  const { page, errors } = await openApp(browser);
+  await openFixture(page, 'basic-e.kmap');
+  const before = await summary(page);
+  for (const c of CASES) {
+    const t0 = Date.now();
+    await page.getByLabel('Open kmap').setInputFiles({ name: c.name, mimeType: c.mimeType, buffer: c.buffer });
+    const alert = page.getByRole('alert').filter({ hasText: c.name });
+    await alert.waitFor({ timeout: 1500 });
+    const elapsed = Date.now() - t0;
+    assert.ok(elapsed <= 1500, `${c.name}: alert after ${elapsed} ms`);
+    assert.match(await alert.innerText(), c.message);
+    if (c.name === 'picture.png') await shot(page, '06-alert-png');
+    assert.deepEqual(await summary(page), before, `${c.name}: the loaded view is unchanged`);
+    assert.equal(await rowCountText(page), '11 objects');
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+  }
+  // Still works: a kmap after the failures loads.
+  await openFixture(page, 'damaged-e.kmap');
+  assert.equal((await summary(page)).objects, '3');
+  assertNoErrors(errors);
+});
+
+test('a non-kmap as the first file leaves the empty state usable', async () => {
+  const { page, errors } = await openApp(browser);
+  const t0 = Date.now();
+  await page.getByLabel('Open kmap').setInputFiles({ name: 'picture.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('alert').waitFor({ timeout: 1500 });
+  assert.ok(Date.now() - t0 <= 1500);
+  assert.ok(await page.getByRole('button', { name: 'Open the bundled sample' }).isVisible());
+  await openFixture(page, 'basic-e.kmap');
+  assert.equal((await summary(page)).objects, '11');
+  assert.equal(await page.getByRole('alert').count(), 0, 'a successful load clears the error');
+  assertNoErrors(errors);
+});

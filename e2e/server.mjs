@@ -1,0 +1,115 @@
+// A tiny static file server for dist/ (the built app), used by the browser
+// tests: correct MIME types (.js/.mjs/.wasm included), Content-Length, HEAD.
+
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { generateKmap } from './generate.mjs';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.kmap': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Test route: a generated kmap sent slowly, so that a test sees the progress
+ * bar, the table filling while loading, and Cancel.
+ * /__e2e/slow.kmap?objects=N&chunks=K&ms=M (with Content-Length).
+ */
+function serveSlow(req, res) {
+  const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  const objects = Math.min(1_000_000, Number(q.get('objects') ?? 10_000));
+  const chunks = Math.max(1, Math.min(1000, Number(q.get('chunks') ?? 20)));
+  const ms = Math.max(0, Math.min(5000, Number(q.get('ms') ?? 100)));
+  const body = Buffer.from(generateKmap(objects));
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const size = Math.ceil(body.length / chunks);
+  let offset = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    if (offset >= body.length) {
+      res.end();
+      return;
+    }
+    res.write(body.subarray(offset, offset + size));
+    offset += size;
+    setTimeout(next, ms);
+  };
+  res.on('close', () => (offset = body.length + 1));
+  next();
+}
+
+/** Serves `root` on 127.0.0.1 at a free port; resolves { url, close }. */
+export function startServer(root) {
+  const base = resolve(root);
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (pathname === '/__e2e/slow.kmap') {
+      serveSlow(req, res);
+      return;
+    }
+    if (pathname.endsWith('/')) pathname += 'index.html';
+    const file = normalize(join(base, pathname));
+    if (file !== base && !file.startsWith(base + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let st;
+    try {
+      st = statSync(file);
+    } catch {
+      st = null;
+    }
+    if (!st || !st.isFile()) {
+      const body = 'Not found\n';
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': st.size,
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolvePromise({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
