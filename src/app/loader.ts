@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import type { KmapSource, KmapSummary, LoadProgress, QueryResult, SlabOption, ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
-import { useDataStore, type LoadedSource } from './stores/data-store.ts';
+import { emptyDataPatch, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
 import { formatCount } from './format.ts';
@@ -29,17 +29,9 @@ function describe(err: unknown): string {
 // A dead worker took the data with it: back to the empty state, with the reason.
 onWorkerCrash((message) => {
   loadSeq++;
-  useDataStore.setState({
-    phase: 'empty',
-    source: null,
-    progress: null,
-    summary: null,
-    slabOptions: [],
-    result: null,
-    selectionVersion: useDataStore.getState().selectionVersion + 1,
-    selectionGrew: false,
-    error: `The data worker stopped: ${message}. Open the file again (a smaller one if memory ran out).`,
-  });
+  useDataStore.setState(
+    emptyDataPatch(`The data worker stopped: ${message}. Open the file again (a smaller one if memory ran out).`),
+  );
 });
 
 export function setRestorePending(pending: boolean): void {
@@ -160,17 +152,7 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
   }
   if (seq !== loadSeq) return;
   if (!res.ok) {
-    setData({
-      phase: 'empty',
-      source: null,
-      progress: null,
-      summary: null,
-      slabOptions: [],
-      result: null,
-      selectionVersion: useDataStore.getState().selectionVersion + 1,
-      selectionGrew: false,
-      error: res.cancelled ? null : res.error,
-    });
+    setData(emptyDataPatch(res.cancelled ? null : res.error));
     if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
     return;
   }

@@ -33,6 +33,24 @@ export interface DataState {
   error: string | null;
 }
 
+/**
+ * The patch that returns to the empty state (nothing loaded), with `error`
+ * to show; the selection version moves on so row caches drop their pages.
+ */
+export function emptyDataPatch(error: string | null): Partial<DataState> {
+  return {
+    phase: 'empty',
+    source: null,
+    progress: null,
+    summary: null,
+    slabOptions: [],
+    result: null,
+    selectionVersion: useDataStore.getState().selectionVersion + 1,
+    selectionGrew: false,
+    error,
+  };
+}
+
 export const useDataStore = create<DataState>(() => ({
   phase: 'empty',
   source: null,
