@@ -268,7 +268,24 @@ export class KmapParser {
       }
       pos = nl + 1;
     }
+    const fastE = this.layout!.accessPid === 'last';
+    const len = buf.length;
     for (;;) {
+      // Fused fast path: a plain variant-E access line is parsed while its end
+      // is found (no separate newline search). Anything unusual -> slow path.
+      if (fastE && buf[pos] === SPACE && buf[pos + 1] === SPACE && this.haveObject && !this.lastObjectBad) {
+        const next = this.fastAccessE(buf, pos + 2, len);
+        if (next >= 0) {
+          pos = next;
+          continue;
+        }
+      } else if (fastE && pos < len && buf[pos] !== SPACE && buf[pos] !== TAB) {
+        const next = this.fastObjectE(buf, pos, len);
+        if (next >= 0) {
+          pos = next;
+          continue;
+        }
+      }
       const nl = buf.indexOf(NL, pos);
       if (nl < 0) break;
       if (nl - pos > MAX_LINE_BYTES) this.longLine(buf.subarray(pos, nl));
@@ -376,7 +393,38 @@ export class KmapParser {
       cmdEnd = q - 1;
     }
 
-    // Every field is valid: append the object.
+    // Every field is valid: intern the names and append the object.
+    const store = this.store;
+    let typeId = -1;
+    if (layout.hasType) {
+      const t = this.trim(b, typeStart, typeEnd);
+      typeId = store.types.intern(b, t, this.trimEnd);
+    }
+    let slabId = -1;
+    let newTypeId = 0;
+    for (let t = 0; t < trailing.length; t++) {
+      const fs = this.trailingStarts[t];
+      const fe = t + 1 < trailing.length ? this.trailingStarts[t + 1] - 1 : e;
+      const ts = this.trim(b, fs, fe);
+      if (trailing[t] === Field.Slab) slabId = store.slabs.intern(b, ts, this.trimEnd);
+      else newTypeId = store.types.intern(b, ts, this.trimEnd);
+    }
+    const live = layout.hasIndices ? freeIndex === 0 : freeIpHi === 0 && freeIpLo === 0;
+    this.appendObject(
+      allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex,
+      store.commands.intern(b, cmdStart, cmdEnd), typeId, slabId, newTypeId, live,
+    );
+  }
+
+  /**
+   * Appends one valid object line (both parse paths end here). typeId and
+   * slabId are -1 when the variant has no such field.
+   */
+  private appendObject(
+    allocIpHi: number, allocIpLo: number, freeIpHi: number, freeIpLo: number, vaHi: number, vaLo: number,
+    size: number, pid: number, allocIndex: number, freeIndex: number,
+    cmdId: number, typeId: number, slabId: number, newTypeId: number, live: boolean,
+  ): void {
     const store = this.store;
     const o = store.objects;
     o.allocIp.push(store.ips.intern(allocIpHi, allocIpLo));
@@ -388,35 +436,29 @@ export class KmapParser {
     o.allocIndex.push(allocIndex);
     o.freeIndex.push(freeIndex);
     o.accessStart.push(store.accesses.ip.length);
-    const cmdId = store.commands.intern(b, cmdStart, cmdEnd);
     o.command.push(cmdId);
     bump(store.objectsByCommand, cmdId);
-    if (layout.hasType) {
-      const t = this.trim(b, typeStart, typeEnd);
-      const typeId = store.types.intern(b, t, this.trimEnd);
-      o.type.push(typeId);
-      bump(store.objectsByType, typeId);
-    } else {
-      o.type.push(0);
-    }
-    let slabId = 0;
-    let newTypeId = 0;
-    for (let t = 0; t < trailing.length; t++) {
-      const fs = this.trailingStarts[t];
-      const fe = t + 1 < trailing.length ? this.trailingStarts[t + 1] - 1 : e;
-      const ts = this.trim(b, fs, fe);
-      if (trailing[t] === Field.Slab) slabId = store.slabs.intern(b, ts, this.trimEnd);
-      else newTypeId = store.types.intern(b, ts, this.trimEnd);
-    }
-    o.slab.push(slabId);
+    o.type.push(typeId < 0 ? 0 : typeId);
+    if (typeId >= 0) bump(store.objectsByType, typeId);
+    o.slab.push(slabId < 0 ? 0 : slabId);
+    if (slabId >= 0) bump(store.objectsBySlab, slabId);
     o.newType.push(newTypeId);
-    if (layout.hasSlab) bump(store.objectsBySlab, slabId);
-
     store.bytes += size;
-    const live = layout.hasIndices ? freeIndex === 0 : freeIpHi === 0 && freeIpLo === 0;
     if (live) store.numLive++;
     this.haveObject = true;
     this.lastObjectBad = false;
+  }
+
+  /** Appends one valid access line (both parse paths end here); pidCode is pid + 2, or 0 for none. */
+  private appendAccess(ipHi: number, ipLo: number, pidCode: number, writes: number, reads: number): void {
+    const store = this.store;
+    const a = store.accesses;
+    a.ip.push(store.ips.intern(ipHi, ipLo));
+    a.pid.push(pidCode);
+    a.writes.push(writes);
+    a.reads.push(reads);
+    store.writes += writes;
+    store.reads += reads;
   }
 
   private badObjectCount(b: Uint8Array, s: number, e: number): void {
@@ -502,14 +544,153 @@ export class KmapParser {
     }
 
     const store = this.store;
-    const a = store.accesses;
-    if (hasCaller) a.callers.set(a.ip.length, store.ips.intern(callerHi, callerLo));
-    a.ip.push(store.ips.intern(ipHi, ipLo));
-    a.pid.push(pidCode);
-    a.writes.push(writes);
-    a.reads.push(reads);
-    store.writes += writes;
-    store.reads += reads;
+    if (hasCaller) store.accesses.callers.set(store.numAccesses, store.ips.intern(callerHi, callerLo));
+    this.appendAccess(ipHi, ipLo, pidCode, writes, reads);
+  }
+
+  /**
+   * `IP16,writes,reads,pid\n` (pid may be -1), starting after the two spaces.
+   * Returns the position after the newline, or -1 to let the general path
+   * parse (and, if need be, report) the line. Numbers of up to 15 digits only.
+   */
+  private fastAccessE(b: Uint8Array, p: number, len: number): number {
+    if (p + 24 > len || b[p + 16] !== COMMA) return -1;
+    let hi = 0;
+    let lo = 0;
+    let bad = 0;
+    for (let i = 0; i < 8; i++) {
+      const d = HEX[b[p + i]];
+      bad |= d;
+      hi = (hi << 4) | d;
+    }
+    for (let i = 8; i < 16; i++) {
+      const d = HEX[b[p + i]];
+      bad |= d;
+      lo = (lo << 4) | d;
+    }
+    if (bad < 0) return -1;
+    p += 17;
+    // writes
+    let s = p;
+    let writes = 0;
+    let d = 0;
+    while (p < len && (d = b[p] - 0x30) >= 0 && d <= 9) (writes = writes * 10 + d), p++;
+    if (p === s || p - s > 15 || p >= len || b[p] !== COMMA) return -1;
+    // reads
+    s = ++p;
+    let reads = 0;
+    while (p < len && (d = b[p] - 0x30) >= 0 && d <= 9) (reads = reads * 10 + d), p++;
+    if (p === s || p - s > 15 || p >= len || b[p] !== COMMA) return -1;
+    // pid
+    s = ++p;
+    let pid = 0;
+    if (p + 1 < len && b[p] === MINUS && b[p + 1] === 0x31) {
+      pid = -1;
+      p += 2;
+    } else {
+      while (p < len && (d = b[p] - 0x30) >= 0 && d <= 9) (pid = pid * 10 + d), p++;
+      if (p === s || p - s > 15) return -1;
+    }
+    if (p >= len) return -1;
+    if (b[p] !== NL) {
+      if (b[p] !== CR || p + 1 >= len || b[p + 1] !== NL) return -1;
+      p++;
+    }
+    this.numLines++;
+    this.appendAccess(hi >>> 0, lo >>> 0, pid + ACCESS_PID_BIAS, writes, reads);
+    return p + 1;
+  }
+
+  /** 16 lower/upper-case hex digits at p followed by a comma: sets hexHi/hexLo, returns false otherwise. */
+  private hex16(b: Uint8Array, p: number): boolean {
+    if (b[p + 16] !== COMMA) return false;
+    let hi = 0;
+    let lo = 0;
+    let bad = 0;
+    for (let i = 0; i < 8; i++) {
+      const d = HEX[b[p + i]];
+      bad |= d;
+      hi = (hi << 4) | d;
+    }
+    for (let i = 8; i < 16; i++) {
+      const d = HEX[b[p + i]];
+      bad |= d;
+      lo = (lo << 4) | d;
+    }
+    this.hexHi = hi >>> 0;
+    this.hexLo = lo >>> 0;
+    return bad >= 0;
+  }
+
+  /** Digits at p up to a comma (at most 15): sets num, returns the comma's position or -1. */
+  private dec15(b: Uint8Array, p: number, len: number): number {
+    const s = p;
+    let v = 0;
+    let d = 0;
+    while (p < len && (d = b[p] - 0x30) >= 0 && d <= 9) (v = v * 10 + d), p++;
+    if (p === s || p - s > 15 || p >= len || b[p] !== COMMA) return -1;
+    this.num = v;
+    return p;
+  }
+
+  /**
+   * A plain variant-E object line (16-digit IPs and address, plain decimals,
+   * names without surrounding blanks), parsed in one pass from `p`. Returns the
+   * position after its newline, or -1 to let the general path handle it.
+   */
+  private fastObjectE(b: Uint8Array, p: number, len: number): number {
+    const lineStart = p;
+    if (p + 64 > len) return -1;
+    if (!this.hex16(b, p)) return -1;
+    const allocIpHi = this.hexHi, allocIpLo = this.hexLo;
+    if ((p = this.dec15(b, p + 17, len)) < 0) return -1;
+    const pid = this.num;
+    if (p + 18 > len || !this.hex16(b, p + 1)) return -1;
+    const vaHi = this.hexHi, vaLo = this.hexLo;
+    if ((p = this.dec15(b, p + 18, len)) < 0) return -1;
+    const size = this.num;
+    if ((p = this.dec15(b, p + 1, len)) < 0) return -1;
+    const allocIndex = this.num;
+    if ((p = this.dec15(b, p + 1, len)) < 0) return -1;
+    const freeIndex = this.num;
+    if (p + 18 > len || !this.hex16(b, p + 1)) return -1;
+    const freeIpHi = this.hexHi, freeIpLo = this.hexLo;
+    const typeStart = p + 18;
+    let q = typeStart;
+    while (q < len && b[q] !== COMMA && b[q] !== NL) q++;
+    if (q >= len || b[q] !== COMMA) return -1;
+    const typeEnd = q;
+    const cmdStart = q + 1;
+    let nl = cmdStart;
+    while (nl < len && b[nl] !== NL) nl++;
+    if (nl >= len || nl - lineStart > MAX_LINE_BYTES) return -1;
+    let e = nl;
+    if (b[e - 1] === CR) e--;
+    // new_alloc_type and slab from the end.
+    let c2 = e;
+    while (c2 > cmdStart && b[c2 - 1] !== COMMA) c2--;
+    if (c2 === cmdStart) return -1;
+    let c1 = c2 - 1;
+    while (c1 > cmdStart && b[c1 - 1] !== COMMA) c1--;
+    if (c1 === cmdStart) return -1;
+    const slabStart = c1, slabEnd = c2 - 1, newTypeStart = c2, newTypeEnd = e;
+    const cmdEnd = c1 - 1;
+    // Names with blanks at either end take the general path (it trims).
+    if (typeEnd === typeStart || isBlank(b[typeStart]) || isBlank(b[typeEnd - 1])) return -1;
+    if (slabEnd === slabStart || isBlank(b[slabStart]) || isBlank(b[slabEnd - 1])) return -1;
+    if (newTypeEnd > newTypeStart && (isBlank(b[newTypeStart]) || isBlank(b[newTypeEnd - 1]))) return -1;
+
+    this.numLines++;
+    const store = this.store;
+    this.appendObject(
+      allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex,
+      store.commands.intern(b, cmdStart, cmdEnd),
+      store.types.intern(b, typeStart, typeEnd),
+      store.slabs.intern(b, slabStart, slabEnd),
+      store.types.intern(b, newTypeStart, newTypeEnd),
+      freeIndex === 0,
+    );
+    return nl + 1;
   }
 
   /** A bad access line: a field count message when the count is off, else `reason`. */
@@ -654,6 +835,10 @@ const FIELD_NAMES: Record<Field, string> = {
   [Field.Slab]: 'slabname',
   [Field.NewType]: 'new_alloc_type',
 };
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
 
 function startsWithCaller(b: Uint8Array, p: number, e: number): boolean {
   // "caller:"
