@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lib.sh - shared helpers of capture.sh and test.sh (sourced, not run).
+#
+# make_initramfs OUT INIT [SRC:DEST ...]  - busybox + bash initramfs, gzip'd cpio
+# run_qemu ...                            - boot once under TCG with fixed flags
+#
+# QEMU flags are fixed here so that every boot (capture, tests) is the same
+# machine: TCG, one CPU, 1 GiB, no graphics, no reboot, serial console on
+# stdout (captured to a log), and a virtio console (/dev/hvc0 in the guest)
+# backed by a host file as the bulk-data channel.
+
+KDIR=${KDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BUILD=$(realpath -m "${KERNEL_BUILD_DIR:-$KDIR/build}")
+OUT=$BUILD/out
+
+# Kernel command line shared by every boot; callers append their own.
+QEMU_CMDLINE_BASE="console=ttyS0 panic=-1 oops=panic nokaslr no_hash_pointers slab_nomerge"
+
+die() { printf '%s: ERROR: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+# make_initramfs OUT INIT [SRC:DEST ...]
+make_initramfs() {
+	local out=$1 init=$2 root spec
+	shift 2
+	[[ -x /bin/busybox && -x /bin/bash-static ]] ||
+		die "the guest needs busybox-static and bash-static: apt-get install -y busybox-static bash-static"
+	command -v cpio >/dev/null || die "apt-get install -y cpio"
+	root=$(mktemp -d "${TMPDIR:-/tmp}/mz-initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,root}
+	cp /bin/busybox "$root/bin/busybox"
+	cp /bin/bash-static "$root/bin/bash"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 "$init" "$root/init"
+	for spec in "$@"; do
+		mkdir -p "$root/$(dirname "${spec#*:}")"
+		cp "${spec%%:*}" "$root/${spec#*:}"
+	done
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out"
+	rm -rf "$root"
+}
+
+# Copy the serial console to LOG (without \r) and, for lines starting with
+# "MZ-T: ", also to LOG.times with the host's clock in front: the guest's
+# clock is jiffies-based under TCG and not trustworthy for timing.
+stamp_lines() {
+	local logf=$1 line
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >&3
+		[[ $line == MZ-T:* ]] && printf '%s %s\n' "${EPOCHREALTIME/./}" "$line" >&4
+	done 3>"$logf" 4>"$logf.times"
+}
+
+# run_qemu KERNEL INITRD APPEND HVC_FILE LOG_FILE TIMEOUT_S [GDB(0|1)]
+# Returns QEMU's status; 124 on timeout (from timeout(1)).
+run_qemu() {
+	local kernel=$1 initrd=$2 append=$3 hvc=$4 logf=$5 tmo=$6 gdb=${7:-0}
+	local extra=()
+	[[ $gdb == 1 ]] && extra=(-s -S)
+	: >"$hvc"
+	timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
+		-accel tcg -smp "${QEMU_SMP:-1}" -m 1G \
+		-nographic -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "$QEMU_CMDLINE_BASE $append" \
+		-device virtio-serial-pci \
+		-chardev file,id=out,path="$hvc" \
+		-device virtconsole,chardev=out \
+		"${extra[@]}" </dev/null 2>&1 | stamp_lines "$logf"
+	return "${PIPESTATUS[0]}"
+}
+
+# span_us TIMES_FILE START_TAG END_TAG: microseconds between two markers.
+span_us() {
+	awk -v a="MZ-T: $2" -v b="MZ-T: $3" '
+		{ tag = substr($0, index($0, " ") + 1) }
+		tag == a { t0 = $1 } tag == b { t1 = $1 }
+		END { if (t0 && t1) print t1 - t0; else print "NA" }' "$1"
+}
+
+# median of integer arguments
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+# guest_failed LOG: did the kernel oops, panic or report a KASAN error?
+guest_failed() {
+	grep -v '^MZ-' "$1" |
+		grep -qE 'Kernel panic|BUG: |Oops|WARNING: CPU|general protection fault'
+}
