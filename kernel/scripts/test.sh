@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# test.sh - the whole kernel test (npm run kernel:test):
+#   1. build (build.sh; seconds when nothing changed)
+#   2. smoke boot: busybox /init, power off; timed
+#   3. guest TAP tests of every control file (test/guest-tests.sh)
+#   4. guest TAP tests with an exhausted pool (memalloc_size=4M)
+#   5. capture of `ls -l /` (capture.sh) and host checks with the dashboard's
+#      parser (test/check-capture.mjs)
+# Prints build and boot times; exits non-zero on any failure.
+set -euo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TESTOUT=$BUILD/test
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+mkdir -p "$TESTOUT"
+failures=()
+now() { date +%s.%N; }
+secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
+
+# ---- 1. build -----------------------------------------------------------
+t0=$(now)
+bash "$KDIR/scripts/build.sh"
+t1=$(now)
+build_s=$(secs "$t0" "$t1")
+log "build: ${build_s}s"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mz-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# boot NAME INIT APPEND [SRC:DEST...]: boot once, log in $TESTOUT/NAME.log,
+# hvc data in $TESTOUT/NAME.hvc; sets boot_s; returns non-zero on failure.
+boot() {
+	local name=$1 init=$2 append=$3 rc
+	shift 3
+	make_initramfs "$work/$name.cpio.gz" "$init" "$KDIR/guest/common.sh:common.sh" "$@"
+	local b0 b1
+	b0=$(now)
+	set +e
+	run_qemu "$OUT/bzImage" "$work/$name.cpio.gz" "$append" "$TESTOUT/$name.hvc" \
+		"$TESTOUT/$name.log" "$BOOT_TIMEOUT"
+	rc=$?
+	set -e
+	b1=$(now)
+	boot_s=$(secs "$b0" "$b1")
+	if ((rc)) || guest_failed "$TESTOUT/$name.log" ||
+	   ! grep -q 'MZ-GUEST: end' "$TESTOUT/$name.log"; then
+		log "$name: boot failed (status $rc); last lines of $TESTOUT/$name.log:"
+		tail -n 30 "$TESTOUT/$name.log" >&2
+		return 1
+	fi
+}
+
+# tap_check NAME: the TAP stream in $TESTOUT/NAME.hvc passed completely?
+tap_check() {
+	local f=$TESTOUT/$1.hvc plan nok nnot
+	sed 's/^/    /' "$f"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$f")
+	nok=$(grep -c '^ok ' "$f" || true)
+	nnot=$(grep -c '^not ok ' "$f" || true)
+	if [[ -z $plan ]] || ((nok + nnot != plan || nnot > 0)); then
+		log "$1: TAP failed: plan ${plan:-missing}, ok $nok, not ok $nnot"
+		return 1
+	fi
+	log "$1: all $plan TAP tests passed"
+}
+
+# ---- 2. smoke boot ---------------------------------------------------------
+if boot smoke "$KDIR/guest/boot-init.sh" ""; then
+	smoke_s=$boot_s
+	log "smoke boot to /init and power-off: ${smoke_s}s"
+else
+	smoke_s=NA
+	failures+=("smoke boot")
+fi
+
+# ---- 3. control-file tests ---------------------------------------------------
+echo controls >"$work/mode.controls"
+if boot controls "$KDIR/test/guest-tests.sh" "" "$work/mode.controls:testmode"; then
+	controls_s=$boot_s
+	tap_check controls || failures+=("guest control tests")
+else
+	controls_s=NA
+	failures+=("guest control tests (boot)")
+fi
+
+# ---- 4. exhausted pool -----------------------------------------------------
+echo exhaust >"$work/mode.exhaust"
+if boot exhaust "$KDIR/test/guest-tests.sh" "memalloc_size=4M" \
+	"$work/mode.exhaust:testmode"; then
+	tap_check exhaust || failures+=("guest exhausted-pool tests")
+else
+	failures+=("guest exhausted-pool tests (boot)")
+fi
+
+# ---- 5. capture + host checks -----------------------------------------------
+c0=$(now)
+if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls" --runs 1; then
+	capture_s=$(secs "$c0" "$(now)")
+	node "$KDIR/test/check-capture.mjs" "$TESTOUT/ls.kmap" "$TESTOUT/ls.System.map" ||
+		failures+=("host checks of the ls -l / capture")
+else
+	capture_s=NA
+	failures+=("capture of ls -l /")
+fi
+
+echo
+echo "kernel:test summary"
+echo "  build:                     ${build_s}s"
+echo "  smoke boot (to /init, off): ${smoke_s}s"
+echo "  control tests boot:        ${controls_s}s"
+echo "  capture of ls -l /:        ${capture_s}s"
+if ((${#failures[@]})); then
+	printf '  FAILED: %s\n' "${failures[@]}"
+	exit 1
+fi
+echo "  all kernel tests passed"
