@@ -554,21 +554,9 @@ export class KmapParser {
    * parse (and, if need be, report) the line. Numbers of up to 15 digits only.
    */
   private fastAccessE(b: Uint8Array, p: number, len: number): number {
-    if (p + 24 > len || b[p + 16] !== COMMA) return -1;
-    let hi = 0;
-    let lo = 0;
-    let bad = 0;
-    for (let i = 0; i < 8; i++) {
-      const d = HEX[b[p + i]];
-      bad |= d;
-      hi = (hi << 4) | d;
-    }
-    for (let i = 8; i < 16; i++) {
-      const d = HEX[b[p + i]];
-      bad |= d;
-      lo = (lo << 4) | d;
-    }
-    if (bad < 0) return -1;
+    if (p + 24 > len || b[p + 16] !== COMMA || !this.hex16(b, p)) return -1;
+    const hi = this.hexHi;
+    const lo = this.hexLo;
     p += 17;
     // writes
     let s = p;
@@ -597,13 +585,16 @@ export class KmapParser {
       p++;
     }
     this.numLines++;
-    this.appendAccess(hi >>> 0, lo >>> 0, pid + ACCESS_PID_BIAS, writes, reads);
+    this.appendAccess(hi, lo, pid + ACCESS_PID_BIAS, writes, reads);
     return p + 1;
   }
 
-  /** 16 lower/upper-case hex digits at p followed by a comma: sets hexHi/hexLo, returns false otherwise. */
+  /**
+   * Exactly 16 hex digits (either case) at p: sets hexHi/hexLo and returns
+   * true, or returns false. The caller checks that 16 bytes are there and
+   * what follows them.
+   */
   private hex16(b: Uint8Array, p: number): boolean {
-    if (b[p + 16] !== COMMA) return false;
     let hi = 0;
     let lo = 0;
     let bad = 0;
@@ -641,11 +632,11 @@ export class KmapParser {
   private fastObjectE(b: Uint8Array, p: number, len: number): number {
     const lineStart = p;
     if (p + 64 > len) return -1;
-    if (!this.hex16(b, p)) return -1;
+    if (b[p + 16] !== COMMA || !this.hex16(b, p)) return -1;
     const allocIpHi = this.hexHi, allocIpLo = this.hexLo;
     if ((p = this.dec15(b, p + 17, len)) < 0) return -1;
     const pid = this.num;
-    if (p + 18 > len || !this.hex16(b, p + 1)) return -1;
+    if (p + 18 > len || b[p + 17] !== COMMA || !this.hex16(b, p + 1)) return -1;
     const vaHi = this.hexHi, vaLo = this.hexLo;
     if ((p = this.dec15(b, p + 18, len)) < 0) return -1;
     const size = this.num;
@@ -653,7 +644,7 @@ export class KmapParser {
     const allocIndex = this.num;
     if ((p = this.dec15(b, p + 1, len)) < 0) return -1;
     const freeIndex = this.num;
-    if (p + 18 > len || !this.hex16(b, p + 1)) return -1;
+    if (p + 18 > len || b[p + 17] !== COMMA || !this.hex16(b, p + 1)) return -1;
     const freeIpHi = this.hexHi, freeIpLo = this.hexLo;
     const typeStart = p + 18;
     let q = typeStart;
@@ -741,26 +732,7 @@ export class KmapParser {
    */
   private hexTo(b: Uint8Array, p: number, e: number): number {
     // Fast path: exactly 16 digits then a comma or the end (almost every IP).
-    if (p + 16 <= e && (p + 16 === e || b[p + 16] === COMMA)) {
-      let hi = 0;
-      let lo = 0;
-      let bad = 0;
-      for (let i = 0; i < 8; i++) {
-        const d = HEX[b[p + i]];
-        bad |= d;
-        hi = (hi << 4) | d;
-      }
-      for (let i = 8; i < 16; i++) {
-        const d = HEX[b[p + i]];
-        bad |= d;
-        lo = (lo << 4) | d;
-      }
-      if (bad >= 0) {
-        this.hexHi = hi >>> 0;
-        this.hexLo = lo >>> 0;
-        return p + 16;
-      }
-    }
+    if (p + 16 <= e && (p + 16 === e || b[p + 16] === COMMA) && this.hex16(b, p)) return p + 16;
     while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
     let hi = 0;
     let lo = 0;

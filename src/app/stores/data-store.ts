@@ -33,33 +33,30 @@ export interface DataState {
   error: string | null;
 }
 
-/**
- * The patch that returns to the empty state (nothing loaded), with `error`
- * to show; the selection version moves on so row caches drop their pages.
- */
-export function emptyDataPatch(error: string | null): Partial<DataState> {
+/** What nothing loaded looks like (fields that every way back to empty resets). */
+function emptyFields() {
   return {
-    phase: 'empty',
+    phase: 'empty' as const,
     source: null,
     progress: null,
     summary: null,
     slabOptions: [],
     result: null,
-    selectionVersion: useDataStore.getState().selectionVersion + 1,
     selectionGrew: false,
-    error,
   };
 }
 
+/**
+ * The patch that returns to the empty state (nothing loaded), with `error`
+ * to show; the selection version moves on so row caches drop their pages.
+ */
+export function emptyDataPatch(error: string | null): Partial<DataState> {
+  return { ...emptyFields(), selectionVersion: useDataStore.getState().selectionVersion + 1, error };
+}
+
 export const useDataStore = create<DataState>(() => ({
-  phase: 'empty',
-  source: null,
-  progress: null,
-  summary: null,
-  slabOptions: [],
-  result: null,
+  ...emptyFields(),
   selectionVersion: 0,
-  selectionGrew: false,
   loadSeconds: null,
   error: null,
 }));
