@@ -195,7 +195,7 @@ export function decodeViewState(search: string): DecodeResult {
   return { state, notices };
 }
 
-/** Percent-encodes a value; unlike encodeURIComponent it also encodes ',' (used as a list separator). */
+/** Percent-encodes a value (encodeURIComponent also encodes ',', the list separator of slab). */
 function enc(s: string): string {
   return encodeURIComponent(s);
 }
