@@ -1,6 +1,7 @@
 // 6. A PNG, a JSON file, an empty file and plain text: a clear message in an
 //    alert region within a second (1.5 s allowed from setInputFiles), no
-//    crash, and the loaded view stays as it was.
+//    crash, and the loaded view stays as it was. So does a file whose first
+//    64 KiB pass the quick check but which the worker then finds is no kmap.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -60,5 +61,28 @@ test('a non-kmap as the first file leaves the empty state usable', async () => {
   await openFixture(page, 'basic-e.kmap');
   assert.equal((await summary(page)).objects, '11');
   assert.equal(await page.getByRole('alert').count(), 0, 'a successful load clears the error');
+  assertNoErrors(errors);
+});
+
+test('a file found not to be a kmap only after its first 64 KiB gives the previous view back', async () => {
+  const { page, errors } = await openApp(browser);
+  await openFixture(page, 'basic-e.kmap');
+  const before = await summary(page);
+  await page.locator('[data-testid="object-row"][data-idx="4"]').click();
+  // 2,500 lines of 8 comma-separated words (~110 KB): detected as variant B
+  // at the 2,000th line, none of them valid, so not a kmap; the quick check
+  // on the first 64 KiB sees fewer than 2,000 lines and lets it through.
+  const line = 'not,a,kmap,at,all,just,eight,words-and-some-padding-to-make-it-long-enough\n';
+  const buffer = Buffer.from(line.repeat(2500));
+  assert.ok(buffer.length > 64 * 1024 && line.length * 2000 > 64 * 1024);
+  await page.getByLabel('Open kmap').setInputFiles({ name: 'words.csv', mimeType: 'text/csv', buffer });
+  const alert = page.getByRole('alert').filter({ hasText: /Could not open "words.csv": Not a kmap: none of the first 2000 object lines/ });
+  await alert.waitFor();
+  await page.getByText('basic-e.kmap').first().waitFor();
+  assert.deepEqual(await summary(page), before, 'the previous summary is back');
+  assert.equal(await rowCountText(page), '11 objects');
+  assert.equal(new URL(page.url()).searchParams.get('obj'), '4', 'the selection is back');
+  await page.locator('[data-testid="object-row"]').first().waitFor();
+  await shot(page, '06-previous-kept');
   assertNoErrors(errors);
 });

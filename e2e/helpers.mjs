@@ -64,9 +64,24 @@ export async function waitLoaded(page, timeout = TIMEOUT) {
   );
 }
 
-/** Loads a file through the "Open kmap" input and waits for the load to end. */
+/** Loads completed so far in the page (the top bar's data-load-count). */
+export async function loadCount(page) {
+  return Number(await page.locator('header.topbar').getAttribute('data-load-count'));
+}
+
+/**
+ * Loads a file through the "Open kmap" input and waits until that load has
+ * completed (not just until no load is running: with a file already loaded,
+ * that is true before the new one starts).
+ */
 export async function openFixture(page, name) {
+  const before = await loadCount(page);
   await page.getByLabel('Open kmap').setInputFiles(fixture(name));
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('header.topbar')?.getAttribute('data-load-count')) > n,
+    before,
+    { timeout: TIMEOUT },
+  );
   await waitLoaded(page);
 }
 

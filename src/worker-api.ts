@@ -26,7 +26,16 @@ export interface LoadProgress {
 
 export type OpenResult =
   | { ok: true; summary: KmapSummary; seconds: number }
-  | { ok: false; cancelled: boolean; error: string };
+  | {
+      ok: false;
+      cancelled: boolean;
+      error: string;
+      /**
+       * True when the file failed (or was cancelled) before it showed that it
+       * is a kmap and the previously loaded kmap is queryable again.
+       */
+      previousKept: boolean;
+    };
 
 /** Columns of the objects table; every one is sortable. */
 export const OBJECT_COLUMNS = [
@@ -78,7 +87,11 @@ export interface SlabOption {
 }
 
 export interface KmapWorkerApi {
-  /** Loads a kmap, replacing (and freeing) any loaded before. */
+  /**
+   * Loads a kmap, replacing (and freeing) any loaded before once the new file
+   * is known to be a kmap (its variant detected); until then queries see
+   * nothing, and a failure gives the previous kmap back (previousKept).
+   */
   open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult>;
   /** Stops a load in progress; open() then resolves with cancelled: true. */
   cancel(): void;

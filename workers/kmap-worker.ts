@@ -29,12 +29,27 @@ const PROGRESS_INTERVAL_MS = 100;
 
 class Cancelled extends Error {}
 
+/** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
 let store: KmapStore | null = null;
 let selection: Uint32Array = new Uint32Array(0);
 /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
 let positions: Uint32Array | null = null;
+/**
+ * The previously loaded kmap while a new file has not yet shown that it is a
+ * kmap (its variant is not detected): a new file that turns out not to be one,
+ * or is cancelled that early, gives it back instead of leaving nothing.
+ */
+let fallback: { store: KmapStore; selection: Uint32Array } | null = null;
 /** Incremented by every open() and cancel(): a load whose token is stale stops. */
 let loadToken = 0;
+/** Incremented by every open() only: the newest open owns the fallback. */
+let openSeq = 0;
+
+function setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0)): void {
+  store = next;
+  selection = nextSelection;
+  positions = null;
+}
 
 async function* fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < blob.size; offset += FILE_SLICE_BYTES) {
@@ -46,10 +61,10 @@ async function* fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array
 
 async function* urlChunks(url: string, token: number, onTotal: (n: number | null) => void): AsyncGenerator<Uint8Array> {
   const response = await fetch(url);
-  if (!response.ok) throw new KmapFormatError(`Could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
   const length = response.headers.get('Content-Length');
   onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
-  if (!response.body) throw new KmapFormatError(`Could not fetch ${url}: the response has no body.`);
+  if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
   const reader = response.body.getReader();
   try {
     for (;;) {
@@ -66,10 +81,18 @@ async function* urlChunks(url: string, token: number, onTotal: (n: number | null
 const api: KmapWorkerApi = {
   async open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult> {
     const token = ++loadToken;
+    const seq = ++openSeq;
     const parser = new KmapParser();
-    store = parser.store;
-    selection = new Uint32Array(0);
-    positions = null;
+    // Until the new file is known to be a kmap, queries see nothing and the
+    // previous kmap waits in `fallback`.
+    if (store && !fallback) fallback = { store, selection };
+    setStore(null);
+    let committed = false;
+    const commit = () => {
+      committed = true;
+      fallback = null;
+      setStore(parser.store);
+    };
     let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
     const t0 = performance.now();
     let lastReport = 0;
@@ -91,6 +114,7 @@ const api: KmapWorkerApi = {
         source.kind === 'file' ? fileChunks(source.file, token) : urlChunks(source.url, token, (n) => (totalBytes = n));
       for await (const chunk of chunks) {
         parser.push(chunk);
+        if (!committed && parser.variant !== null) commit();
         const now = performance.now();
         if (now - lastReport >= PROGRESS_INTERVAL_MS) {
           lastReport = now;
@@ -99,17 +123,28 @@ const api: KmapWorkerApi = {
       }
       if (token !== loadToken) throw new Cancelled();
       parser.finish();
+      if (!committed) commit();
       report(true);
       return { ok: true, summary: summarize(parser.store), seconds: (performance.now() - t0) / 1000 };
     } catch (err) {
-      if (store === parser.store) {
-        store = null;
-        selection = new Uint32Array(0);
-        positions = null;
+      let previousKept = false;
+      if (seq === openSeq) {
+        // The newest load failed: give the previous kmap back if it was still kept.
+        if (!committed && fallback) {
+          setStore(fallback.store, fallback.selection);
+          previousKept = true;
+        } else {
+          setStore(null);
+        }
+        fallback = null;
       }
-      if (err instanceof Cancelled) return { ok: false, cancelled: true, error: 'Loading was cancelled.' };
-      if (err instanceof KmapFormatError) return { ok: false, cancelled: false, error: err.message };
-      return { ok: false, cancelled: false, error: `Could not read ${source.name}: ${err instanceof Error ? err.message : String(err)}` };
+      const cancelled = err instanceof Cancelled;
+      const error = cancelled
+        ? 'Loading was cancelled.'
+        : err instanceof KmapFormatError
+          ? err.message
+          : `it could not be read (${err instanceof Error ? err.message : String(err)}).`;
+      return { ok: false, cancelled, error, previousKept };
     }
   },
 
@@ -119,9 +154,8 @@ const api: KmapWorkerApi = {
 
   close(): void {
     loadToken++;
-    store = null;
-    selection = new Uint32Array(0);
-    positions = null;
+    fallback = null;
+    setStore(null);
   },
 
   summary() {

@@ -99,6 +99,19 @@ export function cancelLoad(): void {
 
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
   const api = kmapApi();
+  // What is on screen now: the worker keeps that kmap until the new file shows
+  // it is one, and gives it back if it does not (or is cancelled that early).
+  const before = useDataStore.getState();
+  const previous =
+    before.phase === 'ready'
+      ? {
+          source: before.source,
+          summary: before.summary,
+          slabOptions: before.slabOptions,
+          loadSeconds: before.loadSeconds,
+          obj: useViewStore.getState().obj,
+        }
+      : null;
   reportedUnknown = '';
   if (!restorePending) useViewStore.getState().selectObject(null, null);
   else useViewStore.getState().setCursor(null);
@@ -145,21 +158,42 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
 
   let res: Awaited<ReturnType<typeof api.open>>;
   try {
-    await api.close();
     res = await api.open(source, Comlink.proxy(onProgress));
   } catch (err) {
-    res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}` };
+    res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}`, previousKept: false };
   }
   if (seq !== loadSeq) return;
   if (!res.ok) {
-    setData(emptyDataPatch(res.cancelled ? null : res.error));
-    if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
+    const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;
+    if (res.previousKept && previous) {
+      setData({
+        ...previous,
+        phase: 'ready',
+        progress: null,
+        result: null,
+        error,
+        selectionVersion: useDataStore.getState().selectionVersion + 1,
+        selectionGrew: false,
+      });
+      useViewStore.getState().selectObject(previous.obj, null);
+      await refresh(seq);
+      if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled; ${JSON.stringify(previous.source?.name ?? '')} is shown again.`);
+    } else {
+      setData(emptyDataPatch(error));
+      if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
+    }
     return;
   }
   // The final query first, so that 'ready' never shows a partial row count.
   await refresh(seq, true);
   if (seq !== loadSeq) return;
-  setData({ phase: 'ready', summary: res.summary, loadSeconds: res.seconds, progress: null });
+  setData({
+    phase: 'ready',
+    summary: res.summary,
+    loadSeconds: res.seconds,
+    progress: null,
+    loadCount: useDataStore.getState().loadCount + 1,
+  });
   reportUnknownSlabs(useDataStore.getState().result?.unknownSlabs ?? []);
   if (restorePending) {
     restorePending = false;

@@ -9,11 +9,12 @@ export function TopBar() {
   const source = useDataStore((s) => s.source);
   const phase = useDataStore((s) => s.phase);
   const seconds = useDataStore((s) => s.loadSeconds);
+  const loadCount = useDataStore((s) => s.loadCount);
   useEffect(() => {
     document.title = source ? `${source.name} · kmap explorer` : 'kmap explorer';
   }, [source]);
   return (
-    <header className="topbar">
+    <header className="topbar" data-load-count={loadCount}>
       <span className="app-title">kmap explorer</span>
       {source && (
         <span className="source" title={source.src ?? source.name}>

@@ -29,6 +29,8 @@ export interface DataState {
   selectionGrew: boolean;
   /** Seconds the last complete load took. */
   loadSeconds: number | null;
+  /** Loads completed in this page (shown as data-load-count, so that tests can wait for the next). */
+  loadCount: number;
   /** A load error, shown in the alert region; the previous view stays. */
   error: string | null;
 }
@@ -58,5 +60,6 @@ export const useDataStore = create<DataState>(() => ({
   ...emptyFields(),
   selectionVersion: 0,
   loadSeconds: null,
+  loadCount: 0,
   error: null,
 }));
