@@ -85,8 +85,9 @@ median() {
 	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-# guest_failed LOG: did the kernel oops, panic or report a KASAN error?
+# guest_failed LOG: did the kernel oops, panic, report a KASAN error, stall
+# RCU or hang a task?
 guest_failed() {
 	grep -v '^MZ-' "$1" |
-		grep -qE 'Kernel panic|BUG: |Oops|WARNING: CPU|general protection fault'
+		grep -qE 'Kernel panic|BUG: |Oops|WARNING: CPU|general protection fault|self-detected stall|detected stalls|blocked for more than'
 }

@@ -151,14 +151,21 @@ void mz_exit(unsigned long flags)
 	mz_warn_pending = false;
 	raw_spin_unlock(&mz_lock);
 	if (unlikely(warn)) {
-		/* Still busy: printk's own allocations are not recorded. */
+		/*
+		 * Still busy: printk's own allocations are not recorded. The
+		 * hook may run under any lock, the console driver's port lock
+		 * or a runqueue lock included, so the console is written later
+		 * (deferred printk), never from here.
+		 */
 		struct mz_sink console = { };
 		struct mz_stats st;
 
 		mz_fill_stats(&st);
+		printk_deferred_enter();
 		pr_warn("pool of %llu MiB exhausted: recording stopped; clear objects and re-enable (memalloc_size= for more)\n",
 			st.pool_size >> 20);
 		mz_print_stats(&console, &st);
+		printk_deferred_exit();
 	}
 	__this_cpu_write(mz_busy, 0);
 	raw_local_irq_restore(flags);
@@ -223,9 +230,18 @@ static void mz_set_task(struct mz_obj *o)
 		o->pid = 0;
 		strscpy(o->comm, "softirq", sizeof(o->comm));
 	} else {
+		unsigned char *c;
+
 		o->pid = current->pid;
 		memcpy(o->comm, current->comm, sizeof(o->comm));
 		o->comm[sizeof(o->comm) - 1] = '\0';
+		/*
+		 * Any task can name itself (PR_SET_NAME): a newline or another
+		 * control byte would break the kmap's line structure.
+		 */
+		for (c = (unsigned char *)o->comm; *c; c++)
+			if (*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 }
 
@@ -549,10 +565,13 @@ void __memorizer_access(unsigned long addr, size_t size, bool write,
 		mz_out_of_memory();
 		goto out;
 	}
-	if (write)
-		a->writes++;
-	else
+	/* The counters saturate rather than wrap: a kmap never undercounts. */
+	if (write) {
+		if (a->writes != U32_MAX)
+			a->writes++;
+	} else if (a->reads != U32_MAX) {
 		a->reads++;
+	}
 	mz_stats.accesses_recorded++;
 out:
 	mz_exit(flags);

@@ -166,6 +166,8 @@ static ssize_t kmap_read(struct file *file, char __user *ubuf, size_t count,
 	ssize_t done = 0;
 	size_t n;
 
+	if (mutex_lock_interruptible(&r->lock))
+		return -ERESTARTSYS;
 	while (count) {
 		if (r->off == r->len) {
 			mz_reader_fill(r);
@@ -173,15 +175,21 @@ static ssize_t kmap_read(struct file *file, char __user *ubuf, size_t count,
 				break;
 		}
 		n = min(count, r->len - r->off);
-		if (copy_to_user(ubuf + done, r->buf + r->off, n))
-			return done ? done : -EFAULT;
+		if (copy_to_user(ubuf + done, r->buf + r->off, n)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
 		r->off += n;
 		done += n;
 		count -= n;
 		if (fatal_signal_pending(current))
 			break;
+		cond_resched();	/* a large read walks the whole kmap */
 	}
-	*ppos += done;
+	mutex_unlock(&r->lock);
+	if (done > 0)
+		*ppos += done;
 	return done;
 }
 

@@ -16,6 +16,7 @@
 #define _MM_MEMORIZER_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/memorizer.h>
 #include <linux/rbtree.h>
 #include <linux/sched.h>
@@ -104,11 +105,18 @@ struct mz_stats {
 };
 
 /* kmap reader: an open file on kmap. Its cursor sits in mz_live or mz_dead. */
+/*
+ * One open kmap file. cursor, phase, cur and acur are under mz_lock (the
+ * cursor sits on the object lists). buf, len and off belong to the reader
+ * and are used outside mz_lock, under @lock: read(2) on one file is
+ * serialised by f_pos_lock, but io_uring reads are not.
+ */
 struct mz_reader {
 	struct mz_obj cursor;		/* MZ_F_CURSOR; list position */
 	int phase;			/* 0: live objects, 1: dead, 2: done */
 	struct mz_obj *cur;		/* object being printed, or NULL */
 	struct mz_access *acur;		/* its next access line */
+	struct mutex lock;		/* serialises kmap_read() on this file */
 	char *buf;			/* PAGE_SIZE, from the pool */
 	size_t len;
 	size_t off;

@@ -142,6 +142,7 @@ int mz_reader_open(struct mz_reader **rp)
 	list_add(&r->cursor.list, &mz_live);
 	mz_stats.readers++;
 	mz_exit(flags);
+	mutex_init(&r->lock);
 	*rp = r;
 	return 0;
 }
