@@ -38,11 +38,13 @@ describe('KmapParser', () => {
     expect(p.linesRead).toBe(2002);
   });
 
-  it('a forced variant parses at once (no detection), even against the field counts', () => {
+  it('a forced variant parses without detection (once the 4 KiB sniff window is in), even against the field counts', () => {
     const p = new KmapParser({ variant: 'E' });
     expect(p.variant).toBe('E');
-    p.push(enc.encode(D(1) + '\n'));
-    expect(p.store.numBadLines).toBe(1); // a D line is one field short for E
+    const dLines = Array.from({ length: 100 }, (_, i) => D(i));
+    expect(lines(...dLines).length).toBeGreaterThan(4096);
+    p.push(enc.encode(lines(...dLines)));
+    expect(p.store.numBadLines).toBe(100); // a D line is one field short for E
     p.push(enc.encode(D(2) + ',\n'));
     expect(p.store.numObjects).toBe(1);
     expect(p.finish().objects.slab.length).toBe(1);

@@ -23,10 +23,11 @@ export const MAX_LINE_BYTES = 64 * 1024;
 const MAX_DETECT_BYTES = 64 * 1024 * 1024;
 const BAD_TEXT_CHARS = 200;
 /**
- * Bytes held before anything is parsed, so that the magic numbers and a BOM
- * are recognised at any chunk size (the longest magic number is 5 bytes).
+ * Bytes held before anything is parsed, so that sniffNotKmap() (magic
+ * numbers, a BOM, NUL bytes, JSON or HTML in the first 4 KiB) judges the same
+ * bytes at any chunk size.
  */
-const SNIFF_BYTES = 16;
+const SNIFF_BYTES = 4096;
 /** Largest pid whose stored form (pid + 2) is still exact. */
 const MAX_PID = Number.MAX_SAFE_INTEGER - ACCESS_PID_BIAS;
 
@@ -167,6 +168,16 @@ export class KmapParser {
       this.line(this.carryBuf, 0, len);
     }
     this.skippingLongLine = false;
+    const store = this.store;
+    if (store.numObjects === 0 && store.numBadLines > 0) {
+      // A short CSV with enough columns is detected as some variant but has
+      // no valid object line: that is no kmap (longer files fail in decide()).
+      const first = store.badLines[0];
+      throw new KmapFormatError(
+        `Not a kmap: none of its ${store.numBadLines} non-blank line${store.numBadLines === 1 ? ' is a' : 's is a'} ` +
+          `valid variant ${store.variant} line (line ${first.lineNum}: ${first.reason}).`,
+      );
+    }
     this.store.trim();
     return this.store;
   }

@@ -116,3 +116,22 @@ describe('a UTF-8 byte order mark', () => {
     expect(view).toEqual(parseAllChunkSizes(text).view);
   });
 });
+
+describe('not a kmap: found by the review', () => {
+  it('a short CSV with enough columns (detected as a variant, no valid line) is rejected at any chunk size', () => {
+    const rows = ['name,surname,street,city,zip,country,phone'];
+    for (let i = 0; i < 1500; i++) rows.push(`ann${i},smith,main street ${i},springfield,12345,us,555-${i}`);
+    expectNotKmapAllChunkSizes(rows.join('\n') + '\n', /Not a kmap: none of its 1501 non-blank lines is a valid variant A line \(line 1: /);
+  });
+
+  it('a NUL byte in the first 4 KiB is judged the same at every chunk size', () => {
+    const text = 'ffffffff812e4410,731,ffff888004c2a000,64,120551,120870,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,\n'.repeat(3);
+    const bytes = new TextEncoder().encode(text);
+    bytes[177] = 0;
+    expectNotKmapAllChunkSizes(bytes, /binary data \(a NUL byte at offset 177\)/);
+  });
+
+  it('JSON after leading blanks is judged the same at every chunk size', () => {
+    expectNotKmapAllChunkSizes(' '.repeat(20) + '{"objects": [1, 2, 3]}\n', /looks like JSON/);
+  });
+});
