@@ -31,6 +31,8 @@ class Cancelled extends Error {}
 
 /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
 let store: KmapStore | null = null;
+/** Whether `store` holds a whole file (not one still loading or cut short by a cancel). */
+let storeComplete = false;
 let selection: Uint32Array = new Uint32Array(0);
 /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
 let positions: Uint32Array | null = null;
@@ -44,9 +46,12 @@ let fallback: { store: KmapStore; selection: Uint32Array } | null = null;
 let loadToken = 0;
 /** Incremented by every open() only: the newest open owns the fallback. */
 let openSeq = 0;
+/** Aborts the running load's fetch, so that a cancelled download stops. */
+let abortLoad: AbortController | null = null;
 
-function setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0)): void {
+function setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
   store = next;
+  storeComplete = next !== null && complete;
   selection = nextSelection;
   positions = null;
 }
@@ -59,8 +64,14 @@ async function* fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array
   }
 }
 
-async function* urlChunks(url: string, token: number, onTotal: (n: number | null) => void): AsyncGenerator<Uint8Array> {
-  const response = await fetch(url);
+async function* urlChunks(
+  url: string,
+  token: number,
+  signal: AbortSignal,
+  onTotal: (n: number | null) => void,
+): AsyncGenerator<Uint8Array> {
+  const response = await fetch(url, { signal });
+  if (token !== loadToken) throw new Cancelled();
   if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
   const length = response.headers.get('Content-Length');
   onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
@@ -82,10 +93,13 @@ const api: KmapWorkerApi = {
   async open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult> {
     const token = ++loadToken;
     const seq = ++openSeq;
+    abortLoad?.abort();
+    const abort = (abortLoad = new AbortController());
     const parser = new KmapParser();
     // Until the new file is known to be a kmap, queries see nothing and the
-    // previous kmap waits in `fallback`.
-    if (store && !fallback) fallback = { store, selection };
+    // previous kmap waits in `fallback`. Only a whole file is worth keeping:
+    // one still loading (now superseded) is dropped.
+    if (store && storeComplete && !fallback) fallback = { store, selection };
     setStore(null);
     let committed = false;
     const commit = () => {
@@ -111,7 +125,9 @@ const api: KmapWorkerApi = {
     };
     try {
       const chunks =
-        source.kind === 'file' ? fileChunks(source.file, token) : urlChunks(source.url, token, (n) => (totalBytes = n));
+        source.kind === 'file'
+          ? fileChunks(source.file, token)
+          : urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
       for await (const chunk of chunks) {
         parser.push(chunk);
         if (!committed && parser.variant !== null) commit();
@@ -124,6 +140,7 @@ const api: KmapWorkerApi = {
       if (token !== loadToken) throw new Cancelled();
       parser.finish();
       if (!committed) commit();
+      storeComplete = true;
       report(true);
       return { ok: true, summary: summarize(parser.store), seconds: (performance.now() - t0) / 1000 };
     } catch (err) {
@@ -131,14 +148,16 @@ const api: KmapWorkerApi = {
       if (seq === openSeq) {
         // The newest load failed: give the previous kmap back if it was still kept.
         if (!committed && fallback) {
-          setStore(fallback.store, fallback.selection);
+          setStore(fallback.store, fallback.selection, true);
           previousKept = true;
         } else {
           setStore(null);
         }
         fallback = null;
       }
-      const cancelled = err instanceof Cancelled;
+      // A stale token means cancel() or a newer open(): an abort error from
+      // the fetch is then a cancellation too.
+      const cancelled = err instanceof Cancelled || token !== loadToken;
       const error = cancelled
         ? 'Loading was cancelled.'
         : err instanceof KmapFormatError
@@ -150,10 +169,12 @@ const api: KmapWorkerApi = {
 
   cancel(): void {
     loadToken++;
+    abortLoad?.abort();
   },
 
   close(): void {
     loadToken++;
+    abortLoad?.abort();
     fallback = null;
     setStore(null);
   },

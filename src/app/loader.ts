@@ -179,6 +179,8 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
       await refresh(seq);
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled; ${JSON.stringify(previous.source?.name ?? '')} is shown again.`);
     } else {
+      // Nothing is on screen to give back: let the worker free what it kept.
+      if (res.previousKept) await api.close().catch(() => {});
       setData(emptyDataPatch(error));
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
     }

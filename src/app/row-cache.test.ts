@@ -25,11 +25,14 @@ describe('RowCache', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('shares a fetch in flight', async () => {
+  it('shares a fetch in flight, and every caller that waited for it hears that it landed', async () => {
     const { fetch, calls } = makeFetch(1000);
     const cache = new RowCache(fetch, 100, 10);
-    await Promise.all([cache.ensure(0, 50, 1000), cache.ensure(10, 60, 1000)]);
+    // The first caller may have stopped listening (the table scrolled on);
+    // the second must still learn that its page arrived, or the rows stay blank.
+    const [first, second] = await Promise.all([cache.ensure(0, 50, 1000), cache.ensure(10, 60, 1000)]);
     expect(calls).toHaveLength(1);
+    expect([first, second]).toEqual([true, true]);
   });
 
   it('clamps to the total', async () => {

@@ -40,7 +40,9 @@ export class RowCache<R> {
 
   /**
    * Makes sure rows [start, end) (clamped to [0, total)) are loaded. Resolves
-   * true when at least one page was added for the current generation.
+   * true when at least one page it had to wait for is now loaded for the
+   * current generation, whether this call or an earlier one fetched it (an
+   * earlier caller may have stopped listening, e.g. after a scroll).
    */
   async ensure(start: number, end: number, total: number): Promise<boolean> {
     const from = Math.max(0, start);
@@ -49,7 +51,8 @@ export class RowCache<R> {
     const firstPage = Math.floor(from / this.pageSize);
     const lastPage = Math.floor((to - 1) / this.pageSize);
     const waits: Promise<void>[] = [];
-    let added = false;
+    const waitedPages: number[] = [];
+    const generation = this.generation;
     for (let p = firstPage; p <= lastPage; p++) {
       const page = this.pages.get(p);
       if (page) {
@@ -61,14 +64,12 @@ export class RowCache<R> {
       }
       let pending = this.inFlight.get(p);
       if (!pending) {
-        const generation = this.generation;
         pending = this.fetchRows(p * this.pageSize, this.pageSize).then(
           (rows) => {
             if (generation !== this.generation) return;
             this.inFlight.delete(p);
             this.pages.set(p, rows);
             this.stale.delete(p);
-            added = true;
             this.evict(firstPage, lastPage);
           },
           () => {
@@ -78,9 +79,10 @@ export class RowCache<R> {
         this.inFlight.set(p, pending);
       }
       waits.push(pending);
+      waitedPages.push(p);
     }
     await Promise.all(waits);
-    return added;
+    return generation === this.generation && waitedPages.some((p) => this.pages.has(p));
   }
 
   get numPages(): number {

@@ -81,12 +81,13 @@ describe('decodeViewState', () => {
   });
 
   it('rejects src values that are not relative paths or http(s) URLs', () => {
-    for (const bad of ['javascript:alert(1)', 'data:text/plain,x', '//evil.example/x', '../../etc/passwd', 'a\\b']) {
+    for (const bad of ['javascript:alert(1)', 'data:text/plain,x', '//evil.example/x', '../../etc/passwd', 'a\\b', '%2e%2e/%2e%2e/secret', 'x/%2E%2E/%2e%2e/../y']) {
       const r = decodeViewState('v=1&src=' + encodeURIComponent(bad));
       expect(r.state.src, bad).toBeNull();
       expect(r.notices, bad).toHaveLength(1);
     }
     expect(decodeViewState('v=1&src=caps/ls.kmap').state.src).toBe('caps/ls.kmap');
+    expect(decodeViewState('v=1&src=%2Fdata%2Fls.kmap%3Fx%3D1').state.src).toBe('/data/ls.kmap?x=1');
     expect(decodeViewState('v=1&src=http%3A%2F%2F127.0.0.1%3A8000%2Fa.kmap').state.src).toBe('http://127.0.0.1:8000/a.kmap');
   });
 

@@ -88,9 +88,18 @@ function validSrc(src: string): boolean {
       return false;
     }
   }
-  // A relative path: no scheme, no protocol-relative '//', no '..' segment, no backslash.
+  // A path on this origin: no scheme, no protocol-relative '//', no
+  // backslash. A relative one must stay below the app's base once resolved
+  // (the URL parser also reads an encoded %2e%2e as '..', so the segments
+  // alone do not tell); a root-relative one ('/...') names its place itself.
   if (src.startsWith('//') || src.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(src)) return false;
-  return !src.split('/').some((seg) => seg === '..');
+  if (src.split('/').some((seg) => seg === '..')) return false;
+  const base = 'http://base.invalid/a/b/';
+  try {
+    return new URL(src, base).href.startsWith(src.startsWith('/') ? 'http://base.invalid/' : base);
+  } catch {
+    return false;
+  }
 }
 
 function single(params: RawParams, name: string, notices: string[]): string | null {
