@@ -228,6 +228,11 @@ export class KmapParser {
 
   private decide(): void {
     const variant = detectVariant(this.fieldNumHistogram);
+    if (!variant && this.fieldNumHistogram.size === 0) {
+      throw new KmapFormatError(
+        `Not a kmap: no complete line that starts at column 0 in the first ${Math.round(this.heldBytes / 2 ** 20)} MiB.`,
+      );
+    }
     if (!variant) {
       let common = 0;
       let commonNum = -1;

@@ -135,3 +135,14 @@ describe('not a kmap: found by the review', () => {
     expectNotKmapAllChunkSizes(' '.repeat(20) + '{"objects": [1, 2, 3]}\n', /looks like JSON/);
   });
 });
+
+describe('not a kmap: no line break', () => {
+  it('64 MiB without a newline is answered as such, not as "0 fields"', () => {
+    const parser = new KmapParser();
+    const chunk = new Uint8Array(8 * 2 ** 20).fill(0x61);
+    const err = catchFormatError(() => {
+      for (let i = 0; i < 9; i++) parser.push(chunk);
+    });
+    expect(err.message).toBe('Not a kmap: no complete line that starts at column 0 in the first 64 MiB.');
+  });
+});
