@@ -39,5 +39,12 @@ test('bad lines are counted and listed', async () => {
   await shot(page, '05-bad-lines-dialog');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+  // Both ways out return focus to the button that opened the dialog.
+  const focusIsOnOpener = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'summary-bad-lines');
+  assert.ok(await focusIsOnOpener(), 'focus is back on the bad-lines button after Escape');
+  await page.getByTestId('summary-bad-lines').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+  assert.ok(await focusIsOnOpener(), 'focus is back on the bad-lines button after the close button');
   assertNoErrors(errors);
 });

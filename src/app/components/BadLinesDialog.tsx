@@ -15,10 +15,12 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
   }, []);
   const kept = summary.firstBadLines;
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    // Every way out (×, Escape) goes through the native close(), which
+    // returns focus to the button that opened the dialog and fires onClose once.
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
       <header className="dialog-header">
         <h2 id={titleId}>Bad lines: {formatCount(summary.badLines)}</h2>
-        <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={onClose}>
+        <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={() => ref.current?.close()}>
           ×
         </button>
       </header>
