@@ -85,6 +85,10 @@ apply_series() {
 	want=$(sum_of "${patches[@]}")
 	have=$(cat "$STAMPS/patches" 2>/dev/null || true)
 	if [[ $want != "$have" ]]; then
+		# The tree is about to change: no stamp may vouch for it until the
+		# new series is applied (a failure below must not leave the old
+		# stamps saying that the old series and its build are in place).
+		rm -f "$STAMPS/patches" "$STAMPS/built"
 		rm -rf "$STAMPS/saved"
 		if [[ -f $STAMPS/applied.patch ]]; then
 			log "series changed: reverting the previously applied series"
@@ -99,19 +103,27 @@ apply_series() {
 				<"$STAMPS/applied.patch" || die "could not revert old series"
 			rm -f "$STAMPS/applied.patch"
 		fi
-		: >"$STAMPS/applied.tmp"
+		# Each patch is tried first (--dry-run), so that one that does not
+		# apply leaves no half-applied hunks; the ones before it are then
+		# reverted, and the next run starts from a clean tree again.
+		applied=()
 		for p in "${patches[@]}"; do
 			log "applying $p"
-			patch -d "$SRC" -p1 -s -N --no-backup-if-mismatch <"$KDIR/$p" ||
-				die "patch $p does not apply"
-			cat "$KDIR/$p" >>"$STAMPS/applied.tmp"
+			if ! patch -d "$SRC" -p1 -s -N --dry-run <"$KDIR/$p" >/dev/null; then
+				for ((i = ${#applied[@]} - 1; i >= 0; i--)); do
+					patch -d "$SRC" -p1 -R -s --no-backup-if-mismatch \
+						<"$KDIR/${applied[i]}" || true
+				done
+				die "patch $p does not apply (the patches before it were reverted)"
+			fi
+			patch -d "$SRC" -p1 -s -N --no-backup-if-mismatch <"$KDIR/$p"
+			applied+=("$p")
 		done
 		# Reverse order is needed to revert; store the series reversed patch-wise.
 		: >"$STAMPS/applied.patch"
 		for ((i = ${#patches[@]} - 1; i >= 0; i--)); do
 			cat "$KDIR/${patches[i]}" >>"$STAMPS/applied.patch"
 		done
-		rm -f "$STAMPS/applied.tmp"
 		if [[ -d $STAMPS/saved ]]; then
 			while IFS= read -r f; do
 				cmp -s "$STAMPS/saved/$f" "$SRC/$f" &&
