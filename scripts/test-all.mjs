@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: every test of the project, in order of speed, each suite run
 // even when an earlier one failed, then one closing line with the counts.
-//   1. type check (tsc, strict)
-//   2. unit tests (Vitest: parser, store, queries, URL codec, generator)
-//   3. browser tests (playwright-core + Debian's chromium against the built app)
-//   4. kernel tests (build Linux 6.1 with Memorizer, boot it in QEMU, capture, check)
+//   1. lint (scripts/check-imports.mjs: the import table of src/README.md)
+//   2. type check (tsc, strict)
+//   3. unit tests (Vitest: parser, store, queries, URL codec, generator)
+//   4. browser tests (playwright-core + Debian's chromium against the built app)
+//   5. kernel tests (build Linux 6.1 with Memorizer, boot it in QEMU, capture, check)
 // Set KMAP_TEST_ONLY=unit,e2e (a comma list of suite names) to run fewer.
 
 import { spawnSync } from 'node:child_process';
 
 const suites = [
+  { name: 'lint', cmd: ['node', 'scripts/check-imports.mjs'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'unit', cmd: ['npx', 'vitest', 'run'] },
   { name: 'e2e', cmd: ['npm', 'run', '--silent', 'test:e2e'] },
