@@ -4,7 +4,7 @@
 // bundled public/sample.kmap. Everything is driven by one seeded PRNG
 // (mulberry32), so the same options always give the same bytes.
 //
-// Shape of the output (see ../shared/kmap-format.md):
+// Shape of the output (see ../docs/kmap-format.md):
 // - a few hundred alloc sites (kernel text ffffffff81xxxxxx), each bound to an
 //   alloc type, a slab cache (or no-slab) and a size that fits the cache;
 // - a few thousand access IPs with Zipf-like popularity, each site using its own

@@ -25,7 +25,7 @@ workload() {
 hvc_open || fail "cannot set up /dev/hvc0"
 echo "MZ-CAPTURE: start: $(cat /workload)"
 
-# The classic capture sequence (kmap-format.md), old names on purpose.
+# The classic capture sequence (../../docs/kmap-format.md), old names on purpose.
 cd "$MZ" || fail "cd $MZ"
 echo 1 >clear_dead_objs
 cp kmap /dev/null

@@ -64,7 +64,7 @@ describe('free_ip sentinels', () => {
 });
 
 describe('alloc type numbering (6.x)', () => {
-  it('matches kmap-format.md', () => {
+  it('matches docs/kmap-format.md', () => {
     expect(ALLOC_TYPE_NAMES.length).toBe(27);
     expect([0, 5, 7, 9, 13, 19, 20, 24, 25, 26].map((n) => allocTypeName(n))).toEqual([
       'STACK', 'UFO_HEAP', 'KMALLOC', 'KMEM_CACHE', 'ALLOC_PAGES', 'MEMBLOCK', 'UFO_MEMBLOCK', 'UFO_GLOBAL', 'UFO_NONE', 'NONE',

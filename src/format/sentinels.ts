@@ -1,5 +1,5 @@
 // Sentinel values a viewer must explain instead of showing raw hex.
-// See kmap-format.md, "Sentinels a viewer must explain".
+// See ../../docs/kmap-format.md, "Sentinels".
 
 import { allocTypeName } from './alloc-types.ts';
 

@@ -1,4 +1,4 @@
-// The five kmap variants (see kmap-format.md) and how each lays out its lines.
+// The five kmap variants (see ../../docs/kmap-format.md) and how each lays out its lines.
 
 export type Variant = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -114,7 +114,7 @@ export function fieldCount(v: Variant): number {
 /** Fewest fields an object line of any variant has (A). */
 export const MIN_OBJECT_FIELDS = 6;
 
-/** How many object lines the variant is detected from (the rule). */
+/** How many object lines the variant is detected from (../../docs/kmap-format.md, "Detecting the variant"). */
 export const DETECT_OBJECT_LINES = 2000;
 
 /**

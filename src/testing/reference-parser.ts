@@ -1,5 +1,5 @@
 // A deliberately simple, slow and obvious kmap parser, written straight from
-// kmap-format.md and issue 2, used only to check the real streaming parser.
+// ../../docs/kmap-format.md, used only to check the real streaming parser.
 // It splits the whole text on '\n', works on JS strings, uses
 // String.split(',') and BigInt for hex. Nothing here is shared with
 // src/format/parser.ts on purpose.
