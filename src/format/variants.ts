@@ -1,6 +1,8 @@
 // The five kmap variants (see ../../docs/kmap-format.md) and how each lays out its lines.
 
-export type Variant = 'A' | 'B' | 'C' | 'D' | 'E';
+import type { VariantLetter } from '../store/kmap-store.ts';
+
+export type Variant = VariantLetter;
 
 /** What a fixed (non-command) object-line field holds. */
 export enum Field {

@@ -12,7 +12,13 @@
 
 import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
 import { IpInterner, NameInterner } from './interners.ts';
-import type { Variant } from '../format/variants.ts';
+
+/**
+ * The kmap variant letters (their layouts: format/variants.ts). Defined here
+ * because the store's liveness rule depends on the variant and the store
+ * imports nothing else in the project.
+ */
+export type VariantLetter = 'A' | 'B' | 'C' | 'D' | 'E';
 
 export const ACCESS_PID_NONE = 0;
 export const ACCESS_PID_BIAS = 2;
@@ -64,7 +70,7 @@ export class AccessColumns {
 }
 
 export class KmapStore {
-  variant: Variant | null = null;
+  variant: VariantLetter | null = null;
   readonly objects = new ObjectColumns();
   readonly accesses = new AccessColumns();
   readonly ips = new IpInterner();
