@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
-import { OBJECT_COLUMNS } from '../worker-api.ts';
+import { QueryContext } from './context.ts';
+import { OBJECT_COLUMNS, emptyFilter, type ObjectFilter } from './types.ts';
 import { objectRow } from './rows.ts';
 import { selectObjects } from './object-query.ts';
 import { radixSortSelection } from './radix-sort.ts';
@@ -40,6 +41,8 @@ function makeKmap(numObjects: number): string {
 }
 
 const store = parseKmapBytes(new TextEncoder().encode(makeKmap(3000)));
+const ctx = new QueryContext(store);
+const q = (f: Partial<ObjectFilter>, sort: Parameters<typeof selectObjects>[1]['sort'] = null) => ({ filter: { ...emptyFilter(), ...f }, sort });
 const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
 
 /** The obvious comparator for each column, on the materialised rows. */
@@ -55,7 +58,7 @@ describe('selectObjects sort', () => {
   for (const column of OBJECT_COLUMNS) {
     for (const desc of [false, true]) {
       it(`orders by ${column} ${desc ? 'descending' : 'ascending'}, ties in file order`, () => {
-        const got = Array.from(selectObjects(store, { slabs: [], search: '', sort: { key: column, desc } }).indices);
+        const got = Array.from(selectObjects(ctx, q({}, { key: column, desc })).indices);
         const want = rows
           .map((r) => r.idx)
           .sort((x, y) => (desc ? -1 : 1) * compare(column, rows[x], rows[y]) || x - y);
@@ -67,20 +70,20 @@ describe('selectObjects sort', () => {
 
 describe('selectObjects filter', () => {
   it('keeps only the chosen slab caches and reports unknown ones', () => {
-    const sel = selectObjects(store, { slabs: ['dentry', 'filp', 'nope'], search: '', sort: null });
+    const sel = selectObjects(ctx, q({ slabs: ['dentry', 'filp', 'nope'] }));
     const want = rows.filter((r) => r.slab === 'dentry' || r.slab === 'filp').map((r) => r.idx);
     expect(Array.from(sel.indices)).toEqual(want);
-    expect(sel.unknownSlabs).toEqual(['nope']);
+    expect(sel.unknownNames).toEqual(['slab cache "nope"']);
   });
 
   it('searches command, slab and type case-insensitively, combined with the slab filter', () => {
-    const sel = selectObjects(store, { slabs: ['kmalloc-64'], search: 'KWORK', sort: null });
+    const sel = selectObjects(ctx, q({ slabs: ['kmalloc-64'], search: 'KWORK' }));
     const want = rows.filter((r) => r.slab === 'kmalloc-64' && r.command.includes('kwork')).map((r) => r.idx);
     expect(want.length).toBeGreaterThan(0);
     expect(Array.from(sel.indices)).toEqual(want);
-    const bySlabText = selectObjects(store, { slabs: [], search: 'dent', sort: null });
+    const bySlabText = selectObjects(ctx, q({ search: 'dent' }));
     expect(bySlabText.indices.length).toBe(rows.filter((r) => r.slab === 'dentry').length);
-    const byType = selectObjects(store, { slabs: [], search: 'kmalloc', sort: null });
+    const byType = selectObjects(ctx, q({ search: 'kmalloc' }));
     expect(byType.indices.length).toBe(rows.length); // every type is KMALLOC
   });
 });

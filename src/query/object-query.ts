@@ -1,71 +1,24 @@
 // Filter and sort over the store's objects: produces the selection (a
-// Uint32Array of object indices) that the table's window reads.
-//
-// Names are matched by id: the search text is tested once per distinct
-// command, slab and type name, then every object is tested with three array
-// look-ups, so a filter costs O(objects) integer work whatever the text.
+// Uint32Array of object indices) that the table's window reads. Filtering is
+// filter.ts; sorting is a radix sort over one numeric key per object.
 
 import type { KmapStore } from '../store/kmap-store.ts';
 import { radixSortSelection } from './radix-sort.ts';
-import type { ObjectColumn, SortSpec, ViewQuery } from '../worker-api.ts';
+import type { QueryContext } from './context.ts';
+import { filterObjects, type FilterResult } from './filter.ts';
+import type { ObjectColumn, SortSpec, ViewQuery } from './types.ts';
 
-export interface Selection {
+export interface Selection extends Omit<FilterResult, 'indices'> {
   /** Object indices, in display order. */
   readonly indices: Uint32Array;
-  /** Slab names asked for that the file does not have. */
-  readonly unknownSlabs: string[];
 }
 
-/** Ids (as a 0/1 mask) of the names that contain `needle` (already lower-cased). */
-function matchingIds(names: readonly string[], needle: string): Uint8Array {
-  const mask = new Uint8Array(names.length);
-  for (let id = 0; id < names.length; id++) if (names[id].toLowerCase().includes(needle)) mask[id] = 1;
-  return mask;
-}
-
-export function selectObjects(store: KmapStore, query: ViewQuery): Selection {
-  const n = store.numObjects;
-  const o = store.objects;
-  const unknownSlabs: string[] = [];
-  let slabMask: Uint8Array | null = null;
-  if (query.slabs.length > 0) {
-    const names = store.slabs.names();
-    slabMask = new Uint8Array(names.length);
-    for (const slab of query.slabs) {
-      const id = names.indexOf(slab);
-      if (id < 0) unknownSlabs.push(slab);
-      else slabMask[id] = 1;
-    }
-  }
-  const needle = query.search.trim().toLowerCase();
-  let cmdMask: Uint8Array | null = null;
-  let slabTextMask: Uint8Array | null = null;
-  let typeMask: Uint8Array | null = null;
-  if (needle) {
-    cmdMask = matchingIds(store.commands.names(), needle);
-    slabTextMask = store.variant === 'D' || store.variant === 'E' ? matchingIds(store.slabs.names(), needle) : new Uint8Array(0);
-    typeMask = store.variant === 'A' || store.variant === 'B' ? new Uint8Array(0) : matchingIds(store.types.names(), needle);
-  }
-
-  let indices: Uint32Array;
-  if (!slabMask && !needle) {
-    indices = new Uint32Array(n);
-    for (let i = 0; i < n; i++) indices[i] = i;
-  } else {
-    const out = new Uint32Array(n);
-    let k = 0;
-    const slab = o.slab.data;
-    const cmd = o.command.data;
-    const type = o.type.data;
-    for (let i = 0; i < n; i++) {
-      if (slabMask && slabMask[slab[i]] !== 1) continue;
-      if (cmdMask && cmdMask[cmd[i]] !== 1 && slabTextMask![slab[i]] !== 1 && typeMask![type[i]] !== 1) continue;
-      out[k++] = i;
-    }
-    indices = out.slice(0, k);
-  }
-  if (query.sort && !(query.sort.key === 'idx' && !query.sort.desc)) sortSelection(store, indices, query.sort);
-  return { indices, unknownSlabs };
+/** The filter (filter.ts) then the sort: the selection the objects table pages through. */
+export function selectObjects(ctx: QueryContext, query: ViewQuery): Selection {
+  const result = filterObjects(ctx, query.filter);
+  const indices = result.indices;
+  if (query.sort && !(query.sort.key === 'idx' && !query.sort.desc)) sortSelection(ctx.store, indices, query.sort);
+  return { ...result, indices };
 }
 
 /** Rank of each id when the ids are ordered by `compare` (ties share no rank: stable by id). */

@@ -6,6 +6,7 @@ import { allocIpSentinel, freeIpSentinel, type Sentinel } from '../format/sentin
 import { hex64 } from '../store/interners.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
+import type { QueryContext } from './context.ts';
 
 export type SentinelInfo = Sentinel;
 
@@ -15,6 +16,8 @@ export interface ObjectRow {
   /** 16 hex digits, no 0x. */
   allocIp: string;
   allocIpSentinel: SentinelInfo | null;
+  /** `name+0xoff` when symbols are loaded and the IP resolves, else null. */
+  allocFn: string | null;
   pid: number;
   address: string;
   size: number;
@@ -23,6 +26,7 @@ export interface ObjectRow {
   freeIndex: string;
   freeIp: string;
   freeIpSentinel: SentinelInfo | null;
+  freeFn: string | null;
   live: boolean;
   type: string;
   command: string;
@@ -41,9 +45,16 @@ export interface AccessRow {
   writes: number;
   /** Caller IP of a `from:IP,caller:IP,w,r` line. */
   caller: string | null;
+  /** `name+0xoff` of the IP when symbols resolve it. */
+  fn: string | null;
+  /** The site key (function name, or the hex IP): what the Access-sites view groups by. */
+  site: string;
+  /** Task name of the access pid (from the objects that pid allocated), when known. */
+  pidCommand?: string | null;
 }
 
-export function objectRow(store: KmapStore, idx: number): ObjectRow {
+/** One object as a row; `ctx` adds function names when it has symbols. */
+export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): ObjectRow {
   const o = store.objects;
   const ips = store.ips;
   const allocIpId = o.allocIp.data[idx];
@@ -64,6 +75,7 @@ export function objectRow(store: KmapStore, idx: number): ObjectRow {
     idx,
     allocIp: ips.hex(allocIpId),
     allocIpSentinel: allocIpSentinel(ips.hi.data[allocIpId], ips.lo.data[allocIpId]),
+    allocFn: ctx?.ipLabel(allocIpId) ?? null,
     pid: o.pid.data[idx],
     address: hex64(o.vaHi.data[idx], o.vaLo.data[idx]),
     size: o.size.data[idx],
@@ -71,6 +83,7 @@ export function objectRow(store: KmapStore, idx: number): ObjectRow {
     freeIndex: hasIndices ? String(o.freeIndex.data[idx]) : '',
     freeIp: ips.hex(freeIpId),
     freeIpSentinel: freeIpSentinel(ips.hi.data[freeIpId], ips.lo.data[freeIpId], live),
+    freeFn: ctx?.ipLabel(freeIpId) ?? null,
     live,
     type: layout.hasType ? store.types.name(o.type.data[idx]) : '',
     command: store.commands.name(o.command.data[idx]),
@@ -82,19 +95,24 @@ export function objectRow(store: KmapStore, idx: number): ObjectRow {
   };
 }
 
-export function accessRows(store: KmapStore, idx: number): AccessRow[] {
+/** One object's access lines; `ctx` adds function names and site keys by symbols. */
+export function accessRows(store: KmapStore, idx: number, ctx?: QueryContext): AccessRow[] {
   const [start, end] = store.accessRange(idx);
   const a = store.accesses;
   const rows: AccessRow[] = [];
+  const sites = ctx?.sites();
   for (let i = start; i < end; i++) {
     const pidCode = a.pid.data[i];
     const caller = a.callers.get(i);
+    const ipId = a.ip.data[i];
     rows.push({
       ip: store.ips.hex(a.ip.data[i]),
       pid: pidCode === ACCESS_PID_NONE ? null : pidCode - ACCESS_PID_BIAS,
       reads: a.reads.data[i],
       writes: a.writes.data[i],
       caller: caller === undefined ? null : store.ips.hex(caller),
+      fn: ctx?.ipLabel(ipId) ?? null,
+      site: sites ? sites.key(sites.siteOf[ipId]) : store.ips.hex(ipId),
     });
   }
   return rows;

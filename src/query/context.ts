@@ -1,0 +1,32 @@
+// What every query over one store needs besides the filter: the store, the
+// symbols applied to it (or none), and the site keys derived from both,
+// rebuilt only when the store has interned new IPs (while a file loads).
+
+import type { KmapStore } from '../store/kmap-store.ts';
+import type { IpSymbols } from '../symbols/ip-symbols.ts';
+import { SiteKeys } from './site-keys.ts';
+
+export class QueryContext {
+  private siteKeys: SiteKeys | null = null;
+  private siteKeysIps = -1;
+
+  constructor(
+    readonly store: KmapStore,
+    readonly symbols: IpSymbols | null = null,
+  ) {}
+
+  sites(): SiteKeys {
+    if (!this.siteKeys || this.siteKeysIps !== this.store.ips.size) {
+      this.siteKeys = new SiteKeys(this.store, this.symbols);
+      this.siteKeysIps = this.store.ips.size;
+    }
+    return this.siteKeys;
+  }
+
+  /** `name+0xoff` of an IP id when symbols resolve it, else null. */
+  ipLabel(ipId: number): string | null {
+    if (!this.symbols) return null;
+    this.symbols.update();
+    return this.symbols.label(ipId);
+  }
+}

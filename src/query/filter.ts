@@ -1,0 +1,212 @@
+// The structured filter (types.ts, ObjectFilter) applied to a store: the
+// indices of the objects it keeps, in file order. Every view and aggregate
+// starts from these indices, and the worker caches them by filterKey().
+//
+// Names are matched by id: each condition on a name is turned into a 0/1
+// mask over the interned ids once, then every object costs a few array
+// look-ups. Conditions that read access lines (access sites, other tasks)
+// run last, on the objects still kept.
+
+import { allocIpSentinel } from '../format/sentinels.ts';
+import { LAYOUTS } from '../format/variants.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
+import type { QueryContext } from './context.ts';
+import { parseSearch } from './search-syntax.ts';
+import type { ObjectFilter } from './types.ts';
+
+export interface FilterResult {
+  /** Object indices kept, ascending. */
+  indices: Uint32Array;
+  /** Names in the filter the file does not have, for a notice ('slab cache "x"'). */
+  unknownNames: string[];
+  searchErrors: string[];
+}
+
+/** 0/1 by id: names equal to one of `wanted` (null when nothing is wanted). */
+function exactMask(names: readonly string[], wanted: readonly string[], what: string, unknown: string[]): Uint8Array | null {
+  if (wanted.length === 0) return null;
+  const mask = new Uint8Array(names.length);
+  const ids = new Map<string, number>();
+  names.forEach((n, id) => ids.set(n, id));
+  for (const w of wanted) {
+    const id = ids.get(w);
+    if (id === undefined) unknown.push(`${what} ${JSON.stringify(w)}`);
+    else mask[id] = 1;
+  }
+  return mask;
+}
+
+function patternMask(names: readonly string[], patterns: readonly RegExp[]): Uint8Array | null {
+  if (patterns.length === 0) return null;
+  const mask = new Uint8Array(names.length);
+  for (let id = 0; id < names.length; id++) if (patterns.some((p) => p.test(names[id]))) mask[id] = 1;
+  return mask;
+}
+
+function and(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
+  if (!a) return b;
+  if (!b) return a;
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] & b[i];
+  return out;
+}
+
+/** 0/1 by IP id: alloc IPs that are sentinels (0, a UFO type code, feedbeef). */
+export function sentinelIpMask(store: KmapStore): Uint8Array {
+  const n = store.ips.size;
+  const mask = new Uint8Array(n);
+  const hi = store.ips.hi.data;
+  const lo = store.ips.lo.data;
+  for (let id = 0; id < n; id++) if (hi[id] === 0 && allocIpSentinel(0, lo[id]) !== null) mask[id] = 1;
+  return mask;
+}
+
+/** Whether the object's [address, address + size) contains the 64-bit address hi:lo. */
+function contains(vaHi: number, vaLo: number, size: number, hi: number, lo: number): boolean {
+  // offset = address - va, as a 64-bit difference; contained when 0 <= offset < size.
+  let dHi = hi - vaHi;
+  let dLo = lo - vaLo;
+  if (dLo < 0) {
+    dLo += 0x100000000;
+    dHi -= 1;
+  }
+  return dHi === 0 && dLo < size;
+}
+
+export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterResult {
+  const store = ctx.store;
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  const n = store.numObjects;
+  const o = store.objects;
+  const unknownNames: string[] = [];
+  const search = parseSearch(filter.search);
+  const searchErrors = search.errors.slice();
+
+  const slabNames = layout.hasSlab ? store.slabs.names() : [];
+  const typeNames = layout.hasType ? store.types.names() : [];
+  const cmdNames = store.commands.names();
+  if (!layout.hasSlab && (filter.slabs.length > 0 || search.slab.length > 0)) searchErrors.push(`Format ${store.variant} has no slab caches; the slab filter keeps nothing.`);
+  if (!layout.hasType && (filter.types.length > 0 || search.type.length > 0)) searchErrors.push(`Format ${store.variant} has no alloc types; the type filter keeps nothing.`);
+
+  const slabMask = and(exactMask(slabNames, filter.slabs, 'slab cache', unknownNames), patternMask(slabNames, search.slab));
+  const typeMask = and(exactMask(typeNames, filter.types, 'type', unknownNames), patternMask(typeNames, search.type));
+  const cmdMask = and(exactMask(cmdNames, filter.commands, 'command', unknownNames), patternMask(cmdNames, search.comm));
+  // A filter on a name the format lacks keeps nothing (masks of length 0).
+  const emptyIfLacking = (lacks: boolean, wants: boolean) => (lacks && wants ? new Uint8Array(0) : null);
+  const slabFinal = slabMask ?? emptyIfLacking(!layout.hasSlab, filter.slabs.length + search.slab.length > 0);
+  const typeFinal = typeMask ?? emptyIfLacking(!layout.hasType, filter.types.length + search.type.length > 0);
+
+  // Conditions on the alloc IP, as one mask by IP id.
+  let ipMask: Uint8Array | null = null;
+  if (filter.hideSentinels) {
+    const s = sentinelIpMask(store);
+    for (let i = 0; i < s.length; i++) s[i] ^= 1;
+    ipMask = s;
+  }
+  if (filter.allocSites.length > 0) ipMask = and(ipMask, ctx.sites().ipMask(filter.allocSites));
+  if (search.ip.length > 0) {
+    const m = new Uint8Array(store.ips.size);
+    const hi = store.ips.hi.data;
+    const lo = store.ips.lo.data;
+    for (let id = 0; id < m.length; id++) if (search.ip.some(([h, l]) => hi[id] === h && lo[id] === l)) m[id] = 1;
+    ipMask = and(ipMask, m);
+  }
+  let fnMask: Uint8Array | null = null; // by IP id: the alloc function matches fn:
+  let fnWordMasks: Uint8Array[] = []; // by IP id, one per free word: the function name contains it
+  if (search.fn.length > 0 || search.words.length > 0) {
+    const symbols = ctx.symbols;
+    symbols?.update();
+    if (search.fn.length > 0 && !symbols) searchErrors.push('"fn:" needs a symbol file (Open symbols); without one it matches nothing.');
+    const numIps = store.ips.size;
+    const fnOfIp = symbols ? symbols.fnByIp() : new Int32Array(numIps).fill(-1);
+    const fnNames = symbols ? symbols.table.fnNames : [];
+    if (search.fn.length > 0) {
+      const hit = patternMask(fnNames, search.fn) ?? new Uint8Array(0);
+      fnMask = new Uint8Array(numIps);
+      for (let id = 0; id < numIps; id++) if (fnOfIp[id] >= 0 && hit[fnOfIp[id]]) fnMask[id] = 1;
+    }
+    fnWordMasks = search.words.map((w) => {
+      const hit = new Uint8Array(fnNames.length);
+      for (let f = 0; f < fnNames.length; f++) if (fnNames[f].toLowerCase().includes(w)) hit[f] = 1;
+      const m = new Uint8Array(numIps);
+      for (let id = 0; id < numIps; id++) if (fnOfIp[id] >= 0 && hit[fnOfIp[id]]) m[id] = 1;
+      return m;
+    });
+  }
+  ipMask = and(ipMask, fnMask);
+  // Free words: each must hit the command, slab, type or alloc function.
+  const wordMasks = search.words.map((w, k) => ({
+    cmd: cmdNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
+    slab: slabNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
+    type: typeNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
+    fn: fnWordMasks[k],
+  }));
+
+  const pids = new Set<number>([...filter.pids]);
+  const searchPids = new Set<number>(search.pid);
+  const state = filter.state;
+  const minSize = filter.minSize;
+  const maxSize = filter.maxSize;
+  const slab = o.slab.data;
+  const type = o.type.data;
+  const cmd = o.command.data;
+  const allocIp = o.allocIp.data;
+  const pid = o.pid.data;
+  const size = o.size.data;
+  const vaHi = o.vaHi.data;
+  const vaLo = o.vaLo.data;
+  const addrs = search.addr;
+
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (slabFinal && slabFinal[slab[i]] !== 1) continue;
+    if (typeFinal && typeFinal[type[i]] !== 1) continue;
+    if (cmdMask && cmdMask[cmd[i]] !== 1) continue;
+    if (ipMask && ipMask[allocIp[i]] !== 1) continue;
+    if (pids.size > 0 && !pids.has(pid[i])) continue;
+    if (searchPids.size > 0 && !searchPids.has(pid[i])) continue;
+    if (state !== 'all' && store.isLive(i) !== (state === 'live')) continue;
+    if (minSize !== null && size[i] < minSize) continue;
+    if (maxSize !== null && size[i] > maxSize) continue;
+    if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l))) continue;
+    let wordsOk = true;
+    for (const m of wordMasks) {
+      if (m.cmd[cmd[i]] !== 1 && m.slab[slab[i]] !== 1 && m.type[type[i]] !== 1 && m.fn[allocIp[i]] !== 1) {
+        wordsOk = false;
+        break;
+      }
+    }
+    if (!wordsOk) continue;
+    out[k++] = i;
+  }
+  let indices = out.subarray(0, k);
+
+  if (filter.accessSites.length > 0 || filter.otherTasks) {
+    const siteMask = filter.accessSites.length > 0 ? ctx.sites().ipMask(filter.accessSites) : null;
+    const otherTasks = filter.otherTasks && layout.accessPid !== 'none';
+    if (filter.otherTasks && layout.accessPid === 'none') {
+      searchErrors.push(`Format ${store.variant} records no pid on access lines, so "other tasks" keeps nothing.`);
+    }
+    const accIp = store.accesses.ip.data;
+    const accPid = store.accesses.pid.data;
+    let kept = 0;
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const [start, end] = store.accessRange(i);
+      let hit = false;
+      for (let a = start; a < end && !hit; a++) {
+        if (siteMask && siteMask[accIp[a]] !== 1) continue;
+        if (filter.otherTasks) {
+          if (!otherTasks) continue;
+          const code = accPid[a];
+          if (code === ACCESS_PID_NONE || code - ACCESS_PID_BIAS === pid[i]) continue;
+        }
+        hit = true;
+      }
+      if (hit) indices[kept++] = i;
+    }
+    indices = indices.subarray(0, kept);
+  }
+  return { indices: indices.slice(), unknownNames, searchErrors };
+}

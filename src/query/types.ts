@@ -1,0 +1,187 @@
+// The query vocabulary shared by the worker contract, the CLI and the view
+// state: columns, sort specs, the structured object filter, and the rows the
+// grouping queries return. Pure types and constants: no store access here.
+// `src/worker-api.ts` re-exports these; nothing in query/ imports the contract.
+
+/** Columns of the objects table; every one is sortable. */
+export const OBJECT_COLUMNS = [
+  'idx',
+  'allocIp',
+  'pid',
+  'address',
+  'size',
+  'allocIndex',
+  'freeIndex',
+  'freeIp',
+  'type',
+  'command',
+  'slab',
+  'accessLines',
+  'reads',
+  'writes',
+] as const;
+export type ObjectColumn = (typeof OBJECT_COLUMNS)[number];
+
+export const ACCESS_COLUMNS = ['ip', 'pid', 'reads', 'writes'] as const;
+export type AccessColumn = (typeof ACCESS_COLUMNS)[number];
+
+export interface SortSpec<K extends string> {
+  key: K;
+  desc: boolean;
+}
+
+/** Liveness at the end of the capture: live = never freed (free index 0). */
+export const OBJECT_STATES = ['all', 'live', 'freed'] as const;
+export type ObjectState = (typeof OBJECT_STATES)[number];
+
+/**
+ * The structured filter every view and every aggregate takes. Lists are
+ * ORed within a field and fields are ANDed; an empty list keeps all.
+ * Names are exact (as the file spells them); `search` is the field-scoped
+ * text of search-syntax.ts.
+ */
+export interface ObjectFilter {
+  slabs: string[];
+  types: string[];
+  commands: string[];
+  /** Allocating pids (the object line's pid). */
+  pids: number[];
+  state: ObjectState;
+  /** Hides objects whose alloc IP is a sentinel: 0 (catch-all), a UFO type code, or feedbeef. */
+  hideSentinels: boolean;
+  /** Inclusive byte bounds; null = unbounded. */
+  minSize: number | null;
+  maxSize: number | null;
+  /** Allocation sites (site keys: function name, or 16-digit hex IP). */
+  allocSites: string[];
+  /** Objects with at least one access line at one of these sites (site keys). */
+  accessSites: string[];
+  /**
+   * Objects touched by a task other than the allocating one (an access
+   * line whose pid differs from the object's pid); access-site counts then
+   * include only such lines. Needs access pids (variants A, B, E).
+   */
+  otherTasks: boolean;
+  search: string;
+}
+
+export const EMPTY_FILTER: ObjectFilter = Object.freeze({
+  slabs: [],
+  types: [],
+  commands: [],
+  pids: [],
+  state: 'all',
+  hideSentinels: false,
+  minSize: null,
+  maxSize: null,
+  allocSites: [],
+  accessSites: [],
+  otherTasks: false,
+  search: '',
+}) as ObjectFilter;
+
+export function emptyFilter(): ObjectFilter {
+  return { ...EMPTY_FILTER, slabs: [], types: [], commands: [], pids: [], allocSites: [], accessSites: [] };
+}
+
+/** True when the filter keeps every object. */
+export function isEmptyFilter(f: ObjectFilter): boolean {
+  return filterKey(f) === filterKey(EMPTY_FILTER);
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A canonical string of the filter (list order and duplicates do not matter): the worker's cache key. */
+export function filterKey(f: ObjectFilter): string {
+  const list = (xs: readonly string[]) => [...new Set(xs)].sort(byCodeUnit);
+  return JSON.stringify([
+    list(f.slabs),
+    list(f.types),
+    list(f.commands),
+    [...new Set(f.pids)].sort((a, b) => a - b),
+    f.state,
+    f.hideSentinels,
+    f.minSize,
+    f.maxSize,
+    list(f.allocSites),
+    list(f.accessSites),
+    f.otherTasks,
+    f.search.trim(),
+  ]);
+}
+
+export interface ViewQuery {
+  filter: ObjectFilter;
+  sort: SortSpec<ObjectColumn> | null;
+}
+
+export interface QueryResult {
+  /** Rows in the selection. */
+  total: number;
+  /** Objects in the store when the query ran (grows while loading). */
+  numObjects: number;
+  /** Names in the filter that the file does not have, as "slab cache \"x\"". */
+  unknownNames: string[];
+  /** Problems with the search text (a bad address, an unknown field value), for the user. */
+  searchErrors: string[];
+}
+
+/** Totals over the filtered objects (the summary strip's "filtered" column, `stats` with filters). */
+export interface FilteredTotals {
+  objects: number;
+  liveObjects: number;
+  bytes: number;
+  liveBytes: number;
+  accesses: number;
+  reads: number;
+  writes: number;
+}
+
+export const BREAKDOWN_KEYS = ['type', 'slab', 'command', 'pid', 'site'] as const;
+export type BreakdownKey = (typeof BREAKDOWN_KEYS)[number];
+
+/** One group of the Breakdown view; the CSV columns are exactly these keys. */
+export interface BreakdownRow {
+  key: string;
+  objects: number;
+  live: number;
+  bytes: number;
+  liveBytes: number;
+  accessLines: number;
+  reads: number;
+  writes: number;
+}
+export const BREAKDOWN_CSV_COLUMNS = ['key', 'objects', 'live', 'bytes', 'liveBytes', 'accessLines', 'reads', 'writes'] as const;
+
+/** One accessing function (or IP) of the Access-sites view. */
+export interface SiteRow {
+  site: string;
+  reads: number;
+  writes: number;
+  accessLines: number;
+  /** Distinct objects it accessed. */
+  objects: number;
+  /** Distinct access pids (-1 counts as one; 0 when access lines carry no pid). */
+  pids: number;
+  /** The caches it touched, by access lines, most first (at most 8), and how many in all. */
+  caches: { name: string; accessLines: number }[];
+  numCaches: number;
+  /** The pids that accessed through it, most access lines first (at most 8). */
+  topPids: { pid: number; command: string | null; accessLines: number }[];
+}
+export const SITE_CSV_COLUMNS = ['site', 'reads', 'writes', 'accessLines', 'objects', 'pids'] as const;
+
+/** One cell of the type -> cache -> site hierarchy (the Breakdown chart). */
+export interface HierarchyCell {
+  type: string;
+  slab: string;
+  site: string;
+  objects: number;
+  bytes: number;
+}
+
+/** A name with its object count, for the filter pickers. */
+export interface NameOption {
+  name: string;
+  objects: number;
+}
