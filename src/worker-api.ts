@@ -4,8 +4,24 @@
 
 import type { KmapSummary } from './query/summary.ts';
 import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
+import type { Resolution } from './query/stats.ts';
+import type {
+  AccessColumn,
+  BreakdownKey,
+  BreakdownRow,
+  FilteredTotals,
+  HierarchyCell,
+  NameOption,
+  ObjectFilter,
+  QueryResult,
+  SiteRow,
+  SortSpec,
+  ViewQuery,
+} from './query/types.ts';
 
-export type { AccessRow, KmapSummary, ObjectRow, SentinelInfo };
+export type { AccessRow, KmapSummary, ObjectRow, Resolution, SentinelInfo };
+// The query vocabulary lives in src/query/types.ts; the contract re-exports it.
+export * from './query/types.ts';
 
 export type KmapSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -37,54 +53,30 @@ export type OpenResult =
       previousKept: boolean;
     };
 
-/** Columns of the objects table; every one is sortable. */
-export const OBJECT_COLUMNS = [
-  'idx',
-  'allocIp',
-  'pid',
-  'address',
-  'size',
-  'allocIndex',
-  'freeIndex',
-  'freeIp',
-  'type',
-  'command',
-  'slab',
-  'accessLines',
-  'reads',
-  'writes',
-] as const;
-export type ObjectColumn = (typeof OBJECT_COLUMNS)[number];
+export type SymbolSource =
+  | { kind: 'file'; file: Blob; name: string }
+  | { kind: 'url'; url: string; name: string };
 
-export const ACCESS_COLUMNS = ['ip', 'pid', 'reads', 'writes'] as const;
-export type AccessColumn = (typeof ACCESS_COLUMNS)[number];
+export type SymbolsResult =
+  | {
+      ok: true;
+      name: string;
+      /** Text symbols read, and distinct functions after merging same-name ones. */
+      numSymbols: number;
+      numFunctions: number;
+      /** Malformed lines skipped (counted, not fatal). */
+      badLines: number;
+      resolution: Resolution;
+      /** A sentence when the map does not belong to the loaded capture (fewer than half of its alloc IPs resolve). */
+      mismatch: string | null;
+    }
+  | { ok: false; name: string; error: string };
 
-export interface SortSpec<K extends string> {
-  key: K;
-  desc: boolean;
-}
+/** The loaded symbol file, or null (what symbolsInfo() answers). */
+export type SymbolsInfo = Extract<SymbolsResult, { ok: true }> | null;
 
-export interface ViewQuery {
-  /** Slab cache names to keep; empty keeps all. */
-  slabs: string[];
-  /** Case-insensitive substring over command, slab and type; empty keeps all. */
-  search: string;
-  sort: SortSpec<ObjectColumn> | null;
-}
-
-export interface QueryResult {
-  /** Rows in the selection. */
-  total: number;
-  /** Objects in the store when the query ran (grows while loading). */
-  numObjects: number;
-  /** Slab names in the query that the file does not have. */
-  unknownSlabs: string[];
-}
-
-export interface SlabOption {
-  name: string;
-  objects: number;
-}
+/** Which name list a filter picker offers. */
+export type NameField = 'slab' | 'type' | 'command';
 
 export interface KmapWorkerApi {
   /**
@@ -98,12 +90,35 @@ export interface KmapWorkerApi {
   /** Frees the loaded kmap. */
   close(): void;
   summary(): KmapSummary | null;
-  slabOptions(): SlabOption[];
+  /**
+   * Loads a System.map or /proc/kallsyms and applies it to the loaded kmap
+   * (and to any loaded later, until clearSymbols()). Replaces the previous
+   * symbol file only when the new one parses. Resolution runs here, once per
+   * distinct IP.
+   */
+  loadSymbols(source: SymbolSource): Promise<SymbolsResult>;
+  clearSymbols(): void;
+  /** The symbol file in use, with its resolution against the loaded kmap. */
+  symbolsInfo(): SymbolsInfo;
+  /** Names of one field with their object counts in the whole file, most objects first. */
+  nameOptions(field: NameField): NameOption[];
   /** Filters and sorts; the result becomes the selection rows() reads. */
   query(q: ViewQuery): QueryResult;
+  /** Totals over the objects the filter keeps. */
+  totals(filter: ObjectFilter): FilteredTotals;
+  /** The Breakdown view's groups (bytes descending, then key). */
+  breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[];
+  /** Type -> cache -> alloc site cells of the filtered objects, biggest first (at most `limit`). */
+  hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number };
+  /** The Access-sites view's rows (reads + writes descending, then site). */
+  sites(filter: ObjectFilter): SiteRow[];
+  /** Exactly what `kmap breakdown --by BY` / `kmap sites` print as CSV for the same filter and symbols. */
+  breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string;
+  sitesCsv(filter: ObjectFilter): string;
   rows(start: number, count: number): ObjectRow[];
   /** Position of object idx in the current selection, or -1. */
   positionOf(idx: number): number;
   object(idx: number): ObjectRow | null;
+  /** One object's access lines (with function labels and the site key of each). */
   accesses(idx: number, sort: SortSpec<AccessColumn> | null): AccessRow[];
 }

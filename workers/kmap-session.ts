@@ -1,0 +1,411 @@
+// The data worker's state and answers, as a class with no comlink in it (the
+// worker module exposes one instance; unit tests drive another directly).
+//
+// Lifecycle of a load (open()):
+// - Until the new file is known to be a kmap (its variant detected), queries
+//   see nothing and the previous complete kmap waits in `fallback`; a failure
+//   or cancel then gives it back (previousKept).
+// - Once detected, the new store is committed: queries see it grow.
+// - A newer open() or cancel() makes the running load's token stale; it stops
+//   at its next chunk.
+// Symbols are independent of loads: a symbol file stays applied to every kmap
+// loaded after it until clearSymbols(). Results of filters and aggregates are
+// cached by filterKey() for the current store generation; the cache is
+// dropped whenever the store, its size (while loading) or the symbols change.
+
+import { KmapParser } from '../src/format/parser.ts';
+import { KmapFormatError } from '../src/format/sniff.ts';
+import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
+import { QueryContext } from '../src/query/context.ts';
+import { breakdownCsv, sitesCsv } from '../src/query/csv.ts';
+import { filterObjects, type FilterResult } from '../src/query/filter.ts';
+import { sortSelection } from '../src/query/object-query.ts';
+import { accessRows, objectRow, sortAccessRows } from '../src/query/rows.ts';
+import { accessSites, pidCommands } from '../src/query/sites.ts';
+import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
+import { summarize } from '../src/query/summary.ts';
+import { filterKey } from '../src/query/types.ts';
+import { countsByName, type KmapStore } from '../src/store/kmap-store.ts';
+import { LAYOUTS } from '../src/format/variants.ts';
+import { IpSymbols } from '../src/symbols/ip-symbols.ts';
+import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
+import type {
+  AccessColumn,
+  AccessRow,
+  BreakdownKey,
+  BreakdownRow,
+  FilteredTotals,
+  HierarchyCell,
+  KmapSource,
+  KmapWorkerApi,
+  LoadProgress,
+  NameField,
+  NameOption,
+  ObjectFilter,
+  ObjectRow,
+  OpenResult,
+  QueryResult,
+  SiteRow,
+  SortSpec,
+  SymbolSource,
+  SymbolsInfo,
+  SymbolsResult,
+  ViewQuery,
+} from '../src/worker-api.ts';
+
+/** Read size for a dropped file: large enough to amortise the await per slice. */
+const FILE_SLICE_BYTES = 8 * 1024 * 1024;
+const PROGRESS_INTERVAL_MS = 100;
+/** Filter results kept (each up to 4 bytes per object). */
+const MAX_CACHED_FILTERS = 4;
+/** Aggregate results kept. */
+const MAX_CACHED_RESULTS = 32;
+
+class Cancelled extends Error {}
+
+interface LoadedSymbols {
+  name: string;
+  table: SymbolTable;
+}
+
+export class KmapSession implements KmapWorkerApi {
+  /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
+  private store: KmapStore | null = null;
+  /** Whether `store` holds a whole file (not one still loading or cut short by a cancel). */
+  private storeComplete = false;
+  private ctx: QueryContext | null = null;
+  private selection: Uint32Array = new Uint32Array(0);
+  /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
+  private positions: Uint32Array | null = null;
+  /**
+   * The previously loaded kmap while a new file has not yet shown that it is
+   * a kmap: a new file that turns out not to be one, or is cancelled that
+   * early, gives it back instead of leaving nothing.
+   */
+  private fallback: { store: KmapStore; selection: Uint32Array } | null = null;
+  /** Incremented by every open() and cancel(): a load whose token is stale stops. */
+  private loadToken = 0;
+  /** Incremented by every open() only: the newest open owns the fallback. */
+  private openSeq = 0;
+  /** Aborts the running load's fetch, so that a cancelled download stops. */
+  private abortLoad: AbortController | null = null;
+  private symbols: LoadedSymbols | null = null;
+  /** Bumped when the store or the symbols change: cached results are stale. */
+  private generation = 0;
+  private filterCache = new Map<string, FilterResult>();
+  private resultCache = new Map<string, unknown>();
+  private pidNames: Map<number, string> | null = null;
+
+  private setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
+    this.store = next;
+    this.storeComplete = next !== null && complete;
+    this.selection = nextSelection;
+    this.positions = null;
+    this.rebuildContext();
+  }
+
+  private rebuildContext(): void {
+    this.ctx = this.store ? new QueryContext(this.store, this.symbols ? new IpSymbols(this.symbols.table, this.store.ips) : null) : null;
+    this.generation++;
+    this.filterCache.clear();
+    this.resultCache.clear();
+    this.pidNames = null;
+  }
+
+  /** The cache key prefix: results hold for one store generation and, while loading, one size. */
+  private stamp(): string {
+    const s = this.store;
+    return s ? `${this.generation}:${s.numObjects}:${s.numAccesses}` : 'none';
+  }
+
+  private filtered(filter: ObjectFilter): FilterResult {
+    const ctx = this.ctx!;
+    const key = `${this.stamp()}|${filterKey(filter)}`;
+    const hit = this.filterCache.get(key);
+    if (hit) {
+      this.filterCache.delete(key);
+      this.filterCache.set(key, hit);
+      return hit;
+    }
+    const result = filterObjects(ctx, filter);
+    this.filterCache.set(key, result);
+    while (this.filterCache.size > MAX_CACHED_FILTERS) this.filterCache.delete(this.filterCache.keys().next().value!);
+    return result;
+  }
+
+  private cached<T>(op: string, filter: ObjectFilter, compute: () => T): T {
+    const key = `${op}|${this.stamp()}|${filterKey(filter)}`;
+    if (this.resultCache.has(key)) return this.resultCache.get(key) as T;
+    const value = compute();
+    this.resultCache.set(key, value);
+    while (this.resultCache.size > MAX_CACHED_RESULTS) this.resultCache.delete(this.resultCache.keys().next().value!);
+    return value;
+  }
+
+  private async *fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array> {
+    for (let offset = 0; offset < blob.size; offset += FILE_SLICE_BYTES) {
+      const buf = await blob.slice(offset, Math.min(blob.size, offset + FILE_SLICE_BYTES)).arrayBuffer();
+      if (token !== this.loadToken) throw new Cancelled();
+      yield new Uint8Array(buf);
+    }
+  }
+
+  private async *urlChunks(
+    url: string,
+    token: number,
+    signal: AbortSignal,
+    onTotal: (n: number | null) => void,
+  ): AsyncGenerator<Uint8Array> {
+    const response = await fetch(url, { signal });
+    if (token !== this.loadToken) throw new Cancelled();
+    if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
+    const length = response.headers.get('Content-Length');
+    onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
+    if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (token !== this.loadToken) throw new Cancelled();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  async open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult> {
+    const token = ++this.loadToken;
+    const seq = ++this.openSeq;
+    this.abortLoad?.abort();
+    const abort = (this.abortLoad = new AbortController());
+    const parser = new KmapParser();
+    // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
+    if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
+    this.setStore(null);
+    let committed = false;
+    const commit = () => {
+      committed = true;
+      this.fallback = null;
+      this.setStore(parser.store);
+    };
+    let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
+    const t0 = performance.now();
+    let lastReport = 0;
+    const report = (done: boolean) => {
+      const seconds = (performance.now() - t0) / 1000;
+      onProgress({
+        name: source.name,
+        bytesRead: parser.bytesIn,
+        totalBytes,
+        bytesPerSecond: seconds > 0 ? parser.bytesIn / seconds : 0,
+        objects: parser.store.numObjects,
+        accesses: parser.store.numAccesses,
+        badLines: parser.store.numBadLines,
+        done,
+      });
+    };
+    try {
+      const chunks =
+        source.kind === 'file'
+          ? this.fileChunks(source.file, token)
+          : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
+      for await (const chunk of chunks) {
+        parser.push(chunk);
+        if (!committed && parser.variant !== null) commit();
+        const now = performance.now();
+        if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+          lastReport = now;
+          report(false);
+        }
+      }
+      if (token !== this.loadToken) throw new Cancelled();
+      parser.finish();
+      if (!committed) commit();
+      this.storeComplete = true;
+      // The final size: results cached while loading are stale.
+      this.rebuildContext();
+      report(true);
+      return { ok: true, summary: summarize(parser.store), seconds: (performance.now() - t0) / 1000 };
+    } catch (err) {
+      let previousKept = false;
+      if (seq === this.openSeq) {
+        // The newest load failed: give the previous kmap back if it was still kept.
+        if (!committed && this.fallback) {
+          this.setStore(this.fallback.store, this.fallback.selection, true);
+          previousKept = true;
+        } else {
+          this.setStore(null);
+        }
+        this.fallback = null;
+      }
+      // A stale token means cancel() or a newer open(): an abort error from
+      // the fetch is then a cancellation too.
+      const cancelled = err instanceof Cancelled || token !== this.loadToken;
+      const error = cancelled
+        ? 'Loading was cancelled.'
+        : err instanceof KmapFormatError
+          ? err.message
+          : `it could not be read (${err instanceof Error ? err.message : String(err)}).`;
+      return { ok: false, cancelled, error, previousKept };
+    }
+  }
+
+  cancel(): void {
+    this.loadToken++;
+    this.abortLoad?.abort();
+  }
+
+  close(): void {
+    this.loadToken++;
+    this.abortLoad?.abort();
+    this.fallback = null;
+    this.setStore(null);
+  }
+
+  summary() {
+    return this.store ? summarize(this.store) : null;
+  }
+
+  async loadSymbols(source: SymbolSource): Promise<SymbolsResult> {
+    let text: string;
+    try {
+      if (source.kind === 'file') {
+        text = await source.file.text();
+      } else {
+        const response = await fetch(source.url);
+        if (!response.ok) return { ok: false, name: source.name, error: `${source.url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.' };
+        text = await response.text();
+      }
+    } catch (err) {
+      return { ok: false, name: source.name, error: `it could not be read (${err instanceof Error ? err.message : String(err)}).` };
+    }
+    let table: SymbolTable;
+    try {
+      table = parseSymbolMap(text);
+    } catch (err) {
+      if (err instanceof SymbolFormatError) return { ok: false, name: source.name, error: err.message };
+      throw err;
+    }
+    this.symbols = { name: source.name, table };
+    this.rebuildContext();
+    return this.symbolsInfo()!;
+  }
+
+  clearSymbols(): void {
+    this.symbols = null;
+    this.rebuildContext();
+  }
+
+  symbolsInfo(): SymbolsInfo {
+    const loaded = this.symbols;
+    if (!loaded) return null;
+    const res = this.ctx
+      ? resolution(this.ctx, null)
+      : { allocResolved: null, accessResolved: null, distinctAllocIps: 0, distinctAccessIps: 0 };
+    return {
+      ok: true,
+      name: loaded.name,
+      numSymbols: loaded.table.numTextSymbols,
+      numFunctions: loaded.table.fnNames.length,
+      badLines: loaded.table.numBadLines,
+      resolution: res,
+      mismatch: this.storeComplete && symbolsMismatch(res) ? mismatchMessage(loaded.name, res) : null,
+    };
+  }
+
+  nameOptions(field: NameField): NameOption[] {
+    const store = this.store;
+    if (!store) return [];
+    const layout = LAYOUTS[store.variant ?? 'E'];
+    if ((field === 'slab' && !layout.hasSlab) || (field === 'type' && !layout.hasType)) return [];
+    const [interner, counts] =
+      field === 'slab'
+        ? [store.slabs, store.objectsBySlab]
+        : field === 'type'
+          ? [store.types, store.objectsByType]
+          : [store.commands, store.objectsByCommand];
+    return Object.entries(countsByName(interner.names(), counts)).map(([name, objects]) => ({ name, objects }));
+  }
+
+  query(q: ViewQuery): QueryResult {
+    if (!this.store || !this.ctx) return { total: 0, numObjects: 0, unknownNames: [], searchErrors: [] };
+    const f = this.filtered(q.filter);
+    let indices = f.indices;
+    if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
+      indices = indices.slice();
+      sortSelection(this.store, indices, q.sort);
+    }
+    this.selection = indices;
+    this.positions = null;
+    return { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
+  }
+
+  totals(filter: ObjectFilter): FilteredTotals {
+    if (!this.store) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
+    return this.cached('totals', filter, () => filteredTotals(this.store!, this.filtered(filter).indices));
+  }
+
+  breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {
+    if (!this.ctx) return [];
+    return this.cached(`breakdown:${by}`, filter, () => breakdown(this.ctx!, this.filtered(filter).indices, by));
+  }
+
+  hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number } {
+    if (!this.ctx) return { cells: [], total: 0 };
+    const all = this.cached('hierarchy', filter, () => hierarchy(this.ctx!, this.filtered(filter).indices));
+    return { cells: all.slice(0, Math.max(0, limit)), total: all.length };
+  }
+
+  sites(filter: ObjectFilter): SiteRow[] {
+    if (!this.ctx) return [];
+    return this.cached('sites', filter, () => {
+      this.pidNames ??= pidCommands(this.ctx!);
+      return accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks, this.pidNames);
+    });
+  }
+
+  breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string {
+    return breakdownCsv(this.breakdown(filter, by));
+  }
+
+  sitesCsv(filter: ObjectFilter): string {
+    return sitesCsv(this.sites(filter));
+  }
+
+  rows(start: number, count: number): ObjectRow[] {
+    if (!this.store) return [];
+    const end = Math.min(this.selection.length, start + count);
+    const rows: ObjectRow[] = [];
+    for (let p = Math.max(0, start); p < end; p++) rows.push(objectRow(this.store, this.selection[p], this.ctx ?? undefined));
+    return rows;
+  }
+
+  positionOf(idx: number): number {
+    if (!this.store || idx < 0 || idx >= this.store.numObjects) return -1;
+    if (!this.positions || this.positions.length !== this.store.numObjects) {
+      this.positions = new Uint32Array(this.store.numObjects);
+      for (let p = 0; p < this.selection.length; p++) this.positions[this.selection[p]] = p + 1;
+    }
+    return this.positions[idx] - 1;
+  }
+
+  object(idx: number): ObjectRow | null {
+    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return null;
+    return objectRow(this.store, idx, this.ctx ?? undefined);
+  }
+
+  accesses(idx: number, sort: SortSpec<AccessColumn> | null): AccessRow[] {
+    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return [];
+    const rows = accessRows(this.store, idx, this.ctx ?? undefined);
+    if (rows.length > 0) {
+      this.pidNames ??= pidCommands(this.ctx!);
+      for (const r of rows) r.pidCommand = r.pid === null ? null : (this.pidNames.get(r.pid) ?? null);
+    }
+    return sort ? sortAccessRows(rows, sort.key, sort.desc) : rows;
+  }
+}
+
+
+
