@@ -1,104 +1,160 @@
-// The kmap command line: the same parser and summaries as the dashboard.
+// The kmap command line: the same parser and queries as the dashboard
+// (src/query/), for scripts and for files too big for a browser tab.
 //
-//   kmap stats FILE [--json]   totals, breakdowns and the first bad lines
-//   kmap dump FILE             every object with its accesses, one JSON per line
+//   kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
+//   kmap breakdown FILE --by type|slab|command|pid|site [FILTERS] [--symbols MAP] [--json]
+//   kmap sites     FILE [FILTERS] [--symbols MAP] [--json]
+//   kmap dump      FILE [--symbols MAP]
+//
+// Output contracts (README.md, "Command line"): breakdown and sites print
+// CSV with a header (query/csv.ts, the same function the dashboard's
+// "Download CSV" uses), or with --json an array of objects with the same
+// keys. Diagnostics go to stderr; exit 2 for usage, 1 for unreadable input.
 
+import { readFile } from 'node:fs/promises';
 import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
-import { statsJson, summarize, type KmapSummary } from '../query/summary.ts';
+import { breakdown } from '../query/breakdown.ts';
+import { QueryContext } from '../query/context.ts';
+import { breakdownCsv, breakdownJson, sitesCsv, sitesJson } from '../query/csv.ts';
+import { filterObjects } from '../query/filter.ts';
 import { accessRows, objectRow } from '../query/rows.ts';
+import { accessSites } from '../query/sites.ts';
+import { filteredStatsJson, mismatchMessage, resolution, symbolsMismatch } from '../query/stats.ts';
+import { statsJson, summarize } from '../query/summary.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+import { IpSymbols } from '../symbols/ip-symbols.ts';
+import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
+import { parseArgs, UsageError, type CliArgs } from './args.ts';
+import { readable } from './readable.ts';
 
-const USAGE = `usage: kmap stats FILE [--json]
-       kmap dump FILE
-  stats   totals, breakdowns by slab cache, type and command, and the first bad lines
-          (--json: exactly one JSON object)
-  dump    every object with its accesses as JSON, one object per line (NDJSON)`;
+const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
+       kmap breakdown FILE --by type|slab|command|pid|site [FILTERS] [--symbols MAP] [--json]
+       kmap sites     FILE [FILTERS] [--symbols MAP] [--json]
+       kmap dump      FILE [--symbols MAP]
+  stats      totals, counts by slab cache, type and command, the first bad lines
+             (--json: exactly one JSON object; with filters, of the filtered objects)
+  breakdown  the filtered objects grouped: key,objects,live,bytes,liveBytes,accessLines,reads,writes
+             (CSV sorted by bytes, then key)
+  sites      the filtered objects' access lines by accessing function (or IP):
+             site,reads,writes,accessLines,objects,pids (CSV sorted by reads + writes, then site)
+  dump       every object with its accesses as JSON, one object per line (NDJSON)
+FILTERS (repeat a flag for OR; different flags AND):
+  --slab NAME  --type NAME  --command NAME  --pid N (allocating pid; --pid=-1 works)
+  --live | --freed   --no-sentinels (hide alloc IP 0, UFO type codes, feedbeef)
+  --min-size N  --max-size N  --other-tasks (objects, and in sites lines, of tasks other than the allocating one)
+  --search TEXT (the dashboard's search: comm:ls slab:dentry fn:d_alloc ip:HEX addr:HEX pid:N words)
+--symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.`;
 
-class UsageError extends Error {}
+/** The file an error is about, for the one-line message. */
+let currentFile = '';
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+async function loadSymbols(path: string): Promise<SymbolTable> {
+  currentFile = path;
+  const text = await readFile(path, 'utf8');
+  return parseSymbolMap(text);
 }
 
-function top(counts: Record<string, number>, limit: number): string {
-  const entries = Object.entries(counts);
-  const lines = entries.slice(0, limit).map(([name, n]) => `    ${fmt(n).padStart(12)}  ${name === '' ? '(empty)' : name}`);
-  if (entries.length > limit) lines.push(`    ... and ${fmt(entries.length - limit)} more`);
-  return lines.join('\n');
-}
-
-function readable(file: string, s: KmapSummary, seconds: number): string {
-  const out = [
-    `${file}`,
-    `  format        ${s.formatDescription}`,
-    `  objects       ${fmt(s.objects)} (${fmt(s.liveObjects)} live)`,
-    `  access lines  ${fmt(s.accesses)}`,
-    `  reads         ${fmt(s.reads)}`,
-    `  writes        ${fmt(s.writes)}`,
-    `  bytes         ${fmt(s.bytes)}`,
-    `  bad lines     ${fmt(s.badLines)}`,
-    `  parsed in     ${seconds.toFixed(2)} s`,
-  ];
-  if (s.hasSlab) out.push('  by slab cache:', top(s.bySlab, 15));
-  if (s.hasType) out.push('  by type:', top(s.byType, 15));
-  out.push('  by command:', top(s.byCommand, 10));
-  if (s.badLines > 0) {
-    out.push(`  first bad lines (${fmt(s.firstBadLines.length)} of ${fmt(s.badLines)} kept):`);
-    for (const b of s.firstBadLines.slice(0, 20)) out.push(`    line ${b.lineNum}: ${b.reason}\n      ${JSON.stringify(b.text)}`);
+async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContext }> {
+  // Symbols first: a bad symbol file fails before a long parse.
+  const table = args.symbols !== null ? await loadSymbols(args.symbols) : null;
+  currentFile = args.file;
+  const store = await readKmapFile(args.file);
+  const ctx = new QueryContext(store, table ? new IpSymbols(table, store.ips) : null);
+  if (args.symbols !== null) {
+    const r = resolution(ctx, null);
+    if (symbolsMismatch(r)) process.stderr.write(`kmap: warning: ${mismatchMessage(args.symbols, r)}\n`);
   }
-  return out.join('\n');
+  return { store, ctx };
+}
+
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
-  const files = rest.filter((a) => !a.startsWith('--'));
-  const flags = rest.filter((a) => a.startsWith('--'));
-  if (files.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
-  const file = files[0];
+  const args = parseArgs(argv);
   const t0 = performance.now();
-  if (command === 'stats') {
-    for (const f of flags) if (f !== '--json') throw new UsageError(`unknown option ${f}`);
-    const store = await readKmapFile(file);
-    const summary = summarize(store);
-    if (flags.includes('--json')) process.stdout.write(JSON.stringify(statsJson(summary)) + '\n');
-    else process.stdout.write(readable(file, summary, (performance.now() - t0) / 1000) + '\n');
-    return 0;
+  const { store, ctx } = await load(args);
+  switch (args.command) {
+    case 'stats': {
+      const summary = summarize(store);
+      const indices = args.filtered ? filterObjects(ctx, args.filter).indices : null;
+      reportFilterProblems(ctx, args);
+      if (args.json) {
+        const base = indices ? filteredStatsJson(ctx, indices, summary) : statsJson(summary);
+        const extra = args.symbols !== null ? resolution(ctx, indices) : null;
+        const json = extra ? { ...base, allocResolved: extra.allocResolved, accessResolved: extra.accessResolved } : base;
+        await write(JSON.stringify(json) + '\n');
+      } else {
+        const filtered = indices ? filteredStatsJson(ctx, indices, summary) : null;
+        const res = args.symbols !== null ? resolution(ctx, indices) : null;
+        await write(readable(args.file, summary, filtered, res, (performance.now() - t0) / 1000) + '\n');
+      }
+      return 0;
+    }
+    case 'breakdown': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      const rows = breakdown(ctx, indices, args.by!);
+      await write(args.json ? breakdownJson(rows) : breakdownCsv(rows));
+      return 0;
+    }
+    case 'sites': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      const rows = accessSites(ctx, indices, args.filter.otherTasks);
+      await write(args.json ? sitesJson(rows) : sitesCsv(rows));
+      return 0;
+    }
+    case 'dump':
+      await writeDump(store, args.symbols !== null ? ctx : null);
+      return 0;
   }
-  if (command === 'dump') {
-    if (flags.length > 0) throw new UsageError(`unknown option ${flags[0]}`);
-    const store = await readKmapFile(file);
-    await writeDump(store);
-    return 0;
-  }
-  throw new UsageError(`unknown command "${command}"`);
+  throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
 }
 
-async function writeDump(store: Awaited<ReturnType<typeof readKmapFile>>): Promise<void> {
+/** Names the filter asks for that the file lacks, and unreadable search terms: on stderr, output unchanged. */
+function reportFilterProblems(ctx: QueryContext, args: CliArgs): void {
+  const r = filterObjects(ctx, args.filter);
+  for (const name of r.unknownNames) process.stderr.write(`kmap: note: ${args.file} has no ${name}; it matches no object.\n`);
+  for (const e of r.searchErrors) process.stderr.write(`kmap: note: ${e}\n`);
+}
+
+async function writeDump(store: KmapStore, ctx: QueryContext | null): Promise<void> {
   let batch: string[] = [];
   const flush = async () => {
     const text = batch.join('');
     batch = [];
-    if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    await write(text);
   };
   for (let i = 0; i < store.numObjects; i++) {
-    const row = objectRow(store, i);
-    const accesses = accessRows(store, i).map(({ ip, pid, reads, writes, caller }) =>
-      caller === null ? { ip, pid, reads, writes } : { ip, pid, reads, writes, caller },
-    );
+    const row = objectRow(store, i, ctx ?? undefined);
+    const accesses = accessRows(store, i, ctx ?? undefined).map(({ ip, pid, reads, writes, caller, fn }) => ({
+      ip,
+      pid,
+      reads,
+      writes,
+      ...(caller === null ? {} : { caller }),
+      ...(ctx ? { fn } : {}),
+    }));
     batch.push(
       JSON.stringify({
         idx: row.idx,
         allocIp: row.allocIp,
+        ...(ctx ? { allocFn: row.allocFn } : {}),
         pid: row.pid,
         address: row.address,
         size: row.size,
         allocIndex: row.allocIndex,
         freeIndex: row.freeIndex,
         freeIp: row.freeIp,
+        ...(ctx ? { freeFn: row.freeFn } : {}),
         type: row.type,
         command: row.command,
         slab: row.slab,
@@ -120,8 +176,8 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (err instanceof KmapFormatError) {
-      process.stderr.write(`kmap: ${process.argv[3] ?? ''}: ${err.message}\n`);
+    } else if (err instanceof KmapFormatError || err instanceof SymbolFormatError) {
+      process.stderr.write(`kmap: ${currentFile}: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
       process.stderr.write(`kmap: ${String((err as { message?: unknown }).message)}\n`);

@@ -1,0 +1,126 @@
+// The kmap command line's arguments: one positional FILE, the filter flags
+// shared by breakdown, sites and stats, and each command's own options.
+// Values may follow as the next argument or after '=' (`--pid -1`,
+// `--pid=-1`); a value is taken as given, even when it starts with '-'.
+// Errors name the argument at fault, for the user.
+
+import { BREAKDOWN_KEYS, emptyFilter, type BreakdownKey, type ObjectFilter } from '../query/types.ts';
+
+export class UsageError extends Error {}
+
+export interface CliArgs {
+  command: string;
+  file: string;
+  json: boolean;
+  symbols: string | null;
+  by: BreakdownKey | null;
+  filter: ObjectFilter;
+  /** Whether any filter flag was given (stats then reports filtered totals). */
+  filtered: boolean;
+}
+
+/** Options that take a value, and the commands that accept them. */
+const VALUE_OPTIONS = ['--by', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
+const FILTER_OPTIONS = new Set(['--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks']);
+
+const ACCEPTS: Record<string, ReadonlySet<string>> = {
+  stats: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
+  breakdown: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
+  sites: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
+  dump: new Set(['--symbols']),
+};
+
+export const COMMANDS = Object.keys(ACCEPTS);
+
+function integer(option: string, value: string, min: number): number {
+  if (!/^-?[0-9]{1,15}$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${option} takes ${min < 0 ? 'an integer' : 'a non-negative integer'}, not ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  const accepts = ACCEPTS[command];
+  const files: string[] = [];
+  const out: CliArgs = { command, file: '', json: false, symbols: null, by: null, filter: emptyFilter(), filtered: false };
+  const f = out.filter;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const option = eq < 0 ? arg : arg.slice(0, eq);
+    const isValue = (VALUE_OPTIONS as readonly string[]).includes(option);
+    const isFlag = (FLAG_OPTIONS as readonly string[]).includes(option);
+    if (!isValue && !isFlag) throw new UsageError(`unknown option ${option}`);
+    if (!accepts.has(option)) throw new UsageError(`${command} does not take ${option}`);
+    if (isFlag && eq >= 0) throw new UsageError(`${option} takes no value`);
+    let value = '';
+    if (isValue) {
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else if (i + 1 < rest.length) value = rest[++i];
+      else throw new UsageError(`${option} needs a value`);
+    }
+    if (FILTER_OPTIONS.has(option)) out.filtered = true;
+    switch (option) {
+      case '--json':
+        out.json = true;
+        break;
+      case '--symbols':
+        if (out.symbols !== null) throw new UsageError('--symbols is given twice');
+        out.symbols = value;
+        break;
+      case '--by':
+        if (!(BREAKDOWN_KEYS as readonly string[]).includes(value)) {
+          throw new UsageError(`--by takes one of ${BREAKDOWN_KEYS.join(', ')}, not ${JSON.stringify(value)}`);
+        }
+        out.by = value as BreakdownKey;
+        break;
+      case '--slab':
+        f.slabs.push(value);
+        break;
+      case '--type':
+        f.types.push(value);
+        break;
+      case '--command':
+        f.commands.push(value);
+        break;
+      case '--pid':
+        f.pids.push(integer('--pid', value, -1));
+        break;
+      case '--search':
+        f.search = f.search ? `${f.search} ${value}` : value;
+        break;
+      case '--min-size':
+        f.minSize = integer('--min-size', value, 0);
+        break;
+      case '--max-size':
+        f.maxSize = integer('--max-size', value, 0);
+        break;
+      case '--live':
+      case '--freed': {
+        const state = option === '--live' ? 'live' : 'freed';
+        if (f.state !== 'all' && f.state !== state) throw new UsageError('--live and --freed exclude each other');
+        f.state = state;
+        break;
+      }
+      case '--no-sentinels':
+        f.hideSentinels = true;
+        break;
+      case '--other-tasks':
+        f.otherTasks = true;
+        break;
+    }
+  }
+  if (files.length !== 1) {
+    throw new UsageError(files.length === 0 ? `${command} needs a FILE` : `${command} takes exactly one FILE (got ${files.map((x) => JSON.stringify(x)).join(', ')})`);
+  }
+  out.file = files[0];
+  if (command === 'breakdown' && out.by === null) throw new UsageError('breakdown needs --by type|slab|command|pid|site');
+  return out;
+}

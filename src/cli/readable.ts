@@ -1,0 +1,64 @@
+// The readable form of `kmap stats`: totals, the biggest groups and the first
+// bad lines. Names and bad lines come from the file, so every control
+// character is escaped before it reaches the terminal (an escape sequence in
+// a task name must not retitle, clear or rewrite the terminal).
+
+import type { Resolution } from '../query/stats.ts';
+import type { KmapSummary } from '../query/summary.ts';
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The text with C0, DEL and C1 control characters written as \xNN (and backslashes doubled). */
+export function printable(s: string): string {
+  return s.replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+function top(counts: Record<string, number>, limit: number): string {
+  const entries = Object.entries(counts);
+  const lines = entries.slice(0, limit).map(([name, n]) => `    ${fmt(n).padStart(12)}  ${name === '' ? '(empty)' : printable(name)}`);
+  if (entries.length > limit) lines.push(`    ... and ${fmt(entries.length - limit)} more`);
+  return lines.join('\n');
+}
+
+interface Counts {
+  objects: number;
+  accesses: number;
+  liveObjects: number;
+  reads: number;
+  writes: number;
+  bytes: number;
+  bySlab: Record<string, number>;
+  byType: Record<string, number>;
+  byCommand: Record<string, number>;
+}
+
+function pct(x: number | null): string {
+  return x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`;
+}
+
+export function readable(file: string, s: KmapSummary, filtered: Counts | null, res: Resolution | null, seconds: number): string {
+  const c: Counts = filtered ?? s;
+  const of = (n: number, total: number) => (filtered ? `${fmt(n)} of ${fmt(total)}` : fmt(n));
+  const out = [
+    `${printable(file)}`,
+    `  format        ${s.formatDescription}`,
+    `  objects       ${of(c.objects, s.objects)} (${fmt(c.liveObjects)} live)${filtered ? '  [filtered]' : ''}`,
+    `  access lines  ${of(c.accesses, s.accesses)}`,
+    `  reads         ${of(c.reads, s.reads)}`,
+    `  writes        ${of(c.writes, s.writes)}`,
+    `  bytes         ${of(c.bytes, s.bytes)}`,
+    `  bad lines     ${fmt(s.badLines)}`,
+  ];
+  if (res) out.push(`  symbols       ${pct(res.allocResolved)} of alloc IPs and ${pct(res.accessResolved)} of access IPs resolve`);
+  out.push(`  parsed in     ${seconds.toFixed(2)} s`);
+  if (s.hasSlab) out.push('  by slab cache:', top(c.bySlab, 15));
+  if (s.hasType) out.push('  by type:', top(c.byType, 15));
+  out.push('  by command:', top(c.byCommand, 10));
+  if (s.badLines > 0) {
+    out.push(`  first bad lines (${fmt(s.firstBadLines.length)} of ${fmt(s.badLines)} kept):`);
+    for (const b of s.firstBadLines.slice(0, 20)) out.push(`    line ${b.lineNum}: ${printable(b.reason)}\n      ${printable(JSON.stringify(b.text))}`);
+  }
+  return out.join('\n');
+}
