@@ -1,5 +1,5 @@
 // Start-up: read the URL into the view, start mirroring it, re-run the query
-// whenever the filter, search or sort changes, and load ?src= if given.
+// whenever the filter or sort changes, and load ?src= if given.
 
 import { openUrl, runQuery, setRestorePending } from './loader.ts';
 import { useViewStore } from './stores/view-store.ts';
@@ -14,7 +14,7 @@ export function initApp(): void {
   setRestorePending(state.obj !== null);
   startUrlSync();
   useViewStore.subscribe((s, prev) => {
-    if (s.slabs !== prev.slabs || s.search !== prev.search || s.sort !== prev.sort) void runQuery();
+    if (s.filter !== prev.filter || s.sort !== prev.sort) void runQuery();
   });
   if (state.src) void openUrl(state.src);
 }

@@ -4,10 +4,10 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import type { KmapSource, KmapSummary, LoadProgress, QueryResult, SlabOption, ViewQuery } from '../worker-api.ts';
+import type { FilteredTotals, KmapSource, KmapSummary, LoadProgress, NameOption, QueryResult, ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
-import { emptyDataPatch, useDataStore, type LoadedSource } from './stores/data-store.ts';
+import { emptyDataPatch, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
 import { formatCount } from './format.ts';
@@ -40,7 +40,7 @@ export function setRestorePending(pending: boolean): void {
 
 export function currentQuery(): ViewQuery {
   const v = useViewStore.getState();
-  return { slabs: v.slabs.slice(), search: v.search, sort: v.sort ? { ...v.sort } : null };
+  return { filter: structuredClone(v.filter), sort: v.sort ? { ...v.sort } : null };
 }
 
 function setData(patch: Partial<ReturnType<typeof useDataStore.getState>>): void {
@@ -107,7 +107,7 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
       ? {
           source: before.source,
           summary: before.summary,
-          slabOptions: before.slabOptions,
+          nameOptions: before.nameOptions,
           loadSeconds: before.loadSeconds,
           obj: useViewStore.getState().obj,
         }
@@ -130,8 +130,9 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
       done: false,
     },
     summary: null,
-    slabOptions: [],
+    nameOptions: NO_NAME_OPTIONS,
     result: null,
+    totals: null,
     loadSeconds: null,
     selectionVersion: useDataStore.getState().selectionVersion + 1,
     selectionGrew: false,
@@ -196,7 +197,7 @@ async function load(seq: number, source: KmapSource, loaded: LoadedSource): Prom
     progress: null,
     loadCount: useDataStore.getState().loadCount + 1,
   });
-  reportUnknownSlabs(useDataStore.getState().result?.unknownSlabs ?? []);
+  reportUnknownNames(useDataStore.getState().result?.unknownNames ?? []);
   if (restorePending) {
     restorePending = false;
     await restoreSelection(seq);
@@ -208,38 +209,47 @@ async function refresh(seq: number, grew = false): Promise<void> {
   const api = kmapApi();
   const q = currentQuery();
   const qseq = ++querySeq;
-  let answers: [QueryResult, KmapSummary | null, SlabOption[]];
+  let answers: [QueryResult, KmapSummary | null, NameOption[], NameOption[], NameOption[], FilteredTotals];
   try {
-    answers = await Promise.all([api.query(q), api.summary(), api.slabOptions()]);
+    answers = await Promise.all([
+      api.query(q),
+      api.summary(),
+      api.nameOptions('slab'),
+      api.nameOptions('type'),
+      api.nameOptions('command'),
+      api.totals(q.filter),
+    ]);
   } catch (err) {
     if (seq === loadSeq && qseq === querySeq) setData({ error: `The query failed: ${describe(err)}` });
     return;
   }
-  const [result, summary, slabOptions] = answers;
+  const [result, summary, slab, type, command, totals] = answers;
   if (seq !== loadSeq || qseq !== querySeq) return;
+  const d = useDataStore.getState();
   setData({
     result,
-    summary: summary ?? useDataStore.getState().summary,
-    slabOptions,
-    selectionVersion: useDataStore.getState().selectionVersion + 1,
+    totals,
+    summary: summary ?? d.summary,
+    nameOptions: { slab, type, command },
+    selectionVersion: d.selectionVersion + 1,
+    dataVersion: grew || summary?.objects !== d.summary?.objects ? d.dataVersion + 1 : d.dataVersion,
     selectionGrew: grew,
   });
-  reportUnknownSlabs(result.unknownSlabs);
+  reportUnknownNames(result.unknownNames);
 }
 
 let reportedUnknown = '';
-function reportUnknownSlabs(unknown: string[]): void {
+function reportUnknownNames(unknown: string[]): void {
   if (useDataStore.getState().phase !== 'ready') return;
   const key = unknown.join('\n');
   if (key === reportedUnknown) return;
   reportedUnknown = key;
   if (unknown.length > 0) {
-    const names = unknown.map((n) => JSON.stringify(n)).join(', ');
-    notify(`This file has no slab cache ${names}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.`);
+    notify(`This file has no ${unknown.join(', ')}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.`);
   }
 }
 
-/** Re-runs the query after the view changed (filter, search, sort). */
+/** Re-runs the query after the view changed (filter or sort). */
 export async function runQuery(): Promise<void> {
   if (useDataStore.getState().phase === 'empty') return;
   await refresh(loadSeq);

@@ -11,7 +11,7 @@ import { useViewStore } from './stores/view-store.ts';
 export function readUrlIntoView(): ViewState {
   const { state, notices } = decodeViewState(window.location.search);
   for (const n of notices) notify(n);
-  useViewStore.setState({ slabs: state.slabs, search: state.search, sort: state.sort, obj: state.obj });
+  useViewStore.setState({ filter: state.filter, sort: state.sort, obj: state.obj, tab: state.tab, by: state.by });
   return state;
 }
 
@@ -19,7 +19,7 @@ function currentUrlState(): ViewState {
   const v = useViewStore.getState();
   const d = useDataStore.getState();
   const src = d.source?.kind === 'url' ? d.source.src : null;
-  return { slabs: v.slabs, search: v.search, sort: v.sort, obj: v.obj, src };
+  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, src, symbols: d.symbolsSrc };
 }
 
 let lastWritten = '';

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, decodeViewState, encodeViewState, parseRawParams } from './url-codec.ts';
-import { EMPTY_VIEW_STATE, type ViewState } from './view-state.ts';
+import { emptyFilter, type ObjectFilter } from '../query/types.ts';
+import { EMPTY_VIEW_STATE, emptyViewState, type ViewState } from './view-state.ts';
 
-function state(p: Partial<ViewState>): ViewState {
-  return { ...EMPTY_VIEW_STATE, slabs: [], ...p };
+type StateInput = Partial<Omit<ViewState, 'filter'>> & Partial<ObjectFilter>;
+
+/** A view state from view fields and filter fields given side by side. */
+function state(p: StateInput): ViewState {
+  const s = emptyViewState();
+  const filter = emptyFilter();
+  for (const [k, v] of Object.entries(p)) {
+    if (k in filter) (filter as unknown as Record<string, unknown>)[k] = v;
+    else (s as unknown as Record<string, unknown>)[k] = v;
+  }
+  return { ...s, filter };
 }
 
 describe('encodeViewState', () => {
@@ -19,13 +29,13 @@ describe('encodeViewState', () => {
       sort: { key: 'size', desc: true },
       obj: 42,
     });
-    expect(encodeViewState(s)).toBe('v=1&src=sample.kmap&slab=kmalloc-64,dentry&q=cat&sort=-size&obj=42');
+    expect(encodeViewState(s)).toBe('v=2&src=sample.kmap&slab=kmalloc-64,dentry&q=cat&sort=-size&obj=42');
   });
 
   it('percent-encodes names so that commas, ampersands and spaces survive', () => {
     const s = state({ slabs: ['a,b', 'c&d', 'e f'], search: 'x=1&y' });
     const enc = encodeViewState(s);
-    expect(enc).toBe('v=1&slab=a%2Cb,c%26d,e%20f&q=x%3D1%26y');
+    expect(enc).toBe('v=2&slab=a%2Cb,c%26d,e%20f&q=x%3D1%26y');
     expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
   });
 });
@@ -49,12 +59,12 @@ describe('decodeViewState', () => {
 
   it('accepts repeated slab parameters and comma lists, dropping duplicates', () => {
     const r = decodeViewState('v=1&slab=a,b&slab=c&slab=a');
-    expect(r.state.slabs).toEqual(['a', 'b', 'c']);
+    expect(r.state.filter.slabs).toEqual(['a', 'b', 'c']);
     expect(r.notices).toEqual([]);
   });
 
   it('accepts + as a space (form encoding)', () => {
-    expect(decodeViewState('v=1&q=hello+world').state.search).toBe('hello world');
+    expect(decodeViewState('v=1&q=hello+world').state.filter.search).toBe('hello world');
   });
 
   it('ignores bad and unknown parameters with a notice each', () => {
@@ -93,19 +103,19 @@ describe('decodeViewState', () => {
 
   it('keeps markup in names as plain text (the UI renders text only)', () => {
     const r = decodeViewState('v=1&slab=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&q=%3Cb%3E');
-    expect(r.state.slabs).toEqual(['<img src=x onerror=alert(1)>']);
-    expect(r.state.search).toBe('<b>');
+    expect(r.state.filter.slabs).toEqual(['<img src=x onerror=alert(1)>']);
+    expect(r.state.filter.search).toBe('<b>');
   });
 
   it('rejects control characters, malformed escapes and over-long values', () => {
     const r = decodeViewState('v=1&slab=ok,%00bad,%E0%A4%A&q=' + 'x'.repeat(300));
-    expect(r.state.slabs).toEqual(['ok']);
-    expect(r.state.search).toBe('');
+    expect(r.state.filter.slabs).toEqual(['ok']);
+    expect(r.state.filter.search).toBe('');
     expect(r.notices).toHaveLength(2);
   });
 
   it('ignores a view from a newer version, with a notice', () => {
-    const r = decodeViewState('v=2&sort=size');
+    const r = decodeViewState('v=3&sort=size');
     expect(r.state).toEqual(EMPTY_VIEW_STATE);
     expect(r.notices[0]).toMatch(/newer version/);
   });
@@ -126,7 +136,7 @@ describe('decodeViewState', () => {
 
   it('uses the first of repeated single-valued parameters, with a notice', () => {
     const r = decodeViewState('v=1&q=a&q=b');
-    expect(r.state.search).toBe('a');
+    expect(r.state.filter.search).toBe('a');
     expect(r.notices).toHaveLength(1);
   });
 
@@ -134,6 +144,60 @@ describe('decodeViewState', () => {
     for (const g of ['%', '&&&', '=&=', 'v=1&%zz=1', 'v=1&slab=%', 'v=%', '?v=1&obj', 'v=1&sort']) {
       expect(() => decodeViewState(g)).not.toThrow();
     }
+  });
+});
+
+describe('version 2', () => {
+  it('writes and reads every filter field, the tab, the grouping and the symbols', () => {
+    const s = state({
+      src: 'sample.kmap',
+      symbols: 'sample.System.map',
+      tab: 'sites',
+      by: 'site',
+      slabs: ['dentry'],
+      types: ['KMALLOC', 'KMEM_CACHE'],
+      commands: ['ls', 'a,b'],
+      pids: [1, -1],
+      state: 'live',
+      hideSentinels: true,
+      minSize: 64,
+      maxSize: null,
+      allocSites: ['d_alloc'],
+      accessSites: ['ffffffff8117c0e8', 'x [mod]'],
+      otherTasks: true,
+      search: 'fn:d_alloc* addr:ffff888000482100',
+      sort: { key: 'reads', desc: true },
+      obj: 3,
+    });
+    const enc = encodeViewState(s);
+    expect(enc).toBe(
+      'v=2&src=sample.kmap&symbols=sample.System.map&tab=sites&by=site&slab=dentry&type=KMALLOC,KMEM_CACHE&comm=ls,a%2Cb' +
+        '&site=d_alloc&asite=ffffffff8117c0e8,x%20%5Bmod%5D&pid=1,-1&state=live&nosent=1&size=64-&other=1' +
+        '&q=fn%3Ad_alloc*%20addr%3Affff888000482100&sort=-reads&obj=3',
+    );
+    expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
+  });
+
+  it('leaves defaults out', () => {
+    expect(encodeViewState(state({ tab: 'objects', by: 'slab', state: 'all' }))).toBe('v=2');
+  });
+
+  it('reads a version-1 link through the upgrader with the same meaning', () => {
+    const r = decodeViewState('v=1&src=sample.kmap&slab=dentry&q=cat&sort=-size&obj=4');
+    expect(r.notices).toEqual([]);
+    expect(r.state).toEqual(state({ src: 'sample.kmap', slabs: ['dentry'], search: 'cat', sort: { key: 'size', desc: true }, obj: 4 }));
+  });
+
+  it('drops bad values of the new parameters with a notice each', () => {
+    const r = decodeViewState('v=2&tab=nope&by=nope&pid=1,x&state=dead&nosent=yes&size=a-b&other=2&symbols=javascript:x');
+    expect(r.state).toEqual(state({ pids: [1] }));
+    expect(r.notices).toHaveLength(8);
+  });
+
+  it('reads one-sided size ranges', () => {
+    expect(decodeViewState('v=2&size=-128').state.filter).toMatchObject({ minSize: null, maxSize: 128 });
+    expect(decodeViewState('v=2&size=64-').state.filter).toMatchObject({ minSize: 64, maxSize: null });
+    expect(decodeViewState('v=2&size=-').notices).toHaveLength(1);
   });
 });
 

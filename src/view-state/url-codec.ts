@@ -1,25 +1,44 @@
 // The versioned URL codec of the view state. Pure functions, no DOM.
 //
-// Query string, version 1:
-//   v=1                 version (required for a link to be read as a view)
+// Query string, version 2:
+//   v=2                 version (required for a link to be read as a view)
 //   src=sample.kmap     data loaded from a URL (relative path or http(s) URL)
-//   slab=a,b&slab=c     slab caches; a comma list and/or repeated; each name
-//                       percent-encoded (a comma inside a name is %2C)
-//   q=text              search
-//   sort=size | -size   sort column (an ObjectColumn id), '-' for descending
+//   symbols=a.map       symbol file loaded from a URL (same rules as src)
+//   tab=breakdown       the view: objects (default), breakdown, sites
+//   by=site             the Breakdown grouping: type, slab (default), command, pid, site
+//   slab=a,b&slab=c     filter lists: slab caches, alloc types (type=),
+//   type= comm=         commands (comm=), allocation sites (site=) and
+//   site= asite=        access sites (asite=). A comma list and/or repeated;
+//                       each name percent-encoded (a comma inside is %2C)
+//   pid=1,-1            allocating pids
+//   state=live|freed    liveness (default all)
+//   nosent=1            hide sentinel objects
+//   size=64-4096        size range in bytes, either end optional (64-, -4096)
+//   other=1             only objects touched by tasks other than the allocating one
+//   q=text              the field-scoped search (query/search-syntax.ts)
+//   sort=size | -size   objects table sort column, '-' for descending
 //   obj=123             selected object idx (0-based, file order)
 //
 // Every field is validated; an unknown or bad parameter is dropped and
 // reported as a notice (the UI shows them), never thrown. A link from an
 // older version goes through one upgrader per version bump, in order.
 
-import { EMPTY_VIEW_STATE, isObjectColumn, type ViewState } from './view-state.ts';
+import { OBJECT_STATES, type ObjectFilter, type ObjectState } from '../query/types.ts';
+import {
+  DEFAULT_BY,
+  DEFAULT_TAB,
+  emptyViewState,
+  isBreakdownKey,
+  isObjectColumn,
+  isViewTab,
+  type ViewState,
+} from './view-state.ts';
 
-export const CURRENT_VERSION = 1;
+export const CURRENT_VERSION = 2;
 
 export const LIMITS = {
-  maxSlabs: 256,
-  maxSlabNameLength: 128,
+  maxListItems: 256,
+  maxNameLength: 256,
   maxSearchLength: 256,
   maxSrcLength: 2048,
   maxObj: 0xffffffff,
@@ -30,10 +49,13 @@ export type RawParams = Map<string, string[]>;
 
 /**
  * Upgraders by the version they read: UPGRADERS[n] turns version-n params
- * into version-(n+1) params and may add notices. v=1 is the only version so
- * far, so there are none yet; a v2 adds `1: (p, notices) => ...` here.
+ * into version-(n+1) params and may add notices.
+ * 1 -> 2: version 2 added parameters and kept the meaning of all of
+ * version 1's (src, slab, q, sort, obj), so a version-1 link reads as is.
  */
-export const UPGRADERS: Readonly<Record<number, (p: RawParams, notices: string[]) => RawParams>> = {};
+export const UPGRADERS: Readonly<Record<number, (p: RawParams, notices: string[]) => RawParams>> = {
+  1: (p) => p,
+};
 
 export interface DecodeResult {
   state: ViewState;
@@ -41,7 +63,16 @@ export interface DecodeResult {
   notices: string[];
 }
 
-const KNOWN = new Set(['v', 'src', 'slab', 'q', 'sort', 'obj']);
+/** The list parameters and the filter field each fills. */
+const LIST_PARAMS = [
+  ['slab', 'slabs', 'slab cache name'],
+  ['type', 'types', 'type name'],
+  ['comm', 'commands', 'command'],
+  ['site', 'allocSites', 'allocation site'],
+  ['asite', 'accessSites', 'access site'],
+] as const satisfies readonly (readonly [string, keyof ObjectFilter, string])[];
+
+const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
 // Control characters (C0, DEL, C1) never belong in a name or a search.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -78,7 +109,8 @@ export function parseRawParams(search: string): RawParams {
   return out;
 }
 
-function validSrc(src: string): boolean {
+/** Whether a src= or symbols= value is a path below the app's base or an http(s) URL. */
+export function validSrc(src: string): boolean {
   if (src.length === 0 || src.length > LIMITS.maxSrcLength || CONTROL.test(src)) return false;
   if (/^https?:\/\//i.test(src)) {
     try {
@@ -109,11 +141,37 @@ function single(params: RawParams, name: string, notices: string[]): string | nu
   return list[0];
 }
 
+/** Reads a comma list parameter (repeatable), dropping bad and duplicate items. */
+function readList(params: RawParams, name: string, what: string, notices: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let bad = 0;
+  for (const raw of params.get(name) ?? []) {
+    for (const piece of raw.split(',')) {
+      if (piece === '') continue;
+      const value = decodeComponent(piece);
+      if (value === null || value.trim() === '' || value.length > LIMITS.maxNameLength || CONTROL.test(value)) {
+        bad++;
+        continue;
+      }
+      if (seen.has(value)) continue;
+      if (seen.size >= LIMITS.maxListItems) {
+        bad++;
+        continue;
+      }
+      seen.add(value);
+      out.push(value);
+    }
+  }
+  if (bad > 0) notices.push(`Ignored ${bad} bad ${what}${bad === 1 ? '' : 's'} in "${name}".`);
+  return out;
+}
+
 /** Decodes a query string into a view state plus notices. Never throws. */
 export function decodeViewState(search: string): DecodeResult {
   const notices: string[] = [];
   let params = parseRawParams(search);
-  const state: ViewState = { ...EMPTY_VIEW_STATE, slabs: [] };
+  const state = emptyViewState();
   if (params.size === 0) return { state, notices };
 
   const rawV = single(params, 'v', notices);
@@ -146,34 +204,57 @@ export function decodeViewState(search: string): DecodeResult {
     if (!KNOWN.has(name)) notices.push(`Ignored unknown URL parameter ${quoteForNotice(name)}.`);
   }
 
-  const rawSrc = single(params, 'src', notices);
-  if (rawSrc !== null) {
-    const src = decodeComponent(rawSrc);
-    if (src !== null && validSrc(src)) state.src = src;
-    else notices.push(`Ignored "src": ${quoteForNotice(src ?? rawSrc)} is not a relative path or an http(s) URL.`);
+  for (const name of ['src', 'symbols'] as const) {
+    const raw = single(params, name, notices);
+    if (raw === null) continue;
+    const value = decodeComponent(raw);
+    if (value !== null && validSrc(value)) state[name] = value;
+    else notices.push(`Ignored "${name}": ${quoteForNotice(value ?? raw)} is not a relative path or an http(s) URL.`);
   }
 
-  const slabLists = params.get('slab') ?? [];
-  const seen = new Set<string>();
-  let badSlabs = 0;
-  for (const raw of slabLists) {
-    for (const piece of raw.split(',')) {
-      if (piece === '') continue;
-      const name = decodeComponent(piece);
-      if (name === null || name.trim() === '' || name.length > LIMITS.maxSlabNameLength || CONTROL.test(name)) {
-        badSlabs++;
-        continue;
-      }
-      if (seen.has(name)) continue;
-      if (seen.size >= LIMITS.maxSlabs) {
-        badSlabs++;
-        continue;
-      }
-      seen.add(name);
-      state.slabs.push(name);
+  const rawTab = single(params, 'tab', notices);
+  if (rawTab !== null) {
+    const tab = decodeComponent(rawTab) ?? '';
+    if (isViewTab(tab)) state.tab = tab;
+    else notices.push(`Ignored "tab": ${quoteForNotice(tab)} is not a view.`);
+  }
+  const rawBy = single(params, 'by', notices);
+  if (rawBy !== null) {
+    const by = decodeComponent(rawBy) ?? '';
+    if (isBreakdownKey(by)) state.by = by;
+    else notices.push(`Ignored "by": ${quoteForNotice(by)} is not a grouping.`);
+  }
+
+  const f = state.filter;
+  for (const [param, field, what] of LIST_PARAMS) f[field] = readList(params, param, what, notices);
+
+  const pids = readList(params, 'pid', 'pid', notices);
+  const badPids = pids.filter((p) => !/^-?[0-9]{1,10}$/.test(p));
+  if (badPids.length > 0) notices.push(`Ignored ${badPids.length} bad pid${badPids.length === 1 ? '' : 's'} in "pid".`);
+  f.pids = pids.filter((p) => /^-?[0-9]{1,10}$/.test(p)).map(Number);
+
+  const rawState = single(params, 'state', notices);
+  if (rawState !== null) {
+    const s = decodeComponent(rawState) ?? '';
+    if ((OBJECT_STATES as readonly string[]).includes(s)) f.state = s as ObjectState;
+    else notices.push(`Ignored "state": ${quoteForNotice(s)} is not all, live or freed.`);
+  }
+  for (const [param, field] of [['nosent', 'hideSentinels'], ['other', 'otherTasks']] as const) {
+    const raw = single(params, param, notices);
+    if (raw === null) continue;
+    if (raw === '1' || raw === '0') f[field] = raw === '1';
+    else notices.push(`Ignored "${param}": use 1 or 0.`);
+  }
+  const rawSize = single(params, 'size', notices);
+  if (rawSize !== null) {
+    const m = /^([0-9]{0,15})-([0-9]{0,15})$/.exec(decodeComponent(rawSize) ?? '');
+    if (m && (m[1] !== '' || m[2] !== '')) {
+      f.minSize = m[1] === '' ? null : Number(m[1]);
+      f.maxSize = m[2] === '' ? null : Number(m[2]);
+    } else {
+      notices.push(`Ignored "size": ${quoteForNotice(decodeComponent(rawSize) ?? rawSize)} is not a range like 64-4096.`);
     }
   }
-  if (badSlabs > 0) notices.push(`Ignored ${badSlabs} bad slab cache name${badSlabs === 1 ? '' : 's'} in "slab".`);
 
   const rawQ = single(params, 'q', notices);
   if (rawQ !== null) {
@@ -181,7 +262,7 @@ export function decodeViewState(search: string): DecodeResult {
     if (q === null || q.length > LIMITS.maxSearchLength || CONTROL.test(q)) {
       notices.push(`Ignored "q": not a valid search (at most ${LIMITS.maxSearchLength} printable characters).`);
     } else {
-      state.search = q;
+      f.search = q;
     }
   }
 
@@ -204,17 +285,29 @@ export function decodeViewState(search: string): DecodeResult {
   return { state, notices };
 }
 
-/** Percent-encodes a value (encodeURIComponent also encodes ',', the list separator of slab). */
+/** Percent-encodes a value (encodeURIComponent also encodes ',', the list separator). */
 function enc(s: string): string {
   return encodeURIComponent(s);
 }
 
-/** Encodes a view state as a query string (without '?'), always with v=. */
+/** Encodes a view state as a query string (without '?'), always with v=; defaults are left out. */
 export function encodeViewState(s: ViewState): string {
+  const f = s.filter;
   const parts = [`v=${CURRENT_VERSION}`];
   if (s.src) parts.push(`src=${enc(s.src)}`);
-  if (s.slabs.length > 0) parts.push(`slab=${s.slabs.map(enc).join(',')}`);
-  if (s.search !== '') parts.push(`q=${enc(s.search)}`);
+  if (s.symbols) parts.push(`symbols=${enc(s.symbols)}`);
+  if (s.tab !== DEFAULT_TAB) parts.push(`tab=${s.tab}`);
+  if (s.by !== DEFAULT_BY) parts.push(`by=${s.by}`);
+  for (const [param, field] of LIST_PARAMS) {
+    const list = f[field].filter((x) => x !== '');
+    if (list.length > 0) parts.push(`${param}=${list.map(enc).join(',')}`);
+  }
+  if (f.pids.length > 0) parts.push(`pid=${f.pids.join(',')}`);
+  if (f.state !== 'all') parts.push(`state=${f.state}`);
+  if (f.hideSentinels) parts.push('nosent=1');
+  if (f.minSize !== null || f.maxSize !== null) parts.push(`size=${f.minSize ?? ''}-${f.maxSize ?? ''}`);
+  if (f.otherTasks) parts.push('other=1');
+  if (f.search !== '') parts.push(`q=${enc(f.search)}`);
   if (s.sort) parts.push(`sort=${s.sort.desc ? '-' : ''}${s.sort.key}`);
   if (s.obj !== null) parts.push(`obj=${s.obj}`);
   return parts.join('&');

@@ -8,8 +8,8 @@ import { chooseKmapFile } from './OpenKmapButton.tsx';
 export const SAMPLE_SRC = 'sample.kmap';
 
 function LinkViewHint() {
-  const slabs = useViewStore((s) => s.slabs);
-  const search = useViewStore((s) => s.search);
+  const slabs = useViewStore((s) => s.filter.slabs);
+  const search = useViewStore((s) => s.filter.search);
   const sort = useViewStore((s) => s.sort);
   const obj = useViewStore((s) => s.obj);
   const parts: string[] = [];

@@ -78,8 +78,7 @@ export function ObjectsTable() {
   const grew = useDataStore((s) => s.selectionGrew);
   const sort = useViewStore((s) => s.sort);
   const setSort = useViewStore((s) => s.setSort);
-  const slabs = useViewStore((s) => s.slabs);
-  const search = useViewStore((s) => s.search);
+  const filter = useViewStore((s) => s.filter);
   const obj = useViewStore((s) => s.obj);
   const cursorPos = useViewStore((s) => s.cursorPos);
   const reveal = useViewStore((s) => s.reveal);
@@ -134,7 +133,7 @@ export function ObjectsTable() {
       return;
     }
     if (bodyRef.current) bodyRef.current.scrollTop = 0;
-  }, [slabs, search, sort]);
+  }, [filter, sort]);
 
   const scrollTo = useCallback(
     (pos: number, center = false) => {

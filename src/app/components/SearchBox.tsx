@@ -6,8 +6,9 @@ import { useViewStore } from '../stores/view-store.ts';
 const DEBOUNCE_MS = 200;
 
 export function SearchBox() {
-  const search = useViewStore((s) => s.search);
-  const setSearch = useViewStore((s) => s.setSearch);
+  const search = useViewStore((s) => s.filter.search);
+  const setFilter = useViewStore((s) => s.setFilter);
+  const setSearch = (next: string) => setFilter({ search: next });
   const [text, setText] = useState(search);
   const timer = useRef<number | null>(null);
 
@@ -40,7 +41,7 @@ export function SearchBox() {
   const commit = (value: string) => {
     if (timer.current !== null) window.clearTimeout(timer.current);
     timer.current = null;
-    if (value !== useViewStore.getState().search) setSearch(value);
+    if (value !== useViewStore.getState().filter.search) setSearch(value);
   };
 
   return (

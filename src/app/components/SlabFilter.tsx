@@ -9,11 +9,12 @@ import { useViewStore } from '../stores/view-store.ts';
 const MAX_SHOWN = 500;
 
 export function SlabFilter() {
-  const options = useDataStore((s) => s.slabOptions);
+  const options = useDataStore((s) => s.nameOptions.slab);
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const format = useDataStore((s) => s.summary?.format ?? null);
-  const slabs = useViewStore((s) => s.slabs);
-  const setSlabs = useViewStore((s) => s.setSlabs);
+  const slabs = useViewStore((s) => s.filter.slabs);
+  const setFilter = useViewStore((s) => s.setFilter);
+  const setSlabs = (next: string[]) => setFilter({ slabs: next });
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);

@@ -2,7 +2,7 @@
 // current selection's size. Written by loader.ts only; components read it.
 
 import { create } from 'zustand';
-import type { KmapSummary, LoadProgress, QueryResult, SlabOption } from '../../worker-api.ts';
+import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameOption, QueryResult, SymbolsInfo } from '../../worker-api.ts';
 
 export type Phase = 'empty' | 'loading' | 'ready';
 
@@ -18,8 +18,17 @@ export interface DataState {
   source: LoadedSource | null;
   progress: LoadProgress | null;
   summary: KmapSummary | null;
-  slabOptions: SlabOption[];
+  /** Names of the file with their object counts, for the filter pickers. */
+  nameOptions: Record<NameField, NameOption[]>;
   result: QueryResult | null;
+  /** Totals over the filtered objects (the summary strip's filtered column). */
+  totals: FilteredTotals | null;
+  /** The symbol file applied to the data, with its resolution; null without one. */
+  symbols: SymbolsInfo;
+  /** Where the symbol file came from when loaded by URL (it goes into ?symbols=). */
+  symbolsSrc: string | null;
+  /** Bumped whenever the data, its size or the symbols change: views re-run their aggregates. */
+  dataVersion: number;
   /** Bumped whenever the worker's selection changes: row caches drop their pages. */
   selectionVersion: number;
   /**
@@ -35,6 +44,8 @@ export interface DataState {
   error: string | null;
 }
 
+export const NO_NAME_OPTIONS: Record<NameField, NameOption[]> = { slab: [], type: [], command: [] };
+
 /** What nothing loaded looks like (fields that every way back to empty resets). */
 function emptyFields() {
   return {
@@ -42,8 +53,9 @@ function emptyFields() {
     source: null,
     progress: null,
     summary: null,
-    slabOptions: [],
+    nameOptions: NO_NAME_OPTIONS,
     result: null,
+    totals: null,
     selectionGrew: false,
   };
 }
@@ -53,12 +65,16 @@ function emptyFields() {
  * to show; the selection version moves on so row caches drop their pages.
  */
 export function emptyDataPatch(error: string | null): Partial<DataState> {
-  return { ...emptyFields(), selectionVersion: useDataStore.getState().selectionVersion + 1, error };
+  const d = useDataStore.getState();
+  return { ...emptyFields(), selectionVersion: d.selectionVersion + 1, dataVersion: d.dataVersion + 1, error };
 }
 
 export const useDataStore = create<DataState>(() => ({
   ...emptyFields(),
   selectionVersion: 0,
+  dataVersion: 0,
+  symbols: null,
+  symbolsSrc: null,
   loadSeconds: null,
   loadCount: 0,
   error: null,
