@@ -2,7 +2,7 @@
 // lifetimes, breakdown and access-matrix views (part 2) add entries here.
 
 import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { ObjectsView } from './ObjectsView.tsx';
+import { ObjectsView } from '../views/objects/ObjectsView.tsx';
 
 interface TabDef {
   id: string;

@@ -1,13 +1,13 @@
 // The Objects tab: filter bar, the virtualised table and the selected
 // object's detail panel.
 
-import { formatCount } from '../format.ts';
-import { useDataStore } from '../stores/data-store.ts';
-import { useViewStore } from '../stores/view-store.ts';
+import { formatCount } from '../../format.ts';
+import { useDataStore } from '../../stores/data-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 import { ObjectDetail } from './ObjectDetail.tsx';
 import { ObjectsTable } from './ObjectsTable.tsx';
-import { SearchBox } from './SearchBox.tsx';
-import { SlabFilter } from './SlabFilter.tsx';
+import { SearchBox } from '../../components/filters/SearchBox.tsx';
+import { SlabFilter } from '../../components/filters/SlabFilter.tsx';
 
 function RowCount() {
   const result = useDataStore((s) => s.result);

@@ -1,11 +1,11 @@
 // One object's access lines: access IP, PID, reads, writes (and the caller
 // of from:/caller: lines), sortable by clicking a header, with a total line.
 
-import { ACCESS_COLUMNS, type AccessColumn, type AccessRow, type ObjectRow } from '../../worker-api.ts';
-import { formatCount, plural } from '../format.ts';
-import { useViewStore } from '../stores/view-store.ts';
+import { ACCESS_COLUMNS, type AccessColumn, type AccessRow, type ObjectRow } from '../../../worker-api.ts';
+import { formatCount, plural } from '../../format.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 import { Hex } from './object-cells.tsx';
-import { SentinelBadge } from './SentinelBadge.tsx';
+import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
 const MAX_SHOWN = 5000;
 

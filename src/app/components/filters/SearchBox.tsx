@@ -1,7 +1,7 @@
 // Search over command, slab and type (debounced into the view store).
 
 import { useEffect, useRef, useState } from 'react';
-import { useViewStore } from '../stores/view-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 
 const DEBOUNCE_MS = 200;
 

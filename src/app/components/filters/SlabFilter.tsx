@@ -2,9 +2,9 @@
 // type-ahead filtering, checkmarks, removable chips and a clear button.
 
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
-import { formatCount } from '../format.ts';
-import { useDataStore } from '../stores/data-store.ts';
-import { useViewStore } from '../stores/view-store.ts';
+import { formatCount } from '../../format.ts';
+import { useDataStore } from '../../stores/data-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 
 const MAX_SHOWN = 500;
 

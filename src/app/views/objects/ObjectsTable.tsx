@@ -24,9 +24,9 @@ import {
   type ReactElement,
   type RefObject,
 } from 'react';
-import { OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../worker-api.ts';
-import { kmapApi } from '../kmap-client.ts';
-import { RowCache } from '../row-cache.ts';
+import { OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../../worker-api.ts';
+import { kmapApi } from '../../kmap-client.ts';
+import { RowCache } from '../../row-cache.ts';
 import {
   rowTop,
   scrollRows,
@@ -34,9 +34,9 @@ import {
   scrollTopToReveal,
   visibleRange,
   type ScrollGeometry,
-} from '../scroll-math.ts';
-import { useDataStore } from '../stores/data-store.ts';
-import { useViewStore } from '../stores/view-store.ts';
+} from '../../scroll-math.ts';
+import { useDataStore } from '../../stores/data-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 import { COLUMN_INFO, renderObjectCell } from './object-cells.tsx';
 
 const ROW_HEIGHT = 22;

@@ -1,10 +1,10 @@
 // How each objects-table column is labelled, sized and rendered.
 
 import type { ReactNode } from 'react';
-import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../format/sentinels.ts';
-import type { ObjectColumn, ObjectRow } from '../../worker-api.ts';
-import { formatCount } from '../format.ts';
-import { SentinelBadge } from './SentinelBadge.tsx';
+import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../../format/sentinels.ts';
+import type { ObjectColumn, ObjectRow } from '../../../worker-api.ts';
+import { formatCount } from '../../format.ts';
+import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
 export interface ColumnInfo {
   label: string;

@@ -1,16 +1,16 @@
 // The selected object: its fields (sentinels explained) and its accesses.
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../format/sentinels.ts';
-import type { AccessRow, ObjectRow } from '../../worker-api.ts';
-import { formatBytes, formatCount } from '../format.ts';
-import { kmapApi } from '../kmap-client.ts';
-import { revealSelected } from '../loader.ts';
-import { useDataStore } from '../stores/data-store.ts';
-import { useViewStore } from '../stores/view-store.ts';
+import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../../format/sentinels.ts';
+import type { AccessRow, ObjectRow } from '../../../worker-api.ts';
+import { formatBytes, formatCount } from '../../format.ts';
+import { kmapApi } from '../../kmap-client.ts';
+import { revealSelected } from '../../loader.ts';
+import { useDataStore } from '../../stores/data-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
 import { AccessTable } from './AccessTable.tsx';
 import { Hex } from './object-cells.tsx';
-import { SentinelBadge } from './SentinelBadge.tsx';
+import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
