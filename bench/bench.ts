@@ -1,5 +1,6 @@
 // npm run bench [-- --size 1GB --seed 1 --runs 3 --chunk 8MiB --only kmap,papa --no-write]
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
+//                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
 // Generates (or reuses) a deterministic synthetic variant-E kmap under
 // bench/out/, then measures on that same file, in the same process, round-robin
@@ -20,6 +21,7 @@ import { KmapParser } from '../src/format/parser.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
 import { GENERATOR_VERSION, formatSize, parseSize, type GenerateStats } from './generate.ts';
 import { generateToFile } from './generate-cli.ts';
+import { measureQueries } from './queries.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = resolve(ROOT, 'bench/out');
@@ -39,10 +41,11 @@ interface Args {
   only: string[] | null;
   write: boolean;
   candidate: string | null;
+  queries: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -57,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--only') a.only = v().split(',');
     else if (k === '--no-write') a.write = false;
     else if (k === '--candidate') a.candidate = v();
+    else if (k === '--no-queries') a.queries = false;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -310,6 +314,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
 
   const measured: Measured[] = contenders.map((c) => ({ c, mbps: [], cpuMbps: [], rows: -1 }));
+  let lastStore: KmapStore | null = null;
   let memory: { objectBytes: number; accessBytes: number; internBytes: number; numObjects: number; numAccesses: number; badLines: number; live: number } | null =
     null;
   for (let run = 0; run < args.runs; run++) {
@@ -331,6 +336,7 @@ async function main(): Promise<void> {
           throw new Error('the candidate parser disagrees with the generator');
         }
       }
+      if (r.extra && m.c.id === 'kmap') lastStore = r.extra.store;
       if (r.extra && m.c.id === 'kmap' && !memory) {
         const s = r.extra.store;
         memory = {
@@ -352,6 +358,9 @@ async function main(): Promise<void> {
       );
     }
   }
+  gc();
+  const queryLines = args.queries && lastStore ? measureQueries(lastStore, Math.max(5, args.runs), gc) : [];
+  lastStore = null;
   gc();
   const load1 = loadavg()[0];
 
@@ -421,7 +430,7 @@ async function main(): Promise<void> {
   if (kmapMbps !== undefined && memory) {
     const ok = (b: boolean): string => (b ? 'met' : '**missed**');
     const kmapCpu = cpuMed.get('kmap') ?? 0;
-    lines.push('Targets (issue 2): ' + [
+    lines.push('Targets of the parser: ' + [
       `>= 250 MB/s with the store: ${fmt(kmapMbps)} MB/s (${fmt(kmapCpu)} MB/CPU-s), ${ok(kmapMbps >= 250)}`,
       papaBest > 0 ? `>= 3x Papa Parse: ${fmt(kmapMbps / papaBest, 2)}x, ${ok(kmapMbps / papaBest >= 3)}` : '',
       `<= 48 bytes/object: ${fmt(memory.objectBytes / memory.numObjects, 1)}, ${ok(memory.objectBytes / memory.numObjects <= 48)}`,
@@ -429,6 +438,7 @@ async function main(): Promise<void> {
     ].filter(Boolean).join('; ') + '.');
     lines.push('');
   }
+  lines.push(...queryLines);
   lines.push('How each parser is driven:');
   lines.push('');
   for (const m of measured) lines.push(`- ${m.c.name}: ${m.c.how}.`);

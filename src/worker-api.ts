@@ -14,6 +14,7 @@ import type {
   NameOption,
   ObjectFilter,
   QueryResult,
+  SiteDetail,
   SiteRow,
   SortSpec,
   ViewQuery,
@@ -112,6 +113,8 @@ export interface KmapWorkerApi {
   hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number };
   /** The Access-sites view's rows (reads + writes descending, then site). */
   sites(filter: ObjectFilter): SiteRow[];
+  /** Every pid that accessed the filtered objects through one site, with task names (on demand: a hover or a detail). */
+  siteDetail(filter: ObjectFilter, site: string): SiteDetail;
   /** Exactly what `kmap breakdown --by BY` / `kmap sites` print as CSV for the same filter and symbols. */
   breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string;
   sitesCsv(filter: ObjectFilter): string;

@@ -21,7 +21,7 @@ import { breakdownCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { sortSelection } from '../src/query/object-query.ts';
 import { accessRows, objectRow, sortAccessRows } from '../src/query/rows.ts';
-import { accessSites, pidCommands } from '../src/query/sites.ts';
+import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
@@ -45,6 +45,7 @@ import type {
   ObjectRow,
   OpenResult,
   QueryResult,
+  SiteDetail,
   SiteRow,
   SortSpec,
   SymbolSource,
@@ -94,7 +95,6 @@ export class KmapSession implements KmapWorkerApi {
   private generation = 0;
   private filterCache = new Map<string, FilterResult>();
   private resultCache = new Map<string, unknown>();
-  private pidNames: Map<number, string> | null = null;
 
   private setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
     this.store = next;
@@ -109,7 +109,6 @@ export class KmapSession implements KmapWorkerApi {
     this.generation++;
     this.filterCache.clear();
     this.resultCache.clear();
-    this.pidNames = null;
   }
 
   /** The cache key prefix: results hold for one store generation and, while loading, one size. */
@@ -360,10 +359,13 @@ export class KmapSession implements KmapWorkerApi {
 
   sites(filter: ObjectFilter): SiteRow[] {
     if (!this.ctx) return [];
-    return this.cached('sites', filter, () => {
-      this.pidNames ??= pidCommands(this.ctx!);
-      return accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks, this.pidNames);
-    });
+    return this.cached('sites', filter, () => accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks));
+  }
+
+  siteDetail(filter: ObjectFilter, site: string): SiteDetail {
+    if (!this.ctx) return { site, pids: [] };
+    const ctx = this.ctx;
+    return siteDetail(ctx, this.filtered(filter).indices, filter.otherTasks, site, ctx.memo('pidCommands', () => pidCommands(ctx.store)));
   }
 
   breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string {
@@ -399,9 +401,10 @@ export class KmapSession implements KmapWorkerApi {
   accesses(idx: number, sort: SortSpec<AccessColumn> | null): AccessRow[] {
     if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return [];
     const rows = accessRows(this.store, idx, this.ctx ?? undefined);
-    if (rows.length > 0) {
-      this.pidNames ??= pidCommands(this.ctx!);
-      for (const r of rows) r.pidCommand = r.pid === null ? null : (this.pidNames.get(r.pid) ?? null);
+    if (rows.length > 0 && this.ctx) {
+      const ctx = this.ctx;
+      const names = ctx.memo('pidCommands', () => pidCommands(ctx.store));
+      for (const r of rows) r.pidCommand = r.pid === null ? null : (names.get(r.pid) ?? null);
     }
     return sort ? sortAccessRows(rows, sort.key, sort.desc) : rows;
   }

@@ -81,19 +81,35 @@ function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { 
       return { ids, numGroups: sites.numSites, keyOf: (g) => sites.key(g) };
     }
     case 'pid': {
-      // Pids are remapped to dense ids in order of first appearance.
+      // Pids are remapped to dense ids in order of first appearance (a
+      // look-up array over the pid range; pids are below pid_max, 2^22).
       const pid = o.pid.data;
-      const dense = new Map<number, number>();
+      let max = 0;
+      for (let p = 0; p < indices.length; p++) if (pid[indices[p]] > max) max = pid[indices[p]];
       const values: number[] = [];
-      for (let p = 0; p < indices.length; p++) {
-        const v = pid[indices[p]];
-        let g = dense.get(v);
-        if (g === undefined) {
-          g = values.length;
-          dense.set(v, g);
-          values.push(v);
+      if (max < 1 << 24) {
+        const dense = new Int32Array(max + 1).fill(-1);
+        for (let p = 0; p < indices.length; p++) {
+          const v = pid[indices[p]];
+          let g = dense[v];
+          if (g < 0) {
+            g = dense[v] = values.length;
+            values.push(v);
+          }
+          ids[p] = g;
         }
-        ids[p] = g;
+      } else {
+        // A damaged file with huge pids: a Map instead of a huge array.
+        const dense = new Map<number, number>();
+        for (let p = 0; p < indices.length; p++) {
+          const v = pid[indices[p]];
+          let g = dense.get(v);
+          if (g === undefined) {
+            dense.set(v, (g = values.length));
+            values.push(v);
+          }
+          ids[p] = g;
+        }
       }
       return { ids, numGroups: values.length, keyOf: (g) => String(values[g]) };
     }

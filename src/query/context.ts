@@ -9,6 +9,7 @@ import { SiteKeys } from './site-keys.ts';
 export class QueryContext {
   private siteKeys: SiteKeys | null = null;
   private siteKeysIps = -1;
+  private memos = new Map<string, { stamp: string; value: unknown }>();
 
   constructor(
     readonly store: KmapStore,
@@ -21,6 +22,19 @@ export class QueryContext {
       this.siteKeysIps = this.store.ips.size;
     }
     return this.siteKeys;
+  }
+
+  /**
+   * A value derived from the whole store (dense pid ids, pid -> task name),
+   * computed once and again only after the store grew (while loading).
+   */
+  memo<T>(key: string, compute: () => T): T {
+    const stamp = `${this.store.numObjects}:${this.store.numAccesses}`;
+    const hit = this.memos.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as T;
+    const value = compute();
+    this.memos.set(key, { stamp, value });
+    return value;
   }
 
   /** `name+0xoff` of an IP id when symbols resolve it, else null. */

@@ -45,6 +45,29 @@ export class PairCounter {
     for (let s = 0; s <= this.mask; s++) if (this.keysA[s] !== EMPTY) fn(this.keysA[s], this.keysB[s], this.counts[s]);
   }
 
+  /**
+   * The pairs grouped by `a` (which must be < numA): pairs of a are
+   * [starts[a], starts[a + 1]) in `b` and `counts` (a counting sort, no
+   * per-pair objects).
+   */
+  grouped(numA: number): { starts: Uint32Array; b: Int32Array; counts: Float64Array } {
+    const starts = new Uint32Array(numA + 1);
+    const { keysA, keysB } = this;
+    for (let s = 0; s <= this.mask; s++) if (keysA[s] !== EMPTY) starts[keysA[s] + 1]++;
+    for (let a = 0; a < numA; a++) starts[a + 1] += starts[a];
+    const fill = starts.slice(0, numA);
+    const b = new Int32Array(this.size);
+    const counts = new Float64Array(this.size);
+    for (let s = 0; s <= this.mask; s++) {
+      const a = keysA[s];
+      if (a === EMPTY) continue;
+      const k = fill[a]++;
+      b[k] = keysB[s];
+      counts[k] = this.counts[s];
+    }
+    return { starts, b, counts };
+  }
+
   private grow(): void {
     const { keysA, keysB, counts } = this;
     const cap = keysA.length * 2;

@@ -1,21 +1,31 @@
 // Access sites: the access lines of the filtered objects grouped by the
 // accessing function (or IP without symbols): reads, writes, access lines,
-// distinct objects, distinct access pids, the caches touched and the pids
-// that touched. With filter.otherTasks, only lines whose pid differs from
-// the allocating pid count. One pass over the kept objects' access lines.
+// distinct objects, distinct access pids and the caches touched. With
+// otherTasks, only lines whose pid differs from the allocating pid count.
+//
+// One pass over the kept objects' access lines (tens of millions at 1 GB),
+// so the per-line work is array arithmetic only:
+// - distinct objects: the last object counted per site (an object's lines
+//   are contiguous);
+// - distinct pids: a bit per (site, pid) in a bitmap, pids remapped to dense
+//   ids once per store; a hash set only when the bitmap would be too big;
+// - caches: a dense (site, cache) count matrix, or a hash when too big.
+// The pids of one site with their counts are siteDetail(), on demand.
 
 import { LAYOUTS } from '../format/variants.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { PairCounter } from './pair-counter.ts';
-import type { SiteRow } from './types.ts';
+import type { SiteDetail, SiteRow } from './types.ts';
 
-const TOP = 8;
+const TOP_CACHES = 8;
+/** Largest (site x pid) bitmap and (site x cache) matrix, in cells. */
+const MAX_BITMAP_BITS = 1 << 29; // 64 MiB
+const MAX_MATRIX_CELLS = 1 << 23; // 32 MiB of Uint32
 
 /** Task name of each pid, from the objects that pid allocated (the most frequent command). */
-export function pidCommands(ctx: QueryContext): Map<number, string> {
-  const store = ctx.store;
+export function pidCommands(store: KmapStore): Map<number, string> {
   const counts = new PairCounter(1024);
   const pid = store.objects.pid.data;
   const cmd = store.objects.command.data;
@@ -30,12 +40,25 @@ export function pidCommands(ctx: QueryContext): Map<number, string> {
   return out;
 }
 
+/** Dense ids of the access pid codes that occur: idOf[code] (or -1), and how many; null for absurd pids. */
+function densePidIds(store: KmapStore): { idOf: Int32Array; count: number } | null {
+  const pid = store.accesses.pid.data;
+  let max = 0;
+  for (let a = 0; a < store.numAccesses; a++) if (pid[a] > max) max = pid[a];
+  if (max >= 1 << 24) return null; // a damaged file: the hash path copes
+  const idOf = new Int32Array(max + 1).fill(-1);
+  let count = 0;
+  for (let a = 0; a < store.numAccesses; a++) if (idOf[pid[a]] < 0) idOf[pid[a]] = count++;
+  return { idOf, count };
+}
+
 /** Rows sorted by reads + writes descending, then site key in byte order (the CLI's order). */
-export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks: boolean, pidNames?: Map<number, string>): SiteRow[] {
+export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks: boolean): SiteRow[] {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   const hasPid = layout.accessPid !== 'none';
   const hasSlab = layout.hasSlab;
+  if (otherTasks && !hasPid) return [];
   const sites = ctx.sites();
   const siteOf = sites.siteOf;
   const numSites = sites.numSites;
@@ -43,9 +66,20 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
   const writes = new Float64Array(numSites);
   const lines = new Float64Array(numSites);
   const objects = new Float64Array(numSites);
+  const pids = new Float64Array(numSites);
   const lastObj = new Int32Array(numSites).fill(-1);
-  const sitePid = new PairCounter(4096);
-  const siteSlab = new PairCounter(4096);
+
+  const dense = hasPid ? ctx.memo('densePidIds', () => densePidIds(store)) : null;
+  const pidId = dense?.idOf ?? new Int32Array(0);
+  const numPids = dense?.count ?? 0;
+  const useBitmap = dense !== null && numSites * numPids <= MAX_BITMAP_BITS;
+  const seen = useBitmap ? new Uint32Array(Math.ceil((numSites * numPids) / 32)) : null;
+  const seenHash = useBitmap ? null : new PairCounter(4096);
+  const numSlabs = hasSlab ? store.slabs.size : 0;
+  const useMatrix = numSites * numSlabs <= MAX_MATRIX_CELLS;
+  const slabCells = hasSlab && useMatrix ? new Uint32Array(numSites * numSlabs) : null;
+  const slabHash = hasSlab && !useMatrix ? new PairCounter(4096) : null;
+
   const n = store.numObjects;
   const starts = store.objects.accessStart.data;
   const objPid = store.objects.pid.data;
@@ -54,17 +88,15 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
   const accPid = store.accesses.pid.data;
   const accR = store.accesses.reads.data;
   const accW = store.accesses.writes.data;
-  const onlyOthers = otherTasks && hasPid;
-  if (otherTasks && !hasPid) return [];
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
     const start = starts[i];
     const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
     const slab = objSlab[i];
-    const owner = objPid[i];
+    const owner = objPid[i] + ACCESS_PID_BIAS;
     for (let a = start; a < end; a++) {
       const code = accPid[a];
-      if (onlyOthers && (code === ACCESS_PID_NONE || code - ACCESS_PID_BIAS === owner)) continue;
+      if (otherTasks && (code === ACCESS_PID_NONE || code === owner)) continue;
       const s = siteOf[accIp[a]];
       reads[s] += accR[a];
       writes[s] += accW[a];
@@ -73,41 +105,81 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
         lastObj[s] = i;
         objects[s]++;
       }
-      if (hasPid && code !== ACCESS_PID_NONE) sitePid.add(s, code, 1);
-      if (hasSlab) siteSlab.add(s, slab, 1);
+      if (code !== ACCESS_PID_NONE && hasPid) {
+        if (seen) {
+          const bit = s * numPids + pidId[code];
+          const word = bit >>> 5;
+          const mask = 1 << (bit & 31);
+          if ((seen[word] & mask) === 0) {
+            seen[word] |= mask;
+            pids[s]++;
+          }
+        } else {
+          const before = seenHash!.size;
+          seenHash!.add(s, code, 1);
+          if (seenHash!.size !== before) pids[s]++;
+        }
+      }
+      if (slabCells) slabCells[s * numSlabs + slab]++;
+      else if (slabHash) slabHash.add(s, slab, 1);
     }
   }
-  const pidLists = new Map<number, { pid: number; accessLines: number }[]>();
-  sitePid.forEach((s, code, count) => {
-    let list = pidLists.get(s);
-    if (!list) pidLists.set(s, (list = []));
-    list.push({ pid: code - ACCESS_PID_BIAS, accessLines: count });
-  });
-  const slabLists = new Map<number, { name: string; accessLines: number }[]>();
-  siteSlab.forEach((s, slab, count) => {
-    let list = slabLists.get(s);
-    if (!list) slabLists.set(s, (list = []));
-    list.push({ name: store.slabs.name(slab), accessLines: count });
-  });
-  const names = pidNames ?? pidCommands(ctx);
-  const byKey = new Map<string, SiteRow>();
+
+  const slabGroups = slabHash?.grouped(numSites) ?? null;
+  const rows: SiteRow[] = [];
   for (let s = 0; s < numSites; s++) {
     if (lines[s] === 0) continue;
-    const pids = pidLists.get(s) ?? [];
-    const caches = slabLists.get(s) ?? [];
-    pids.sort((a, b) => b.accessLines - a.accessLines || a.pid - b.pid);
-    caches.sort((a, b) => b.accessLines - a.accessLines || compareBytes(a.name, b.name));
-    byKey.set(sites.key(s), {
+    const caches: { name: string; accessLines: number }[] = [];
+    if (slabCells) {
+      for (let c = 0; c < numSlabs; c++) {
+        const count = slabCells[s * numSlabs + c];
+        if (count > 0) caches.push({ name: store.slabs.name(c), accessLines: count });
+      }
+    } else if (slabGroups) {
+      for (let k = slabGroups.starts[s]; k < slabGroups.starts[s + 1]; k++) {
+        caches.push({ name: store.slabs.name(slabGroups.b[k]), accessLines: slabGroups.counts[k] });
+      }
+    }
+    caches.sort((x, y) => y.accessLines - x.accessLines || compareBytes(x.name, y.name));
+    rows.push({
       site: sites.key(s),
       reads: reads[s],
       writes: writes[s],
       accessLines: lines[s],
       objects: objects[s],
-      pids: pids.length,
-      caches: caches.slice(0, TOP),
+      pids: pids[s],
+      caches: caches.slice(0, TOP_CACHES),
       numCaches: caches.length,
-      topPids: pids.slice(0, TOP).map((x) => ({ ...x, command: names.get(x.pid) ?? null })),
     });
   }
-  return [...byKey.values()].sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || compareBytes(a.site, b.site));
+  return rows.sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || compareBytes(a.site, b.site));
+}
+
+/** Every pid that accessed the kept objects through `site`, most access lines first. */
+export function siteDetail(ctx: QueryContext, indices: Uint32Array, otherTasks: boolean, site: string, pidNames: Map<number, string>): SiteDetail {
+  const store = ctx.store;
+  const ipMask = ctx.sites().ipMask([site]);
+  const byPid = new Map<number, { accessLines: number; reads: number; writes: number }>();
+  const accIp = store.accesses.ip.data;
+  const accPid = store.accesses.pid.data;
+  const objPid = store.objects.pid.data;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const [start, end] = store.accessRange(i);
+    for (let a = start; a < end; a++) {
+      if (ipMask[accIp[a]] !== 1) continue;
+      const code = accPid[a];
+      if (code === ACCESS_PID_NONE) continue;
+      const pid = code - ACCESS_PID_BIAS;
+      if (otherTasks && pid === objPid[i]) continue;
+      let e = byPid.get(pid);
+      if (!e) byPid.set(pid, (e = { accessLines: 0, reads: 0, writes: 0 }));
+      e.accessLines++;
+      e.reads += store.accesses.reads.data[a];
+      e.writes += store.accesses.writes.data[a];
+    }
+  }
+  const list = [...byPid].map(([pid, e]) => ({ pid, command: pidNames.get(pid) ?? null, ...e }));
+  list.sort((a, b) => b.accessLines - a.accessLines || a.pid - b.pid);
+  return { site, pids: list };
 }

@@ -166,8 +166,12 @@ export interface SiteRow {
   /** The caches it touched, by access lines, most first (at most 8), and how many in all. */
   caches: { name: string; accessLines: number }[];
   numCaches: number;
-  /** The pids that accessed through it, most access lines first (at most 8). */
-  topPids: { pid: number; command: string | null; accessLines: number }[];
+}
+
+/** One site in depth (siteDetail): every pid that accessed through it, with its task name. */
+export interface SiteDetail {
+  site: string;
+  pids: { pid: number; command: string | null; accessLines: number; reads: number; writes: number }[];
 }
 export const SITE_CSV_COLUMNS = ['site', 'reads', 'writes', 'accessLines', 'objects', 'pids'] as const;
 
