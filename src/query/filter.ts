@@ -121,7 +121,10 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     const fnOfIp = symbols ? symbols.fnByIp() : new Int32Array(numIps).fill(-1);
     const fnNames = symbols ? symbols.table.fnNames : [];
     if (search.fn.length > 0) {
-      const hit = patternMask(fnNames, search.fn) ?? new Uint8Array(0);
+      // A module function matches by its key (`foo_init [foo]`) or its bare name.
+      const bare = fnNames.map((k) => k.replace(/ \[[^\]]+\]$/, ''));
+      const hit = new Uint8Array(fnNames.length);
+      for (let f = 0; f < fnNames.length; f++) if (search.fn.some((p) => p.test(fnNames[f]) || p.test(bare[f]))) hit[f] = 1;
       fnMask = new Uint8Array(numIps);
       for (let id = 0; id < numIps; id++) if (fnOfIp[id] >= 0 && hit[fnOfIp[id]]) fnMask[id] = 1;
     }
@@ -159,7 +162,9 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
 
   const out = new Uint32Array(n);
   let k = 0;
-  for (let i = 0; i < n; i++) {
+  // An unreadable search term matches nothing (search-syntax.ts).
+  const total = search.errors.length > 0 ? 0 : n;
+  for (let i = 0; i < total; i++) {
     if (slabFinal && slabFinal[slab[i]] !== 1) continue;
     if (typeFinal && typeFinal[type[i]] !== 1) continue;
     if (cmdMask && cmdMask[cmd[i]] !== 1) continue;

@@ -7,13 +7,16 @@
 //   (`comm:"kworker/0:1"`).
 // - `comm:`, `slab:`, `type:`, `fn:` match a whole name, case-insensitively,
 //   with `*` as a wildcard (`fn:d_alloc*`); `fn:` is the allocating function
-//   (needs symbols; without them it matches nothing and says so).
+//   (needs symbols; without them it matches nothing and says so); a module
+//   function matches by `name [module]` or by its bare name.
 // - `ip:` is an exact allocation IP, `addr:` finds the objects whose
 //   [address, address + size) contains the address, `pid:` the allocating pid.
 // - Several terms of one field are ORed; different fields and free text are
 //   ANDed. Free text is a case-insensitive substring of the command, slab,
 //   type or allocating function.
 // - A word whose prefix is not a field (`kworker/0:1`) is free text.
+// - A term that cannot be read (`pid:abc`, `ip:xyz`) makes the search match
+//   nothing and says why, rather than silently matching everything.
 // Pure: parsing only; filter.ts applies it.
 
 export const SEARCH_FIELDS = ['comm', 'slab', 'type', 'fn', 'ip', 'addr', 'pid'] as const;
@@ -31,7 +34,7 @@ export interface ParsedSearch {
   ip: [number, number][];
   addr: [number, number][];
   pid: number[];
-  /** Sentences about terms that could not be read (they match nothing). */
+  /** Sentences about terms that could not be read; while there is one, the search matches nothing. */
   errors: string[];
 }
 
@@ -74,10 +77,7 @@ export function parseSearch(text: string): ParsedSearch {
       continue;
     }
     const value = unquote(token.slice(colon + 1));
-    if (value === '') {
-      out.errors.push(`"${field}:" needs a value.`);
-      continue;
-    }
+    if (value === '') continue; // "comm:" while typing: no condition yet
     switch (field as SearchField) {
       case 'comm':
       case 'slab':

@@ -152,12 +152,12 @@ export function parseSymbolMap(text: string): SymbolTable {
         : 'it has no text symbols (types T, t, W, w), so no instruction address can resolve.',
     );
   }
-  // By address, then function names before end markers at the same address
-  // (a function that starts where the previous text ends is a function),
-  // then by preference.
-  candidates.sort(
-    (a, b) => a.hi - b.hi || a.lo - b.lo || Number(a.end) - Number(b.end) || preference(a, b),
-  );
+  // By address; at one address a real function comes first (one that starts
+  // where the previous text ends is a function), then an end marker (it must
+  // beat the section markers that share its address, such as
+  // `__static_call_text_end` at `_etext`), then the rest by preference.
+  const rank = (c: Candidate) => (c.end ? 1 : isSectionMarker(c.name) ? 2 : 0);
+  candidates.sort((a, b) => a.hi - b.hi || a.lo - b.lo || rank(a) - rank(b) || preference(a, b));
   const n = candidates.length;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);

@@ -340,7 +340,9 @@ function matchesSearch(cap: RefCapture, o: DumpObject, s: RefSearch): boolean {
   if (s.comm.length > 0 && !s.comm.some((p) => refGlob(p, o.command))) return false;
   if (s.slab.length > 0 && (slab === null || !s.slab.some((p) => refGlob(p, slab)))) return false;
   if (s.type.length > 0 && (type === null || !s.type.some((p) => refGlob(p, type)))) return false;
-  if (s.fn.length > 0 && (fn === null || !s.fn.some((p) => refGlob(p, fn)))) return false;
+  // A module function (`name [mod]`) also matches by its bare name.
+  const bareFn = fn === null ? null : fn.split(' [')[0];
+  if (s.fn.length > 0 && (fn === null || !s.fn.some((p) => refGlob(p, fn) || refGlob(p, bareFn!)))) return false;
   if (s.ip.length > 0 && !s.ip.includes(BigInt('0x' + o.allocIp))) return false;
   if (s.addr.length > 0) {
     const va = BigInt('0x' + o.address);
