@@ -342,8 +342,8 @@ export class KmapSession implements KmapWorkerApi {
   }
 
   totals(filter: ObjectFilter): FilteredTotals {
-    if (!this.store) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
-    return this.cached('totals', filter, () => filteredTotals(this.store!, this.filtered(filter).indices));
+    if (!this.ctx) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
+    return this.cached('totals', filter, () => filteredTotals(this.ctx!, this.filtered(filter).indices));
   }
 
   breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {

@@ -5,39 +5,47 @@
 // remapped, site ids), turned into key strings only at the end.
 
 import { LAYOUTS } from '../format/variants.ts';
-import type { KmapStore } from '../store/kmap-store.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell } from './types.ts';
 
-/** Per-object reads and writes (sums over its access lines) for the kept objects, in their order. */
-function accessSums(store: KmapStore, indices: Uint32Array): { lines: Float64Array; reads: Float64Array; writes: Float64Array } {
-  const n = store.numObjects;
-  const starts = store.objects.accessStart.data;
-  const r = store.accesses.reads.data;
-  const w = store.accesses.writes.data;
-  const lines = new Float64Array(indices.length);
-  const reads = new Float64Array(indices.length);
-  const writes = new Float64Array(indices.length);
-  for (let p = 0; p < indices.length; p++) {
-    const i = indices[p];
-    const start = starts[i];
-    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
-    let sr = 0;
-    let sw = 0;
-    for (let a = start; a < end; a++) {
-      sr += r[a];
-      sw += w[a];
-    }
-    lines[p] = end - start;
-    reads[p] = sr;
-    writes[p] = sw;
-  }
-  return { lines, reads, writes };
+/** Access lines, reads and writes of every object (sums over its lines), computed once per store size. */
+export interface ObjectSums {
+  lines: Float64Array;
+  reads: Float64Array;
+  writes: Float64Array;
 }
 
-export function filteredTotals(store: KmapStore, indices: Uint32Array): FilteredTotals {
-  const { lines, reads, writes } = accessSums(store, indices);
+export function objectSums(ctx: QueryContext): ObjectSums {
+  const store = ctx.store;
+  return ctx.memo('objectSums', () => {
+    const n = store.numObjects;
+    const starts = store.objects.accessStart.data;
+    const r = store.accesses.reads.data;
+    const w = store.accesses.writes.data;
+    const lines = new Float64Array(n);
+    const reads = new Float64Array(n);
+    const writes = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const start = starts[i];
+      const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+      let sr = 0;
+      let sw = 0;
+      for (let a = start; a < end; a++) {
+        sr += r[a];
+        sw += w[a];
+      }
+      lines[i] = end - start;
+      reads[i] = sr;
+      writes[i] = sw;
+    }
+    return { lines, reads, writes };
+  });
+}
+
+export function filteredTotals(ctx: QueryContext, indices: Uint32Array): FilteredTotals {
+  const store = ctx.store;
+  const { lines, reads, writes } = objectSums(ctx);
   const size = store.objects.size.data;
   const t: FilteredTotals = { objects: indices.length, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
   for (let p = 0; p < indices.length; p++) {
@@ -47,9 +55,9 @@ export function filteredTotals(store: KmapStore, indices: Uint32Array): Filtered
       t.liveObjects++;
       t.liveBytes += size[i];
     }
-    t.accesses += lines[p];
-    t.reads += reads[p];
-    t.writes += writes[p];
+    t.accesses += lines[i];
+    t.reads += reads[i];
+    t.writes += writes[i];
   }
   return t;
 }
@@ -120,7 +128,7 @@ function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { 
 export function breakdown(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): BreakdownRow[] {
   const store = ctx.store;
   const { ids, numGroups, keyOf } = groupIds(ctx, indices, by);
-  const { lines, reads, writes } = accessSums(store, indices);
+  const { lines, reads, writes } = objectSums(ctx);
   const size = store.objects.size.data;
   const objects = new Float64Array(numGroups);
   const live = new Float64Array(numGroups);
@@ -138,9 +146,9 @@ export function breakdown(ctx: QueryContext, indices: Uint32Array, by: Breakdown
       live[g]++;
       liveBytes[g] += size[i];
     }
-    accessLines[g] += lines[p];
-    sumReads[g] += reads[p];
-    sumWrites[g] += writes[p];
+    accessLines[g] += lines[i];
+    sumReads[g] += reads[i];
+    sumWrites[g] += writes[i];
   }
   // Several ids may share one key (an IP and a function never do; names are
   // interned once): merge by key to be safe.

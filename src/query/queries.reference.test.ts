@@ -267,7 +267,7 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
         expect(sites).toEqual(refSites(c.cap, want, f.otherTasks));
         const t = refTotals(c.cap, want);
         const { bySlab, byType, byCommand, ...totals } = t;
-        expect(filteredTotals(c.store, got.indices)).toEqual(totals);
+        expect(filteredTotals(c.ctx, got.indices)).toEqual(totals);
         expect(filteredStatsJson(c.ctx, got.indices, summarize(c.store))).toEqual({
           format: c.cap.variant,
           objects: t.objects,

@@ -107,7 +107,9 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
       }
       if (code !== ACCESS_PID_NONE && hasPid) {
         if (seen) {
-          const bit = s * numPids + pidId[code];
+          // Pid-major: an object's lines are mostly one task's, so
+          // consecutive lines stay within one row of the bitmap.
+          const bit = pidId[code] * numSites + s;
           const word = bit >>> 5;
           const mask = 1 << (bit & 31);
           if ((seen[word] & mask) === 0) {

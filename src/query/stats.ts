@@ -82,7 +82,7 @@ export function mismatchMessage(symbolsName: string, r: Resolution): string {
 export function filteredStatsJson(ctx: QueryContext, indices: Uint32Array, s: KmapSummary) {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
-  const t = filteredTotals(store, indices);
+  const t = filteredTotals(ctx, indices);
   const bySlab = new Array<number>(store.slabs.size).fill(0);
   const byType = new Array<number>(store.types.size).fill(0);
   const byCommand = new Array<number>(store.commands.size).fill(0);
