@@ -1,8 +1,10 @@
 // The page: header, alerts and notices, progress, then either the first-run
-// empty state or the loaded kmap's summary and views.
+// empty state or the loaded kmap's summary, the filter bar every view
+// applies, and the views.
 
 import { DropOverlay } from './components/DropOverlay.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
+import { FilterBar } from './components/filters/FilterBar.tsx';
 import { ErrorAlert } from './components/ErrorAlert.tsx';
 import { LoadProgressBar } from './components/LoadProgressBar.tsx';
 import { NoticeList } from './components/NoticeList.tsx';
@@ -26,6 +28,7 @@ export function App() {
       ) : (
         <main className="main">
           <SummaryStrip />
+          <FilterBar />
           <ViewTabs />
         </main>
       )}

@@ -1,0 +1,77 @@
+// The three name pickers of the filter bar: slab cache, type and command.
+// A picker is hidden when the file's format lacks its field (slab caches
+// before variant D, types before C), unless a link already selected names.
+
+import { useDataStore } from '../../stores/data-store.ts';
+import { useViewStore } from '../../stores/view-store.ts';
+import { displayCommand } from './filter-text.ts';
+import { NamePicker } from './NamePicker.tsx';
+
+export function SlabPicker() {
+  const options = useDataStore((s) => s.nameOptions.slab);
+  const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
+  const slabs = useViewStore((s) => s.filter.slabs);
+  const setFilter = useViewStore((s) => s.setFilter);
+  if (!hasSlab && slabs.length === 0) return null;
+  return (
+    <NamePicker
+      className="slab-filter"
+      label="Slab cache"
+      listLabel="Slab caches"
+      chipsLabel="Selected slab caches"
+      removeLabel={(name) => `Remove ${name}`}
+      clearLabel="Clear slab cache filter"
+      noneYet={hasSlab ? 'No slab caches yet' : 'This format has no slab caches'}
+      noneMatch="No slab cache matches"
+      options={options}
+      selected={slabs}
+      onChange={(next) => setFilter({ slabs: next })}
+    />
+  );
+}
+
+export function TypePicker() {
+  const options = useDataStore((s) => s.nameOptions.type);
+  const hasType = useDataStore((s) => s.summary?.hasType ?? true);
+  const types = useViewStore((s) => s.filter.types);
+  const setFilter = useViewStore((s) => s.setFilter);
+  if (!hasType && types.length === 0) return null;
+  return (
+    <NamePicker
+      className="type-filter"
+      label="Type"
+      listLabel="Types"
+      chipsLabel="Selected types"
+      removeLabel={(name) => `Remove type ${name}`}
+      clearLabel="Clear type filter"
+      noneYet={hasType ? 'No types yet' : 'This format has no allocation types'}
+      noneMatch="No type matches"
+      options={options}
+      selected={types}
+      onChange={(next) => setFilter({ types: next })}
+    />
+  );
+}
+
+export function CommandPicker() {
+  const options = useDataStore((s) => s.nameOptions.command);
+  const commands = useViewStore((s) => s.filter.commands);
+  const setFilter = useViewStore((s) => s.setFilter);
+  return (
+    <NamePicker
+      className="command-filter"
+      label="Command"
+      listLabel="Commands"
+      chipsLabel="Selected commands"
+      removeLabel={(name) => `Remove command ${displayCommand(name)}`}
+      clearLabel="Clear command filter"
+      noneYet="No commands yet"
+      noneMatch="No command matches"
+      options={options}
+      selected={commands}
+      onChange={(next) => setFilter({ commands: next })}
+      namesHaveSpaces
+      display={displayCommand}
+    />
+  );
+}
