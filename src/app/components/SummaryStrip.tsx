@@ -1,28 +1,64 @@
 // The numbers of the loaded kmap, one line; bad lines open their dialog.
+// The figures are the whole file's; while a filter is set, each is preceded
+// by what the filter keeps ("39 of 671").
 
 import { useState } from 'react';
+import { isEmptyFilter, type FilteredTotals } from '../../worker-api.ts';
 import { formatBytes, formatCount } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
+import { useViewStore } from '../stores/view-store.ts';
 import { BadLinesDialog } from './BadLinesDialog.tsx';
 
-function Item({ label, value, title, testId }: { label: string; value: string; title?: string; testId: string }) {
+interface Figure {
+  value: string;
+  title?: string;
+}
+
+function Item({
+  label,
+  file,
+  filtered,
+  testId,
+}: {
+  label: string;
+  file: Figure;
+  /** What the filter keeps, or null when no filter is set. */
+  filtered: Figure | null;
+  testId: string;
+}) {
   return (
     <div className="summary-item">
       <dt>{label}</dt>
-      <dd data-testid={testId} title={title}>
-        {value}
+      <dd>
+        {filtered && (
+          <>
+            <span className="summary-filtered" data-testid={testId.replace('summary-', 'summary-filtered-')} title={filtered.title}>
+              {filtered.value}
+            </span>
+            <span className="summary-of"> of </span>
+          </>
+        )}
+        <span className={filtered ? 'summary-file' : undefined} data-testid={testId} title={file.title}>
+          {file.value}
+        </span>
       </dd>
     </div>
   );
 }
 
+const count = (n: number): Figure => ({ value: formatCount(n) });
+const bytes = (n: number): Figure => ({ value: formatBytes(n), title: `${formatCount(n)} bytes` });
+
 export function SummaryStrip() {
   const s = useDataStore((st) => st.summary);
   const phase = useDataStore((st) => st.phase);
+  const totals = useDataStore((st) => st.totals);
+  const filterActive = useViewStore((st) => !isEmptyFilter(st.filter));
   const [showBad, setShowBad] = useState(false);
   if (!s) return null;
+  const t: FilteredTotals | null = filterActive ? totals : null;
   return (
-    <section className="summary" aria-label="Summary">
+    <section className={`summary${t ? ' is-filtered' : ''}`} aria-label="Summary">
       <dl className="summary-list">
         <div className="summary-item summary-format">
           <dt>Format</dt>
@@ -32,28 +68,32 @@ export function SummaryStrip() {
           </dd>
         </div>
         {s.indexKind !== 'none' && (
-          <Item
-            label="Indices"
-            value={s.indexKind === 'jiffies' ? 'jiffies' : 'serial'}
-            title={
-              s.indexKind === 'jiffies'
-                ? 'alloc/free indices are kernel jiffies (memorizer_index_type=time): they repeat and are not unique'
-                : 'alloc/free indices are a serial counter shared by allocations and frees: an order, not a time'
-            }
-            testId="summary-index-kind"
-          />
+          <div className="summary-item">
+            <dt>Indices</dt>
+            <dd
+              data-testid="summary-index-kind"
+              title={
+                s.indexKind === 'jiffies'
+                  ? 'alloc/free indices are kernel jiffies (memorizer_index_type=time): they repeat and are not unique'
+                  : 'alloc/free indices are a serial counter shared by allocations and frees: an order, not a time'
+              }
+            >
+              {s.indexKind === 'jiffies' ? 'jiffies' : 'serial'}
+            </dd>
+          </div>
         )}
-        <Item label="Objects" value={formatCount(s.objects)} testId="summary-objects" />
-        <Item label="Access lines" value={formatCount(s.accesses)} testId="summary-accesses" />
-        <Item label="Live objects" value={formatCount(s.liveObjects)} testId="summary-live" />
-        <Item
-          label="Bytes allocated"
-          value={formatBytes(s.bytes)}
-          title={`${formatCount(s.bytes)} bytes`}
-          testId="summary-bytes"
-        />
-        <Item label="Reads" value={formatCount(s.reads)} testId="summary-reads" />
-        <Item label="Writes" value={formatCount(s.writes)} testId="summary-writes" />
+        {t && (
+          <div className="summary-item summary-filtered-label" title="Each figure: what the filters keep, of the whole file">
+            <dt>Filtered</dt>
+            <dd className="muted">kept of file</dd>
+          </div>
+        )}
+        <Item label="Objects" file={count(s.objects)} filtered={t && count(t.objects)} testId="summary-objects" />
+        <Item label="Access lines" file={count(s.accesses)} filtered={t && count(t.accesses)} testId="summary-accesses" />
+        <Item label="Live objects" file={count(s.liveObjects)} filtered={t && count(t.liveObjects)} testId="summary-live" />
+        <Item label="Bytes allocated" file={bytes(s.bytes)} filtered={t && bytes(t.bytes)} testId="summary-bytes" />
+        <Item label="Reads" file={count(s.reads)} filtered={t && count(t.reads)} testId="summary-reads" />
+        <Item label="Writes" file={count(s.writes)} filtered={t && count(t.writes)} testId="summary-writes" />
         <div className="summary-item">
           <dt>Bad lines</dt>
           <dd>
