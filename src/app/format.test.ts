@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatMB, formatRate, percentOf, plural } from './format.ts';
+import { formatBytes, formatCount, formatMB, formatPercent, formatRate, percentOf, plural } from './format.ts';
 
 describe('format', () => {
   it('formats counts with thousands separators', () => {
@@ -39,5 +39,17 @@ describe('format', () => {
     expect(plural(1, 'object')).toBe('1 object');
     expect(plural(2500, 'object')).toBe('2,500 objects');
     expect(plural(2, 'access line')).toBe('2 access lines');
+  });
+
+  it('formats fractions as percentages, never rounding to all or none', () => {
+    expect(formatPercent(1)).toBe('100%');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(0.5)).toBe('50%');
+    expect(formatPercent(0.1234)).toBe('12%');
+    expect(formatPercent(0.996)).toBe('99.6%');
+    expect(formatPercent(0.9999)).toBe('99.9%');
+    expect(formatPercent(0.004)).toBe('0.4%');
+    expect(formatPercent(0.00001)).toBe('0.1%');
+    expect(formatPercent(Number.NaN)).toBe('—');
   });
 });

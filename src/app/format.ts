@@ -46,3 +46,17 @@ export function percentOf(done: number, total: number | null): number | null {
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A fraction as a percentage for a status line: whole numbers, except that
+ * nothing short of all is shown as 100% and nothing above none as 0%
+ * (0.996 -> "99.6%", 0.001 -> "0.1%", 0.5 -> "50%").
+ */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '—';
+  const pct = Math.max(0, Math.min(100, fraction * 100));
+  if (pct === 100 || pct === 0) return `${pct}%`;
+  const whole = Math.round(pct);
+  if (whole === 100 || whole === 0) return `${(Math.floor(pct * 10) / 10 || 0.1).toFixed(1)}%`;
+  return `${whole}%`;
+}

@@ -1,8 +1,12 @@
 // Start-up: read the URL into the view, start mirroring it, re-run the query
-// whenever the filter or sort changes, and load ?src= if given.
+// whenever the filter or sort changes, load ?src= and ?symbols= (in
+// parallel), and keep the wrong-symbols warning in step with the symbols.
 
 import { openUrl, runQuery, setRestorePending } from './loader.ts';
+import { useDataStore } from './stores/data-store.ts';
+import { useNoticeStore } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
+import { openSymbolsUrl } from './symbols-loader.ts';
 import { readUrlIntoView, startUrlSync } from './url-sync.ts';
 
 let started = false;
@@ -16,5 +20,11 @@ export function initApp(): void {
   useViewStore.subscribe((s, prev) => {
     if (s.filter !== prev.filter || s.sort !== prev.sort) void runQuery();
   });
+  // A symbol file that does not belong to the capture: a warning among the notices.
+  useDataStore.subscribe((s, prev) => {
+    if (s.symbols === prev.symbols) return;
+    useNoticeStore.getState().setKeyed('symbols-mismatch', s.symbols?.mismatch ?? null);
+  });
+  if (state.symbols) void openSymbolsUrl(state.symbols);
   if (state.src) void openUrl(state.src);
 }

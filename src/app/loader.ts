@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import type { FilteredTotals, KmapSource, KmapSummary, LoadProgress, NameOption, QueryResult, ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
+import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
@@ -58,7 +59,11 @@ export async function openFile(file: File): Promise<void> {
   const why = await preflight(file);
   if (choice !== chooseSeq) return;
   if (why) {
-    setData({ error: `Could not open ${JSON.stringify(file.name)}: ${why}` });
+    const symbolsHint = (await fileLooksLikeSymbolMap(file))
+      ? ' It looks like a System.map or /proc/kallsyms file: open it with "Open symbols" (or drop it on the page) to name the functions.'
+      : '';
+    if (choice !== chooseSeq) return;
+    setData({ error: `Could not open ${JSON.stringify(file.name)}: ${why}${symbolsHint}` });
     return;
   }
   const seq = ++loadSeq;
@@ -97,7 +102,26 @@ export function cancelLoad(): void {
     .catch(() => {});
 }
 
+/**
+ * Re-reads the symbol file's info from the worker: its resolution and
+ * mismatch are against the kmap loaded now (the worker keeps symbols across
+ * kmap loads).
+ */
+async function refreshSymbolsInfo(): Promise<void> {
+  try {
+    const info = await kmapApi().symbolsInfo();
+    if (info !== null || useDataStore.getState().symbols !== null) setData({ symbols: info });
+  } catch {
+    // The worker is gone; its crash handler resets the page.
+  }
+}
+
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
+  await loadKmap(seq, source, loaded);
+  if (seq === loadSeq) await refreshSymbolsInfo();
+}
+
+async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
   const api = kmapApi();
   // What is on screen now: the worker keeps that kmap until the new file shows
   // it is one, and gives it back if it does not (or is cancelled that early).

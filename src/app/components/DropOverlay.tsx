@@ -1,11 +1,35 @@
-// Drop a file anywhere on the page: a full-page overlay while dragging.
+// Drop a file anywhere on the page: a full-page overlay while dragging. A
+// file whose first lines read as a System.map or /proc/kallsyms is loaded as
+// kernel symbols, anything else as a kmap (which the loader's preflight may
+// still refuse). A kmap and its System.map may be dropped together.
 
 import { useEffect, useState } from 'react';
 import { openFile } from '../loader.ts';
 import { notify } from '../stores/notice-store.ts';
+import { openSymbolsFile } from '../symbols-loader.ts';
+import { fileLooksLikeSymbolMap } from '../symbols-sniff.ts';
 
 function hasFiles(e: DragEvent): boolean {
   return !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+}
+
+/** Opens the dropped files: at most one kmap and one symbol file; the rest is named in a notice. */
+async function openDropped(files: File[]): Promise<void> {
+  const kinds = await Promise.all(files.map((f) => fileLooksLikeSymbolMap(f)));
+  const symbols = files.find((_, i) => kinds[i]) ?? null;
+  const kmap = files.find((_, i) => !kinds[i]) ?? null;
+  const ignored = files.filter((f) => f !== symbols && f !== kmap);
+  if (ignored.length > 0) {
+    notify(
+      `${files.length} files were dropped; opened ${[kmap, symbols]
+        .filter((f) => f !== null)
+        .map((f) => JSON.stringify(f.name))
+        .join(' and ')} (one kmap and one symbol file at a time), not ${ignored.map((f) => JSON.stringify(f.name)).join(', ')}.`,
+    );
+  }
+  // Both at once: they load in parallel, and the symbols apply to the new kmap.
+  if (symbols) void openSymbolsFile(symbols);
+  if (kmap) void openFile(kmap);
 }
 
 export function DropOverlay() {
@@ -35,8 +59,7 @@ export function DropOverlay() {
       setActive(false);
       const files = e.dataTransfer?.files;
       if (!files || files.length === 0) return;
-      if (files.length > 1) notify(`${files.length} files were dropped; opened the first, ${JSON.stringify(files[0].name)}.`);
-      void openFile(files[0]);
+      void openDropped(Array.from(files));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -52,7 +75,10 @@ export function DropOverlay() {
   if (!active) return null;
   return (
     <div className="drop-overlay" aria-hidden="true">
-      <div className="drop-box">Drop a kmap to open it</div>
+      <div className="drop-box">
+        <div>Drop a kmap to open it</div>
+        <div className="drop-sub">…or a System.map / kallsyms file to name its functions</div>
+      </div>
     </div>
   );
 }

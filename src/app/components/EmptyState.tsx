@@ -1,28 +1,66 @@
 // First run: what a kmap is, how to open one, and the bundled sample.
 
+import type { ObjectFilter } from '../../worker-api.ts';
+import type { ViewTab } from '../../view-state/view-state.ts';
 import { openUrl } from '../loader.ts';
+import { useDataStore } from '../stores/data-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
+import { openSymbolsUrl } from '../symbols-loader.ts';
+import { displayCommand } from './filters/filter-text.ts';
 import { chooseKmapFile } from './OpenKmapButton.tsx';
 
-/** The bundled sample (public/sample.kmap), relative to import.meta.env.BASE_URL (see resolveSrc). */
+/** The bundled sample (public/sample.kmap) and its kernel's System.map, relative to import.meta.env.BASE_URL (see resolveSrc). */
 export const SAMPLE_SRC = 'sample.kmap';
+export const SAMPLE_SYMBOLS_SRC = 'sample.System.map';
+
+const TAB_NAMES: Record<ViewTab, string> = { objects: 'Objects', breakdown: 'Breakdown', sites: 'Access sites' };
+
+/** The parts of a view a link carries, as phrases (names as given: shown as text only). */
+export function describeFilter(f: ObjectFilter): string[] {
+  const parts: string[] = [];
+  const list = (what: string, names: readonly string[]) => {
+    if (names.length > 0) parts.push(`${what} ${names.join(', ')}`);
+  };
+  list(f.slabs.length === 1 ? 'slab cache' : 'slab caches', f.slabs);
+  list(f.types.length === 1 ? 'type' : 'types', f.types);
+  list(f.commands.length === 1 ? 'command' : 'commands', f.commands.map(displayCommand));
+  list(f.pids.length === 1 ? 'allocating pid' : 'allocating pids', f.pids.map(String));
+  if (f.state !== 'all') parts.push(`${f.state} objects only`);
+  if (f.hideSentinels) parts.push('sentinel objects hidden');
+  if (f.minSize !== null && f.maxSize !== null) parts.push(`size ${f.minSize}–${f.maxSize} bytes`);
+  else if (f.minSize !== null) parts.push(`size at least ${f.minSize} bytes`);
+  else if (f.maxSize !== null) parts.push(`size at most ${f.maxSize} bytes`);
+  list(f.allocSites.length === 1 ? 'alloc site' : 'alloc sites', f.allocSites);
+  list('accessed by', f.accessSites);
+  if (f.otherTasks) parts.push('accessed by other tasks');
+  if (f.search) parts.push(`search “${f.search}”`);
+  return parts;
+}
 
 function LinkViewHint() {
-  const slabs = useViewStore((s) => s.filter.slabs);
-  const search = useViewStore((s) => s.filter.search);
+  const filter = useViewStore((s) => s.filter);
   const sort = useViewStore((s) => s.sort);
   const obj = useViewStore((s) => s.obj);
-  const parts: string[] = [];
-  if (slabs.length > 0) parts.push(`slab cache ${slabs.join(', ')}`);
-  if (search) parts.push(`search “${search}”`);
+  const tab = useViewStore((s) => s.tab);
+  const by = useViewStore((s) => s.by);
+  const symbols = useDataStore((s) => s.symbols);
+  const parts = describeFilter(filter);
   if (sort) parts.push(`sorted by ${sort.key}${sort.desc ? ' (descending)' : ''}`);
   if (obj !== null) parts.push(`object #${obj} selected`);
+  if (tab !== 'objects') parts.push(`the ${TAB_NAMES[tab]} view${tab === 'breakdown' ? ` by ${by}` : ''}`);
   if (parts.length === 0) return null;
   return (
     <p className="link-hint" data-testid="link-hint">
-      This link carries a view ({parts.join('; ')}). Open the same kmap to see it.
+      This link carries a view ({parts.join('; ')}). Open the same kmap to see it
+      {symbols ? `; its symbols, ${symbols.name}, are loaded already` : ''}.
     </p>
   );
+}
+
+/** Opens the bundled sample together with its System.map. */
+export function openSample(): void {
+  void openUrl(SAMPLE_SRC);
+  void openSymbolsUrl(SAMPLE_SYMBOLS_SRC);
 }
 
 export function EmptyState() {
@@ -45,11 +83,16 @@ export function EmptyState() {
           <button type="button" className="btn btn-primary" onClick={chooseKmapFile}>
             Open kmap…
           </button>
-          <button type="button" className="btn" onClick={() => void openUrl(SAMPLE_SRC)}>
+          <button type="button" className="btn" onClick={openSample}>
             Open the bundled sample
           </button>
         </div>
         <p className="muted">…or drop a kmap file anywhere on this page.</p>
+        <p className="muted">
+          With the capture kernel's <code>System.map</code> (or <code>/proc/kallsyms</code>), loaded with “Open symbols” or
+          dropped on the page, instruction addresses are shown as functions (<code>copy_process+0x2a1</code>) and can be
+          grouped and searched by function (<code>fn:</code>).
+        </p>
       </div>
     </main>
   );

@@ -1,9 +1,12 @@
-// The header: title, what is loaded, and the "Open kmap" button.
+// The header: title, what is loaded, the symbol file in use, and the "Open
+// symbols" and "Open kmap" buttons.
 
 import { useEffect } from 'react';
 import { useDataStore } from '../stores/data-store.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { OpenKmapButton } from './OpenKmapButton.tsx';
+import { OpenSymbolsButton } from './OpenSymbolsButton.tsx';
+import { SymbolsStatus } from './SymbolsStatus.tsx';
 
 export function TopBar() {
   const source = useDataStore((s) => s.source);
@@ -24,8 +27,10 @@ export function TopBar() {
         </span>
       )}
       <span className="spacer" />
-      <span className="muted drop-hint">Drop a kmap anywhere</span>
+      <SymbolsStatus />
+      <span className="muted drop-hint">Drop a kmap or System.map anywhere</span>
       <CopyLinkButton />
+      <OpenSymbolsButton />
       <OpenKmapButton />
     </header>
   );

@@ -27,6 +27,8 @@ export interface DataState {
   symbols: SymbolsInfo;
   /** Where the symbol file came from when loaded by URL (it goes into ?symbols=). */
   symbolsSrc: string | null;
+  /** The name of a symbol file being read, or null. */
+  symbolsLoading: string | null;
   /** Bumped whenever the data, its size or the symbols change: views re-run their aggregates. */
   dataVersion: number;
   /** Bumped whenever the worker's selection changes: row caches drop their pages. */
@@ -75,6 +77,7 @@ export const useDataStore = create<DataState>(() => ({
   dataVersion: 0,
   symbols: null,
   symbolsSrc: null,
+  symbolsLoading: null,
   loadSeconds: null,
   loadCount: 0,
   error: null,

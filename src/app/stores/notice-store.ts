@@ -7,11 +7,15 @@ import { create } from 'zustand';
 export interface Notice {
   id: number;
   text: string;
+  /** A keyed notice is one of its kind: setting the key again replaces it. */
+  key?: string;
 }
 
 interface NoticeStore {
   notices: Notice[];
   add(text: string): void;
+  /** Shows `text` as the notice for `key` (replacing the previous one), or removes it when null. */
+  setKeyed(key: string, text: string | null): void;
   dismiss(id: number): void;
   clear(): void;
 }
@@ -25,6 +29,13 @@ export const useNoticeStore = create<NoticeStore>((set) => ({
     set((s) => {
       if (s.notices.some((n) => n.text === text)) return s;
       return { notices: [...s.notices, { id: nextId++, text }].slice(-MAX_NOTICES) };
+    }),
+  setKeyed: (key, text) =>
+    set((s) => {
+      const current = s.notices.find((n) => n.key === key);
+      if (current?.text === text || (!current && text === null)) return s;
+      const rest = s.notices.filter((n) => n.key !== key);
+      return { notices: text === null ? rest : [...rest, { id: nextId++, text, key }].slice(-MAX_NOTICES) };
     }),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   clear: () => set({ notices: [] }),
