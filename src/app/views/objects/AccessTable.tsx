@@ -1,10 +1,11 @@
 // One object's access lines: access IP, PID, reads, writes (and the caller
 // of from:/caller: lines), sortable by clicking a header, with a total line.
 
+import { useId } from 'react';
 import { ACCESS_COLUMNS, type AccessColumn, type AccessRow, type ObjectRow } from '../../../worker-api.ts';
 import { formatCount, plural } from '../../format.ts';
 import { useViewStore } from '../../stores/view-store.ts';
-import { Hex } from './object-cells.tsx';
+import { Hex, Ip } from './object-cells.tsx';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
 const MAX_SHOWN = 5000;
@@ -12,7 +13,7 @@ const MAX_SHOWN = 5000;
 const LABELS: Record<AccessColumn, string> = { ip: 'access IP', pid: 'PID', reads: 'reads', writes: 'writes' };
 const NUMERIC: Record<AccessColumn, boolean> = { ip: false, pid: true, reads: true, writes: true };
 
-function PidCell({ pid, hasPid }: { pid: number | null; hasPid: boolean }) {
+function PidCell({ pid, command, hasPid }: { pid: number | null; command: string | null | undefined; hasPid: boolean }) {
   if (pid === null) {
     return (
       <span className="muted" title={hasPid ? 'This access line carries no pid.' : 'Access lines of this format carry no pid.'}>
@@ -29,12 +30,24 @@ function PidCell({ pid, hasPid }: { pid: number | null; hasPid: boolean }) {
       />
     );
   }
+  // The task name comes from the objects that pid allocated (when it allocated any).
+  if (command) {
+    return (
+      <span title={`pid ${pid}: ${command} (the command of the objects it allocated)`}>
+        {pid} <span className="muted">({command})</span>
+      </span>
+    );
+  }
   return <>{pid}</>;
 }
 
 export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[]; object: ObjectRow; accessHasPid: boolean }) {
   const sort = useViewStore((s) => s.accessSort);
   const setSort = useViewStore((s) => s.setAccessSort);
+  const accessSites = useViewStore((s) => s.filter.accessSites);
+  const highlighted = new Set(accessSites);
+  const anyHighlighted = accessSites.length > 0 && rows.some((r) => highlighted.has(r.site));
+  const legendId = useId();
   const hasCaller = rows.some((r) => r.caller !== null);
   const shown = rows.length > MAX_SHOWN ? rows.slice(0, MAX_SHOWN) : rows;
   let reads = 0;
@@ -84,12 +97,18 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
           </thead>
           <tbody>
             {shown.map((r, i) => (
-              <tr key={i} data-testid="access-row">
+              <tr
+                key={i}
+                data-testid="access-row"
+                data-highlight={highlighted.has(r.site) ? 'true' : undefined}
+                className={highlighted.has(r.site) ? 'highlight' : undefined}
+                aria-describedby={highlighted.has(r.site) ? legendId : undefined}
+              >
                 <td data-col="ip">
-                  <Hex value={r.ip} />
+                  <Ip hex={r.ip} fn={r.fn} />
                 </td>
                 <td data-col="pid" className="num">
-                  <PidCell pid={r.pid} hasPid={accessHasPid} />
+                  <PidCell pid={r.pid} command={r.pidCommand} hasPid={accessHasPid} />
                 </td>
                 <td data-col="reads" className="num">
                   {formatCount(r.reads)}
@@ -113,6 +132,11 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
           </tfoot>
         </table>
       </div>
+      {anyHighlighted && (
+        <p className="legend muted" id={legendId} data-testid="access-legend">
+          <span className="legend-swatch" aria-hidden="true" /> highlighted: lines at the filtered access sites
+        </p>
+      )}
       {rows.length > shown.length && (
         <p className="muted">
           Showing the first {formatCount(shown.length)} of {formatCount(rows.length)}; sort to bring others to the top.

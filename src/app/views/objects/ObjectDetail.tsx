@@ -10,6 +10,7 @@ import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { AccessTable } from './AccessTable.tsx';
 import { Hex } from './object-cells.tsx';
+import { notify } from '../../stores/notice-store.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -29,12 +30,50 @@ interface FieldsProps {
   hasSlab: boolean;
 }
 
+/** Copies an IP's hex (what a function name stands for) to the clipboard. */
+function CopyHexButton({ hex, what }: { hex: string; what: string }) {
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(hex);
+      notify(`Copied the ${what} ${hex}.`);
+    } catch {
+      notify(`Could not use the clipboard; the ${what} is ${hex}.`);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className="btn btn-small btn-ghost copy-hex"
+      aria-label={`Copy ${what}`}
+      title={`Copy ${what} ${hex}`}
+      onClick={() => void copy()}
+    >
+      copy
+    </button>
+  );
+}
+
+/** An IP field: the function (when symbols name it) over its hex, a sentinel badge and its explanation. */
+function IpField({ hex, fn, sentinel, what }: { hex: string; fn: string | null; sentinel: ObjectRow['allocIpSentinel']; what: string }) {
+  return (
+    <>
+      {fn !== null && !sentinel && (
+        <div className="mono fn" title={hex} data-hex={hex}>
+          {fn}
+        </div>
+      )}
+      <Hex value={hex} /> {sentinel && <SentinelBadge {...sentinel} />}
+      {!sentinel && <CopyHexButton hex={hex} what={what} />}
+      {sentinel && <div className="explain">{sentinel.explanation}</div>}
+    </>
+  );
+}
+
 function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProps) {
   return (
     <dl className="fields">
       <Field label="alloc IP">
-        <Hex value={o.allocIp} /> {o.allocIpSentinel && <SentinelBadge {...o.allocIpSentinel} />}
-        {o.allocIpSentinel && <div className="explain">{o.allocIpSentinel.explanation}</div>}
+        <IpField hex={o.allocIp} fn={o.allocFn} sentinel={o.allocIpSentinel} what="alloc IP" />
       </Field>
       <Field label="PID">{o.pid}</Field>
       <Field label="command">{o.command === '' ? <span className="muted">(none)</span> : o.command}</Field>
@@ -56,8 +95,7 @@ function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProp
         </>
       )}
       <Field label="free IP">
-        <Hex value={o.freeIp} /> {o.freeIpSentinel && <SentinelBadge {...o.freeIpSentinel} />}
-        {o.freeIpSentinel && <div className="explain">{o.freeIpSentinel.explanation}</div>}
+        <IpField hex={o.freeIp} fn={o.freeFn} sentinel={o.freeIpSentinel} what="free IP" />
       </Field>
       {hasType && <Field label="type">{o.type}</Field>}
       {o.newType !== '' && (
@@ -79,6 +117,8 @@ export function ObjectDetail({ idx }: { idx: number }) {
   const phase = useDataStore((s) => s.phase);
   const summary = useDataStore((s) => s.summary);
   const accessSort = useViewStore((s) => s.accessSort);
+  // Symbols loaded or removed: the same object, newly named.
+  const dataVersion = useDataStore((s) => s.dataVersion);
   const [data, setData] = useState<{ idx: number; o: ObjectRow | null; accesses: AccessRow[] } | null>(null);
 
   useEffect(() => {
@@ -96,7 +136,7 @@ export function ObjectDetail({ idx }: { idx: number }) {
       live = false;
     };
     // While loading, re-read as the object's access lines arrive.
-  }, [idx, accessSort, phase === 'loading' ? version : phase]);
+  }, [idx, accessSort, phase === 'loading' ? version : phase, dataVersion]);
 
   const close = () => useViewStore.getState().selectObject(null);
   const o = data?.idx === idx ? data.o : null;

@@ -24,7 +24,7 @@ import {
   type ReactElement,
   type RefObject,
 } from 'react';
-import { OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../../worker-api.ts';
+import { isEmptyFilter, OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../../worker-api.ts';
 import { kmapApi } from '../../kmap-client.ts';
 import { RowCache } from '../../row-cache.ts';
 import {
@@ -37,7 +37,8 @@ import {
 } from '../../scroll-math.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
-import { COLUMN_INFO, renderObjectCell } from './object-cells.tsx';
+import { ClearFiltersButton } from '../../components/filters/ClearFiltersButton.tsx';
+import { COLUMN_INFO, columnWidth, renderObjectCell, sortsDescFirst } from './object-cells.tsx';
 
 const ROW_HEIGHT = 22;
 /** Rows the scroll range covers one to one (22 px each: 8.8 million px). */
@@ -51,6 +52,7 @@ const COLUMNS: ColumnDef<ObjectRow>[] = OBJECT_COLUMNS.map((id) => ({
   header: COLUMN_INFO[id].label,
   size: COLUMN_INFO[id].width,
   enableSorting: true,
+  sortDescFirst: sortsDescFirst(id),
 }));
 
 /** Columns a format does not have (type before C, slab before D, indices in A) are hidden. */
@@ -58,6 +60,23 @@ function hiddenColumns(hasType: boolean, hasSlab: boolean, hasIndices: boolean):
   return { type: hasType, slab: hasSlab, allocIndex: hasIndices, freeIndex: hasIndices };
 }
 const NO_DATA: ObjectRow[] = [];
+
+/** What an empty table says: nothing yet while loading, else why. */
+function EmptyResult() {
+  const result = useDataStore((s) => s.result);
+  const phase = useDataStore((s) => s.phase);
+  const filtered = useViewStore((s) => !isEmptyFilter(s.filter));
+  if (!result || result.total > 0) return null;
+  if (result.numObjects === 0) {
+    return <div className="grid-empty muted">{phase === 'loading' ? 'No objects read yet…' : 'This file has no objects.'}</div>;
+  }
+  if (!filtered) return null;
+  return (
+    <div className="grid-empty" data-testid="objects-empty">
+      <span className="muted">No objects match the filters.</span> <ClearFiltersButton />
+    </div>
+  );
+}
 
 function useElementHeight(ref: RefObject<HTMLElement | null>): number {
   const [h, setH] = useState(0);
@@ -85,6 +104,7 @@ export function ObjectsTable() {
   const hasType = useDataStore((s) => s.summary?.hasType ?? true);
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const hasIndices = useDataStore((s) => s.summary?.hasIndices ?? true);
+  const withSymbols = useDataStore((s) => s.symbols !== null);
 
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -176,8 +196,8 @@ export function ObjectsTable() {
   });
 
   const visibleColumns = table.getVisibleLeafColumns().map((c) => c.id as ObjectColumn);
-  const GRID_TEMPLATE = visibleColumns.map((c) => `${COLUMN_INFO[c].width}px`).join(' ');
-  const GRID_WIDTH = visibleColumns.reduce((w, c) => w + COLUMN_INFO[c].width, 0);
+  const GRID_TEMPLATE = visibleColumns.map((c) => `${columnWidth(c, withSymbols)}px`).join(' ');
+  const GRID_WIDTH = visibleColumns.reduce((w, c) => w + columnWidth(c, withSymbols), 0);
 
   const rowsInView = Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -278,7 +298,17 @@ export function ObjectsTable() {
       aria-activedescendant={cursorPos !== null && cursorPos >= start && cursorPos < end ? `objrow-${cursorPos}` : undefined}
       onKeyDown={onKeyDown}
     >
-      <div className="grid-head" ref={headRef} role="rowgroup">
+      <div
+        className="grid-head"
+        ref={headRef}
+        role="rowgroup"
+        onScroll={() => {
+          // Focus moving to a header out of view scrolls the head: the body follows.
+          const head = headRef.current;
+          const body = bodyRef.current;
+          if (head && body && body.scrollLeft !== head.scrollLeft) body.scrollLeft = head.scrollLeft;
+        }}
+      >
         {table.getHeaderGroups().map((hg) => (
           <div
             key={hg.id}
@@ -322,7 +352,7 @@ export function ObjectsTable() {
         <div className="grid-content" style={{ height: virtualizer.getTotalSize(), width: GRID_WIDTH }}>
           {rows}
         </div>
-        {total === 0 && <div className="grid-empty muted">No objects match.</div>}
+        {total === 0 && <EmptyResult />}
       </div>
     </div>
   );
