@@ -29,9 +29,9 @@ test('a row opens its access table, sortable by reads', async () => {
   assert.match(page.url(), /[?&]obj=4(&|$)/);
   assert.equal(await page.locator('[data-testid="object-row"][data-idx="4"]').getAttribute('aria-selected'), 'true');
   assert.deepEqual(await accessRows(page), [
-    { ip: 'ffffffff81400100', pid: '731', reads: '10', writes: '4' },
+    { ip: 'ffffffff81400100', pid: '731 (cat)', reads: '10', writes: '4' },
     { ip: 'ffffffff81400200', pid: 'no task', reads: '7', writes: '0' },
-    { ip: 'ffffffff81400300', pid: '731', reads: '1', writes: '1' },
+    { ip: 'ffffffff81400300', pid: '731 (cat)', reads: '1', writes: '1' },
   ]);
   const total = (await page.getByTestId('access-total').innerText()).replace(/\s+/g, ' ').trim();
   assert.equal(total, 'Total: 3 access lines 18 5');

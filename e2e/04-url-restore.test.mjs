@@ -28,9 +28,8 @@ test('a copied URL restores the view on the same file', async () => {
   const { page, errors } = await openApp(browser, '', { permissions: ['clipboard-read', 'clipboard-write'] });
   await openFixture(page, 'basic-e.kmap');
 
+  // A number column sorts biggest first on its first click.
   const sizeHeader = page.getByRole('columnheader', { name: 'size' });
-  await sizeHeader.getByRole('button').click();
-  assert.equal(await sizeHeader.getAttribute('aria-sort'), 'ascending');
   await sizeHeader.getByRole('button').click();
   assert.equal(await sizeHeader.getAttribute('aria-sort'), 'descending');
   await waitRowIdxs(page, [7, 10, 6, 3, 4, 5, 9, 0, 1, 2, 8]);
@@ -51,7 +50,7 @@ test('a copied URL restores the view on the same file', async () => {
   await page.getByRole('status').getByText(/Link copied/).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url, 'the copied link is the page URL');
   const params = new URL(url).searchParams;
-  assert.equal(params.get('v'), '1');
+  assert.equal(params.get('v'), '2');
   assert.equal(params.get('slab'), 'dentry,filp');
   assert.equal(params.get('q'), 'cat');
   assert.equal(params.get('sort'), '-size');

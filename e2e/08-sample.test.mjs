@@ -23,8 +23,7 @@ test('the bundled sample opens from the empty state', async () => {
   assert.equal(new URL(page.url()).searchParams.get('src'), 'sample.kmap');
   await shot(page, '08-sample');
 
-  // Open an object with accesses for a fuller picture.
-  await page.getByRole('columnheader', { name: 'access lines' }).getByRole('button').click();
+  // Open an object with accesses for a fuller picture (a number column sorts biggest first).
   await page.getByRole('columnheader', { name: 'access lines' }).getByRole('button').click();
   await page.locator('[data-testid="object-row"][data-pos="0"]').click();
   await page.getByTestId('object-detail').locator('.fields').waitFor();
