@@ -20,14 +20,20 @@ export function ToggleFilters() {
   return (
     <>
       <label className="check-field" title={SENTINEL_TITLE}>
-        <input type="checkbox" checked={hideSentinels} onChange={(e) => setFilter({ hideSentinels: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          checked={hideSentinels}
+          title={SENTINEL_TITLE}
+          onChange={(e) => setFilter({ hideSentinels: e.currentTarget.checked })}
+        />
         Hide sentinel objects
       </label>
-      <label className={`check-field${accessHasPid ? '' : ' disabled'}`} title={otherTitle}>
+      <label className={`check-field${accessHasPid || otherTasks ? '' : ' disabled'}`} title={otherTitle}>
         <input
           type="checkbox"
           checked={otherTasks}
-          disabled={!accessHasPid}
+          // Still enabled while set (by a link), so that it can be unset.
+          disabled={!accessHasPid && !otherTasks}
           title={otherTitle}
           onChange={(e) => setFilter({ otherTasks: e.currentTarget.checked })}
         />
