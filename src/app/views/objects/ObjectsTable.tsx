@@ -73,7 +73,8 @@ function EmptyResult() {
   if (!filtered) return null;
   return (
     <div className="grid-empty" data-testid="objects-empty">
-      <span className="muted">No objects match the filters.</span> <ClearFiltersButton />
+      <span className="muted">{phase === 'loading' ? 'No objects match the filters so far.' : 'No objects match the filters.'}</span>{' '}
+      <ClearFiltersButton />
     </div>
   );
 }
