@@ -1,5 +1,6 @@
 // What is loaded: the phase, the source, load progress, the summary and the
-// current selection's size. Written by loader.ts only; components read it.
+// current selection's size, the symbol file in use. Written by loader.ts
+// and symbols-loader.ts (the symbols); components read it.
 
 import { create } from 'zustand';
 import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameOption, QueryResult, SymbolsInfo } from '../../worker-api.ts';

@@ -17,7 +17,7 @@ function isCell(el: Element): boolean {
   return el.tagName === 'TD' || el.tagName === 'TH' || role === 'gridcell' || role === 'columnheader';
 }
 
-/** The text of a copied fragment, data-hex elements as their hex. Exported for tests. */
+/** The text of a copied fragment, data-hex elements as their hex. */
 export function copiedText(node: Node): string {
   if (node.nodeType === Node.TEXT_NODE) return (node as Text).data;
   if (node.nodeType !== Node.ELEMENT_NODE && node.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) return '';
