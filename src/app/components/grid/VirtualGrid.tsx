@@ -96,7 +96,9 @@ export function VirtualGrid<R>(props: VirtualGridProps<R>) {
   const [cursorKey, setCursorKey] = useState<string | null>(null);
 
   const sortColumn = sort ? columns.find((c) => c.id === sort.id && c.sortValue) : undefined;
-  const sorted = useMemo(() => sortedOrder(rows, sortColumn, sort?.desc ?? false), [rows, sortColumn, sort?.desc]);
+  // Re-sorted only when the rows, the column's sort key or the direction change (not on every new columns array).
+  const sortValue = sortColumn?.sortValue;
+  const sorted = useMemo(() => sortedOrder(rows, sortColumn, sort?.desc ?? false), [rows, sortValue, sort?.desc]);
   const indexByKey = useMemo(() => {
     const m = new Map<string, number>();
     sorted.forEach((r, i) => m.set(rowKey(r), i));
