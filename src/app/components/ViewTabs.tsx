@@ -1,56 +1,69 @@
-// The views of a loaded kmap as tabs. Objects is the only one so far; the
-// lifetimes, breakdown and access-matrix views (part 2) add entries here.
+// The views of a loaded kmap as tabs: Objects, Breakdown, Access sites. The
+// current tab is the view store's `tab` (so the URL carries it). ARIA tab
+// pattern: the selected tab is the one tab stop; ArrowLeft/ArrowRight (and
+// Home/End) move to and open another.
 
-import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import type { ViewTab } from '../../view-state/view-state.ts';
+import { useViewStore } from '../stores/view-store.ts';
+import { BreakdownView } from '../views/breakdown/BreakdownView.tsx';
 import { ObjectsView } from '../views/objects/ObjectsView.tsx';
+import { SitesView } from '../views/sites/SitesView.tsx';
 
 interface TabDef {
-  id: string;
+  id: ViewTab;
   label: string;
   render: () => ReactNode;
 }
 
-const TABS: readonly TabDef[] = [{ id: 'objects', label: 'Objects', render: () => <ObjectsView /> }];
+const TABS: readonly TabDef[] = [
+  { id: 'objects', label: 'Objects', render: () => <ObjectsView /> },
+  { id: 'breakdown', label: 'Breakdown', render: () => <BreakdownView /> },
+  { id: 'sites', label: 'Access sites', render: () => <SitesView /> },
+];
+
+const tabId = (id: ViewTab) => `view-tab-${id}`;
+const panelId = (id: ViewTab) => `view-panel-${id}`;
 
 export function ViewTabs() {
-  const [current, setCurrent] = useState(TABS[0].id);
-  const base = useId();
+  const current = useViewStore((s) => s.tab);
+  const setTab = useViewStore((s) => s.setTab);
+  const tab = TABS.find((t) => t.id === current) ?? TABS[0];
+
   const onKeyDown = (e: KeyboardEvent) => {
-    const i = TABS.findIndex((t) => t.id === current);
-    let next = i;
+    const i = TABS.indexOf(tab);
+    let next: number;
     if (e.key === 'ArrowRight') next = (i + 1) % TABS.length;
     else if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = TABS.length - 1;
     else return;
     e.preventDefault();
-    setCurrent(TABS[next].id);
-    document.getElementById(`${base}-tab-${TABS[next].id}`)?.focus();
+    setTab(TABS[next].id);
+    document.getElementById(tabId(TABS[next].id))?.focus();
   };
-  const tab = TABS.find((t) => t.id === current) ?? TABS[0];
+
   return (
     <div className="tabs">
       <div role="tablist" aria-label="Views" className="tablist" onKeyDown={onKeyDown}>
         {TABS.map((t) => (
           <button
             key={t.id}
-            id={`${base}-tab-${t.id}`}
+            id={tabId(t.id)}
             role="tab"
             type="button"
             className="tab"
-            aria-selected={t.id === current}
-            aria-controls={`${base}-panel-${t.id}`}
-            tabIndex={t.id === current ? 0 : -1}
-            onClick={() => setCurrent(t.id)}
+            aria-selected={t.id === tab.id}
+            aria-controls={t.id === tab.id ? panelId(t.id) : undefined}
+            tabIndex={t.id === tab.id ? 0 : -1}
+            data-tab={t.id}
+            onClick={() => setTab(t.id)}
           >
             {t.label}
           </button>
         ))}
       </div>
-      <div
-        role="tabpanel"
-        id={`${base}-panel-${tab.id}`}
-        aria-labelledby={`${base}-tab-${tab.id}`}
-        className="tabpanel"
-      >
+      <div role="tabpanel" id={panelId(tab.id)} aria-labelledby={tabId(tab.id)} className="tabpanel" data-tab={tab.id}>
         {tab.render()}
       </div>
     </div>
