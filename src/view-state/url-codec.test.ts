@@ -57,6 +57,21 @@ describe('decodeViewState', () => {
     expect(decodeViewState('?' + encodeViewState(s))).toEqual({ state: s, notices: [] });
   });
 
+  it('round-trips the empty name in any list through empty=', () => {
+    const s = state({ commands: ['', 'ls'], slabs: [''], accessSites: ['', 'a+0x1'] });
+    const q = encodeViewState(s);
+    expect(q).toContain('empty=slab,comm,asite');
+    expect(decodeViewState('?' + q)).toEqual({ state: s, notices: [] });
+  });
+
+  it('reads empty= alone and reports an unknown list in it', () => {
+    const r = decodeViewState('v=2&empty=comm,zzz,comm');
+    expect(r.state.filter.commands).toEqual(['']);
+    expect(r.state.filter.slabs).toEqual([]);
+    expect(r.notices).toHaveLength(1);
+    expect(r.notices[0]).toMatch(/"zzz" in "empty"/);
+  });
+
   it('accepts repeated slab parameters and comma lists, dropping duplicates', () => {
     const r = decodeViewState('v=1&slab=a,b&slab=c&slab=a');
     expect(r.state.filter.slabs).toEqual(['a', 'b', 'c']);

@@ -10,6 +10,9 @@
 //   type= comm=         commands (comm=), allocation sites (site=) and
 //   site= asite=        access sites (asite=). A comma list and/or repeated;
 //                       each name percent-encoded (a comma inside is %2C)
+//   empty=comm,slab     the list parameters whose filter holds the empty name
+//                       (a kmap field can be empty: kernel threads' commands);
+//                       a separate parameter because no list item can be ''
 //   pid=1,-1            allocating pids
 //   state=live|freed    liveness (default all)
 //   nosent=1            hide sentinel objects
@@ -72,7 +75,7 @@ const LIST_PARAMS = [
   ['asite', 'accessSites', 'access site'],
 ] as const satisfies readonly (readonly [string, keyof ObjectFilter, string])[];
 
-const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
+const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
 // Control characters (C0, DEL, C1) never belong in a name or a search.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -227,6 +230,16 @@ export function decodeViewState(search: string): DecodeResult {
 
   const f = state.filter;
   for (const [param, field, what] of LIST_PARAMS) f[field] = readList(params, param, what, notices);
+  for (const param of readList(params, 'empty', 'list name', notices)) {
+    const entry = LIST_PARAMS.find((l) => l[0] === param);
+    if (!entry) {
+      notices.push(`Ignored ${quoteForNotice(param)} in "empty": not one of ${LIST_PARAMS.map((l) => l[0]).join(', ')}.`);
+      continue;
+    }
+    const list = f[entry[1]];
+    if (list.length >= LIMITS.maxListItems) notices.push(`Ignored the empty ${entry[2]} in "empty": "${param}" is full.`);
+    else list.unshift('');
+  }
 
   const pids = readList(params, 'pid', 'pid', notices);
   const badPids = pids.filter((p) => !/^-?[0-9]{1,10}$/.test(p));
@@ -298,10 +311,13 @@ export function encodeViewState(s: ViewState): string {
   if (s.symbols) parts.push(`symbols=${enc(s.symbols)}`);
   if (s.tab !== DEFAULT_TAB) parts.push(`tab=${s.tab}`);
   if (s.by !== DEFAULT_BY) parts.push(`by=${s.by}`);
+  const withEmpty: string[] = [];
   for (const [param, field] of LIST_PARAMS) {
     const list = f[field].filter((x) => x !== '');
     if (list.length > 0) parts.push(`${param}=${list.map(enc).join(',')}`);
+    if (list.length < f[field].length) withEmpty.push(param);
   }
+  if (withEmpty.length > 0) parts.push(`empty=${withEmpty.join(',')}`);
   if (f.pids.length > 0) parts.push(`pid=${f.pids.join(',')}`);
   if (f.state !== 'all') parts.push(`state=${f.state}`);
   if (f.hideSentinels) parts.push('nosent=1');
