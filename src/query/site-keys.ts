@@ -9,10 +9,16 @@ import type { KmapStore } from '../store/kmap-store.ts';
 import type { IpSymbols } from '../symbols/ip-symbols.ts';
 
 export class SiteKeys {
-  /** Site id of each IP id: a function id, or numFunctions + IP id when unresolved. */
+  /**
+   * Dense site id of each IP id, in [0, numSites): only the sites that some
+   * IP of the store has get an id (a System.map has ~65,000 functions, a
+   * capture touches a few thousand), so per-site arrays and (site x pid)
+   * bitmaps stay small. Ids are given in IP id order.
+   */
   readonly siteOf: Int32Array;
-  readonly numFunctions: number;
   readonly numSites: number;
+  /** Per site id: the function id (>= 0), or -(IP id + 1) for an unresolved IP. */
+  private readonly source: Int32Array;
 
   constructor(
     private readonly store: KmapStore,
@@ -20,35 +26,45 @@ export class SiteKeys {
   ) {
     symbols?.update();
     const numIps = store.ips.size;
-    this.numFunctions = symbols?.numFunctions ?? 0;
-    this.numSites = this.numFunctions + numIps;
     this.siteOf = new Int32Array(numIps);
+    const source = new Int32Array(numIps);
     const fnByIp = symbols?.fnByIp();
+    const idOfFn = new Int32Array(symbols?.numFunctions ?? 0).fill(-1);
+    let next = 0;
     for (let id = 0; id < numIps; id++) {
       const fn = fnByIp ? fnByIp[id] : -1;
-      this.siteOf[id] = fn >= 0 ? fn : this.numFunctions + id;
+      if (fn < 0) {
+        source[next] = -(id + 1);
+        this.siteOf[id] = next++;
+      } else {
+        if (idOfFn[fn] < 0) {
+          idOfFn[fn] = next;
+          source[next++] = fn;
+        }
+        this.siteOf[id] = idOfFn[fn];
+      }
     }
+    this.numSites = next;
+    this.source = source.subarray(0, next);
   }
 
   key(siteId: number): string {
-    return siteId < this.numFunctions ? this.symbols!.fnName(siteId) : this.store.ips.hex(siteId - this.numFunctions);
+    const src = this.source[siteId];
+    return src >= 0 ? this.symbols!.fnName(src) : this.store.ips.hex(-src - 1);
   }
 
   /** Whether a site is a resolved function (not a bare IP). */
   isFunction(siteId: number): boolean {
-    return siteId < this.numFunctions;
+    return this.source[siteId] >= 0;
   }
 
   /** 0/1 by IP id: the IPs whose site key is one of `keys`. */
   ipMask(keys: readonly string[]): Uint8Array {
     const wanted = new Set(keys);
-    const siteHit = new Uint8Array(this.numFunctions);
-    for (let fn = 0; fn < this.numFunctions; fn++) if (wanted.has(this.symbols!.fnName(fn))) siteHit[fn] = 1;
+    const siteHit = new Uint8Array(this.numSites);
+    for (let s = 0; s < this.numSites; s++) if (wanted.has(this.key(s))) siteHit[s] = 1;
     const mask = new Uint8Array(this.siteOf.length);
-    for (let id = 0; id < mask.length; id++) {
-      const s = this.siteOf[id];
-      mask[id] = s < this.numFunctions ? siteHit[s] : wanted.has(this.store.ips.hex(id)) ? 1 : 0;
-    }
+    for (let id = 0; id < mask.length; id++) mask[id] = siteHit[this.siteOf[id]];
     return mask;
   }
 }
