@@ -70,7 +70,7 @@ export function measureQueries(store: KmapStore, runs: number, gc: () => void): 
   let table = parseSymbolMap(mapText);
   add('parse the System.map (65,536 text symbols)', `${(mapText.length / 1e6).toFixed(1)} MB of text`, () => (table = parseSymbolMap(mapText)));
   add(`resolve all ${store.ips.size.toLocaleString('en-US')} distinct IPs of the file`, 'first resolution, once per IP', () => new IpSymbols(table, store.ips));
-  // The issue's yardstick: an IP table of 100k entries.
+  // The yardstick of the symbols target: an IP table of 100k entries.
   const big = new IpInterner();
   let seed = 1;
   for (let i = 0; big.size < 100_000; i++) {
