@@ -369,7 +369,7 @@ export class KmapSession implements KmapWorkerApi {
   }
 
   breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string {
-    return breakdownCsv(this.breakdown(filter, by));
+    return breakdownCsv(this.breakdown(filter, by), by);
   }
 
   sitesCsv(filter: ObjectFilter): string {

@@ -421,3 +421,35 @@ describe.concurrent('usage errors: exit 2, naming the bad argument', () => {
     });
   }
 });
+
+// Task names are chosen by the captured programs (prctl PR_SET_NAME), so the
+// output must not let one drive a spreadsheet or a terminal.
+const HOSTILE = file(
+  'hostile.kmap',
+  [
+    'ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,=1+2,kmalloc-64,',
+    'ffffffff81001010,101,ffff888000002000,32,11,0,0000000000000000,KMALLOC,@SUM(A1),kmalloc-64,',
+    'ffffffff81001010,102,ffff888000003000,16,12,0,0000000000000000,KMALLOC,-x,kmalloc-64,',
+    'ffffffff81001010,103,ffff888000004000,8,13,0,0000000000000000,KMALLOC,a\u001b]0;t\u0007\u009bb,kmalloc-64,',
+    '',
+  ].join('\n'),
+);
+
+describe.concurrent('names that look like formulas or escape sequences', () => {
+  it('CSV: a name starting with = + - @ gets a leading quote; pids stay numbers', async () => {
+    const r = await kmap('breakdown', HOSTILE, '--by', 'command');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      csv(BREAKDOWN_HEADER, "'=1+2,1,1,64,64,0,0,0", "'@SUM(A1),1,1,32,32,0,0,0", "'-x,1,1,16,16,0,0,0", 'a\u001b]0;t\u0007\u009bb,1,1,8,8,0,0,0'),
+    );
+    const pids = await kmap('breakdown', HOSTILE, '--by', 'pid');
+    expect(pids.stdout.split('\n')[1]).toBe('100,1,1,64,64,0,0,0');
+  });
+
+  it('JSON: names unchanged, with C0, DEL and C1 controls as \\u escapes', async () => {
+    const r = await kmap('breakdown', HOSTILE, '--by', 'command', '--json');
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stdout).toContain('a\\u001b]0;t\\u0007\\u009bb');
+    expect(JSON.parse(r.stdout).map((row: { key: string }) => row.key)).toEqual(['=1+2', '@SUM(A1)', '-x', 'a\u001b]0;t\u0007\u009bb']);
+  });
+});

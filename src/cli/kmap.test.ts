@@ -122,7 +122,10 @@ describe('errors', () => {
   it('a missing file and a bad command line say so', () => {
     const missing = kmap('stats', join(dir, 'nope.kmap'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('ENOENT');
+    expect(missing.stderr).toBe(`kmap: ${join(dir, 'nope.kmap')}: no such file\n`);
+    const directory = kmap('stats', dir);
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toBe(`kmap: ${dir}: is a directory, not a file\n`);
     const usage = kmap('frobnicate', E);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown command "frobnicate"');

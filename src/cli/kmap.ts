@@ -16,7 +16,7 @@ import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
 import { breakdown } from '../query/breakdown.ts';
 import { QueryContext } from '../query/context.ts';
-import { breakdownCsv, breakdownJson, sitesCsv, sitesJson } from '../query/csv.ts';
+import { breakdownCsv, breakdownJson, jsonText, sitesCsv, sitesJson } from '../query/csv.ts';
 import { filterObjects } from '../query/filter.ts';
 import { accessRows, objectRow } from '../query/rows.ts';
 import { accessSites } from '../query/sites.ts';
@@ -26,7 +26,7 @@ import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
-import { readable } from './readable.ts';
+import { readable, terminalSafe } from './readable.ts';
 
 const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap breakdown FILE --by type|slab|command|pid|site [FILTERS] [--symbols MAP] [--json]
@@ -68,7 +68,8 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
   return { store, ctx };
 }
 
-async function write(text: string): Promise<void> {
+async function write(raw: string): Promise<void> {
+  const text = process.stdout.isTTY ? terminalSafe(raw) : raw;
   if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
@@ -90,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
         const base = indices ? filteredStatsJson(ctx, indices, summary) : statsJson(summary);
         const extra = args.symbols !== null ? resolution(ctx, indices) : null;
         const json = extra ? { ...base, allocResolved: extra.allocResolved, accessResolved: extra.accessResolved } : base;
-        await write(JSON.stringify(json) + '\n');
+        await write(jsonText(json) + '\n');
       } else {
         const filtered = indices ? filteredStatsJson(ctx, indices, summary) : null;
         const res = args.symbols !== null ? resolution(ctx, indices) : null;
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
       const indices = filterObjects(ctx, args.filter).indices;
       reportFilterProblems(ctx, args);
       const rows = breakdown(ctx, indices, args.by!);
-      await write(args.json ? breakdownJson(rows) : breakdownCsv(rows));
+      await write(args.json ? breakdownJson(rows) : breakdownCsv(rows, args.by!));
       return 0;
     }
     case 'sites': {
@@ -144,7 +145,7 @@ async function writeDump(store: KmapStore, ctx: QueryContext | null): Promise<vo
       ...(ctx ? { fn } : {}),
     }));
     batch.push(
-      JSON.stringify({
+      jsonText({
         idx: row.idx,
         allocIp: row.allocIp,
         ...(ctx ? { allocFn: row.allocFn } : {}),
@@ -168,6 +169,18 @@ async function writeDump(store: KmapStore, ctx: QueryContext | null): Promise<vo
   await flush();
 }
 
+/** A file system error in words (the path is printed before it). */
+function fsErrorText(err: { code: string; message?: unknown }): string {
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'is a directory, not a file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a part of the path is not a directory',
+  };
+  return words[err.code] ?? String(err.message ?? err.code);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -180,7 +193,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`kmap: ${currentFile}: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-      process.stderr.write(`kmap: ${String((err as { message?: unknown }).message)}\n`);
+      process.stderr.write(`kmap: ${currentFile}: ${fsErrorText(err as { code: string; message?: unknown })}\n`);
       process.exitCode = 1;
     } else {
       throw err;

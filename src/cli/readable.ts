@@ -15,8 +15,19 @@ export function printable(s: string): string {
   return s.replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/**
+ * Output bound for a terminal: every C0 control but tab and newline, DEL and
+ * C1 written as \xNN. The CSV of `breakdown` and `sites` goes through it when
+ * stdout is a terminal (a name could otherwise carry an escape sequence);
+ * piped output stays byte-exact.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The biggest groups, biggest first (ties in name order; a JSON object's key order is not relied on). */
 function top(counts: Record<string, number>, limit: number): string {
-  const entries = Object.entries(counts);
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const lines = entries.slice(0, limit).map(([name, n]) => `    ${fmt(n).padStart(12)}  ${name === '' ? '(empty)' : printable(name)}`);
   if (entries.length > limit) lines.push(`    ... and ${fmt(entries.length - limit)} more`);
   return lines.join('\n');
