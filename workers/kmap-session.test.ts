@@ -659,6 +659,18 @@ describe('exact aggregates of a small kmap', () => {
     // Only lines whose pid differs from the allocating pid: 2 of object 0, 1 of object 1, 1 of object 3.
     expect(session.sites(other).reduce((s, r) => s + r.accessLines, 0)).toBe(4);
   });
+
+  it('nameOptions: most objects first, also for names that look like numbers', async () => {
+    const session = new KmapSession();
+    const line = (pid: number, cmd: string) => `ffffffff81001010,${pid},ffff888000001000,64,10,0,0000000000000000,KMALLOC,${cmd},kmalloc-64,\n`;
+    const text = [...Array(5)].map(() => line(1, 'sh')).join('') + line(2, '42') + line(3, '7') + line(3, '7');
+    await openOk(session, file(text, 'numeric.kmap'));
+    expect(session.nameOptions('command')).toEqual([
+      { name: 'sh', objects: 5 },
+      { name: '7', objects: 2 },
+      { name: '42', objects: 1 },
+    ]);
+  });
 });
 
 // ---- symbols --------------------------------------------------------------------

@@ -25,7 +25,7 @@ import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
-import { countsByName, type KmapStore } from '../src/store/kmap-store.ts';
+import { countPairs, type KmapStore } from '../src/store/kmap-store.ts';
 import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
@@ -325,7 +325,7 @@ export class KmapSession implements KmapWorkerApi {
         : field === 'type'
           ? [store.types, store.objectsByType]
           : [store.commands, store.objectsByCommand];
-    return Object.entries(countsByName(interner.names(), counts)).map(([name, objects]) => ({ name, objects }));
+    return countPairs(interner.names(), counts).map(([name, objects]) => ({ name, objects }));
   }
 
   query(q: ViewQuery): QueryResult {

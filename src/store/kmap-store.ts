@@ -135,10 +135,19 @@ export class KmapStore {
   }
 }
 
-/** Name -> count for the ids that occur, in descending count order. */
-export function countsByName(names: readonly string[], counts: readonly number[]): Record<string, number> {
+/** [name, count] for the ids that occur, in descending count order (ties by name). */
+export function countPairs(names: readonly string[], counts: readonly number[]): [string, number][] {
   const pairs: [string, number][] = [];
   for (let id = 0; id < counts.length; id++) if (counts[id] > 0) pairs.push([names[id], counts[id]]);
   pairs.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return Object.fromEntries(pairs);
+  return pairs;
+}
+
+/**
+ * Name -> count for the ids that occur. The keys are inserted biggest first,
+ * but JavaScript lists integer-like keys ("42") first whatever the insertion
+ * order, so a reader that needs the order sorts (or uses countPairs).
+ */
+export function countsByName(names: readonly string[], counts: readonly number[]): Record<string, number> {
+  return Object.fromEntries(countPairs(names, counts));
 }
