@@ -155,3 +155,32 @@ test('?symbols= loads the map by URL; the link keeps the function names', async 
   assert.equal(cell.title, probe.allocIp);
   assertNoErrors(errors);
 });
+
+test('a link whose filter names a function restores its selection once the symbols arrive', async () => {
+  // When the kmap loads before its System.map, the selection must be looked
+  // for after the symbols apply, with no false "hidden by the filter" or
+  // "has no allocation site" notice meanwhile.
+  const target = [...dump].reverse().find((o) => o.allocFn && dump.filter((p) => p.allocFn && fnOf(p.allocFn) === fnOf(o.allocFn)).length >= 3);
+  assert.ok(target, 'an object whose function allocated at least 3 objects');
+  const fn = fnOf(target.allocFn);
+  const kept = dump.filter((o) => o.allocFn && fnOf(o.allocFn) === fn).length;
+  // The System.map answers 1.5 s late, so that the kmap is surely loaded first.
+  const setup = (context) =>
+    context.route('**/sample.System.map', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+  const { page, errors } = await openApp(browser, `?v=2&src=sample.kmap&symbols=sample.System.map&site=${encodeURIComponent(fn)}&obj=${target.idx}`, { setup });
+  await waitLoaded(page, 60_000);
+  await waitSymbols(page);
+  await waitRowCount(page, rowCountFor(kept, total));
+  await page.waitForFunction(
+    (idx) => document.querySelector(`[data-testid="object-row"][data-idx="${idx}"]`)?.getAttribute('aria-selected') === 'true',
+    target.idx,
+    { timeout: TIMEOUT },
+  );
+  assert.match(await page.getByTestId('object-detail').locator('h2').innerText(), new RegExp(`#${target.idx}\\b`));
+  const notices = await page.getByRole('status').allInnerTexts();
+  assert.ok(!notices.some((t) => /hidden by the filter|has no allocation site/.test(t)), `false notices: ${JSON.stringify(notices)}`);
+  assertNoErrors(errors);
+});

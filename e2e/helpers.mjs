@@ -37,9 +37,11 @@ export async function launch() {
  * Opens the app (with an optional query string) in a fresh context and
  * collects console errors and uncaught exceptions.
  */
-export async function openApp(browser, query = '', { permissions = [] } = {}) {
+export async function openApp(browser, query = '', { permissions = [], setup = null } = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   if (permissions.length > 0) await context.grantPermissions(permissions, { origin: BASE_URL });
+  // setup(context): before the page opens (e.g. context.route to delay a response).
+  if (setup) await setup(context);
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   const errors = [];

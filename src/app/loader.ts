@@ -224,8 +224,28 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   reportUnknownNames(useDataStore.getState().result?.unknownNames ?? []);
   if (restorePending) {
     restorePending = false;
+    // A link's filter may name functions (site=, fn:): its selection is only
+    // found among the rows once the link's symbols are applied.
+    if (useDataStore.getState().symbolsLoading !== null) {
+      await symbolsSettled();
+      if (seq !== loadSeq) return;
+      await refresh(seq);
+      if (seq !== loadSeq) return;
+    }
     await restoreSelection(seq);
   }
+}
+
+/** Resolves once no symbol file is loading. */
+function symbolsSettled(): Promise<void> {
+  if (useDataStore.getState().symbolsLoading === null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = useDataStore.subscribe((s) => {
+      if (s.symbolsLoading !== null) return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }
 
 /** Re-runs the query (and, while loading, the summary and slab list). */
@@ -264,7 +284,9 @@ async function refresh(seq: number, grew = false): Promise<void> {
 
 let reportedUnknown = '';
 function reportUnknownNames(unknown: string[]): void {
-  if (useDataStore.getState().phase !== 'ready') return;
+  // While symbols load, a function name in the filter is not known yet: the
+  // query that follows them reports what is still missing.
+  if (useDataStore.getState().phase !== 'ready' || useDataStore.getState().symbolsLoading !== null) return;
   const key = unknown.join('\n');
   if (key === reportedUnknown) return;
   reportedUnknown = key;

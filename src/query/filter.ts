@@ -103,7 +103,17 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     for (let i = 0; i < s.length; i++) s[i] ^= 1;
     ipMask = s;
   }
-  if (filter.allocSites.length > 0) ipMask = and(ipMask, ctx.sites().ipMask(filter.allocSites));
+  /** Site keys that name no site of this file, as unknown names (a function name may only lack its symbols). */
+  const siteMask = (keys: readonly string[], what: string): Uint8Array => {
+    const missing: string[] = [];
+    const mask = ctx.sites().ipMask(keys, missing);
+    for (const k of missing) {
+      const needsSymbols = !ctx.symbols && !/^[0-9a-f]{16}$/.test(k);
+      unknownNames.push(`${what} ${JSON.stringify(k)}${needsSymbols ? ' (a function name needs the symbol file)' : ''}`);
+    }
+    return mask;
+  };
+  if (filter.allocSites.length > 0) ipMask = and(ipMask, siteMask(filter.allocSites, 'allocation site'));
   if (search.ip.length > 0) {
     const m = new Uint8Array(store.ips.size);
     const hi = store.ips.hi.data;
@@ -188,7 +198,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   let indices = out.subarray(0, k);
 
   if (filter.accessSites.length > 0 || filter.otherTasks) {
-    const siteMask = filter.accessSites.length > 0 ? ctx.sites().ipMask(filter.accessSites) : null;
+    const accessMask = filter.accessSites.length > 0 ? siteMask(filter.accessSites, 'access site') : null;
     const otherTasks = filter.otherTasks && layout.accessPid !== 'none';
     if (filter.otherTasks && layout.accessPid === 'none') {
       searchErrors.push(`Format ${store.variant} records no pid on access lines, so "other tasks" keeps nothing.`);
@@ -201,7 +211,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
       const [start, end] = store.accessRange(i);
       let hit = false;
       for (let a = start; a < end && !hit; a++) {
-        if (siteMask && siteMask[accIp[a]] !== 1) continue;
+        if (accessMask && accessMask[accIp[a]] !== 1) continue;
         if (filter.otherTasks) {
           if (!otherTasks) continue;
           const code = accPid[a];

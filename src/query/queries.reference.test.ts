@@ -428,6 +428,14 @@ describe('field-scoped search', () => {
     expect(Array.from(r.indices)).toEqual([]);
     expect(r.unknownNames).toEqual(['slab cache "nope"', 'command "ghost"']);
   });
+
+  it('reports site keys the file lacks, saying when a function name needs the symbol file', () => {
+    const withSymbols = filterObjects(withSyms, { ...emptyFilter(), allocSites: ['no_such_fn'], accessSites: ['ffffffff00000000'] });
+    expect(withSymbols.unknownNames).toEqual(['allocation site "no_such_fn"', 'access site "ffffffff00000000"']);
+    const without = filterObjects(noSyms, { ...emptyFilter(), allocSites: ['some_fn'] });
+    expect(Array.from(without.indices)).toEqual([]);
+    expect(without.unknownNames).toEqual(['allocation site "some_fn" (a function name needs the symbol file)']);
+  });
 });
 
 describe('compareBytes', () => {

@@ -58,11 +58,19 @@ export class SiteKeys {
     return this.source[siteId] >= 0;
   }
 
-  /** 0/1 by IP id: the IPs whose site key is one of `keys`. */
-  ipMask(keys: readonly string[]): Uint8Array {
+  /** 0/1 by IP id: the IPs whose site key is one of `keys`; keys that name no site go to `missing`. */
+  ipMask(keys: readonly string[], missing?: string[]): Uint8Array {
     const wanted = new Set(keys);
+    const found = new Set<string>();
     const siteHit = new Uint8Array(this.numSites);
-    for (let s = 0; s < this.numSites; s++) if (wanted.has(this.key(s))) siteHit[s] = 1;
+    for (let s = 0; s < this.numSites; s++) {
+      const key = this.key(s);
+      if (wanted.has(key)) {
+        siteHit[s] = 1;
+        found.add(key);
+      }
+    }
+    if (missing) for (const k of wanted) if (!found.has(k)) missing.push(k);
     const mask = new Uint8Array(this.siteOf.length);
     for (let id = 0; id < mask.length; id++) mask[id] = siteHit[this.siteOf[id]];
     return mask;
