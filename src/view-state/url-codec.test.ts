@@ -122,11 +122,26 @@ describe('decodeViewState', () => {
     expect(r.state.filter.search).toBe('<b>');
   });
 
-  it('rejects control characters, malformed escapes and over-long values', () => {
-    const r = decodeViewState('v=1&slab=ok,%00bad,%E0%A4%A&q=' + 'x'.repeat(300));
+  it('rejects malformed escapes and over-long values', () => {
+    const r = decodeViewState('v=1&slab=ok,%E0%A4%A,' + 'y'.repeat(257) + '&q=' + 'x'.repeat(300));
     expect(r.state.filter.slabs).toEqual(['ok']);
     expect(r.state.filter.search).toBe('');
     expect(r.notices).toHaveLength(2);
+    expect(r.notices[0]).toMatch(/2 bad slab cache names/);
+  });
+
+  it('round-trips any name a kmap can hold: spaces only, control characters, markup', () => {
+    const names = [' ', '  x ', 'a\u001b[2Jb', 'tab\there', '<img src=x onerror=alert(1)>', '=1+2', 'a,b', '%41', '+'];
+    const s = state({ commands: names, slabs: ['\u009b'], search: 'comm:"a b"\tx' });
+    expect(decodeViewState('?' + encodeViewState(s))).toEqual({ state: s, notices: [] });
+  });
+
+  it('rejects a size range whose ends are swapped', () => {
+    const r = decodeViewState('v=2&size=4096-64');
+    expect(r.state.filter.minSize).toBeNull();
+    expect(r.state.filter.maxSize).toBeNull();
+    expect(r.notices[0]).toMatch(/smallest first/);
+    expect(decodeViewState('v=2&size=64-64').state.filter).toMatchObject({ minSize: 64, maxSize: 64 });
   });
 
   it('ignores a view from a newer version, with a notice', () => {

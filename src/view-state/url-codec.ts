@@ -77,7 +77,7 @@ const LIST_PARAMS = [
 
 const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
-// Control characters (C0, DEL, C1) never belong in a name or a search.
+// Control characters (C0, DEL, C1) never belong in a src or symbols path.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Shortens a value for a notice (names from a URL are shown as text only). */
@@ -153,7 +153,9 @@ function readList(params: RawParams, name: string, what: string, notices: string
     for (const piece of raw.split(',')) {
       if (piece === '') continue;
       const value = decodeComponent(piece);
-      if (value === null || value.trim() === '' || value.length > LIMITS.maxNameLength || CONTROL.test(value)) {
+      // Any name a kmap can hold (spaces only, control characters: a task
+      // can name itself so) comes back; names are shown as text only.
+      if (value === null || value === '' || value.length > LIMITS.maxNameLength) {
         bad++;
         continue;
       }
@@ -261,19 +263,19 @@ export function decodeViewState(search: string): DecodeResult {
   const rawSize = single(params, 'size', notices);
   if (rawSize !== null) {
     const m = /^([0-9]{0,15})-([0-9]{0,15})$/.exec(decodeComponent(rawSize) ?? '');
-    if (m && (m[1] !== '' || m[2] !== '')) {
+    if (m && (m[1] !== '' || m[2] !== '') && (m[1] === '' || m[2] === '' || Number(m[1]) <= Number(m[2]))) {
       f.minSize = m[1] === '' ? null : Number(m[1]);
       f.maxSize = m[2] === '' ? null : Number(m[2]);
     } else {
-      notices.push(`Ignored "size": ${quoteForNotice(decodeComponent(rawSize) ?? rawSize)} is not a range like 64-4096.`);
+      notices.push(`Ignored "size": ${quoteForNotice(decodeComponent(rawSize) ?? rawSize)} is not a range like 64-4096 (smallest first).`);
     }
   }
 
   const rawQ = single(params, 'q', notices);
   if (rawQ !== null) {
     const q = decodeComponent(rawQ);
-    if (q === null || q.length > LIMITS.maxSearchLength || CONTROL.test(q)) {
-      notices.push(`Ignored "q": not a valid search (at most ${LIMITS.maxSearchLength} printable characters).`);
+    if (q === null || q.length > LIMITS.maxSearchLength) {
+      notices.push(`Ignored "q": not a valid search (at most ${LIMITS.maxSearchLength} characters).`);
     } else {
       f.search = q;
     }

@@ -2,6 +2,7 @@
 // store; the worker's complaints about the text are shown under it.
 
 import { useEffect, useId, useRef, useState } from 'react';
+import { LIMITS } from '../../../view-state/url-codec.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 
@@ -66,6 +67,7 @@ export function SearchBox() {
         className={`search${shownErrors.length > 0 ? ' invalid' : ''}`}
         ref={inputRef}
         aria-label="Search"
+        maxLength={LIMITS.maxSearchLength}
         aria-keyshortcuts="/"
         aria-invalid={shownErrors.length > 0}
         aria-describedby={shownErrors.length > 0 ? errorId : undefined}
