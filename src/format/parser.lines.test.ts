@@ -52,6 +52,23 @@ describe('whitespace-only lines that start with \\r', () => {
     expect(view.numBadLines).toBe(0);
     expect(view.numBlankLines).toBe(2);
   });
+
+  it('a line that starts with \\r and holds more is an object line (here a bad one), not an access line', () => {
+    const { view } = parseAllChunkSizes(lines(
+      D1,
+      '  ffffffff81000001,1,2',
+      '\r' + D2, // "\n\r" line ends: this object line's access line must not go to D1
+      '  ffffffff81000002,3,4',
+      '\r  ffffffff81000003,5,6', // \r is not indentation
+      D2,
+    ));
+    expect(view.objects.map((o) => o.accesses.length)).toEqual([1, 0]);
+    expect(view.badLines.map((b) => [b.lineNum, b.reason])).toEqual([
+      [3, 'alloc_ip is not a hex number: "\rffffffff81400010"'],
+      [4, 'access line follows a bad object line'],
+      [5, '3 fields; a variant D object line has 10'],
+    ]);
+  });
 });
 
 describe('line endings', () => {

@@ -68,7 +68,7 @@ export class KmapParser {
   private readonly fieldNumHistogram = new Map<number, number>();
   private detectObjectLines = 0;
   private detectAtLineStart = true;
-  private detectLineKind = 0; // 0 unknown yet, 1 object, 2 access/blank
+  private detectLineKind = 0; // 0 unknown yet, 1 object, 2 access/blank, 3 starts with \r and blank so far
   private detectCommas = 0;
 
   // Object-line state: access lines attach to the last good object line.
@@ -204,7 +204,9 @@ export class KmapParser {
       }
       if (this.detectAtLineStart) {
         this.detectAtLineStart = false;
-        this.detectLineKind = c === SPACE || c === TAB || c === CR ? 2 : 1;
+        this.detectLineKind = c === SPACE || c === TAB ? 2 : c === CR ? 3 : 1;
+      } else if (this.detectLineKind === 3 && c !== SPACE && c !== TAB && c !== CR) {
+        this.detectLineKind = 1; // a line that starts with \r and is not blank is an object line
       }
       if (c === COMMA) this.detectCommas++;
     }
@@ -337,7 +339,7 @@ export class KmapParser {
   private longLine(start: Uint8Array): void {
     this.numLines++;
     this.bad(start, 0, start.length, `line longer than ${MAX_LINE_BYTES} bytes`);
-    if (start[0] !== SPACE && start[0] !== TAB && start[0] !== CR) this.lastObjectBad = true;
+    if (start[0] !== SPACE && start[0] !== TAB) this.lastObjectBad = true;
   }
 
   // ---- one line ----------------------------------------------------------
@@ -351,13 +353,19 @@ export class KmapParser {
     }
     const c = b[s];
     if (c === SPACE || c === TAB || c === CR) {
+      // Blank if only spaces, tabs and \r; else an access line when indented
+      // (by spaces and tabs only), an object line when it starts with \r.
       let p = s + 1;
-      while (p < e && (b[p] === SPACE || b[p] === TAB || b[p] === CR)) p++;
-      if (p === e) {
+      while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+      if (p < e && b[p] !== CR && c !== CR) return this.accessLine(b, p, e, s);
+      let q = p;
+      while (q < e && (b[q] === SPACE || b[q] === TAB || b[q] === CR)) q++;
+      if (q === e) {
         this.store.numBlankLines++;
         return;
       }
-      this.accessLine(b, p, e, s);
+      if (c === CR) this.objectLine(b, s, e);
+      else this.accessLine(b, p, e, s);
     } else {
       this.objectLine(b, s, e);
     }
