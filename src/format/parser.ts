@@ -38,7 +38,8 @@ for (let c = 0; c < 6; c++) {
   HEX[0x61 + c] = 10 + c;
 }
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF inside the file is text (only the file's leading BOM is skipped, by the parser).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export interface ParserOptions {
   /** Force a variant instead of detecting it (tests, the split-file importer). */

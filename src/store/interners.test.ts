@@ -73,6 +73,13 @@ describe('NameInterner', () => {
     expect(names.name(1)).toBe('kworker/0:1H-ëvents');
   });
 
+  it('a name that starts with U+FEFF keeps it (TextDecoder would strip it as a BOM)', () => {
+    const names = new NameInterner();
+    names.internString('\ufeffcat');
+    names.internString('cat');
+    expect(names.names()).toEqual(['\ufeffcat', 'cat']);
+  });
+
   it('keeps ids stable across rehashing and buffer growth (20,000 names)', () => {
     const names = new NameInterner();
     const list = Array.from({ length: 20_000 }, (_, i) => `task-${i}-${'z'.repeat(i % 40)}`);

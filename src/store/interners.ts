@@ -71,7 +71,8 @@ export function hex64(hi: number, lo: number): string {
   return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
 }
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF inside the file is text (only the file's leading BOM is skipped, by the parser).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Interns byte strings (task names, cache names, type names). */
 export class NameInterner {
