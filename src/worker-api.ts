@@ -41,15 +41,30 @@ export interface LoadProgress {
   done: boolean;
 }
 
+/** A load stopped by stop(): the kmap holds the complete lines of the bytes read. */
+export interface PartialLoad {
+  /** Bytes parsed (up to the last complete line read). */
+  bytesKept: number;
+  /** The file's size, when known. */
+  totalBytes: number | null;
+}
+
 export type OpenResult =
-  | { ok: true; summary: KmapSummary; seconds: number }
+  | {
+      ok: true;
+      summary: KmapSummary;
+      seconds: number;
+      /** Set when stop() ended the load early: the kmap is the file's first part. */
+      partial: PartialLoad | null;
+    }
   | {
       ok: false;
       cancelled: boolean;
       error: string;
       /**
-       * True when the file failed (or was cancelled) before it showed that it
-       * is a kmap and the previously loaded kmap is queryable again.
+       * True when a kmap was loaded before and is queryable again: a
+       * replacement load that fails or is cancelled, at any moment, gives it
+       * back.
        */
       previousKept: boolean;
     };
@@ -81,13 +96,22 @@ export type NameField = 'slab' | 'type' | 'command';
 
 export interface KmapWorkerApi {
   /**
-   * Loads a kmap, replacing (and freeing) any loaded before once the new file
-   * is known to be a kmap (its variant detected); until then queries see
-   * nothing, and a failure gives the previous kmap back (previousKept).
+   * Loads a kmap. Until the new file is known to be a kmap (its variant
+   * detected) queries see nothing; from then on they see it grow. The kmap
+   * loaded before stays in memory until the new one is complete: a failure
+   * or cancel at any moment gives it back (previousKept), and only a
+   * successful load frees it.
    */
   open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult>;
   /** Stops a load in progress; open() then resolves with cancelled: true. */
   cancel(): void;
+  /**
+   * Stops a load in progress and keeps what it read: open() resolves with
+   * ok: true and `partial` set (the complete lines read; a line cut by the
+   * stop is left out). Before the file is known to be a kmap there is
+   * nothing to keep: the same as cancel().
+   */
+  stop(): void;
   /** Frees the loaded kmap. */
   close(): void;
   summary(): KmapSummary | null;

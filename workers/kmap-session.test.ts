@@ -375,29 +375,41 @@ describe('cancel()', () => {
     expect(session.query({ filter: filter(), sort: null }).total).toBe(671);
   });
 
-  it('after the variant is detected: cancelled without previousKept, and the previous kmap is gone', async () => {
+  it('after the variant is detected: queries see the new file grow; cancel gives the previous back with its selection', async () => {
     const session = new KmapSession();
-    await openOk(session, file(SAMPLE, 'sample.kmap'));
+    const first = await openOk(session, file(SAMPLE, 'sample.kmap'));
+    session.query({ filter: filter({ state: 'live' }), sort: { key: 'address', desc: false } });
+    const rowsBefore = allRows(session);
     const resP = nextHeld('/held/late');
     const p = session.open(url('/held/late'), noProgress);
     const res = await resP;
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.write(BIG_BYTES.subarray(0, offsetAfterObjectLines(BIG, 2600)));
-    // Detected: the new store is committed and queries see it (the sample's 671 objects are replaced).
+    // Detected: the new store is committed and queries see it.
     await waitFor(() => expect(session.summary()?.objects ?? 0).toBeGreaterThanOrEqual(2000));
     expect(session.nameOptions('slab').map((o) => o.name)).not.toContain('maple_node');
 
     session.cancel();
     const r = await p;
-    // Contract (worker-api.ts): previousKept only when cancelled "before it showed that it is a kmap";
-    // open() replaces and frees the previous kmap once the new one is detected.
-    expect(r).toEqual({ ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: false });
-    const s = session.summary();
-    expect(s === null || s.objects !== 671).toBe(true);
-    expect(session.nameOptions('slab').map((o) => o.name)).not.toContain('maple_node');
-    // What this implementation does with a load cut short: drops it too.
-    expect(s).toBeNull();
-    expect(session.query({ filter: filter(), sort: null }).total).toBe(0);
+    expect(r).toEqual({ ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: true });
+    expect(session.summary()).toEqual(first.summary);
+    expect(session.nameOptions('slab').map((o) => o.name)).toContain('maple_node');
+    expect(allRows(session)).toEqual(rowsBefore);
+  });
+
+  it('a replacement that fails after the variant is detected (the connection drops) gives the previous back', async () => {
+    const session = new KmapSession();
+    const first = await openOk(session, file(SAMPLE, 'sample.kmap'));
+    const resP = nextHeld('/held/drop');
+    const p = session.open(url('/held/drop'), noProgress);
+    const res = await resP;
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(BIG_BYTES.length) });
+    res.write(BIG_BYTES.subarray(0, offsetAfterObjectLines(BIG, 2600)));
+    await waitFor(() => expect(session.summary()?.objects ?? 0).toBeGreaterThanOrEqual(2000));
+    res.destroy();
+    const r = await p;
+    expect(r).toMatchObject({ ok: false, cancelled: false, previousKept: true });
+    expect(session.summary()).toEqual(first.summary);
   });
 
   it('a cancelled URL load stops reading (the fetch is aborted: the server sees the connection close)', async () => {
@@ -412,6 +424,57 @@ describe('cancel()', () => {
     session.cancel();
     expect(await p).toMatchObject({ ok: false, cancelled: true, previousKept: false });
     await closed;
+  });
+});
+
+describe('stop(): keep what is loaded', () => {
+  it('keeps the complete lines read so far, never a cut line, and frees the previous kmap', async () => {
+    const session = new KmapSession();
+    await openOk(session, file(TINY, 'tiny.kmap'));
+    const resP = nextHeld('/held/stop');
+    const p = session.open(url('/held/stop'), noProgress);
+    const res = await resP;
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(BIG_BYTES.length) });
+    // 2600 objects with their access lines, then 30 bytes of the next object line, which must not be kept.
+    const next = offsetAfterObjectLines(BIG, 2601);
+    const whole = next - (BIG.slice(0, next).trimEnd().length - BIG.slice(0, next).trimEnd().lastIndexOf('\n'));
+    expect(BIG_BYTES[whole - 1]).toBe(10);
+    expect(BIG_BYTES[whole]).not.toBe(32);
+    const cut = whole + 30;
+    res.write(BIG_BYTES.subarray(0, cut));
+    await waitFor(() => expect(session.summary()?.objects ?? 0).toBe(2600));
+    session.stop();
+    const r = await p;
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.partial).toEqual({ bytesKept: whole, totalBytes: BIG_BYTES.length });
+    expect(r.summary.objects).toBe(2600);
+    expect(r.summary.badLines).toBe(0);
+    expect(session.summary()).toEqual(r.summary);
+    // The previous kmap is not kept any more: a failing load now leaves nothing to give back.
+    const again = await session.open(file('hello\n', 'x.txt'), noProgress);
+    expect(again).toMatchObject({ ok: false, previousKept: true });
+    expect(session.summary()?.objects).toBe(2600);
+  });
+
+  it('before the file is known to be a kmap: the same as cancel (the previous comes back)', async () => {
+    const session = new KmapSession();
+    const first = await openOk(session, file(TINY, 'tiny.kmap'));
+    const resP = nextHeld('/held/stop-early');
+    const p = session.open(url('/held/stop-early'), noProgress);
+    const res = await resP;
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('\n\n');
+    await new Promise((r) => setTimeout(r, 20));
+    session.stop();
+    expect(await p).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(session.summary()).toEqual(first.summary);
+  });
+
+  it('a file load that finishes unstopped has partial: null', async () => {
+    const session = new KmapSession();
+    const r = await openOk(session, file(TINY, 'tiny.kmap'));
+    expect(r.partial).toBeNull();
   });
 });
 

@@ -2,12 +2,14 @@
 // worker module exposes one instance; unit tests drive another directly).
 //
 // Lifecycle of a load (open()):
+// - The previous complete kmap waits in `fallback` until the new file is
+//   complete; a failure or cancel at any moment gives it back (previousKept).
+//   Two kmaps are in memory meanwhile: the price of never losing the one the
+//   user had.
 // - Until the new file is known to be a kmap (its variant detected), queries
-//   see nothing and the previous complete kmap waits in `fallback`; a failure
-//   or cancel then gives it back (previousKept).
-// - Once detected, the new store is committed: queries see it grow.
+//   see nothing; once detected, the new store is committed: queries see it grow.
 // - A newer open() or cancel() makes the running load's token stale; it stops
-//   at its next chunk.
+//   at its next chunk. stop() ends it early and keeps its complete lines.
 // Symbols are independent of loads: a symbol file stays applied to every kmap
 // loaded after it until clearSymbols(). Results of filters and aggregates are
 // cached by filterKey() for the current store generation; the cache is
@@ -86,6 +88,8 @@ export class KmapSession implements KmapWorkerApi {
   private fallback: { store: KmapStore; selection: Uint32Array } | null = null;
   /** Incremented by every open() and cancel(): a load whose token is stale stops. */
   private loadToken = 0;
+  /** The token of the load that stop() asked to end early (keeping what it read). */
+  private stopToken = -1;
   /** Incremented by every open() only: the newest open owns the fallback. */
   private openSeq = 0;
   /** Aborts the running load's fetch, so that a cancelled download stops. */
@@ -186,52 +190,80 @@ export class KmapSession implements KmapWorkerApi {
     let committed = false;
     const commit = () => {
       committed = true;
-      this.fallback = null;
       this.setStore(parser.store);
     };
     let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
+    // The parser gets complete lines only; the bytes after a chunk's last
+    // newline wait for the next chunk, so that stop() never leaves a cut line.
+    let tail: Uint8Array[] = [];
+    let tailBytes = 0;
     const t0 = performance.now();
     let lastReport = 0;
     const report = (done: boolean) => {
       const seconds = (performance.now() - t0) / 1000;
+      const bytesRead = parser.bytesIn + tailBytes;
       onProgress({
         name: source.name,
-        bytesRead: parser.bytesIn,
+        bytesRead,
         totalBytes,
-        bytesPerSecond: seconds > 0 ? parser.bytesIn / seconds : 0,
+        bytesPerSecond: seconds > 0 ? bytesRead / seconds : 0,
         objects: parser.store.numObjects,
         accesses: parser.store.numAccesses,
         badLines: parser.store.numBadLines,
         done,
       });
     };
+    const stopped = () => this.stopToken === token && committed;
     try {
-      const chunks =
-        source.kind === 'file'
-          ? this.fileChunks(source.file, token)
-          : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
-      for await (const chunk of chunks) {
-        parser.push(chunk);
-        if (!committed && parser.variant !== null) commit();
-        const now = performance.now();
-        if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-          lastReport = now;
-          report(false);
+      try {
+        const chunks =
+          source.kind === 'file'
+            ? this.fileChunks(source.file, token)
+            : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
+        for await (const chunk of chunks) {
+          if (stopped()) break;
+          const lastNewline = chunk.lastIndexOf(10);
+          if (lastNewline < 0) {
+            tail.push(chunk);
+            tailBytes += chunk.length;
+          } else {
+            for (const t of tail) parser.push(t);
+            parser.push(chunk.subarray(0, lastNewline + 1));
+            tail = [chunk.subarray(lastNewline + 1)];
+            tailBytes = chunk.length - lastNewline - 1;
+          }
+          if (!committed && parser.variant !== null) commit();
+          const now = performance.now();
+          if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+            lastReport = now;
+            report(false);
+          }
         }
+      } catch (err) {
+        // stop() aborts a fetch that waits for data: that is the stop, not a failure.
+        if (!stopped()) throw err;
       }
+      const partial = stopped();
       if (token !== this.loadToken) throw new Cancelled();
+      if (!partial) for (const t of tail) parser.push(t);
       parser.finish();
       if (!committed) commit();
       this.storeComplete = true;
+      this.fallback = null;
       // The final size: results cached while loading are stale.
       this.rebuildContext();
       report(true);
-      return { ok: true, summary: summarize(parser.store), seconds: (performance.now() - t0) / 1000 };
+      return {
+        ok: true,
+        summary: summarize(parser.store),
+        seconds: (performance.now() - t0) / 1000,
+        partial: partial ? { bytesKept: parser.bytesIn, totalBytes } : null,
+      };
     } catch (err) {
       let previousKept = false;
       if (seq === this.openSeq) {
-        // The newest load failed: give the previous kmap back if it was still kept.
-        if (!committed && this.fallback) {
+        // The newest load failed or was cancelled: give the previous kmap back.
+        if (this.fallback) {
           this.setStore(this.fallback.store, this.fallback.selection, true);
           previousKept = true;
         } else {
@@ -253,6 +285,16 @@ export class KmapSession implements KmapWorkerApi {
 
   cancel(): void {
     this.loadToken++;
+    this.abortLoad?.abort();
+  }
+
+  stop(): void {
+    if (this.store === null) {
+      // Not yet known to be a kmap: nothing to keep.
+      this.cancel();
+      return;
+    }
+    this.stopToken = this.loadToken;
     this.abortLoad?.abort();
   }
 

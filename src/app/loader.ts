@@ -4,12 +4,12 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import type { FilteredTotals, KmapSource, KmapSummary, LoadProgress, NameOption, QueryResult, ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameOption, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
-import { notify } from './stores/notice-store.ts';
+import { notify, useNoticeStore } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
 import { formatCount } from './format.ts';
 
@@ -95,10 +95,19 @@ export function resolveSrc(src: string): string {
   return new URL(src, base).href;
 }
 
+/** Stops the load in progress; the kmap loaded before (if any) comes back. */
 export function cancelLoad(): void {
   if (useDataStore.getState().phase !== 'loading') return;
   kmapApi()
     .cancel()
+    .catch(() => {});
+}
+
+/** Stops the load in progress and keeps what it read, marked partial. */
+export function stopAndKeep(): void {
+  if (useDataStore.getState().phase !== 'loading') return;
+  kmapApi()
+    .stop()
     .catch(() => {});
 }
 
@@ -133,10 +142,13 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
           summary: before.summary,
           nameOptions: before.nameOptions,
           loadSeconds: before.loadSeconds,
+          partial: before.partial,
           obj: useViewStore.getState().obj,
         }
       : null;
-  reportedUnknown = '';
+  reportedUnknown = null;
+  useNoticeStore.getState().setKeyed('unknown-names', null);
+  useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
   if (!restorePending) useViewStore.getState().selectObject(null, null);
   else useViewStore.getState().setCursor(null);
   const totalBytes = source.kind === 'file' ? source.file.size : null;
@@ -158,6 +170,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     result: null,
     totals: null,
     loadSeconds: null,
+    partial: null,
     selectionVersion: useDataStore.getState().selectionVersion + 1,
     selectionGrew: false,
   });
@@ -218,10 +231,12 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     phase: 'ready',
     summary: res.summary,
     loadSeconds: res.seconds,
+    partial: res.partial,
     progress: null,
     loadCount: useDataStore.getState().loadCount + 1,
   });
   reportUnknownNames(useDataStore.getState().result?.unknownNames ?? []);
+  reportFiltersKeepNothing(true);
   if (restorePending) {
     restorePending = false;
     // A link's filter may name functions (site=, fn:): its selection is only
@@ -280,18 +295,42 @@ async function refresh(seq: number, grew = false): Promise<void> {
     selectionGrew: grew,
   });
   reportUnknownNames(result.unknownNames);
+  reportFiltersKeepNothing(false);
 }
 
-let reportedUnknown = '';
+/**
+ * Names in the filter that the file lacks: one notice (with "Clear filters")
+ * that follows the filter and goes once they are gone.
+ */
 function reportUnknownNames(unknown: string[]): void {
   // While symbols load, a function name in the filter is not known yet: the
   // query that follows them reports what is still missing.
   if (useDataStore.getState().phase !== 'ready' || useDataStore.getState().symbolsLoading !== null) return;
-  const key = unknown.join('\n');
-  if (key === reportedUnknown) return;
-  reportedUnknown = key;
-  if (unknown.length > 0) {
-    notify(`This file has no ${unknown.join(', ')}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.`);
+  const text = unknown.length > 0 ? `This file has no ${unknown.join(', ')}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.` : null;
+  // Only a change is shown again (a dismissed notice stays dismissed while the names stay the same).
+  if (text === reportedUnknown) return;
+  reportedUnknown = text;
+  useNoticeStore.getState().setKeyed('unknown-names', text, 'clear-filters');
+}
+let reportedUnknown: string | null = null;
+
+/**
+ * A file that opens with filters (kept from the file before, or from a link)
+ * that keep none of its objects says so, with "Clear filters"; the notice
+ * goes once the filters keep something or are cleared.
+ */
+function reportFiltersKeepNothing(atLoad: boolean): void {
+  const d = useDataStore.getState();
+  const r = d.result;
+  const keepsNothing = d.phase === 'ready' && r !== null && r.total === 0 && r.numObjects > 0 && !isEmptyFilter(useViewStore.getState().filter);
+  const notices = useNoticeStore.getState();
+  if (!keepsNothing) notices.setKeyed('filters-keep-nothing', null);
+  else if (atLoad && r.unknownNames.length === 0) {
+    notices.setKeyed(
+      'filters-keep-nothing',
+      `The filters keep none of the ${formatCount(r.numObjects)} objects of ${JSON.stringify(d.source?.name ?? 'this file')}.`,
+      'clear-filters',
+    );
   }
 }
 

@@ -6,6 +6,9 @@ describe('csvFileName', () => {
     expect(csvFileName('breakdown-slab', 'sample.kmap')).toBe('sample-breakdown-slab.csv');
     expect(csvFileName('sites', 'capture.2024.kmap')).toBe('capture.2024-sites.csv');
   });
+  it('marks the CSV of a partly loaded kmap', () => {
+    expect(csvFileName('sites', 'big.kmap', true)).toBe('big-partial-sites.csv');
+  });
   it('has no prefix without a name', () => {
     expect(csvFileName('sites', null)).toBe('sites.csv');
   });

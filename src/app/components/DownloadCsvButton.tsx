@@ -12,8 +12,8 @@ function safeName(s: string): string {
 }
 
 /** `<kmap base name>-<what>.csv`, or `<what>.csv` when the kmap's name is unknown. */
-export function csvFileName(what: string, sourceName: string | null | undefined): string {
-  const base = sourceName ? safeName(sourceName.replace(/\.[^.]*$/, '')) : '';
+export function csvFileName(what: string, sourceName: string | null | undefined, partial = false): string {
+  const base = sourceName ? safeName(sourceName.replace(/\.[^.]*$/, '')) + (partial ? '-partial' : '') : '';
   const tail = safeName(what);
   return base ? `${base}-${tail}.csv` : `${tail}.csv`;
 }

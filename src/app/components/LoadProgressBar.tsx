@@ -1,7 +1,9 @@
-// Load progress: bytes read of total, percent, rate, objects so far, Cancel.
+// Load progress: bytes read of total, percent and rate (the counts so far
+// are the summary strip's: one count on screen), "Stop and keep what is
+// loaded" and Cancel.
 
-import { cancelLoad } from '../loader.ts';
-import { formatCount, formatMB, formatRate, percentOf } from '../format.ts';
+import { cancelLoad, stopAndKeep } from '../loader.ts';
+import { formatMB, formatRate, percentOf } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
 
 export function LoadProgressBar() {
@@ -19,10 +21,16 @@ export function LoadProgressBar() {
         </span>
         {pct !== null && <span>{pct}%</span>}
         <span>{formatRate(p.bytesPerSecond)}</span>
-        <span>{formatCount(p.objects)} objects</span>
-        <span>{formatCount(p.accesses)} access lines</span>
-        {p.badLines > 0 && <span className="warn">{formatCount(p.badLines)} bad lines</span>}
-        <button type="button" className="btn btn-small" onClick={cancelLoad}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={stopAndKeep}
+          disabled={p.objects === 0}
+          title={p.objects === 0 ? 'Nothing read yet to keep' : 'Stop reading and keep the objects read so far (marked partial)'}
+        >
+          Stop and keep what is loaded
+        </button>
+        <button type="button" className="btn btn-small" onClick={cancelLoad} title="Stop reading and go back to what was shown before">
           Cancel
         </button>
       </div>

@@ -3,8 +3,8 @@
 // by what the filter keeps ("39 of 671").
 
 import { useState } from 'react';
-import { isEmptyFilter, type FilteredTotals } from '../../worker-api.ts';
-import { formatBytes, formatCount } from '../format.ts';
+import { isEmptyFilter, type FilteredTotals, type PartialLoad } from '../../worker-api.ts';
+import { formatBytes, formatCount, formatMB, percentOf } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
 import { BadLinesDialog } from './BadLinesDialog.tsx';
@@ -49,11 +49,18 @@ function Item({
 const count = (n: number): Figure => ({ value: formatCount(n) });
 const bytes = (n: number): Figure => ({ value: formatBytes(n), title: `${formatCount(n)} bytes` });
 
+/** "first 41%: 12.3 MB of 30.1 MB" (or "first 12.3 MB" when the size is unknown). */
+function partialText(p: PartialLoad): string {
+  const pct = percentOf(p.bytesKept, p.totalBytes);
+  return p.totalBytes === null ? `first ${formatMB(p.bytesKept)}` : `first ${pct}%: ${formatMB(p.bytesKept)} of ${formatMB(p.totalBytes)}`;
+}
+
 export function SummaryStrip() {
   const s = useDataStore((st) => st.summary);
   const phase = useDataStore((st) => st.phase);
   const totals = useDataStore((st) => st.totals);
   const filterActive = useViewStore((st) => !isEmptyFilter(st.filter));
+  const partial = useDataStore((st) => st.partial);
   const [showBad, setShowBad] = useState(false);
   if (!s) return null;
   const t: FilteredTotals | null = filterActive ? totals : null;
@@ -109,6 +116,14 @@ export function SummaryStrip() {
           </dd>
         </div>
         {phase === 'loading' && <div className="summary-item muted">(so far)</div>}
+        {phase === 'ready' && partial && (
+          <div className="summary-item summary-partial" title="Loading was stopped with &quot;Stop and keep what is loaded&quot;: every figure is of the file's first part only">
+            <dt>Partial</dt>
+            <dd className="warn" data-testid="summary-partial">
+              {partialText(partial)}
+            </dd>
+          </div>
+        )}
       </dl>
       {showBad && <BadLinesDialog summary={s} onClose={() => setShowBad(false)} />}
     </section>

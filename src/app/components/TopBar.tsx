@@ -13,9 +13,10 @@ export function TopBar() {
   const phase = useDataStore((s) => s.phase);
   const seconds = useDataStore((s) => s.loadSeconds);
   const loadCount = useDataStore((s) => s.loadCount);
+  const partial = useDataStore((s) => s.partial !== null);
   useEffect(() => {
-    document.title = source ? `${source.name} · kmap explorer` : 'kmap explorer';
-  }, [source]);
+    document.title = source ? `${source.name}${partial ? ' (partial)' : ''} · kmap explorer` : 'kmap explorer';
+  }, [source, partial]);
   return (
     <header className="topbar" data-load-count={loadCount}>
       <span className="app-title">kmap explorer</span>
@@ -23,7 +24,8 @@ export function TopBar() {
         <span className="source" title={source.src ?? source.name}>
           <span className="source-name">{source.name}</span>
           {phase === 'loading' && <span className="muted"> · loading</span>}
-          {phase === 'ready' && seconds !== null && <span className="muted"> · loaded in {seconds.toFixed(2)} s</span>}
+          {phase === 'ready' && partial && <span className="warn"> · partial</span>}
+          {phase === 'ready' && seconds !== null && <span className="muted"> · {partial ? 'read for' : 'loaded in'} {seconds.toFixed(2)} s</span>}
         </span>
       )}
       <span className="spacer" />

@@ -3,7 +3,7 @@
 // and symbols-loader.ts (the symbols); components read it.
 
 import { create } from 'zustand';
-import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameOption, QueryResult, SymbolsInfo } from '../../worker-api.ts';
+import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameOption, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
 
 export type Phase = 'empty' | 'loading' | 'ready';
 
@@ -41,6 +41,8 @@ export interface DataState {
   selectionGrew: boolean;
   /** Seconds the last complete load took. */
   loadSeconds: number | null;
+  /** Set when the loaded kmap is the first part of its file ("Stop and keep what is loaded"). */
+  partial: PartialLoad | null;
   /** Loads completed in this page (shown as data-load-count, so that tests can wait for the next). */
   loadCount: number;
   /** A load error, shown in the alert region; the previous view stays. */
@@ -59,6 +61,7 @@ function emptyFields() {
     nameOptions: NO_NAME_OPTIONS,
     result: null,
     totals: null,
+    partial: null,
     selectionGrew: false,
   };
 }

@@ -4,18 +4,22 @@
 
 import { create } from 'zustand';
 
+/** An action a notice offers as a button next to its text. */
+export type NoticeAction = 'clear-filters';
+
 export interface Notice {
   id: number;
   text: string;
   /** A keyed notice is one of its kind: setting the key again replaces it. */
   key?: string;
+  action?: NoticeAction;
 }
 
 interface NoticeStore {
   notices: Notice[];
   add(text: string): void;
   /** Shows `text` as the notice for `key` (replacing the previous one), or removes it when null. */
-  setKeyed(key: string, text: string | null): void;
+  setKeyed(key: string, text: string | null, action?: NoticeAction): void;
   dismiss(id: number): void;
   clear(): void;
 }
@@ -30,12 +34,12 @@ export const useNoticeStore = create<NoticeStore>((set) => ({
       if (s.notices.some((n) => n.text === text)) return s;
       return { notices: [...s.notices, { id: nextId++, text }].slice(-MAX_NOTICES) };
     }),
-  setKeyed: (key, text) =>
+  setKeyed: (key, text, action) =>
     set((s) => {
       const current = s.notices.find((n) => n.key === key);
-      if (current?.text === text || (!current && text === null)) return s;
+      if ((current?.text === text && current?.action === action) || (!current && text === null)) return s;
       const rest = s.notices.filter((n) => n.key !== key);
-      return { notices: text === null ? rest : [...rest, { id: nextId++, text, key }].slice(-MAX_NOTICES) };
+      return { notices: text === null ? rest : [...rest, { id: nextId++, text, key, action }].slice(-MAX_NOTICES) };
     }),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   clear: () => set({ notices: [] }),

@@ -113,11 +113,11 @@ function columnsFor(by: BreakdownKey): GridColumn<BreakdownRow>[] {
 function EmptyGroups({ loading }: { loading: boolean }) {
   const filtered = useViewStore((s) => !isEmptyFilter(s.filter));
   if (!filtered) {
-    return <span className="muted">{loading ? 'No objects read yet…' : 'This file has no objects.'}</span>;
+    return <span className="muted">{loading ? 'Loading… no objects read yet.' : 'This file has no objects.'}</span>;
   }
   return (
     <span className="view-empty-line" data-testid="breakdown-empty">
-      <span className="muted">{loading ? 'No objects match the filters so far.' : 'No objects match the filters.'}</span>
+      <span className="muted">{loading ? 'Loading… none of the objects read so far match the filters.' : 'No objects match the filters.'}</span>
       <ClearFiltersButton />
     </span>
   );
@@ -131,6 +131,7 @@ export function BreakdownView() {
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const phase = useDataStore((s) => s.phase);
   const sourceName = useDataStore((s) => s.source?.name ?? null);
+  const partial = useDataStore((s) => s.partial !== null);
   const [chart, setChartState] = useState<ChartKind>(lastChart);
   const setChart = (c: ChartKind) => {
     lastChart = c;
@@ -196,7 +197,7 @@ export function BreakdownView() {
         </span>
         <span className="spacer" />
         <DownloadCsvButton
-          fileName={csvFileName(`breakdown-${effBy}`, sourceName)}
+          fileName={csvFileName(`breakdown-${effBy}`, sourceName, partial)}
           getCsv={() => kmapApi().breakdownCsv(useViewStore.getState().filter, effBy)}
           disabled={phase === 'empty'}
         />

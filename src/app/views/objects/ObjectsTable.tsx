@@ -68,12 +68,12 @@ function EmptyResult() {
   const filtered = useViewStore((s) => !isEmptyFilter(s.filter));
   if (!result || result.total > 0) return null;
   if (result.numObjects === 0) {
-    return <div className="grid-empty muted">{phase === 'loading' ? 'No objects read yet…' : 'This file has no objects.'}</div>;
+    return <div className="grid-empty muted">{phase === 'loading' ? 'Loading… no objects read yet.' : 'This file has no objects.'}</div>;
   }
   if (!filtered) return null;
   return (
     <div className="grid-empty" data-testid="objects-empty">
-      <span className="muted">{phase === 'loading' ? 'No objects match the filters so far.' : 'No objects match the filters.'}</span>{' '}
+      <span className="muted">{phase === 'loading' ? 'Loading… none of the objects read so far match the filters.' : 'No objects match the filters.'}</span>{' '}
       <ClearFiltersButton />
     </div>
   );

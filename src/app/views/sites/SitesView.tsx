@@ -152,7 +152,7 @@ function EmptySites({ loading, otherTasks }: { loading: boolean; otherTasks: boo
   if (filtered && kept === 0) {
     return (
       <span className="view-empty-line" data-testid="sites-empty">
-        <span className="muted">{loading ? 'No objects match the filters so far.' : 'No objects match the filters.'}</span>
+        <span className="muted">{loading ? 'Loading… none of the objects read so far match the filters.' : 'No objects match the filters.'}</span>
         <ClearFiltersButton />
       </span>
     );
@@ -179,6 +179,7 @@ export function SitesView() {
   const hasPid = useDataStore((s) => s.summary?.accessHasPid ?? true);
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const sourceName = useDataStore((s) => s.source?.name ?? null);
+  const partial = useDataStore((s) => s.partial !== null);
 
   const sites = useWorkerResult<SiteRow[]>('sites', filterKey(filter), () => kmapApi().sites(filter));
   const rows = sites.value ?? [];
@@ -241,7 +242,7 @@ export function SitesView() {
         </p>
         <span className="spacer" />
         <DownloadCsvButton
-          fileName={csvFileName('sites', sourceName)}
+          fileName={csvFileName('sites', sourceName, partial)}
           getCsv={() => kmapApi().sitesCsv(useViewStore.getState().filter)}
           disabled={phase === 'empty'}
         />
