@@ -71,6 +71,15 @@ export function refDecimal(field: string, allowMinusOne = false): number | null 
   return Number(v);
 }
 
+/** Largest pid: 2^53 - 3, since the store keeps an access pid as pid + 2 (docs/kmap-format.md, Fields). */
+const MAX_PID = Number.MAX_SAFE_INTEGER - 2;
+
+/** A pid field (object or access line), or null. With allowMinusOne, "-1" is -1. */
+export function refPid(field: string, allowMinusOne = false): number | null {
+  const v = refDecimal(field, allowMinusOne);
+  return v !== null && v > MAX_PID ? null : v;
+}
+
 function isBlank(line: string): boolean {
   return /^[ \t\r]*$/.test(line);
 }
@@ -207,7 +216,7 @@ export function referenceParse(text: string): RefResult {
       } else if (name === 'type') {
         obj.type = trimSpaces(f);
       } else {
-        const d = refDecimal(f);
+        const d = name === 'pid' ? refPid(f) : refDecimal(f);
         if (d === null) ok = false;
         else (obj as unknown as Record<string, number>)[name] = d;
       }
@@ -244,7 +253,7 @@ function parseAccess(body: string, variant: RefVariant): AccessView | null {
     }
     let pid: number | null = null;
     if (rest.length === 3 && variant === 'E') {
-      pid = refDecimal(rest[2], true);
+      pid = refPid(rest[2], true);
       if (pid === null) return null;
     } else if (rest.length !== 2) {
       return null;
@@ -256,7 +265,7 @@ function parseAccess(body: string, variant: RefVariant): AccessView | null {
   }
   if (variant === 'A' || variant === 'B') {
     if (fields.length !== 4) return null;
-    const [ip, pid, writes, reads] = [refHex(fields[0]), refDecimal(fields[1], true), refDecimal(fields[2]), refDecimal(fields[3])];
+    const [ip, pid, writes, reads] = [refHex(fields[0]), refPid(fields[1], true), refDecimal(fields[2]), refDecimal(fields[3])];
     if (ip === null || pid === null || writes === null || reads === null) return null;
     return { ip, pid, writes, reads, caller: null };
   }
@@ -267,7 +276,7 @@ function parseAccess(body: string, variant: RefVariant): AccessView | null {
     return { ip, pid: null, writes, reads, caller: null };
   }
   if (fields.length !== 4) return null;
-  const [ip, writes, reads, pid] = [refHex(fields[0]), refDecimal(fields[1]), refDecimal(fields[2]), refDecimal(fields[3], true)];
+  const [ip, writes, reads, pid] = [refHex(fields[0]), refDecimal(fields[1]), refDecimal(fields[2]), refPid(fields[3], true)];
   if (ip === null || pid === null || writes === null || reads === null) return null;
   return { ip, pid, writes, reads, caller: null };
 }
