@@ -1,10 +1,15 @@
 // A tiny static file server for dist/ (the built app), used by the browser
-// tests: correct MIME types (.js/.mjs/.wasm included), Content-Length, HEAD.
+// tests: correct MIME types (.js/.mjs/.wasm included), Content-Length, HEAD,
+// and the app's Content-Security-Policy header (../csp.mjs) on every
+// response, test routes and errors included, as a real host would send it.
 
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { contentSecurityPolicy } from '../csp.mjs';
 import { generateKmap } from './generate.mjs';
+
+const CSP = contentSecurityPolicy();
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -58,6 +63,7 @@ function serveSlow(req, res) {
 export function startServer(root) {
   const base = resolve(root);
   const server = createServer((req, res) => {
+    res.setHeader('Content-Security-Policy', CSP);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
