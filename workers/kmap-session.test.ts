@@ -157,6 +157,9 @@ beforeAll(async () => {
         setTimeout(step, 20);
       };
       step();
+    } else if (url === '/fallback.kmap') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>app</title>');
     } else if (heldWaiters.has(url)) {
       const w = heldWaiters.get(url)!;
       heldWaiters.delete(url);
@@ -335,6 +338,20 @@ describe('open()', () => {
     expect(r.error).toContain('/missing.kmap');
     expect(r.previousKept).toBe(true);
     expect(session.summary()).toEqual(first.summary);
+  });
+
+  it('a web page answered instead of the file (a server fallback) is named as such, with the URL', async () => {
+    const session = new KmapSession();
+    const r = await session.open(url('/fallback.kmap'), noProgress);
+    expect(r).toMatchObject({ ok: false, cancelled: false });
+    expect(!r.ok && r.error).toBe(`${base}/fallback.kmap answered HTTP 200 with a web page (text/html), not a kmap: the file is probably not on that server.`);
+  });
+
+  it('a server that does not answer: "could not be fetched", with the URL', async () => {
+    const session = new KmapSession();
+    const r = await session.open({ kind: 'url', url: 'http://127.0.0.1:9/x.kmap', name: 'x.kmap' }, noProgress);
+    expect(r).toMatchObject({ ok: false, cancelled: false });
+    expect(!r.ok && r.error).toMatch(/^http:\/\/127\.0\.0\.1:9\/x\.kmap could not be fetched/);
   });
 });
 

@@ -66,6 +66,20 @@ const MAX_CACHED_RESULTS = 32;
 
 class Cancelled extends Error {}
 
+/** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
+function unreachableText(url: string): string {
+  let crossOrigin = false;
+  try {
+    const here = (globalThis as { location?: { origin: string } }).location?.origin;
+    crossOrigin = here !== undefined && new URL(url).origin !== here;
+  } catch {
+    // Not a URL the page can compare: say the general thing.
+  }
+  return crossOrigin
+    ? `${url} could not be fetched: the server did not answer, or it does not allow this page to read it (its answer needs an Access-Control-Allow-Origin header: CORS).`
+    : `${url} could not be fetched: the server did not answer (network error).`;
+}
+
 interface LoadedSymbols {
   name: string;
   table: SymbolTable;
@@ -159,9 +173,23 @@ export class KmapSession implements KmapWorkerApi {
     signal: AbortSignal,
     onTotal: (n: number | null) => void,
   ): AsyncGenerator<Uint8Array> {
-    const response = await fetch(url, { signal });
+    let response: Response;
+    try {
+      response = await fetch(url, { signal });
+    } catch (err) {
+      if (token !== this.loadToken || signal.aborted) throw err;
+      throw new KmapFormatError(unreachableText(url));
+    }
     if (token !== this.loadToken) throw new Cancelled();
     if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
+    // A web server's fallback page (a single-page app answers every unknown
+    // path with its index.html and 200) is not the file asked for.
+    const type = response.headers.get('Content-Type') ?? '';
+    if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
+      throw new KmapFormatError(
+        `${url} answered HTTP ${response.status} with a web page (${type.split(';')[0].trim()}), not a kmap: the file is probably not on that server.`,
+      );
+    }
     const length = response.headers.get('Content-Length');
     onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
     if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
@@ -315,8 +343,17 @@ export class KmapSession implements KmapWorkerApi {
       if (source.kind === 'file') {
         text = await source.file.text();
       } else {
-        const response = await fetch(source.url);
+        let response: Response;
+        try {
+          response = await fetch(source.url);
+        } catch {
+          return { ok: false, name: source.name, error: unreachableText(source.url) };
+        }
         if (!response.ok) return { ok: false, name: source.name, error: `${source.url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.' };
+        const type = response.headers.get('Content-Type') ?? '';
+        if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
+          return { ok: false, name: source.name, error: `${source.url} answered with a web page (${type.split(';')[0].trim()}), not a symbol file: the file is probably not on that server.` };
+        }
         text = await response.text();
       }
     } catch (err) {

@@ -126,11 +126,21 @@ async function refreshSymbolsInfo(): Promise<void> {
 }
 
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
-  await loadKmap(seq, source, loaded);
-  if (seq === loadSeq) await refreshSymbolsInfo();
+  const failed = await loadKmap(seq, source, loaded);
+  if (seq !== loadSeq) return;
+  // A link whose file failed keeps its src (for Retry) only while nothing else is shown.
+  setData({ failedSrc: failed && loaded.src !== null && useDataStore.getState().source === null ? loaded.src : null });
+  await refreshSymbolsInfo();
 }
 
-async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
+/** Opens the ?src= of the last failed link again. */
+export function retryFailedSrc(): void {
+  const src = useDataStore.getState().failedSrc;
+  if (src !== null) void openUrl(src);
+}
+
+/** Loads one kmap; true when it failed (not when it was cancelled or superseded). */
+async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): Promise<boolean> {
   const api = kmapApi();
   // What is on screen now: the worker keeps that kmap until the new file shows
   // it is one, and gives it back if it does not (or is cancelled that early).
@@ -200,7 +210,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   } catch (err) {
     res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}`, previousKept: false };
   }
-  if (seq !== loadSeq) return;
+  if (seq !== loadSeq) return false;
   if (!res.ok) {
     const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;
     if (res.previousKept && previous) {
@@ -222,11 +232,11 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
       setData(emptyDataPatch(error));
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
     }
-    return;
+    return !res.cancelled;
   }
   // The final query first, so that 'ready' never shows a partial row count.
   await refresh(seq, true);
-  if (seq !== loadSeq) return;
+  if (seq !== loadSeq) return false;
   setData({
     phase: 'ready',
     summary: res.summary,
@@ -243,12 +253,13 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     // found among the rows once the link's symbols are applied.
     if (useDataStore.getState().symbolsLoading !== null) {
       await symbolsSettled();
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq) return false;
       await refresh(seq);
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq) return false;
     }
     await restoreSelection(seq);
   }
+  return false;
 }
 
 /** Resolves once no symbol file is loading. */

@@ -18,7 +18,7 @@ export function readUrlIntoView(): ViewState {
 function currentUrlState(): ViewState {
   const v = useViewStore.getState();
   const d = useDataStore.getState();
-  const src = d.source?.kind === 'url' ? d.source.src : null;
+  const src = d.source?.kind === 'url' ? d.source.src : d.source === null ? d.failedSrc : null;
   return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, src, symbols: d.symbolsSrc };
 }
 

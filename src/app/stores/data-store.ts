@@ -47,6 +47,12 @@ export interface DataState {
   loadCount: number;
   /** A load error, shown in the alert region; the previous view stays. */
   error: string | null;
+  /**
+   * The ?src= of a URL load that failed with nothing else to show: it stays
+   * in the address bar (so that the link can be retried or shared) and the
+   * error offers Retry.
+   */
+  failedSrc: string | null;
 }
 
 export const NO_NAME_OPTIONS: Record<NameField, NameOption[]> = { slab: [], type: [], command: [] };
@@ -85,4 +91,5 @@ export const useDataStore = create<DataState>(() => ({
   loadSeconds: null,
   loadCount: 0,
   error: null,
+  failedSrc: null,
 }));
