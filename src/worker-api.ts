@@ -41,12 +41,19 @@ export interface LoadProgress {
   done: boolean;
 }
 
-/** A load stopped by stop(): the kmap holds the complete lines of the bytes read. */
+/** A load ended early: the kmap holds the complete lines of the bytes read. */
 export interface PartialLoad {
   /** Bytes parsed (up to the last complete line read). */
   bytesKept: number;
   /** The file's size, when known. */
   totalBytes: number | null;
+  /**
+   * 'stopped': the user asked (stop()); 'memory': the data would have passed
+   * the worker's memory budget, so loading stopped before the tab ran out.
+   */
+  reason: 'stopped' | 'memory';
+  /** Bytes the loaded data holds (typed columns and interning tables). */
+  memoryBytes: number;
 }
 
 export type OpenResult =
@@ -114,6 +121,13 @@ export interface KmapWorkerApi {
   stop(): void;
   /** Frees the loaded kmap. */
   close(): void;
+  /**
+   * Takes the Web Lock `name` for the worker's whole life and resolves once
+   * it holds it (true), or false where Web Locks are missing. The page then
+   * asks for the same lock: it is granted only when this worker is gone
+   * (crashed, closed itself, or terminated), which no event reports.
+   */
+  holdAliveLock(name: string): Promise<boolean>;
   summary(): KmapSummary | null;
   /**
    * Loads a System.map or /proc/kallsyms and applies it to the loaded kmap

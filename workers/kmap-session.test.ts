@@ -464,7 +464,7 @@ describe('stop(): keep what is loaded', () => {
     const r = await p;
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.partial).toEqual({ bytesKept: whole, totalBytes: BIG_BYTES.length });
+    expect(r.partial).toMatchObject({ bytesKept: whole, totalBytes: BIG_BYTES.length, reason: 'stopped' });
     expect(r.summary.objects).toBe(2600);
     expect(r.summary.badLines).toBe(0);
     expect(session.summary()).toEqual(r.summary);
@@ -486,6 +486,22 @@ describe('stop(): keep what is loaded', () => {
     session.stop();
     expect(await p).toMatchObject({ ok: false, cancelled: true, previousKept: true });
     expect(session.summary()).toEqual(first.summary);
+  });
+
+  it('a load that would pass the memory budget stops by itself and keeps what it read (reason "memory")', async () => {
+    const session = new KmapSession(400_000);
+    const r = await session.open(url('/slow.kmap'), noProgress);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.partial).toMatchObject({ reason: 'memory', totalBytes: null });
+    expect(r.partial!.bytesKept).toBeLessThan(BIG_BYTES.length);
+    expect(r.partial!.memoryBytes).toBeGreaterThan(0);
+    expect(r.summary.objects).toBeGreaterThanOrEqual(2000);
+    expect(r.summary.objects).toBeLessThan(6000);
+    expect(r.summary.badLines).toBe(0);
+    // Without a budget the same file loads whole.
+    const whole = await new KmapSession().open(url('/slow.kmap'), noProgress);
+    expect(whole).toMatchObject({ ok: true, partial: null, summary: { objects: 6000 } });
   });
 
   it('a file load that finishes unstopped has partial: null', async () => {

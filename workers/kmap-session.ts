@@ -66,6 +66,11 @@ const MAX_CACHED_RESULTS = 32;
 
 class Cancelled extends Error {}
 
+/** Bytes a store holds: its typed columns (with growth slack) and interning tables. */
+function storeBytes(store: KmapStore): number {
+  return store.objectBytes + store.accessBytes + store.internBytes;
+}
+
 /** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
 function unreachableText(url: string): string {
   let crossOrigin = false;
@@ -113,6 +118,19 @@ export class KmapSession implements KmapWorkerApi {
   private generation = 0;
   private filterCache = new Map<string, FilterResult>();
   private resultCache = new Map<string, unknown>();
+
+  /**
+   * @param memoryBudget bytes the loaded data may take, with headroom for
+   *   the next growth of a column and the kmap kept for Cancel; a load that
+   *   would pass it stops early and keeps what it read (partial, reason
+   *   'memory'). null: no budget (the CLI and tests).
+   */
+  constructor(private readonly memoryBudget: number | null = null) {}
+
+  /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
+  private heldBytes(loading: KmapStore): number {
+    return storeBytes(loading) * 1.5 + (this.fallback ? storeBytes(this.fallback.store) : 0);
+  }
 
   private setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
     this.store = next;
@@ -241,7 +259,8 @@ export class KmapSession implements KmapWorkerApi {
         done,
       });
     };
-    const stopped = () => this.stopToken === token && committed;
+    let overBudget = false;
+    const stopped = () => (this.stopToken === token || overBudget) && committed;
     try {
       try {
         const chunks =
@@ -261,6 +280,10 @@ export class KmapSession implements KmapWorkerApi {
             tailBytes = chunk.length - lastNewline - 1;
           }
           if (!committed && parser.variant !== null) commit();
+          if (this.memoryBudget !== null && this.heldBytes(parser.store) > this.memoryBudget) {
+            overBudget = true;
+            break;
+          }
           const now = performance.now();
           if (now - lastReport >= PROGRESS_INTERVAL_MS) {
             lastReport = now;
@@ -285,7 +308,9 @@ export class KmapSession implements KmapWorkerApi {
         ok: true,
         summary: summarize(parser.store),
         seconds: (performance.now() - t0) / 1000,
-        partial: partial ? { bytesKept: parser.bytesIn, totalBytes } : null,
+        partial: partial
+          ? { bytesKept: parser.bytesIn, totalBytes, reason: overBudget ? 'memory' : 'stopped', memoryBytes: storeBytes(parser.store) }
+          : null,
       };
     } catch (err) {
       let previousKept = false;
@@ -331,6 +356,18 @@ export class KmapSession implements KmapWorkerApi {
     this.abortLoad?.abort();
     this.fallback = null;
     this.setStore(null);
+  }
+
+  holdAliveLock(name: string): Promise<boolean> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      // Held until this thread ends: the callback's promise never settles.
+      void locks.request(name, () => {
+        resolve(true);
+        return new Promise<never>(() => {});
+      });
+    });
   }
 
   summary() {

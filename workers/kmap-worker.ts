@@ -5,4 +5,15 @@
 import * as Comlink from 'comlink';
 import { KmapSession } from './kmap-session.ts';
 
-Comlink.expose(new KmapSession());
+/**
+ * The memory the loaded data may take: half the device memory the browser
+ * reports (navigator.deviceMemory: GB, rounded, at most 8), at least 1 GiB.
+ * A tab that runs out of memory dies with the browser's crash page; a load
+ * that would pass this stops first and keeps what it read.
+ */
+function memoryBudget(): number {
+  const gb = (navigator as { deviceMemory?: number }).deviceMemory ?? 4;
+  return Math.max(1, gb / 2) * 2 ** 30;
+}
+
+Comlink.expose(new KmapSession(memoryBudget()));

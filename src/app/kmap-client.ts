@@ -1,7 +1,7 @@
 // The one data worker and its comlink proxy. Created lazily; open() in the
 // worker replaces (and frees) what it held. If the worker dies (an uncaught
-// error, or the browser killing it for memory), the listeners hear about it
-// and the next call starts a fresh one.
+// error, closing itself, or the browser killing it), the listeners hear
+// about it and the next call starts a fresh one.
 
 import * as Comlink from 'comlink';
 import type { KmapWorkerApi } from '../worker-api.ts';
@@ -43,17 +43,40 @@ export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
       type: 'module',
       name: 'kmap-worker',
     });
-    w.addEventListener('error', (e) => {
-      e.preventDefault();
+    const died = (message: string) => {
       if (worker !== w) return;
       discardWorker();
-      const message = e.message || 'the data worker stopped (out of memory?)';
       for (const listener of crashListeners) listener(message);
+    };
+    w.addEventListener('error', (e) => {
+      e.preventDefault();
+      died(e.message || 'it failed (out of memory?)');
     });
     worker = w;
     api = Comlink.wrap<KmapWorkerApi>(w);
+    watchAlive(w, api, died);
   }
   return api;
+}
+
+let workerCount = 0;
+
+/**
+ * A worker that ends without an error event (it closed itself, or the
+ * browser killed it) is noticed through a Web Lock it holds for its life:
+ * the page's request for the same lock is granted only once it is gone.
+ */
+function watchAlive(w: Worker, remote: Comlink.Remote<KmapWorkerApi>, died: (message: string) => void): void {
+  const locks = (navigator as { locks?: LockManager }).locks;
+  if (!locks) return;
+  const name = `kmap-worker-alive-${Date.now()}-${++workerCount}-${Math.random().toString(36).slice(2)}`;
+  void remote
+    .holdAliveLock(name)
+    .then((held) => {
+      if (!held || worker !== w) return;
+      void locks.request(name, () => died('it ended without a word (closed, or stopped by the browser)'));
+    })
+    .catch(() => {});
 }
 
 /** Terminates the worker (and everything it held); the next kmapApi() starts a new one. */

@@ -11,7 +11,7 @@ import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify, useNoticeStore } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
-import { formatCount } from './format.ts';
+import { formatBytes, formatCount, percentOf } from './format.ts';
 
 /** How often the table and summary refresh while a file loads. */
 const REFRESH_WHILE_LOADING_MS = 250;
@@ -27,12 +27,38 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-// A dead worker took the data with it: back to the empty state, with the reason.
+/**
+ * Loads by what they read (a File is kept by reference, a URL as given), so
+ * that a failure or a dead worker can offer to open the file again: the one
+ * in progress, the one on screen, and the one Retry opens (the last that
+ * failed, or whose worker died).
+ */
+interface Load {
+  source: KmapSource;
+  loaded: LoadedSource;
+}
+let loadingNow: Load | null = null;
+let shown: Load | null = null;
+let retryable: Load | null = null;
+
+// A dead worker took the data with it. The view (filters, tab, selection)
+// stays in the view store; the file is named and offered again.
 onWorkerCrash((message) => {
   loadSeq++;
-  useDataStore.setState(
-    emptyDataPatch(`The data worker stopped: ${message}. Open the file again (a smaller one if memory ran out).`),
-  );
+  const d = useDataStore.getState();
+  const was = loadingNow ?? shown;
+  retryable = was;
+  loadingNow = null;
+  shown = null;
+  const what = was ? `${d.phase === 'loading' ? 'while loading' : 'holding'} ${JSON.stringify(was.loaded.name)}` : '';
+  useDataStore.setState({
+    ...emptyDataPatch(
+      `The data worker stopped ${what}: ${message}. Its data is gone; the view is kept.` +
+        (was ? ' Retry opens the file again (the same view applies to it).' : ''),
+    ),
+    failedSrc: was?.loaded.src ?? null,
+    canRetry: was !== null,
+  });
 });
 
 export function setRestorePending(pending: boolean): void {
@@ -53,7 +79,7 @@ let chooseSeq = 0;
 
 export async function openFile(file: File): Promise<void> {
   const choice = ++chooseSeq;
-  setData({ error: null });
+  setData({ error: null, canRetry: false });
   // The preflight runs before anything is replaced: a file that is plainly
   // not a kmap leaves the loaded view (or a load in progress) alone.
   const why = await preflight(file);
@@ -72,7 +98,7 @@ export async function openFile(file: File): Promise<void> {
 
 export async function openUrl(src: string): Promise<void> {
   ++chooseSeq;
-  setData({ error: null });
+  setData({ error: null, canRetry: false });
   const name = src.replace(/[?#].*$/, '').split('/').filter(Boolean).pop() ?? src;
   let url: string;
   try {
@@ -126,17 +152,29 @@ async function refreshSymbolsInfo(): Promise<void> {
 }
 
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
+  const current: Load = { source, loaded };
+  loadingNow = current;
+  retryable = null;
+  setData({ canRetry: false });
   const failed = await loadKmap(seq, source, loaded);
+  if (loadingNow === current) loadingNow = null;
   if (seq !== loadSeq) return;
-  // A link whose file failed keeps its src (for Retry) only while nothing else is shown.
-  setData({ failedSrc: failed && loaded.src !== null && useDataStore.getState().source === null ? loaded.src : null });
+  const onScreen = useDataStore.getState().source;
+  // The new file, the one given back (unchanged), or nothing.
+  if (onScreen === loaded) shown = current;
+  else if (onScreen === null) shown = null;
+  retryable = failed ? current : null;
+  // A link whose file failed keeps its src only while nothing else is shown.
+  setData({ failedSrc: failed && loaded.src !== null && onScreen === null ? loaded.src : null, canRetry: failed });
   await refreshSymbolsInfo();
 }
 
-/** Opens the ?src= of the last failed link again. */
-export function retryFailedSrc(): void {
-  const src = useDataStore.getState().failedSrc;
-  if (src !== null) void openUrl(src);
+/** Opens the last failed load (or the one whose worker died) again. */
+export function retryLoad(): void {
+  const r = retryable;
+  if (!r) return;
+  setData({ error: null, canRetry: false });
+  void load(++loadSeq, r.source, r.loaded);
 }
 
 /** Loads one kmap; true when it failed (not when it was cancelled or superseded). */
@@ -245,6 +283,14 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     progress: null,
     loadCount: useDataStore.getState().loadCount + 1,
   });
+  if (res.partial?.reason === 'memory') {
+    const pct = percentOf(res.partial.bytesKept, res.partial.totalBytes);
+    setData({
+      error:
+        `Loading ${JSON.stringify(loaded.name)} stopped${pct === null ? '' : ` at ${pct}%`}: its data already takes ${formatBytes(res.partial.memoryBytes)}, ` +
+        'and more would risk this tab running out of memory. The part read is shown, marked partial; the kmap command line reads files of any size.',
+    });
+  }
   reportUnknownNames(useDataStore.getState().result?.unknownNames ?? []);
   reportFiltersKeepNothing(true);
   if (restorePending) {

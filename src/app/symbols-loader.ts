@@ -37,11 +37,24 @@ async function applied(symbols: SymbolsInfo, symbolsSrc: string | null): Promise
   await runQuery();
 }
 
+/** The symbol file applied last (a File by reference), to load again after the worker died. */
+let applied_: { source: SymbolSource; src: string | null } | null = null;
+let lost: { source: SymbolSource; src: string | null } | null = null;
+
 // A dead worker took its symbols with it (and never answers the calls it had).
 onWorkerCrash(() => {
   chain = Promise.resolve();
+  lost = applied_;
+  applied_ = null;
   useDataStore.setState({ symbols: null, symbolsSrc: null, symbolsLoading: null });
 });
+
+/** Loads again the symbol file that a dead worker took with it (with Retry of the kmap). */
+export function reloadLostSymbols(): void {
+  const l = lost;
+  lost = null;
+  if (l) void load(l.source, l.src);
+}
 
 function load(source: SymbolSource, src: string | null): Promise<boolean> {
   return serial(() => loadNow(source, src));
@@ -66,6 +79,7 @@ async function loadNow(source: SymbolSource, src: string | null): Promise<boolea
     });
     return false;
   }
+  applied_ = { source, src };
   await applied(res, src);
   return true;
 }
@@ -102,6 +116,7 @@ export function removeSymbols(): Promise<void> {
       useDataStore.setState({ error: `Could not remove the symbols: ${describe(err)}` });
       return;
     }
+    applied_ = null;
     await applied(null, null);
   });
 }

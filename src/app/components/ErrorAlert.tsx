@@ -1,19 +1,26 @@
 // The load error, in an alert region; dismissable. The loaded view stays.
-// A link whose file could not be fetched offers Retry.
+// A load that failed, or whose worker died, offers Retry.
 
-import { retryFailedSrc } from '../loader.ts';
+import { retryLoad } from '../loader.ts';
+import { reloadLostSymbols } from '../symbols-loader.ts';
 import { useDataStore } from '../stores/data-store.ts';
+
+/** Opens the file again, and a symbol file that a dead worker took with it. */
+function retry(): void {
+  retryLoad();
+  reloadLostSymbols();
+}
 
 export function ErrorAlert() {
   const error = useDataStore((s) => s.error);
-  const failedSrc = useDataStore((s) => s.failedSrc);
+  const canRetry = useDataStore((s) => s.canRetry);
   const loading = useDataStore((s) => s.phase === 'loading');
   if (!error) return null;
   return (
     <div className="alert" role="alert">
       <span className="alert-text">{error}</span>
-      {failedSrc !== null && (
-        <button type="button" className="btn btn-small" onClick={retryFailedSrc} disabled={loading} title={`Open ${failedSrc} again`}>
+      {canRetry && (
+        <button type="button" className="btn btn-small" onClick={retry} disabled={loading} title="Open the file again">
           Retry
         </button>
       )}

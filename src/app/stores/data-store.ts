@@ -49,10 +49,11 @@ export interface DataState {
   error: string | null;
   /**
    * The ?src= of a URL load that failed with nothing else to show: it stays
-   * in the address bar (so that the link can be retried or shared) and the
-   * error offers Retry.
+   * in the address bar (so that the link can be retried or shared).
    */
   failedSrc: string | null;
+  /** Whether the error offers Retry (a load that failed, or whose worker died, can be opened again). */
+  canRetry: boolean;
 }
 
 export const NO_NAME_OPTIONS: Record<NameField, NameOption[]> = { slab: [], type: [], command: [] };
@@ -92,4 +93,5 @@ export const useDataStore = create<DataState>(() => ({
   loadCount: 0,
   error: null,
   failedSrc: null,
+  canRetry: false,
 }));
