@@ -160,6 +160,11 @@ export interface KmapWorkerApi {
   /** Position of object idx in the current selection, or -1. */
   positionOf(idx: number): number;
   object(idx: number): ObjectRow | null;
-  /** One object's access lines (with function labels and the site key of each). */
-  accesses(idx: number, sort: SortSpec<AccessColumn> | null): AccessRow[];
+  /**
+   * One object's access lines (with function labels and the site key of
+   * each), sorted here (ties in file order), at most `limit` of them (the
+   * first of the sorted order): an object with millions of lines sends a
+   * window, not all of them.
+   */
+  accesses(idx: number, sort: SortSpec<AccessColumn> | null, limit?: number): AccessRow[];
 }

@@ -22,7 +22,7 @@ import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { sortSelection } from '../src/query/object-query.ts';
-import { accessRows, objectRow, sortAccessRows } from '../src/query/rows.ts';
+import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
@@ -514,15 +514,15 @@ export class KmapSession implements KmapWorkerApi {
     return objectRow(this.store, idx, this.ctx ?? undefined);
   }
 
-  accesses(idx: number, sort: SortSpec<AccessColumn> | null): AccessRow[] {
+  accesses(idx: number, sort: SortSpec<AccessColumn> | null, limit = Number.POSITIVE_INFINITY): AccessRow[] {
     if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return [];
-    const rows = accessRows(this.store, idx, this.ctx ?? undefined);
+    const rows = accessRowsWindow(this.store, idx, sort, Math.max(0, limit), this.ctx ?? undefined);
     if (rows.length > 0 && this.ctx) {
       const ctx = this.ctx;
       const names = ctx.memo('pidCommands', () => pidCommands(ctx.store));
       for (const r of rows) r.pidCommand = r.pid === null ? null : (names.get(r.pid) ?? null);
     }
-    return sort ? sortAccessRows(rows, sort.key, sort.desc) : rows;
+    return rows;
   }
 }
 

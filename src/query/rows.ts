@@ -7,6 +7,7 @@ import { hex64 } from '../store/interners.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
+import { radixSortSelection } from './radix-sort.ts';
 
 export type SentinelInfo = Sentinel;
 
@@ -98,10 +99,64 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
 /** One object's access lines; `ctx` adds function names and site keys by symbols. */
 export function accessRows(store: KmapStore, idx: number, ctx?: QueryContext): AccessRow[] {
   const [start, end] = store.accessRange(idx);
+  return buildAccessRows(store, start, end - start, null, ctx);
+}
+
+/**
+ * The first `limit` access lines of one object in the order of `sort` (ties
+ * in file order), sorted over the typed columns (a radix sort: an object with
+ * millions of lines sorts in tens of milliseconds) so that row objects are
+ * built for the window only. Same order as sortAccessRows over all rows.
+ */
+export function accessRowsWindow(
+  store: KmapStore,
+  idx: number,
+  sort: { key: AccessSortKey; desc: boolean } | null,
+  limit: number,
+  ctx?: QueryContext,
+): AccessRow[] {
+  const [start, end] = store.accessRange(idx);
+  const n = end - start;
+  if (!sort || n < 2) return buildAccessRows(store, start, Math.min(n, limit), null, ctx);
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  const a = store.accesses;
+  const lo = new Uint32Array(n);
+  let hi: Uint32Array | null = null;
+  if (sort.key === 'ip') {
+    // IPs as 64-bit numbers: the order of their fixed-width hex.
+    hi = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const id = a.ip.data[start + k];
+      lo[k] = store.ips.lo.data[id];
+      hi[k] = store.ips.hi.data[id];
+    }
+  } else {
+    // The stored pid code orders "no pid" < -1 < 0 < 1 ..., as sortAccessRows does.
+    const col = sort.key === 'pid' ? a.pid.data : sort.key === 'reads' ? a.reads.data : a.writes.data;
+    if (col instanceof Float64Array) {
+      // A column widened past 32 bits (counts up to 2^53): split into words.
+      hi = new Uint32Array(n);
+      for (let k = 0; k < n; k++) {
+        const v = col[start + k];
+        lo[k] = v % 0x100000000;
+        hi[k] = Math.floor(v / 0x100000000);
+      }
+    } else {
+      for (let k = 0; k < n; k++) lo[k] = col[start + k];
+    }
+  }
+  radixSortSelection(order, lo, hi, sort.desc);
+  return buildAccessRows(store, start, Math.min(n, limit), order, ctx);
+}
+
+/** Rows for positions [0, count) of `order` (or of file order) within an object's access range. */
+function buildAccessRows(store: KmapStore, start: number, count: number, order: Uint32Array | null, ctx?: QueryContext): AccessRow[] {
   const a = store.accesses;
   const rows: AccessRow[] = [];
   const sites = ctx?.sites();
-  for (let i = start; i < end; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = start + (order ? order[k] : k);
     const pidCode = a.pid.data[i];
     const caller = a.callers.get(i);
     const ipId = a.ip.data[i];

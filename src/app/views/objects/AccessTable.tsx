@@ -1,5 +1,7 @@
 // One object's access lines: access IP, PID, reads, writes (and the caller
 // of from:/caller: lines), sortable by clicking a header, with a total line.
+// The worker sorts and sends the first MAX_ACCESS_ROWS lines of the order
+// (an object can have millions); the totals are the object's own.
 
 import { useId } from 'react';
 import { ACCESS_COLUMNS, type AccessColumn, type AccessRow, type ObjectRow } from '../../../worker-api.ts';
@@ -8,7 +10,8 @@ import { useViewStore } from '../../stores/view-store.ts';
 import { Hex, Ip } from './object-cells.tsx';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
 
-const MAX_SHOWN = 5000;
+/** Access lines fetched and shown at once: the first of the sorted order. */
+export const MAX_ACCESS_ROWS = 1000;
 
 const LABELS: Record<AccessColumn, string> = { ip: 'access IP', pid: 'PID', reads: 'reads', writes: 'writes' };
 const NUMERIC: Record<AccessColumn, boolean> = { ip: false, pid: true, reads: true, writes: true };
@@ -49,13 +52,8 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
   const anyHighlighted = accessSites.length > 0 && rows.some((r) => highlighted.has(r.site));
   const legendId = useId();
   const hasCaller = rows.some((r) => r.caller !== null);
-  const shown = rows.length > MAX_SHOWN ? rows.slice(0, MAX_SHOWN) : rows;
-  let reads = 0;
-  let writes = 0;
-  for (const r of rows) {
-    reads += r.reads;
-    writes += r.writes;
-  }
+  const shown = rows;
+  const total = object.accessLines;
   const toggle = (key: AccessColumn) =>
     setSort(sort?.key === key ? { key, desc: !sort.desc } : { key, desc: false });
 
@@ -123,10 +121,10 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
           <tfoot>
             <tr data-testid="access-total">
               <th scope="row" colSpan={2}>
-                Total: {plural(rows.length, 'access line')}
+                Total: {plural(total, 'access line')}
               </th>
-              <td className="num">{formatCount(reads)}</td>
-              <td className="num">{formatCount(writes)}</td>
+              <td className="num">{formatCount(object.reads)}</td>
+              <td className="num">{formatCount(object.writes)}</td>
               {hasCaller && <td />}
             </tr>
           </tfoot>
@@ -137,9 +135,9 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
           <span className="legend-swatch" aria-hidden="true" /> highlighted: lines at the filtered access sites
         </p>
       )}
-      {rows.length > shown.length && (
-        <p className="muted">
-          Showing the first {formatCount(shown.length)} of {formatCount(rows.length)}; sort to bring others to the top.
+      {total > shown.length && (
+        <p className="muted" data-testid="access-window">
+          Showing the first {formatCount(shown.length)} of {formatCount(total)}; sort to bring others to the top.
         </p>
       )}
     </section>

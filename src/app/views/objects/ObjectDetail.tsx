@@ -8,7 +8,7 @@ import { kmapApi } from '../../kmap-client.ts';
 import { revealSelected } from '../../loader.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
-import { AccessTable } from './AccessTable.tsx';
+import { AccessTable, MAX_ACCESS_ROWS } from './AccessTable.tsx';
 import { Hex } from './object-cells.tsx';
 import { notify } from '../../stores/notice-store.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
@@ -124,7 +124,7 @@ export function ObjectDetail({ idx }: { idx: number }) {
   useEffect(() => {
     let live = true;
     const api = kmapApi();
-    Promise.all([api.object(idx), api.accesses(idx, accessSort)]).then(
+    Promise.all([api.object(idx), api.accesses(idx, accessSort, MAX_ACCESS_ROWS)]).then(
       ([o, accesses]) => {
         if (live) setData({ idx, o, accesses });
       },
