@@ -113,6 +113,35 @@ export function writerSeeds(perVariant: number): SeedKmap[] {
 }
 
 /**
+ * One kmap per variant with `numObjects` object lines (the hand seed's lines
+ * over and over, with fresh alloc indices or sizes), long enough that the
+ * variant is detected while the file streams in (after 2,000 object lines)
+ * rather than at finish().
+ */
+export function bigSeeds(numObjects = 2100): SeedKmap[] {
+  return HAND_SEEDS.map((seed) => {
+    const lines = seed.text.split('\n').filter((l) => l !== '');
+    const out: string[] = [];
+    let numObj = 0;
+    for (let k = 0; numObj < numObjects; k++) {
+      for (const l of lines) {
+        const isObject = l[0] !== ' ' && l[0] !== '\t';
+        if (isObject) {
+          numObj++;
+          // Vary the 4th field (size in every variant) so that lines differ.
+          const f = l.split(',');
+          f[3] = String(8 + ((k * 8) % 4096));
+          out.push(f.join(','));
+        } else if (k % 4 === 0) {
+          out.push(l);
+        }
+      }
+    }
+    return { variant: seed.variant, name: `big-${seed.variant}`, text: out.join('\n') + '\n' };
+  });
+}
+
+/**
  * Windows of a big kmap (the bundled sample): `count` runs of `minLines` to
  * `maxLines` lines, each starting at an object line, spread evenly over it.
  */
@@ -137,6 +166,8 @@ export const HUGE_NUMBERS = [
   '18446744073709551615', '18446744073709551616', '18446744073709551617', // 2^64 - 1 .. 2^64 + 1
   '99999999999999999999', '0000000000000000000000000000000042', '1' + '0'.repeat(40),
   'ffffffffffffffff', '1ffffffffffffffff', '0x10000000000000000', '00000000000000000000ffffffffffffffff',
+  // The fast paths take numbers of up to 15 digits; the store's columns widen past 255, 65535 and 2^32 - 1.
+  '999999999999999', '1000000000000000', '0999999999999999', '255', '256', '65535', '65536', '4294967295', '4294967296',
 ];
 
 export const NEGATIVE_NUMBERS = ['-1', '-2', '-0', '-01', '--1', '-1-1', '-9007199254740993', '-18446744073709551615', '- 1', ' -1 '];
