@@ -98,6 +98,12 @@ export type SymbolsResult =
 /** The loaded symbol file, or null (what symbolsInfo() answers). */
 export type SymbolsInfo = Extract<SymbolsResult, { ok: true }> | null;
 
+/** Some names of a field, and how many there are in all (see nameOptions). */
+export interface NameList {
+  options: NameOption[];
+  total: number;
+}
+
 /** Which name list a filter picker offers. */
 export type NameField = 'slab' | 'type' | 'command';
 
@@ -139,8 +145,14 @@ export interface KmapWorkerApi {
   clearSymbols(): void;
   /** The symbol file in use, with its resolution against the loaded kmap. */
   symbolsInfo(): SymbolsInfo;
-  /** Names of one field with their object counts in the whole file, most objects first. */
-  nameOptions(field: NameField): NameOption[];
+  /**
+   * Names of one field with their object counts in the whole file, most
+   * objects first (ties by name): the first `limit` of those whose name
+   * contains `query` (case-insensitive; the empty name matches as
+   * "(empty)"), and how many match in all. A file can have millions of
+   * names: the page asks for a few hundred.
+   */
+  nameOptions(field: NameField, query?: string, limit?: number): NameList;
   /** Filters and sorts; the result becomes the selection rows() reads. */
   query(q: ViewQuery): QueryResult;
   /** Totals over the objects the filter keeps. */

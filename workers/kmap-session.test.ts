@@ -309,7 +309,7 @@ describe('open()', () => {
     expect(second.summary.objects).toBe(5);
     expect(session.summary()).toEqual(second.summary);
     expect(session.query({ filter: filter(), sort: null }).total).toBe(5);
-    expect(session.nameOptions('slab').map((o) => o.name).sort()).toEqual(['dentry', 'kmalloc-32', 'kmalloc-64', 'no-slab']);
+    expect(session.nameOptions('slab').options.map((o) => o.name).sort()).toEqual(['dentry', 'kmalloc-32', 'kmalloc-64', 'no-slab']);
 
     // The replaced kmap is not kept: a failure now gives back TINY, not the sample.
     const r = await session.open(file('', 'empty.kmap'), noProgress);
@@ -404,13 +404,13 @@ describe('cancel()', () => {
     res.write(BIG_BYTES.subarray(0, offsetAfterObjectLines(BIG, 2600)));
     // Detected: the new store is committed and queries see it.
     await waitFor(() => expect(session.summary()?.objects ?? 0).toBeGreaterThanOrEqual(2000));
-    expect(session.nameOptions('slab').map((o) => o.name)).not.toContain('maple_node');
+    expect(session.nameOptions('slab').options.map((o) => o.name)).not.toContain('maple_node');
 
     session.cancel();
     const r = await p;
     expect(r).toEqual({ ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: true });
     expect(session.summary()).toEqual(first.summary);
-    expect(session.nameOptions('slab').map((o) => o.name)).toContain('maple_node');
+    expect(session.nameOptions('slab').options.map((o) => o.name)).toContain('maple_node');
     expect(allRows(session)).toEqual(rowsBefore);
   });
 
@@ -569,7 +569,7 @@ describe('overlapping open() and close()', () => {
     expect(session.totals(filter()).objects).toBe(0);
     expect(session.breakdown(filter(), 'slab')).toEqual([]);
     expect(session.sites(filter())).toEqual([]);
-    expect(session.nameOptions('command')).toEqual([]);
+    expect(session.nameOptions('command')).toEqual({ options: [], total: 0 });
 
     // close() during a load: the load resolves cancelled and nothing is left (close is not a cancel: no previous comes back).
     await openOk(session, file(TINY, 'tiny.kmap'));
@@ -655,10 +655,24 @@ describe('query(), rows(), positionOf()', () => {
   });
 
   it('nameOptions: counts of the whole file, most first', () => {
-    const slabs = session.nameOptions('slab');
+    const slabs = session.nameOptions('slab').options;
     expect(slabs[0]).toEqual({ name: 'no-slab', objects: 247 });
     expect(slabs.reduce((s, o) => s + o.objects, 0)).toBe(671);
-    expect(session.nameOptions('command').find((o) => o.name === 'sh')).toEqual({ name: 'sh', objects: 150 });
+    expect(session.nameOptions('command').options.find((o) => o.name === 'sh')).toEqual({ name: 'sh', objects: 150 });
+  });
+
+  it('nameOptions with a query and a limit: the first matches, and how many match', () => {
+    const all = session.nameOptions('slab').options;
+    const k = all.filter((o) => o.name.toLowerCase().includes('kmalloc'));
+    expect(session.nameOptions('slab', 'KMALLOC', 3)).toEqual({ options: k.slice(0, 3), total: k.length });
+    expect(session.nameOptions('slab', '', 2)).toEqual({ options: all.slice(0, 2), total: all.length });
+    expect(session.nameOptions('command', '(empty', 5).options.map((o) => o.name)).toEqual(['']);
+  });
+
+  it('summary: at most 20 names per count list (the pickers ask for names)', () => {
+    const s = session.summary()!;
+    expect(Object.keys(s.byCommand).length).toBeLessThanOrEqual(20);
+    expect(Object.keys(s.bySlab).length).toBe(Math.min(20, session.nameOptions('slab').total));
   });
 });
 
@@ -761,7 +775,7 @@ describe('exact aggregates of a small kmap', () => {
     const line = (pid: number, cmd: string) => `ffffffff81001010,${pid},ffff888000001000,64,10,0,0000000000000000,KMALLOC,${cmd},kmalloc-64,\n`;
     const text = [...Array(5)].map(() => line(1, 'sh')).join('') + line(2, '42') + line(3, '7') + line(3, '7');
     await openOk(session, file(text, 'numeric.kmap'));
-    expect(session.nameOptions('command')).toEqual([
+    expect(session.nameOptions('command').options).toEqual([
       { name: 'sh', objects: 5 },
       { name: '7', objects: 2 },
       { name: '42', objects: 1 },

@@ -27,7 +27,7 @@ import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
-import { countPairs, type KmapStore } from '../src/store/kmap-store.ts';
+import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
 import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
@@ -42,7 +42,7 @@ import type {
   KmapWorkerApi,
   LoadProgress,
   NameField,
-  NameOption,
+  NameList,
   ObjectFilter,
   ObjectRow,
   OpenResult,
@@ -63,6 +63,8 @@ const PROGRESS_INTERVAL_MS = 100;
 const MAX_CACHED_FILTERS = 4;
 /** Aggregate results kept. */
 const MAX_CACHED_RESULTS = 32;
+/** Names per count list in a summary (the page asks for names with nameOptions). */
+const SUMMARY_NAMES = 20;
 
 class Cancelled extends Error {}
 
@@ -306,7 +308,7 @@ export class KmapSession implements KmapWorkerApi {
       report(true);
       return {
         ok: true,
-        summary: summarize(parser.store),
+        summary: summarize(parser.store, SUMMARY_NAMES),
         seconds: (performance.now() - t0) / 1000,
         partial: partial
           ? { bytesKept: parser.bytesIn, totalBytes, reason: overBudget ? 'memory' : 'stopped', memoryBytes: storeBytes(parser.store) }
@@ -371,7 +373,7 @@ export class KmapSession implements KmapWorkerApi {
   }
 
   summary() {
-    return this.store ? summarize(this.store) : null;
+    return this.store ? summarize(this.store, SUMMARY_NAMES) : null;
   }
 
   async loadSymbols(source: SymbolSource): Promise<SymbolsResult> {
@@ -430,18 +432,22 @@ export class KmapSession implements KmapWorkerApi {
     };
   }
 
-  nameOptions(field: NameField): NameOption[] {
+  nameOptions(field: NameField, query = '', limit = Number.POSITIVE_INFINITY): NameList {
     const store = this.store;
-    if (!store) return [];
+    if (!store) return { options: [], total: 0 };
     const layout = LAYOUTS[store.variant ?? 'E'];
-    if ((field === 'slab' && !layout.hasSlab) || (field === 'type' && !layout.hasType)) return [];
+    if ((field === 'slab' && !layout.hasSlab) || (field === 'type' && !layout.hasType)) return { options: [], total: 0 };
     const [interner, counts] =
       field === 'slab'
         ? [store.slabs, store.objectsBySlab]
         : field === 'type'
           ? [store.types, store.objectsByType]
           : [store.commands, store.objectsByCommand];
-    return countPairs(interner.names(), counts).map(([name, objects]) => ({ name, objects }));
+    const needle = query.trim().toLowerCase();
+    // The empty name matches what the pickers show for it, "(empty)".
+    const accept = needle === '' ? null : (name: string) => (name === '' ? '(empty)' : name.toLowerCase()).includes(needle);
+    const { pairs, total } = topCountPairs(interner.names(), counts, limit, accept);
+    return { options: pairs.map(([name, objects]) => ({ name, objects })), total };
   }
 
   query(q: ViewQuery): QueryResult {

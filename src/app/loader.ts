@@ -4,11 +4,11 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameOption, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameList, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
-import { emptyDataPatch, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
+import { emptyDataPatch, NAMES_FETCHED, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify, useNoticeStore } from './stores/notice-store.ts';
 import { useViewStore } from './stores/view-store.ts';
 import { formatBytes, formatCount, percentOf } from './format.ts';
@@ -320,19 +320,19 @@ function symbolsSettled(): Promise<void> {
   });
 }
 
-/** Re-runs the query (and, while loading, the summary and slab list). */
+/** Re-runs the query, the summary and the pickers' names (the most frequent few hundred of each). */
 async function refresh(seq: number, grew = false): Promise<void> {
   const api = kmapApi();
   const q = currentQuery();
   const qseq = ++querySeq;
-  let answers: [QueryResult, KmapSummary | null, NameOption[], NameOption[], NameOption[], FilteredTotals];
+  let answers: [QueryResult, KmapSummary | null, NameList, NameList, NameList, FilteredTotals];
   try {
     answers = await Promise.all([
       api.query(q),
       api.summary(),
-      api.nameOptions('slab'),
-      api.nameOptions('type'),
-      api.nameOptions('command'),
+      api.nameOptions('slab', '', NAMES_FETCHED),
+      api.nameOptions('type', '', NAMES_FETCHED),
+      api.nameOptions('command', '', NAMES_FETCHED),
       api.totals(q.filter),
     ]);
   } catch (err) {

@@ -1,7 +1,7 @@
 // The summary of a store: the numbers the summary strip and the CLI's
 // `stats` print. Pure; cheap (the store keeps running totals).
 
-import { countsByName, type BadLine, type KmapStore } from '../store/kmap-store.ts';
+import { countsByName, topCountPairs, type BadLine, type KmapStore } from '../store/kmap-store.ts';
 import { LAYOUTS, type Variant } from '../format/variants.ts';
 
 export interface KmapSummary {
@@ -46,8 +46,11 @@ export function indexKind(store: KmapStore): IndexKind {
   return min !== Infinity && min >= JIFFIES_FLOOR ? 'jiffies' : 'serial';
 }
 
-export function summarize(store: KmapStore): KmapSummary {
+/** `maxNames`: at most that many names per count list (the biggest); the CLI prints them all. */
+export function summarize(store: KmapStore, maxNames = Number.POSITIVE_INFINITY): KmapSummary {
   const layout = store.variant ? LAYOUTS[store.variant] : null;
+  const counts = (names: readonly string[], c: readonly number[]) =>
+    maxNames === Number.POSITIVE_INFINITY ? countsByName(names, c) : Object.fromEntries(topCountPairs(names, c, maxNames).pairs);
   return {
     format: store.variant,
     formatDescription: layout?.description ?? 'unknown',
@@ -60,9 +63,9 @@ export function summarize(store: KmapStore): KmapSummary {
     badLines: store.numBadLines,
     blankLines: store.numBlankLines,
     firstBadLines: store.badLines.slice(),
-    bySlab: layout?.hasSlab ? countsByName(store.slabs.names(), store.objectsBySlab) : {},
-    byType: layout?.hasType ? countsByName(store.types.names(), store.objectsByType) : {},
-    byCommand: countsByName(store.commands.names(), store.objectsByCommand),
+    bySlab: layout?.hasSlab ? counts(store.slabs.names(), store.objectsBySlab) : {},
+    byType: layout?.hasType ? counts(store.types.names(), store.objectsByType) : {},
+    byCommand: counts(store.commands.names(), store.objectsByCommand),
     accessHasPid: layout ? layout.accessPid !== 'none' : false,
     hasIndices: layout?.hasIndices ?? false,
     indexKind: indexKind(store),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES, countsByName } from './kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES, countPairs, countsByName, topCountPairs } from './kmap-store.ts';
 import { parseKmapBytes } from '../format/parser.ts';
 import { parseAllChunkSizes } from '../testing/snapshot.ts';
 import { lines } from '../testing/expect-objects.ts';
@@ -63,5 +63,21 @@ describe('KmapStore', () => {
 describe('countsByName', () => {
   it('drops zero counts, sorts by count descending then by name', () => {
     expect(Object.entries(countsByName(['b', 'a', 'c', 'd', ''], [2, 2, 0, 5, 1]))).toEqual([['d', 5], ['a', 2], ['b', 2], ['', 1]]);
+  });
+});
+
+describe('topCountPairs', () => {
+  it('gives the first `limit` pairs of countPairs, and the total, for any limit and filter', () => {
+    let seed = 5;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const names = Array.from({ length: 3000 }, (_, i) => `n${Math.floor(rnd() * 5000)}-${i % 7}`);
+    const counts = names.map(() => (rnd() < 0.2 ? 0 : Math.floor(rnd() * 6)));
+    const all = countPairs(names, counts);
+    for (const limit of [0, 1, 5, 100, 2999, 5000]) {
+      expect(topCountPairs(names, counts, limit)).toEqual({ pairs: all.slice(0, limit), total: all.length });
+    }
+    const accept = (n: string) => n.endsWith('-3');
+    const kept = all.filter(([n]) => accept(n));
+    expect(topCountPairs(names, counts, 50, accept)).toEqual({ pairs: kept.slice(0, 50), total: kept.length });
   });
 });

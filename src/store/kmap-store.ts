@@ -144,6 +144,54 @@ export function countPairs(names: readonly string[], counts: readonly number[]):
 }
 
 /**
+ * The `limit` biggest [name, count] pairs among the ids that occur and that
+ * `accept` keeps, in countPairs' order, and how many there are in all. A
+ * bounded heap, so that a file with millions of distinct names (commands)
+ * costs one pass, not a sort of them all.
+ */
+export function topCountPairs(
+  names: readonly string[],
+  counts: readonly number[],
+  limit: number,
+  accept: ((name: string) => boolean) | null = null,
+): { pairs: [string, number][]; total: number } {
+  // `before(a, b)`: a comes first in the output order (more objects, then the smaller name).
+  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  const heap: [string, number][] = []; // worst kept pair at the root
+  let total = 0;
+  for (let id = 0; id < counts.length; id++) {
+    if (!(counts[id] > 0)) continue;
+    const name = names[id];
+    if (accept && !accept(name)) continue;
+    total++;
+    const pair: [string, number] = [name, counts[id]];
+    if (heap.length < limit) {
+      heap.push(pair);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!before(heap[parent], heap[i])) break;
+        [heap[parent], heap[i]] = [heap[i], heap[parent]];
+        i = parent;
+      }
+    } else if (limit > 0 && before(pair, heap[0])) {
+      heap[0] = pair;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let worst = i;
+        if (l < heap.length && before(heap[worst], heap[l])) worst = l;
+        if (r < heap.length && before(heap[worst], heap[r])) worst = r;
+        if (worst === i) break;
+        [heap[worst], heap[i]] = [heap[i], heap[worst]];
+        i = worst;
+      }
+    }
+  }
+  heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return { pairs: heap, total };
+}
+
+/**
  * Name -> count for the ids that occur. The keys are inserted biggest first,
  * but JavaScript lists integer-like keys ("42") first whatever the insertion
  * order, so a reader that needs the order sorts (or uses countPairs).

@@ -3,7 +3,7 @@
 // and symbols-loader.ts (the symbols); components read it.
 
 import { create } from 'zustand';
-import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameOption, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
+import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameList, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
 
 export type Phase = 'empty' | 'loading' | 'ready';
 
@@ -19,8 +19,8 @@ export interface DataState {
   source: LoadedSource | null;
   progress: LoadProgress | null;
   summary: KmapSummary | null;
-  /** Names of the file with their object counts, for the filter pickers. */
-  nameOptions: Record<NameField, NameOption[]>;
+  /** The most frequent names of the file with their object counts, for the filter pickers (and how many there are). */
+  nameOptions: Record<NameField, NameList>;
   result: QueryResult | null;
   /** Totals over the filtered objects (the summary strip's filtered column). */
   totals: FilteredTotals | null;
@@ -56,7 +56,11 @@ export interface DataState {
   canRetry: boolean;
 }
 
-export const NO_NAME_OPTIONS: Record<NameField, NameOption[]> = { slab: [], type: [], command: [] };
+/** Names per field fetched with every refresh; a picker asks the worker for more as the user types. */
+export const NAMES_FETCHED = 500;
+
+const NO_NAMES: NameList = { options: [], total: 0 };
+export const NO_NAME_OPTIONS: Record<NameField, NameList> = { slab: NO_NAMES, type: NO_NAMES, command: NO_NAMES };
 
 /** What nothing loaded looks like (fields that every way back to empty resets). */
 function emptyFields() {

@@ -2,13 +2,22 @@
 // A picker is hidden when the file's format lacks its field (slab caches
 // before variant D, types before C), unless a link already selected names.
 
-import { useDataStore } from '../../stores/data-store.ts';
+import type { NameField, NameList } from '../../../worker-api.ts';
+import { kmapApi } from '../../kmap-client.ts';
+import { NAMES_FETCHED, useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { displayCommand } from './filter-text.ts';
 import { NamePicker } from './NamePicker.tsx';
 
+/** The worker's names containing the typed text (stable functions, so pickers do not re-ask on every render). */
+const SEARCH: Record<NameField, (text: string) => Promise<NameList>> = {
+  slab: (text) => kmapApi().nameOptions('slab', text, NAMES_FETCHED),
+  type: (text) => kmapApi().nameOptions('type', text, NAMES_FETCHED),
+  command: (text) => kmapApi().nameOptions('command', text, NAMES_FETCHED),
+};
+
 export function SlabPicker() {
-  const options = useDataStore((s) => s.nameOptions.slab);
+  const names = useDataStore((s) => s.nameOptions.slab);
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const slabs = useViewStore((s) => s.filter.slabs);
   const setFilter = useViewStore((s) => s.setFilter);
@@ -23,7 +32,9 @@ export function SlabPicker() {
       clearLabel="Clear slab cache filter"
       noneYet={hasSlab ? 'No slab caches yet' : 'This format has no slab caches'}
       noneMatch="No slab cache matches"
-      options={options}
+      options={names.options}
+      total={names.total}
+      search={SEARCH.slab}
       selected={slabs}
       onChange={(next) => setFilter({ slabs: next })}
     />
@@ -31,7 +42,7 @@ export function SlabPicker() {
 }
 
 export function TypePicker() {
-  const options = useDataStore((s) => s.nameOptions.type);
+  const names = useDataStore((s) => s.nameOptions.type);
   const hasType = useDataStore((s) => s.summary?.hasType ?? true);
   const types = useViewStore((s) => s.filter.types);
   const setFilter = useViewStore((s) => s.setFilter);
@@ -46,7 +57,9 @@ export function TypePicker() {
       clearLabel="Clear type filter"
       noneYet={hasType ? 'No types yet' : 'This format has no allocation types'}
       noneMatch="No type matches"
-      options={options}
+      options={names.options}
+      total={names.total}
+      search={SEARCH.type}
       selected={types}
       onChange={(next) => setFilter({ types: next })}
     />
@@ -54,7 +67,7 @@ export function TypePicker() {
 }
 
 export function CommandPicker() {
-  const options = useDataStore((s) => s.nameOptions.command);
+  const names = useDataStore((s) => s.nameOptions.command);
   const commands = useViewStore((s) => s.filter.commands);
   const setFilter = useViewStore((s) => s.setFilter);
   return (
@@ -67,7 +80,9 @@ export function CommandPicker() {
       clearLabel="Clear command filter"
       noneYet="No commands yet"
       noneMatch="No command matches"
-      options={options}
+      options={names.options}
+      total={names.total}
+      search={SEARCH.command}
       selected={commands}
       onChange={(next) => setFilter({ commands: next })}
       namesHaveSpaces

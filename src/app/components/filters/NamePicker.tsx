@@ -5,7 +5,7 @@
 // rendered as React text only.
 
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
-import type { NameOption } from '../../../worker-api.ts';
+import type { NameList, NameOption } from '../../../worker-api.ts';
 import { formatCount } from '../../format.ts';
 
 const MAX_SHOWN = 500;
@@ -24,7 +24,15 @@ export interface NamePickerProps {
   /** What the list says when the file has no names yet, and when none matches the text. */
   noneYet: string;
   noneMatch: string;
+  /** The field's most frequent names (all of them when `total` is not more). */
   options: readonly NameOption[];
+  /** How many names the field has in all. */
+  total: number;
+  /**
+   * Asks for the names that contain the typed text, when the field has more
+   * than `options` holds (a file can have millions of commands).
+   */
+  search?: (text: string) => Promise<NameList>;
   selected: readonly string[];
   onChange: (next: string[]) => void;
   /**
@@ -49,6 +57,8 @@ export function NamePicker({
   noneYet,
   noneMatch,
   options,
+  total,
+  search,
   selected: selectedList,
   onChange,
   namesHaveSpaces = false,
@@ -61,10 +71,34 @@ export function NamePicker({
   const listId = useId();
   const optionId = (i: number) => `${listId}-opt-${i}`;
 
-  const filtered = useMemo(() => {
+  // More names than were sent: the worker narrows by the typed text.
+  const partialList = total > options.length && search !== undefined;
+  const [remote, setRemote] = useState<{ text: string; list: NameList } | null>(null);
+  useEffect(() => {
+    const needle = text.trim();
+    if (!partialList || needle === '') return;
+    let live = true;
+    const timer = setTimeout(() => {
+      search(needle).then(
+        (list) => live && setRemote({ text: needle, list }),
+        () => {},
+      );
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [text, partialList, search, options]);
+
+  const local = useMemo(() => {
     const needle = text.trim().toLowerCase();
     return needle ? options.filter((o) => display(o.name).toLowerCase().includes(needle)) : options;
   }, [options, text, display]);
+  const needle = text.trim();
+  const fromWorker = partialList && needle !== '' && remote?.text === needle ? remote.list : null;
+  const filtered = fromWorker ? fromWorker.options : local;
+  // How many names match in all (the file's count when nothing is typed).
+  const matching = fromWorker ? fromWorker.total : partialList && needle === '' ? total : filtered.length;
   const shown = filtered.length > MAX_SHOWN ? filtered.slice(0, MAX_SHOWN) : filtered;
   const selected = useMemo(() => new Set(selectedList), [selectedList]);
   const activeIdx = Math.min(active, Math.max(0, shown.length - 1));
@@ -222,9 +256,9 @@ export function NamePicker({
               {options.length === 0 ? noneYet : noneMatch}
             </li>
           )}
-          {filtered.length > shown.length && (
+          {matching > shown.length && (
             <li className="option-empty" role="presentation">
-              {formatCount(filtered.length - shown.length)} more: type to narrow
+              {formatCount(matching - shown.length)} more: type to narrow
             </li>
           )}
         </ul>
