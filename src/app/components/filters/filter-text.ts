@@ -56,7 +56,5 @@ export function parseSizeRange(minText: string, maxText: string): Parsed<{ minSi
   return { ok: true, value: { minSize: min.value, maxSize: max.value } };
 }
 
-/** The empty command (objects allocated outside a task) as the pickers and chips show it. */
-export function displayCommand(name: string): string {
-  return name === '' ? '(empty)' : name;
-}
+/** A command as the pickers and chips show it (shown-name.ts; the empty command, outside a task, is "(empty)"). */
+export { shownName as displayCommand } from '../../shown-name.ts';

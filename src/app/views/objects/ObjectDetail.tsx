@@ -12,6 +12,7 @@ import { AccessTable, MAX_ACCESS_ROWS } from './AccessTable.tsx';
 import { Hex } from './object-cells.tsx';
 import { notify } from '../../stores/notice-store.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
+import { shownName } from '../../shown-name.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -76,7 +77,7 @@ function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProp
         <IpField hex={o.allocIp} fn={o.allocFn} sentinel={o.allocIpSentinel} what="alloc IP" />
       </Field>
       <Field label="PID">{o.pid}</Field>
-      <Field label="command">{o.command === '' ? <span className="muted">(none)</span> : o.command}</Field>
+      <Field label="command">{o.command === '' ? <span className="muted">(none)</span> : shownName(o.command)}</Field>
       <Field label="address">
         <Hex value={o.address} />
       </Field>
@@ -97,7 +98,7 @@ function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProp
       <Field label="free IP">
         <IpField hex={o.freeIp} fn={o.freeFn} sentinel={o.freeIpSentinel} what="free IP" />
       </Field>
-      {hasType && <Field label="type">{o.type}</Field>}
+      {hasType && <Field label="type">{shownName(o.type)}</Field>}
       {o.newType !== '' && (
         <Field label="closed by">
           {o.newType} <span className="muted">(type of the allocation that closed this object)</span>
@@ -105,7 +106,7 @@ function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProp
       )}
       {hasSlab && (
         <Field label="slab">
-          {o.slab === NO_SLAB ? <SentinelBadge kind="no-slab" label="no-slab" explanation={NO_SLAB_EXPLANATION} /> : o.slab}
+          {o.slab === NO_SLAB ? <SentinelBadge kind="no-slab" label="no-slab" explanation={NO_SLAB_EXPLANATION} /> : shownName(o.slab)}
         </Field>
       )}
     </dl>

@@ -5,6 +5,7 @@ import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../../format/sentinels.ts';
 import type { ObjectColumn, ObjectRow } from '../../../worker-api.ts';
 import { formatCount } from '../../format.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
+import { shownName } from '../../shown-name.ts';
 
 export interface ColumnInfo {
   label: string;
@@ -68,7 +69,7 @@ export function Ip({ hex, fn }: { hex: string; fn: string | null }) {
   if (fn === null) return <Hex value={hex} />;
   return (
     <span className="mono fn" title={hex} data-hex={hex}>
-      {fn}
+      {shownName(fn)}
     </span>
   );
 }
@@ -92,14 +93,14 @@ export function renderObjectCell(col: ObjectColumn, r: ObjectRow): ReactNode {
     case 'freeIp':
       return r.freeIpSentinel ? <SentinelBadge {...r.freeIpSentinel} /> : <Ip hex={r.freeIp} fn={r.freeFn} />;
     case 'type':
-      return <span title={r.newType ? `${r.type} (closed by ${r.newType})` : r.type}>{r.type}</span>;
+      return <span title={r.newType ? `${shownName(r.type)} (closed by ${shownName(r.newType)})` : shownName(r.type)}>{shownName(r.type)}</span>;
     case 'command':
-      return r.command === '' ? <span className="muted">(none)</span> : <span title={r.command}>{r.command}</span>;
+      return r.command === '' ? <span className="muted">(none)</span> : <span title={shownName(r.command)}>{shownName(r.command)}</span>;
     case 'slab':
       return r.slab === NO_SLAB ? (
         <SentinelBadge kind="no-slab" label="no-slab" explanation={NO_SLAB_EXPLANATION} />
       ) : (
-        <span title={r.slab}>{r.slab}</span>
+        <span title={shownName(r.slab)}>{shownName(r.slab)}</span>
       );
     case 'accessLines':
       return formatCount(r.accessLines);

@@ -1,0 +1,79 @@
+// 21. Names from the file are text: commands, slab caches and types that
+//     carry markup, script URLs, bidi overrides and zero-width characters
+//     go through the objects table, the detail panel, the pickers and
+//     chips, Breakdown (table, bars, icicle) and Access sites without any
+//     of them running (window.__pwned stays unset), and the characters that
+//     would disguise a name are shown as ⟨U+202E⟩ and the like.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { selectTab } from './analysis-helpers.mjs';
+import { assertNoErrors, launch, openApp, visibleRows, waitLoaded } from './helpers.mjs';
+
+const HOSTILE = [
+  '<img src=x onerror="window.__pwned=1">',
+  '"><svg onload=window.__pwned=2>',
+  'javascript:window.__pwned=3',
+  'evil\u202Egnp.exe',
+  's\u200Bh',
+  "'><script>window.__pwned=4</script>",
+];
+
+let browser;
+let dir;
+let file;
+before(async () => {
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-hostile-'));
+  file = join(dir, 'hostile.kmap');
+  const lines = [];
+  HOSTILE.forEach((name, i) => {
+    // The same name as command, slab cache and type; no commas (a field separator).
+    const addr = (0x1000 + i * 64).toString(16);
+    lines.push(`ffffffff8100${(0x1010 + i).toString(16)},${100 + i},ffff888000${addr.padStart(6, '0')},64,${10 + i},0,0000000000000000,${name},${name},${name},`);
+    lines.push(`  ffffffff81004010,1,2,${100 + i}`);
+  });
+  writeFileSync(file, lines.join('\n') + '\n');
+});
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('hostile names are inert text everywhere and disguising characters are visible', async () => {
+  const { page, errors } = await openApp(browser);
+  const pwned = () => page.evaluate(() => window.__pwned ?? null);
+  await page.getByLabel('Open kmap').setInputFiles(file);
+  await waitLoaded(page);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="object-row"]').length === n, HOSTILE.length);
+
+  const commands = (await visibleRows(page)).map((r) => r.cells.command);
+  assert.ok(commands.includes('<img src=x onerror="window.__pwned=1">'), 'markup shown as its text');
+  assert.ok(commands.includes('evil⟨U+202E⟩gnp.exe'), `the bidi override is visible: ${JSON.stringify(commands)}`);
+  assert.ok(commands.includes('s⟨U+200B⟩h'), 'the zero-width space is visible');
+  assert.equal(await page.locator('img[src="x"], svg[onload], script:not([src])').count(), 0);
+
+  // Detail panel, pickers and chips.
+  await page.locator('[data-testid="object-row"]').first().click();
+  await page.getByTestId('access-table').waitFor();
+  const box = page.getByRole('combobox', { name: 'Command' });
+  await box.click();
+  await page.getByRole('listbox', { name: 'Commands' }).getByRole('option').first().waitFor();
+  for (let i = 0; i < 3; i++) await box.press('Enter').then(() => box.press('ArrowDown'));
+  await box.press('Escape');
+
+  // Breakdown by command: table, bars and icicle; Access sites.
+  await selectTab(page, 'Breakdown');
+  await page.getByLabel('Group by').selectOption('command');
+  await page.getByRole('radio', { name: 'Icicle' }).check().catch(() => {});
+  await selectTab(page, 'Access sites');
+  await page.getByRole('button', { name: 'Copy link' }).click().catch(() => {});
+  await page.waitForTimeout(300);
+
+  assert.equal(await pwned(), null, 'no injected handler ran');
+  assert.equal(await page.locator('img[src="x"], svg[onload]').count(), 0);
+  assertNoErrors(errors);
+});
