@@ -1,12 +1,21 @@
 // The streaming kmap parser: a byte-level state machine over Uint8Array
 // chunks that writes straight into a KmapStore. It never holds the whole file:
 // only the current chunk, a partial line carried to the next chunk, and, until
-// the variant is known, the bytes of the first object lines.
+// the variant is known, the bytes read so far (at most MAX_DETECT_BYTES plus
+// one chunk).
+//
+// Detection (docs/kmap-format.md, "Detecting the variant") reads whole lines
+// with its own pass and touches nothing in the store; once the variant is
+// known, the held bytes are parsed again from the start. Both passes split
+// lines the same way, so the verdict, the variant and every count are the same
+// at any chunk size.
 //
 // Accounting invariant (checked by the tests): every non-blank line becomes
 // exactly one of: an object, an access line, or a bad line.
 
-import { DETECT_OBJECT_LINES, Field, LAYOUTS, detectVariant, fieldCount, type Variant, type VariantLayout } from './variants.ts';
+import {
+  DETECT_OBJECT_LINES, Field, LAYOUTS, MIN_OBJECT_FIELDS, detectVariant, fieldCount, variantOfFieldNum, type Variant, type VariantLayout,
+} from './variants.ts';
 import { KmapFormatError, sniffNotKmap } from './sniff.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
 
@@ -19,8 +28,12 @@ const MINUS = 0x2d;
 
 /** Longest line accepted; real kmap lines are under 300 bytes. */
 export const MAX_LINE_BYTES = 64 * 1024;
-/** Detection gives up waiting for object lines after this many bytes. */
-const MAX_DETECT_BYTES = 64 * 1024 * 1024;
+const LONG_LINE_REASON = `line longer than ${MAX_LINE_BYTES} bytes`;
+/**
+ * Detection decides on the votes it has after this many bytes; with none by
+ * then, the file is no kmap.
+ */
+export const MAX_DETECT_BYTES = 64 * 1024 * 1024;
 const BAD_TEXT_CHARS = 200;
 /**
  * Bytes held before anything is parsed, so that sniffNotKmap() (magic
@@ -65,12 +78,16 @@ export class KmapParser {
 
   // Detection state: chunks held until the variant is known.
   private held: Uint8Array[] = [];
-  private heldBytes = 0;
-  private readonly fieldNumHistogram = new Map<number, number>();
-  private detectObjectLines = 0;
-  private detectAtLineStart = true;
-  private detectLineKind = 0; // 0 unknown yet, 1 object, 2 access/blank, 3 starts with \r and blank so far
-  private detectCommas = 0;
+  /** Bytes the detection pass has read (it stops at MAX_DETECT_BYTES). */
+  private detectBytes = 0;
+  /** Lines the detection pass has completed (its own count: numLines starts when parsing does). */
+  private detectLines = 0;
+  /** Object lines that voted (valid lines of the variant their field count names). */
+  private detectVotes = 0;
+  private readonly votesByFieldNum = new Map<number, number>();
+  private detectSawNonBlank = false;
+  /** The first line that did not vote although it is not blank or indented: its number and why. */
+  private firstNoVote: { lineNum: number; reason: string } | null = null;
 
   // Object-line state: access lines attach to the last good object line.
   private haveObject = false;
@@ -140,9 +157,12 @@ export class KmapParser {
     }
     // Held until the variant is known; copied because callers may reuse their buffer.
     this.held.push(chunk.slice());
-    this.heldBytes += chunk.length;
-    this.countFieldsForDetection(chunk);
-    if (this.detectObjectLines >= DETECT_OBJECT_LINES || this.heldBytes >= MAX_DETECT_BYTES) this.decide();
+    const room = MAX_DETECT_BYTES - this.detectBytes;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.detectBytes += part.length;
+    this.detectScan(part);
+    if (this.detectVotes >= DETECT_OBJECT_LINES) this.decide(false);
+    else if (this.detectBytes >= MAX_DETECT_BYTES) this.decide(true);
   }
 
   /** Ends the input: parses a last line without a newline, trims the store. */
@@ -152,16 +172,10 @@ export class KmapParser {
       if (rest.length > 0) this.parse(rest);
     }
     if (!this.layout) {
-      if (this.detectLineKind === 1) this.noteDetectLine();
       if (this.bytesIn === 0) throw new KmapFormatError('The file is empty.');
-      if (this.detectObjectLines === 0) {
-        throw new KmapFormatError(
-          this.fieldNumHistogram.size === 0 && this.numNonBlankHeld() === 0
-            ? 'The file holds only blank lines.'
-            : 'Not a kmap: no line starts at column 0 with comma-separated fields (every line is indented or blank).',
-        );
-      }
-      this.decide();
+      // A last line without a newline is a line too.
+      if (this.carryLen > 0) this.detectLine(this.carryBuf, 0, this.carryLen);
+      this.decide(false);
     }
     if (this.carryLen > 0) {
       const len = this.carryLen;
@@ -171,8 +185,7 @@ export class KmapParser {
     this.skippingLongLine = false;
     const store = this.store;
     if (store.numObjects === 0 && store.numBadLines > 0) {
-      // A short CSV with enough columns is detected as some variant but has
-      // no valid object line: that is no kmap (longer files fail in decide()).
+      // Only with a forced variant: a detected variant has at least one valid object line.
       const first = store.badLines[0];
       throw new KmapFormatError(
         `Not a kmap: none of its ${store.numBadLines} non-blank line${store.numBadLines === 1 ? ' is a' : 's is a'} ` +
@@ -189,73 +202,151 @@ export class KmapParser {
   }
 
   // ---- detection ---------------------------------------------------------
+  //
+  // Its own pass over whole lines, split exactly as consume() splits them
+  // (the same carry and over-long line rules), writing nothing to the store.
+  // An object line votes for its field count when it is a valid object line
+  // of the variant that count names; damaged lines, access lines and blank
+  // lines do not vote. The variant is decided on the first 2,000 votes, or on
+  // the votes of the first MAX_DETECT_BYTES, or at the end of the file.
 
-  private countFieldsForDetection(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (c === NL) {
-        if (this.detectLineKind === 1) {
-          this.noteDetectLine();
-          if (this.detectObjectLines >= DETECT_OBJECT_LINES) return;
+  private detectScan(buf: Uint8Array): void {
+    let pos = 0;
+    if (this.carryLen > 0 || this.skippingLongLine) {
+      const nl = buf.indexOf(NL);
+      if (nl < 0) {
+        this.detectExtendCarry(buf);
+        return;
+      }
+      if (this.skippingLongLine) {
+        this.skippingLongLine = false;
+      } else {
+        const carryLen = this.carryLen;
+        this.carryLen = 0;
+        if (carryLen + nl > MAX_LINE_BYTES) {
+          this.detectLongLine();
+        } else {
+          this.appendCarry(buf.subarray(0, nl), carryLen);
+          const len = this.carryLen;
+          this.carryLen = 0;
+          this.detectLine(this.carryBuf, 0, len);
         }
-        this.detectAtLineStart = true;
-        this.detectLineKind = 0;
-        this.detectCommas = 0;
-        continue;
       }
-      if (this.detectAtLineStart) {
-        this.detectAtLineStart = false;
-        this.detectLineKind = c === SPACE || c === TAB ? 2 : c === CR ? 3 : 1;
-      } else if (this.detectLineKind === 3 && c !== SPACE && c !== TAB && c !== CR) {
-        this.detectLineKind = 1; // a line that starts with \r and is not blank is an object line
+      pos = nl + 1;
+    }
+    while (this.detectVotes < DETECT_OBJECT_LINES) {
+      const nl = buf.indexOf(NL, pos);
+      if (nl < 0) {
+        if (pos < buf.length) this.detectExtendCarry(buf.subarray(pos));
+        return;
       }
-      if (c === COMMA) this.detectCommas++;
+      if (nl - pos > MAX_LINE_BYTES) this.detectLongLine();
+      else this.detectLine(buf, pos, nl);
+      pos = nl + 1;
     }
   }
 
-  private noteDetectLine(): void {
-    const n = this.detectCommas + 1;
-    this.fieldNumHistogram.set(n, (this.fieldNumHistogram.get(n) ?? 0) + 1);
-    this.detectObjectLines++;
+  private detectExtendCarry(part: Uint8Array): void {
+    if (this.skippingLongLine) return;
+    if (this.carryLen + part.length > MAX_LINE_BYTES) {
+      this.carryLen = 0;
+      this.skippingLongLine = true;
+      this.detectLongLine();
+      return;
+    }
+    this.appendCarry(part, this.carryLen);
   }
 
-  private numNonBlankHeld(): number {
-    for (const chunk of this.held) {
-      for (let i = 0; i < chunk.length; i++) {
-        const c = chunk[i];
-        if (c !== NL && c !== CR && c !== SPACE && c !== TAB) return 1;
-      }
-    }
-    return 0;
+  private detectLongLine(): void {
+    this.detectLines++;
+    this.detectSawNonBlank = true;
+    this.noVote(`longer than ${MAX_LINE_BYTES} bytes`);
   }
 
-  private decide(): void {
-    const variant = detectVariant(this.fieldNumHistogram);
-    if (!variant && this.fieldNumHistogram.size === 0) {
-      throw new KmapFormatError(
-        `Not a kmap: no complete line that starts at column 0 in the first ${Math.round(this.heldBytes / 2 ** 20)} MiB.`,
-      );
-    }
+  /** One line `b[s, e)` (without its \n) in the detection pass. */
+  private detectLine(b: Uint8Array, s: number, e: number): void {
+    this.detectLines++;
+    if (e > s && b[e - 1] === CR) e--;
+    let p = s;
+    while (p < e && (b[p] === SPACE || b[p] === TAB || b[p] === CR)) p++;
+    if (p === e) return; // blank
+    this.detectSawNonBlank = true;
+    if (b[s] === SPACE || b[s] === TAB) return; // an access line
+    const numFields = countFields(b, s, e);
+    const variant = variantOfFieldNum(numFields);
     if (!variant) {
-      let common = 0;
-      let commonNum = -1;
-      for (const [n, count] of this.fieldNumHistogram) if (count > commonNum) [common, commonNum] = [n, count];
-      throw new KmapFormatError(
-        `Not a kmap: no line has the 6 to 11 (or more) comma-separated fields of an object line; ` +
-          `most lines have ${common} field${common === 1 ? '' : 's'}.`,
-      );
+      this.noVote(`${plural(numFields, 'field')}; an object line has at least ${MIN_OBJECT_FIELDS}`);
+      return;
     }
+    if (!this.leadingFieldsOk(b, s, e, LAYOUTS[variant])) {
+      this.noVote(`as a variant ${variant} line (${numFields} fields), ${this.fieldReason(b, this.badAt, e, this.badRole)}`);
+      return;
+    }
+    this.votesByFieldNum.set(numFields, (this.votesByFieldNum.get(numFields) ?? 0) + 1);
+    this.detectVotes++;
+  }
+
+  private noVote(reason: string): void {
+    this.firstNoVote ??= { lineNum: this.detectLines, reason };
+  }
+
+  /** Role and start of the field that leadingFieldsOk() found bad. */
+  private badRole = Field.AllocIp;
+  private badAt = 0;
+
+  /**
+   * Whether the fields before the command parse under `layout` exactly as
+   * objectLine() reads them (the line has at least the layout's field count);
+   * otherwise sets badRole and badAt.
+   */
+  private leadingFieldsOk(b: Uint8Array, s: number, e: number, layout: VariantLayout): boolean {
+    let p = s;
+    for (const role of layout.leading) {
+      let end: number;
+      if (role === Field.Type) {
+        end = p;
+        while (end < e && b[end] !== COMMA) end++;
+      } else if (role === Field.AllocIp || role === Field.FreeIp || role === Field.Va) {
+        end = this.hexTo(b, p, e);
+      } else {
+        end = role === Field.Pid ? this.objectPidTo(b, p, e) : this.decTo(b, p, e, false);
+      }
+      if (end < 0) {
+        this.badRole = role;
+        this.badAt = p;
+        return false;
+      }
+      p = end + 1;
+    }
+    return true;
+  }
+
+  private decide(atBound: boolean): void {
+    const variant = detectVariant(this.votesByFieldNum);
+    if (!variant) throw new KmapFormatError(this.noObjectLineMessage(atBound));
     this.setVariant(variant);
+    this.carryLen = 0;
+    this.skippingLongLine = false;
     const held = this.held;
     this.held = [];
     for (const chunk of held) this.consume(chunk);
-    if (this.store.numObjects === 0 && this.store.numBadLines > 0 && this.detectObjectLines >= DETECT_OBJECT_LINES) {
-      const first = this.store.badLines[0];
-      throw new KmapFormatError(
-        `Not a kmap: none of the first ${this.detectObjectLines} object lines is a valid ` +
-          `variant ${variant} line (line ${first.lineNum}: ${first.reason}).`,
-      );
+  }
+
+  /** Why a file without a voting line is no kmap (docs/kmap-format.md, "Detecting the variant"). */
+  private noObjectLineMessage(atBound: boolean): string {
+    const first = this.firstNoVote;
+    const lines = plural(this.detectLines, 'line');
+    if (atBound) {
+      const why = first
+        ? `line ${first.lineNum}: ${first.reason}`
+        : this.detectSawNonBlank ? 'every line is indented (an access line) or blank' : 'every line is blank';
+      return `Not a kmap: no kmap object line in the first ${MAX_DETECT_BYTES / 2 ** 20} MiB (${lines}): ${why}.`;
     }
+    if (!this.detectSawNonBlank) return 'The file holds only blank lines.';
+    if (!first) return 'Not a kmap: no line starts at column 0 with comma-separated fields (every line is indented or blank).';
+    return this.detectLines === 1
+      ? `Not a kmap: its one line is not a kmap object line (${first.reason}).`
+      : `Not a kmap: none of its ${lines} is a kmap object line (line ${first.lineNum}: ${first.reason}).`;
   }
 
   // ---- line splitting ----------------------------------------------------
@@ -328,18 +419,22 @@ export class KmapParser {
 
   private extendCarry(part: Uint8Array): void {
     if (this.skippingLongLine) return;
-    this.appendCarry(part, this.carryLen);
-    if (this.carryLen > MAX_LINE_BYTES) {
-      // Count the over-long line as bad now and skip to its end.
+    if (this.carryLen + part.length > MAX_LINE_BYTES) {
+      // Count the over-long line as bad now and skip to its end, keeping
+      // only the head its bad line's text needs (never the whole line).
+      const keep = Math.min(part.length, Math.max(0, BAD_TEXT_CHARS * 4 - this.carryLen));
+      this.appendCarry(part.subarray(0, keep), this.carryLen);
       this.longLine(this.carryBuf.subarray(0, this.carryLen));
       this.carryLen = 0;
       this.skippingLongLine = true;
+      return;
     }
+    this.appendCarry(part, this.carryLen);
   }
 
   private longLine(start: Uint8Array): void {
     this.numLines++;
-    this.bad(start, 0, start.length, `line longer than ${MAX_LINE_BYTES} bytes`);
+    this.bad(start, 0, start.length, LONG_LINE_REASON);
     if (start[0] !== SPACE && start[0] !== TAB) this.lastObjectBad = true;
   }
 
@@ -397,8 +492,8 @@ export class KmapParser {
         else if (role === Field.FreeIp) (freeIpHi = this.hexHi), (freeIpLo = this.hexLo);
         else (vaHi = this.hexHi), (vaLo = this.hexLo);
       } else {
-        end = role === Field.Pid ? this.pidTo(b, p, e) : this.decTo(b, p, e, false);
-        if (end < 0 || (role === Field.Pid && this.num < 0)) return this.badObjectField(b, s, e, p, role);
+        end = role === Field.Pid ? this.objectPidTo(b, p, e) : this.decTo(b, p, e, false);
+        if (end < 0) return this.badObjectField(b, s, e, p, role);
         if (role === Field.Size) size = this.num;
         else if (role === Field.Pid) pid = this.num;
         else if (role === Field.AllocIndex) allocIndex = this.num;
@@ -495,13 +590,18 @@ export class KmapParser {
   /** A leading field at `fs` did not parse: say so, or that fields are missing. */
   private badObjectField(b: Uint8Array, s: number, e: number, fs: number, role: Field): void {
     if (countFields(b, s, e) < fieldCount(this.layout!.variant)) return this.badObjectCount(b, s, e);
+    this.badObject(b, s, e, this.fieldReason(b, fs, e, role));
+  }
+
+  /** Why the leading field of `role` at `fs` did not parse. */
+  private fieldReason(b: Uint8Array, fs: number, e: number, role: Field): string {
     let fe = fs;
     while (fe < e && b[fe] !== COMMA) fe++;
     const kind =
       role === Field.AllocIp || role === Field.FreeIp || role === Field.Va
         ? 'a hex number'
         : 'a decimal number';
-    this.badObject(b, s, e, `${FIELD_NAMES[role]} is not ${kind}: "${text(b, fs, fe)}"`);
+    return `${FIELD_NAMES[role]} is not ${kind}: "${text(b, fs, fe)}"`;
   }
 
   private accessLine(b: Uint8Array, s: number, e: number, lineStart: number): void {
@@ -786,7 +886,13 @@ export class KmapParser {
     return p;
   }
 
-  /** A pid field: a decimal from -1 to MAX_PID (decTo's contract otherwise). */
+  /** An object line's pid: a decimal from 0 to MAX_PID (decTo's contract otherwise). */
+  private objectPidTo(b: Uint8Array, p: number, e: number): number {
+    const end = this.decTo(b, p, e, false);
+    return end >= 0 && this.num > MAX_PID ? -1 : end;
+  }
+
+  /** An access line's pid: a decimal from -1 to MAX_PID (decTo's contract otherwise). */
   private pidTo(b: Uint8Array, p: number, e: number): number {
     const end = this.decTo(b, p, e, true);
     return end >= 0 && this.num > MAX_PID ? -1 : end;
@@ -854,7 +960,7 @@ function countFields(b: Uint8Array, s: number, e: number): number {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function bump(counts: number[], id: number): void {

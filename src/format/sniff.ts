@@ -17,6 +17,8 @@ const MAGIC: readonly [number[], string][] = [
   [[0x7f, 0x45, 0x4c, 0x46], 'an ELF binary'],
 ];
 
+const UTF16 = 'This file is UTF-16 text; a kmap is UTF-8 (convert it first, e.g. iconv -f UTF-16 -t UTF-8).';
+
 /**
  * Returns why `head` (the first bytes of a file) cannot be a kmap, or null
  * when it might be one. Only cheap, certain checks: the rest is up to the
@@ -28,9 +30,19 @@ export function sniffNotKmap(head: Uint8Array): string | null {
       return `This file is ${what}, not a kmap text file.`;
     }
   }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return UTF16;
   const limit = Math.min(head.length, 4096);
+  let firstNul = -1;
+  const nulsAt = [0, 0]; // at even and at odd offsets
   for (let i = 0; i < limit; i++) {
-    if (head[i] === 0) return `This file holds binary data (a NUL byte at offset ${i}), not a kmap text file.`;
+    if (head[i] !== 0) continue;
+    if (firstNul < 0) firstNul = i;
+    nulsAt[i & 1]++;
+  }
+  if (firstNul >= 0) {
+    // ASCII as UTF-16 without a BOM: every other byte is NUL.
+    if (limit >= 16 && Math.max(nulsAt[0], nulsAt[1]) * 4 >= limit && Math.min(nulsAt[0], nulsAt[1]) * 8 < Math.max(nulsAt[0], nulsAt[1])) return UTF16;
+    return `This file holds binary data (a NUL byte at offset ${firstNul}), not a kmap text file.`;
   }
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < limit && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;

@@ -119,13 +119,24 @@ export const MIN_OBJECT_FIELDS = 6;
 /** How many object lines the variant is detected from (../../docs/kmap-format.md, "Detecting the variant"). */
 export const DETECT_OBJECT_LINES = 2000;
 
+/** The variant an object line of `numFields` fields belongs to: 6 or 7 -> A, 8 -> B, 9 -> C, 10 -> D, 11 or more -> E; null below 6. */
+export function variantOfFieldNum(numFields: number): Variant | null {
+  if (numFields < MIN_OBJECT_FIELDS) return null;
+  if (numFields <= 7) return 'A';
+  if (numFields === 8) return 'B';
+  if (numFields === 9) return 'C';
+  if (numFields === 10) return 'D';
+  return 'E';
+}
+
 /**
- * Picks the variant from a histogram of object-line field counts: the most
- * common count wins, ties go to the smaller count; 6 or 7 -> A, 8 -> B,
- * 9 -> C, 10 -> D, 11 or more -> E. Counts below 6 are not candidates (no
- * variant has such object lines: they are damage, or the file is no kmap),
- * so a few broken lines cannot outvote the real ones. Returns null when no
- * line has 6 or more fields.
+ * Picks the variant from a histogram of object-line field counts (the parser
+ * counts only the lines that vote, ../../docs/kmap-format.md): the most
+ * common count wins, ties go to the smaller count, and the count names the
+ * variant (variantOfFieldNum). Counts below 6 are not candidates (no variant
+ * has such object lines: they are damage, or the file is no kmap), so a few
+ * broken lines cannot outvote the real ones. Returns null when no line has 6
+ * or more fields.
  */
 export function detectVariant(countsByFieldNum: ReadonlyMap<number, number>): Variant | null {
   let best = -1;
@@ -137,10 +148,5 @@ export function detectVariant(countsByFieldNum: ReadonlyMap<number, number>): Va
       bestNum = n;
     }
   }
-  if (best < 0) return null;
-  if (best <= 7) return 'A';
-  if (best === 8) return 'B';
-  if (best === 9) return 'C';
-  if (best === 10) return 'D';
-  return 'E';
+  return best < 0 ? null : variantOfFieldNum(best);
 }

@@ -19,10 +19,7 @@ const DIR = path.join(import.meta.dirname, 'fuzz-fixtures');
  * Fixtures whose failure is known and owned elsewhere: file -> why. Each runs
  * as it.fails, so it is reported when it starts to pass.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  'bad-2000-object-lines-then-valid-e.kmap':
-    'the kmap verdict depends on whether the chunk holding the 2,000th object line also holds the first valid one (detection, owned elsewhere)',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Files up to this size are also split in two at every byte; bigger ones at up to MAX_SPLITS awkward positions. */
 const SPLIT_EVERYWHERE_BYTES = 2048;

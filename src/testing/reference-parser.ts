@@ -44,6 +44,8 @@ const LAYOUTS: Record<RefVariant, Layout> = {
 };
 
 const MAX_LINE_BYTES = 64 * 1024;
+/** Detection reads at most this many bytes. */
+const MAX_DETECT_BYTES = 64 * 2 ** 20;
 const TWO_64 = 2n ** 64n;
 
 function trimSpaces(s: string): string {
@@ -92,44 +94,66 @@ function byteLength(s: string): number {
   return new TextEncoder().encode(s).length;
 }
 
+function variantOfFieldNum(n: number): RefVariant | null {
+  if (n < 6) return null; // no variant has fewer fields
+  if (n <= 7) return 'A';
+  if (n === 8) return 'B';
+  if (n === 9) return 'C';
+  if (n === 10) return 'D';
+  return 'E';
+}
+
+/**
+ * The variant of a kmap whose object lines (those that end within its first
+ * 64 MiB) are given: a line votes for its field count when it is
+ * a valid object line of the variant that count names; the first 2,000
+ * votes count; the most common count wins, ties to the
+ * smaller. null when nothing votes.
+ */
 export function detectRefVariant(objectLines: string[]): RefVariant | null {
   const counts = new Map<number, number>();
-  for (const line of objectLines.slice(0, 2000)) {
+  let votes = 0;
+  for (const line of objectLines) {
+    if (votes === 2000) break;
     const n = line.split(',').length;
+    const v = variantOfFieldNum(n);
+    if (!v || parseObject(line, v) === null) continue;
     counts.set(n, (counts.get(n) ?? 0) + 1);
+    votes++;
   }
   let best = -1;
   let bestCount = 0;
   for (const [n, c] of counts) {
-    if (n < 6) continue; // no variant has fewer fields: damage, not a vote
     if (c > bestCount || (c === bestCount && n < best)) {
       best = n;
       bestCount = c;
     }
   }
-  if (best < 6) return null;
-  if (best <= 7) return 'A';
-  if (best === 8) return 'B';
-  if (best === 9) return 'C';
-  if (best === 10) return 'D';
-  return 'E';
+  return variantOfFieldNum(best);
+}
+
+/** Lines longer than this many bytes are bad lines whatever they hold. */
+function isLong(rawLine: string): boolean {
+  return rawLine.length * 3 > MAX_LINE_BYTES && byteLength(rawLine) > MAX_LINE_BYTES;
 }
 
 export function referenceParse(text: string): RefResult {
   const rawLines = text.split('\n');
-  if (rawLines[rawLines.length - 1] === '') rawLines.pop();
+  const endsInNewline = rawLines[rawLines.length - 1] === '';
+  if (endsInNewline) rawLines.pop();
   const lines = rawLines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 
-  // Detection over the first 2,000 object lines.
+  // Detection: the object lines that end within the first 64 MiB.
   const objectLines: string[] = [];
-  for (const l of lines) {
-    if (objectLines.length === 2000) break;
-    if (!isBlank(l) && !isAccess(l)) objectLines.push(l);
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    offset += byteLength(rawLines[i]) + 1;
+    const complete = i + 1 < rawLines.length || endsInNewline;
+    if (complete ? offset > MAX_DETECT_BYTES : offset - 1 >= MAX_DETECT_BYTES) break; // its \n (or the end) lies past the bound
+    if (!isLong(rawLines[i]) && !isBlank(lines[i]) && !isAccess(lines[i])) objectLines.push(lines[i]);
   }
   const variant = detectRefVariant(objectLines);
   if (!variant) throw new Error('reference: not a kmap');
-  const layout = LAYOUTS[variant];
-  const need = layout.leading.length + 1 + layout.trailing.length;
 
   const result: RefResult = {
     variant,
@@ -153,7 +177,7 @@ export function referenceParse(text: string): RefResult {
   for (let i = 0; i < lines.length; i++) {
     const lineNum = i + 1;
     const line = lines[i];
-    if (rawLines[i].length * 3 > MAX_LINE_BYTES && byteLength(rawLines[i]) > MAX_LINE_BYTES) {
+    if (isLong(rawLines[i])) {
       result.numNonBlankLines++;
       bad(lineNum, rawLines[i].slice(0, 200));
       if (!isAccess(line)) lastObjectBad = true;
@@ -182,55 +206,12 @@ export function referenceParse(text: string): RefResult {
       continue;
     }
 
-    const fields = line.split(',');
-    if (fields.length < need) {
+    const obj = parseObject(line, variant);
+    if (!obj) {
       bad(lineNum, line);
       lastObjectBad = true;
       continue;
     }
-    const lead = fields.slice(0, layout.leading.length);
-    const trail = fields.slice(fields.length - layout.trailing.length);
-    const command = fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(',');
-    const obj: ObjectView = {
-      allocIp: '',
-      freeIp: '',
-      va: '',
-      size: 0,
-      pid: 0,
-      allocIndex: 0,
-      freeIndex: 0,
-      type: null,
-      command,
-      slab: null,
-      newType: null,
-      live: false,
-      accesses: [],
-    };
-    let ok = true;
-    layout.leading.forEach((name, k) => {
-      const f = lead[k];
-      if (name === 'allocIp' || name === 'freeIp' || name === 'va') {
-        const h = refHex(f);
-        if (h === null) ok = false;
-        else obj[name] = h;
-      } else if (name === 'type') {
-        obj.type = trimSpaces(f);
-      } else {
-        const d = name === 'pid' ? refPid(f) : refDecimal(f);
-        if (d === null) ok = false;
-        else (obj as unknown as Record<string, number>)[name] = d;
-      }
-    });
-    layout.trailing.forEach((name, k) => {
-      if (name === 'slab') obj.slab = trimSpaces(trail[k]);
-      else obj.newType = trimSpaces(trail[k]);
-    });
-    if (!ok) {
-      bad(lineNum, line);
-      lastObjectBad = true;
-      continue;
-    }
-    obj.live = variant === 'A' ? obj.freeIp === '0'.repeat(16) : obj.freeIndex === 0;
     result.objects.push(obj);
     if (obj.live) result.numLive++;
     result.bytes += obj.size;
@@ -238,6 +219,54 @@ export function referenceParse(text: string): RefResult {
     lastObjectBad = false;
   }
   return result;
+}
+
+/** An object line read as `variant`, or null when it is not a valid one. */
+function parseObject(line: string, variant: RefVariant): ObjectView | null {
+  const layout = LAYOUTS[variant];
+  const need = layout.leading.length + 1 + layout.trailing.length;
+  const fields = line.split(',');
+  if (fields.length < need) return null;
+  const lead = fields.slice(0, layout.leading.length);
+  const trail = fields.slice(fields.length - layout.trailing.length);
+  const command = fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(',');
+  const obj: ObjectView = {
+    allocIp: '',
+    freeIp: '',
+    va: '',
+    size: 0,
+    pid: 0,
+    allocIndex: 0,
+    freeIndex: 0,
+    type: null,
+    command,
+    slab: null,
+    newType: null,
+    live: false,
+    accesses: [],
+  };
+  let ok = true;
+  layout.leading.forEach((name, k) => {
+    const f = lead[k];
+    if (name === 'allocIp' || name === 'freeIp' || name === 'va') {
+      const h = refHex(f);
+      if (h === null) ok = false;
+      else obj[name] = h;
+    } else if (name === 'type') {
+      obj.type = trimSpaces(f);
+    } else {
+      const d = name === 'pid' ? refPid(f) : refDecimal(f);
+      if (d === null) ok = false;
+      else (obj as unknown as Record<string, number>)[name] = d;
+    }
+  });
+  layout.trailing.forEach((name, k) => {
+    if (name === 'slab') obj.slab = trimSpaces(trail[k]);
+    else obj.newType = trimSpaces(trail[k]);
+  });
+  if (!ok) return null;
+  obj.live = variant === 'A' ? obj.freeIp === '0'.repeat(16) : obj.freeIndex === 0;
+  return obj;
 }
 
 function parseAccess(body: string, variant: RefVariant): AccessView | null {
