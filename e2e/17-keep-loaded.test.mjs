@@ -69,6 +69,19 @@ test('Cancel after the new file showed rows gives the first kmap back with its f
   assertNoErrors(errors);
 });
 
+test('a load that replaces a load still running, then cancelled, gives back what was shown before both', async () => {
+  const { page, errors } = await openApp(browser);
+  await openFixture(page, 'basic-e.kmap');
+  const first = await summary(page);
+  await startBigLoad(page);
+  await startBigLoad(page);
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await waitLoaded(page);
+  assert.deepEqual(await summary(page), first);
+  await page.getByRole('status').getByText(/cancelled.*basic-e\.kmap.*shown again/).waitFor();
+  assertNoErrors(errors);
+});
+
 test('"Stop and keep what is loaded" keeps the objects read so far, marked partial', async () => {
   const { page, errors } = await openApp(browser);
   await openFixture(page, 'basic-e.kmap');

@@ -44,7 +44,7 @@ after(async () => {
 });
 
 test('hostile names are inert text everywhere and disguising characters are visible', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(browser, '', { permissions: ['clipboard-read', 'clipboard-write'] });
   const pwned = () => page.evaluate(() => window.__pwned ?? null);
   await page.getByLabel('Open kmap').setInputFiles(file);
   await waitLoaded(page);
@@ -56,22 +56,42 @@ test('hostile names are inert text everywhere and disguising characters are visi
   assert.ok(commands.includes('s⟨U+200B⟩h'), 'the zero-width space is visible');
   assert.equal(await page.locator('img[src="x"], svg[onload], script:not([src])').count(), 0);
 
-  // Detail panel, pickers and chips.
-  await page.locator('[data-testid="object-row"]').first().click();
-  await page.getByTestId('access-table').waitFor();
-  const box = page.getByRole('combobox', { name: 'Command' });
-  await box.click();
-  await page.getByRole('listbox', { name: 'Commands' }).getByRole('option').first().waitFor();
-  for (let i = 0; i < 3; i++) await box.press('Enter').then(() => box.press('ArrowDown'));
-  await box.press('Escape');
+  // Detail panel: the bidi override shows there too.
+  const bidiRow = page.locator('[data-testid="object-row"]').filter({ hasText: 'evil⟨U+202E⟩gnp.exe' });
+  await bidiRow.click();
+  const detail = await page.getByTestId('object-detail').innerText();
+  assert.match(detail, /evil⟨U\+202E⟩gnp\.exe/);
+  assert.ok(!detail.includes('\u202E'), 'no live override in the detail panel');
 
-  // Breakdown by command: table, bars and icicle; Access sites.
+  // Slab and command pickers: options and chips, all names shown the same way.
+  for (const [label, list] of [['Slab cache', 'Slab caches'], ['Command', 'Commands']]) {
+    const box = page.getByRole('combobox', { name: label });
+    await box.click();
+    const options = await page.getByRole('listbox', { name: list }).getByRole('option').allInnerTexts();
+    assert.equal(options.length, HOSTILE.length);
+    assert.ok(options.some((o) => o.includes('evil⟨U+202E⟩gnp.exe')), `${label} options: ${JSON.stringify(options)}`);
+    assert.ok(!options.some((o) => o.includes('\u202E') || o.includes('\u200B')), `${label} options hide nothing`);
+    for (let i = 0; i < HOSTILE.length; i++) {
+      await box.press('Enter');
+      await box.press('ArrowDown');
+    }
+    await box.press('Escape');
+    await box.blur();
+  }
+  const chips = await page.locator('.chips .chip').allInnerTexts();
+  assert.equal(chips.length, 2 * HOSTILE.length);
+  assert.ok(chips.some((c) => c.includes('s⟨U+200B⟩h')));
+  assert.ok(!chips.some((c) => c.includes('\u202E') || c.includes('\u200B')));
+
+  // Breakdown by command: table, bars and icicle; Access sites; Copy link.
   await selectTab(page, 'Breakdown');
   await page.getByLabel('Group by').selectOption('command');
-  await page.getByRole('radio', { name: 'Icicle' }).check().catch(() => {});
+  await page.getByRole('radio', { name: 'Icicle' }).check();
+  await page.getByRole('radio', { name: 'Bars' }).check();
+  const bars = await page.locator('.agg-chart').innerText();
+  assert.ok(!bars.includes('\u202E'), 'no live override in the chart');
   await selectTab(page, 'Access sites');
-  await page.getByRole('button', { name: 'Copy link' }).click().catch(() => {});
-  await page.waitForTimeout(300);
+  await page.getByRole('button', { name: 'Copy link' }).click();
 
   assert.equal(await pwned(), null, 'no injected handler ran');
   assert.equal(await page.locator('img[src="x"], svg[onload]').count(), 0);

@@ -54,6 +54,8 @@ export interface PartialLoad {
   reason: 'stopped' | 'memory';
   /** Bytes the loaded data holds (typed columns and interning tables). */
   memoryBytes: number;
+  /** Bytes of the kmap shown before, held until this load ended (it counts against the budget too). */
+  keptBytes: number;
 }
 
 export type OpenResult =
@@ -148,8 +150,8 @@ export interface KmapWorkerApi {
   /**
    * Names of one field with their object counts in the whole file, most
    * objects first (ties by name): the first `limit` of those whose name
-   * contains `query` (case-insensitive; the empty name matches as
-   * "(empty)"), and how many match in all. A file can have millions of
+   * contains `query` as the page shows it (case-insensitive, after
+   * query/shown-name.ts: "(empty)", ⟨U+202E⟩), and how many match in all. A file can have millions of
    * names: the page asks for a few hundred.
    */
   nameOptions(field: NameField, query?: string, limit?: number): NameList;

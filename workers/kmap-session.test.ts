@@ -468,7 +468,8 @@ describe('stop(): keep what is loaded', () => {
     expect(r.summary.objects).toBe(2600);
     expect(r.summary.badLines).toBe(0);
     expect(session.summary()).toEqual(r.summary);
-    // The previous kmap is not kept any more: a failing load now leaves nothing to give back.
+    // The kmap shown before is freed; the partial one is what a failing load now gives back.
+    expect((session as unknown as { fallback: unknown }).fallback).toBeNull();
     const again = await session.open(file('hello\n', 'x.txt'), noProgress);
     expect(again).toMatchObject({ ok: false, previousKept: true });
     expect(session.summary()?.objects).toBe(2600);

@@ -25,6 +25,7 @@ import { sortSelection } from '../src/query/object-query.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
+import { shownName } from '../src/query/shown-name.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
 import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
@@ -263,6 +264,9 @@ export class KmapSession implements KmapWorkerApi {
     };
     let overBudget = false;
     const stopped = () => (this.stopToken === token || overBudget) && committed;
+    // Set only when a stop ended the reading before the stream did: a stop
+    // that arrives after the last chunk leaves a complete file.
+    let endedEarly = false;
     try {
       try {
         const chunks =
@@ -270,7 +274,10 @@ export class KmapSession implements KmapWorkerApi {
             ? this.fileChunks(source.file, token)
             : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
         for await (const chunk of chunks) {
-          if (stopped()) break;
+          if (stopped()) {
+            endedEarly = true;
+            break;
+          }
           const lastNewline = chunk.lastIndexOf(10);
           if (lastNewline < 0) {
             tail.push(chunk);
@@ -282,8 +289,9 @@ export class KmapSession implements KmapWorkerApi {
             tailBytes = chunk.length - lastNewline - 1;
           }
           if (!committed && parser.variant !== null) commit();
-          if (this.memoryBudget !== null && this.heldBytes(parser.store) > this.memoryBudget) {
+          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) > this.memoryBudget) {
             overBudget = true;
+            endedEarly = true;
             break;
           }
           const now = performance.now();
@@ -295,10 +303,12 @@ export class KmapSession implements KmapWorkerApi {
       } catch (err) {
         // stop() aborts a fetch that waits for data: that is the stop, not a failure.
         if (!stopped()) throw err;
+        endedEarly = true;
       }
-      const partial = stopped();
+      const partial = endedEarly;
       if (token !== this.loadToken) throw new Cancelled();
       if (!partial) for (const t of tail) parser.push(t);
+      const keptBefore = this.fallback ? storeBytes(this.fallback.store) : 0;
       parser.finish();
       if (!committed) commit();
       this.storeComplete = true;
@@ -311,7 +321,13 @@ export class KmapSession implements KmapWorkerApi {
         summary: summarize(parser.store, SUMMARY_NAMES),
         seconds: (performance.now() - t0) / 1000,
         partial: partial
-          ? { bytesKept: parser.bytesIn, totalBytes, reason: overBudget ? 'memory' : 'stopped', memoryBytes: storeBytes(parser.store) }
+          ? {
+              bytesKept: parser.bytesIn,
+              totalBytes,
+              reason: overBudget ? 'memory' : 'stopped',
+              memoryBytes: storeBytes(parser.store),
+              keptBytes: keptBefore,
+            }
           : null,
       };
     } catch (err) {
@@ -444,8 +460,8 @@ export class KmapSession implements KmapWorkerApi {
           ? [store.types, store.objectsByType]
           : [store.commands, store.objectsByCommand];
     const needle = query.trim().toLowerCase();
-    // The empty name matches what the pickers show for it, "(empty)".
-    const accept = needle === '' ? null : (name: string) => (name === '' ? '(empty)' : name.toLowerCase()).includes(needle);
+    // Matched as the pickers show names (shownName: "(empty)", ⟨U+202E⟩), as their local narrowing does.
+    const accept = needle === '' ? null : (name: string) => shownName(name).toLowerCase().includes(needle);
     const { pairs, total } = topCountPairs(interner.names(), counts, limit, accept);
     return { options: pairs.map(([name, objects]) => ({ name, objects })), total };
   }

@@ -4,7 +4,7 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameList, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
@@ -41,25 +41,57 @@ let loadingNow: Load | null = null;
 let shown: Load | null = null;
 let retryable: Load | null = null;
 
+/** Set by Cancel until the load answers: a crash meanwhile does not offer the cancelled file. */
+let cancelling = false;
+
+/**
+ * What the page showed before the loads now running replaced it: kept across
+ * loads that replace each other, given back if the last of them fails or is
+ * cancelled (the worker keeps that kmap the same way), dropped once one
+ * succeeds.
+ */
+let keptView: {
+  source: LoadedSource | null;
+  summary: KmapSummary | null;
+  nameOptions: ReturnType<typeof useDataStore.getState>['nameOptions'];
+  loadSeconds: number | null;
+  partial: PartialLoad | null;
+  obj: number | null;
+  load: Load | null;
+} | null = null;
+
+/** Shows `error` with a Retry of `load` (or without Retry when null). */
+function setError(error: string, load: Load | null, kind: 'load' | 'crash' = 'load'): void {
+  retryable = load;
+  setData({ error, retry: load ? { error, kind } : null });
+}
+
 // A dead worker took the data with it. The view (filters, tab, selection)
 // stays in the view store; the file is named and offered again.
 onWorkerCrash((message) => {
   loadSeq++;
   const d = useDataStore.getState();
-  const was = loadingNow ?? shown;
-  retryable = was;
+  const was = (cancelling ? null : loadingNow) ?? shown;
   loadingNow = null;
   shown = null;
-  const what = was ? `${d.phase === 'loading' ? 'while loading' : 'holding'} ${JSON.stringify(was.loaded.name)}` : '';
-  useDataStore.setState({
-    ...emptyDataPatch(
-      `The data worker stopped ${what}: ${message}. Its data is gone; the view is kept.` +
-        (was ? ' Retry opens the file again (the same view applies to it).' : ''),
-    ),
-    failedSrc: was?.loaded.src ?? null,
-    canRetry: was !== null,
-  });
+  keptView = null;
+  cancelling = false;
+  useNoticeStore.getState().setKeyed('unknown-names', null);
+  useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
+  const what = was ? `${d.phase === 'loading' && was !== shownBefore(d) ? 'while loading' : 'holding'} ${JSON.stringify(was.loaded.name)}` : '';
+  const error =
+    `The data worker stopped${what ? ` ${what}` : ''}: ${message}. Its data is gone; the view is kept.` +
+    (was ? ' Retry opens the file again (the same view applies to it).' : '');
+  setData({ ...emptyDataPatch(null), failedSrc: was?.loaded.src ?? null });
+  // Nothing held: a Retry offered before (a failed load) stays on offer.
+  if (was) setError(error, was, 'crash');
+  else setData({ error, retry: retryable ? useDataStore.getState().retry : null });
 });
+
+/** The load whose kmap the page shows, when it is not the one loading. */
+function shownBefore(d: ReturnType<typeof useDataStore.getState>): Load | null {
+  return d.source !== null && shown?.loaded === d.source ? shown : null;
+}
 
 export function setRestorePending(pending: boolean): void {
   restorePending = pending;
@@ -79,7 +111,8 @@ let chooseSeq = 0;
 
 export async function openFile(file: File): Promise<void> {
   const choice = ++chooseSeq;
-  setData({ error: null, canRetry: false });
+  retryable = null;
+  setData({ error: null, retry: null });
   // The preflight runs before anything is replaced: a file that is plainly
   // not a kmap leaves the loaded view (or a load in progress) alone.
   const why = await preflight(file);
@@ -98,7 +131,8 @@ export async function openFile(file: File): Promise<void> {
 
 export async function openUrl(src: string): Promise<void> {
   ++chooseSeq;
-  setData({ error: null, canRetry: false });
+  retryable = null;
+  setData({ error: null, retry: null });
   const name = src.replace(/[?#].*$/, '').split('/').filter(Boolean).pop() ?? src;
   let url: string;
   try {
@@ -124,6 +158,7 @@ export function resolveSrc(src: string): string {
 /** Stops the load in progress; the kmap loaded before (if any) comes back. */
 export function cancelLoad(): void {
   if (useDataStore.getState().phase !== 'loading') return;
+  cancelling = true;
   kmapApi()
     .cancel()
     .catch(() => {});
@@ -154,46 +189,53 @@ async function refreshSymbolsInfo(): Promise<void> {
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
   const current: Load = { source, loaded };
   loadingNow = current;
+  cancelling = false;
   retryable = null;
-  setData({ canRetry: false });
-  const failed = await loadKmap(seq, source, loaded);
+  setData({ retry: null });
+  const error = await loadKmap(seq, source, loaded);
   if (loadingNow === current) loadingNow = null;
   if (seq !== loadSeq) return;
+  cancelling = false;
   const onScreen = useDataStore.getState().source;
   // The new file, the one given back (unchanged), or nothing.
   if (onScreen === loaded) shown = current;
   else if (onScreen === null) shown = null;
-  retryable = failed ? current : null;
   // A link whose file failed keeps its src only while nothing else is shown.
-  setData({ failedSrc: failed && loaded.src !== null && onScreen === null ? loaded.src : null, canRetry: failed });
+  setData({ failedSrc: error !== null && loaded.src !== null && onScreen === null ? loaded.src : null });
+  if (error !== null) setError(error, current);
   await refreshSymbolsInfo();
 }
 
-/** Opens the last failed load (or the one whose worker died) again. */
+/** Opens the load that the shown error offers again (a failed one, or one whose worker died). */
 export function retryLoad(): void {
   const r = retryable;
   if (!r) return;
-  setData({ error: null, canRetry: false });
+  retryable = null;
+  setData({ error: null, retry: null });
   void load(++loadSeq, r.source, r.loaded);
 }
 
-/** Loads one kmap; true when it failed (not when it was cancelled or superseded). */
-async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): Promise<boolean> {
+/** Loads one kmap; the error when it failed (null when it loaded, was cancelled or superseded). */
+async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): Promise<string | null> {
   const api = kmapApi();
-  // What is on screen now: the worker keeps that kmap until the new file shows
-  // it is one, and gives it back if it does not (or is cancelled that early).
+  // What is on screen now: the worker keeps that kmap until the new file is
+  // complete, and gives it back if it fails or is cancelled. A load that
+  // replaces a load still running keeps what was kept before it.
   const before = useDataStore.getState();
-  const previous =
-    before.phase === 'ready'
-      ? {
-          source: before.source,
-          summary: before.summary,
-          nameOptions: before.nameOptions,
-          loadSeconds: before.loadSeconds,
-          partial: before.partial,
-          obj: useViewStore.getState().obj,
-        }
-      : null;
+  if (before.phase === 'ready') {
+    keptView = {
+      source: before.source,
+      summary: before.summary,
+      nameOptions: before.nameOptions,
+      loadSeconds: before.loadSeconds,
+      partial: before.partial,
+      obj: useViewStore.getState().obj,
+      load: shown,
+    };
+  } else if (before.phase === 'empty') {
+    keptView = null;
+  }
+  const previous = keptView;
   reportedUnknown = null;
   useNoticeStore.getState().setKeyed('unknown-names', null);
   useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
@@ -248,33 +290,37 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   } catch (err) {
     res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}`, previousKept: false };
   }
-  if (seq !== loadSeq) return false;
+  if (seq !== loadSeq) return null;
   if (!res.ok) {
     const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;
+    keptView = null;
     if (res.previousKept && previous) {
+      const { obj, load: previousLoad, ...view } = previous;
       setData({
-        ...previous,
+        ...view,
         phase: 'ready',
         progress: null,
         result: null,
-        error,
+        error: null,
         selectionVersion: useDataStore.getState().selectionVersion + 1,
         selectionGrew: false,
       });
-      useViewStore.getState().selectObject(previous.obj, null);
+      shown = previousLoad;
+      useViewStore.getState().selectObject(obj, null);
       await refresh(seq);
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled; ${JSON.stringify(previous.source?.name ?? '')} is shown again.`);
     } else {
       // Nothing is on screen to give back: let the worker free what it kept.
       if (res.previousKept) await api.close().catch(() => {});
-      setData(emptyDataPatch(error));
+      setData(emptyDataPatch(null));
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled.`);
     }
-    return !res.cancelled;
+    return error;
   }
+  keptView = null;
   // The final query first, so that 'ready' never shows a partial row count.
   await refresh(seq, true);
-  if (seq !== loadSeq) return false;
+  if (seq !== loadSeq) return null;
   setData({
     phase: 'ready',
     summary: res.summary,
@@ -284,10 +330,15 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     loadCount: useDataStore.getState().loadCount + 1,
   });
   if (res.partial?.reason === 'memory') {
-    const pct = percentOf(res.partial.bytesKept, res.partial.totalBytes);
+    const p = res.partial;
+    const pct = percentOf(p.bytesKept, p.totalBytes);
+    const kept =
+      p.keptBytes > 0
+        ? ` (and the kmap shown before, held until this one was complete so that Cancel could give it back, took ${formatBytes(p.keptBytes)}: opening this file with nothing else loaded reads more of it)`
+        : '';
     setData({
       error:
-        `Loading ${JSON.stringify(loaded.name)} stopped${pct === null ? '' : ` at ${pct}%`}: its data already takes ${formatBytes(res.partial.memoryBytes)}, ` +
+        `Loading ${JSON.stringify(loaded.name)} stopped${pct === null ? '' : ` at ${pct}%`}: its data already takes ${formatBytes(p.memoryBytes)}${kept}, ` +
         'and more would risk this tab running out of memory. The part read is shown, marked partial; the kmap command line reads files of any size.',
     });
   }
@@ -299,13 +350,13 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     // found among the rows once the link's symbols are applied.
     if (useDataStore.getState().symbolsLoading !== null) {
       await symbolsSettled();
-      if (seq !== loadSeq) return false;
+      if (seq !== loadSeq) return null;
       await refresh(seq);
-      if (seq !== loadSeq) return false;
+      if (seq !== loadSeq) return null;
     }
     await restoreSelection(seq);
   }
-  return false;
+  return null;
 }
 
 /** Resolves once no symbol file is loading. */
@@ -363,7 +414,8 @@ function reportUnknownNames(unknown: string[]): void {
   // While symbols load, a function name in the filter is not known yet: the
   // query that follows them reports what is still missing.
   if (useDataStore.getState().phase !== 'ready' || useDataStore.getState().symbolsLoading !== null) return;
-  const text = unknown.length > 0 ? `This file has no ${unknown.join(', ')}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.` : null;
+  const where = useDataStore.getState().partial ? 'The part of this file that was read has' : 'This file has';
+  const text = unknown.length > 0 ? `${where} no ${unknown.join(', ')}; the filter keeps no objects of ${unknown.length === 1 ? 'it' : 'them'}.` : null;
   // Only a change is shown again (a dismissed notice stays dismissed while the names stay the same).
   if (text === reportedUnknown) return;
   reportedUnknown = text;
@@ -385,7 +437,7 @@ function reportFiltersKeepNothing(atLoad: boolean): void {
   else if (atLoad && r.unknownNames.length === 0) {
     notices.setKeyed(
       'filters-keep-nothing',
-      `The filters keep none of the ${formatCount(r.numObjects)} objects of ${JSON.stringify(d.source?.name ?? 'this file')}.`,
+      `The filters keep none of the ${formatCount(r.numObjects)} objects ${d.partial ? 'read' : ''}${d.partial ? ' ' : ''}of ${JSON.stringify(d.source?.name ?? 'this file')}.`,
       'clear-filters',
     );
   }

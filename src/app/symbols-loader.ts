@@ -37,19 +37,26 @@ async function applied(symbols: SymbolsInfo, symbolsSrc: string | null): Promise
   await runQuery();
 }
 
-/** The symbol file applied last (a File by reference), to load again after the worker died. */
-let applied_: { source: SymbolSource; src: string | null } | null = null;
-let lost: { source: SymbolSource; src: string | null } | null = null;
+/**
+ * The symbol file applied last and the one being read (a File by
+ * reference), so that Retry after a dead worker can load it again; `lost` is
+ * what the last crash took, forgotten once symbols are chosen or removed.
+ */
+type Chosen = { source: SymbolSource; src: string | null };
+let applied_: Chosen | null = null;
+let reading: Chosen | null = null;
+let lost: Chosen | null = null;
 
 // A dead worker took its symbols with it (and never answers the calls it had).
 onWorkerCrash(() => {
   chain = Promise.resolve();
-  lost = applied_;
+  lost = reading ?? applied_;
   applied_ = null;
+  reading = null;
   useDataStore.setState({ symbols: null, symbolsSrc: null, symbolsLoading: null });
 });
 
-/** Loads again the symbol file that a dead worker took with it (with Retry of the kmap). */
+/** Loads again the symbol file that the last dead worker took with it (Retry of that crash). */
 export function reloadLostSymbols(): void {
   const l = lost;
   lost = null;
@@ -57,7 +64,15 @@ export function reloadLostSymbols(): void {
 }
 
 function load(source: SymbolSource, src: string | null): Promise<boolean> {
-  return serial(() => loadNow(source, src));
+  lost = null;
+  return serial(async () => {
+    reading = { source, src };
+    try {
+      return await loadNow(source, src);
+    } finally {
+      reading = null;
+    }
+  });
 }
 
 async function loadNow(source: SymbolSource, src: string | null): Promise<boolean> {
@@ -109,6 +124,7 @@ export async function openSymbolsUrl(src: string): Promise<boolean> {
 
 /** Stops using symbols: addresses are shown as hex again. */
 export function removeSymbols(): Promise<void> {
+  lost = null;
   return serial(async () => {
     try {
       await kmapApi().clearSymbols();

@@ -8,6 +8,9 @@
 import type { KmapStore } from '../store/kmap-store.ts';
 import type { IpSymbols } from '../symbols/ip-symbols.ts';
 
+/** A site key that is an IP: 16 lower-case hex digits. */
+const HEX_KEY = /^[0-9a-f]{16}$/;
+
 export class SiteKeys {
   /**
    * Dense site id of each IP id, in [0, numSites): only the sites that some
@@ -58,7 +61,11 @@ export class SiteKeys {
     return this.source[siteId] >= 0;
   }
 
-  /** 0/1 by IP id: the IPs whose site key is one of `keys`; keys that name no site go to `missing`. */
+  /**
+   * 0/1 by IP id: the IPs whose site key is one of `keys`, or whose own
+   * 16-digit hex is (a site picked before symbols named its function keeps
+   * its IP); keys that match no IP go to `missing`.
+   */
   ipMask(keys: readonly string[], missing?: string[]): Uint8Array {
     const wanted = new Set(keys);
     const found = new Set<string>();
@@ -70,9 +77,19 @@ export class SiteKeys {
         found.add(key);
       }
     }
-    if (missing) for (const k of wanted) if (!found.has(k)) missing.push(k);
+    const hexKeys = keys.some((k) => HEX_KEY.test(k));
     const mask = new Uint8Array(this.siteOf.length);
-    for (let id = 0; id < mask.length; id++) mask[id] = siteHit[this.siteOf[id]];
+    for (let id = 0; id < mask.length; id++) {
+      mask[id] = siteHit[this.siteOf[id]];
+      if (hexKeys && this.source[this.siteOf[id]] >= 0) {
+        const hex = this.store.ips.hex(id);
+        if (wanted.has(hex)) {
+          mask[id] = 1;
+          found.add(hex);
+        }
+      }
+    }
+    if (missing) for (const k of wanted) if (!found.has(k)) missing.push(k);
     return mask;
   }
 }

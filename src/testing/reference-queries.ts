@@ -248,6 +248,14 @@ export function refSiteKey(cap: RefCapture, ipHex: string): string {
   return key;
 }
 
+/**
+ * Whether a site filter keeps an IP: its site key is listed, or its own
+ * 16-digit hex is (a site picked before symbols named its function).
+ */
+function siteMatches(keys: readonly string[], cap: RefCapture, ipHex: string): boolean {
+  return keys.includes(refSiteKey(cap, ipHex)) || keys.includes(ipHex.toLowerCase().padStart(16, '0'));
+}
+
 /** The allocating function's key when the alloc IP resolves, else null. */
 function allocFunction(cap: RefCapture, o: DumpObject): string | null {
   if (!cap.symbols) return null;
@@ -376,7 +384,7 @@ export function refFilter(cap: RefCapture, f: ObjectFilter): number[] {
     if (f.hideSentinels && refIsSentinelIp(o.allocIp)) continue;
     if (f.minSize !== null && o.size < f.minSize) continue;
     if (f.maxSize !== null && o.size > f.maxSize) continue;
-    if (f.allocSites.length > 0 && !f.allocSites.includes(refSiteKey(cap, o.allocIp))) continue;
+    if (f.allocSites.length > 0 && !siteMatches(f.allocSites, cap, o.allocIp)) continue;
     if (!matchesSearch(cap, o, search)) continue;
     if (f.accessSites.length > 0 || f.otherTasks) {
       // One access line must satisfy both conditions: "touched at site X by
@@ -385,7 +393,7 @@ export function refFilter(cap: RefCapture, f: ObjectFilter): number[] {
       // two fields as independent conditions on the object would keep more.
       const hit = o.accesses.some(
         (a) =>
-          (f.accessSites.length === 0 || f.accessSites.includes(refSiteKey(cap, a.ip))) &&
+          (f.accessSites.length === 0 || siteMatches(f.accessSites, cap, a.ip)) &&
           (!f.otherTasks || byOtherTask(cap, o, a)),
       );
       if (!hit) continue;

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { KmapSummary } from '../../worker-api.ts';
 import { formatCount } from '../format.ts';
+import { revealHidden } from '../../query/shown-name.ts';
 
 export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -48,7 +49,7 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
                 <tr key={b.lineNum} data-testid="bad-line">
                   <td className="num mono">{b.lineNum}</td>
                   <td>{b.reason}</td>
-                  <td className="mono bad-text">{b.text}</td>
+                  <td className="mono bad-text">{revealHidden(b.text)}</td>
                 </tr>
               ))}
             </tbody>

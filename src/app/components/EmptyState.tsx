@@ -8,6 +8,7 @@ import { useViewStore } from '../stores/view-store.ts';
 import { openSymbolsUrl } from '../symbols-loader.ts';
 import { displayCommand } from './filters/filter-text.ts';
 import { chooseKmapFile } from './OpenKmapButton.tsx';
+import { revealHidden, shownName } from '../../query/shown-name.ts';
 
 /** The bundled sample (public/sample.kmap) and its kernel's System.map, relative to import.meta.env.BASE_URL (see resolveSrc). */
 export const SAMPLE_SRC = 'sample.kmap';
@@ -21,8 +22,8 @@ export function describeFilter(f: ObjectFilter): string[] {
   const list = (what: string, names: readonly string[]) => {
     if (names.length > 0) parts.push(`${what} ${names.join(', ')}`);
   };
-  list(f.slabs.length === 1 ? 'slab cache' : 'slab caches', f.slabs);
-  list(f.types.length === 1 ? 'type' : 'types', f.types);
+  list(f.slabs.length === 1 ? 'slab cache' : 'slab caches', f.slabs.map(shownName));
+  list(f.types.length === 1 ? 'type' : 'types', f.types.map(shownName));
   list(f.commands.length === 1 ? 'command' : 'commands', f.commands.map(displayCommand));
   list(f.pids.length === 1 ? 'allocating pid' : 'allocating pids', f.pids.map(String));
   if (f.state !== 'all') parts.push(`${f.state} objects only`);
@@ -30,10 +31,10 @@ export function describeFilter(f: ObjectFilter): string[] {
   if (f.minSize !== null && f.maxSize !== null) parts.push(`size ${f.minSize}–${f.maxSize} bytes`);
   else if (f.minSize !== null) parts.push(`size at least ${f.minSize} bytes`);
   else if (f.maxSize !== null) parts.push(`size at most ${f.maxSize} bytes`);
-  list(f.allocSites.length === 1 ? 'alloc site' : 'alloc sites', f.allocSites);
-  list('accessed by', f.accessSites);
+  list(f.allocSites.length === 1 ? 'alloc site' : 'alloc sites', f.allocSites.map(shownName));
+  list('accessed by', f.accessSites.map(shownName));
   if (f.otherTasks) parts.push('accessed by other tasks');
-  if (f.search) parts.push(`search “${f.search}”`);
+  if (f.search) parts.push(`search “${revealHidden(f.search)}”`);
   return parts;
 }
 

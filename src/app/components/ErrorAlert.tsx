@@ -4,23 +4,26 @@
 import { retryLoad } from '../loader.ts';
 import { reloadLostSymbols } from '../symbols-loader.ts';
 import { useDataStore } from '../stores/data-store.ts';
+import { revealHidden } from '../../query/shown-name.ts';
 
-/** Opens the file again, and a symbol file that a dead worker took with it. */
-function retry(): void {
+/** Opens the file again, and after a dead worker also the symbol file it took with it. */
+function retry(kind: 'load' | 'crash'): void {
+  if (kind === 'crash') reloadLostSymbols();
   retryLoad();
-  reloadLostSymbols();
 }
 
 export function ErrorAlert() {
   const error = useDataStore((s) => s.error);
-  const canRetry = useDataStore((s) => s.canRetry);
+  const offer = useDataStore((s) => s.retry);
   const loading = useDataStore((s) => s.phase === 'loading');
   if (!error) return null;
+  // Retry belongs to the error that offered it, not to a later one.
+  const retryKind = offer !== null && offer.error === error ? offer.kind : null;
   return (
     <div className="alert" role="alert">
-      <span className="alert-text">{error}</span>
-      {canRetry && (
-        <button type="button" className="btn btn-small" onClick={retry} disabled={loading} title="Open the file again">
+      <span className="alert-text">{revealHidden(error)}</span>
+      {retryKind !== null && (
+        <button type="button" className="btn btn-small" onClick={() => retry(retryKind)} disabled={loading} title="Open the file again">
           Retry
         </button>
       )}

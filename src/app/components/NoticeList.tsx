@@ -2,6 +2,7 @@
 
 import { useNoticeStore } from '../stores/notice-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
+import { revealHidden } from '../../query/shown-name.ts';
 
 export function NoticeList() {
   const notices = useNoticeStore((s) => s.notices);
@@ -10,7 +11,7 @@ export function NoticeList() {
     <div className="notices" role="status" aria-live="polite">
       {notices.map((n) => (
         <div className="notice" key={n.id}>
-          <span className="notice-text">{n.text}</span>
+          <span className="notice-text">{revealHidden(n.text)}</span>
           {n.action === 'clear-filters' && (
             <button type="button" className="btn btn-small" onClick={() => useViewStore.getState().clearFilter()}>
               Clear filters

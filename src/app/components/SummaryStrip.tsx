@@ -117,7 +117,14 @@ export function SummaryStrip() {
         </div>
         {phase === 'loading' && <div className="summary-item muted">(so far)</div>}
         {phase === 'ready' && partial && (
-          <div className="summary-item summary-partial" title="Loading was stopped with &quot;Stop and keep what is loaded&quot;: every figure is of the file's first part only">
+          <div
+            className="summary-item summary-partial"
+            title={
+              partial.reason === 'memory'
+                ? "Loading stopped before the tab would run out of memory: every figure is of the file's first part only"
+                : "Loading was stopped with \"Stop and keep what is loaded\": every figure is of the file's first part only"
+            }
+          >
             <dt>Partial</dt>
             <dd className="warn" data-testid="summary-partial">
               {partialText(partial)}

@@ -52,8 +52,12 @@ export interface DataState {
    * in the address bar (so that the link can be retried or shared).
    */
   failedSrc: string | null;
-  /** Whether the error offers Retry (a load that failed, or whose worker died, can be opened again). */
-  canRetry: boolean;
+  /**
+   * The error that offers Retry, with what it retries: a load that failed,
+   * or one whose worker died ('crash': its symbol file comes back too).
+   * Retry shows only while `error` is that error.
+   */
+  retry: { error: string; kind: 'load' | 'crash' } | null;
 }
 
 /** Names per field fetched with every refresh; a picker asks the worker for more as the user types. */
@@ -97,5 +101,5 @@ export const useDataStore = create<DataState>(() => ({
   loadCount: 0,
   error: null,
   failedSrc: null,
-  canRetry: false,
+  retry: null,
 }));

@@ -5,6 +5,7 @@
 import type { NameField, NameList } from '../../../worker-api.ts';
 import { kmapApi } from '../../kmap-client.ts';
 import { NAMES_FETCHED, useDataStore } from '../../stores/data-store.ts';
+import { shownName } from '../../../query/shown-name.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { displayCommand } from './filter-text.ts';
 import { NamePicker } from './NamePicker.tsx';
@@ -28,7 +29,7 @@ export function SlabPicker() {
       label="Slab cache"
       listLabel="Slab caches"
       chipsLabel="Selected slab caches"
-      removeLabel={(name) => `Remove ${name}`}
+      removeLabel={(name) => `Remove ${shownName(name)}`}
       clearLabel="Clear slab cache filter"
       noneYet={hasSlab ? 'No slab caches yet' : 'This format has no slab caches'}
       noneMatch="No slab cache matches"
@@ -53,7 +54,7 @@ export function TypePicker() {
       label="Type"
       listLabel="Types"
       chipsLabel="Selected types"
-      removeLabel={(name) => `Remove type ${name}`}
+      removeLabel={(name) => `Remove type ${shownName(name)}`}
       clearLabel="Clear type filter"
       noneYet={hasType ? 'No types yet' : 'This format has no allocation types'}
       noneMatch="No type matches"

@@ -7,6 +7,7 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { NameList, NameOption } from '../../../worker-api.ts';
 import { formatCount } from '../../format.ts';
+import { shownName } from '../../../query/shown-name.ts';
 
 const MAX_SHOWN = 500;
 
@@ -41,12 +42,11 @@ export interface NamePickerProps {
    * box. Otherwise Space always toggles (slab caches and types have none).
    */
   namesHaveSpaces?: boolean;
-  /** How a name is shown (the empty command as "(empty)"). */
+  /** How a name is shown (default: shownName, the one rule for names from a file). */
   display?: (name: string) => string;
   className?: string;
 }
 
-const same = (name: string) => name;
 
 export function NamePicker({
   label,
@@ -62,7 +62,7 @@ export function NamePicker({
   selected: selectedList,
   onChange,
   namesHaveSpaces = false,
-  display = same,
+  display = shownName,
   className = '',
 }: NamePickerProps) {
   const [open, setOpen] = useState(false);
@@ -89,6 +89,8 @@ export function NamePicker({
       clearTimeout(timer);
     };
   }, [text, partialList, search, options]);
+  // Another file's names: forget the answers about the last one.
+  useEffect(() => setRemote(null), [options]);
 
   const local = useMemo(() => {
     const needle = text.trim().toLowerCase();

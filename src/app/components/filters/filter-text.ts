@@ -57,4 +57,4 @@ export function parseSizeRange(minText: string, maxText: string): Parsed<{ minSi
 }
 
 /** A command as the pickers and chips show it (shown-name.ts; the empty command, outside a task, is "(empty)"). */
-export { shownName as displayCommand } from '../../shown-name.ts';
+export { shownName as displayCommand } from '../../../query/shown-name.ts';

@@ -2,7 +2,7 @@
 // count in the tooltip), names (the empty name shown as "(empty)"), site keys.
 
 import { formatBytes, formatCount } from '../../format.ts';
-import { EMPTY_NAME, shownName } from '../../shown-name.ts';
+import { EMPTY_NAME, shownName } from '../../../query/shown-name.ts';
 
 export { EMPTY_NAME };
 

@@ -9,6 +9,7 @@ import { formatCount, plural } from '../../format.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { Hex, Ip } from './object-cells.tsx';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
+import { shownName } from '../../../query/shown-name.ts';
 
 /** Access lines fetched and shown at once: the first of the sorted order. */
 export const MAX_ACCESS_ROWS = 1000;
@@ -36,8 +37,8 @@ function PidCell({ pid, command, hasPid }: { pid: number | null; command: string
   // The task name comes from the objects that pid allocated (when it allocated any).
   if (command) {
     return (
-      <span title={`pid ${pid}: ${command} (the command of the objects it allocated)`}>
-        {pid} <span className="muted">({command})</span>
+      <span title={`pid ${pid}: ${shownName(command)} (the command of the objects it allocated)`}>
+        {pid} <span className="muted">({shownName(command)})</span>
       </span>
     );
   }

@@ -12,7 +12,7 @@ import { AccessTable, MAX_ACCESS_ROWS } from './AccessTable.tsx';
 import { Hex } from './object-cells.tsx';
 import { notify } from '../../stores/notice-store.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
-import { shownName } from '../../shown-name.ts';
+import { shownName } from '../../../query/shown-name.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -60,7 +60,7 @@ function IpField({ hex, fn, sentinel, what }: { hex: string; fn: string | null; 
     <>
       {fn !== null && !sentinel && (
         <div className="mono fn" title={hex} data-hex={hex}>
-          {fn}
+          {shownName(fn)}
         </div>
       )}
       <Hex value={hex} /> {sentinel && <SentinelBadge {...sentinel} />}
@@ -101,7 +101,7 @@ function ObjectFields({ o, hasIndices, indexUnit, hasType, hasSlab }: FieldsProp
       {hasType && <Field label="type">{shownName(o.type)}</Field>}
       {o.newType !== '' && (
         <Field label="closed by">
-          {o.newType} <span className="muted">(type of the allocation that closed this object)</span>
+          {shownName(o.newType)} <span className="muted">(type of the allocation that closed this object)</span>
         </Field>
       )}
       {hasSlab && (

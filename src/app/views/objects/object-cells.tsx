@@ -5,7 +5,7 @@ import { NO_SLAB, NO_SLAB_EXPLANATION } from '../../../format/sentinels.ts';
 import type { ObjectColumn, ObjectRow } from '../../../worker-api.ts';
 import { formatCount } from '../../format.ts';
 import { SentinelBadge } from '../../components/SentinelBadge.tsx';
-import { shownName } from '../../shown-name.ts';
+import { shownName } from '../../../query/shown-name.ts';
 
 export interface ColumnInfo {
   label: string;

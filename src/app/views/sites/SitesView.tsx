@@ -17,6 +17,7 @@ import { kmapApi } from '../../kmap-client.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { useWorkerResult } from '../use-worker-result.ts';
+import { shownName } from '../../../query/shown-name.ts';
 
 /** Pids listed in a site's tooltip. */
 const TOOLTIP_PIDS = 12;
@@ -194,7 +195,7 @@ export function SitesView() {
 
   const titleOf = (r: SiteRow) => {
     const d = details.get(r.site);
-    const head = r.site;
+    const head = shownName(r.site);
     if (!hasPid) return head;
     if (!d) return `${head}\n(pids: a moment…)`;
     return d.pids.length > 0 ? `${head}\n${pidLines(d).join('\n')}` : head;

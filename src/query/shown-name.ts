@@ -1,5 +1,5 @@
 // How a name from a kmap (a command, slab cache, type or function) is shown
-// anywhere in the page: one definition, so that a name cannot look like a
+// anywhere in the page (and matched by the pickers' search in the worker): one definition, so that a name cannot look like a
 // different one in one view and not in another. Names are React text
 // (never markup); this only makes the characters that text cannot show
 // honestly visible:
@@ -13,7 +13,11 @@
 
 export const EMPTY_NAME = '(empty)';
 
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// C0, DEL, C1; soft hyphen; combining grapheme joiner; Arabic letter mark;
+// Mongolian vowel separator; zero-width and direction marks; line and
+// paragraph separators; bidi embeddings, overrides and isolates; word joiner
+// and invisible operators; variation selectors; BOM.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufe00-\ufe0f\ufeff]/g;
 
 function reveal(c: string): string {
   const code = c.charCodeAt(0);
@@ -23,5 +27,10 @@ function reveal(c: string): string {
 
 export function shownName(name: string): string {
   if (name === '') return EMPTY_NAME;
-  return name.replace(HIDDEN, reveal);
+  return revealHidden(name);
+}
+
+/** Text that quotes names (a notice, an error): the same characters made visible. */
+export function revealHidden(text: string): string {
+  return text.replace(HIDDEN, reveal);
 }

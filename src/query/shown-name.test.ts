@@ -16,5 +16,6 @@ describe('shownName', () => {
     expect(shownName('x\u001b[2Jy\u0000\u009b')).toBe('x\\x1b[2Jy\\x00\\x9b');
     // Two names that differ only by an invisible character look different.
     expect(shownName('sh')).not.toBe(shownName('s\u200Bh'));
+    for (const c of ['\u00AD', '\u034F', '\uFE0F', '\u2028', '\u2029', '\u180E']) expect(shownName(`s${c}h`)).not.toBe('s' + c + 'h');
   });
 });
