@@ -260,7 +260,7 @@ export class KmapParser {
   private detectLongLine(): void {
     this.detectLines++;
     this.detectSawNonBlank = true;
-    this.noVote(`longer than ${MAX_LINE_BYTES} bytes`);
+    this.firstNoVote ??= { lineNum: this.detectLines, reason: `longer than ${MAX_LINE_BYTES} bytes` };
   }
 
   /** One line `b[s, e)` (without its \n) in the detection pass. */
@@ -275,19 +275,18 @@ export class KmapParser {
     const numFields = countFields(b, s, e);
     const variant = variantOfFieldNum(numFields);
     if (!variant) {
-      this.noVote(`${plural(numFields, 'field')}; an object line has at least ${MIN_OBJECT_FIELDS}`);
+      this.firstNoVote ??= { lineNum: this.detectLines, reason: `${plural(numFields, 'field')}; an object line has at least ${MIN_OBJECT_FIELDS}` };
       return;
     }
     if (!this.leadingFieldsOk(b, s, e, LAYOUTS[variant])) {
-      this.noVote(`as a variant ${variant} line (${numFields} fields), ${this.fieldReason(b, this.badAt, e, this.badRole)}`);
+      this.firstNoVote ??= {
+        lineNum: this.detectLines,
+        reason: `as a variant ${variant} line (${numFields} fields), ${this.fieldReason(b, this.badAt, e, this.badRole)}`,
+      };
       return;
     }
     this.votesByFieldNum.set(numFields, (this.votesByFieldNum.get(numFields) ?? 0) + 1);
     this.detectVotes++;
-  }
-
-  private noVote(reason: string): void {
-    this.firstNoVote ??= { lineNum: this.detectLines, reason };
   }
 
   /** Role and start of the field that leadingFieldsOk() found bad. */
