@@ -355,6 +355,48 @@ describe('open()', () => {
   });
 });
 
+/**
+ * A file of `head`, then `fillBytes` bytes 'a' (no newline), then `tail`,
+ * made on demand by slice() so that no test holds hundreds of MB; `maxEnd`
+ * is the furthest byte the session asked for.
+ */
+function virtualFile(head: string, fillBytes: number, tail: string): { blob: Blob; maxEnd: () => number } {
+  const h = new TextEncoder().encode(head);
+  const t = new TextEncoder().encode(tail);
+  const size = h.length + fillBytes + t.length;
+  let maxEnd = 0;
+  const blob = {
+    size,
+    slice(start = 0, end = size) {
+      maxEnd = Math.max(maxEnd, end);
+      const out = new Uint8Array(end - start).fill(0x61);
+      for (let i = start; i < Math.min(end, h.length); i++) out[i - start] = h[i];
+      for (let i = Math.max(start, size - t.length); i < end; i++) out[i - start] = t[i - (size - t.length)];
+      return new Blob([out]);
+    },
+  } as unknown as Blob;
+  return { blob, maxEnd: () => maxEnd };
+}
+
+describe('open(): one huge line', () => {
+  it('a file that is one 200 MB line is refused after 64 MiB, without reading (or holding) the rest', async () => {
+    const session = new KmapSession();
+    const f = virtualFile('', 200 * 2 ** 20, '');
+    const r = await session.open({ kind: 'file', file: f.blob, name: 'one-line.kmap' }, noProgress);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toBe('Not a kmap: no kmap object line in the first 64 MiB (1 line): line 1: longer than 65536 bytes.');
+    expect(f.maxEnd()).toBeLessThanOrEqual(72 * 2 ** 20);
+  });
+
+  it('a 200 MB line inside a kmap is one bad line; the lines after it load', async () => {
+    const session = new KmapSession();
+    const f = virtualFile(TINY, 200 * 2 ** 20, '\n' + TINY);
+    const r = await openOk(session, { kind: 'file', file: f.blob, name: 'long-line.kmap' });
+    expect(r.summary).toMatchObject({ objects: 10, accesses: 14, badLines: 1 });
+  });
+});
+
 describe('cancel()', () => {
   it('right after open() of a file: cancelled, and the previous complete kmap is kept', async () => {
     const session = new KmapSession();

@@ -15,7 +15,7 @@
 // cached by filterKey() for the current store generation; the cache is
 // dropped whenever the store, its size (while loading) or the symbols change.
 
-import { KmapParser } from '../src/format/parser.ts';
+import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
@@ -244,6 +244,9 @@ export class KmapSession implements KmapWorkerApi {
     let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
     // The parser gets complete lines only; the bytes after a chunk's last
     // newline wait for the next chunk, so that stop() never leaves a cut line.
+    // Except a line already longer than the parser's limit: it is a bad line
+    // whatever follows, so it goes to the parser (which skips it without
+    // keeping it) instead of piling up here.
     let tail: Uint8Array[] = [];
     let tailBytes = 0;
     const t0 = performance.now();
@@ -287,6 +290,11 @@ export class KmapSession implements KmapWorkerApi {
             parser.push(chunk.subarray(0, lastNewline + 1));
             tail = [chunk.subarray(lastNewline + 1)];
             tailBytes = chunk.length - lastNewline - 1;
+          }
+          if (tailBytes > MAX_LINE_BYTES) {
+            for (const t of tail) parser.push(t);
+            tail = [];
+            tailBytes = 0;
           }
           if (!committed && parser.variant !== null) commit();
           if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) > this.memoryBudget) {
