@@ -17,7 +17,7 @@ import {
   DETECT_OBJECT_LINES, Field, LAYOUTS, MIN_OBJECT_FIELDS, detectVariant, fieldCount, variantOfFieldNum, type Variant, type VariantLayout,
 } from './variants.ts';
 import { KmapFormatError, sniffNotKmap } from './sniff.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES, OBJECT_PID_BIAS } from '../store/kmap-store.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -551,7 +551,7 @@ export class KmapParser {
     o.vaHi.push(vaHi);
     o.vaLo.push(vaLo);
     o.size.push(size);
-    o.pid.push(pid);
+    o.pid.push(pid + OBJECT_PID_BIAS);
     o.allocIndex.push(allocIndex);
     o.freeIndex.push(freeIndex);
     o.accessStart.push(store.accesses.ip.length);
@@ -594,13 +594,8 @@ export class KmapParser {
 
   /** Why the leading field of `role` at `fs` did not parse. */
   private fieldReason(b: Uint8Array, fs: number, e: number, role: Field): string {
-    let fe = fs;
-    while (fe < e && b[fe] !== COMMA) fe++;
-    const kind =
-      role === Field.AllocIp || role === Field.FreeIp || role === Field.Va
-        ? 'a hex number'
-        : 'a decimal number';
-    return `${FIELD_NAMES[role]} is not ${kind}: "${text(b, fs, fe)}"`;
+    const kind = role === Field.AllocIp || role === Field.FreeIp || role === Field.Va ? 'hex' : role === Field.Pid ? 'pid' : 'decimal';
+    return numberReason(FIELD_NAMES[role], kind, b, fs, e);
   }
 
   private accessLine(b: Uint8Array, s: number, e: number, lineStart: number): void {
@@ -619,49 +614,51 @@ export class KmapParser {
     if (!isFrom) {
       // ip,[pid,]writes,reads[,pid]
       p = this.hexTo(b, s, e);
-      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'access IP is not a hex number' : null);
+      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? numberReason('access IP', 'hex', b, s, e) : null);
       ipHi = this.hexHi;
       ipLo = this.hexLo;
+      let fs: number;
       if (accessPid === 'second') {
-        p = this.pidTo(b, p + 1, e);
-        if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'pid is not a decimal number (or -1)' : null);
+        p = this.pidTo(b, (fs = p + 1), e);
+        if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? numberReason('pid', 'pid', b, fs, e) : null);
         pidCode = this.num + ACCESS_PID_BIAS;
       }
-      p = this.decTo(b, p + 1, e, false);
-      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? 'writes is not a decimal number' : null);
+      p = this.decTo(b, (fs = p + 1), e, false);
+      if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? numberReason('writes', 'decimal', b, fs, e) : null);
       writes = this.num;
-      p = this.decTo(b, p + 1, e, false);
-      if (p < 0) return this.badAccess(b, s, e, lineStart, 'reads is not a decimal number');
+      p = this.decTo(b, (fs = p + 1), e, false);
+      if (p < 0) return this.badAccess(b, s, e, lineStart, numberReason('reads', 'decimal', b, fs, e));
       reads = this.num;
       if (accessPid === 'last') {
         if (p === e) return this.badAccess(b, s, e, lineStart, null);
-        p = this.pidTo(b, p + 1, e);
-        if (p < 0) return this.badAccess(b, s, e, lineStart, 'pid is not a decimal number (or -1)');
+        p = this.pidTo(b, (fs = p + 1), e);
+        if (p < 0) return this.badAccess(b, s, e, lineStart, numberReason('pid', 'pid', b, fs, e));
         pidCode = this.num + ACCESS_PID_BIAS;
       }
       if (p !== e) return this.badAccess(b, s, e, lineStart, null);
     } else {
       // from:IP,[caller:IP,]writes,reads (and an optional pid last in E).
       p = this.hexTo(b, s + 5, e);
-      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'the from: IP is not a hex number' : null);
+      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? numberReason('the from: IP', 'hex', b, s + 5, e) : null);
       ipHi = this.hexHi;
       ipLo = this.hexLo;
+      let fs: number;
       if (startsWithCaller(b, p + 1, e)) {
-        p = this.hexTo(b, p + 8, e);
-        if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'the caller: IP is not a hex number' : null);
+        p = this.hexTo(b, (fs = p + 8), e);
+        if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? numberReason('the caller: IP', 'hex', b, fs, e) : null);
         hasCaller = true;
         callerHi = this.hexHi;
         callerLo = this.hexLo;
       }
-      p = this.decTo(b, p + 1, e, false);
-      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? 'writes is not a decimal number' : null);
+      p = this.decTo(b, (fs = p + 1), e, false);
+      if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? numberReason('writes', 'decimal', b, fs, e) : null);
       writes = this.num;
-      p = this.decTo(b, p + 1, e, false);
-      if (p < 0) return this.badFrom(b, e, lineStart, 'reads is not a decimal number');
+      p = this.decTo(b, (fs = p + 1), e, false);
+      if (p < 0) return this.badFrom(b, e, lineStart, numberReason('reads', 'decimal', b, fs, e));
       reads = this.num;
       if (p !== e && accessPid === 'last') {
-        p = this.pidTo(b, p + 1, e);
-        if (p < 0) return this.badFrom(b, e, lineStart, 'pid is not a decimal number (or -1)');
+        p = this.pidTo(b, (fs = p + 1), e);
+        if (p < 0) return this.badFrom(b, e, lineStart, numberReason('pid', 'pid', b, fs, e));
         pidCode = this.num + ACCESS_PID_BIAS;
       }
       if (p !== e) return this.badFrom(b, e, lineStart, null);
@@ -885,13 +882,12 @@ export class KmapParser {
     return p;
   }
 
-  /** An object line's pid: a decimal from 0 to MAX_PID (decTo's contract otherwise). */
+  /** An object line's pid: as an access line's (-1 included). */
   private objectPidTo(b: Uint8Array, p: number, e: number): number {
-    const end = this.decTo(b, p, e, false);
-    return end >= 0 && this.num > MAX_PID ? -1 : end;
+    return this.pidTo(b, p, e);
   }
 
-  /** An access line's pid: a decimal from -1 to MAX_PID (decTo's contract otherwise). */
+  /** A pid: a decimal from -1 to MAX_PID (decTo's contract otherwise). */
   private pidTo(b: Uint8Array, p: number, e: number): number {
     const end = this.decTo(b, p, e, true);
     return end >= 0 && this.num > MAX_PID ? -1 : end;
@@ -945,6 +941,34 @@ function isBlank(c: number): boolean {
 function startsWithCaller(b: Uint8Array, p: number, e: number): boolean {
   // "caller:"
   return p + 7 <= e && b[p] === 0x63 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x6c && b[p + 4] === 0x65 && b[p + 5] === 0x72 && b[p + 6] === 0x3a;
+}
+
+const MAX_U64 = 2n ** 64n - 1n;
+
+/**
+ * Why the number field that starts at `fs` (and ends at the next comma or
+ * `e`) did not parse as a `kind`: empty, no digits after 0x, too big for 64
+ * bits, negative (a pid may be -1), above the exact limit, or not a number.
+ * Only for bad lines: the hot path never builds a reason.
+ */
+function numberReason(name: string, kind: 'hex' | 'decimal' | 'pid', b: Uint8Array, fs: number, e: number): string {
+  let fe = fs;
+  while (fe < e && b[fe] !== COMMA) fe++;
+  const shown = `"${text(b, fs, fe)}"`;
+  const v = decoder.decode(b.subarray(fs, fe)).replace(/^[ \t]+|[ \t]+$/g, '');
+  if (v === '') return `${name} is empty`;
+  if (kind === 'hex') {
+    const digits = /^0[xX]/.test(v) ? v.slice(2) : v;
+    if (digits === '') return `${name} has no hex digits after 0x: ${shown}`;
+    if (/^[0-9a-fA-F]+$/.test(digits)) return `${name} does not fit in 64 bits (more than 16 hex digits): ${shown}`;
+    return `${name} is not a hex number: ${shown}`;
+  }
+  if (/^-[0-9]+$/.test(v)) return kind === 'pid' ? `${name} is negative (only -1 is allowed): ${shown}` : `${name} is negative: ${shown}`;
+  if (/^[0-9]+$/.test(v)) {
+    if (BigInt(v) > MAX_U64) return `${name} does not fit in 64 bits: ${shown}`;
+    return kind === 'pid' ? `${name} is above 2^53 - 3: ${shown}` : `${name} is above 2^53 - 1: ${shown}`;
+  }
+  return `${name} is not a decimal number: ${shown}`;
 }
 
 function text(b: Uint8Array, s: number, e: number): string {

@@ -8,6 +8,7 @@ import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell } from './types.ts';
+import { OBJECT_PID_BIAS } from '../store/kmap-store.ts';
 
 /** Access lines, reads and writes of every object (sums over its lines), computed once per store size. */
 export interface ObjectSums {
@@ -91,6 +92,7 @@ function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { 
     case 'pid': {
       // Pids are remapped to dense ids in order of first appearance (a
       // look-up array over the pid range; pids are below pid_max, 2^22).
+      // Stored pids are pid + 1 (-1 is 0).
       const pid = o.pid.data;
       let max = 0;
       for (let p = 0; p < indices.length; p++) if (pid[indices[p]] > max) max = pid[indices[p]];
@@ -119,7 +121,7 @@ function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { 
           ids[p] = g;
         }
       }
-      return { ids, numGroups: values.length, keyOf: (g) => String(values[g]) };
+      return { ids, numGroups: values.length, keyOf: (g) => String(values[g] - OBJECT_PID_BIAS) };
     }
   }
 }

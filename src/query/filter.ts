@@ -9,7 +9,7 @@
 
 import { allocIpSentinel } from '../format/sentinels.ts';
 import { LAYOUTS } from '../format/variants.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
 import { parseSearch } from './search-syntax.ts';
 import type { ObjectFilter } from './types.ts';
@@ -155,8 +155,9 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     fn: fnWordMasks[k],
   }));
 
-  const pids = new Set<number>([...filter.pids]);
-  const searchPids = new Set<number>(search.pid);
+  // Stored pids are pid + OBJECT_PID_BIAS: so are the pids looked for.
+  const pids = new Set<number>(filter.pids.map((p) => p + OBJECT_PID_BIAS));
+  const searchPids = new Set<number>(search.pid.map((p) => p + OBJECT_PID_BIAS));
   const state = filter.state;
   const minSize = filter.minSize;
   const maxSize = filter.maxSize;
@@ -215,7 +216,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
         if (filter.otherTasks) {
           if (!otherTasks) continue;
           const code = accPid[a];
-          if (code === ACCESS_PID_NONE || code - ACCESS_PID_BIAS === pid[i]) continue;
+          if (code === ACCESS_PID_NONE || code - ACCESS_PID_BIAS === pid[i] - OBJECT_PID_BIAS) continue;
         }
         hit = true;
       }

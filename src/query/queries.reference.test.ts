@@ -128,6 +128,21 @@ function makeCase(name: string, variant: RefQueryVariant, kmap: Uint8Array, symb
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+/** The kmap with the pid of every `every`-th object line set to -1 (B-E: the pid is the second field). */
+function withObjectPidMinusOne(text: string, every: number): string {
+  let k = 0;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line === '' || line[0] === ' ' || line[0] === '\t' || k++ % every !== 0) return line;
+      const f = line.split(',');
+      if (f.length < 8) return line;
+      f[1] = '-1';
+      return f.join(',');
+    })
+    .join('\n');
+}
 const SAMPLE = readFileSync(join(ROOT, 'public', 'sample.kmap'));
 const SAMPLE_MAP = readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8');
 
@@ -137,6 +152,8 @@ const CASES: (() => Case)[] = [
   ),
   () => makeCase('random E, no symbols', 'E', enc(writeKmap({ variant: 'E', objects: 700, seed: 2024 })), null),
   () => makeCase('random D, map without _etext', 'D', enc(writeKmap({ variant: 'D', objects: 700, seed: 31 })), synthMap(5, { etext: false, modules: false })),
+  () => makeCase('random E, every 5th object pid -1, no symbols', 'E', enc(withObjectPidMinusOne(writeKmap({ variant: 'E', objects: 700, seed: 4242 }), 5)), null),
+  () => makeCase('random B, every 3rd object pid -1 + map', 'B', enc(withObjectPidMinusOne(writeKmap({ variant: 'B', objects: 700, seed: 4343 }), 3)), synthMap(9, { etext: true, modules: true })),
   () => makeCase('sample + System.map', 'E', SAMPLE, SAMPLE_MAP),
   () => makeCase('sample, no symbols', 'E', SAMPLE, null),
 ];

@@ -5,7 +5,7 @@
 import { allocIpSentinel, freeIpSentinel, type Sentinel } from '../format/sentinels.ts';
 import { hex64 } from '../store/interners.ts';
 import { LAYOUTS } from '../format/variants.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
 import { radixSortSelection } from './radix-sort.ts';
 
@@ -77,7 +77,7 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
     allocIp: ips.hex(allocIpId),
     allocIpSentinel: allocIpSentinel(ips.hi.data[allocIpId], ips.lo.data[allocIpId]),
     allocFn: ctx?.ipLabel(allocIpId) ?? null,
-    pid: o.pid.data[idx],
+    pid: o.pid.data[idx] - OBJECT_PID_BIAS,
     address: hex64(o.vaHi.data[idx], o.vaLo.data[idx]),
     size: o.size.data[idx],
     allocIndex: hasIndices ? String(o.allocIndex.data[idx]) : '',

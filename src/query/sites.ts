@@ -13,7 +13,7 @@
 // The pids of one site with their counts are siteDetail(), on demand.
 
 import { LAYOUTS } from '../format/variants.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, type KmapStore } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { PairCounter } from './pair-counter.ts';
@@ -36,7 +36,7 @@ export function pidCommands(store: KmapStore): Map<number, string> {
     if (!b || n > b[1] || (n === b[1] && compareBytes(store.commands.name(c), store.commands.name(b[0])) < 0)) best.set(p, [c, n]);
   });
   const out = new Map<number, string>();
-  for (const [p, [c]] of best) out.set(p, store.commands.name(c));
+  for (const [p, [c]] of best) out.set(p - OBJECT_PID_BIAS, store.commands.name(c));
   return out;
 }
 
@@ -93,7 +93,7 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
     const start = starts[i];
     const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
     const slab = objSlab[i];
-    const owner = objPid[i] + ACCESS_PID_BIAS;
+    const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
     for (let a = start; a < end; a++) {
       const code = accPid[a];
       if (otherTasks && (code === ACCESS_PID_NONE || code === owner)) continue;
@@ -173,7 +173,7 @@ export function siteDetail(ctx: QueryContext, indices: Uint32Array, otherTasks: 
       const code = accPid[a];
       if (code === ACCESS_PID_NONE) continue;
       const pid = code - ACCESS_PID_BIAS;
-      if (otherTasks && pid === objPid[i]) continue;
+      if (otherTasks && pid === objPid[i] - OBJECT_PID_BIAS) continue;
       let e = byPid.get(pid);
       if (!e) byPid.set(pid, (e = { accessLines: 0, reads: 0, writes: 0 }));
       e.accessLines++;

@@ -8,7 +8,9 @@
 //   Uint32 halves, IPs are ids into `ips`;
 // - names (command, slab, type) are ids into their interners;
 // - an access line's pid is stored as pid + 2, so 0 means "no pid in this
-//   variant" and 1 means pid -1 (no task context).
+//   variant" and 1 means pid -1 (no task context);
+// - an object's pid is stored as pid + 1, so 0 means pid -1 (objectPid()
+//   gives it back); the order of stored values is the order of pids.
 
 import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
 import { IpInterner, NameInterner } from './interners.ts';
@@ -22,6 +24,8 @@ export type VariantLetter = 'A' | 'B' | 'C' | 'D' | 'E';
 
 export const ACCESS_PID_NONE = 0;
 export const ACCESS_PID_BIAS = 2;
+/** Added to an object's pid when stored (pid -1 is stored as 0). */
+export const OBJECT_PID_BIAS = 1;
 
 export interface BadLine {
   /** 1-based line number in the file. */
@@ -104,6 +108,11 @@ export class KmapStore {
     const start = this.objects.accessStart.data[objIdx];
     const end = objIdx + 1 < this.numObjects ? this.objects.accessStart.data[objIdx + 1] : this.numAccesses;
     return [start, end];
+  }
+
+  /** The allocating pid of an object (-1 when the kernel printed -1). */
+  objectPid(objIdx: number): number {
+    return this.objects.pid.data[objIdx] - OBJECT_PID_BIAS;
   }
 
   isLive(objIdx: number): boolean {

@@ -255,7 +255,7 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
     } else if (name === 'type') {
       obj.type = trimSpaces(f);
     } else {
-      const d = name === 'pid' ? refPid(f) : refDecimal(f);
+      const d = name === 'pid' ? refPid(f, true) : refDecimal(f); // a pid, object or access, may be -1
       if (d === null) ok = false;
       else (obj as unknown as Record<string, number>)[name] = d;
     }

@@ -6,7 +6,7 @@ import { KmapParser, parseKmapBytes } from '../format/parser.ts';
 import { KmapFormatError } from '../format/sniff.ts';
 import { hex64 } from '../store/interners.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS } from '../store/kmap-store.ts';
 
 /** The chunk sizes every parse-level test runs at (0 = the whole file in one chunk). */
 export const CHUNK_SIZES = [1, 7, 64, 0] as const;
@@ -76,7 +76,7 @@ export function objectView(store: KmapStore, i: number): ObjectView {
     freeIp: store.ips.hex(o.freeIp.get(i)),
     va: hex64(o.vaHi.data[i], o.vaLo.data[i]),
     size: o.size.get(i),
-    pid: o.pid.get(i),
+    pid: o.pid.get(i) - OBJECT_PID_BIAS,
     allocIndex: o.allocIndex.get(i),
     freeIndex: o.freeIndex.get(i),
     type: hasType ? store.types.name(o.type.get(i)) : null,
