@@ -114,3 +114,27 @@ test('the empty state\'s open button opens the file chooser of the same input', 
   assert.equal((await summary(page)).objects, '11');
   assertNoErrors(errors);
 });
+
+test('64-bit sizes and counts are shown exactly, and an object with pid -1 loads', async () => {
+  const { page, errors } = await openApp(browser);
+  const MAX = '18446744073709551615';
+  const text = [
+    `ffffffff812e4410,-1,ffff888004c2a000,${MAX},18446744073709551614,0,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,`,
+    `  ffffffff81533a17,${MAX},9007199254740993,-1`,
+    'ffffffff812e4411,7,ffff888004c2b000,64,5,6,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,',
+    '  ffffffff81533a17,1,2,7',
+    '',
+  ].join('\n');
+  await page.getByLabel('Open kmap').setInputFiles({ name: 'big.kmap', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await waitLoaded(page);
+  const s = await summary(page);
+  assert.deepEqual([s.objects, s.accesses, s.badLines], ['2', '2', '0']);
+  assert.equal(s.bytes, '18,446,744,073,709,551,679 bytes');
+  assert.equal(s.reads, '9,007,199,254,740,995');
+  assert.equal(s.writes, '18,446,744,073,709,551,616');
+  const rows = await visibleRows(page);
+  assert.equal(rows[0].cells.pid, '-1');
+  assert.equal(rows[0].cells.size, '18,446,744,073,709,551,615');
+  assert.equal(rows[0].cells.allocIndex, '18446744073709551614');
+  assertNoErrors(errors);
+});

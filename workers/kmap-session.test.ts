@@ -735,7 +735,7 @@ describe('totals, breakdown, sites: consistency and caching', () => {
     expect(t.objects).toBe(session.query({ filter: f, sort: null }).total);
     for (const by of ['type', 'slab', 'command', 'pid', 'site'] as const) {
       const rows = session.breakdown(f, by);
-      const sum = (k: 'objects' | 'live' | 'bytes' | 'liveBytes' | 'accessLines' | 'reads' | 'writes') => rows.reduce((s, r) => s + r[k], 0);
+      const sum = (k: 'objects' | 'live' | 'bytes' | 'liveBytes' | 'accessLines' | 'reads' | 'writes') => rows.reduce((s, r) => s + Number(r[k]), 0);
       expect(sum('objects'), by).toBe(t.objects);
       expect(sum('live'), by).toBe(t.liveObjects);
       expect(sum('bytes'), by).toBe(t.bytes);
@@ -747,8 +747,8 @@ describe('totals, breakdown, sites: consistency and caching', () => {
     }
     const sites = session.sites(f);
     expect(sites.reduce((s, r) => s + r.accessLines, 0)).toBe(t.accesses);
-    expect(sites.reduce((s, r) => s + r.reads, 0)).toBe(t.reads);
-    expect(sites.reduce((s, r) => s + r.writes, 0)).toBe(t.writes);
+    expect(sites.reduce((s, r) => s + Number(r.reads), 0)).toBe(t.reads);
+    expect(sites.reduce((s, r) => s + Number(r.writes), 0)).toBe(t.writes);
     const h = session.hierarchy(f, 1_000_000);
     expect(h.cells.reduce((s, c) => s + c.objects, 0)).toBe(t.objects);
     expect(h.cells).toHaveLength(h.total);

@@ -3,16 +3,25 @@
 
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** 1234567 -> "1,234,567". */
-export function formatCount(n: number): string {
+/** 1234567 -> "1,234,567". Exact for a bigint too (64-bit sums above 2^53 - 1 arrive as bigints). */
+export function formatCount(n: number | bigint): string {
   return INT.format(n);
 }
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** Bytes in binary units with 3 significant digits: 1536 -> "1.50 KiB", 512 -> "512 B". */
-export function formatBytes(n: number): string {
+const EXBI = 2 ** 60;
+
+/**
+ * Bytes in binary units with 3 significant digits: 1536 -> "1.50 KiB",
+ * 512 -> "512 B". A rounded figure by design: show formatCount() beside it
+ * (a title) where the exact number matters.
+ */
+export function formatBytes(bytes: number | bigint): string {
+  const n = Number(bytes);
   if (!Number.isFinite(n) || n < 0) return '—';
+  if (n >= EXBI * 1024) return `${(n / EXBI).toFixed(0)} EiB`;
+  if (n >= EXBI) return `${(n / EXBI).toFixed(n >= EXBI * 100 ? 0 : n >= EXBI * 10 ? 1 : 2)} EiB`;
   let u = 0;
   let v = n;
   while (v >= 1024 && u < BINARY_UNITS.length - 1) {
@@ -43,7 +52,7 @@ export function percentOf(done: number, total: number | null): number | null {
 }
 
 /** "1 object" / "2 objects". */
-export function plural(n: number, one: string, many = one + 's'): string {
+export function plural(n: number | bigint, one: string, many = one + 's'): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 

@@ -69,6 +69,46 @@ describe('kmap stats --json', () => {
   });
 });
 
+describe('64-bit sizes and counts', () => {
+  const MAX = '18446744073709551615';
+  const big = file(
+    'big.kmap',
+    [
+      `ffffffff812e4410,-1,ffff888004c2a000,${MAX},18446744073709551614,0,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,`,
+      `  ffffffff81533a17,${MAX},9007199254740993,-1`,
+      'ffffffff812e4411,7,ffff888004c2b000,64,5,6,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,',
+      '  ffffffff81533a17,1,2,7',
+      '',
+    ].join('\n'),
+  );
+
+  it('stats --json: numbers where they fit (2^53 - 1), the exact decimal as a string above', () => {
+    const r = kmap('stats', big, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      objects: 2,
+      liveObjects: 1,
+      bytes: String(2n ** 64n - 1n + 64n),
+      reads: '9007199254740995',
+      writes: String(2n ** 64n),
+      badLines: 0,
+    });
+    expect(r.stdout).toContain('"bytes":"18446744073709551679"');
+    const small = JSON.parse(kmap('stats', big, '--json', '--pid', '7').stdout);
+    expect(small).toMatchObject({ objects: 1, bytes: 64, reads: 2, writes: 1 });
+  });
+
+  it('stats, dump and breakdown print them exactly; an object with pid -1 is an object', () => {
+    expect(kmap('stats', big).stdout).toMatch(/bytes\s+18,446,744,073,709,551,679/);
+    const objects = kmap('dump', big).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(objects[0]).toMatchObject({ pid: -1, size: MAX, allocIndex: '18446744073709551614', accesses: [{ pid: -1, writes: MAX, reads: '9007199254740993' }] });
+    expect(objects[1]).toMatchObject({ pid: 7, size: 64 });
+    expect(kmap('breakdown', big, '--by', 'pid').stdout).toBe(
+      `key,objects,live,bytes,liveBytes,accessLines,reads,writes\n-1,1,1,${MAX},${MAX},1,9007199254740993,${MAX}\n7,1,0,64,0,1,2,1\n`,
+    );
+  });
+});
+
 describe('kmap stats (readable)', () => {
   it('names the variant, the totals and the first bad lines with their numbers', () => {
     const r = kmap('stats', E);

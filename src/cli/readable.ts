@@ -6,8 +6,9 @@
 import type { Resolution } from '../query/stats.ts';
 import type { KmapSummary } from '../query/summary.ts';
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+/** A count with thousands separators; 64-bit sums may be bigints, or exact decimal strings (from stats JSON), above 2^53 - 1. */
+function fmt(n: number | bigint | string): string {
+  return (typeof n === 'string' ? BigInt(n) : n).toLocaleString('en-US');
 }
 
 /** The text with C0, DEL and C1 control characters written as \xNN (and backslashes doubled). */
@@ -37,9 +38,9 @@ interface Counts {
   objects: number;
   accesses: number;
   liveObjects: number;
-  reads: number;
-  writes: number;
-  bytes: number;
+  reads: number | bigint | string;
+  writes: number | bigint | string;
+  bytes: number | bigint | string;
   bySlab: Record<string, number>;
   byType: Record<string, number>;
   byCommand: Record<string, number>;
@@ -51,7 +52,7 @@ function pct(x: number | null): string {
 
 export function readable(file: string, s: KmapSummary, filtered: Counts | null, res: Resolution | null, seconds: number): string {
   const c: Counts = filtered ?? s;
-  const of = (n: number, total: number) => (filtered ? `${fmt(n)} of ${fmt(total)}` : fmt(n));
+  const of = (n: number | bigint | string, total: number | bigint | string) => (filtered ? `${fmt(n)} of ${fmt(total)}` : fmt(n));
   const out = [
     `${printable(file)}`,
     `  format        ${s.formatDescription}`,

@@ -45,8 +45,8 @@ describe('fast path and general path agree', () => {
     ].join('\n') + '\n';
     const { view } = parseAllChunkSizes(text);
     expect(view.variant).toBe('E');
-    expect(view.numObjects).toBe(10); // the object with pid -1 included
-    expect(view.numBadLines).toBe(8);
+    expect(view.numObjects).toBe(11); // the object with pid -1 and the one with a 19-digit index included
+    expect(view.numBadLines).toBe(7);
   });
 
   it('on an object line longer than 64 KiB that lies whole in one chunk', () => {

@@ -97,6 +97,14 @@ export class KmapParser {
   private hexHi = 0;
   private hexLo = 0;
   private num = 0;
+  /** The exact value of the last decimal parsed when it was above 2^53 - 1 (num then is its nearest double). */
+  private numBig = 0n;
+  /** Exact values of the current line's fields above 2^53 - 1 (read only when the field's number is). */
+  private bigSize = 0n;
+  private bigAllocIndex = 0n;
+  private bigFreeIndex = 0n;
+  private bigWrites = 0n;
+  private bigReads = 0n;
   /** Start of each trailing field of the current object line. */
   private readonly trailingStarts = new Int32Array(4);
 
@@ -493,10 +501,10 @@ export class KmapParser {
       } else {
         end = role === Field.Pid ? this.objectPidTo(b, p, e) : this.decTo(b, p, e, false);
         if (end < 0) return this.badObjectField(b, s, e, p, role);
-        if (role === Field.Size) size = this.num;
+        if (role === Field.Size) (size = this.num), (this.bigSize = this.numBig);
         else if (role === Field.Pid) pid = this.num;
-        else if (role === Field.AllocIndex) allocIndex = this.num;
-        else freeIndex = this.num;
+        else if (role === Field.AllocIndex) (allocIndex = this.num), (this.bigAllocIndex = this.numBig);
+        else (freeIndex = this.num), (this.bigFreeIndex = this.numBig);
       }
       if (end === e) return this.badObjectCount(b, s, e);
       p = end + 1;
@@ -550,10 +558,14 @@ export class KmapParser {
     o.freeIp.push(store.ips.intern(freeIpHi, freeIpLo));
     o.vaHi.push(vaHi);
     o.vaLo.push(vaLo);
-    o.size.push(size);
+    // A value above 2^53 - 1 (only the general path reads one) keeps its exact value beside the column.
+    if (size > MAX_EXACT) o.size.pushWide(this.bigSize);
+    else o.size.push(size);
     o.pid.push(pid + OBJECT_PID_BIAS);
-    o.allocIndex.push(allocIndex);
-    o.freeIndex.push(freeIndex);
+    if (allocIndex > MAX_EXACT) o.allocIndex.pushWide(this.bigAllocIndex);
+    else o.allocIndex.push(allocIndex);
+    if (freeIndex > MAX_EXACT) o.freeIndex.pushWide(this.bigFreeIndex);
+    else o.freeIndex.push(freeIndex);
     o.accessStart.push(store.accesses.ip.length);
     o.command.push(cmdId);
     bump(store.objectsByCommand, cmdId);
@@ -562,7 +574,7 @@ export class KmapParser {
     o.slab.push(slabId < 0 ? 0 : slabId);
     if (slabId >= 0) bump(store.objectsBySlab, slabId);
     o.newType.push(newTypeId);
-    store.bytes += size;
+    store.bytesNear += size;
     if (live) store.numLive++;
     this.haveObject = true;
     this.lastObjectBad = false;
@@ -574,10 +586,13 @@ export class KmapParser {
     const a = store.accesses;
     a.ip.push(store.ips.intern(ipHi, ipLo));
     a.pid.push(pidCode);
-    a.writes.push(writes);
-    a.reads.push(reads);
-    store.writes += writes;
-    store.reads += reads;
+    // A count above 2^53 - 1 (only the general path reads one) keeps its exact value beside the column.
+    if (writes > MAX_EXACT) a.writes.pushWide(this.bigWrites);
+    else a.writes.push(writes);
+    if (reads > MAX_EXACT) a.reads.pushWide(this.bigReads);
+    else a.reads.push(reads);
+    store.writesNear += writes;
+    store.readsNear += reads;
   }
 
   private badObjectCount(b: Uint8Array, s: number, e: number): void {
@@ -626,9 +641,11 @@ export class KmapParser {
       p = this.decTo(b, (fs = p + 1), e, false);
       if (p < 0 || p === e) return this.badAccess(b, s, e, lineStart, p < 0 ? numberReason('writes', 'decimal', b, fs, e) : null);
       writes = this.num;
+      this.bigWrites = this.numBig;
       p = this.decTo(b, (fs = p + 1), e, false);
       if (p < 0) return this.badAccess(b, s, e, lineStart, numberReason('reads', 'decimal', b, fs, e));
       reads = this.num;
+      this.bigReads = this.numBig;
       if (accessPid === 'last') {
         if (p === e) return this.badAccess(b, s, e, lineStart, null);
         p = this.pidTo(b, (fs = p + 1), e);
@@ -653,9 +670,11 @@ export class KmapParser {
       p = this.decTo(b, (fs = p + 1), e, false);
       if (p < 0 || p === e) return this.badFrom(b, e, lineStart, p < 0 ? numberReason('writes', 'decimal', b, fs, e) : null);
       writes = this.num;
+      this.bigWrites = this.numBig;
       p = this.decTo(b, (fs = p + 1), e, false);
       if (p < 0) return this.badFrom(b, e, lineStart, numberReason('reads', 'decimal', b, fs, e));
       reads = this.num;
+      this.bigReads = this.numBig;
       if (p !== e && accessPid === 'last') {
         p = this.pidTo(b, (fs = p + 1), e);
         if (p < 0) return this.badFrom(b, e, lineStart, numberReason('pid', 'pid', b, fs, e));
@@ -896,7 +915,8 @@ export class KmapParser {
   /**
    * Parses the decimal field that starts at `p` into `num` and returns where
    * it ends (the comma after it, or `e`), or -1 when it is not a number or is
-   * above 2^53 (not exact as a double). With allowMinusOne, "-1" is accepted.
+   * above 2^64 - 1. Above 2^53 - 1, `num` is the nearest double and `numBig`
+   * the exact value. With allowMinusOne, "-1" is accepted.
    */
   private decTo(b: Uint8Array, p: number, e: number, allowMinusOne: boolean): number {
     while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
@@ -912,7 +932,15 @@ export class KmapParser {
         if (d < 0 || d > 9) break;
         v = v * 10 + d;
       }
-      if (p === start || v > Number.MAX_SAFE_INTEGER) return -1;
+      if (p === start) return -1;
+      // Up to 15 digits are exact as a double; more may not be.
+      if (p - start > 15) {
+        let big = 0n;
+        for (let q = start; q < p; q++) big = big * 10n + BigInt(b[q] - 0x30);
+        if (big > MAX_U64) return -1;
+        v = Number(big);
+        if (v > MAX_EXACT) this.numBig = big;
+      }
     }
     while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
     if (p < e && b[p] !== COMMA) return -1;
@@ -944,6 +972,7 @@ function startsWithCaller(b: Uint8Array, p: number, e: number): boolean {
 }
 
 const MAX_U64 = 2n ** 64n - 1n;
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 /**
  * Why the number field that starts at `fs` (and ends at the next comma or
@@ -966,7 +995,7 @@ function numberReason(name: string, kind: 'hex' | 'decimal' | 'pid', b: Uint8Arr
   if (/^-[0-9]+$/.test(v)) return kind === 'pid' ? `${name} is negative (only -1 is allowed): ${shown}` : `${name} is negative: ${shown}`;
   if (/^[0-9]+$/.test(v)) {
     if (BigInt(v) > MAX_U64) return `${name} does not fit in 64 bits: ${shown}`;
-    return kind === 'pid' ? `${name} is above 2^53 - 3: ${shown}` : `${name} is above 2^53 - 1: ${shown}`;
+    return `${name} is above 2^53 - 3: ${shown}`; // only a pid has a limit below 2^64
   }
   return `${name} is not a decimal number: ${shown}`;
 }

@@ -8,9 +8,15 @@ import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell } from './types.ts';
-import { OBJECT_PID_BIAS } from '../store/kmap-store.ts';
+import { OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
+import { addEntry, exactSumRange } from '../store/columns.ts';
+import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 
-/** Access lines, reads and writes of every object (sums over its lines), computed once per store size. */
+/**
+ * Access lines, reads and writes of every object (sums over its lines),
+ * computed once per store size. A sum above 2^53 - 1 is only near (see
+ * objectSumExact); the others are exact.
+ */
 export interface ObjectSums {
   lines: Float64Array;
   reads: Float64Array;
@@ -44,23 +50,57 @@ export function objectSums(ctx: QueryContext): ObjectSums {
   });
 }
 
+/** The exact reads (or writes) of object i: its near sum when that is exact, else summed again exactly. */
+export function objectSumExact(store: KmapStore, sums: ObjectSums, i: number, which: 'reads' | 'writes'): Exact {
+  const near = sums[which][i];
+  if (near <= MAX_EXACT) return near;
+  const [start, end] = store.accessRange(i);
+  return exactSumRange(store.accesses[which], start, end);
+}
+
+/** Adds object i's size, reads or writes to `sum` exactly. */
+function addObject(store: KmapStore, sums: ObjectSums, sum: ExactSum, i: number, which: 'size' | 'reads' | 'writes'): void {
+  if (which === 'size') addEntry(sum, store.objects.size, i);
+  else sum.addExact(objectSumExact(store, sums, i, which));
+}
+
+// Sums below are made in doubles, which is exact while a sum stays at or
+// below 2^53 - 1 (../store/exact.ts); a bigger one is summed again with
+// ExactSum. Only absurd files (sizes or counts near 2^64) take that path.
+
 export function filteredTotals(ctx: QueryContext, indices: Uint32Array): FilteredTotals {
   const store = ctx.store;
-  const { lines, reads, writes } = objectSums(ctx);
+  const sums = objectSums(ctx);
+  const { lines, reads, writes } = sums;
   const size = store.objects.size.data;
-  const t: FilteredTotals = { objects: indices.length, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
+  let objects = 0, liveObjects = 0, bytes = 0, liveBytes = 0, accesses = 0, sumReads = 0, sumWrites = 0;
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
-    t.bytes += size[i];
+    objects++;
+    bytes += size[i];
     if (store.isLive(i)) {
-      t.liveObjects++;
-      t.liveBytes += size[i];
+      liveObjects++;
+      liveBytes += size[i];
     }
-    t.accesses += lines[i];
-    t.reads += reads[i];
-    t.writes += writes[i];
+    accesses += lines[i];
+    sumReads += reads[i];
+    sumWrites += writes[i];
   }
-  return t;
+  const exact = (near: number, which: 'size' | 'reads' | 'writes', liveOnly = false): Exact => {
+    if (near <= MAX_EXACT) return near;
+    const sum = new ExactSum();
+    for (let p = 0; p < indices.length; p++) if (!liveOnly || store.isLive(indices[p])) addObject(store, sums, sum, indices[p], which);
+    return sum.value;
+  };
+  return {
+    objects,
+    liveObjects,
+    bytes: exact(bytes, 'size'),
+    liveBytes: exact(liveBytes, 'size', true),
+    accesses,
+    reads: exact(sumReads, 'reads'),
+    writes: exact(sumWrites, 'writes'),
+  };
 }
 
 /** Dense group id of each kept object, and the key string of each group id. */
@@ -130,7 +170,8 @@ function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { 
 export function breakdown(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): BreakdownRow[] {
   const store = ctx.store;
   const { ids, numGroups, keyOf } = groupIds(ctx, indices, by);
-  const { lines, reads, writes } = objectSums(ctx);
+  const sums = objectSums(ctx);
+  const { lines, reads, writes } = sums;
   const size = store.objects.size.data;
   const objects = new Float64Array(numGroups);
   const live = new Float64Array(numGroups);
@@ -152,35 +193,54 @@ export function breakdown(ctx: QueryContext, indices: Uint32Array, by: Breakdown
     sumReads[g] += reads[i];
     sumWrites[g] += writes[i];
   }
+  // A group sum above 2^53 - 1: that group's sums again, exactly.
+  const exact = new Map<number, { bytes: ExactSum; liveBytes: ExactSum; reads: ExactSum; writes: ExactSum }>();
+  for (let g = 0; g < numGroups; g++) {
+    if (Math.max(bytes[g], liveBytes[g], sumReads[g], sumWrites[g]) > MAX_EXACT) {
+      exact.set(g, { bytes: new ExactSum(), liveBytes: new ExactSum(), reads: new ExactSum(), writes: new ExactSum() });
+    }
+  }
+  if (exact.size > 0) {
+    for (let p = 0; p < indices.length; p++) {
+      const e = exact.get(ids[p]);
+      if (!e) continue;
+      const i = indices[p];
+      addObject(store, sums, e.bytes, i, 'size');
+      if (store.isLive(i)) addObject(store, sums, e.liveBytes, i, 'size');
+      addObject(store, sums, e.reads, i, 'reads');
+      addObject(store, sums, e.writes, i, 'writes');
+    }
+  }
   // Several ids may share one key (an IP and a function never do; names are
   // interned once): merge by key to be safe.
   const rows = new Map<string, BreakdownRow>();
   for (let g = 0; g < numGroups; g++) {
     if (objects[g] === 0) continue;
     const key = keyOf(g);
+    const e = exact.get(g);
+    const add = {
+      objects: objects[g],
+      live: live[g],
+      bytes: e ? e.bytes.value : bytes[g],
+      liveBytes: e ? e.liveBytes.value : liveBytes[g],
+      accessLines: accessLines[g],
+      reads: e ? e.reads.value : sumReads[g],
+      writes: e ? e.writes.value : sumWrites[g],
+    };
     const row = rows.get(key);
     if (row) {
-      row.objects += objects[g];
-      row.live += live[g];
-      row.bytes += bytes[g];
-      row.liveBytes += liveBytes[g];
-      row.accessLines += accessLines[g];
-      row.reads += sumReads[g];
-      row.writes += sumWrites[g];
+      row.objects += add.objects;
+      row.live += add.live;
+      row.bytes = addExact(row.bytes, add.bytes);
+      row.liveBytes = addExact(row.liveBytes, add.liveBytes);
+      row.accessLines += add.accessLines;
+      row.reads = addExact(row.reads, add.reads);
+      row.writes = addExact(row.writes, add.writes);
     } else {
-      rows.set(key, {
-        key,
-        objects: objects[g],
-        live: live[g],
-        bytes: bytes[g],
-        liveBytes: liveBytes[g],
-        accessLines: accessLines[g],
-        reads: sumReads[g],
-        writes: sumWrites[g],
-      });
+      rows.set(key, { key, ...add });
     }
   }
-  return [...rows.values()].sort((a, b) => b.bytes - a.bytes || compareBytes(a.key, b.key));
+  return [...rows.values()].sort((a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.key, b.key));
 }
 
 /** Objects and bytes by (type, slab, alloc site): the cells of the Breakdown chart, biggest first. */
@@ -190,6 +250,7 @@ export function hierarchy(ctx: QueryContext, indices: Uint32Array): HierarchyCel
   const sites = ctx.sites();
   const o = store.objects;
   const cells = new Map<string, HierarchyCell>();
+  const cellOf = (i: number) => `${layout.hasType ? o.type.data[i] : -1},${layout.hasSlab ? o.slab.data[i] : -1},${sites.siteOf[o.allocIp.data[i]]}`;
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
     const t = layout.hasType ? o.type.data[i] : -1;
@@ -208,9 +269,19 @@ export function hierarchy(ctx: QueryContext, indices: Uint32Array): HierarchyCel
       cells.set(id, cell);
     }
     cell.objects++;
-    cell.bytes += o.size.data[i];
+    cell.bytes = (cell.bytes as number) + o.size.data[i]; // a double sum until the check below
+  }
+  // A cell's bytes above 2^53 - 1 (near in doubles): summed again exactly.
+  const exact = new Map<HierarchyCell, ExactSum>();
+  for (const cell of cells.values()) if ((cell.bytes as number) > MAX_EXACT) exact.set(cell, new ExactSum());
+  if (exact.size > 0) {
+    for (let p = 0; p < indices.length; p++) {
+      const sum = exact.get(cells.get(cellOf(indices[p]))!);
+      if (sum) addEntry(sum, o.size, indices[p]);
+    }
+    for (const [cell, sum] of exact) cell.bytes = sum.value;
   }
   return [...cells.values()].sort(
-    (a, b) => b.bytes - a.bytes || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site),
+    (a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site),
   );
 }

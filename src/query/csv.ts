@@ -13,8 +13,8 @@ import { BREAKDOWN_CSV_COLUMNS, SITE_CSV_COLUMNS, type BreakdownKey, type Breakd
 /** Starts of a cell that a spreadsheet would read as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** One CSV field; `text` marks a name (neutralised when it looks like a formula), not a number. */
-export function csvField(value: string | number, text = typeof value === 'string'): string {
+/** One CSV field; `text` marks a name (neutralised when it looks like a formula), not a number (a bigint is one above 2^53 - 1). */
+export function csvField(value: string | number | bigint, text = typeof value === 'string'): string {
   let s = String(value);
   if (text && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -23,7 +23,7 @@ export function csvField(value: string | number, text = typeof value === 'string
 function csv<T>(columns: readonly (keyof T & string)[], rows: readonly T[], numericKey = false): string {
   const lines = [columns.join(',')];
   for (const row of rows) {
-    lines.push(columns.map((c, k) => csvField(row[c] as string | number, typeof row[c] === 'string' && !(numericKey && k === 0))).join(','));
+    lines.push(columns.map((c, k) => csvField(row[c] as string | number | bigint, typeof row[c] === 'string' && !(numericKey && k === 0))).join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -40,10 +40,12 @@ export function sitesCsv(rows: readonly SiteRow[]): string {
 /**
  * JSON.stringify, with DEL and the C1 controls also written as \u escapes
  * (JSON.stringify escapes only C0): the same data, and no byte that a
- * terminal could act on.
+ * terminal could act on. A bigint (a 64-bit size or count above 2^53 - 1,
+ * which a JSON number cannot carry exactly to most readers) is written as a
+ * string of its exact decimal.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The JSON form: an array of objects with exactly the CSV's keys. */

@@ -62,7 +62,7 @@ export function sentinelIpMask(store: KmapStore): Uint8Array {
 }
 
 /** Whether the object's [address, address + size) contains the 64-bit address hi:lo. */
-function contains(vaHi: number, vaLo: number, size: number, hi: number, lo: number): boolean {
+function contains(vaHi: number, vaLo: number, size: number, hi: number, lo: number, wideSize: bigint | undefined): boolean {
   // offset = address - va, as a 64-bit difference; contained when 0 <= offset < size.
   let dHi = hi - vaHi;
   let dLo = lo - vaLo;
@@ -70,7 +70,10 @@ function contains(vaHi: number, vaLo: number, size: number, hi: number, lo: numb
     dLo += 0x100000000;
     dHi -= 1;
   }
-  return dHi === 0 && dLo < size;
+  if (dHi < 0) return false;
+  // An offset of 2^53 or more may be rounded, but is then above any size up to 2^53 - 1 all the same.
+  if (size <= Number.MAX_SAFE_INTEGER) return dHi * 0x100000000 + dLo < size;
+  return (BigInt(dHi) << 32n) + BigInt(dLo) < wideSize!;
 }
 
 export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterResult {
@@ -185,7 +188,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     if (state !== 'all' && store.isLive(i) !== (state === 'live')) continue;
     if (minSize !== null && size[i] < minSize) continue;
     if (maxSize !== null && size[i] > maxSize) continue;
-    if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l))) continue;
+    if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l, o.size.wide?.get(i)))) continue;
     let wordsOk = true;
     for (const m of wordMasks) {
       if (m.cmd[cmd[i]] !== 1 && m.slab[slab[i]] !== 1 && m.type[type[i]] !== 1 && m.fn[allocIp[i]] !== 1) {

@@ -3,6 +3,7 @@
 // filter.ts; sorting is a radix sort over one numeric key per object.
 
 import type { KmapStore } from '../store/kmap-store.ts';
+import { keyWords } from '../store/columns.ts';
 import { radixSortSelection } from './radix-sort.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects, type FilterResult } from './filter.ts';
@@ -119,8 +120,12 @@ export function sortSelection(store: KmapStore, indices: Uint32Array, sort: Sort
       lo[i] = vaLo[indices[i]];
       hi[i] = vaHi[indices[i]];
     }
+  } else if (sort.key === 'size' || sort.key === 'allocIndex' || sort.key === 'freeIndex') {
+    // 64-bit values: exact 32-bit words (a value above 2^53 - 1 from its exact form).
+    hi = keyWords(store.objects[sort.key], 0, n, lo, null, (k) => indices[k]);
   } else {
-    // Keys are non-negative integers below 2^53 (counts, sizes, ranks).
+    // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
+    // reads or writes above that sorts by its nearest double.
     const keys = sortKeys(store, sort.key);
     for (let i = 0; i < n; i++) {
       const k = keys[indices[i]];

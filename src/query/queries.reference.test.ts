@@ -29,6 +29,7 @@ import {
 } from '../testing/reference-queries.ts';
 import { breakdown, filteredTotals } from './breakdown.ts';
 import { compareBytes } from './compare.ts';
+import { jsonText } from './csv.ts';
 import { QueryContext } from './context.ts';
 import { filterObjects } from './filter.ts';
 import { accessRows, objectRow } from './rows.ts';
@@ -52,7 +53,7 @@ function dumpText(store: KmapStore): string {
       ...(caller === null ? {} : { caller }),
     }));
     out.push(
-      JSON.stringify({
+      jsonText({
         idx: row.idx,
         allocIp: row.allocIp,
         pid: row.pid,
@@ -188,7 +189,7 @@ function filtersFor(cap: RefCapture): [string, Partial<ObjectFilter>][] {
   const withFn = cap.objects.find((o) => !refIsSentinelIp(o.allocIp) && refSiteKey(cap, o.allocIp) !== o.allocIp);
   const fn = withFn ? refSiteKey(cap, withFn.allocIp) : 'kmalloc_trace';
   const someObj = cap.objects[Math.floor(cap.objects.length / 3)];
-  const inside = hex16(BigInt('0x' + someObj.address) + BigInt(Math.max(0, someObj.size - 1)));
+  const inside = hex16(BigInt('0x' + someObj.address) + (BigInt(someObj.size) > 0n ? BigInt(someObj.size) - 1n : 0n));
   const end = hex16(BigInt('0x' + someObj.address) + BigInt(someObj.size));
   const word = commands.find((c) => c.length >= 3)?.slice(1, 3) ?? 'sh';
   return [

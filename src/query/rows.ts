@@ -8,6 +8,8 @@ import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
 import { radixSortSelection } from './radix-sort.ts';
+import { exactSumRange, keyWords } from '../store/columns.ts';
+import type { Exact } from '../store/exact.ts';
 
 export type SentinelInfo = Sentinel;
 
@@ -21,7 +23,8 @@ export interface ObjectRow {
   allocFn: string | null;
   pid: number;
   address: string;
-  size: number;
+  /** 64-bit: a number up to 2^53 - 1, a bigint above. */
+  size: Exact;
   /** Decimal strings ('' in variant A, which has no indices). */
   allocIndex: string;
   freeIndex: string;
@@ -34,16 +37,16 @@ export interface ObjectRow {
   slab: string;
   newType: string;
   accessLines: number;
-  reads: number;
-  writes: number;
+  reads: Exact;
+  writes: Exact;
 }
 
 export interface AccessRow {
   ip: string;
   /** null when the variant's access lines carry no pid (C, D) or a from: line had none. */
   pid: number | null;
-  reads: number;
-  writes: number;
+  reads: Exact;
+  writes: Exact;
   /** Caller IP of a `from:IP,caller:IP,w,r` line. */
   caller: string | null;
   /** `name+0xoff` of the IP when symbols resolve it. */
@@ -62,14 +65,8 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
   const freeIpId = o.freeIp.data[idx];
   const live = store.isLive(idx);
   const [start, end] = store.accessRange(idx);
-  let reads = 0;
-  let writes = 0;
-  const r = store.accesses.reads.data;
-  const w = store.accesses.writes.data;
-  for (let a = start; a < end; a++) {
-    reads += r[a];
-    writes += w[a];
-  }
+  const reads = exactSumRange(store.accesses.reads, start, end);
+  const writes = exactSumRange(store.accesses.writes, start, end);
   const layout = LAYOUTS[store.variant ?? 'E'];
   const hasIndices = layout.hasIndices;
   return {
@@ -79,9 +76,9 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
     allocFn: ctx?.ipLabel(allocIpId) ?? null,
     pid: o.pid.data[idx] - OBJECT_PID_BIAS,
     address: hex64(o.vaHi.data[idx], o.vaLo.data[idx]),
-    size: o.size.data[idx],
-    allocIndex: hasIndices ? String(o.allocIndex.data[idx]) : '',
-    freeIndex: hasIndices ? String(o.freeIndex.data[idx]) : '',
+    size: o.size.exact(idx),
+    allocIndex: hasIndices ? String(o.allocIndex.exact(idx)) : '',
+    freeIndex: hasIndices ? String(o.freeIndex.exact(idx)) : '',
     freeIp: ips.hex(freeIpId),
     freeIpSentinel: freeIpSentinel(ips.hi.data[freeIpId], ips.lo.data[freeIpId], live),
     freeFn: ctx?.ipLabel(freeIpId) ?? null,
@@ -133,18 +130,8 @@ export function accessRowsWindow(
     }
   } else {
     // The stored pid code orders "no pid" < -1 < 0 < 1 ..., as sortAccessRows does.
-    const col = sort.key === 'pid' ? a.pid.data : sort.key === 'reads' ? a.reads.data : a.writes.data;
-    if (col instanceof Float64Array) {
-      // A column widened past 32 bits (counts up to 2^53): split into words.
-      hi = new Uint32Array(n);
-      for (let k = 0; k < n; k++) {
-        const v = col[start + k];
-        lo[k] = v % 0x100000000;
-        hi[k] = Math.floor(v / 0x100000000);
-      }
-    } else {
-      for (let k = 0; k < n; k++) lo[k] = col[start + k];
-    }
+    // Counts are 64-bit: keyWords splits them into exact 32-bit words.
+    hi = keyWords(sort.key === 'pid' ? a.pid : sort.key === 'reads' ? a.reads : a.writes, start, n, lo, null);
   }
   radixSortSelection(order, lo, hi, sort.desc);
   return buildAccessRows(store, start, Math.min(n, limit), order, ctx);
@@ -163,8 +150,8 @@ function buildAccessRows(store: KmapStore, start: number, count: number, order: 
     rows.push({
       ip: store.ips.hex(a.ip.data[i]),
       pid: pidCode === ACCESS_PID_NONE ? null : pidCode - ACCESS_PID_BIAS,
-      reads: a.reads.data[i],
-      writes: a.writes.data[i],
+      reads: a.reads.exact(i),
+      writes: a.writes.exact(i),
       caller: caller === undefined ? null : store.ips.hex(caller),
       fn: ctx?.ipLabel(ipId) ?? null,
       site: sites ? sites.key(sites.siteOf[ipId]) : store.ips.hex(ipId),
@@ -178,7 +165,7 @@ export type AccessSortKey = 'ip' | 'pid' | 'reads' | 'writes';
 /** Sorts access rows in place; IPs are fixed-width hex, so text order is numeric order. */
 export function sortAccessRows(rows: AccessRow[], key: AccessSortKey, desc: boolean): AccessRow[] {
   const dir = desc ? -1 : 1;
-  const value = (r: AccessRow): number | string => (key === 'ip' ? r.ip : key === 'pid' ? (r.pid ?? -2) : r[key]);
+  const value = (r: AccessRow): Exact | string => (key === 'ip' ? r.ip : key === 'pid' ? (r.pid ?? -2) : r[key]);
   return rows.sort((a, b) => {
     const va = value(a);
     const vb = value(b);

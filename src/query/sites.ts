@@ -14,6 +14,8 @@
 
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
+import { addEntry } from '../store/columns.ts';
+import { addExact, compareExact, ExactSum, MAX_EXACT } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { PairCounter } from './pair-counter.ts';
@@ -127,6 +129,23 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
     }
   }
 
+  // A site's reads or writes above 2^53 - 1 (near in doubles): summed again exactly.
+  const exact = new Map<number, { reads: ExactSum; writes: ExactSum }>();
+  for (let s = 0; s < numSites; s++) if (reads[s] > MAX_EXACT || writes[s] > MAX_EXACT) exact.set(s, { reads: new ExactSum(), writes: new ExactSum() });
+  if (exact.size > 0) {
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+      const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+      for (let a = starts[i]; a < end; a++) {
+        const e = exact.get(siteOf[accIp[a]]);
+        if (!e || (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner))) continue;
+        addEntry(e.reads, store.accesses.reads, a);
+        addEntry(e.writes, store.accesses.writes, a);
+      }
+    }
+  }
+
   const slabGroups = slabHash?.grouped(numSites) ?? null;
   const rows: SiteRow[] = [];
   for (let s = 0; s < numSites; s++) {
@@ -143,10 +162,11 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
       }
     }
     caches.sort((x, y) => y.accessLines - x.accessLines || compareBytes(x.name, y.name));
+    const e = exact.get(s);
     rows.push({
       site: sites.key(s),
-      reads: reads[s],
-      writes: writes[s],
+      reads: e ? e.reads.value : reads[s],
+      writes: e ? e.writes.value : writes[s],
       accessLines: lines[s],
       objects: objects[s],
       pids: pids[s],
@@ -154,14 +174,14 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
       numCaches: caches.length,
     });
   }
-  return rows.sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || compareBytes(a.site, b.site));
+  return rows.sort((a, b) => compareExact(addExact(b.reads, b.writes), addExact(a.reads, a.writes)) || compareBytes(a.site, b.site));
 }
 
 /** Every pid that accessed the kept objects through `site`, most access lines first. */
 export function siteDetail(ctx: QueryContext, indices: Uint32Array, otherTasks: boolean, site: string, pidNames: Map<number, string>): SiteDetail {
   const store = ctx.store;
   const ipMask = ctx.sites().ipMask([site]);
-  const byPid = new Map<number, { accessLines: number; reads: number; writes: number }>();
+  const byPid = new Map<number, { accessLines: number; reads: ExactSum; writes: ExactSum }>();
   const accIp = store.accesses.ip.data;
   const accPid = store.accesses.pid.data;
   const objPid = store.objects.pid.data;
@@ -175,13 +195,13 @@ export function siteDetail(ctx: QueryContext, indices: Uint32Array, otherTasks: 
       const pid = code - ACCESS_PID_BIAS;
       if (otherTasks && pid === objPid[i] - OBJECT_PID_BIAS) continue;
       let e = byPid.get(pid);
-      if (!e) byPid.set(pid, (e = { accessLines: 0, reads: 0, writes: 0 }));
+      if (!e) byPid.set(pid, (e = { accessLines: 0, reads: new ExactSum(), writes: new ExactSum() }));
       e.accessLines++;
-      e.reads += store.accesses.reads.data[a];
-      e.writes += store.accesses.writes.data[a];
+      addEntry(e.reads, store.accesses.reads, a);
+      addEntry(e.writes, store.accesses.writes, a);
     }
   }
-  const list = [...byPid].map(([pid, e]) => ({ pid, command: pidNames.get(pid) ?? null, ...e }));
+  const list = [...byPid].map(([pid, e]) => ({ pid, command: pidNames.get(pid) ?? null, accessLines: e.accessLines, reads: e.reads.value, writes: e.writes.value }));
   list.sort((a, b) => b.accessLines - a.accessLines || a.pid - b.pid);
   return { site, pids: list };
 }

@@ -5,6 +5,7 @@
 // capture" warning and the dashboard's.
 
 import { countsByName } from '../store/kmap-store.ts';
+import { exactJson } from '../store/exact.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import type { QueryContext } from './context.ts';
 import { filteredTotals } from './breakdown.ts';
@@ -98,9 +99,9 @@ export function filteredStatsJson(ctx: QueryContext, indices: Uint32Array, s: Km
     objects: t.objects,
     accesses: t.accesses,
     liveObjects: t.liveObjects,
-    reads: t.reads,
-    writes: t.writes,
-    bytes: t.bytes,
+    reads: exactJson(t.reads),
+    writes: exactJson(t.writes),
+    bytes: exactJson(t.bytes),
     badLines: s.badLines,
     bySlab: layout.hasSlab ? countsByName(store.slabs.names(), bySlab) : {},
     byType: layout.hasType ? countsByName(store.types.names(), byType) : {},

@@ -3,6 +3,7 @@
 
 import { countsByName, topCountPairs, type BadLine, type KmapStore } from '../store/kmap-store.ts';
 import { LAYOUTS, type Variant } from '../format/variants.ts';
+import { exactJson, type Exact } from '../store/exact.ts';
 
 export interface KmapSummary {
   format: Variant | null;
@@ -10,9 +11,10 @@ export interface KmapSummary {
   objects: number;
   accesses: number;
   liveObjects: number;
-  reads: number;
-  writes: number;
-  bytes: number;
+  /** 64-bit sums: a number up to 2^53 - 1, a bigint above (../store/exact.ts). */
+  reads: Exact;
+  writes: Exact;
+  bytes: Exact;
   badLines: number;
   blankLines: number;
   firstBadLines: BadLine[];
@@ -75,16 +77,20 @@ export function summarize(store: KmapStore, maxNames = Number.POSITIVE_INFINITY)
   };
 }
 
-/** The exact JSON object `kmap stats --json` prints (the CLI contract). */
+/**
+ * The exact JSON object `kmap stats --json` prints (the CLI contract). A
+ * value above 2^53 - 1 (which a JSON number cannot hold exactly in most
+ * readers) is a string with its exact decimal.
+ */
 export function statsJson(s: KmapSummary) {
   return {
     format: s.format,
     objects: s.objects,
     accesses: s.accesses,
     liveObjects: s.liveObjects,
-    reads: s.reads,
-    writes: s.writes,
-    bytes: s.bytes,
+    reads: exactJson(s.reads),
+    writes: exactJson(s.writes),
+    bytes: exactJson(s.bytes),
     badLines: s.badLines,
     bySlab: s.bySlab,
     byType: s.byType,

@@ -3,6 +3,8 @@
 // grouping queries return. Pure types and constants: no store access here.
 // `src/worker-api.ts` re-exports these; nothing in query/ imports the contract.
 
+import type { Exact } from '../store/exact.ts';
+
 /** Columns of the objects table; every one is sortable. */
 export const OBJECT_COLUMNS = [
   'idx',
@@ -126,15 +128,22 @@ export interface QueryResult {
   searchErrors: string[];
 }
 
+/**
+ * Sizes and read/write counts are 64-bit: an Exact is a number up to
+ * 2^53 - 1 and a bigint above (../store/exact.ts). Counts of objects and
+ * lines are plain numbers.
+ */
+export type { Exact } from '../store/exact.ts';
+
 /** Totals over the filtered objects (the summary strip's "filtered" column, `stats` with filters). */
 export interface FilteredTotals {
   objects: number;
   liveObjects: number;
-  bytes: number;
-  liveBytes: number;
+  bytes: Exact;
+  liveBytes: Exact;
   accesses: number;
-  reads: number;
-  writes: number;
+  reads: Exact;
+  writes: Exact;
 }
 
 export const BREAKDOWN_KEYS = ['type', 'slab', 'command', 'pid', 'site'] as const;
@@ -145,19 +154,19 @@ export interface BreakdownRow {
   key: string;
   objects: number;
   live: number;
-  bytes: number;
-  liveBytes: number;
+  bytes: Exact;
+  liveBytes: Exact;
   accessLines: number;
-  reads: number;
-  writes: number;
+  reads: Exact;
+  writes: Exact;
 }
 export const BREAKDOWN_CSV_COLUMNS = ['key', 'objects', 'live', 'bytes', 'liveBytes', 'accessLines', 'reads', 'writes'] as const;
 
 /** One accessing function (or IP) of the Access-sites view. */
 export interface SiteRow {
   site: string;
-  reads: number;
-  writes: number;
+  reads: Exact;
+  writes: Exact;
   accessLines: number;
   /** Distinct objects it accessed. */
   objects: number;
@@ -171,7 +180,7 @@ export interface SiteRow {
 /** One site in depth (siteDetail): every pid that accessed through it, with its task name. */
 export interface SiteDetail {
   site: string;
-  pids: { pid: number; command: string | null; accessLines: number; reads: number; writes: number }[];
+  pids: { pid: number; command: string | null; accessLines: number; reads: Exact; writes: Exact }[];
 }
 export const SITE_CSV_COLUMNS = ['site', 'reads', 'writes', 'accessLines', 'objects', 'pids'] as const;
 
@@ -181,7 +190,7 @@ export interface HierarchyCell {
   slab: string;
   site: string;
   objects: number;
-  bytes: number;
+  bytes: Exact;
 }
 
 /** A name with its object count, for the filter pickers. */

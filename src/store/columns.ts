@@ -4,6 +4,8 @@
 // Capacity grows by doubling, so appends are amortised O(1) and the
 // backing buffers stay transferable (plain ArrayBuffers, no objects).
 
+import { ExactSum, type Exact } from './exact.ts';
+
 export type UintArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 const UINT8_MAX = 0xff;
@@ -15,10 +17,17 @@ const UINT32_MAX = 0xffffffff;
  * Uint16, Uint32 and finally Float64 (exact up to 2^53) the first time a value
  * does not fit. Most columns of a kmap (type ids, slab ids, counts) stay
  * narrow, which is how the store meets its bytes-per-row budget.
+ *
+ * A value above 2^53 - 1 (up to 2^64 - 1: a kmap's sizes, indices and
+ * counts are 64-bit) is pushed with pushWide(): `data` holds the nearest
+ * double, which orders and compares almost right, and `wide` its exact
+ * value. exact() gives the exact value of any entry.
  */
 export class AdaptiveUintColumn {
   data: UintArray;
   length = 0;
+  /** Exact values of the entries above 2^53 - 1, by index; null while there is none. */
+  wide: Map<number, bigint> | null = null;
   private max: number;
 
   constructor(initialCapacity = 1024, start: 'u8' | 'u16' | 'u32' = 'u8') {
@@ -44,6 +53,19 @@ export class AdaptiveUintColumn {
     return this.data[i];
   }
 
+  /** Appends a value above 2^53 - 1 (its nearest double in `data`, the exact one in `wide`). */
+  pushWide(value: bigint): void {
+    const i = this.length;
+    this.push(Number(value));
+    (this.wide ??= new Map()).set(i, value);
+  }
+
+  /** The exact value of entry i: a number up to 2^53 - 1, a bigint above. */
+  exact(i: number): number | bigint {
+    const v = this.data[i];
+    return v > Number.MAX_SAFE_INTEGER ? this.wide!.get(i)! : v;
+  }
+
   set(i: number, value: number): void {
     if (value > this.max) this.widen(value);
     this.data[i] = value;
@@ -55,7 +77,7 @@ export class AdaptiveUintColumn {
   }
 
   get byteLength(): number {
-    return this.data.byteLength;
+    return this.data.byteLength + (this.wide ? this.wide.size * 48 : 0);
   }
 
   private grow(capacity: number): void {
@@ -109,4 +131,49 @@ export class Uint32Column {
     next.set(this.data.subarray(0, Math.min(this.length, capacity)));
     this.data = next;
   }
+}
+
+/** Adds entry i of `col` to `sum`, exactly (a wide entry by its exact value). */
+export function addEntry(sum: ExactSum, col: AdaptiveUintColumn, i: number): void {
+  const v = col.data[i];
+  if (v > Number.MAX_SAFE_INTEGER) sum.add(v, col.wide!.get(i));
+  else sum.add(v);
+}
+
+/** The exact sum of entries [start, end) of `col`. */
+export function exactSumRange(col: AdaptiveUintColumn, start: number, end: number): Exact {
+  const sum = new ExactSum();
+  for (let i = start; i < end; i++) addEntry(sum, col, i);
+  return sum.value;
+}
+
+/**
+ * Writes the sort key of entries [start, start + n) of `col` as 32-bit words
+ * (lo, and hi when the column holds values of 2^32 or more; hi is created
+ * then): exact, wide entries included. Returns hi (or null).
+ */
+export function keyWords(col: AdaptiveUintColumn, start: number, n: number, lo: Uint32Array, hi: Uint32Array | null, at: (k: number) => number = (k) => start + k): Uint32Array | null {
+  const data = col.data;
+  if (!(data instanceof Float64Array)) {
+    for (let k = 0; k < n; k++) lo[k] = data[at(k)];
+    return hi;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = at(k);
+    const v = data[i];
+    if (v > 0xffffffff) {
+      hi ??= new Uint32Array(lo.length);
+      if (v > Number.MAX_SAFE_INTEGER) {
+        const big = col.wide!.get(i)!;
+        lo[k] = Number(big & 0xffffffffn);
+        hi[k] = Number(big >> 32n);
+      } else {
+        lo[k] = v % 0x100000000;
+        hi[k] = Math.floor(v / 0x100000000);
+      }
+    } else {
+      lo[k] = v;
+    }
+  }
+  return hi;
 }

@@ -6,13 +6,17 @@
 //   last object's range ends at numAccesses);
 // - 64-bit values (addresses, IPs) are never JS numbers: addresses are hi/lo
 //   Uint32 halves, IPs are ids into `ips`;
+// - sizes, indices, reads and writes (64-bit decimals) are numbers up to
+//   2^53 - 1; a bigger one is exact in its column's `wide` map
+//   (AdaptiveUintColumn.exact(i));
 // - names (command, slab, type) are ids into their interners;
 // - an access line's pid is stored as pid + 2, so 0 means "no pid in this
 //   variant" and 1 means pid -1 (no task context);
 // - an object's pid is stored as pid + 1, so 0 means pid -1 (objectPid()
 //   gives it back); the order of stored values is the order of pids.
 
-import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
+import { AdaptiveUintColumn, exactSumRange, Uint32Column } from './columns.ts';
+import { MAX_EXACT, type Exact } from './exact.ts';
 import { IpInterner, NameInterner } from './interners.ts';
 
 /**
@@ -83,11 +87,14 @@ export class KmapStore {
   /** Alloc types and new-alloc types share one interner. */
   readonly types = new NameInterner();
 
-  // Running totals, kept as the parser appends (numbers: exact below 2^53).
+  // Running totals, kept as the parser appends. Sizes and counts are 64-bit:
+  // the parser adds them up in doubles, which is exact while a sum stays at
+  // or below 2^53 - 1 (./exact.ts); `bytes`, `reads` and `writes` give the
+  // exact sums, summed again from the columns only past that.
   numLive = 0;
-  bytes = 0;
-  reads = 0;
-  writes = 0;
+  bytesNear = 0;
+  readsNear = 0;
+  writesNear = 0;
   numBlankLines = 0;
   numBadLines = 0;
   readonly badLines: BadLine[] = [];
@@ -95,6 +102,21 @@ export class KmapStore {
   objectsBySlab: number[] = [];
   objectsByType: number[] = [];
   objectsByCommand: number[] = [];
+
+  /** Total size of the objects, exact. */
+  get bytes(): Exact {
+    return this.bytesNear <= MAX_EXACT ? this.bytesNear : exactSumRange(this.objects.size, 0, this.numObjects);
+  }
+
+  /** Reads over all access lines, exact. */
+  get reads(): Exact {
+    return this.readsNear <= MAX_EXACT ? this.readsNear : exactSumRange(this.accesses.reads, 0, this.numAccesses);
+  }
+
+  /** Writes over all access lines, exact. */
+  get writes(): Exact {
+    return this.writesNear <= MAX_EXACT ? this.writesNear : exactSumRange(this.accesses.writes, 0, this.numAccesses);
+  }
 
   get numObjects(): number {
     return this.objects.allocIp.length;

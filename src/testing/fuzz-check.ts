@@ -72,7 +72,11 @@ export function parseCut(bytes: Uint8Array, cuts: readonly number[], reuse = fal
   }
 }
 
-const col = (c: { data: ArrayLike<number>; length: number }): number[] => Array.from({ length: c.length }, (_, i) => c.data[i]);
+const col = (c: { data: ArrayLike<number>; length: number; wide?: Map<number, bigint> | null }): unknown =>
+  c.wide ? { data: Array.from({ length: c.length }, (_, i) => c.data[i]), wide: [...c.wide].map(([i, v]) => [i, String(v)]) } : Array.from({ length: c.length }, (_, i) => c.data[i]);
+
+/** JSON with bigints as their decimal strings (for comparing dumps). */
+const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 
 /** Everything a store holds, as plain data (for comparing stores of different chunkings). */
 export function storeDump(store: KmapStore): unknown {
@@ -91,7 +95,7 @@ export function storeDump(store: KmapStore): unknown {
     slabs: store.slabs.names(),
     types: store.types.names(),
     totals: {
-      numLive: store.numLive, bytes: store.bytes, reads: store.reads, writes: store.writes,
+      numLive: store.numLive, bytes: String(store.bytes), reads: String(store.reads), writes: String(store.writes),
       numBlankLines: store.numBlankLines, numBadLines: store.numBadLines,
     },
     badLines: store.badLines,
@@ -214,7 +218,7 @@ export function checkAgainstReference(bytes: Uint8Array, out: ParseOutcome): boo
       bytes: ref.bytes, reads: ref.reads, writes: ref.writes,
     },
   };
-  if (JSON.stringify(got) !== JSON.stringify(want)) {
+  if (json(got) !== json(want)) {
     expect(got.variant, 'variant (reference)').toBe(want.variant);
     expect(got.badLines, 'bad lines (reference)').toEqual(want.badLines);
     expect(got.objects, 'objects (reference)').toEqual(want.objects);
@@ -247,7 +251,7 @@ export function checkKmapProperties(
 ): CheckResult {
   const whole = parseCut(bytes, []);
   checkOutcome(bytes, whole, 'one chunk');
-  const wholeDump = whole.ok ? JSON.stringify(storeDump(whole.store)) : null;
+  const wholeDump = whole.ok ? json(storeDump(whole.store)) : null;
   for (const { cuts, reuse } of chunkings) {
     const what = describeCuts(cuts, reuse);
     const other = parseCut(bytes, cuts, reuse);
@@ -256,7 +260,7 @@ export function checkKmapProperties(
       expect(other.ok ? 'loaded' : `rejected: ${other.error}`, `${what} vs one chunk`).toBe(whole.ok ? 'loaded' : `rejected: ${whole.error}`);
       continue;
     }
-    const dump = JSON.stringify(storeDump(other.store));
+    const dump = json(storeDump(other.store));
     if (dump !== wholeDump) expect(JSON.parse(dump), `${what}: store differs from the one-chunk parse`).toEqual(JSON.parse(wholeDump!));
   }
   const compared = opts.reference === false ? false : checkAgainstReference(bytes, whole);

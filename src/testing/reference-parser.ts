@@ -18,9 +18,10 @@ export interface RefResult {
   objects: ObjectView[];
   numAccesses: number;
   numLive: number;
-  bytes: number;
-  reads: number;
-  writes: number;
+  /** Sums of 64-bit values: a number up to 2^53 - 1, a bigint above. */
+  bytes: number | bigint;
+  reads: number | bigint;
+  writes: number | bigint;
   numBlankLines: number;
   /** Every bad line (not only the first 100). */
   badLines: RefBadLine[];
@@ -63,14 +64,19 @@ export function refHex(field: string): string | null {
   return v.toString(16).padStart(16, '0');
 }
 
-/** A decimal field, or null. With allowMinusOne, "-1" is -1. */
-export function refDecimal(field: string, allowMinusOne = false): number | null {
+/** A 64-bit value as the parser reports it: a number up to 2^53 - 1, a bigint above. */
+function exactOf(v: bigint): number | bigint {
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? v : Number(v);
+}
+
+/** A decimal field (0 to 2^64 - 1), or null. With allowMinusOne, "-1" is -1. */
+export function refDecimal(field: string, allowMinusOne = false): number | bigint | null {
   const s = trimSpaces(field);
   if (allowMinusOne && s === '-1') return -1;
   if (!/^[0-9]+$/.test(s)) return null;
   const v = BigInt(s);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return Number(v);
+  if (v >= TWO_64) return null;
+  return exactOf(v);
 }
 
 /** Largest pid: 2^53 - 3, since the store keeps an access pid as pid + 2 (docs/kmap-format.md, Fields). */
@@ -79,7 +85,7 @@ const MAX_PID = Number.MAX_SAFE_INTEGER - 2;
 /** A pid field (object or access line), or null. With allowMinusOne, "-1" is -1. */
 export function refPid(field: string, allowMinusOne = false): number | null {
   const v = refDecimal(field, allowMinusOne);
-  return v !== null && v > MAX_PID ? null : v;
+  return v === null || typeof v === 'bigint' || v > MAX_PID ? null : v;
 }
 
 function isBlank(line: string): boolean {
@@ -169,6 +175,9 @@ export function referenceParse(text: string): RefResult {
   };
   let current: ObjectView | null = null;
   let lastObjectBad = false;
+  let sumBytes = 0n;
+  let sumReads = 0n;
+  let sumWrites = 0n;
 
   const bad = (lineNum: number, line: string) => {
     result.badLines.push({ lineNum, text: line.slice(0, 200) });
@@ -201,8 +210,8 @@ export function referenceParse(text: string): RefResult {
       }
       current.accesses.push(access);
       result.numAccesses++;
-      result.reads += access.reads;
-      result.writes += access.writes;
+      sumReads += BigInt(access.reads);
+      sumWrites += BigInt(access.writes);
       continue;
     }
 
@@ -214,11 +223,11 @@ export function referenceParse(text: string): RefResult {
     }
     result.objects.push(obj);
     if (obj.live) result.numLive++;
-    result.bytes += obj.size;
+    sumBytes += BigInt(obj.size);
     current = obj;
     lastObjectBad = false;
   }
-  return result;
+  return { ...result, bytes: exactOf(sumBytes), reads: exactOf(sumReads), writes: exactOf(sumWrites) };
 }
 
 /** An object line read as `variant`, or null when it is not a valid one. */
@@ -257,7 +266,7 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
     } else {
       const d = name === 'pid' ? refPid(f, true) : refDecimal(f); // a pid, object or access, may be -1
       if (d === null) ok = false;
-      else (obj as unknown as Record<string, number>)[name] = d;
+      else (obj as unknown as Record<string, number | bigint>)[name] = d;
     }
   });
   layout.trailing.forEach((name, k) => {

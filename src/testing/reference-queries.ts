@@ -13,12 +13,15 @@ import type { BreakdownKey, BreakdownRow, FilteredTotals, ObjectFilter } from '.
 
 export type RefQueryVariant = 'A' | 'B' | 'C' | 'D' | 'E';
 
+/** A 64-bit count or size as `kmap dump` prints it: a number, or a decimal string above 2^53 - 1. */
+export type DumpCount = number | string;
+
 /** One access line as `kmap dump` prints it. */
 export interface DumpAccess {
   ip: string;
   pid: number | null;
-  reads: number;
-  writes: number;
+  reads: DumpCount;
+  writes: DumpCount;
   caller?: string;
 }
 
@@ -28,7 +31,7 @@ export interface DumpObject {
   allocIp: string;
   pid: number;
   address: string;
-  size: number;
+  size: DumpCount;
   allocIndex: string;
   freeIndex: string;
   freeIp: string;
@@ -382,8 +385,8 @@ export function refFilter(cap: RefCapture, f: ObjectFilter): number[] {
     if (f.state === 'live' && !refIsLive(cap, o)) continue;
     if (f.state === 'freed' && refIsLive(cap, o)) continue;
     if (f.hideSentinels && refIsSentinelIp(o.allocIp)) continue;
-    if (f.minSize !== null && o.size < f.minSize) continue;
-    if (f.maxSize !== null && o.size > f.maxSize) continue;
+    if (f.minSize !== null && BigInt(o.size) < BigInt(f.minSize)) continue;
+    if (f.maxSize !== null && BigInt(o.size) > BigInt(f.maxSize)) continue;
     if (f.allocSites.length > 0 && !siteMatches(f.allocSites, cap, o.allocIp)) continue;
     if (!matchesSearch(cap, o, search)) continue;
     if (f.accessSites.length > 0 || f.otherTasks) {
@@ -432,33 +435,40 @@ function groupKey(cap: RefCapture, o: DumpObject, by: BreakdownKey): string {
   }
 }
 
-/** Breakdown rows: bytes descending, then key in code point order. */
+/** A BigInt sum as the queries report it: a number up to 2^53 - 1, a bigint above. */
+function refExact(v: bigint): number | bigint {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/** Breakdown rows: bytes descending, then key in code point order. Sums in BigInt. */
 export function refBreakdown(cap: RefCapture, kept: readonly number[], by: BreakdownKey): BreakdownRow[] {
-  const rows = new Map<string, BreakdownRow>();
+  const rows = new Map<string, { key: string; objects: number; live: number; bytes: bigint; liveBytes: bigint; accessLines: number; reads: bigint; writes: bigint }>();
   for (const idx of kept) {
     const o = objectAt(cap, idx);
     const key = groupKey(cap, o, by);
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { key, objects: 0, live: 0, bytes: 0, liveBytes: 0, accessLines: 0, reads: 0, writes: 0 }));
+    if (!row) rows.set(key, (row = { key, objects: 0, live: 0, bytes: 0n, liveBytes: 0n, accessLines: 0, reads: 0n, writes: 0n }));
     row.objects += 1;
-    row.bytes += o.size;
+    row.bytes += BigInt(o.size);
     if (refIsLive(cap, o)) {
       row.live += 1;
-      row.liveBytes += o.size;
+      row.liveBytes += BigInt(o.size);
     }
     for (const a of o.accesses) {
       row.accessLines += 1;
-      row.reads += a.reads;
-      row.writes += a.writes;
+      row.reads += BigInt(a.reads);
+      row.writes += BigInt(a.writes);
     }
   }
-  return [...rows.values()].sort((a, b) => (a.bytes !== b.bytes ? b.bytes - a.bytes : refCompareCodePoints(a.key, b.key)));
+  return [...rows.values()]
+    .sort((a, b) => (a.bytes !== b.bytes ? (b.bytes > a.bytes ? 1 : -1) : refCompareCodePoints(a.key, b.key)))
+    .map((r) => ({ ...r, bytes: refExact(r.bytes), liveBytes: refExact(r.liveBytes), reads: refExact(r.reads), writes: refExact(r.writes) }));
 }
 
 export interface RefSiteRow {
   site: string;
-  reads: number;
-  writes: number;
+  reads: number | bigint;
+  writes: number | bigint;
   accessLines: number;
   objects: number;
   pids: number;
@@ -467,7 +477,7 @@ export interface RefSiteRow {
 /** Access-site rows: reads + writes descending, then site in code point order. */
 export function refSites(cap: RefCapture, kept: readonly number[], otherTasks: boolean): RefSiteRow[] {
   if (otherTasks && !HAS_ACCESS_PID[cap.variant]) return [];
-  const rows = new Map<string, { row: RefSiteRow; objects: Set<number>; pids: Set<number> }>();
+  const rows = new Map<string, { row: { site: string; reads: bigint; writes: bigint; accessLines: number }; objects: Set<number>; pids: Set<number> }>();
   for (const idx of kept) {
     const o = objectAt(cap, idx);
     for (const a of o.accesses) {
@@ -475,21 +485,21 @@ export function refSites(cap: RefCapture, kept: readonly number[], otherTasks: b
       const site = refSiteKey(cap, a.ip);
       let g = rows.get(site);
       if (!g) {
-        g = { row: { site, reads: 0, writes: 0, accessLines: 0, objects: 0, pids: 0 }, objects: new Set(), pids: new Set() };
+        g = { row: { site, reads: 0n, writes: 0n, accessLines: 0 }, objects: new Set(), pids: new Set() };
         rows.set(site, g);
       }
-      g.row.reads += a.reads;
-      g.row.writes += a.writes;
+      g.row.reads += BigInt(a.reads);
+      g.row.writes += BigInt(a.writes);
       g.row.accessLines += 1;
       g.objects.add(o.idx);
       if (a.pid !== null) g.pids.add(a.pid);
     }
   }
-  const out = [...rows.values()].map((g) => ({ ...g.row, objects: g.objects.size, pids: g.pids.size }));
-  return out.sort((a, b) => {
-    const d = b.reads + b.writes - (a.reads + a.writes);
-    return d !== 0 ? d : refCompareCodePoints(a.site, b.site);
+  const out = [...rows.values()].sort((x, y) => {
+    const d = y.row.reads + y.row.writes - (x.row.reads + x.row.writes);
+    return d !== 0n ? (d > 0n ? 1 : -1) : refCompareCodePoints(x.row.site, y.row.site);
   });
+  return out.map((g) => ({ ...g.row, reads: refExact(g.row.reads), writes: refExact(g.row.writes), objects: g.objects.size, pids: g.pids.size }));
 }
 
 export interface RefTotals extends FilteredTotals {
@@ -500,26 +510,27 @@ export interface RefTotals extends FilteredTotals {
 
 /** Totals over the kept objects (`stats --json` with filters). */
 export function refTotals(cap: RefCapture, kept: readonly number[]): RefTotals {
-  const t: RefTotals = { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0, bySlab: {}, byType: {}, byCommand: {} };
+  const t = { objects: 0, liveObjects: 0, bytes: 0n, liveBytes: 0n, accesses: 0, reads: 0n, writes: 0n, bySlab: {}, byType: {}, byCommand: {} } as
+    Omit<RefTotals, 'bytes' | 'liveBytes' | 'reads' | 'writes'> & { bytes: bigint; liveBytes: bigint; reads: bigint; writes: bigint };
   const bump = (m: Record<string, number>, k: string) => {
     m[k] = (m[k] ?? 0) + 1;
   };
   for (const idx of kept) {
     const o = objectAt(cap, idx);
     t.objects++;
-    t.bytes += o.size;
+    t.bytes += BigInt(o.size);
     if (refIsLive(cap, o)) {
       t.liveObjects++;
-      t.liveBytes += o.size;
+      t.liveBytes += BigInt(o.size);
     }
     for (const a of o.accesses) {
       t.accesses++;
-      t.reads += a.reads;
-      t.writes += a.writes;
+      t.reads += BigInt(a.reads);
+      t.writes += BigInt(a.writes);
     }
     if (HAS_SLAB[cap.variant]) bump(t.bySlab, o.slab);
     if (HAS_TYPE[cap.variant]) bump(t.byType, o.type);
     bump(t.byCommand, o.command);
   }
-  return t;
+  return { ...t, bytes: refExact(t.bytes), liveBytes: refExact(t.liveBytes), reads: refExact(t.reads), writes: refExact(t.writes) };
 }

@@ -1,5 +1,6 @@
 // Test helpers: turn a KmapStore into plain data (strings for every 64-bit
-// value, never JS numbers) and parse the same bytes at several chunk sizes.
+// address, never JS numbers; sizes, indices and counts as exact numbers, or
+// bigints above 2^53 - 1) and parse the same bytes at several chunk sizes.
 
 import { expect } from 'vitest';
 import { KmapParser, parseKmapBytes } from '../format/parser.ts';
@@ -15,8 +16,8 @@ export interface AccessView {
   ip: string;
   /** null when the variant's access lines carry no pid; -1 for "no task". */
   pid: number | null;
-  writes: number;
-  reads: number;
+  writes: number | bigint;
+  reads: number | bigint;
   caller: string | null;
 }
 
@@ -24,10 +25,10 @@ export interface ObjectView {
   allocIp: string;
   freeIp: string;
   va: string;
-  size: number;
+  size: number | bigint;
   pid: number;
-  allocIndex: number;
-  freeIndex: number;
+  allocIndex: number | bigint;
+  freeIndex: number | bigint;
   /** null for variants without the field. */
   type: string | null;
   command: string;
@@ -42,9 +43,9 @@ export interface StoreView {
   numObjects: number;
   numAccesses: number;
   numLive: number;
-  bytes: number;
-  reads: number;
-  writes: number;
+  bytes: number | bigint;
+  reads: number | bigint;
+  writes: number | bigint;
   numBlankLines: number;
   numBadLines: number;
   badLines: { lineNum: number; text: string; reason: string }[];
@@ -57,8 +58,8 @@ export function accessView(store: KmapStore, a: number): AccessView {
   return {
     ip: store.ips.hex(acc.ip.get(a)),
     pid: code === ACCESS_PID_NONE ? null : code - ACCESS_PID_BIAS,
-    writes: acc.writes.get(a),
-    reads: acc.reads.get(a),
+    writes: acc.writes.exact(a),
+    reads: acc.reads.exact(a),
     caller: caller === undefined ? null : store.ips.hex(caller),
   };
 }
@@ -75,10 +76,10 @@ export function objectView(store: KmapStore, i: number): ObjectView {
     allocIp: store.ips.hex(o.allocIp.get(i)),
     freeIp: store.ips.hex(o.freeIp.get(i)),
     va: hex64(o.vaHi.data[i], o.vaLo.data[i]),
-    size: o.size.get(i),
+    size: o.size.exact(i),
     pid: o.pid.get(i) - OBJECT_PID_BIAS,
-    allocIndex: o.allocIndex.get(i),
-    freeIndex: o.freeIndex.get(i),
+    allocIndex: o.allocIndex.exact(i),
+    freeIndex: o.freeIndex.exact(i),
     type: hasType ? store.types.name(o.type.get(i)) : null,
     command: store.commands.name(o.command.get(i)),
     slab: hasSlab ? store.slabs.name(o.slab.get(i)) : null,

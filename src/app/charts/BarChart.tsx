@@ -12,7 +12,10 @@ export interface BarDatum {
   key: string;
   /** What the bar's label shows (the key, or a readable form of it). */
   label: string;
+  /** The bar's length (the nearest double of a value above 2^53 - 1: see `exact`). */
   value: number;
+  /** The exact value, when it is a bigint (above 2^53 - 1), for text. */
+  exact?: number | bigint;
   /** The group's object count (for the accessible name and tooltip). */
   count: number;
 }

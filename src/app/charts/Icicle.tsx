@@ -26,7 +26,7 @@ export interface IcicleProps {
   levelNames: Record<IcicleField, string>;
   /** Accessible name of the chart. */
   label: string;
-  formatBytes: (n: number) => string;
+  formatBytes: (n: number | bigint) => string;
   /** How a name is shown ('' as "(empty)", say). */
   displayName?: (field: IcicleField, name: string) => string;
   onActivate?: (node: IcicleNode) => void;
@@ -279,13 +279,13 @@ function IcicleTooltip({
   tip: Tip;
   layout: IcicleLayout | null;
   levelNames: Record<IcicleField, string>;
-  formatBytes: (n: number) => string;
+  formatBytes: (n: number | bigint) => string;
   displayName: (field: IcicleField, name: string) => string;
   boxWidth: number;
   boxHeight: number;
 }) {
   const n = tip.node;
-  const share = layout && layout.totalBytes > 0 ? (100 * n.bytes) / layout.totalBytes : 0;
+  const share = layout && layout.totalBytes > 0 ? (100 * Number(n.bytes)) / layout.totalBytes : 0;
   const left = Math.max(4, Math.min(tip.x + 14, boxWidth - 300));
   // Below the pointer in the upper half, above it in the lower half.
   const place = tip.y < boxHeight / 2 ? { top: tip.y + 14 } : { bottom: boxHeight - tip.y + 10 };

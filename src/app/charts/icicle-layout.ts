@@ -17,7 +17,8 @@ export interface IcicleNode {
   name: string;
   /** Names from the first level down to this one. */
   path: string[];
-  bytes: number;
+  /** Exact (a bigint above 2^53 - 1); the geometry uses its nearest double. */
+  bytes: number | bigint;
   objects: number;
   /** Pixel rectangle. */
   x0: number;
@@ -58,7 +59,7 @@ export interface IcicleLayout {
 
 interface TreeNode {
   name: string;
-  bytes: number;
+  bytes: number | bigint;
   objects: number;
   children: Map<string, TreeNode> | null;
 }
@@ -66,12 +67,18 @@ interface TreeNode {
 /** The page background (tile separators are drawn in it). */
 export const ICICLE_BACKGROUND = '#0f1216';
 
+/** a + b, exact: a number while the sum is at most 2^53 - 1, a bigint past it. */
+function add(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number' && a + b <= Number.MAX_SAFE_INTEGER) return a + b;
+  return BigInt(a) + BigInt(b);
+}
+
 /** The cells nested by `levels` (e.g. type, then slab, then site). */
 function nest(cells: readonly HierarchyCell[], levels: readonly IcicleField[]): TreeNode {
   const root: TreeNode = { name: '', bytes: 0, objects: 0, children: new Map() };
   for (const c of cells) {
     let node = root;
-    node.bytes += c.bytes;
+    node.bytes = add(node.bytes, c.bytes);
     node.objects += c.objects;
     for (let d = 0; d < levels.length; d++) {
       const name = c[levels[d]];
@@ -80,7 +87,7 @@ function nest(cells: readonly HierarchyCell[], levels: readonly IcicleField[]): 
         child = { name, bytes: 0, objects: 0, children: d + 1 < levels.length ? new Map() : null };
         node.children!.set(name, child);
       }
-      child.bytes += c.bytes;
+      child.bytes = add(child.bytes, c.bytes);
       child.objects += c.objects;
       node = child;
     }
@@ -97,7 +104,7 @@ export function layoutIcicle(
   const tree = nest(cells, levels);
   const root = hierarchy<TreeNode>(tree, (n) => (n.children ? [...n.children.values()] : null))
     // Leaves carry the bytes; parents sum them (zero-byte leaves get no height).
-    .sum((n) => (n.children ? 0 : n.bytes))
+    .sum((n) => (n.children ? 0 : Number(n.bytes)))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || (a.data.name < b.data.name ? -1 : a.data.name > b.data.name ? 1 : 0));
   // Breadth along y (pixels), depth along x (one unit per level, root included).
   partition<TreeNode>().size([height, levels.length + 1])(root);
@@ -124,7 +131,7 @@ export function layoutIcicle(
       field: levels[n.depth - 1],
       name: n.data.name,
       path,
-      bytes: n.value ?? 0,
+      bytes: n.data.bytes,
       objects: n.data.objects,
       x0: (n.depth - 1) * colWidth,
       x1: n.depth * colWidth,

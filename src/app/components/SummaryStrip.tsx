@@ -46,8 +46,8 @@ function Item({
   );
 }
 
-const count = (n: number): Figure => ({ value: formatCount(n) });
-const bytes = (n: number): Figure => ({ value: formatBytes(n), title: `${formatCount(n)} bytes` });
+const count = (n: number | bigint): Figure => ({ value: formatCount(n) });
+const bytes = (n: number | bigint): Figure => ({ value: formatBytes(n), title: `${formatCount(n)} bytes` });
 
 /** "first 41%: 12.3 MB of 30.1 MB" (or "first 12.3 MB" when the size is unknown). */
 function partialText(p: PartialLoad): string {

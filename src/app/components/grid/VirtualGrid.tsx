@@ -24,7 +24,7 @@ export interface GridColumn<R> {
   numeric?: boolean;
   align?: 'left' | 'right';
   /** What the column sorts by; absent: not sortable. */
-  sortValue?: (row: R) => number | string;
+  sortValue?: (row: R) => number | bigint | string;
   render: (row: R) => ReactNode;
   /** Tooltip of a cell. */
   cellTitle?: (row: R) => string | undefined;
@@ -61,8 +61,10 @@ export interface VirtualGridProps<R> {
 const ROW_HEIGHT = 24;
 const HEAD_HEIGHT = 28;
 
-function compareValues(a: number | string, b: number | string): number {
+function compareValues(a: number | bigint | string, b: number | bigint | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  // 64-bit sums above 2^53 - 1 are bigints; < and > compare them with numbers exactly.
+  if (typeof a !== 'string' && typeof b !== 'string') return a < b ? -1 : a > b ? 1 : 0;
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;

@@ -9,15 +9,15 @@ export { EMPTY_NAME };
 /** How a name from the file is shown (shown-name.ts: "(empty)", invisible characters made visible). */
 export const displayName = shownName;
 
-export function bytesTitle(n: number): string {
+export function bytesTitle(n: number | bigint): string {
   return `${formatCount(n)} ${n === 1 ? 'byte' : 'bytes'}`;
 }
 
-export function Count({ n }: { n: number }) {
+export function Count({ n }: { n: number | bigint }) {
   return <>{formatCount(n)}</>;
 }
 
-export function Bytes({ n }: { n: number }) {
+export function Bytes({ n }: { n: number | bigint }) {
   return <>{formatBytes(n)}</>;
 }
 

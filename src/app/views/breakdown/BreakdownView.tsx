@@ -76,8 +76,8 @@ function columnsFor(by: BreakdownKey): GridColumn<BreakdownRow>[] {
     title,
     width,
     numeric: true,
-    sortValue: (r) => r[id] as number,
-    render: (r) => <Count n={r[id] as number} />,
+    sortValue: (r) => r[id] as number | bigint,
+    render: (r) => <Count n={r[id] as number | bigint} />,
   });
   const bytes = (id: 'bytes' | 'liveBytes', header: string, title: string): GridColumn<BreakdownRow> => ({
     id,
@@ -166,7 +166,7 @@ export function BreakdownView() {
   const busy = groups.computing && (groups.stale || shown === null);
 
   const bars = useMemo<BarDatum[]>(
-    () => rows.slice(0, TOP_BARS).map((r) => ({ key: r.key, label: keyText(shownBy, r.key), value: r.bytes, count: r.objects })),
+    () => rows.slice(0, TOP_BARS).map((r) => ({ key: r.key, label: keyText(shownBy, r.key), value: Number(r.bytes), exact: r.bytes, count: r.objects })),
     [rows, shownBy],
   );
 
@@ -251,7 +251,7 @@ export function BreakdownView() {
                 formatValue={formatBytes}
                 describe={(d) => `${d.label}: ${formatBytes(d.value)} in ${plural(d.count, 'object')}`}
                 tooltip={(d) =>
-                  `${d.label}\n${formatBytes(d.value)} (${bytesTitle(d.value)}) in ${plural(d.count, 'object')}\nClick to add it to the filters`
+                  `${d.label}\n${formatBytes(d.value)} (${bytesTitle(d.exact ?? d.value)}) in ${plural(d.count, 'object')}\nClick to add it to the filters`
                 }
                 onActivate={(d) => addGroupToFilter(shownBy, d.key)}
                 dimmed={groups.stale}
