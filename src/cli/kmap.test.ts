@@ -109,6 +109,20 @@ describe('64-bit sizes and counts', () => {
   });
 });
 
+describe('names that are not UTF-8', () => {
+  it('stay distinct: each invalid byte reads \\xNN and a backslash \\\\, so bySlab counts every object', () => {
+    const r = kmap('stats', join(ROOT, 'src/testing/fuzz-fixtures/names-invalid-utf8-e.kmap'), '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.objects).toBe(14);
+    expect(Object.values(s.bySlab as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(14);
+    expect(Object.keys(s.bySlab).sort()).toEqual(
+      ['\\xff', '\\xfe', '\uFFFD', '\\\\xff', '\\\\', '\\\\\\\\', '\\x85', '\u0085', '\\xc2', '\\\\xc2', '\\\\\\xff', '\\xe2\\x82', '€', 'plain'].sort(),
+    );
+    expect(s.byCommand).toEqual({ 'cmd\\xff0': 7, 'cmd\\xff1': 7 });
+  });
+});
+
 describe('kmap stats (readable)', () => {
   it('names the variant, the totals and the first bad lines with their numbers', () => {
     const r = kmap('stats', E);

@@ -13,7 +13,7 @@ describe('shownName', () => {
   it('makes direction changes, invisible characters and controls visible', () => {
     expect(shownName('evil\u202Egnp.exe')).toBe('evil⟨U+202E⟩gnp.exe');
     expect(shownName('a\u200Bb\uFEFFc\u2066d\u200Fe')).toBe('a⟨U+200B⟩b⟨U+FEFF⟩c⟨U+2066⟩d⟨U+200F⟩e');
-    expect(shownName('x\u001b[2Jy\u0000\u009b')).toBe('x\\x1b[2Jy\\x00\\x9b');
+    expect(shownName('x\u001b[2Jy\u0000\u007f\u009b')).toBe('x\\x1b[2Jy\\x00\\x7f⟨U+009B⟩');
     // Two names that differ only by an invisible character look different.
     expect(shownName('sh')).not.toBe(shownName('s\u200Bh'));
     for (const c of ['\u00AD', '\u034F', '\uFE0F', '\u2028', '\u2029', '\u180E']) expect(shownName(`s${c}h`)).not.toBe('s' + c + 'h');

@@ -4,7 +4,10 @@
 // (never markup); this only makes the characters that text cannot show
 // honestly visible:
 // - the empty name is "(empty)";
-// - control characters (C0, DEL, C1) read \xNN;
+// - C0 controls and DEL read \xNN; C1 controls read ⟨U+0085⟩, because
+//   \x80 to \xff already stand for bytes of the file that are not UTF-8
+//   (decodeName in ../store/interners.ts, which also writes a name's own
+//   backslash as \\), so that U+0085 and the byte 0x85 look different;
 // - characters that change the direction of the text around them (bidi
 //   embeddings, overrides and isolates, the direction marks) or that take no
 //   space (zero-width space, joiners, word joiner, BOM) read ⟨U+202E⟩, so
@@ -21,7 +24,7 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u180e\u200b-\u200f
 
 function reveal(c: string): string {
   const code = c.charCodeAt(0);
-  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
   return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 }
 

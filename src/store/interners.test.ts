@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IpInterner, NameInterner, hex64 } from './interners.ts';
+import { IpInterner, NameInterner, decodeName, hex64 } from './interners.ts';
 import { rng } from '../testing/kmap-writer.ts';
 
 describe('hex64', () => {
@@ -88,5 +88,34 @@ describe('NameInterner', () => {
       if (names.internString(n) !== i) expect.fail(`id of ${n} changed`);
     });
     expect(names.names()).toEqual(list);
+  });
+});
+
+describe('decodeName: one string per byte string', () => {
+  const d = (...bytes: number[]) => decodeName(new Uint8Array(bytes));
+  const utf8 = (s: string) => [...new TextEncoder().encode(s)];
+
+  it('UTF-8 as it is; a byte that is not part of UTF-8 as \\xNN; a backslash as \\\\', () => {
+    expect(d(...utf8('kworker/0:1'))).toBe('kworker/0:1');
+    expect(d(...utf8('ü 😀 名前 \uFEFF\uFFFD'))).toBe('ü 😀 名前 \uFEFF\uFFFD');
+    expect(d(0x61, 0xff, 0x62)).toBe('a\\xffb');
+    expect(d(0xfe)).toBe('\\xfe');
+    expect(d(...utf8('a\\b'))).toBe('a\\\\b');
+    expect(d(...utf8('\\xff'))).toBe('\\\\xff');
+    // Truncated and overlong sequences, surrogates, above U+10FFFF: every byte of them.
+    expect(d(0xe2, 0x82)).toBe('\\xe2\\x82');
+    expect(d(0xc0, 0xaf)).toBe('\\xc0\\xaf');
+    expect(d(0xed, 0xa0, 0x80)).toBe('\\xed\\xa0\\x80');
+    expect(d(0xf4, 0x90, 0x80, 0x80)).toBe('\\xf4\\x90\\x80\\x80');
+    expect(d(0xe2, 0x82, 0xac, 0x80)).toBe('€\\x80');
+  });
+
+  it('names that differ in any byte are different strings', () => {
+    const names = [[0xff], [0xfe], utf8('\uFFFD'), utf8('\\xff'), utf8('\\'), utf8('\\\\'), [0x85], utf8('\u0085'), [0xc2], utf8('\\xc2'), [0x5c, 0xff], []];
+    const decoded = names.map((b) => d(...b));
+    expect(new Set(decoded).size).toBe(names.length);
+    const interner = new NameInterner();
+    for (const b of names) interner.intern(new Uint8Array(b), 0, b.length);
+    expect(new Set(interner.names()).size).toBe(names.length);
   });
 });

@@ -74,6 +74,55 @@ export function hex64(hi: number, lo: number): string {
 // ignoreBOM: a U+FEFF inside the file is text (only the file's leading BOM is skipped, by the parser).
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const BACKSLASH = 0x5c;
+
+/** Length of the well-formed UTF-8 sequence at b[i] (Unicode table 3-7), or 0 when the byte starts none. */
+function utf8SequenceAt(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const n = b.length;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < n && b[i + k] >= lo && b[i + k] <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+/**
+ * A name's bytes as text, one to one (docs/kmap-format.md, "Names"): UTF-8,
+ * except that a byte which is not part of well-formed UTF-8 reads \xNN (two
+ * lower-case hex digits) and a backslash reads \\. So two names that differ
+ * in any byte are two different strings (a decoder that replaces bad bytes
+ * with U+FFFD would make \xff, \xfe and a real U+FFFD one name).
+ */
+export function decodeName(b: Uint8Array): string {
+  let plain = true;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] >= 0x80 || b[i] === BACKSLASH) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return decoder.decode(b);
+  let out = '';
+  let i = 0;
+  let run = 0; // start of the bytes decoded as they are
+  while (i < b.length) {
+    const len = b[i] === BACKSLASH ? 0 : utf8SequenceAt(b, i);
+    if (len > 0) {
+      i += len;
+      continue;
+    }
+    out += decoder.decode(b.subarray(run, i)) + (b[i] === BACKSLASH ? '\\\\' : `\\x${b[i].toString(16).padStart(2, '0')}`);
+    run = ++i;
+  }
+  return out + decoder.decode(b.subarray(run, i));
+}
+
 /** Interns byte strings (task names, cache names, type names). */
 export class NameInterner {
   private bytes = new Uint8Array(4096);
@@ -104,7 +153,7 @@ export class NameInterner {
     return this.add(buf, start, end, h, slot);
   }
 
-  /** Interns a JS string (used off the hot path: tests, fixed names). */
+  /** Interns a JS string's UTF-8 bytes (used off the hot path: tests, fixed names). */
   internString(s: string): number {
     const b = new TextEncoder().encode(s);
     return this.intern(b, 0, b.length);
@@ -124,7 +173,7 @@ export class NameInterner {
   /** All names by id; decoded lazily and cached, extended as ids are added. */
   names(): readonly string[] {
     for (let id = this.decoded.length; id < this.starts.length; id++) {
-      this.decoded.push(decoder.decode(this.bytes.subarray(this.starts.data[id], this.ends.data[id])));
+      this.decoded.push(decodeName(this.bytes.subarray(this.starts.data[id], this.ends.data[id])));
     }
     return this.decoded;
   }

@@ -88,6 +88,11 @@ export function refPid(field: string, allowMinusOne = false): number | null {
   return v === null || typeof v === 'bigint' || v > MAX_PID ? null : v;
 }
 
+/** A name as the parser gives it (docs/kmap-format.md, Names): a backslash reads \\ (the input here is valid UTF-8, so there is no \xNN). */
+function nameText(s: string): string {
+  return s.replaceAll('\\', '\\\\');
+}
+
 function isBlank(line: string): boolean {
   return /^[ \t\r]*$/.test(line);
 }
@@ -238,7 +243,7 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
   if (fields.length < need) return null;
   const lead = fields.slice(0, layout.leading.length);
   const trail = fields.slice(fields.length - layout.trailing.length);
-  const command = fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(',');
+  const command = nameText(fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(','));
   const obj: ObjectView = {
     allocIp: '',
     freeIp: '',
@@ -262,7 +267,7 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
       if (h === null) ok = false;
       else obj[name] = h;
     } else if (name === 'type') {
-      obj.type = trimSpaces(f);
+      obj.type = nameText(trimSpaces(f));
     } else {
       const d = name === 'pid' ? refPid(f, true) : refDecimal(f); // a pid, object or access, may be -1
       if (d === null) ok = false;
@@ -270,8 +275,8 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
     }
   });
   layout.trailing.forEach((name, k) => {
-    if (name === 'slab') obj.slab = trimSpaces(trail[k]);
-    else obj.newType = trimSpaces(trail[k]);
+    if (name === 'slab') obj.slab = nameText(trimSpaces(trail[k]));
+    else obj.newType = nameText(trimSpaces(trail[k]));
   });
   if (!ok) return null;
   obj.live = variant === 'A' ? obj.freeIp === '0'.repeat(16) : obj.freeIndex === 0;
