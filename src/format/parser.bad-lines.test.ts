@@ -3,7 +3,7 @@
 // sizes 1, 7, 64 and whole-file unless a test says otherwise.
 
 import { describe, expect, it } from 'vitest';
-import { parseKmapBytes, MAX_LINE_BYTES } from './parser.ts';
+import { parseKmapBytes, MAX_LINE_BYTES, MAX_NAME_BYTES } from './parser.ts';
 import { fullView, parseAllChunkSizes, type FullView } from '../testing/snapshot.ts';
 import { acc, lines } from '../testing/expect-objects.ts';
 
@@ -221,8 +221,8 @@ describe('over-long lines (> 64 KiB)', () => {
   const E0 = 'ffffffff81400000,7,ffff888005000000,64,20,0,0,KMALLOC,';
   const eLine = (cmd: string) => `${E0}${cmd},kmalloc-64,`;
   const E_ACC = '  ffffffff81533a17,0,3,731';
-  /** An E object line of exactly `n` bytes (its command padded with 'c'). */
-  const eLineOf = (n: number) => eLine('c'.repeat(n - eLine('').length));
+  /** An E object line of exactly `n` bytes (spaces after its alloc IP: names may not be that long). */
+  const eLineOf = (n: number) => eLine('c').replace(',', ' '.repeat(n - eLine('c').length) + ',');
 
   it('a line of exactly 64 KiB is parsed; one byte more is one bad line and parsing continues', () => {
     expect(MAX_LINE_BYTES).toBe(65536);
@@ -232,7 +232,7 @@ describe('over-long lines (> 64 KiB)', () => {
     const text = lines(eLine('a'), ok, E_ACC, long, E_ACC, E_ACC, eLine('b'), E_ACC);
     const { view } = parseAllChunkSizes(text);
     expect(view.numObjects).toBe(3);
-    expect(view.objects.map((o) => [o.command.length, o.accesses.length])).toEqual([[1, 0], [65536 - eLine('').length, 1], [1, 1]]);
+    expect(view.objects.map((o) => [o.command, o.accesses.length])).toEqual([['a', 0], ['c', 1], ['b', 1]]);
     expect(view.badLines.map((b) => [b.lineNum, b.text])).toEqual([
       [4, long.slice(0, 200)],
       [5, E_ACC], // access lines of the over-long (bad) object line are bad too
@@ -281,5 +281,52 @@ describe('over-long lines (> 64 KiB)', () => {
     expect(whole.badLines.map((b) => b.text)).toEqual([long.slice(0, 200)]);
     expect(chunked.badLines).toEqual(whole.badLines);
     expect(chunked).toEqual(whole);
+  });
+});
+
+describe('names longer than 256 bytes', () => {
+  const E = (type: string, cmd: string, slab: string, newType: string) =>
+    `ffffffff81400000,7,ffff888005000000,64,20,0,0,${type},${cmd},${slab},${newType}`;
+  const ACC = '  ffffffff81533a17,0,3,731';
+
+  it('a name of 256 bytes is fine; 257 bytes (trimmed; the command as it is) is a bad line that names the field', () => {
+    expect(MAX_NAME_BYTES).toBe(256);
+    const n256 = 'n'.repeat(256);
+    const n257 = 'n'.repeat(257);
+    const text = lines(
+      E(n256, n256, n256, n256),
+      ACC,
+      E(`  ${n256}  `, 'cat', ` ${n256}`, ''), // trimmed names of 256 bytes
+      E('KMALLOC', n257, 'kmalloc-64', ''),
+      ACC, // follows a bad object line
+      E(n257, 'cat', 'kmalloc-64', ''),
+      E('KMALLOC', 'cat', n257, ''),
+      E('KMALLOC', 'cat', 'kmalloc-64', n257),
+      E('KMALLOC', 'a,'.repeat(130), 'kmalloc-64', ''), // a command of 260 bytes made of commas
+      E('KMALLOC', 'é'.repeat(129), 'kmalloc-64', ''), // 258 bytes in UTF-8
+      E('KMALLOC', 'é'.repeat(128), 'kmalloc-64', ''), // 256 bytes
+      ACC,
+    );
+    const { view } = parseAllChunkSizes(text);
+    expect(view.objects.map((o) => [o.command.length, o.accesses.length])).toEqual([[256, 1], [3, 0], [128, 1]]);
+    expect(view.badLines.map((b) => [b.lineNum, b.reason])).toEqual([
+      [4, 'command longer than 256 bytes'],
+      [5, 'access line follows a bad object line'],
+      [6, 'alloc_type longer than 256 bytes'],
+      [7, 'slabname longer than 256 bytes'],
+      [8, 'new_alloc_type longer than 256 bytes'],
+      [9, 'command longer than 256 bytes'],
+      [10, 'command longer than 256 bytes'],
+    ]);
+    expectInvariant(view, text);
+  });
+
+  it('a line whose names are too long does not vote for its variant', () => {
+    const text = lines(E('KMALLOC', 'x'.repeat(300), 'kmalloc-64', ''), ACC);
+    for (const size of [1, 7, 1 << 20]) {
+      expect(() => parseKmapBytes(new TextEncoder().encode(text), size)).toThrow(
+        'Not a kmap: none of its 2 lines is a kmap object line (line 1: as a variant E line (11 fields), command longer than 256 bytes).',
+      );
+    }
   });
 });

@@ -28,6 +28,8 @@ const MINUS = 0x2d;
 
 /** Longest line accepted; real kmap lines are under 300 bytes. */
 export const MAX_LINE_BYTES = 64 * 1024;
+/** Longest name (command, slab cache, alloc type, new alloc type) accepted; a task name is at most 15 bytes. */
+export const MAX_NAME_BYTES = 256;
 const LONG_LINE_REASON = `line longer than ${MAX_LINE_BYTES} bytes`;
 /**
  * Detection decides on the votes it has after this many bytes; with none by
@@ -293,6 +295,11 @@ export class KmapParser {
       };
       return;
     }
+    const longName = e - s > MAX_NAME_BYTES ? longNameReason(b, s, e, LAYOUTS[variant]) : null;
+    if (longName) {
+      this.firstNoVote ??= { lineNum: this.detectLines, reason: `as a variant ${variant} line (${numFields} fields), ${longName}` };
+      return;
+    }
     this.votesByFieldNum.set(numFields, (this.votesByFieldNum.get(numFields) ?? 0) + 1);
     this.detectVotes++;
   }
@@ -518,6 +525,11 @@ export class KmapParser {
       if (q === cmdStart) return this.badObjectCount(b, s, e);
       this.trailingStarts[t] = q;
       cmdEnd = q - 1;
+    }
+    // Only a line longer than the name limit can hold a name longer than it.
+    if (e - s > MAX_NAME_BYTES) {
+      const why = longNameReason(b, s, e, layout);
+      if (why) return this.badObject(b, s, e, why);
     }
 
     // Every field is valid: intern the names and append the object.
@@ -794,7 +806,8 @@ export class KmapParser {
     const cmdStart = q + 1;
     let nl = cmdStart;
     while (nl < len && b[nl] !== NL) nl++;
-    if (nl >= len || nl - lineStart > MAX_LINE_BYTES) return -1;
+    // A line that could hold a name above the limit: the general path checks it.
+    if (nl >= len || nl - lineStart > MAX_NAME_BYTES) return -1;
     let e = nl;
     if (b[e - 1] === CR) e--;
     // new_alloc_type and slab from the end.
@@ -961,6 +974,38 @@ const FIELD_NAMES: Record<Field, string> = {
   [Field.Slab]: 'slabname',
   [Field.NewType]: 'new_alloc_type',
 };
+
+/**
+ * Why an object line (with at least `layout`'s field count) holds a name
+ * longer than MAX_NAME_BYTES (the command as it is; the other names
+ * trimmed, as they are stored), or null.
+ */
+function longNameReason(b: Uint8Array, s: number, e: number, layout: VariantLayout): string | null {
+  const trimmedLength = (fs: number, fe: number) => {
+    while (fs < fe && isBlank(b[fs])) fs++;
+    while (fe > fs && isBlank(b[fe - 1])) fe--;
+    return fe - fs;
+  };
+  const tooLong = (role: string) => `${role} longer than ${MAX_NAME_BYTES} bytes`;
+  let p = s;
+  for (const role of layout.leading) {
+    let q = p;
+    while (q < e && b[q] !== COMMA) q++;
+    if (role === Field.Type && trimmedLength(p, q) > MAX_NAME_BYTES) return tooLong(FIELD_NAMES[Field.Type]);
+    p = q + 1;
+  }
+  const cmdStart = p;
+  let fe = e;
+  let why: string | null = null;
+  for (let t = layout.trailing.length - 1; t >= 0; t--) {
+    let q = fe;
+    while (q > cmdStart && b[q - 1] !== COMMA) q--;
+    if (trimmedLength(q, fe) > MAX_NAME_BYTES) why = tooLong(FIELD_NAMES[layout.trailing[t]]); // the leftmost one wins
+    fe = q - 1;
+  }
+  if (fe - cmdStart > MAX_NAME_BYTES) return tooLong('command');
+  return why;
+}
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;

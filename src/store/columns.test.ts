@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveUintColumn, Uint32Column } from './columns.ts';
+import { AdaptiveUintColumn, Uint32Column, SparseUint32Column } from './columns.ts';
 
 describe('AdaptiveUintColumn', () => {
   it('starts as Uint8 and widens u8 -> u16 -> u32 -> f64, keeping every value', () => {
@@ -83,5 +83,19 @@ describe('Uint32Column', () => {
     expect(c.data.length).toBe(40);
     expect(Array.from(c.data.subarray(0, 4))).toEqual(values);
     expect(c.data[39]).toBe(12345);
+  });
+});
+
+describe('SparseUint32Column', () => {
+  it('keeps values of increasing keys in 8 bytes each, found by binary search', () => {
+    const c = new SparseUint32Column();
+    for (let k = 0; k < 100_000; k++) c.set(k * 3 + 1, k);
+    expect(c.size).toBe(100_000);
+    expect([c.get(1), c.get(4), c.get(299_998), c.get(0), c.get(2), c.get(300_000)]).toEqual([0, 1, 99_999, undefined, undefined, undefined]);
+    expect([...c.keys()].slice(0, 3)).toEqual([1, 4, 7]);
+    expect([...c.entries()].slice(-1)).toEqual([[299_998, 99_999]]);
+    c.trim();
+    expect(c.byteLength).toBe(100_000 * 8);
+    expect(() => c.set(5, 1)).toThrow(RangeError);
   });
 });

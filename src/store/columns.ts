@@ -177,3 +177,57 @@ export function keyWords(col: AdaptiveUintColumn, start: number, n: number, lo: 
   }
   return hi;
 }
+
+/**
+ * Values of a few indices of a bigger column (the caller IPs of the rare
+ * `from:IP,caller:IP,...` access lines), set in increasing index order: two
+ * Uint32 columns, 8 bytes an entry however many there are (a Map would take
+ * several times that), looked up by binary search. A subset of Map's API.
+ */
+export class SparseUint32Column {
+  private readonly idx = new Uint32Column(16);
+  private readonly vals = new Uint32Column(16);
+
+  get size(): number {
+    return this.idx.length;
+  }
+
+  /** Sets the value of `key`, which must be above every key set before. */
+  set(key: number, value: number): void {
+    const n = this.idx.length;
+    if (n > 0 && this.idx.data[n - 1] >= key) throw new RangeError(`SparseUint32Column keys must increase: ${key} after ${this.idx.data[n - 1]}`);
+    this.idx.push(key);
+    this.vals.push(value);
+  }
+
+  get(key: number): number | undefined {
+    const keys = this.idx.data;
+    let lo = 0;
+    let hi = this.idx.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid];
+      if (k === key) return this.vals.data[mid];
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  *keys(): IterableIterator<number> {
+    for (let i = 0; i < this.idx.length; i++) yield this.idx.data[i];
+  }
+
+  *entries(): IterableIterator<[number, number]> {
+    for (let i = 0; i < this.idx.length; i++) yield [this.idx.data[i], this.vals.data[i]];
+  }
+
+  trim(): void {
+    this.idx.trim();
+    this.vals.trim();
+  }
+
+  get byteLength(): number {
+    return this.idx.byteLength + this.vals.byteLength;
+  }
+}

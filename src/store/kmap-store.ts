@@ -15,7 +15,7 @@
 // - an object's pid is stored as pid + 1, so 0 means pid -1 (objectPid()
 //   gives it back); the order of stored values is the order of pids.
 
-import { AdaptiveUintColumn, exactSumRange, Uint32Column } from './columns.ts';
+import { AdaptiveUintColumn, exactSumRange, SparseUint32Column, Uint32Column } from './columns.ts';
 import { MAX_EXACT, type Exact } from './exact.ts';
 import { IpInterner, NameInterner } from './interners.ts';
 
@@ -69,8 +69,8 @@ export class AccessColumns {
   readonly pid = new AdaptiveUintColumn(4096, 'u16');
   readonly writes = new AdaptiveUintColumn(4096, 'u8');
   readonly reads = new AdaptiveUintColumn(4096, 'u8');
-  /** Caller IP ids of `from:IP,caller:IP,w,r` lines, by access index (rare). */
-  readonly callers = new Map<number, number>();
+  /** Caller IP ids of `from:IP,caller:IP,w,r` lines, by access index (rare; 8 bytes each however many). */
+  readonly callers = new SparseUint32Column();
 
   all(): AdaptiveUintColumn[] {
     return [this.ip, this.pid, this.writes, this.reads];
@@ -151,7 +151,7 @@ export class KmapStore {
   }
 
   get accessBytes(): number {
-    return this.accesses.all().reduce((n, c) => n + c.byteLength, 0) + this.accesses.callers.size * 16;
+    return this.accesses.all().reduce((n, c) => n + c.byteLength, 0) + this.accesses.callers.byteLength;
   }
 
   /** Bytes of the interning tables (IPs and names). */
@@ -163,6 +163,7 @@ export class KmapStore {
   trim(): void {
     for (const c of this.objects.all()) c.trim();
     for (const c of this.accesses.all()) c.trim();
+    this.accesses.callers.trim();
   }
 }
 

@@ -45,6 +45,7 @@ const LAYOUTS: Record<RefVariant, Layout> = {
 };
 
 const MAX_LINE_BYTES = 64 * 1024;
+const MAX_NAME_BYTES = 256;
 /** Detection reads at most this many bytes. */
 const MAX_DETECT_BYTES = 64 * 2 ** 20;
 const TWO_64 = 2n ** 64n;
@@ -243,7 +244,12 @@ function parseObject(line: string, variant: RefVariant): ObjectView | null {
   if (fields.length < need) return null;
   const lead = fields.slice(0, layout.leading.length);
   const trail = fields.slice(fields.length - layout.trailing.length);
-  const command = nameText(fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(','));
+  const rawCommand = fields.slice(layout.leading.length, fields.length - layout.trailing.length).join(',');
+  // A name longer than 256 bytes (the command as it is, the others trimmed) makes the line bad.
+  const tooLong = (name: string) => byteLength(name) > MAX_NAME_BYTES;
+  if (tooLong(rawCommand) || trail.some((f) => tooLong(trimSpaces(f)))) return null;
+  if (layout.leading.some((name, k) => name === 'type' && tooLong(trimSpaces(lead[k])))) return null;
+  const command = nameText(rawCommand);
   const obj: ObjectView = {
     allocIp: '',
     freeIp: '',
