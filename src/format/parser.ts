@@ -17,6 +17,7 @@ import {
   DETECT_OBJECT_LINES, Field, LAYOUTS, MIN_OBJECT_FIELDS, detectVariant, fieldCount, variantOfFieldNum, type Variant, type VariantLayout,
 } from './variants.ts';
 import { KmapFormatError, sniffNotKmap } from './sniff.ts';
+import { MAX_DISTINCT_NAMES, nameCapReason, nearNameCap, type NameTable } from './name-cap.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES, OBJECT_PID_BIAS } from '../store/kmap-store.ts';
 
 const NL = 0x0a;
@@ -59,6 +60,8 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 export interface ParserOptions {
   /** Force a variant instead of detecting it (tests, the split-file importer). */
   readonly variant?: Variant;
+  /** Distinct names kept per name table (default MAX_DISTINCT_NAMES; tests use a small cap). */
+  readonly maxDistinctNames?: number;
 }
 
 export class KmapParser {
@@ -109,8 +112,10 @@ export class KmapParser {
   private bigReads = 0n;
   /** Start of each trailing field of the current object line. */
   private readonly trailingStarts = new Int32Array(4);
+  private readonly maxNames: number;
 
   constructor(options: ParserOptions = {}) {
+    this.maxNames = options.maxDistinctNames ?? MAX_DISTINCT_NAMES;
     if (options.variant) this.setVariant(options.variant);
   }
 
@@ -534,6 +539,10 @@ export class KmapParser {
 
     // Every field is valid: intern the names and append the object.
     const store = this.store;
+    if (nearNameCap(store, this.maxNames)) {
+      const why = this.nameCapCheck(b, e, cmdStart, cmdEnd, layout.hasType ? typeStart : -1, typeEnd, trailing);
+      if (why) return this.badObject(b, s, e, why);
+    }
     let typeId = -1;
     if (layout.hasType) {
       const t = this.trim(b, typeStart, typeEnd);
@@ -553,6 +562,30 @@ export class KmapParser {
       allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex,
       store.commands.intern(b, cmdStart, cmdEnd), typeId, slabId, newTypeId, live,
     );
+  }
+
+  /**
+   * The name cap's verdict on an object line (ending at e) whose fields are
+   * valid: the command b[cmdStart, cmdEnd), the type b[typeStart, typeEnd) (typeStart -1
+   * when the variant has none), and the trailing names at trailingStarts.
+   */
+  private nameCapCheck(
+    b: Uint8Array, e: number, cmdStart: number, cmdEnd: number, typeStart: number, typeEnd: number, trailing: readonly Field[],
+  ): string | null {
+    const tables: NameTable[] = ['commands'];
+    const starts = [cmdStart];
+    const ends = [cmdEnd];
+    const add = (table: NameTable, fs: number, fe: number) => {
+      tables.push(table);
+      starts.push(this.trim(b, fs, fe));
+      ends.push(this.trimEnd);
+    };
+    if (typeStart >= 0) add('types', typeStart, typeEnd);
+    for (let t = 0; t < trailing.length; t++) {
+      const fe = t + 1 < trailing.length ? this.trailingStarts[t + 1] - 1 : e;
+      add(trailing[t] === Field.Slab ? 'slabs' : 'types', this.trailingStarts[t], fe);
+    }
+    return nameCapReason(this.store, this.maxNames, b, tables, starts, ends);
   }
 
   /**
@@ -824,8 +857,9 @@ export class KmapParser {
     if (slabEnd === slabStart || isBlank(b[slabStart]) || isBlank(b[slabEnd - 1])) return -1;
     if (newTypeEnd > newTypeStart && (isBlank(b[newTypeStart]) || isBlank(b[newTypeEnd - 1]))) return -1;
 
-    this.numLines++;
     const store = this.store;
+    if (nearNameCap(store, this.maxNames)) return -1; // the general path applies the cap
+    this.numLines++;
     this.appendObject(
       allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex,
       store.commands.intern(b, cmdStart, cmdEnd),

@@ -123,6 +123,13 @@ export function decodeName(b: Uint8Array): string {
   return out + decoder.decode(b.subarray(run, i));
 }
 
+/** FNV-1a over buf[start, end). */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return h >>> 0;
+}
+
 /** Interns byte strings (task names, cache names, type names). */
 export class NameInterner {
   private bytes = new Uint8Array(4096);
@@ -139,18 +146,15 @@ export class NameInterner {
   }
 
   intern(buf: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    h >>>= 0;
-    const len = end - start;
-    let slot = h & this.mask;
-    for (;;) {
-      const id = this.table[slot];
-      if (id === EMPTY) break;
-      if (this.hashes.data[id] === h && this.equals(id, buf, start, len)) return id;
-      slot = (slot + 1) & this.mask;
-    }
-    return this.add(buf, start, end, h, slot);
+    const h = hashBytes(buf, start, end);
+    const found = this.probe(buf, start, end, h);
+    return found >= 0 ? found : this.add(buf, start, end, h, ~found);
+  }
+
+  /** Id of the name buf[start, end) when it was interned, else -1; interns nothing. */
+  lookup(buf: Uint8Array, start: number, end: number): number {
+    const found = this.probe(buf, start, end, hashBytes(buf, start, end));
+    return found >= 0 ? found : -1;
   }
 
   /** Interns a JS string's UTF-8 bytes (used off the hot path: tests, fixed names). */
@@ -180,6 +184,18 @@ export class NameInterner {
 
   get byteLength(): number {
     return this.bytes.byteLength + this.starts.byteLength + this.ends.byteLength + this.hashes.byteLength + this.table.byteLength;
+  }
+
+  /** The name's id, or ~slot (negative) of the empty slot where it would go. */
+  private probe(buf: Uint8Array, start: number, end: number, h: number): number {
+    const len = end - start;
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id === EMPTY) return ~slot;
+      if (this.hashes.data[id] === h && this.equals(id, buf, start, len)) return id;
+      slot = (slot + 1) & this.mask;
+    }
   }
 
   private equals(id: number, buf: Uint8Array, start: number, len: number): boolean {

@@ -46,6 +46,7 @@ const LAYOUTS: Record<RefVariant, Layout> = {
 
 const MAX_LINE_BYTES = 64 * 1024;
 const MAX_NAME_BYTES = 256;
+const MAX_DISTINCT_NAMES = 2 ** 20;
 /** Detection reads at most this many bytes. */
 const MAX_DETECT_BYTES = 64 * 2 ** 20;
 const TWO_64 = 2n ** 64n;
@@ -149,7 +150,33 @@ function isLong(rawLine: string): boolean {
   return rawLine.length * 3 > MAX_LINE_BYTES && byteLength(rawLine) > MAX_LINE_BYTES;
 }
 
-export function referenceParse(text: string): RefResult {
+/**
+ * The cap on distinct names, written from docs/kmap-format.md: an object line
+ * that would add a command, slab cache or alloc type (types and new types
+ * together) past maxDistinctNames of its kind is a bad line.
+ */
+class RefNameCap {
+  private readonly seen = { commands: new Set<string>(), slabs: new Set<string>(), types: new Set<string>() };
+  constructor(private readonly max: number) {}
+
+  /** Records obj's names and returns true, or returns false (recording nothing) when one would pass the cap. */
+  admit(obj: ObjectView): boolean {
+    const names = {
+      commands: [obj.command],
+      slabs: obj.slab === null ? [] : [obj.slab],
+      types: [obj.type, obj.newType].filter((t): t is string => t !== null),
+    };
+    for (const table of ['commands', 'slabs', 'types'] as const) {
+      const fresh = new Set(names[table].filter((n) => !this.seen[table].has(n)));
+      if (this.seen[table].size + fresh.size > this.max) return false;
+    }
+    for (const table of ['commands', 'slabs', 'types'] as const) for (const n of names[table]) this.seen[table].add(n);
+    return true;
+  }
+}
+
+export function referenceParse(text: string, maxDistinctNames = MAX_DISTINCT_NAMES): RefResult {
+  const nameCap = new RefNameCap(maxDistinctNames);
   const rawLines = text.split('\n');
   const endsInNewline = rawLines[rawLines.length - 1] === '';
   if (endsInNewline) rawLines.pop();
@@ -222,7 +249,7 @@ export function referenceParse(text: string): RefResult {
     }
 
     const obj = parseObject(line, variant);
-    if (!obj) {
+    if (!obj || !nameCap.admit(obj)) {
       bad(lineNum, line);
       lastObjectBad = true;
       continue;

@@ -3,7 +3,7 @@
 // bigints above 2^53 - 1) and parse the same bytes at several chunk sizes.
 
 import { expect } from 'vitest';
-import { KmapParser, parseKmapBytes } from '../format/parser.ts';
+import { KmapParser, parseKmapBytes, type ParserOptions } from '../format/parser.ts';
 import { KmapFormatError } from '../format/sniff.ts';
 import { hex64 } from '../store/interners.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
@@ -118,9 +118,9 @@ export function toBytes(input: string | Uint8Array): Uint8Array {
   return typeof input === 'string' ? new TextEncoder().encode(input) : input;
 }
 
-export function parseAt(input: string | Uint8Array, chunkSize: number): KmapStore {
+export function parseAt(input: string | Uint8Array, chunkSize: number, options: ParserOptions = {}): KmapStore {
   const bytes = toBytes(input);
-  return parseKmapBytes(bytes, chunkSize === 0 ? Math.max(1, bytes.length) : chunkSize);
+  return parseKmapBytes(bytes, chunkSize === 0 ? Math.max(1, bytes.length) : chunkSize, options);
 }
 
 /**
@@ -128,13 +128,13 @@ export function parseAt(input: string | Uint8Array, chunkSize: number): KmapStor
  * parses give the identical full view, and returns the view and the store of
  * the whole-file parse.
  */
-export function parseAllChunkSizes(input: string | Uint8Array): { view: FullView; store: KmapStore } {
+export function parseAllChunkSizes(input: string | Uint8Array, options: ParserOptions = {}): { view: FullView; store: KmapStore } {
   const bytes = toBytes(input);
-  const whole = parseAt(bytes, 0);
+  const whole = parseAt(bytes, 0, options);
   const view = fullView(whole);
   for (const size of CHUNK_SIZES) {
     if (size === 0) continue;
-    const other = fullView(parseAt(bytes, size));
+    const other = fullView(parseAt(bytes, size, options));
     expect(other, `chunk size ${size} differs from the whole-file parse`).toEqual(view);
   }
   return { view, store: whole };
