@@ -58,6 +58,22 @@ export interface PartialLoad {
   keptBytes: number;
 }
 
+/** A file whose data will not fit in the worker's memory budget (asked before the rest is read). */
+export interface MemoryWarning {
+  fileBytes: number;
+  /** Bytes the whole file's data would hold once read (estimated from the part read). */
+  neededBytes: number;
+  /** The worker's memory budget: what the data may take while loading, with room for growth. */
+  budgetBytes: number;
+  /** Bytes of the kmap shown before, held (against the budget) until this load ends. */
+  keptBytes: number;
+  /** Objects and access lines the whole file holds (estimated). */
+  objects: number;
+  accessLines: number;
+  /** About this fraction of the file (0 to 1) can be read before the load stops at the budget. */
+  fitFraction: number;
+}
+
 export type OpenResult =
   | {
       ok: true;
@@ -116,8 +132,14 @@ export interface KmapWorkerApi {
    * loaded before stays in memory until the new one is complete: a failure
    * or cancel at any moment gives it back (previousKept), and only a
    * successful load frees it.
+   *
+   * With a memory budget and a known size, the worker estimates what the
+   * whole file will take from its first megabytes (at least 1 MiB) and, when
+   * that will not fit, asks onTooBig once before reading on: true reads on
+   * (the load then stops at the budget, keeping the part that fits, partial
+   * with reason 'memory'), false cancels it (the previous kmap comes back).
    */
-  open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult>;
+  open(source: KmapSource, onProgress: (p: LoadProgress) => void, onTooBig?: (w: MemoryWarning) => Promise<boolean>): Promise<OpenResult>;
   /** Stops a load in progress; open() then resolves with cancelled: true. */
   cancel(): void;
   /**

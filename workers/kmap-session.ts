@@ -29,10 +29,12 @@ import { shownName } from '../src/query/shown-name.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
 import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
+import { budgetBytes, estimateStore, storeBytes } from '../src/store/memory-estimate.ts';
 import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
 import type {
+  MemoryWarning,
   AccessColumn,
   AccessRow,
   BreakdownKey,
@@ -60,6 +62,8 @@ import type {
 /** Read size for a dropped file: large enough to amortise the await per slice. */
 const FILE_SLICE_BYTES = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
+/** The memory estimate is made once this much of a file is parsed (a dropped file: its first 8 MiB slice). */
+const ESTIMATE_AFTER_BYTES = 1024 * 1024;
 /** Filter results kept (each up to 4 bytes per object). */
 const MAX_CACHED_FILTERS = 4;
 /** Aggregate results kept. */
@@ -68,11 +72,6 @@ const MAX_CACHED_RESULTS = 32;
 const SUMMARY_NAMES = 20;
 
 class Cancelled extends Error {}
-
-/** Bytes a store holds: its typed columns (with growth slack) and interning tables. */
-function storeBytes(store: KmapStore): number {
-  return store.objectBytes + store.accessBytes + store.internBytes;
-}
 
 /** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
 function unreachableText(url: string): string {
@@ -132,7 +131,32 @@ export class KmapSession implements KmapWorkerApi {
 
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
   private heldBytes(loading: KmapStore): number {
-    return storeBytes(loading) * 1.5 + (this.fallback ? storeBytes(this.fallback.store) : 0);
+    return budgetBytes(loading) + this.keptBytes();
+  }
+
+  /** Bytes of the kmap kept for a Cancel while a load runs. */
+  private keptBytes(): number {
+    return this.fallback ? storeBytes(this.fallback.store) : 0;
+  }
+
+  /**
+   * The memory check before the rest of a file is read: the warning to ask
+   * about when the whole file will not fit, else null.
+   */
+  private memoryWarning(store: KmapStore, bytesParsed: number, fileBytes: number): MemoryWarning | null {
+    if (this.memoryBudget === null) return null;
+    const kept = this.keptBytes();
+    const est = estimateStore(store, bytesParsed, fileBytes, this.memoryBudget - kept);
+    if (est.fitFraction >= 1) return null;
+    return {
+      fileBytes,
+      neededBytes: est.bytes,
+      budgetBytes: this.memoryBudget,
+      keptBytes: kept,
+      objects: est.objects,
+      accessLines: est.accessLines,
+      fitFraction: est.fitFraction,
+    };
   }
 
   private setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
@@ -227,7 +251,11 @@ export class KmapSession implements KmapWorkerApi {
     }
   }
 
-  async open(source: KmapSource, onProgress: (p: LoadProgress) => void): Promise<OpenResult> {
+  async open(
+    source: KmapSource,
+    onProgress: (p: LoadProgress) => void,
+    onTooBig?: (w: MemoryWarning) => Promise<boolean>,
+  ): Promise<OpenResult> {
     const token = ++this.loadToken;
     const seq = ++this.openSeq;
     this.abortLoad?.abort();
@@ -266,6 +294,7 @@ export class KmapSession implements KmapWorkerApi {
       });
     };
     let overBudget = false;
+    let estimated = false;
     const stopped = () => (this.stopToken === token || overBudget) && committed;
     // Set only when a stop ended the reading before the stream did: a stop
     // that arrives after the last chunk leaves a complete file.
@@ -297,6 +326,20 @@ export class KmapSession implements KmapWorkerApi {
             tailBytes = 0;
           }
           if (!committed && parser.variant !== null) commit();
+          // Once, after the first megabyte: will the whole file fit? If not, ask before reading on.
+          if (!estimated && committed && totalBytes !== null && parser.bytesIn >= ESTIMATE_AFTER_BYTES) {
+            estimated = true;
+            const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes);
+            if (warning && onTooBig) {
+              report(false);
+              const goOn = await onTooBig(warning);
+              if (token !== this.loadToken) throw new Cancelled();
+              if (!goOn) {
+                this.cancel();
+                throw new Cancelled();
+              }
+            }
+          }
           if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) > this.memoryBudget) {
             overBudget = true;
             endedEarly = true;
@@ -316,7 +359,7 @@ export class KmapSession implements KmapWorkerApi {
       const partial = endedEarly;
       if (token !== this.loadToken) throw new Cancelled();
       if (!partial) for (const t of tail) parser.push(t);
-      const keptBefore = this.fallback ? storeBytes(this.fallback.store) : 0;
+      const keptBefore = this.keptBytes();
       parser.finish();
       if (!committed) commit();
       this.storeComplete = true;

@@ -4,7 +4,7 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
@@ -44,6 +44,9 @@ let retryable: Load | null = null;
 /** Set by Cancel until the load answers: a crash meanwhile does not offer the cancelled file. */
 let cancelling = false;
 
+/** Answers the worker's question about a file too big for its memory budget (true: read what fits). */
+let answerTooBig: ((goOn: boolean) => void) | null = null;
+
 /**
  * What the page showed before the loads now running replaced it: kept across
  * loads that replace each other, given back if the last of them fails or is
@@ -76,6 +79,7 @@ onWorkerCrash((message) => {
   shown = null;
   keptView = null;
   cancelling = false;
+  answerTooBig = null;
   useNoticeStore.getState().setKeyed('unknown-names', null);
   useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
   const what = was ? `${d.phase === 'loading' && was !== shownBefore(d) ? 'while loading' : 'holding'} ${JSON.stringify(was.loaded.name)}` : '';
@@ -155,9 +159,18 @@ export function resolveSrc(src: string): string {
   return new URL(src, base).href;
 }
 
+/** The user's answer to the "too big for this tab" question of the load in progress. */
+export function answerMemoryWarning(goOn: boolean): void {
+  const answer = answerTooBig;
+  answerTooBig = null;
+  setData({ tooBig: null });
+  answer?.(goOn);
+}
+
 /** Stops the load in progress; the kmap loaded before (if any) comes back. */
 export function cancelLoad(): void {
   if (useDataStore.getState().phase !== 'loading') return;
+  answerMemoryWarning(false);
   cancelling = true;
   kmapApi()
     .cancel()
@@ -167,9 +180,9 @@ export function cancelLoad(): void {
 /** Stops the load in progress and keeps what it read, marked partial. */
 export function stopAndKeep(): void {
   if (useDataStore.getState().phase !== 'loading') return;
-  kmapApi()
-    .stop()
-    .catch(() => {});
+  const stop = kmapApi().stop();
+  answerMemoryWarning(true); // after stop(): the worker reads no further
+  stop.catch(() => {});
 }
 
 /**
@@ -187,6 +200,7 @@ async function refreshSymbolsInfo(): Promise<void> {
 }
 
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
+  answerMemoryWarning(false); // a question of the load this one replaces is moot
   const current: Load = { source, loaded };
   loadingNow = current;
   cancelling = false;
@@ -284,12 +298,22 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
     }
   };
 
+  // The worker asks once, after the first megabyte, when the file will not fit.
+  const onTooBig = (w: MemoryWarning) =>
+    new Promise<boolean>((resolve) => {
+      if (seq !== loadSeq) return resolve(false);
+      answerTooBig = resolve;
+      setData({ tooBig: w });
+      void refresh(seq, true); // the rows read so far, while the user decides
+    });
+
   let res: Awaited<ReturnType<typeof api.open>>;
   try {
-    res = await api.open(source, Comlink.proxy(onProgress));
+    res = await api.open(source, Comlink.proxy(onProgress), Comlink.proxy(onTooBig));
   } catch (err) {
     res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}`, previousKept: false };
   }
+  if (useDataStore.getState().tooBig) answerMemoryWarning(false);
   if (seq !== loadSeq) return null;
   if (!res.ok) {
     const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;

@@ -1,14 +1,48 @@
 // Load progress: bytes read of total, percent and rate (the counts so far
 // are the summary strip's: one count on screen), "Stop and keep what is
-// loaded" and Cancel.
+// loaded" and Cancel; and the question the worker asks when a file will not
+// fit in its memory budget (read the part that fits, or cancel).
 
-import { cancelLoad, stopAndKeep } from '../loader.ts';
-import { formatMB, formatRate, percentOf } from '../format.ts';
+import { useEffect, useRef } from 'react';
+import type { MemoryWarning } from '../../worker-api.ts';
+import { answerMemoryWarning, cancelLoad, stopAndKeep } from '../loader.ts';
+import { formatBytes, formatCount, formatMB, formatPercent, formatRate, percentOf } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
+
+/** "Too big for this tab": the estimate, what fits, and the two ways on. */
+function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
+  const readButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => readButton.current?.focus(), [w]);
+  const fits = formatPercent(w.fitFraction);
+  return (
+    <div className="too-big" role="alertdialog" aria-label="Too big for this tab" aria-describedby="too-big-text">
+      <div id="too-big-text">
+        <p className="too-big-title">{`${JSON.stringify(name)} is too big to load whole in this tab.`}</p>
+        <p>
+          {`Its ${formatBytes(w.fileBytes)} hold about ${formatCount(w.objects)} objects and ${formatCount(w.accessLines)} access lines ` +
+            `(estimated from the part read so far), which would take about ${formatBytes(w.neededBytes)} of memory; ` +
+            `this tab's data may take ${formatBytes(w.budgetBytes)}` +
+            (w.keptBytes > w.budgetBytes / 20 ? `, ${formatBytes(w.keptBytes)} of it held by the kmap shown now until this one is loaded. ` : '. ') +
+            `About the first ${fits} of the file fits; it would be marked partial.`}
+        </p>
+        <p>The command line reads files of any size: npm run --silent kmap -- stats FILE</p>
+      </div>
+      <div className="too-big-actions">
+        <button ref={readButton} type="button" className="btn btn-small" onClick={() => answerMemoryWarning(true)}>
+          Load the first {fits}
+        </button>
+        <button type="button" className="btn btn-small" onClick={cancelLoad}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function LoadProgressBar() {
   const phase = useDataStore((s) => s.phase);
   const p = useDataStore((s) => s.progress);
+  const tooBig = useDataStore((s) => s.tooBig);
   if (phase !== 'loading' || !p) return null;
   const pct = percentOf(p.bytesRead, p.totalBytes);
   return (
@@ -45,6 +79,7 @@ export function LoadProgressBar() {
       >
         <div className="progress-fill" style={{ width: pct === null ? '30%' : `${pct}%` }} />
       </div>
+      {tooBig && <TooBigQuestion w={tooBig} name={p.name} />}
     </section>
   );
 }

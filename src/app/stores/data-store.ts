@@ -3,7 +3,7 @@
 // and symbols-loader.ts (the symbols); components read it.
 
 import { create } from 'zustand';
-import type { FilteredTotals, KmapSummary, LoadProgress, NameField, NameList, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
+import type { FilteredTotals, KmapSummary, LoadProgress, MemoryWarning, NameField, NameList, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
 
 export type Phase = 'empty' | 'loading' | 'ready';
 
@@ -18,6 +18,8 @@ export interface DataState {
   phase: Phase;
   source: LoadedSource | null;
   progress: LoadProgress | null;
+  /** Set while a load waits for the user: the file will not fit in the worker's memory budget. */
+  tooBig: MemoryWarning | null;
   summary: KmapSummary | null;
   /** The most frequent names of the file with their object counts, for the filter pickers (and how many there are). */
   nameOptions: Record<NameField, NameList>;
@@ -72,6 +74,7 @@ function emptyFields() {
     phase: 'empty' as const,
     source: null,
     progress: null,
+    tooBig: null,
     summary: null,
     nameOptions: NO_NAME_OPTIONS,
     result: null,

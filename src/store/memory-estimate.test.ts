@@ -1,0 +1,43 @@
+// The memory estimate a load makes from a file's first megabyte, against what
+// the whole file's store really holds.
+
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { estimateStore, storeBytes } from './memory-estimate.ts';
+
+const TEXT = writeKmap({ variant: 'E', objects: 60_000, seed: 3, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
+const BYTES = new TextEncoder().encode(TEXT);
+/** The first megabyte, cut after a whole line. */
+const HEAD = BYTES.subarray(0, BYTES.lastIndexOf(10, 1 << 20) + 1);
+
+describe('estimateStore', () => {
+  const whole = parseKmapBytes(BYTES);
+  const head = parseKmapBytes(HEAD);
+
+  it('scales the first megabyte to the whole file: rows and bytes within a few percent', () => {
+    expect(BYTES.length).toBeGreaterThan(5 * HEAD.length);
+    const est = estimateStore(head, HEAD.length, BYTES.length, Infinity);
+    expect(Math.abs(est.objects - whole.numObjects) / whole.numObjects).toBeLessThan(0.05);
+    expect(Math.abs(est.accessLines - whole.numAccesses) / whole.numAccesses).toBeLessThan(0.05);
+    whole.trim();
+    const held = storeBytes(whole);
+    expect(Math.abs(est.bytes - held) / held).toBeLessThan(0.1);
+    expect(est.fitFraction).toBe(1);
+  });
+
+  it('of a file read whole, gives its own rows', () => {
+    const est = estimateStore(whole, BYTES.length, BYTES.length, Infinity);
+    expect(est).toMatchObject({ objects: whole.numObjects, accessLines: whole.numAccesses });
+  });
+
+  it('says how much fits under a limit: less under a smaller one, never more than all', () => {
+    const all = estimateStore(head, HEAD.length, BYTES.length, Infinity);
+    const fractions = [4, 2, 1, 0.5, 0.25].map((k) => estimateStore(head, HEAD.length, BYTES.length, all.bytes * k).fitFraction);
+    expect(fractions[0]).toBe(1);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeLessThanOrEqual(fractions[i - 1]);
+    expect(fractions[2]).toBeLessThan(1); // the limit counts growth headroom: the data alone does not fit
+    expect(fractions[4]).toBeGreaterThan(0);
+    expect(fractions[4]).toBeLessThan(0.25);
+  });
+});

@@ -1,0 +1,108 @@
+// What a store holds in memory, and what it will hold once a whole file is
+// read: the one definition the data worker's memory budget uses, both for the
+// check while loading and for the estimate it makes from a file's first
+// megabytes before reading the rest.
+//
+// The estimate scales the rows of the part read by the file's size (a kmap's
+// lines are alike from start to end) and prices each row at its columns'
+// widths (an index column at the width its scaled largest value needs: a
+// serial index grows with the file, and jiffies start just below 2^32);
+// whether it fits is judged as the running check will judge it (columns at
+// their capacity after doubling, with GROWTH_HEADROOM). It is an estimate: a
+// file whose head differs from its body moves it.
+
+import type { KmapStore } from './kmap-store.ts';
+
+/** Slack allowed for growth: a column doubles when full, so a store holds up to twice its rows. */
+export const GROWTH_HEADROOM = 1.5;
+
+/** Bytes a store holds now: its typed columns (with growth slack) and interning tables. */
+export function storeBytes(store: KmapStore): number {
+  return store.objectBytes + store.accessBytes + store.internBytes;
+}
+
+/** Bytes a store holding rows of `store`'s shape takes as the budget sees it. */
+export function budgetBytes(store: KmapStore): number {
+  return storeBytes(store) * GROWTH_HEADROOM;
+}
+
+export interface StoreEstimate {
+  /** Bytes the data will hold once the whole file is read (columns trimmed, interning tables). */
+  bytes: number;
+  objects: number;
+  accessLines: number;
+  /**
+   * The fraction of the file (0 to 1) that can be read before the data, as
+   * budgetBytes() sees it, passes `limit`.
+   */
+  fitFraction: number;
+}
+
+type Column = KmapStore['objects']['allocIp'] | KmapStore['objects']['vaHi'];
+
+/**
+ * Bytes per entry of a column once the file is read. Columns whose values
+ * grow through the file (alloc and free indices, the first access line of
+ * each object) take the width their largest value so far, scaled, will need;
+ * the others keep the width they have.
+ */
+function widthAfter(column: Column, scale: number, grows: boolean): number {
+  const now = column.data.BYTES_PER_ELEMENT;
+  if (!grows || now === 8) return now;
+  let max = 0;
+  for (let i = 0; i < column.length; i++) if (column.data[i] > max) max = column.data[i];
+  const projected = max * scale;
+  const need = projected <= 0xff ? 1 : projected <= 0xffff ? 2 : projected <= 0xffffffff ? 4 : 8;
+  return Math.max(now, need);
+}
+
+/** A column's capacity once it holds `rows` entries: it doubles from its present capacity when full. */
+function capacityFor(column: Column, rows: number): number {
+  let capacity = Math.max(1, column.data.length);
+  while (capacity < rows) capacity *= 2;
+  return capacity;
+}
+
+/**
+ * The memory a file of `fileBytes` bytes will take once read, from `store`
+ * holding its first `bytesParsed` bytes, and how much of it fits under
+ * `limit` bytes as the budget counts them (budgetBytes()). A megabyte or more
+ * read gives a stable figure.
+ */
+export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: number, limit: number): StoreEstimate {
+  const scale = bytesParsed > 0 ? Math.max(1, fileBytes / bytesParsed) : 1;
+  const o = store.objects;
+  const growing = new Set<Column>([o.allocIndex, o.freeIndex, o.accessStart]);
+  const widths = new Map<Column, number>();
+  for (const c of [...o.all(), ...store.accesses.all()]) widths.set(c, widthAfter(c, scale, growing.has(c)));
+  const objectColumns = o.all();
+  const accessColumns = store.accesses.all();
+  const rowsAt = (fraction: number) => ({
+    objects: Math.max(store.numObjects, Math.round(store.numObjects * scale * fraction)),
+    accessLines: Math.max(store.numAccesses, Math.round(store.numAccesses * scale * fraction)),
+  });
+  /** What budgetBytes() will see when `fraction` of the file is read. */
+  const budgetAt = (fraction: number) => {
+    const { objects, accessLines } = rowsAt(fraction);
+    const columns =
+      objectColumns.reduce((n, c) => n + capacityFor(c, objects) * widths.get(c)!, 0) +
+      accessColumns.reduce((n, c) => n + capacityFor(c, accessLines) * widths.get(c)!, 0);
+    return (columns + store.internBytes) * GROWTH_HEADROOM;
+  };
+  const { objects, accessLines } = rowsAt(1);
+  const perObject = objectColumns.reduce((n, c) => n + widths.get(c)!, 0);
+  const perAccess = accessColumns.reduce((n, c) => n + widths.get(c)!, 0);
+  let fitFraction = 1;
+  if (budgetAt(1) > limit) {
+    // budgetAt() grows with the fraction: the largest fraction that fits, to a part in 1,000.
+    let lo = 0;
+    let hi = 1;
+    while (hi - lo > 1e-3) {
+      const mid = (lo + hi) / 2;
+      if (budgetAt(mid) > limit) hi = mid;
+      else lo = mid;
+    }
+    fitFraction = lo;
+  }
+  return { bytes: objects * perObject + accessLines * perAccess + store.internBytes, objects, accessLines, fitFraction };
+}

@@ -1,0 +1,121 @@
+// The data worker's memory budget before and during a load (src/worker-api.ts,
+// open()): a file whose whole data will not fit is announced once, after its
+// first megabyte and before the rest is read, with an estimate of what it
+// needs and how much of it fits; the answer reads on (the load then stops at
+// the budget, partial) or cancels (the kmap shown before comes back).
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KmapSession } from './kmap-session.ts';
+import { writeKmap } from '../src/testing/kmap-writer.ts';
+import type { KmapSource, MemoryWarning } from '../src/worker-api.ts';
+
+const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
+const BYTES = new TextEncoder().encode(TEXT);
+const TINY = 'ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n  ffffffff81500004,1,2,42\n';
+const noProgress = () => {};
+
+let server: Server;
+let base = '';
+beforeAll(async () => {
+  // The file with its Content-Length, in 64 KiB pieces (as a network would hand it over).
+  server = createServer((_req, res) => {
+    res.on('error', () => {});
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(BYTES.length) });
+    let at = 0;
+    const step = () => {
+      if (res.destroyed) return;
+      if (at >= BYTES.length) return void res.end();
+      res.write(BYTES.subarray(at, at + 65536));
+      at += 65536;
+      setImmediate(step);
+    };
+    step();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const big = (): KmapSource => ({ kind: 'url', url: `${base}/big.kmap`, name: 'big.kmap' });
+const OBJECTS = 40_000; // a clean file: every object line the writer wrote
+const ACCESS_LINES = TEXT.split('\n').filter((l) => /^[ \t]+\S/.test(l)).length;
+
+describe('a file too big for the memory budget', () => {
+  it('is announced once, before the rest is read, with what it holds and how much of it fits', async () => {
+    expect(BYTES.length).toBeGreaterThan(3 * 1024 * 1024);
+    const session = new KmapSession(1_000_000);
+    const asked: { warning: MemoryWarning; bytesRead: number }[] = [];
+    let bytesRead = 0;
+    const r = await session.open(big(), (p) => (bytesRead = p.bytesRead), async (warning) => {
+      asked.push({ warning, bytesRead });
+      return false;
+    });
+    expect(asked).toHaveLength(1);
+    const { warning } = asked[0];
+    expect(asked[0].bytesRead).toBeLessThan(BYTES.length / 2);
+    expect(warning.fileBytes).toBe(BYTES.length);
+    expect(warning.budgetBytes).toBe(1_000_000);
+    expect(warning.keptBytes).toBe(0);
+    // Scaled from the first megabyte of a file whose lines are alike throughout.
+    expect(Math.abs(warning.objects - OBJECTS) / OBJECTS).toBeLessThan(0.1);
+    expect(Math.abs(warning.accessLines - ACCESS_LINES) / ACCESS_LINES).toBeLessThan(0.1);
+    expect(warning.neededBytes).toBeGreaterThan(warning.budgetBytes / 1.5);
+    expect(warning.fitFraction).toBeGreaterThan(0.05);
+    expect(warning.fitFraction).toBeLessThan(0.95);
+    expect(r).toMatchObject({ ok: false, cancelled: true });
+  });
+
+  it('"no" cancels the load and gives the kmap shown before back', async () => {
+    const session = new KmapSession(1_000_000);
+    const first = await session.open({ kind: 'file', file: new Blob([TINY]), name: 'tiny.kmap' }, noProgress);
+    expect(first.ok).toBe(true);
+    const r = await session.open(big(), noProgress, async (w) => {
+      expect(w.keptBytes).toBeGreaterThan(0);
+      return false;
+    });
+    expect(r).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(session.summary()?.objects).toBe(1);
+  });
+
+  it('"yes" reads on and stops at the budget, keeping about the part it said would fit', async () => {
+    const session = new KmapSession(1_000_000);
+    let fit = 0;
+    const r = await session.open(big(), noProgress, async (w) => {
+      fit = w.fitFraction;
+      return true;
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.partial).toMatchObject({ reason: 'memory', totalBytes: BYTES.length });
+    const kept = r.partial!.bytesKept / BYTES.length;
+    expect(kept).toBeGreaterThan(fit * 0.6);
+    expect(kept).toBeLessThan(Math.min(1, fit * 1.4));
+    expect(r.summary.objects).toBeLessThan(OBJECTS);
+  });
+
+  it('a file that fits, or a session without a budget, asks nothing and loads whole', async () => {
+    for (const session of [new KmapSession(2 ** 30), new KmapSession()]) {
+      let asked = 0;
+      const r = await session.open(big(), noProgress, async () => {
+        asked++;
+        return true;
+      });
+      expect(asked).toBe(0);
+      expect(r).toMatchObject({ ok: true, partial: null, summary: { objects: OBJECTS } });
+    }
+  });
+
+  it('cancel() while the question is open ends the load, whatever the answer', async () => {
+    const session = new KmapSession(1_000_000);
+    const r = await session.open(big(), noProgress, async () => {
+      session.cancel();
+      return true;
+    });
+    expect(r).toMatchObject({ ok: false, cancelled: true });
+  });
+});
