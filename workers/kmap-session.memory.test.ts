@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmapSession } from './kmap-session.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
-import type { KmapSource, MemoryWarning } from '../src/worker-api.ts';
+import type { KmapSource, MemoryWarning, OpenResult } from '../src/worker-api.ts';
 
 const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
 const BYTES = new TextEncoder().encode(TEXT);
@@ -117,5 +117,77 @@ describe('a file too big for the memory budget', () => {
       return true;
     });
     expect(r).toMatchObject({ ok: false, cancelled: true });
+  });
+
+  describe('a question never answered does not hold the load', () => {
+    const never = () => new Promise<boolean>(() => {});
+    /** Opens the big file and waits until it asks (the load's result is wrapped: an async function would wait for it). */
+    async function asked(session: KmapSession): Promise<{ result: Promise<OpenResult> }> {
+      let isAsked!: () => void;
+      const askedP = new Promise<void>((resolve) => (isAsked = resolve));
+      const result = session.open(big(), noProgress, () => (isAsked(), never()));
+      await askedP;
+      return { result };
+    }
+    async function withPrevious(): Promise<KmapSession> {
+      const session = new KmapSession(1_000_000);
+      expect((await session.open({ kind: 'file', file: new Blob([TINY]), name: 'tiny.kmap' }, noProgress)).ok).toBe(true);
+      return session;
+    }
+
+    it('cancel(): cancelled, and the kmap shown before is back', async () => {
+      const session = await withPrevious();
+      const { result } = await asked(session);
+      session.cancel();
+      expect(await result).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+      expect(session.summary()?.objects).toBe(1);
+    });
+
+    it('stop(): the part read is kept, partial', async () => {
+      const session = await withPrevious();
+      const { result } = await asked(session);
+      session.stop();
+      const r = await result;
+      expect(r).toMatchObject({ ok: true, partial: { reason: 'stopped' } });
+      expect(session.summary()!.objects).toBeGreaterThan(1);
+      expect(session.summary()!.objects).toBeLessThan(OBJECTS);
+    });
+
+    it('close() and a newer open(): the old load ends cancelled', async () => {
+      const session = await withPrevious();
+      const first = await asked(session);
+      session.close();
+      expect(await first.result).toMatchObject({ ok: false, cancelled: true });
+      const second = await asked(session);
+      const newer = session.open({ kind: 'file', file: new Blob([TINY + TINY]), name: 'two.kmap' }, noProgress);
+      expect(await second.result).toMatchObject({ ok: false, cancelled: true });
+      expect(await newer).toMatchObject({ ok: true, summary: { objects: 2 } });
+    });
+  });
+
+  it('stops about where it said for files whose names, IPs and callers keep coming', async () => {
+    const shapes = {
+      'a new command and IP per object': (i: number) =>
+        `ffffffff${(0x81000000 + i * 16).toString(16)},7,ffff888004c2a000,64,${i + 1},0,0000000000000000,KMALLOC,task-${i},kmalloc-64,\n  ffffffff81533a17,0,3,7\n`,
+      'from:/caller: access lines': (i: number) =>
+        `ffffffff81001010,7,ffff888004c2a000,64,${i + 1},0,0000000000000000,KMALLOC,cat,kmalloc-64,\n  from:ffffffff81533a28,caller:ffffffff81000000,1,2\n  from:ffffffff81533a38,caller:ffffffff81000010,1,2\n`,
+    };
+    for (const [what, line] of Object.entries(shapes)) {
+      // Bigger than the worker's 8 MiB file slice, so that the question comes before the end.
+      const text = Array.from({ length: 300_000 }, (_, i) => line(i)).join('');
+      const session = new KmapSession(24_000_000);
+      let fit = 0;
+      const r = await session.open({ kind: 'file', file: new Blob([text]), name: 'x.kmap' }, noProgress, async (w) => {
+        fit = w.fitFraction;
+        return true;
+      });
+      expect(fit, `${what}: asked`).toBeGreaterThan(0);
+      expect(r.ok, what).toBe(true);
+      if (!r.ok) continue;
+      expect(r.partial, what).toMatchObject({ reason: 'memory' });
+      const kept = r.partial!.bytesKept / text.length;
+      expect(kept, `${what}: predicted ${fit}`).toBeGreaterThan(fit * 0.7);
+      expect(kept, `${what}: predicted ${fit}`).toBeLessThan(fit * 1.3);
+    }
   });
 });

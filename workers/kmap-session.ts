@@ -73,6 +73,25 @@ const SUMMARY_NAMES = 20;
 
 class Cancelled extends Error {}
 
+/** The answer, or null once `signal` aborts (whichever comes first). */
+function answerOrAbort<T>(answer: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
 function unreachableText(url: string): string {
   let crossOrigin = false;
@@ -147,7 +166,8 @@ export class KmapSession implements KmapWorkerApi {
     if (this.memoryBudget === null) return null;
     const kept = this.keptBytes();
     const est = estimateStore(store, bytesParsed, fileBytes, this.memoryBudget - kept);
-    if (est.fitFraction >= 1) return null;
+    // All fits; or not even the part read does, and the running check stops the load at once.
+    if (est.fitFraction >= 1 || est.fitFraction * fileBytes <= bytesParsed) return null;
     return {
       fileBytes,
       neededBytes: est.bytes,
@@ -332,8 +352,13 @@ export class KmapSession implements KmapWorkerApi {
             const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes);
             if (warning && onTooBig) {
               report(false);
-              const goOn = await onTooBig(warning);
+              // cancel(), stop(), close() and a newer open() abort the load: they end the wait too.
+              const goOn = await answerOrAbort(onTooBig(warning), abort.signal);
               if (token !== this.loadToken) throw new Cancelled();
+              if (goOn === null && stopped()) {
+                endedEarly = true;
+                break;
+              }
               if (!goOn) {
                 this.cancel();
                 throw new Cancelled();

@@ -44,8 +44,8 @@ let retryable: Load | null = null;
 /** Set by Cancel until the load answers: a crash meanwhile does not offer the cancelled file. */
 let cancelling = false;
 
-/** Answers the worker's question about a file too big for its memory budget (true: read what fits). */
-let answerTooBig: ((goOn: boolean) => void) | null = null;
+/** Answers the worker's question about a file too big for its memory budget (true: read what fits), and whose load asked. */
+let answerTooBig: { seq: number; resolve: (goOn: boolean) => void } | null = null;
 
 /**
  * What the page showed before the loads now running replaced it: kept across
@@ -164,7 +164,7 @@ export function answerMemoryWarning(goOn: boolean): void {
   const answer = answerTooBig;
   answerTooBig = null;
   setData({ tooBig: null });
-  answer?.(goOn);
+  answer?.resolve(goOn);
 }
 
 /** Stops the load in progress; the kmap loaded before (if any) comes back. */
@@ -302,7 +302,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   const onTooBig = (w: MemoryWarning) =>
     new Promise<boolean>((resolve) => {
       if (seq !== loadSeq) return resolve(false);
-      answerTooBig = resolve;
+      answerTooBig = { seq, resolve };
       setData({ tooBig: w });
       void refresh(seq, true); // the rows read so far, while the user decides
     });
@@ -313,8 +313,9 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   } catch (err) {
     res = { ok: false, cancelled: false, error: `Loading ${JSON.stringify(loaded.name)} failed: ${describe(err)}`, previousKept: false };
   }
-  if (useDataStore.getState().tooBig) answerMemoryWarning(false);
   if (seq !== loadSeq) return null;
+  // The load ended (a failure, or the worker's own stop) with its question still up.
+  if (answerTooBig?.seq === seq) answerMemoryWarning(false);
   if (!res.ok) {
     const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;
     keptView = null;

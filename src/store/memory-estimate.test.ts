@@ -26,9 +26,22 @@ describe('estimateStore', () => {
     expect(est.fitFraction).toBe(1);
   });
 
-  it('of a file read whole, gives its own rows', () => {
-    const est = estimateStore(whole, BYTES.length, BYTES.length, Infinity);
-    expect(est).toMatchObject({ objects: whole.numObjects, accessLines: whole.numAccesses });
+  it('counts what grows with the file beside the rows: new names and IPs, from:/caller: callers', () => {
+    // A new command and alloc IP per object; every access line a from:IP,caller:IP line.
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const ip = (0x81000000 + i * 16).toString(16);
+      lines.push(`ffffffff${ip},7,ffff888004c2a000,64,${i + 1},0,0000000000000000,KMALLOC,task-${i},kmalloc-64,`);
+      lines.push(`  from:ffffffff81533a28,caller:ffffffff${ip},1,2`);
+    }
+    const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+    const headBytes = bytes.subarray(0, bytes.lastIndexOf(10, 1 << 20) + 1);
+    const full = parseKmapBytes(bytes);
+    full.trim();
+    const est = estimateStore(parseKmapBytes(headBytes), headBytes.length, bytes.length, Infinity);
+    const held = storeBytes(full);
+    expect(full.internBytes).toBeGreaterThan(held / 4); // the names and IPs are a large part
+    expect(Math.abs(est.bytes - held) / held).toBeLessThan(0.15);
   });
 
   it('says how much fits under a limit: less under a smaller one, never more than all', () => {

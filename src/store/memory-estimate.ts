@@ -63,6 +63,36 @@ function capacityFor(column: Column, rows: number): number {
   return capacity;
 }
 
+/** The largest id in data[start, end) plus one: how many ids (first-seen order) those rows had met. */
+function idsSeen(column: Column, start: number, end: number): number {
+  let max = -1;
+  for (let i = start; i < end; i++) if (column.data[i] > max) max = column.data[i];
+  return max + 1;
+}
+
+/**
+ * Bytes the interning tables gained over the second half of the rows read:
+ * ids are given in first-seen order, so the ids the first half's rows never
+ * reach were new in the second half. A file whose names and IPs repeat (a real
+ * capture) gains almost nothing; one with a new command per object gains per
+ * object.
+ */
+function internGrowthOfSecondHalf(store: KmapStore): number {
+  const o = store.objects;
+  const half = Math.floor(store.numObjects / 2);
+  if (half === 0) return 0;
+  const halfAccesses = o.accessStart.data[half];
+  const share = (size: number, seen: number) => (size > 0 ? (size - Math.min(seen, size)) / size : 0);
+  const ipsSeen = Math.max(idsSeen(o.allocIp, 0, half), idsSeen(o.freeIp, 0, half), idsSeen(store.accesses.ip, 0, halfAccesses));
+  const typesSeen = Math.max(idsSeen(o.type, 0, half), idsSeen(o.newType, 0, half));
+  return (
+    store.ips.byteLength * share(store.ips.size, ipsSeen) +
+    store.commands.byteLength * share(store.commands.size, idsSeen(o.command, 0, half)) +
+    store.slabs.byteLength * share(store.slabs.size, idsSeen(o.slab, 0, half)) +
+    store.types.byteLength * share(store.types.size, typesSeen)
+  );
+}
+
 /**
  * The memory a file of `fileBytes` bytes will take once read, from `store`
  * holding its first `bytesParsed` bytes, and how much of it fits under
@@ -77,6 +107,19 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   for (const c of [...o.all(), ...store.accesses.all()]) widths.set(c, widthAfter(c, scale, growing.has(c)));
   const objectColumns = o.all();
   const accessColumns = store.accesses.all();
+  // Beside the columns: exact values past 2^53 and from:/caller: callers (per row, so scaled), and
+  // the interning tables, growing at the rate of the second half of the part read.
+  const wide = [...objectColumns, ...accessColumns].reduce((n, c) => n + c.byteLength - c.data.byteLength, 0);
+  const callers = store.accesses.callers;
+  const internPerByte = bytesParsed > 0 ? internGrowthOfSecondHalf(store) / (bytesParsed / 2) : 0;
+  const otherAt = (fraction: number) => {
+    const more = Math.max(0, fraction * fileBytes - bytesParsed);
+    // The callers' two Uint32 columns double like the others (8 bytes an entry).
+    const callerRows = Math.max(callers.size, Math.round(callers.size * scale * fraction));
+    let callerCapacity = Math.max(1, callers.byteLength / 8);
+    while (callerCapacity < callerRows) callerCapacity *= 2;
+    return wide * Math.max(1, scale * fraction) + (callers.size > 0 ? callerCapacity * 8 : callers.byteLength) + store.internBytes + internPerByte * more;
+  };
   const rowsAt = (fraction: number) => ({
     objects: Math.max(store.numObjects, Math.round(store.numObjects * scale * fraction)),
     accessLines: Math.max(store.numAccesses, Math.round(store.numAccesses * scale * fraction)),
@@ -87,7 +130,7 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
     const columns =
       objectColumns.reduce((n, c) => n + capacityFor(c, objects) * widths.get(c)!, 0) +
       accessColumns.reduce((n, c) => n + capacityFor(c, accessLines) * widths.get(c)!, 0);
-    return (columns + store.internBytes) * GROWTH_HEADROOM;
+    return (columns + otherAt(fraction)) * GROWTH_HEADROOM;
   };
   const { objects, accessLines } = rowsAt(1);
   const perObject = objectColumns.reduce((n, c) => n + widths.get(c)!, 0);
@@ -104,5 +147,11 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
     }
     fitFraction = lo;
   }
-  return { bytes: objects * perObject + accessLines * perAccess + store.internBytes, objects, accessLines, fitFraction };
+  const callerBytes = callers.size * 8 * scale;
+  return {
+    bytes: objects * perObject + accessLines * perAccess + wide * scale + callerBytes + store.internBytes + internPerByte * Math.max(0, fileBytes - bytesParsed),
+    objects,
+    accessLines,
+    fitFraction,
+  };
 }
