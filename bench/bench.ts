@@ -1,4 +1,5 @@
 // npm run bench [-- --size 1GB --seed 1 --runs 3 --chunk 8MiB --only kmap,papa --no-write]
+//                 [--cli]  (only the CLI start-up section: bench/cli-start.ts)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -22,12 +23,41 @@ import type { KmapStore } from '../src/store/kmap-store.ts';
 import { GENERATOR_VERSION, formatSize, parseSize, type GenerateStats } from './generate.ts';
 import { generateToFile } from './generate-cli.ts';
 import { measureQueries } from './queries.ts';
+import { measureCliStart } from './cli-start.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = resolve(ROOT, 'bench/out');
 const MD_FILE = resolve(ROOT, 'BENCHMARKS.md');
 const BEGIN = '<!-- bench:begin (written by npm run bench; edits inside are overwritten) -->';
 const END = '<!-- bench:end -->';
+const CLI_BEGIN = '<!-- bench-cli:begin (written by npm run bench; edits inside are overwritten) -->';
+const CLI_END = '<!-- bench-cli:end -->';
+
+/** Replaces the text between `begin` and `end` in BENCHMARKS.md (appends the block when the markers are missing). */
+function writeSection(begin: string, end: string, text: string): void {
+  const block = `${begin}\n${text}\n${end}`;
+  let md = existsSync(MD_FILE) ? readFileSync(MD_FILE, 'utf8') : '# Benchmarks\n';
+  const i = md.indexOf(begin);
+  const j = md.indexOf(end);
+  md = i >= 0 && j > i ? md.slice(0, i) + block + md.slice(j + end.length) : md + '\n' + block + '\n';
+  writeFileSync(MD_FILE, md);
+  console.error(`wrote ${relative(ROOT, MD_FILE)}`);
+}
+
+/** The CLI start-up section: measured, printed, written. */
+async function cliSection(args: Args): Promise<void> {
+  const runs = Math.max(7, args.runs);
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const lines = [
+    `Measured ${date} by \`npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\` ` +
+      `(Node ${process.version}, ${cpus().length} cores, 1-minute load average ${loadavg()[0].toFixed(2)}).`,
+    '',
+    ...(await measureCliStart(ROOT, runs)),
+  ];
+  const text = lines.join('\n');
+  console.log('\n' + text);
+  if (args.write) writeSection(CLI_BEGIN, CLI_END, text);
+}
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -42,10 +72,11 @@ interface Args {
   write: boolean;
   candidate: string | null;
   queries: boolean;
+  cliOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -61,6 +92,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-write') a.write = false;
     else if (k === '--candidate') a.candidate = v();
     else if (k === '--no-queries') a.queries = false;
+    else if (k === '--cli') a.cliOnly = true;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -291,6 +323,7 @@ function fmt(x: number, d = 0): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.cliOnly) return cliSection(args);
   const file = ensureFile(args);
   const all = [...CONTENDERS];
   if (args.candidate) {
@@ -445,15 +478,8 @@ async function main(): Promise<void> {
   const table = lines.join('\n');
   console.log('\n' + table);
 
-  if (args.write) {
-    const block = `${BEGIN}\n${table}\n${END}`;
-    let md = existsSync(MD_FILE) ? readFileSync(MD_FILE, 'utf8') : '# Benchmarks\n\n' + BEGIN + '\n' + END + '\n';
-    const i = md.indexOf(BEGIN);
-    const j = md.indexOf(END);
-    md = i >= 0 && j > i ? md.slice(0, i) + block + md.slice(j + END.length) : md + '\n' + block + '\n';
-    writeFileSync(MD_FILE, md);
-    console.error(`wrote ${relative(ROOT, MD_FILE)}`);
-  }
+  if (args.write) writeSection(BEGIN, END, table);
+  await cliSection(args);
 }
 
 main().catch((e: unknown) => {

@@ -1,27 +1,19 @@
 // The analysis commands of the CLI, run as a user runs them (a child process
-// through tsx): `breakdown --by KEY`, `sites`, every filter flag, `--symbols`
+// of the bundled CLI): `breakdown --by KEY`, `sites`, every filter flag, `--symbols`
 // (function names, the wrong-map warning), `stats --json` with filters and
 // symbols, and usage errors. The expected CSV is worked out by hand from the
 // small fixture below (see the table next to it).
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { kmapAsync } from './run-kmap.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'src', 'cli', 'kmap.ts');
 
 /** Runs the CLI; resolves with its exit code and output (asynchronous, so that tests can run concurrently). */
-function kmap(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function kmap(...args: string[]) {
+  return kmapAsync(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kmap-analysis-'));

@@ -1,22 +1,19 @@
-// The CLI contract, run as a user runs it (a child process through tsx):
+// The CLI contract, run as a user runs it (a child process of the bundled CLI):
 // `stats --json` prints exactly one JSON object with the documented keys,
 // the readable form names the variant and the first bad lines, `dump` prints
 // one JSON object per kmap object, and a file that is not a kmap gets one
 // line on stderr and exit code 1.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { kmapSync } from './run-kmap.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'src', 'cli', 'kmap.ts');
 
 function kmap(...args: string[]) {
-  const r = spawnSync(TSX, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return kmapSync(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kmap-cli-'));

@@ -26,6 +26,7 @@ import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
+import { ProgressLine } from './progress.ts';
 import { readable, terminalSafe } from './readable.ts';
 
 const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
@@ -59,7 +60,13 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
   // Symbols first: a bad symbol file fails before a long parse.
   const table = args.symbols !== null ? await loadSymbols(args.symbols) : null;
   currentFile = args.file;
-  const store = await readKmapFile(args.file);
+  const progress = new ProgressLine(process.stderr, args.file);
+  let store: KmapStore;
+  try {
+    store = await readKmapFile(args.file, { onProgress: (p) => progress.update(p) });
+  } finally {
+    progress.done();
+  }
   const ctx = new QueryContext(store, table ? new IpSymbols(table, store.ips) : null);
   if (args.symbols !== null) {
     const r = resolution(ctx, null);

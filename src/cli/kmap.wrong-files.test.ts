@@ -1,5 +1,5 @@
 // Wrong files answered fast by the CLI, run as a user runs it (a child
-// process through tsx): an image, a zip, a gzip of a non-kmap, UTF-16 text,
+// process of the bundled CLI): an image, a zip, a gzip of a non-kmap, UTF-16 text,
 // an empty file, one 200 MB line without a newline, only access lines, every
 // line bad: one line on stderr and exit 1, soon after the process starts. A
 // valid kmap followed by 50 MB of garbage: the kmap kept, the garbage lines
@@ -7,21 +7,16 @@
 // of blank, access or damaged lines loads with the same counts as without
 // the head. Big inputs are generated here, in a temporary directory.
 
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmapSync } from './run-kmap.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(ROOT, 'src', 'cli', 'kmap.ts');
 
 function kmap(...args: string[]) {
-  const t0 = performance.now();
-  const r = spawnSync(TSX, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
+  return kmapSync(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kmap-cli-wrong-'));
@@ -38,7 +33,7 @@ const E_ACC = '  ffffffff81533a17,0,3,731\n';
 const KMAP = (E_OBJ + E_ACC + E_LIVE + E_ACC + E_ACC).repeat(100);
 const KMAP_STATS = { format: 'E', objects: 200, accesses: 300, liveObjects: 100, reads: 900, writes: 0, bytes: 57600 };
 
-/** How long the CLI takes on a tiny kmap: mostly starting Node and tsx. */
+/** How long the CLI takes on a tiny kmap: mostly starting Node. */
 let startupMs = 0;
 /**
  * The time a wrong file may take beyond the start-up. The parser answers each
@@ -50,7 +45,7 @@ const SLACK_MS = 3000;
 
 beforeAll(() => {
   const tiny = file('tiny.kmap', E_OBJ);
-  kmap('stats', tiny, '--json'); // warm the file cache for tsx
+  kmap('stats', tiny, '--json'); // warm the file cache
   startupMs = Math.min(kmap('stats', tiny, '--json').ms, kmap('stats', tiny, '--json').ms);
 });
 

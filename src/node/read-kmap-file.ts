@@ -10,6 +10,9 @@ export const NODE_CHUNK_BYTES = 16 * 1024 * 1024;
 export interface ReadProgress {
   bytesRead: number;
   totalBytes: number;
+  /** Objects and access lines parsed so far. */
+  objects: number;
+  accessLines: number;
 }
 
 export async function readKmapFile(
@@ -27,7 +30,7 @@ export async function readKmapFile(
       if (n === 0) break;
       parser.push(buf.subarray(0, n));
       bytesRead += n;
-      options.onProgress?.({ bytesRead, totalBytes: size });
+      options.onProgress?.({ bytesRead, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
     }
     return parser.finish();
   } finally {

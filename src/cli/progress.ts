@@ -1,0 +1,72 @@
+// The progress line the CLI draws while it reads a file: on stderr, only
+// when stderr is a terminal (a pipe, a file or CI's log gets nothing), redrawn
+// at most five times a second on one line, cut to the terminal's width so it
+// never wraps, and erased before anything else is printed.
+
+import { terminalSafe } from './readable.ts';
+
+const REDRAW_MS = 200;
+/** Files smaller than this read too fast for a line to help. */
+const MIN_BYTES = 32 * 1024 * 1024;
+
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface ProgressFigures {
+  bytesRead: number;
+  totalBytes: number;
+  objects: number;
+  accessLines: number;
+  seconds: number;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const mb = (n: number) => {
+  const x = n / 1e6;
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)} MB`;
+};
+
+/** "kmap: reading big.kmap: 41%, 412 MB of 1000 MB, 180 MB/s, 1,234,567 objects, 6,543,210 access lines" (what matters most first: a narrow terminal cuts the end). */
+export function progressText(file: string, p: ProgressFigures): string {
+  const pct = p.totalBytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100)) : 0;
+  const rate = p.seconds > 0 ? `, ${mb(p.bytesRead / p.seconds)}/s` : '';
+  return (
+    `kmap: reading ${terminalSafe(file)}: ${pct}%, ${mb(p.bytesRead)} of ${mb(p.totalBytes)}${rate}, ` +
+    `${count(p.objects)} objects, ${count(p.accessLines)} access lines`
+  );
+}
+
+/** Draws progressText() on `stream` when it is a terminal and the file is big enough to wait for; else does nothing. */
+export class ProgressLine {
+  private lastDraw = -Infinity;
+  private drawn = false;
+  private readonly t0: number;
+
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly file: string,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.t0 = now();
+  }
+
+  update(p: Omit<ProgressFigures, 'seconds'>): void {
+    if (!this.stream.isTTY || p.totalBytes < MIN_BYTES) return;
+    const t = this.now();
+    if (t - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = t;
+    const width = Math.max(20, (this.stream.columns || 80) - 1); // a pty may report 0 columns
+    const text = progressText(this.file, { ...p, seconds: (t - this.t0) / 1000 });
+    this.stream.write(`\r${text.length > width ? text.slice(0, width - 1) + '…' : text}\x1b[K`);
+    this.drawn = true;
+  }
+
+  /** Erases the line (call before printing anything else). */
+  done(): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
