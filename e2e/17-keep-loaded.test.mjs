@@ -8,27 +8,18 @@
 //     long enough to be stopped by a click.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generateKmap } from './generate.mjs';
-import { assertNoErrors, launch, openApp, openFixture, rowCountText, shot, summary, TIMEOUT, waitLoaded, waitRowCount } from './helpers.mjs';
+import { assertNoErrors, openApp, openFixture, rowCountText, shot, summary, TIMEOUT, waitLoaded, waitRowCount, withBrowserAndFolder } from './helpers.mjs';
 
 const BIG_OBJECTS = 1_500_000;
 
-let browser;
-let dir;
 let bigFile;
-before(async () => {
-  browser = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-keep-'));
+const env = withBrowserAndFolder('kmap-e2e-keep-', (dir) => {
   bigFile = join(dir, 'big.kmap');
   writeFileSync(bigFile, generateKmap(BIG_OBJECTS));
-});
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Chooses the big file and waits until its rows are on screen while it still loads. */
@@ -45,7 +36,7 @@ async function startBigLoad(page) {
 }
 
 test('Cancel after the new file showed rows gives the first kmap back with its filter and selection', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await openFixture(page, 'basic-e.kmap');
   const first = await summary(page);
   await page.getByLabel('Search').fill('kmalloc');
@@ -70,7 +61,7 @@ test('Cancel after the new file showed rows gives the first kmap back with its f
 });
 
 test('a load that replaces a load still running, then cancelled, gives back what was shown before both', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await openFixture(page, 'basic-e.kmap');
   const first = await summary(page);
   await startBigLoad(page);
@@ -83,7 +74,7 @@ test('a load that replaces a load still running, then cancelled, gives back what
 });
 
 test('"Stop and keep what is loaded" keeps the objects read so far, marked partial', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await openFixture(page, 'basic-e.kmap');
   await startBigLoad(page);
   await page.getByRole('button', { name: 'Stop and keep what is loaded' }).click();
@@ -107,7 +98,7 @@ test('"Stop and keep what is loaded" keeps the objects read so far, marked parti
 });
 
 test('filters that keep nothing of a newly opened file are announced, with a working "Clear filters"', async () => {
-  const { page, errors } = await openApp(browser, '?v=2&src=sample.kmap&slab=task_struct&q=kthreadd');
+  const { page, errors } = await openApp(env.browser, '?v=2&src=sample.kmap&slab=task_struct&q=kthreadd');
   await waitLoaded(page, 60_000);
   const sampleKept = await rowCountText(page);
   assert.match(sampleKept, /^\d+ of 671 objects$/);

@@ -5,24 +5,19 @@
 //     in the worker, not by shipping every line to the page).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { accessRows, assertNoErrors, launch, openApp, TIMEOUT, waitLoaded } from './helpers.mjs';
+import { test } from 'node:test';
+import { accessRows, assertNoErrors, openApp, TIMEOUT, waitLoaded, withBrowserAndFolder } from './helpers.mjs';
 
 const LINES = 1_500_000;
 
-let browser;
-let dir;
 let file;
 let maxReads = 0;
 let maxReadsIp = '';
 let readsTotal = 0;
 let writesTotal = 0;
-before(async () => {
-  browser = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-bigobj-'));
+const env = withBrowserAndFolder('kmap-e2e-bigobj-', (dir) => {
   file = join(dir, 'big-object.kmap');
   // Deterministic values: reads = (i * 7919) % 100003, writes = i % 5; one IP of 4096 per line.
   const parts = ['0000000000000000,0,ffff888000000000,4096,1,0,0000000000000000,UFO_MEMBLOCK,,no-slab,\n'];
@@ -41,13 +36,9 @@ before(async () => {
   parts.push('ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,\n');
   writeFileSync(file, parts.join(''));
 });
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 test('an object with 1.5 million access lines opens a window of them and sorts all of them', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await page.getByLabel('Open kmap').setInputFiles(file);
   await waitLoaded(page, 120_000);
   const t0 = Date.now();

@@ -5,20 +5,15 @@
 //     of them.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { assertNoErrors, launch, openApp, rowCountText, waitLoaded, waitRowCount } from './helpers.mjs';
+import { test } from 'node:test';
+import { assertNoErrors, openApp, rowCountText, waitLoaded, waitRowCount, withBrowserAndFolder } from './helpers.mjs';
 
 const N = 300_000;
 
-let browser;
-let dir;
 let file;
-before(async () => {
-  browser = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-names-'));
+const env = withBrowserAndFolder('kmap-e2e-names-', (dir) => {
   file = join(dir, 'many-names.kmap');
   // Object i runs command `c<i>`; command `busy` has 1,000 objects (the most frequent).
   const lines = [];
@@ -29,13 +24,9 @@ before(async () => {
   }
   writeFileSync(file, lines.join(''));
 });
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 test('300,000 distinct commands: the picker lists the top 500, the worker finds the rest', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await page.getByLabel('Open kmap').setInputFiles(file);
   await waitLoaded(page, 120_000);
   assert.equal(await rowCountText(page), `${N.toLocaleString('en-US')} objects`);

@@ -6,12 +6,11 @@
 //     would disguise a name are shown as ⟨U+202E⟩ and the like.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { selectTab } from './analysis-helpers.mjs';
-import { assertNoErrors, launch, openApp, visibleRows, waitLoaded } from './helpers.mjs';
+import { assertNoErrors, openApp, visibleRows, waitLoaded, withBrowserAndFolder } from './helpers.mjs';
 
 const HOSTILE = [
   '<img src=x onerror="window.__pwned=1">',
@@ -22,12 +21,8 @@ const HOSTILE = [
   "'><script>window.__pwned=4</script>",
 ];
 
-let browser;
-let dir;
 let file;
-before(async () => {
-  browser = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-hostile-'));
+const env = withBrowserAndFolder('kmap-e2e-hostile-', (dir) => {
   file = join(dir, 'hostile.kmap');
   const lines = [];
   HOSTILE.forEach((name, i) => {
@@ -38,13 +33,9 @@ before(async () => {
   });
   writeFileSync(file, lines.join('\n') + '\n');
 });
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 test('hostile names are inert text everywhere and disguising characters are visible', async () => {
-  const { page, errors } = await openApp(browser, '', { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page, errors } = await openApp(env.browser, '', { permissions: ['clipboard-read', 'clipboard-write'] });
   const pwned = () => page.evaluate(() => window.__pwned ?? null);
   await page.getByLabel('Open kmap').setInputFiles(file);
   await waitLoaded(page);

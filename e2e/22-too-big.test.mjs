@@ -8,28 +8,19 @@
 //     fill, its aria value and the percentage shown are compared there.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generateKmap } from './generate.mjs';
-import { assertNoErrors, launch, openApp, openFixture, shot, summary, waitLoaded } from './helpers.mjs';
+import { assertNoErrors, openApp, openFixture, shot, summary, waitLoaded, withBrowserAndFolder } from './helpers.mjs';
 
 const SPARSE_BYTES = 64e9;
 
-let browser;
-let dir;
 let file;
-before(async () => {
-  browser = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-too-big-'));
+const env = withBrowserAndFolder('kmap-e2e-too-big-', (dir) => {
   file = join(dir, 'huge.kmap');
   writeFileSync(file, generateKmap(100_000));
   truncateSync(file, SPARSE_BYTES);
-});
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function askedAbout(page) {
@@ -40,7 +31,7 @@ async function askedAbout(page) {
 }
 
 test('the question says what the file needs and what fits; Cancel gives the kmap before back', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await openFixture(page, 'basic-e.kmap');
   const first = await summary(page);
   const question = await askedAbout(page);
@@ -71,7 +62,7 @@ test('the question says what the file needs and what fits; Cancel gives the kmap
 });
 
 test('"Load the first N%" reads on; the load can be stopped and is marked partial', async () => {
-  const { page, errors } = await openApp(browser);
+  const { page, errors } = await openApp(env.browser);
   await openFixture(page, 'basic-e.kmap');
   const question = await askedAbout(page);
   await question.getByRole('button', { name: /^Load the first/ }).click();

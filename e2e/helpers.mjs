@@ -1,7 +1,9 @@
 // Shared helpers of the browser tests (playwright-core + Debian's chromium).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -17,6 +19,26 @@ export const TIMEOUT = 30_000;
 
 export function fixture(name) {
   return join(FIXTURES, name);
+}
+
+/**
+ * For a test file with files of its own: before its tests, launches the
+ * browser, makes a temporary folder and calls `prepare(dir)` to write the
+ * files into it; after them, closes the browser and removes the folder.
+ * Returns an object whose `browser` and `dir` are set once before() ran.
+ */
+export function withBrowserAndFolder(prefix, prepare) {
+  const env = { browser: null, dir: null };
+  before(async () => {
+    env.browser = await launch();
+    env.dir = mkdtempSync(join(tmpdir(), prefix));
+    await prepare(env.dir);
+  });
+  after(async () => {
+    await env.browser?.close();
+    if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+  });
+  return env;
 }
 
 export async function launch() {
