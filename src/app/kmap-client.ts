@@ -5,6 +5,8 @@
 
 import * as Comlink from 'comlink';
 import type { KmapWorkerApi } from '../worker-api.ts';
+import { BusyTracker, NOT_BUSY_CALLS } from './busy.ts';
+import { useBusyStore } from './stores/busy-store.ts';
 
 let worker: Worker | null = null;
 let api: Comlink.Remote<KmapWorkerApi> | null = null;
@@ -53,10 +55,24 @@ export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
       died(e.message || 'it failed (out of memory?)');
     });
     worker = w;
-    api = Comlink.wrap<KmapWorkerApi>(w);
-    watchAlive(w, api, died);
+    const remote = Comlink.wrap<KmapWorkerApi>(w);
+    api = tracked(remote);
+    watchAlive(w, remote, died);
   }
   return api;
+}
+
+const busyTracker = new BusyTracker((busy) => useBusyStore.setState({ busy }));
+
+/** The remote with every call that waits for an answer counted by the busy tracker. */
+function tracked(remote: Comlink.Remote<KmapWorkerApi>): Comlink.Remote<KmapWorkerApi> {
+  return new Proxy(remote, {
+    get(target, prop, receiver) {
+      const member: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || NOT_BUSY_CALLS.has(prop) || typeof member !== 'function') return member;
+      return (...args: unknown[]) => busyTracker.track(Promise.resolve((member as (...a: unknown[]) => unknown)(...args)));
+    },
+  });
 }
 
 let workerCount = 0;

@@ -1,7 +1,9 @@
-// The header: title, what is loaded, the symbol file in use, and the "Open
-// symbols" and "Open kmap" buttons.
+// The header: title, what is loaded, "Working…" while an answer from the
+// data worker takes a while, the symbol file in use, and the "Open symbols"
+// and "Open kmap" buttons.
 
 import { useEffect } from 'react';
+import { useBusyStore } from '../stores/busy-store.ts';
 import { useDataStore } from '../stores/data-store.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { OpenKmapButton } from './OpenKmapButton.tsx';
@@ -14,6 +16,7 @@ export function TopBar() {
   const seconds = useDataStore((s) => s.loadSeconds);
   const loadCount = useDataStore((s) => s.loadCount);
   const partial = useDataStore((s) => s.partial !== null);
+  const busy = useBusyStore((s) => s.busy);
   useEffect(() => {
     document.title = source ? `${source.name}${partial ? ' (partial)' : ''} · kmap explorer` : 'kmap explorer';
   }, [source, partial]);
@@ -28,6 +31,9 @@ export function TopBar() {
           {phase === 'ready' && seconds !== null && <span className="muted"> · {partial ? 'read for' : 'loaded in'} {seconds.toFixed(2)} s</span>}
         </span>
       )}
+      <span className="busy-status" aria-live="polite" data-testid="busy">
+        {busy && phase !== 'loading' && <span className="busy-text">Working…</span>}
+      </span>
       <span className="spacer" />
       <SymbolsStatus />
       <span className="muted drop-hint">Drop a kmap or System.map anywhere</span>
