@@ -11,6 +11,11 @@ import { buildCli } from './build-cli.mjs';
 
 export default async function setup(project) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmap-cli-bundle-'));
-  project.provide('kmapCli', await buildCli(path.join(dir, 'kmap.mjs')));
+  const out = path.join(dir, 'kmap.mjs');
+  project.provide('kmapCli', await buildCli(out));
+  // In watch mode: a re-run after an edit runs the edited CLI.
+  project.onTestsRerun?.(async () => {
+    await buildCli(out);
+  });
   return () => rmSync(dir, { recursive: true, force: true });
 }

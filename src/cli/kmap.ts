@@ -193,14 +193,16 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // An error may quote a file name or a field of the file: escaped on a terminal.
+    const say = (text: string) => process.stderr.write(process.stderr.isTTY ? terminalSafe(text) : text);
     if (err instanceof UsageError) {
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (err instanceof KmapFormatError || err instanceof SymbolFormatError) {
-      process.stderr.write(`kmap: ${currentFile}: ${err.message}\n`);
+      say(`kmap: ${currentFile}: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-      process.stderr.write(`kmap: ${currentFile}: ${fsErrorText(err as { code: string; message?: unknown })}\n`);
+      say(`kmap: ${currentFile}: ${fsErrorText(err as { code: string; message?: unknown })}\n`);
       process.exitCode = 1;
     } else {
       throw err;

@@ -3,7 +3,7 @@
 // the end, and a file name with control characters drawn inert.
 
 import { describe, expect, it } from 'vitest';
-import { ProgressLine, progressText } from './progress.ts';
+import { ProgressLine, cutToWidth, progressText } from './progress.ts';
 
 const BIG = 100e6;
 function fakeStream(isTTY: boolean, columns?: number) {
@@ -51,7 +51,15 @@ describe('ProgressLine', () => {
     }
   });
 
-  it('draws a file name with control characters as escapes', () => {
+  it('draws a file name with control characters (newlines and tabs too) as escapes', () => {
     expect(progressText('evil\x1b]0;owned\x07.kmap', { ...at(1e6), seconds: 0 })).toContain('evil\\x1b]0;owned\\x07.kmap');
+    expect(progressText('a\nb\tc.kmap', { ...at(1e6), seconds: 0 })).toContain('a\\x0ab\\x09c.kmap');
+  });
+
+  it('counts wide characters as two columns and never splits a surrogate pair', () => {
+    expect(cutToWidth('abc', 3)).toBe('abc');
+    expect(cutToWidth('abcd', 3)).toBe('ab…');
+    expect(cutToWidth('日本語のファイル', 7)).toBe('日本語…'); // 6 columns + the ellipsis
+    expect(cutToWidth('😀😀😀😀', 6)).toBe('😀😀…');
   });
 });
