@@ -34,7 +34,6 @@ import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
 import type {
-  MemoryWarning,
   AccessColumn,
   AccessRow,
   BreakdownKey,
@@ -44,6 +43,7 @@ import type {
   KmapSource,
   KmapWorkerApi,
   LoadProgress,
+  MemoryWarning,
   NameField,
   NameList,
   ObjectFilter,

@@ -56,9 +56,9 @@ function widthAfter(column: Column, scale: number, grows: boolean): number {
   return Math.max(now, need);
 }
 
-/** A column's capacity once it holds `rows` entries: it doubles from its present capacity when full. */
-function capacityFor(column: Column, rows: number): number {
-  let capacity = Math.max(1, column.data.length);
+/** A column's capacity once it holds `rows` entries: it doubles from its present `capacity` when full. */
+function capacityFor(capacity: number, rows: number): number {
+  capacity = Math.max(1, capacity);
   while (capacity < rows) capacity *= 2;
   return capacity;
 }
@@ -112,13 +112,13 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   const wide = [...objectColumns, ...accessColumns].reduce((n, c) => n + c.byteLength - c.data.byteLength, 0);
   const callers = store.accesses.callers;
   const internPerByte = bytesParsed > 0 ? internGrowthOfSecondHalf(store) / (bytesParsed / 2) : 0;
-  const otherAt = (fraction: number) => {
+  /** Bytes beside the columns when `fraction` of the file is read; with `trimmed`, without growth slack. */
+  const otherAt = (fraction: number, trimmed: boolean) => {
     const more = Math.max(0, fraction * fileBytes - bytesParsed);
-    // The callers' two Uint32 columns double like the others (8 bytes an entry).
+    // The callers' two Uint32 columns (8 bytes an entry) double like the others.
     const callerRows = Math.max(callers.size, Math.round(callers.size * scale * fraction));
-    let callerCapacity = Math.max(1, callers.byteLength / 8);
-    while (callerCapacity < callerRows) callerCapacity *= 2;
-    return wide * Math.max(1, scale * fraction) + (callers.size > 0 ? callerCapacity * 8 : callers.byteLength) + store.internBytes + internPerByte * more;
+    const callerBytes = callers.size === 0 ? callers.byteLength : 8 * (trimmed ? callerRows : capacityFor(callers.byteLength / 8, callerRows));
+    return wide * Math.max(1, scale * fraction) + callerBytes + store.internBytes + internPerByte * more;
   };
   const rowsAt = (fraction: number) => ({
     objects: Math.max(store.numObjects, Math.round(store.numObjects * scale * fraction)),
@@ -128,9 +128,9 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   const budgetAt = (fraction: number) => {
     const { objects, accessLines } = rowsAt(fraction);
     const columns =
-      objectColumns.reduce((n, c) => n + capacityFor(c, objects) * widths.get(c)!, 0) +
-      accessColumns.reduce((n, c) => n + capacityFor(c, accessLines) * widths.get(c)!, 0);
-    return (columns + otherAt(fraction)) * GROWTH_HEADROOM;
+      objectColumns.reduce((n, c) => n + capacityFor(c.data.length, objects) * widths.get(c)!, 0) +
+      accessColumns.reduce((n, c) => n + capacityFor(c.data.length, accessLines) * widths.get(c)!, 0);
+    return (columns + otherAt(fraction, false)) * GROWTH_HEADROOM;
   };
   const { objects, accessLines } = rowsAt(1);
   const perObject = objectColumns.reduce((n, c) => n + widths.get(c)!, 0);
@@ -147,9 +147,8 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
     }
     fitFraction = lo;
   }
-  const callerBytes = callers.size * 8 * scale;
   return {
-    bytes: objects * perObject + accessLines * perAccess + wide * scale + callerBytes + store.internBytes + internPerByte * Math.max(0, fileBytes - bytesParsed),
+    bytes: objects * perObject + accessLines * perAccess + otherAt(1, true),
     objects,
     accessLines,
     fitFraction,
