@@ -5,9 +5,13 @@
 import type { KmapSummary } from './query/summary.ts';
 import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
 import type { Resolution } from './query/stats.ts';
+import type { LifetimeChart, LiveChart } from './query/lifetime-charts.ts';
+import type { MatrixView } from './query/matrix.ts';
 import type {
   AccessColumn,
   BreakdownKey,
+  LifetimeGrouping,
+  MatrixColumnKind,
   BreakdownRow,
   FilteredTotals,
   HierarchyCell,
@@ -20,7 +24,8 @@ import type {
   ViewQuery,
 } from './query/types.ts';
 
-export type { AccessRow, KmapSummary, ObjectRow, Resolution, SentinelInfo };
+export type { AccessRow, KmapSummary, LifetimeChart, LiveChart, MatrixView, ObjectRow, Resolution, SentinelInfo };
+export { HISTOGRAM_BUCKETS } from './query/lifetime-charts.ts';
 // The query vocabulary lives in src/query/types.ts; the contract re-exports it.
 export * from './query/types.ts';
 
@@ -192,6 +197,25 @@ export interface KmapWorkerApi {
   /** Exactly what `kmap breakdown --by BY` / `kmap sites` print as CSV for the same filter and symbols. */
   breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string;
   sitesCsv(filter: ObjectFilter): string;
+  /**
+   * The Lifetimes histogram of the filtered objects: the top `topGroups`
+   * slab caches or types by objects (plus "other"), freed objects per
+   * lifetime bucket, and the capture's whole index axis.
+   */
+  lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart;
+  /**
+   * Live objects and bytes of the filtered objects over `range` ([start,
+   * end) of the index axis; null: all of it) in at most `bins` bins, each
+   * the maximum at any index in it, stacked by the same groups as
+   * lifetimeChart. Every filter field applies, the index window included.
+   */
+  liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart;
+  /** The access matrix's top rows and columns (with "other" and totals), every figure counted exactly. */
+  matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView;
+  /** Exactly what `kmap lifetimes --by BY`, `kmap live --bins N` and `kmap matrix --cols COLS` print for the same filter and symbols. */
+  lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string;
+  liveCsv(filter: ObjectFilter, bins: number): string;
+  matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string;
   rows(start: number, count: number): ObjectRow[];
   /** Position of object idx in the current selection, or -1. */
   positionOf(idx: number): number;

@@ -19,7 +19,10 @@ import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
-import { breakdownCsv, sitesCsv } from '../src/query/csv.ts';
+import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, sitesCsv } from '../src/query/csv.ts';
+import { lifetimeChart, liveChart, type LifetimeChart, type LiveChart } from '../src/query/lifetime-charts.ts';
+import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
+import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { sortSelection } from '../src/query/object-query.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
@@ -41,6 +44,8 @@ import type {
   FilteredTotals,
   HierarchyCell,
   KmapSource,
+  LifetimeGrouping,
+  MatrixColumnKind,
   KmapWorkerApi,
   LoadProgress,
   MemoryWarning,
@@ -588,6 +593,37 @@ export class KmapSession implements KmapWorkerApi {
 
   sitesCsv(filter: ObjectFilter): string {
     return sitesCsv(this.sites(filter));
+  }
+
+  /** The context and filtered objects an analysis runs on (an empty store before any load). */
+  private input(filter: ObjectFilter): [QueryContext, Uint32Array] {
+    if (!this.ctx) return [new QueryContext(new KmapParser().store), new Uint32Array(0)];
+    return [this.ctx, this.filtered(filter).indices];
+  }
+
+  lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart {
+    return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => lifetimeChart(...this.input(filter), by, topGroups));
+  }
+
+  liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {
+    const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
+    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range));
+  }
+
+  matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
+    return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols));
+  }
+
+  lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
+    return lifetimesCsv(lifetimeHistogram(...this.input(filter), by).rows);
+  }
+
+  liveCsv(filter: ObjectFilter, bins: number): string {
+    return liveCsv(liveBins(...this.input(filter), Math.max(1, Math.floor(bins))));
+  }
+
+  matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
+    return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
   }
 
   rows(start: number, count: number): ObjectRow[] {

@@ -4,7 +4,16 @@
 // `--pid=-1`); a value is taken as given, even when it starts with '-'.
 // Errors name the argument at fault, for the user.
 
-import { BREAKDOWN_KEYS, emptyFilter, type BreakdownKey, type ObjectFilter } from '../query/types.ts';
+import {
+  BREAKDOWN_KEYS,
+  emptyFilter,
+  LIFETIME_GROUPINGS,
+  MATRIX_COLUMN_KINDS,
+  type BreakdownKey,
+  type LifetimeGrouping,
+  type MatrixColumnKind,
+  type ObjectFilter,
+} from '../query/types.ts';
 
 export class UsageError extends Error {}
 
@@ -13,14 +22,19 @@ export interface CliArgs {
   file: string;
   json: boolean;
   symbols: string | null;
+  /** breakdown: the grouping; lifetimes: slab or type (default slab). */
   by: BreakdownKey | null;
+  /** live: the number of bins. */
+  bins: number | null;
+  /** matrix: the columns. */
+  cols: MatrixColumnKind | null;
   filter: ObjectFilter;
   /** Whether any filter flag was given (stats then reports filtered totals). */
   filtered: boolean;
 }
 
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--by', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
 const FILTER_OPTIONS = new Set(['--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks']);
 
@@ -28,14 +42,21 @@ const ACCEPTS: Record<string, ReadonlySet<string>> = {
   stats: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
   breakdown: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
   sites: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
+  lifetimes: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
+  live: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--bins']),
+  matrix: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--cols']),
   dump: new Set(['--symbols']),
 };
 
 export const COMMANDS = Object.keys(ACCEPTS);
 
+/** The most bins `kmap live` prints. */
+export const MAX_BINS = 10_000_000;
+
 function integer(option: string, value: string, min: number): number {
   if (!/^-?[0-9]{1,15}$/.test(value) || Number(value) < min) {
-    throw new UsageError(`${option} takes ${min < 0 ? 'an integer' : 'a non-negative integer'}, not ${JSON.stringify(value)}`);
+    const what = min < 0 ? 'an integer' : min === 0 ? 'a non-negative integer' : 'a positive integer';
+    throw new UsageError(`${option} takes ${what}, not ${JSON.stringify(value)}`);
   }
   return Number(value);
 }
@@ -45,7 +66,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const accepts = ACCEPTS[command];
   const files: string[] = [];
-  const out: CliArgs = { command, file: '', json: false, symbols: null, by: null, filter: emptyFilter(), filtered: false };
+  const out: CliArgs = { command, file: '', json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false };
   const f = out.filter;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -75,11 +96,21 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         if (out.symbols !== null) throw new UsageError('--symbols is given twice');
         out.symbols = value;
         break;
-      case '--by':
-        if (!(BREAKDOWN_KEYS as readonly string[]).includes(value)) {
-          throw new UsageError(`--by takes one of ${BREAKDOWN_KEYS.join(', ')}, not ${JSON.stringify(value)}`);
-        }
+      case '--by': {
+        const keys: readonly string[] = command === 'lifetimes' ? LIFETIME_GROUPINGS : BREAKDOWN_KEYS;
+        if (!keys.includes(value)) throw new UsageError(`--by takes one of ${keys.join(', ')}, not ${JSON.stringify(value)}`);
         out.by = value as BreakdownKey;
+        break;
+      }
+      case '--bins':
+        out.bins = integer('--bins', value, 1);
+        if (out.bins > MAX_BINS) throw new UsageError(`--bins takes at most ${MAX_BINS.toLocaleString('en-US')}, not ${value}`);
+        break;
+      case '--cols':
+        if (!(MATRIX_COLUMN_KINDS as readonly string[]).includes(value)) {
+          throw new UsageError(`--cols takes one of ${MATRIX_COLUMN_KINDS.join(', ')}, not ${JSON.stringify(value)}`);
+        }
+        out.cols = value as MatrixColumnKind;
         break;
       case '--slab':
         f.slabs.push(value);
@@ -122,5 +153,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   out.file = files[0];
   if (command === 'breakdown' && out.by === null) throw new UsageError('breakdown needs --by type|slab|command|pid|site');
+  if (command === 'lifetimes' && out.by === null) out.by = 'slab' satisfies LifetimeGrouping;
+  if (command === 'live' && out.bins === null) throw new UsageError('live needs --bins N');
+  if (command === 'matrix' && out.cols === null) throw new UsageError('matrix needs --cols slab|type');
   return out;
 }

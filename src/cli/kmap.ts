@@ -4,9 +4,12 @@
 //   kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
 //   kmap breakdown FILE --by type|slab|command|pid|site [FILTERS] [--symbols MAP] [--json]
 //   kmap sites     FILE [FILTERS] [--symbols MAP] [--json]
+//   kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
+//   kmap live      FILE [FILTERS] --bins N [--json]
+//   kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
 //   kmap dump      FILE [--symbols MAP]
 //
-// Output contracts (README.md, "Command line"): breakdown and sites print
+// Output contracts (README.md, "Command line"): the table commands print
 // CSV with a header (query/csv.ts, the same function the dashboard's
 // "Download CSV" uses), or with --json an array of objects with the same
 // keys. Diagnostics go to stderr; exit 2 for usage, 1 for unreadable input.
@@ -16,12 +19,16 @@ import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
 import { breakdown } from '../query/breakdown.ts';
 import { QueryContext } from '../query/context.ts';
-import { breakdownCsv, breakdownJson, jsonText, sitesCsv, sitesJson } from '../query/csv.ts';
+import { breakdownCsv, breakdownJson, columnsJson, jsonText, lifetimesCsv, liveCsv, matrixCsv, sitesCsv, sitesJson } from '../query/csv.ts';
 import { filterObjects } from '../query/filter.ts';
+import { lifetimeHistogram, liveBins } from '../query/lifetimes.ts';
+import { matrixRows } from '../query/matrix.ts';
 import { accessRows, objectRow } from '../query/rows.ts';
 import { accessSites } from '../query/sites.ts';
 import { filteredStatsJson, mismatchMessage, resolution, symbolsMismatch } from '../query/stats.ts';
 import { statsJson, summarize } from '../query/summary.ts';
+import { LIFETIME_CSV_COLUMNS, LIVE_CSV_COLUMNS, MATRIX_CSV_COLUMNS, type LifetimeGrouping } from '../query/types.ts';
+import { LAYOUTS } from '../format/variants.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
@@ -32,6 +39,9 @@ import { readable, terminalSafe } from './readable.ts';
 const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap breakdown FILE --by type|slab|command|pid|site [FILTERS] [--symbols MAP] [--json]
        kmap sites     FILE [FILTERS] [--symbols MAP] [--json]
+       kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
+       kmap live      FILE [FILTERS] --bins N [--json]
+       kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
        kmap dump      FILE [--symbols MAP]
   stats      totals, counts by slab cache, type and command, the first bad lines
              (--json: exactly one JSON object; with filters, of the filtered objects)
@@ -39,6 +49,12 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
              (CSV sorted by bytes, then key)
   sites      the filtered objects' access lines by accessing function (or IP):
              site,reads,writes,accessLines,objects,pids (CSV sorted by reads + writes, then site)
+  lifetimes  freed objects by lifetime (free index - alloc index) in buckets [0,1), [2^k,2^(k+1)):
+             group,bucketLow,bucketHigh,objects,bytes (sorted by group, then bucketLow; --by default slab)
+  live       the capture's index range [min alloc index, max index + 1) in N bins, each with the most
+             filtered objects and bytes live at one index in it: binStart,binEnd,maxLiveObjects,maxLiveBytes
+  matrix     access lines by (accessing function or IP, the object's slab cache or type):
+             site,column,reads,writes,accessLines,objects (sorted by reads + writes, site, column)
   dump       every object with its accesses as JSON, one object per line (NDJSON)
 FILTERS (repeat a flag for OR; different flags AND):
   --slab NAME  --type NAME  --command NAME  --pid N (allocating pid; --pid=-1 works)
@@ -120,6 +136,32 @@ async function main(argv: string[]): Promise<number> {
       await write(args.json ? sitesJson(rows) : sitesCsv(rows));
       return 0;
     }
+    case 'lifetimes': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      noteNoIndices(store, args);
+      const h = lifetimeHistogram(ctx, indices, args.by as LifetimeGrouping);
+      if (h.inconsistent > 0) {
+        process.stderr.write(`kmap: note: ${h.inconsistent} freed object${h.inconsistent === 1 ? ' has' : 's have'} a free index below the alloc index; left out.\n`);
+      }
+      await write(args.json ? columnsJson(LIFETIME_CSV_COLUMNS, h.rows) : lifetimesCsv(h.rows));
+      return 0;
+    }
+    case 'live': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      noteNoIndices(store, args);
+      const bins = liveBins(ctx, indices, args.bins!);
+      await write(args.json ? columnsJson(LIVE_CSV_COLUMNS, bins) : liveCsv(bins));
+      return 0;
+    }
+    case 'matrix': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      const rows = matrixRows(ctx, indices, args.cols!, args.filter.otherTasks);
+      await write(args.json ? columnsJson(MATRIX_CSV_COLUMNS, rows) : matrixCsv(rows));
+      return 0;
+    }
     case 'dump':
       await writeDump(store, args.symbols !== null ? ctx : null);
       return 0;
@@ -132,6 +174,13 @@ function reportFilterProblems(ctx: QueryContext, args: CliArgs): void {
   const r = filterObjects(ctx, args.filter);
   for (const name of r.unknownNames) process.stderr.write(`kmap: note: ${args.file} has no ${name}; it matches no object.\n`);
   for (const e of r.searchErrors) process.stderr.write(`kmap: note: ${e}\n`);
+}
+
+/** Variant A has no alloc or free indices: lifetimes and live bins are empty, said on stderr. */
+function noteNoIndices(store: KmapStore, args: CliArgs): void {
+  if (store.variant && !LAYOUTS[store.variant].hasIndices) {
+    process.stderr.write(`kmap: note: ${args.file} is format ${store.variant}, which has no alloc or free indices; ${args.command} has no rows.\n`);
+  }
 }
 
 async function writeDump(store: KmapStore, ctx: QueryContext | null): Promise<void> {

@@ -8,7 +8,19 @@
 // "=HYPERLINK(...)" with prctl). Numbers, and the pid key of a breakdown by
 // pid (which may be -1), are written as numbers.
 
-import { BREAKDOWN_CSV_COLUMNS, SITE_CSV_COLUMNS, type BreakdownKey, type BreakdownRow, type SiteRow } from './types.ts';
+import {
+  BREAKDOWN_CSV_COLUMNS,
+  LIFETIME_CSV_COLUMNS,
+  LIVE_CSV_COLUMNS,
+  MATRIX_CSV_COLUMNS,
+  SITE_CSV_COLUMNS,
+  type BreakdownKey,
+  type BreakdownRow,
+  type LifetimeRow,
+  type LiveBin,
+  type MatrixRow,
+  type SiteRow,
+} from './types.ts';
 
 /** Starts of a cell that a spreadsheet would read as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -37,6 +49,18 @@ export function sitesCsv(rows: readonly SiteRow[]): string {
   return csv<SiteRow>(SITE_CSV_COLUMNS, rows);
 }
 
+export function lifetimesCsv(rows: readonly LifetimeRow[]): string {
+  return csv<LifetimeRow>(LIFETIME_CSV_COLUMNS, rows);
+}
+
+export function liveCsv(rows: readonly LiveBin[]): string {
+  return csv<LiveBin>(LIVE_CSV_COLUMNS, rows);
+}
+
+export function matrixCsv(rows: readonly MatrixRow[]): string {
+  return csv<MatrixRow>(MATRIX_CSV_COLUMNS, rows);
+}
+
 /**
  * JSON.stringify, with DEL and the C1 controls also written as \u escapes
  * (JSON.stringify escapes only C0): the same data, and no byte that a
@@ -54,5 +78,10 @@ export function breakdownJson(rows: readonly BreakdownRow[]): string {
 }
 
 export function sitesJson(rows: readonly SiteRow[]): string {
-  return jsonText(rows.map((r) => Object.fromEntries(SITE_CSV_COLUMNS.map((c) => [c, r[c]])))) + '\n';
+  return columnsJson(SITE_CSV_COLUMNS, rows);
+}
+
+/** The JSON form of any CSV table: an array of objects with exactly its columns. */
+export function columnsJson<T>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {
+  return jsonText(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])))) + '\n';
 }

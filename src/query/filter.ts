@@ -90,6 +90,8 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   const cmdNames = store.commands.names();
   if (!layout.hasSlab && (filter.slabs.length > 0 || search.slab.length > 0)) searchErrors.push(`Format ${store.variant} has no slab caches; the slab filter keeps nothing.`);
   if (!layout.hasType && (filter.types.length > 0 || search.type.length > 0)) searchErrors.push(`Format ${store.variant} has no alloc types; the type filter keeps nothing.`);
+  const win = filter.window;
+  if (win && !layout.hasIndices) searchErrors.push(`Format ${store.variant} has no alloc or free indices; the index window keeps nothing.`);
 
   const slabMask = and(exactMask(slabNames, filter.slabs, 'slab cache', unknownNames), patternMask(slabNames, search.slab));
   const typeMask = and(exactMask(typeNames, filter.types, 'type', unknownNames), patternMask(typeNames, search.type));
@@ -174,10 +176,18 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   const vaLo = o.vaLo.data;
   const addrs = search.addr;
 
+  // The index window (types.ts, WINDOW_MEANINGS): indices as doubles, free index 0 = never freed.
+  const allocIndex = o.allocIndex.data;
+  const freeIndex = o.freeIndex.data;
+  const winStart = win ? win.start : 0;
+  const winEnd = win ? win.end : 0;
+  const winAllocFrom = win && win.meaning !== 'liveAtEnd' ? winStart : Number.NEGATIVE_INFINITY;
+  const winAlive = win !== null && win.meaning !== 'allocated';
+
   const out = new Uint32Array(n);
   let k = 0;
-  // An unreadable search term matches nothing (search-syntax.ts).
-  const total = search.errors.length > 0 ? 0 : n;
+  // An unreadable search term, or a window without indices, matches nothing (search-syntax.ts).
+  const total = search.errors.length > 0 || (win && !layout.hasIndices) ? 0 : n;
   for (let i = 0; i < total; i++) {
     if (slabFinal && slabFinal[slab[i]] !== 1) continue;
     if (typeFinal && typeFinal[type[i]] !== 1) continue;
@@ -188,6 +198,11 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     if (state !== 'all' && store.isLive(i) !== (state === 'live')) continue;
     if (minSize !== null && size[i] < minSize) continue;
     if (maxSize !== null && size[i] > maxSize) continue;
+    if (win) {
+      const a = allocIndex[i];
+      if (a < winAllocFrom || a >= winEnd) continue;
+      if (winAlive && freeIndex[i] !== 0 && freeIndex[i] < winEnd) continue;
+    }
     if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l, o.size.wide?.get(i)))) continue;
     let wordsOk = true;
     for (const m of wordMasks) {

@@ -37,6 +37,30 @@ export const OBJECT_STATES = ['all', 'live', 'freed'] as const;
 export type ObjectState = (typeof OBJECT_STATES)[number];
 
 /**
+ * What a window [start, end) on the index axis keeps (an object is live from
+ * its alloc index up to, not including, its free index; a never-freed one to
+ * the end of the capture):
+ * - allocated: allocated in the window (start <= alloc < end);
+ * - liveAtEnd: live at the window's last index, end - 1 (alloc < end, and
+ *   never freed or freed at end or later);
+ * - survived: allocated in the window and not freed in it (start <= alloc < end,
+ *   and never freed or freed at end or later).
+ */
+export const WINDOW_MEANINGS = ['allocated', 'liveAtEnd', 'survived'] as const;
+export type WindowMeaning = (typeof WINDOW_MEANINGS)[number];
+
+/**
+ * A window on the index axis: [start, end), end > start. Indices are
+ * compared as doubles, which is exact up to 2^53 - 1 (only a damaged file
+ * holds larger ones).
+ */
+export interface IndexWindow {
+  start: number;
+  end: number;
+  meaning: WindowMeaning;
+}
+
+/**
  * The structured filter every view and every aggregate takes. Lists are
  * ORed within a field and fields are ANDed; an empty list keeps all.
  * Names are exact (as the file spells them); `search` is the field-scoped
@@ -64,6 +88,8 @@ export interface ObjectFilter {
    * include only such lines. Needs access pids (variants A, B, E).
    */
   otherTasks: boolean;
+  /** A window on the index axis (the Lifetimes brush); null keeps all. Variant A has no indices: it keeps nothing. */
+  window: IndexWindow | null;
   search: string;
 }
 
@@ -79,6 +105,7 @@ export const EMPTY_FILTER: ObjectFilter = Object.freeze({
   allocSites: [],
   accessSites: [],
   otherTasks: false,
+  window: null,
   search: '',
 }) as ObjectFilter;
 
@@ -108,6 +135,7 @@ export function filterKey(f: ObjectFilter): string {
     list(f.allocSites),
     list(f.accessSites),
     f.otherTasks,
+    f.window ? [f.window.start, f.window.end, f.window.meaning] : null,
     f.search.trim(),
   ]);
 }
@@ -198,3 +226,46 @@ export interface NameOption {
   name: string;
   objects: number;
 }
+
+/** What lifetimes and the Lifetimes charts group by. */
+export const LIFETIME_GROUPINGS = ['slab', 'type'] as const;
+export type LifetimeGrouping = (typeof LIFETIME_GROUPINGS)[number];
+
+/**
+ * One lifetime bucket of one group (`kmap lifetimes`): the freed objects
+ * whose lifetime (free index - alloc index) is in [bucketLow, bucketHigh):
+ * [0, 1), then [2^k, 2^(k+1)) for k >= 0. Bounds at or above 2^53 are bigints.
+ */
+export interface LifetimeRow {
+  group: string;
+  bucketLow: Exact;
+  bucketHigh: Exact;
+  objects: number;
+  bytes: Exact;
+}
+export const LIFETIME_CSV_COLUMNS = ['group', 'bucketLow', 'bucketHigh', 'objects', 'bytes'] as const;
+
+/** One bin of the index axis (`kmap live`): the most objects and the most bytes live at any index in [binStart, binEnd). */
+export interface LiveBin {
+  binStart: number;
+  binEnd: number;
+  maxLiveObjects: number;
+  maxLiveBytes: Exact;
+}
+export const LIVE_CSV_COLUMNS = ['binStart', 'binEnd', 'maxLiveObjects', 'maxLiveBytes'] as const;
+
+/** The matrix's columns: slab caches or alloc types. */
+export const MATRIX_COLUMN_KINDS = ['slab', 'type'] as const;
+export type MatrixColumnKind = (typeof MATRIX_COLUMN_KINDS)[number];
+
+/** One (accessing site, cache or type) pair of the access matrix (`kmap matrix`). */
+export interface MatrixRow {
+  site: string;
+  column: string;
+  reads: Exact;
+  writes: Exact;
+  accessLines: number;
+  /** Distinct objects of that column accessed through that site. */
+  objects: number;
+}
+export const MATRIX_CSV_COLUMNS = ['site', 'column', 'reads', 'writes', 'accessLines', 'objects'] as const;

@@ -1,0 +1,160 @@
+// The Lifetimes view's data, shaped for drawing: the top groups of the
+// filtered objects (slab caches or types, most objects first, the rest as
+// "other"), their lifetime histograms, and live objects and bytes per bin,
+// stacked by the same groups. Typed arrays, so a chart of thousands of bins
+// crosses to the page as a few buffers. The figures come from lifetimes.ts
+// (one liveness rule); the CLI's tables come from there too.
+
+import { LAYOUTS } from '../format/variants.ts';
+import { compareBytes } from './compare.ts';
+import type { QueryContext } from './context.ts';
+import { eventOrders, lifetimeBucket, lifetimeGroups, liveSeries } from './lifetimes.ts';
+import { MAX_EXACT } from '../store/exact.ts';
+import type { LifetimeGrouping } from './types.ts';
+
+/** Lifetime buckets drawn: [0, 1) then [2^k, 2^(k+1)) for k = 0..63. */
+export const HISTOGRAM_BUCKETS = 65;
+
+export interface ChartGroups {
+  /** Group names, most objects first; an "other" series follows them when otherGroup. */
+  names: string[];
+  otherGroup: boolean;
+  /** Dense series id of each object's group id (-1: not a top group, so "other"). */
+  seriesOfGroup: Int32Array;
+}
+
+/** The top `limit` groups of the kept objects by count (ties by name). */
+export function chartGroups(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, limit: number): ChartGroups {
+  const { ids, names } = lifetimeGroups(ctx.store, by);
+  const counts = new Float64Array(names.length);
+  for (let p = 0; p < indices.length; p++) counts[ids[indices[p]]]++;
+  const present: number[] = [];
+  for (let g = 0; g < names.length; g++) if (counts[g] > 0) present.push(g);
+  present.sort((a, b) => counts[b] - counts[a] || compareBytes(names[a], names[b]));
+  const top = present.slice(0, limit);
+  const seriesOfGroup = new Int32Array(names.length).fill(-1);
+  top.forEach((g, k) => (seriesOfGroup[g] = k));
+  return { names: top.map((g) => names[g]), otherGroup: present.length > top.length, seriesOfGroup };
+}
+
+export interface LifetimeChart {
+  groups: string[];
+  otherGroup: boolean;
+  /** Per series s and bucket slot b (slot 0 is [0, 1), slot k + 1 is [2^k, 2^(k+1))), at s * HISTOGRAM_BUCKETS + b. */
+  objects: Float64Array;
+  bytes: Float64Array;
+  /** Kept objects never freed, freed with a lifetime, and freed before their alloc index (left out). */
+  live: number;
+  freed: number;
+  inconsistent: number;
+  /** The capture's whole index axis [start, end) (0, 0 without indices). */
+  axisStart: number;
+  axisEnd: number;
+}
+
+export function lifetimeChart(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroups: number): LifetimeChart {
+  const store = ctx.store;
+  const groups = chartGroups(ctx, indices, by, topGroups);
+  const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
+  const objects = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+  const bytes = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+  const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices;
+  let live = 0;
+  let freed = 0;
+  let inconsistent = 0;
+  if (hasIndices) {
+    const { ids } = lifetimeGroups(store, by);
+    const other = groups.names.length;
+    const alloc = store.objects.allocIndex.data;
+    const free = store.objects.freeIndex.data;
+    const size = store.objects.size.data;
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const f = free[i];
+      if (f === 0) {
+        live++;
+        continue;
+      }
+      const d = f - alloc[i];
+      if (d < 0) {
+        inconsistent++;
+        continue;
+      }
+      freed++;
+      const s = groups.seriesOfGroup[ids[i]];
+      const cell = (s < 0 ? other : s) * HISTOGRAM_BUCKETS + lifetimeBucket(d) + 1;
+      objects[cell]++;
+      bytes[cell] += size[i];
+    }
+  }
+  const axis = hasIndices && store.numObjects > 0 ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
+  return { groups: groups.names, otherGroup: groups.otherGroup, objects, bytes, live, freed, inconsistent, axisStart: axis.axisStart, axisEnd: axis.axisEnd };
+}
+
+export interface LiveChart {
+  groups: string[];
+  otherGroup: boolean;
+  /** The range drawn, [start, end), and its bin edges (bins + 1 of them). */
+  start: number;
+  end: number;
+  edges: Float64Array;
+  /** Per bin: the most kept objects and bytes live at one index in it. */
+  maxObjects: Float64Array;
+  maxBytes: Float64Array;
+  /** Per series s and bin b at s * bins + b: that series' own maxima (so the stack's top can exceed the total's). */
+  seriesMaxObjects: Float64Array;
+  seriesMaxBytes: Float64Array;
+  /** The bin with the most live bytes (the first of equals), or -1. */
+  peakBin: number;
+  /** True when a live-bytes figure passed 2^53 - 1 and is near. */
+  bytesNear: boolean;
+}
+
+/**
+ * Live objects and bytes of the kept objects over [start, end) (null: the
+ * capture's whole axis) in at most `bins` bins, at least one index each.
+ */
+export function liveChart(
+  ctx: QueryContext,
+  indices: Uint32Array,
+  by: LifetimeGrouping,
+  topGroups: number,
+  bins: number,
+  range: [number, number] | null,
+): LiveChart {
+  const store = ctx.store;
+  const groups = chartGroups(ctx, indices, by, topGroups);
+  const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
+  const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices && store.numObjects > 0;
+  const axis = hasIndices ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
+  let [start, end] = range ?? [axis.axisStart, axis.axisEnd];
+  if (!(end > start)) [start, end] = [axis.axisStart, axis.axisEnd];
+  // Never more bins than indices: each bin holds at least one index.
+  const n = Math.max(1, Math.min(Math.floor(bins), Math.max(1, end - start), 1 << 16));
+  if (!hasIndices) {
+    const z = new Float64Array(n);
+    return { groups: groups.names, otherGroup: groups.otherGroup, start, end, edges: new Float64Array(n + 1), maxObjects: z, maxBytes: z.slice(), seriesMaxObjects: new Float64Array(0), seriesMaxBytes: new Float64Array(0), peakBin: -1, bytesNear: false };
+  }
+  const { ids } = lifetimeGroups(store, by);
+  const other = groups.names.length;
+  const seriesOf = (i: number) => {
+    const s = groups.seriesOfGroup[ids[i]];
+    return s < 0 ? other : s;
+  };
+  const s = liveSeries(ctx, indices, n, start, end, seriesOf, numSeries);
+  let peakBin = -1;
+  for (let b = 0; b < n; b++) if (s.maxBytes[b] > 0 && (peakBin < 0 || s.maxBytes[b] > s.maxBytes[peakBin])) peakBin = b;
+  return {
+    groups: groups.names,
+    otherGroup: groups.otherGroup,
+    start,
+    end,
+    edges: s.edges,
+    maxObjects: s.maxObjects,
+    maxBytes: s.maxBytes,
+    seriesMaxObjects: s.groupMaxObjects,
+    seriesMaxBytes: s.groupMaxBytes,
+    peakBin,
+    bytesNear: s.bytesNear || s.maxBytes.some((v) => v > MAX_EXACT),
+  };
+}

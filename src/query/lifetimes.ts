@@ -1,0 +1,372 @@
+// Allocation lifetimes over the index axis: the lifetime histogram
+// (`kmap lifetimes`, the Lifetimes view's histogram) and live objects and
+// bytes per bin (`kmap live`, the Lifetimes view's live chart).
+//
+// One liveness rule, used by both and by the index window of filter.ts: an
+// object is live at index t when alloc <= t < free, or alloc <= t when it
+// was never freed (free index 0). So where one object is freed and another
+// allocated at the same index, the freed one is no longer live there; an
+// object freed at or before its alloc index (a damaged line) is never live.
+//
+// Indices are read as doubles, exact up to 2^53 - 1; larger ones (only a
+// damaged file has them) are placed at their nearest double.
+//
+// The live bins keep each bin's maximum, so no peak is lost at any bin
+// count: the walk visits every alloc and free in index order (frees before
+// allocs at the same index, so a count between the two is never above the
+// count at that index) and takes the maximum after each. The two orders are
+// radix-sorted once per store size and shared by every filter.
+
+import { LAYOUTS } from '../format/variants.ts';
+import { keyWords } from '../store/columns.ts';
+import { compareBytes } from './compare.ts';
+import { MAX_EXACT, type Exact } from '../store/exact.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+import type { QueryContext } from './context.ts';
+import { radixSortSelection } from './radix-sort.ts';
+import type { LifetimeGrouping, LifetimeRow, LiveBin } from './types.ts';
+
+const TWO_32 = 0x100000000;
+
+/** The lifetime bucket of a non-negative lifetime: -1 for [0, 1), k for [2^k, 2^(k+1)). */
+export function lifetimeBucket(lifetime: number): number {
+  if (lifetime < 1) return -1;
+  if (lifetime < TWO_32) return 31 - Math.clz32(lifetime);
+  return 32 + lifetimeBucket(Math.floor(lifetime / TWO_32));
+}
+
+/** A bucket's bounds: [0, 1) for -1, [2^k, 2^(k+1)) else (bigints from 2^53 up). */
+export function bucketBounds(k: number): [Exact, Exact] {
+  const pow = (e: number): Exact => (e < 53 ? 2 ** e : 1n << BigInt(e));
+  return k < 0 ? [0, 1] : [pow(k), pow(k + 1)];
+}
+
+/** Group id of each object (slab or type id), and the group names; one group '' where the variant lacks the field. */
+export function lifetimeGroups(store: KmapStore, by: LifetimeGrouping): { ids: ArrayLike<number>; names: readonly string[] } {
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  if (by === 'slab' ? !layout.hasSlab : !layout.hasType) return { ids: new Uint8Array(store.numObjects), names: [''] };
+  return by === 'slab' ? { ids: store.objects.slab.data, names: store.slabs.names() } : { ids: store.objects.type.data, names: store.types.names() };
+}
+
+export interface LifetimeHistogram {
+  rows: LifetimeRow[];
+  /** Kept objects never freed (they have no lifetime). */
+  live: number;
+  /** Kept freed objects whose free index is below their alloc index (a damaged line): left out. */
+  inconsistent: number;
+}
+
+/**
+ * Freed objects by group and lifetime bucket, sorted by group (byte order)
+ * then bucketLow; every group with a freed object, empty buckets left out.
+ * Variant A has no indices: no rows.
+ */
+export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping): LifetimeHistogram {
+  const store = ctx.store;
+  if (!LAYOUTS[store.variant ?? 'E'].hasIndices) return { rows: [], live: 0, inconsistent: 0 };
+  const { ids, names } = lifetimeGroups(store, by);
+  const o = store.objects;
+  const alloc = o.allocIndex.data;
+  const free = o.freeIndex.data;
+  const size = o.size.data;
+  // Buckets -1..63 (a 64-bit lifetime) as slots 0..64.
+  const SLOTS = 65;
+  const counts = new Map<number, { objects: Float64Array; bytes: Float64Array }>();
+  let live = 0;
+  let inconsistent = 0;
+  let bytesOverflow = false;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const f = free[i];
+    if (f === 0) {
+      live++;
+      continue;
+    }
+    const wide = f > MAX_EXACT || alloc[i] > MAX_EXACT;
+    let slot: number;
+    if (wide) {
+      const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
+      if (d < 0n) {
+        inconsistent++;
+        continue;
+      }
+      slot = d === 0n ? 0 : d.toString(2).length;
+    } else {
+      const d = f - alloc[i];
+      if (d < 0) {
+        inconsistent++;
+        continue;
+      }
+      slot = lifetimeBucket(d) + 1;
+    }
+    const g = ids[i];
+    let c = counts.get(g);
+    if (!c) counts.set(g, (c = { objects: new Float64Array(SLOTS), bytes: new Float64Array(SLOTS) }));
+    c.objects[slot]++;
+    c.bytes[slot] += size[i];
+    if (c.bytes[slot] > MAX_EXACT) bytesOverflow = true;
+  }
+  // A bucket's bytes past 2^53 - 1 are near in doubles: summed again with bigints.
+  const exactBytes = bytesOverflow ? exactBucketBytes(store, indices, ids) : null;
+  const rows: LifetimeRow[] = [];
+  const groups = [...counts.keys()].sort((a, b) => compareBytes(names[a], names[b]) || a - b);
+  for (const g of groups) {
+    const c = counts.get(g)!;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      if (c.objects[slot] === 0) continue;
+      const [bucketLow, bucketHigh] = bucketBounds(slot - 1);
+      const exact = exactBytes?.get(g * SLOTS + slot);
+      rows.push({ group: names[g], bucketLow, bucketHigh, objects: c.objects[slot], bytes: exact !== undefined ? exactOf(exact) : c.bytes[slot] });
+    }
+  }
+  return { rows, live, inconsistent };
+}
+
+function exactOf(v: bigint): Exact {
+  return v <= BigInt(MAX_EXACT) ? Number(v) : v;
+}
+
+/** Bytes per (group, slot) with bigints (only for sums past 2^53 - 1). */
+function exactBucketBytes(store: KmapStore, indices: Uint32Array, ids: ArrayLike<number>): Map<number, bigint> {
+  const o = store.objects;
+  const out = new Map<number, bigint>();
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    if (o.freeIndex.data[i] === 0) continue;
+    const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
+    if (d < 0n) continue;
+    const key = ids[i] * 65 + (d === 0n ? 0 : d.toString(2).length);
+    out.set(key, (out.get(key) ?? 0n) + BigInt(o.size.exact(i)));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Live over the index axis
+// ---------------------------------------------------------------------------
+
+/** The store's objects sorted by alloc index, and its freed objects (free > alloc) sorted by free index. */
+interface EventOrders {
+  allocOrder: Uint32Array;
+  freeOrder: Uint32Array;
+  /** [min alloc index, max index seen + 1): the capture's whole axis (0, 0 when empty). */
+  axisStart: number;
+  axisEnd: number;
+}
+
+function sortedBy(col: KmapStore['objects']['allocIndex'], objs: Uint32Array): Uint32Array {
+  const lo = new Uint32Array(objs.length);
+  const hi = keyWords(col, 0, objs.length, lo, null, (k) => objs[k]);
+  radixSortSelection(objs, lo, hi, false);
+  return objs;
+}
+
+export function eventOrders(ctx: QueryContext): EventOrders {
+  const store = ctx.store;
+  return ctx.memo('eventOrders', () => {
+    const n = store.numObjects;
+    const alloc = store.objects.allocIndex.data;
+    const free = store.objects.freeIndex.data;
+    const everLive = new Uint32Array(n);
+    const freed = new Uint32Array(n);
+    let numLive = 0;
+    let numFreed = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const a = alloc[i];
+      const f = free[i];
+      if (a < min) min = a;
+      if (a > max) max = a;
+      if (f > max) max = f;
+      if (f === 0) everLive[numLive++] = i;
+      else if (f > a) {
+        everLive[numLive++] = i;
+        freed[numFreed++] = i;
+      }
+    }
+    return {
+      allocOrder: sortedBy(store.objects.allocIndex, everLive.slice(0, numLive)),
+      freeOrder: sortedBy(store.objects.freeIndex, freed.slice(0, numFreed)),
+      axisStart: n > 0 ? min : 0,
+      axisEnd: n > 0 ? max + 1 : 0,
+    };
+  });
+}
+
+/** Bin edges over [start, end): width floor(span / n), the last bin takes the remainder. */
+export function binEdges(start: number, end: number, n: number): Float64Array {
+  const edges = new Float64Array(n + 1);
+  const width = Math.floor((end - start) / n);
+  for (let b = 0; b < n; b++) edges[b] = start + b * width;
+  edges[n] = end;
+  return edges;
+}
+
+export interface LiveSeries {
+  /** Bin edges: bin b is [edges[b], edges[b + 1]). */
+  edges: Float64Array;
+  /** The most objects and bytes live at one index of each bin, over all kept objects. */
+  maxObjects: Float64Array;
+  maxBytes: Float64Array;
+  /** Per group g (0..numGroups-1) and bin b, at g * bins + b: the group's own maxima. */
+  groupMaxObjects: Float64Array;
+  groupMaxBytes: Float64Array;
+  /** True when some live-bytes figure passed 2^53 - 1 and is near, not exact. */
+  bytesNear: boolean;
+}
+
+/**
+ * Live objects and bytes of the kept objects over [start, end) in `bins`
+ * bins (see binEdges), each bin holding the maximum at any index in it.
+ * `groupOf` (optional) maps an object to a group 0..numGroups-1 for the
+ * stacked series.
+ */
+export function liveSeries(
+  ctx: QueryContext,
+  indices: Uint32Array,
+  bins: number,
+  start: number,
+  end: number,
+  groupOf: ((i: number) => number) | null = null,
+  numGroups = 0,
+): LiveSeries {
+  const store = ctx.store;
+  const { allocOrder, freeOrder } = eventOrders(ctx);
+  const edges = binEdges(start, end, bins);
+  const maxObjects = new Float64Array(bins);
+  const maxBytes = new Float64Array(bins);
+  const groupMaxObjects = new Float64Array(bins * numGroups);
+  const groupMaxBytes = new Float64Array(bins * numGroups);
+  // Kept objects as a mask (and their group + 1, so 0 = not kept).
+  const keep = new Uint8Array(store.numObjects);
+  for (let p = 0; p < indices.length; p++) keep[indices[p]] = groupOf ? groupOf(indices[p]) + 1 : 1;
+  const alloc = store.objects.allocIndex.data;
+  const free = store.objects.freeIndex.data;
+  const size = store.objects.size.data;
+  const gObjects = new Float64Array(numGroups);
+  const gBytes = new Float64Array(numGroups);
+  let objects = 0;
+  let bytes = 0;
+  let ia = 0;
+  let jf = 0;
+  const nA = allocOrder.length;
+  const nF = freeOrder.length;
+  // Applies the next event (a free first when a free and an alloc share an index); returns the group touched (or -1).
+  const step = (): number => {
+    const nextFree = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
+    const nextAlloc = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
+    if (nextFree <= nextAlloc) {
+      const i = freeOrder[jf++];
+      const k = keep[i];
+      if (k === 0) return -1;
+      objects--;
+      bytes -= size[i];
+      if (groupOf) {
+        gObjects[k - 1]--;
+        gBytes[k - 1] -= size[i];
+      }
+      return k - 1;
+    }
+    const i = allocOrder[ia++];
+    const k = keep[i];
+    if (k === 0) return -1;
+    objects++;
+    bytes += size[i];
+    if (groupOf) {
+      gObjects[k - 1]++;
+      gBytes[k - 1] += size[i];
+    }
+    return k - 1;
+  };
+  const nextIndex = () => Math.min(jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY, ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY);
+  let bytesNear = false;
+  for (let b = 0; b < bins; b++) {
+    const bs = edges[b];
+    const be = edges[b + 1];
+    if (be <= bs) continue; // an empty bin: no index in it
+    // Everything up to and including index bs, then the counts at bs start the bin's maxima.
+    while (nextIndex() <= bs) step();
+    let mo = objects;
+    let mb = bytes;
+    if (groupOf) {
+      for (let g = 0; g < numGroups; g++) {
+        groupMaxObjects[g * bins + b] = gObjects[g];
+        groupMaxBytes[g * bins + b] = gBytes[g];
+      }
+    }
+    while (nextIndex() < be) {
+      const g = step();
+      if (g < 0) continue;
+      if (objects > mo) mo = objects;
+      if (bytes > mb) mb = bytes;
+      if (groupOf) {
+        const cell = g * bins + b;
+        if (gObjects[g] > groupMaxObjects[cell]) groupMaxObjects[cell] = gObjects[g];
+        if (gBytes[g] > groupMaxBytes[cell]) groupMaxBytes[cell] = gBytes[g];
+      }
+    }
+    maxObjects[b] = mo;
+    maxBytes[b] = mb;
+    if (mb > MAX_EXACT) bytesNear = true;
+  }
+  return { edges, maxObjects, maxBytes, groupMaxObjects, groupMaxBytes, bytesNear };
+}
+
+/**
+ * `kmap live`: the capture's whole axis [min alloc index, max index seen + 1)
+ * in `bins` bins, with the kept objects' maxima. Live bytes are exact: a bin
+ * whose figure passed 2^53 - 1 is computed again with bigints.
+ */
+export function liveBins(ctx: QueryContext, indices: Uint32Array, bins: number): LiveBin[] {
+  const store = ctx.store;
+  if (!LAYOUTS[store.variant ?? 'E'].hasIndices || store.numObjects === 0) return [];
+  const { axisStart, axisEnd } = eventOrders(ctx);
+  const s = liveSeries(ctx, indices, bins, axisStart, axisEnd);
+  const exact = s.bytesNear ? exactMaxBytes(ctx, indices, s.edges) : null;
+  const out: LiveBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    out.push({ binStart: s.edges[b], binEnd: s.edges[b + 1], maxLiveObjects: s.maxObjects[b], maxLiveBytes: exact ? exactOf(exact[b]) : s.maxBytes[b] });
+  }
+  return out;
+}
+
+/** Each bin's maximum of live bytes with bigints (the same walk as liveSeries). */
+function exactMaxBytes(ctx: QueryContext, indices: Uint32Array, edges: Float64Array): bigint[] {
+  const store = ctx.store;
+  const { allocOrder, freeOrder } = eventOrders(ctx);
+  const keep = new Uint8Array(store.numObjects);
+  for (let p = 0; p < indices.length; p++) keep[indices[p]] = 1;
+  const alloc = store.objects.allocIndex.data;
+  const free = store.objects.freeIndex.data;
+  const sizeOf = (i: number) => BigInt(store.objects.size.exact(i));
+  let bytes = 0n;
+  let ia = 0;
+  let jf = 0;
+  const nextFree = () => (jf < freeOrder.length ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY);
+  const nextAlloc = () => (ia < allocOrder.length ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY);
+  const step = () => {
+    if (nextFree() <= nextAlloc()) {
+      const i = freeOrder[jf++];
+      if (keep[i]) bytes -= sizeOf(i);
+    } else {
+      const i = allocOrder[ia++];
+      if (keep[i]) bytes += sizeOf(i);
+    }
+  };
+  const out: bigint[] = [];
+  for (let b = 0; b + 1 < edges.length; b++) {
+    if (edges[b + 1] <= edges[b]) {
+      out.push(0n);
+      continue;
+    }
+    while (Math.min(nextFree(), nextAlloc()) <= edges[b]) step();
+    let max = bytes;
+    while (Math.min(nextFree(), nextAlloc()) < edges[b + 1]) {
+      step();
+      if (bytes > max) max = bytes;
+    }
+    out.push(max);
+  }
+  return out;
+}

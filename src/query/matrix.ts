@@ -1,0 +1,261 @@
+// The access matrix (CAPMAP): the filtered objects' access lines counted by
+// (accessing site, the object's slab cache or alloc type): reads, writes,
+// access lines and distinct objects per pair. `kmap matrix` lists every
+// pair; the Matrix view shows the top rows and columns by total with an
+// "other" row and column, and each row's and column's totals.
+//
+// Sites are ctx.sites() keys (a function with symbols, else the hex IP).
+// With otherTasks only lines whose pid differs from the allocating pid
+// count (as in sites.ts). Distinct objects: an object has one column, and
+// its lines are contiguous, so a cell counts an object when its last-seen
+// object differs; per-object site sets are not needed.
+
+import { LAYOUTS } from '../format/variants.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
+import { addEntry } from '../store/columns.ts';
+import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
+import { compareBytes } from './compare.ts';
+import type { QueryContext } from './context.ts';
+import type { MatrixColumnKind, MatrixRow } from './types.ts';
+
+/** The column id of each object and the column names ('' for all when the variant lacks the field). */
+function columnsOf(store: KmapStore, kind: MatrixColumnKind): { ids: ArrayLike<number>; names: readonly string[] } {
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  if (kind === 'slab' ? !layout.hasSlab : !layout.hasType) return { ids: new Uint8Array(store.numObjects), names: [''] };
+  return kind === 'slab' ? { ids: store.objects.slab.data, names: store.slabs.names() } : { ids: store.objects.type.data, names: store.types.names() };
+}
+
+/**
+ * Counts over a grid of rowOf(site) x colOf(column) cells (-1 skips), plus
+ * each row's and column's totals and the grand total, with distinct objects
+ * exact everywhere. Cell (r, c) is at r * numCols + c; row totals at
+ * numRows * numCols + r, column totals after those, the grand total last.
+ */
+interface Grid {
+  reads: Float64Array;
+  writes: Float64Array;
+  lines: Float64Array;
+  objects: Float64Array;
+}
+
+function countGrid(
+  ctx: QueryContext,
+  indices: Uint32Array,
+  kind: MatrixColumnKind,
+  otherTasks: boolean,
+  rowOfSite: Int32Array,
+  numRows: number,
+  colOfColumn: Int32Array,
+  numCols: number,
+): Grid {
+  const store = ctx.store;
+  const siteOf = ctx.sites().siteOf;
+  const { ids: colIds } = columnsOf(store, kind);
+  const numCells = numRows * numCols + numRows + numCols + 1;
+  const grid: Grid = {
+    reads: new Float64Array(numCells),
+    writes: new Float64Array(numCells),
+    lines: new Float64Array(numCells),
+    objects: new Float64Array(numCells),
+  };
+  const { reads, writes, lines, objects } = grid;
+  const lastObj = new Int32Array(numCells).fill(-1);
+  const rowBase = numRows * numCols;
+  const colBase = rowBase + numRows;
+  const total = colBase + numCols;
+  const n = store.numObjects;
+  const starts = store.objects.accessStart.data;
+  const objPid = store.objects.pid.data;
+  const accIp = store.accesses.ip.data;
+  const accPid = store.accesses.pid.data;
+  const accR = store.accesses.reads.data;
+  const accW = store.accesses.writes.data;
+  const add = (cell: number, i: number, a: number) => {
+    reads[cell] += accR[a];
+    writes[cell] += accW[a];
+    lines[cell]++;
+    if (lastObj[cell] !== i) {
+      lastObj[cell] = i;
+      objects[cell]++;
+    }
+  };
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const c = colOfColumn[colIds[i]];
+    if (c < 0) continue;
+    const start = starts[i];
+    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+    const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+    for (let a = start; a < end; a++) {
+      if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
+      const r = rowOfSite[siteOf[accIp[a]]];
+      if (r < 0) continue;
+      add(r * numCols + c, i, a);
+      add(rowBase + r, i, a);
+      add(colBase + c, i, a);
+      add(total, i, a);
+    }
+  }
+  return grid;
+}
+
+/** Exact reads and writes of the cells whose double sums passed 2^53 - 1 (absurd files only). */
+function exactCells(
+  ctx: QueryContext,
+  indices: Uint32Array,
+  kind: MatrixColumnKind,
+  otherTasks: boolean,
+  cellOf: (site: number, column: number) => number[],
+  wanted: Set<number>,
+): Map<number, { reads: ExactSum; writes: ExactSum }> {
+  const store = ctx.store;
+  const out = new Map<number, { reads: ExactSum; writes: ExactSum }>();
+  for (const c of wanted) out.set(c, { reads: new ExactSum(), writes: new ExactSum() });
+  const siteOf = ctx.sites().siteOf;
+  const { ids: colIds } = columnsOf(store, kind);
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const [start, end] = store.accessRange(i);
+    const owner = store.objects.pid.data[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+    for (let a = start; a < end; a++) {
+      const code = store.accesses.pid.data[a];
+      if (otherTasks && (code === ACCESS_PID_NONE || code === owner)) continue;
+      for (const cell of cellOf(siteOf[store.accesses.ip.data[a]], colIds[i])) {
+        const e = out.get(cell);
+        if (!e) continue;
+        addEntry(e.reads, store.accesses.reads, a);
+        addEntry(e.writes, store.accesses.writes, a);
+      }
+    }
+  }
+  return out;
+}
+
+/** The exact figure of a cell: its double sum, or the bigint recount when it passed 2^53 - 1. */
+function cellValue(grid: Grid, exact: Map<number, { reads: ExactSum; writes: ExactSum }> | null, cell: number, which: 'reads' | 'writes'): Exact {
+  const e = exact?.get(cell);
+  return e ? e[which].value : grid[which][cell];
+}
+
+function needsExact(grid: Grid): Set<number> {
+  const out = new Set<number>();
+  for (let c = 0; c < grid.reads.length; c++) if (grid.reads[c] > MAX_EXACT || grid.writes[c] > MAX_EXACT) out.add(c);
+  return out;
+}
+
+const identity = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
+
+/**
+ * Every (site, column) pair with at least one access line, sorted by
+ * reads + writes descending, then site, then column (byte order): what
+ * `kmap matrix` prints. Grids past 2^26 cells are counted in slices of
+ * sites, so memory stays bounded with hundreds of thousands of IPs.
+ */
+export function matrixRows(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean): MatrixRow[] {
+  const store = ctx.store;
+  if (otherTasks && LAYOUTS[store.variant ?? 'E'].accessPid === 'none') return [];
+  const sites = ctx.sites();
+  const { names } = columnsOf(store, kind);
+  const numCols = names.length;
+  const numSites = sites.numSites;
+  const sliceRows = Math.max(1, Math.floor((1 << 26) / Math.max(1, numCols)));
+  const rows: MatrixRow[] = [];
+  for (let first = 0; first < numSites; first += sliceRows) {
+    const count = Math.min(sliceRows, numSites - first);
+    const rowOf = new Int32Array(numSites).fill(-1);
+    for (let s = 0; s < count; s++) rowOf[first + s] = s;
+    const grid = countGrid(ctx, indices, kind, otherTasks, rowOf, count, identity(numCols), numCols);
+    const big = needsExact(grid);
+    const exact = big.size > 0 ? exactCells(ctx, indices, kind, otherTasks, (s, c) => (rowOf[s] < 0 ? [] : [rowOf[s] * numCols + c]), big) : null;
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < numCols; c++) {
+        const cell = r * numCols + c;
+        if (grid.lines[cell] === 0) continue;
+        rows.push({
+          site: sites.key(first + r),
+          column: names[c],
+          reads: cellValue(grid, exact, cell, 'reads'),
+          writes: cellValue(grid, exact, cell, 'writes'),
+          accessLines: grid.lines[cell],
+          objects: grid.objects[cell],
+        });
+      }
+    }
+  }
+  // Several site ids never share a key (sites.ts), so rows are unique per pair.
+  return rows.sort(
+    (a, b) => compareExact(addExact(b.reads, b.writes), addExact(a.reads, a.writes)) || compareBytes(a.site, b.site) || compareBytes(a.column, b.column),
+  );
+}
+
+/** A top-N view of the matrix, as the Matrix view draws it. */
+export interface MatrixView {
+  /** Row labels (site keys), the top rows by reads + writes; `otherRow` adds a last row for the rest. */
+  rows: string[];
+  columns: string[];
+  otherRow: boolean;
+  otherColumn: boolean;
+  /** Sites and columns with any access line in all (before the cut). */
+  numSites: number;
+  numColumns: number;
+  /**
+   * Cells row-major over (rows + other) x (columns + other), then row
+   * totals, column totals and the grand total (countGrid's layout).
+   * Doubles: a figure past 2^53 - 1 is near (the CSV download is exact).
+   */
+  reads: Float64Array;
+  writes: Float64Array;
+  lines: Float64Array;
+  objects: Float64Array;
+}
+
+/**
+ * The top `maxRows` sites and `maxCols` columns by reads + writes of the
+ * kept objects' lines (ties by name), everything else in an "other" row
+ * and column; every figure, "other" and totals included, counted exactly
+ * (distinct objects cannot be summed from cells, so the grid is counted
+ * again with the cut applied).
+ */
+export function matrixView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
+  const store = ctx.store;
+  const sites = ctx.sites();
+  const { names } = columnsOf(store, kind);
+  const numSites = sites.numSites;
+  const numCols = names.length;
+  const empty = (): MatrixView => ({ rows: [], columns: [], otherRow: false, otherColumn: false, numSites: 0, numColumns: 0, reads: new Float64Array(1), writes: new Float64Array(1), lines: new Float64Array(1), objects: new Float64Array(1) });
+  if (otherTasks && LAYOUTS[store.variant ?? 'E'].accessPid === 'none') return empty();
+  // Totals per site and per column: a grid of one column and one row.
+  const allRows = new Int32Array(numSites);
+  const oneCol = new Int32Array(numCols);
+  const bySite = countGrid(ctx, indices, kind, otherTasks, identity(numSites), numSites, oneCol, 1);
+  const byCol = countGrid(ctx, indices, kind, otherTasks, allRows, 1, identity(numCols), numCols);
+  const top = (count: number, total: (k: number) => number, name: (k: number) => string, limit: number) => {
+    const ks: number[] = [];
+    for (let k = 0; k < count; k++) if (total(k) > 0) ks.push(k);
+    ks.sort((a, b) => total(b) - total(a) || compareBytes(name(a), name(b)));
+    return { kept: ks.slice(0, limit), all: ks.length };
+  };
+  // Ordered by reads + writes; a site or column with lines but no reads or writes still counts (by its lines, after).
+  const siteTotal = (s: number) => bySite.reads[s] + bySite.writes[s] + bySite.lines[s] * 1e-9;
+  const colTotal = (c: number) => byCol.reads[c] + byCol.writes[c] + byCol.lines[c] * 1e-9;
+  const topRows = top(numSites, siteTotal, (s) => sites.key(s), maxRows);
+  const topCols = top(numCols, colTotal, (c) => names[c], maxCols);
+  const otherRow = topRows.all > topRows.kept.length;
+  const otherColumn = topCols.all > topCols.kept.length;
+  const rowOf = new Int32Array(numSites).fill(otherRow ? topRows.kept.length : -1);
+  topRows.kept.forEach((s, r) => (rowOf[s] = r));
+  const colOf = new Int32Array(numCols).fill(otherColumn ? topCols.kept.length : -1);
+  topCols.kept.forEach((c, k) => (colOf[c] = k));
+  const R = topRows.kept.length + (otherRow ? 1 : 0);
+  const C = topCols.kept.length + (otherColumn ? 1 : 0);
+  const grid = countGrid(ctx, indices, kind, otherTasks, rowOf, R, colOf, C);
+  return {
+    rows: topRows.kept.map((s) => sites.key(s)),
+    columns: topCols.kept.map((c) => names[c]),
+    otherRow,
+    otherColumn,
+    numSites: topRows.all,
+    numColumns: topCols.all,
+    ...grid,
+  };
+}
