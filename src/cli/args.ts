@@ -9,6 +9,8 @@ import {
   emptyFilter,
   LIFETIME_GROUPINGS,
   MATRIX_COLUMN_KINDS,
+  WINDOW_MEANINGS,
+  type WindowMeaning,
   type BreakdownKey,
   type LifetimeGrouping,
   type MatrixColumnKind,
@@ -34,9 +36,12 @@ export interface CliArgs {
 }
 
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--window', '--window-meaning', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
-const FILTER_OPTIONS = new Set(['--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks']);
+const FILTER_OPTIONS = new Set([
+  '--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks',
+  '--window', '--window-meaning',
+]);
 
 const ACCEPTS: Record<string, ReadonlySet<string>> = {
   stats: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
@@ -68,6 +73,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const files: string[] = [];
   const out: CliArgs = { command, file: '', json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false };
   const f = out.filter;
+  let window: { start: number; end: number } | null = null;
+  let meaning: WindowMeaning | null = null;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith('--')) {
@@ -140,6 +147,22 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         f.state = state;
         break;
       }
+      case '--window': {
+        const m = /^([0-9]{1,16})-([0-9]{1,16})$/.exec(value);
+        const start = m ? Number(m[1]) : NaN;
+        const end = m ? Number(m[2]) : NaN;
+        if (!m || !(start < end) || end > Number.MAX_SAFE_INTEGER) {
+          throw new UsageError(`--window takes an index range START-END with START below END (END not included), not ${JSON.stringify(value)}`);
+        }
+        window = { start, end };
+        break;
+      }
+      case '--window-meaning':
+        if (!(WINDOW_MEANINGS as readonly string[]).includes(value)) {
+          throw new UsageError(`--window-meaning takes one of ${WINDOW_MEANINGS.join(', ')}, not ${JSON.stringify(value)}`);
+        }
+        meaning = value as WindowMeaning;
+        break;
       case '--no-sentinels':
         f.hideSentinels = true;
         break;
@@ -152,6 +175,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(files.length === 0 ? `${command} needs a FILE` : `${command} takes exactly one FILE (got ${files.map((x) => JSON.stringify(x)).join(', ')})`);
   }
   out.file = files[0];
+  if (meaning !== null && window === null) throw new UsageError('--window-meaning needs --window START-END');
+  if (window) f.window = { ...window, meaning: meaning ?? 'allocated' };
   if (command === 'breakdown' && out.by === null) throw new UsageError('breakdown needs --by type|slab|command|pid|site');
   if (command === 'lifetimes' && out.by === null) out.by = 'slab' satisfies LifetimeGrouping;
   if (command === 'live' && out.bins === null) throw new UsageError('live needs --bins N');

@@ -61,6 +61,8 @@ FILTERS (repeat a flag for OR; different flags AND):
   --live | --freed   --no-sentinels (hide alloc IP 0, UFO type codes, feedbeef)
   --min-size N  --max-size N  --other-tasks (objects, and in sites lines, of tasks other than the allocating one)
   --search TEXT (the dashboard's search: comm:ls slab:dentry fn:d_alloc ip:HEX addr:HEX pid:N words)
+  --window START-END (an index window, END not included) with --window-meaning allocated (default:
+    allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
 --symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.`;
 
 /** The file an error is about, for the one-line message. */
@@ -236,6 +238,13 @@ function fsErrorText(err: { code: string; message?: unknown }): string {
   };
   return words[err.code] ?? String(err.message ?? err.code);
 }
+
+// A reader that stops early (`kmap dump FILE | head`) closes the pipe: stop
+// quietly, as other command-line tools do, instead of a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
