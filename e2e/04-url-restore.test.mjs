@@ -50,7 +50,7 @@ test('a copied URL restores the view on the same file', async () => {
   await page.getByRole('status').getByText(/Link copied/).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url, 'the copied link is the page URL');
   const params = new URL(url).searchParams;
-  assert.equal(params.get('v'), '2');
+  assert.equal(params.get('v'), '3');
   assert.equal(params.get('slab'), 'dentry,filp');
   assert.equal(params.get('q'), 'cat');
   assert.equal(params.get('sort'), '-size');

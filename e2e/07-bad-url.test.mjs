@@ -20,7 +20,7 @@ test('bad and unknown parameters give notices, not a crash', async () => {
   assert.match(text, /sort/);
   assert.match(text, /obj/);
   assert.match(text, /unknown URL parameter "zzz"/);
-  assert.equal(new URL(page.url()).search, '?v=2', 'the URL is rewritten to the valid view');
+  assert.equal(new URL(page.url()).search, '?v=3', 'the URL is rewritten to the valid view');
   await shot(page, '07-notices');
   await openFixture(page, 'basic-e.kmap');
   assert.equal((await summary(page)).objects, '11');

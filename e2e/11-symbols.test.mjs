@@ -65,7 +65,7 @@ test('the sample with its System.map: functions for IPs, 100%, remove, open, a w
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('src'), 'sample.kmap');
   assert.equal(url.searchParams.get('symbols'), 'sample.System.map');
-  assert.equal(url.searchParams.get('v'), '2');
+  assert.equal(url.searchParams.get('v'), '3');
   assert.match(status, /sample\.System\.map/);
   assert.match(status, /100%/, `status: ${status}`);
 

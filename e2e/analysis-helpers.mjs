@@ -12,7 +12,7 @@ import { openApp, ROOT, TIMEOUT, waitLoaded } from './helpers.mjs';
 export const SAMPLE = 'public/sample.kmap';
 export const SYMBOLS = 'public/sample.System.map';
 /** The app serves public/ at its base: the sample with its System.map, by URL. */
-export const SAMPLE_QUERY = '?v=2&src=sample.kmap&symbols=sample.System.map';
+export const SAMPLE_QUERY = '?v=3&src=sample.kmap&symbols=sample.System.map';
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'src', 'cli', 'kmap.ts');

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { initApp } from './app/init.ts';
 import './app/styles.css';
+import './app/views/analysis-views.css';
 
 initApp();
 

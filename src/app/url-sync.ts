@@ -11,7 +11,8 @@ import { useViewStore } from './stores/view-store.ts';
 export function readUrlIntoView(): ViewState {
   const { state, notices } = decodeViewState(window.location.search);
   for (const n of notices) notify(n);
-  useViewStore.setState({ filter: state.filter, sort: state.sort, obj: state.obj, tab: state.tab, by: state.by });
+  const { filter, sort, obj, tab, by, lby, matrix } = state;
+  useViewStore.setState({ filter, sort, obj, tab, by, lby, matrix });
   return state;
 }
 
@@ -19,7 +20,7 @@ function currentUrlState(): ViewState {
   const v = useViewStore.getState();
   const d = useDataStore.getState();
   const src = d.source?.kind === 'url' ? d.source.src : d.source === null ? d.failedSrc : null;
-  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, src, symbols: d.symbolsSrc };
+  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, lby: v.lby, matrix: v.matrix, src, symbols: d.symbolsSrc };
 }
 
 let lastWritten = '';

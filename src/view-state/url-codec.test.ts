@@ -29,13 +29,13 @@ describe('encodeViewState', () => {
       sort: { key: 'size', desc: true },
       obj: 42,
     });
-    expect(encodeViewState(s)).toBe('v=2&src=sample.kmap&slab=kmalloc-64,dentry&q=cat&sort=-size&obj=42');
+    expect(encodeViewState(s)).toBe('v=3&src=sample.kmap&slab=kmalloc-64,dentry&q=cat&sort=-size&obj=42');
   });
 
   it('percent-encodes names so that commas, ampersands and spaces survive', () => {
     const s = state({ slabs: ['a,b', 'c&d', 'e f'], search: 'x=1&y' });
     const enc = encodeViewState(s);
-    expect(enc).toBe('v=2&slab=a%2Cb,c%26d,e%20f&q=x%3D1%26y');
+    expect(enc).toBe('v=3&slab=a%2Cb,c%26d,e%20f&q=x%3D1%26y');
     expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
   });
 });
@@ -145,7 +145,7 @@ describe('decodeViewState', () => {
   });
 
   it('ignores a view from a newer version, with a notice', () => {
-    const r = decodeViewState('v=3&sort=size');
+    const r = decodeViewState(`v=${CURRENT_VERSION + 1}&sort=size`);
     expect(r.state).toEqual(EMPTY_VIEW_STATE);
     expect(r.notices[0]).toMatch(/newer version/);
   });
@@ -201,7 +201,7 @@ describe('version 2', () => {
     });
     const enc = encodeViewState(s);
     expect(enc).toBe(
-      'v=2&src=sample.kmap&symbols=sample.System.map&tab=sites&by=site&slab=dentry&type=KMALLOC,KMEM_CACHE&comm=ls,a%2Cb' +
+      'v=3&src=sample.kmap&symbols=sample.System.map&tab=sites&by=site&slab=dentry&type=KMALLOC,KMEM_CACHE&comm=ls,a%2Cb' +
         '&site=d_alloc&asite=ffffffff8117c0e8,x%20%5Bmod%5D&pid=1,-1&state=live&nosent=1&size=64-&other=1' +
         '&q=fn%3Ad_alloc*%20addr%3Affff888000482100&sort=-reads&obj=3',
     );
@@ -209,7 +209,7 @@ describe('version 2', () => {
   });
 
   it('leaves defaults out', () => {
-    expect(encodeViewState(state({ tab: 'objects', by: 'slab', state: 'all' }))).toBe('v=2');
+    expect(encodeViewState(state({ tab: 'objects', by: 'slab', state: 'all' }))).toBe('v=3');
   });
 
   it('reads a version-1 link through the upgrader with the same meaning', () => {
@@ -228,6 +228,49 @@ describe('version 2', () => {
     expect(decodeViewState('v=2&size=-128').state.filter).toMatchObject({ minSize: null, maxSize: 128 });
     expect(decodeViewState('v=2&size=64-').state.filter).toMatchObject({ minSize: 64, maxSize: null });
     expect(decodeViewState('v=2&size=-').notices).toHaveLength(1);
+  });
+});
+
+describe('version 3', () => {
+  it('writes and reads the Lifetimes and Matrix settings and the index window', () => {
+    const s = state({
+      tab: 'matrix',
+      lby: 'type',
+      matrix: { cols: 'type', color: 'writes', order: 'cluster' },
+      window: { start: 100, end: 2000, meaning: 'liveAtEnd' },
+      slabs: ['dentry'],
+    });
+    const enc = encodeViewState(s);
+    expect(enc).toBe('v=3&tab=matrix&lby=type&mcols=type&mcolor=writes&morder=cluster&win=100-2000&winm=liveAtEnd&slab=dentry');
+    expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
+  });
+
+  it('leaves the default window meaning out', () => {
+    const s = state({ tab: 'lifetimes', window: { start: 0, end: 5, meaning: 'allocated' } });
+    expect(encodeViewState(s)).toBe('v=3&tab=lifetimes&win=0-5');
+    expect(decodeViewState('v=3&tab=lifetimes&win=0-5').state).toEqual(s);
+  });
+
+  it('reads a version-2 link through the upgrader with the same meaning', () => {
+    const v2 = 'v=2&src=sample.kmap&tab=sites&by=site&slab=dentry&pid=1,-1&state=live&size=64-&other=1&q=cat&sort=-reads&obj=3';
+    const r = decodeViewState(v2);
+    expect(r.notices).toEqual([]);
+    expect(r.state).toEqual(
+      state({ src: 'sample.kmap', tab: 'sites', by: 'site', slabs: ['dentry'], pids: [1, -1], state: 'live', minSize: 64, otherTasks: true, search: 'cat', sort: { key: 'reads', desc: true }, obj: 3 }),
+    );
+    // and it encodes as the same view at the current version
+    expect(encodeViewState(r.state)).toBe(v2.replace('v=2', 'v=3'));
+  });
+
+  it('drops bad windows and settings with a notice each, keeping the rest', () => {
+    for (const bad of ['win=5-5', 'win=9-2', 'win=a-b', 'win=-5', 'win=1-99999999999999999', 'win=1-2&winm=never', 'winm=survived', 'lby=pid', 'mcols=command', 'mcolor=red', 'morder=random']) {
+      const r = decodeViewState(`v=3&slab=dentry&${bad}`);
+      expect(r.notices, bad).toHaveLength(1);
+      expect(r.state.filter.slabs, bad).toEqual(['dentry']);
+      if (bad !== 'win=1-2&winm=never') expect(r.state.filter.window, bad).toBeNull();
+    }
+    // A bad meaning keeps the window with the default meaning.
+    expect(decodeViewState('v=3&win=1-2&winm=never').state.filter.window).toEqual({ start: 1, end: 2, meaning: 'allocated' });
   });
 });
 

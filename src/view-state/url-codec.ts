@@ -1,11 +1,17 @@
 // The versioned URL codec of the view state. Pure functions, no DOM.
 //
-// Query string, version 2:
-//   v=2                 version (required for a link to be read as a view)
+// Query string, version 3:
+//   v=3                 version (required for a link to be read as a view)
 //   src=sample.kmap     data loaded from a URL (relative path or http(s) URL)
 //   symbols=a.map       symbol file loaded from a URL (same rules as src)
-//   tab=breakdown       the view: objects (default), breakdown, sites
+//   tab=breakdown       the view: objects (default), breakdown, sites, lifetimes, matrix
 //   by=site             the Breakdown grouping: type, slab (default), command, pid, site
+//   lby=type            the Lifetimes grouping: slab (default), type
+//   mcols=type          the Matrix columns: slab (default), type
+//   mcolor=reads        the Matrix colouring: both (default), reads, writes
+//   morder=cluster      the Matrix order: total (default), cluster
+//   win=100-2000        the index window [start, end) (the Lifetimes brush)
+//   winm=liveAtEnd      what the window keeps: allocated (default), liveAtEnd, survived
 //   slab=a,b&slab=c     filter lists: slab caches, alloc types (type=),
 //   type= comm=         commands (comm=), allocation sites (site=) and
 //   site= asite=        access sites (asite=). A comma list and/or repeated;
@@ -26,10 +32,22 @@
 // reported as a notice (the UI shows them), never thrown. A link from an
 // older version goes through one upgrader per version bump, in order.
 
-import { OBJECT_STATES, type ObjectFilter, type ObjectState } from '../query/types.ts';
+import {
+  LIFETIME_GROUPINGS,
+  MATRIX_COLUMN_KINDS,
+  OBJECT_STATES,
+  WINDOW_MEANINGS,
+  type ObjectFilter,
+  type ObjectState,
+  type WindowMeaning,
+} from '../query/types.ts';
 import {
   DEFAULT_BY,
+  DEFAULT_LBY,
+  DEFAULT_MATRIX,
   DEFAULT_TAB,
+  MATRIX_COLORS,
+  MATRIX_ORDERS,
   emptyViewState,
   isBreakdownKey,
   isObjectColumn,
@@ -37,7 +55,7 @@ import {
   type ViewState,
 } from './view-state.ts';
 
-export const CURRENT_VERSION = 2;
+export const CURRENT_VERSION = 3;
 
 export const LIMITS = {
   maxListItems: 256,
@@ -55,9 +73,13 @@ export type RawParams = Map<string, string[]>;
  * into version-(n+1) params and may add notices.
  * 1 -> 2: version 2 added parameters and kept the meaning of all of
  * version 1's (src, slab, q, sort, obj), so a version-1 link reads as is.
+ * 2 -> 3: version 3 added the Lifetimes and Matrix views and the index
+ * window (lby, mcols, mcolor, morder, win, winm) and kept the meaning of
+ * every version-2 parameter.
  */
 export const UPGRADERS: Readonly<Record<number, (p: RawParams, notices: string[]) => RawParams>> = {
   1: (p) => p,
+  2: (p) => p,
 };
 
 export interface DecodeResult {
@@ -75,7 +97,18 @@ const LIST_PARAMS = [
   ['asite', 'accessSites', 'access site'],
 ] as const satisfies readonly (readonly [string, keyof ObjectFilter, string])[];
 
-const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
+/** One-of parameters of the view's settings: name, allowed values, what a notice calls a bad one. */
+const CHOICE_PARAMS = [
+  ['lby', LIFETIME_GROUPINGS, 'a Lifetimes grouping'],
+  ['mcols', MATRIX_COLUMN_KINDS, 'a kind of Matrix column'],
+  ['mcolor', MATRIX_COLORS, 'a Matrix colouring'],
+  ['morder', MATRIX_ORDERS, 'a Matrix order'],
+] as const;
+
+/** The largest window bound a link carries (2^53 - 1: indices are compared as doubles). */
+const MAX_WINDOW_BOUND = Number.MAX_SAFE_INTEGER;
+
+const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'lby', 'mcols', 'mcolor', 'morder', 'win', 'winm', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
 // Control characters (C0, DEL, C1) never belong in a src or symbols path.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -230,7 +263,38 @@ export function decodeViewState(search: string): DecodeResult {
     else notices.push(`Ignored "by": ${quoteForNotice(by)} is not a grouping.`);
   }
 
+  const choices: Record<(typeof CHOICE_PARAMS)[number][0], string | null> = { lby: null, mcols: null, mcolor: null, morder: null };
+  for (const [param, allowed, what] of CHOICE_PARAMS) {
+    const raw = single(params, param, notices);
+    if (raw === null) continue;
+    const value = decodeComponent(raw) ?? '';
+    if ((allowed as readonly string[]).includes(value)) choices[param] = value;
+    else notices.push(`Ignored "${param}": ${quoteForNotice(value)} is not ${what} (${allowed.join(', ')}).`);
+  }
+  if (choices.lby) state.lby = choices.lby as ViewState['lby'];
+  if (choices.mcols) state.matrix.cols = choices.mcols as ViewState['matrix']['cols'];
+  if (choices.mcolor) state.matrix.color = choices.mcolor as ViewState['matrix']['color'];
+  if (choices.morder) state.matrix.order = choices.morder as ViewState['matrix']['order'];
+
   const f = state.filter;
+  const rawWin = single(params, 'win', notices);
+  const rawWinM = single(params, 'winm', notices);
+  let meaning: WindowMeaning = 'allocated';
+  if (rawWinM !== null) {
+    const m = decodeComponent(rawWinM) ?? '';
+    if ((WINDOW_MEANINGS as readonly string[]).includes(m)) meaning = m as WindowMeaning;
+    else notices.push(`Ignored "winm": ${quoteForNotice(m)} is not one of ${WINDOW_MEANINGS.join(', ')}; the window keeps objects allocated in it.`);
+  }
+  if (rawWin !== null) {
+    const w = /^([0-9]{1,16})-([0-9]{1,16})$/.exec(decodeComponent(rawWin) ?? '');
+    const start = w ? Number(w[1]) : NaN;
+    const end = w ? Number(w[2]) : NaN;
+    if (w && start < end && end <= MAX_WINDOW_BOUND) f.window = { start, end, meaning };
+    else notices.push(`Ignored "win": ${quoteForNotice(decodeComponent(rawWin) ?? rawWin)} is not an index range like 100-2000 (start below end).`);
+  } else if (rawWinM !== null) {
+    notices.push('Ignored "winm": the link has no window (win=).');
+  }
+
   for (const [param, field, what] of LIST_PARAMS) f[field] = readList(params, param, what, notices);
   for (const param of readList(params, 'empty', 'list name', notices)) {
     const entry = LIST_PARAMS.find((l) => l[0] === param);
@@ -313,6 +377,14 @@ export function encodeViewState(s: ViewState): string {
   if (s.symbols) parts.push(`symbols=${enc(s.symbols)}`);
   if (s.tab !== DEFAULT_TAB) parts.push(`tab=${s.tab}`);
   if (s.by !== DEFAULT_BY) parts.push(`by=${s.by}`);
+  if (s.lby !== DEFAULT_LBY) parts.push(`lby=${s.lby}`);
+  if (s.matrix.cols !== DEFAULT_MATRIX.cols) parts.push(`mcols=${s.matrix.cols}`);
+  if (s.matrix.color !== DEFAULT_MATRIX.color) parts.push(`mcolor=${s.matrix.color}`);
+  if (s.matrix.order !== DEFAULT_MATRIX.order) parts.push(`morder=${s.matrix.order}`);
+  if (f.window) {
+    parts.push(`win=${f.window.start}-${f.window.end}`);
+    if (f.window.meaning !== 'allocated') parts.push(`winm=${f.window.meaning}`);
+  }
   const withEmpty: string[] = [];
   for (const [param, field] of LIST_PARAMS) {
     const list = f[field].filter((x) => x !== '');

@@ -7,14 +7,38 @@ import {
   emptyFilter,
   isEmptyFilter,
   type BreakdownKey,
+  type LifetimeGrouping,
+  type MatrixColumnKind,
   type ObjectColumn,
   type ObjectFilter,
   type SortSpec,
 } from '../query/types.ts';
 
 /** The dashboard's views (tabs), in tab order. */
-export const VIEW_TABS = ['objects', 'breakdown', 'sites'] as const;
+export const VIEW_TABS = ['objects', 'breakdown', 'sites', 'lifetimes', 'matrix'] as const;
 export type ViewTab = (typeof VIEW_TABS)[number];
+/** Each tab's name as the page shows it. */
+export const VIEW_TAB_LABELS: Readonly<Record<ViewTab, string>> = {
+  objects: 'Objects',
+  breakdown: 'Breakdown',
+  sites: 'Access sites',
+  lifetimes: 'Lifetimes',
+  matrix: 'Matrix',
+};
+
+/** What the Matrix view colours its cells by. */
+export const MATRIX_COLORS = ['both', 'reads', 'writes'] as const;
+export type MatrixColor = (typeof MATRIX_COLORS)[number];
+/** How the Matrix view orders its rows and columns: by total, or clustered so that blocks show. */
+export const MATRIX_ORDERS = ['total', 'cluster'] as const;
+export type MatrixOrder = (typeof MATRIX_ORDERS)[number];
+
+/** The Matrix view's settings. */
+export interface MatrixSettings {
+  cols: MatrixColumnKind;
+  color: MatrixColor;
+  order: MatrixOrder;
+}
 
 export interface ViewState {
   /** The structured filter every view applies (query/types.ts). */
@@ -30,13 +54,28 @@ export interface ViewState {
   tab: ViewTab;
   /** The Breakdown view's grouping. */
   by: BreakdownKey;
+  /** The Lifetimes view's grouping (its series). */
+  lby: LifetimeGrouping;
+  matrix: MatrixSettings;
 }
 
 export const DEFAULT_TAB: ViewTab = 'objects';
 export const DEFAULT_BY: BreakdownKey = 'slab';
+export const DEFAULT_LBY: LifetimeGrouping = 'slab';
+export const DEFAULT_MATRIX: Readonly<MatrixSettings> = Object.freeze({ cols: 'slab', color: 'both', order: 'total' });
 
 export function emptyViewState(): ViewState {
-  return { filter: emptyFilter(), sort: null, obj: null, src: null, symbols: null, tab: DEFAULT_TAB, by: DEFAULT_BY };
+  return {
+    filter: emptyFilter(),
+    sort: null,
+    obj: null,
+    src: null,
+    symbols: null,
+    tab: DEFAULT_TAB,
+    by: DEFAULT_BY,
+    lby: DEFAULT_LBY,
+    matrix: { ...DEFAULT_MATRIX },
+  };
 }
 
 export const EMPTY_VIEW_STATE: ViewState = Object.freeze(emptyViewState()) as ViewState;

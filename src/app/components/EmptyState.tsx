@@ -1,12 +1,12 @@
 // First run: what a kmap is, how to open one, and the bundled sample.
 
 import type { ObjectFilter } from '../../worker-api.ts';
-import type { ViewTab } from '../../view-state/view-state.ts';
+import { VIEW_TAB_LABELS } from '../../view-state/view-state.ts';
 import { openUrl } from '../loader.ts';
 import { useDataStore } from '../stores/data-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
 import { openSymbolsUrl } from '../symbols-loader.ts';
-import { displayCommand } from './filters/filter-text.ts';
+import { displayCommand, windowText } from './filters/filter-text.ts';
 import { chooseKmapFile } from './OpenKmapButton.tsx';
 import { revealHidden, shownName } from '../../query/shown-name.ts';
 
@@ -14,7 +14,6 @@ import { revealHidden, shownName } from '../../query/shown-name.ts';
 export const SAMPLE_SRC = 'sample.kmap';
 export const SAMPLE_SYMBOLS_SRC = 'sample.System.map';
 
-const TAB_NAMES: Record<ViewTab, string> = { objects: 'Objects', breakdown: 'Breakdown', sites: 'Access sites' };
 
 /** The parts of a view a link carries, as phrases (names as given: shown as text only). */
 export function describeFilter(f: ObjectFilter): string[] {
@@ -34,6 +33,7 @@ export function describeFilter(f: ObjectFilter): string[] {
   list(f.allocSites.length === 1 ? 'alloc site' : 'alloc sites', f.allocSites.map(shownName));
   list('accessed by', f.accessSites.map(shownName));
   if (f.otherTasks) parts.push('accessed by other tasks');
+  if (f.window) parts.push(windowText(f.window));
   if (f.search) parts.push(`search “${revealHidden(f.search)}”`);
   return parts;
 }
@@ -48,7 +48,7 @@ function LinkViewHint() {
   const parts = describeFilter(filter);
   if (sort) parts.push(`sorted by ${sort.key}${sort.desc ? ' (descending)' : ''}`);
   if (obj !== null) parts.push(`object #${obj} selected`);
-  if (tab !== 'objects') parts.push(`the ${TAB_NAMES[tab]} view${tab === 'breakdown' ? ` by ${by}` : ''}`);
+  if (tab !== 'objects') parts.push(`the ${VIEW_TAB_LABELS[tab]} view${tab === 'breakdown' ? ` by ${by}` : ''}`);
   if (parts.length === 0) return null;
   return (
     <p className="link-hint" data-testid="link-hint">

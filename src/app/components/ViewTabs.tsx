@@ -1,13 +1,16 @@
-// The views of a loaded kmap as tabs: Objects, Breakdown, Access sites. The
+// The views of a loaded kmap as tabs: Objects, Breakdown, Access sites,
+// Lifetimes, Matrix. The
 // current tab is the view store's `tab` (so the URL carries it). ARIA tab
 // pattern: the selected tab is the one tab stop; ArrowLeft/ArrowRight (and
 // Home/End) move to and open another.
 
 import type { KeyboardEvent, ReactNode } from 'react';
-import type { ViewTab } from '../../view-state/view-state.ts';
+import { VIEW_TAB_LABELS, type ViewTab } from '../../view-state/view-state.ts';
 import { useViewStore } from '../stores/view-store.ts';
 import { BreakdownView } from '../views/breakdown/BreakdownView.tsx';
 import { ObjectsView } from '../views/objects/ObjectsView.tsx';
+import { LifetimesView } from '../views/lifetimes/LifetimesView.tsx';
+import { MatrixView } from '../views/matrix/MatrixView.tsx';
 import { SitesView } from '../views/sites/SitesView.tsx';
 
 interface TabDef {
@@ -17,9 +20,11 @@ interface TabDef {
 }
 
 const TABS: readonly TabDef[] = [
-  { id: 'objects', label: 'Objects', render: () => <ObjectsView /> },
-  { id: 'breakdown', label: 'Breakdown', render: () => <BreakdownView /> },
-  { id: 'sites', label: 'Access sites', render: () => <SitesView /> },
+  { id: 'objects', label: VIEW_TAB_LABELS.objects, render: () => <ObjectsView /> },
+  { id: 'breakdown', label: VIEW_TAB_LABELS.breakdown, render: () => <BreakdownView /> },
+  { id: 'sites', label: VIEW_TAB_LABELS.sites, render: () => <SitesView /> },
+  { id: 'lifetimes', label: VIEW_TAB_LABELS.lifetimes, render: () => <LifetimesView /> },
+  { id: 'matrix', label: VIEW_TAB_LABELS.matrix, render: () => <MatrixView /> },
 ];
 
 const tabId = (id: ViewTab) => `view-tab-${id}`;

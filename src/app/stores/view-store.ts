@@ -1,10 +1,11 @@
-// The view: filter, sort, selected object, tab and breakdown grouping (all
-// mirrored in the URL), plus the keyboard cursor and the access table's sort
+// The view: filter, sort, selected object, tab, breakdown and lifetimes
+// grouping and the matrix settings (all mirrored in the URL), plus the keyboard cursor and the access table's sort
 // (not in the URL).
 
 import { create } from 'zustand';
 import { emptyFilter, type AccessColumn, type BreakdownKey, type ObjectColumn, type ObjectFilter, type SortSpec } from '../../worker-api.ts';
-import { EMPTY_VIEW_STATE, type ViewState, type ViewTab } from '../../view-state/view-state.ts';
+import { EMPTY_VIEW_STATE, type MatrixSettings, type ViewState, type ViewTab } from '../../view-state/view-state.ts';
+import type { LifetimeGrouping } from '../../worker-api.ts';
 
 export interface ViewStore extends Omit<ViewState, 'src' | 'symbols'> {
   /** Position (in the selection) of the keyboard cursor row. */
@@ -22,6 +23,8 @@ export interface ViewStore extends Omit<ViewState, 'src' | 'symbols'> {
   setAccessSort(sort: SortSpec<AccessColumn> | null): void;
   setTab(tab: ViewTab): void;
   setBy(by: BreakdownKey): void;
+  setLby(lby: LifetimeGrouping): void;
+  setMatrix(patch: Partial<MatrixSettings>): void;
   /** Scrolls row `pos` into view (centred, or with the least movement). */
   revealPos(pos: number, center?: boolean): void;
 }
@@ -32,6 +35,8 @@ export const useViewStore = create<ViewStore>((set) => ({
   obj: EMPTY_VIEW_STATE.obj,
   tab: EMPTY_VIEW_STATE.tab,
   by: EMPTY_VIEW_STATE.by,
+  lby: EMPTY_VIEW_STATE.lby,
+  matrix: EMPTY_VIEW_STATE.matrix,
   cursorPos: null,
   accessSort: null,
   reveal: null,
@@ -43,5 +48,7 @@ export const useViewStore = create<ViewStore>((set) => ({
   setAccessSort: (accessSort) => set({ accessSort }),
   setTab: (tab) => set({ tab }),
   setBy: (by) => set({ by }),
+  setLby: (lby) => set({ lby }),
+  setMatrix: (patch) => set((s) => ({ matrix: { ...s.matrix, ...patch } })),
   revealPos: (pos, center = false) => set((s) => ({ reveal: { pos, center, nonce: (s.reveal?.nonce ?? 0) + 1 } })),
 }));

@@ -11,6 +11,7 @@ import { SiteChips } from './SiteChips.tsx';
 import { SizeFilter } from './SizeFilter.tsx';
 import { StateFilter } from './StateFilter.tsx';
 import { ToggleFilters } from './ToggleFilters.tsx';
+import { WindowChip } from './WindowChip.tsx';
 
 export function FilterBar() {
   return (
@@ -27,6 +28,7 @@ export function FilterBar() {
         <SizeFilter />
         <ToggleFilters />
         <SiteChips />
+        <WindowChip />
         <ClearFiltersButton />
         <span className="spacer" />
         <RowCount />

@@ -2,6 +2,8 @@
 // returns the value to apply, or a sentence saying why the text is not one
 // (shown next to the field; the filter keeps its previous value).
 
+import type { IndexWindow, WindowMeaning } from '../../../worker-api.ts';
+
 /** Largest pid a kmap line can carry (a signed 32-bit task id). */
 const MAX_PID = 2 ** 31 - 1;
 /** Largest size bound accepted (bytes): well past any object, and exact in a double. */
@@ -58,3 +60,30 @@ export function parseSizeRange(minText: string, maxText: string): Parsed<{ minSi
 
 /** A command as the pickers and chips show it (shown-name.ts; the empty command, outside a task, is "(empty)"). */
 export { shownName as displayCommand } from '../../../query/shown-name.ts';
+
+/** What each index-window meaning keeps, as the page says it (before the range). */
+export const WINDOW_MEANING_TEXT: Readonly<Record<WindowMeaning, string>> = {
+  allocated: 'allocated in',
+  liveAtEnd: 'live at the end of',
+  survived: 'allocated and not freed in',
+};
+
+/** "allocated in index window [100, 2,000)" */
+export function windowText(w: IndexWindow): string {
+  return `${WINDOW_MEANING_TEXT[w.meaning]} index window [${w.start.toLocaleString('en-US')}, ${w.end.toLocaleString('en-US')})`;
+}
+
+/**
+ * An index window typed as two bounds: whole numbers, start below end, at
+ * most 2^53 - 1 (indices compare as doubles).
+ */
+export function parseWindow(startText: string, endText: string): Parsed<{ start: number; end: number }> {
+  const s = startText.trim().replace(/[,_\s]/g, '');
+  const e = endText.trim().replace(/[,_\s]/g, '');
+  if (!/^[0-9]{1,16}$/.test(s) || !/^[0-9]{1,16}$/.test(e)) return { ok: false, error: 'The window takes two whole numbers (index values).' };
+  const start = Number(s);
+  const end = Number(e);
+  if (end > Number.MAX_SAFE_INTEGER) return { ok: false, error: 'Window bounds go up to 9,007,199,254,740,991.' };
+  if (!(start < end)) return { ok: false, error: 'The window starts before it ends (the end is not included).' };
+  return { ok: true, value: { start, end } };
+}

@@ -18,7 +18,7 @@ import { kmapApi } from '../../kmap-client.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { useWorkerResult } from '../use-worker-result.ts';
-import { addGroupToFilter } from './add-to-filter.ts';
+import { addGroupToFilter } from '../add-to-filter.ts';
 
 const BY_LABEL: Record<BreakdownKey, string> = {
   type: 'Type',

@@ -1,9 +1,9 @@
-// A breakdown group (a row, a bar, an icicle tile) added to the shared
+// A group (a breakdown row, bar or icicle tile; a Lifetimes legend entry) added to the shared
 // filters: the filter bar then shows it as a chip and every view narrows.
 // A value the filter has already is left alone.
 
-import type { BreakdownKey } from '../../../worker-api.ts';
-import { useViewStore } from '../../stores/view-store.ts';
+import type { BreakdownKey } from '../../worker-api.ts';
+import { useViewStore } from '../stores/view-store.ts';
 
 function withValue<T>(list: readonly T[], value: T): T[] | null {
   return list.includes(value) ? null : [...list, value];

@@ -1,0 +1,100 @@
+// 24. The Matrix tab on the bundled sample with its System.map: the cell of
+//     a known function x cache (unmap_page_range x vm_area_struct) shows the
+//     reads, writes, access lines and objects `kmap matrix` gives for that
+//     pair, and clicking it filters the objects to exactly those it counted;
+//     the keyboard moves between cells and Enter does the same; "Download
+//     CSV" saves what `kmap matrix` prints; the settings (columns, colour,
+//     order) go into the link and come back in a fresh page.
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { cliStats, fmt, kmapCli, openSample, rowCountFor, SAMPLE, SYMBOLS } from './analysis-helpers.mjs';
+import { assertNoErrors, BASE_URL, launch, openApp, shot, TIMEOUT, waitLoaded, waitRowCount } from './helpers.mjs';
+
+const SITE = 'unmap_page_range';
+const CACHE = 'vm_area_struct';
+
+let browser;
+let full;
+let matrix;
+before(async () => {
+  browser = await launch();
+  full = await cliStats();
+  matrix = JSON.parse(await kmapCli(['matrix', SAMPLE, '--symbols', SYMBOLS, '--cols', 'slab', '--json']));
+});
+after(async () => browser?.close());
+
+const cellOf = (page, site, column) => page.locator(`.matrix-cell button[data-site="${site}"][data-column="${column}"]`);
+
+test('a known cell shows the CLI figures and filters to its objects', async () => {
+  const want = matrix.find((r) => r.site === SITE && r.column === CACHE);
+  assert.ok(want, `the CLI lists ${SITE} x ${CACHE}`);
+  assert.ok(want.objects > 1 && want.reads > 0 && want.accessLines > want.objects, JSON.stringify(want));
+  const { page, errors } = await openSample(browser, '&tab=matrix');
+  const cell = cellOf(page, SITE, CACHE);
+  await cell.waitFor();
+  const label = await cell.getAttribute('aria-label');
+  assert.ok(
+    label.startsWith(`${SITE} × ${CACHE}: ${fmt(want.reads)} reads, ${fmt(want.writes)} writes, ${fmt(want.accessLines)} access lines, ${fmt(want.objects)} objects`),
+    label,
+  );
+  await shot(page, '24-matrix');
+  await cell.click();
+  await waitRowCount(page, rowCountFor(want.objects, full.objects));
+  assert.equal(await page.getByRole('tab', { name: 'Objects' }).getAttribute('aria-selected'), 'true');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('asite'), SITE);
+  assert.equal(url.searchParams.get('slab'), CACHE);
+  assertNoErrors(errors);
+});
+
+test('the keyboard moves between cells; Enter filters to the focused pair', async () => {
+  const { page, errors } = await openSample(browser, '&tab=matrix');
+  const first = page.locator('.matrix-cell button[tabindex="0"]');
+  await first.focus();
+  // The first row is the busiest site, the first column its busiest cache.
+  const site = await first.getAttribute('data-site');
+  assert.equal(site, matrix[0].site, 'the top row is the site with the most reads + writes');
+  await page.keyboard.press('ArrowDown');
+  const below = await page.evaluate(() => document.activeElement?.getAttribute('data-pos'));
+  assert.equal(below, '1:0');
+  const pair = await page.evaluate(() => [document.activeElement.getAttribute('data-site'), document.activeElement.getAttribute('data-column')]);
+  const want = matrix.find((r) => r.site === pair[0] && r.column === pair[1]);
+  assert.ok(want, `the CLI lists ${pair}`);
+  await page.keyboard.press('Enter');
+  await waitRowCount(page, rowCountFor(want.objects, full.objects));
+  assertNoErrors(errors);
+});
+
+test('Download CSV equals kmap matrix; settings travel in the link', async () => {
+  const { page, errors } = await openSample(browser, '&tab=matrix');
+  await cellOf(page, SITE, CACHE).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.match(download.suggestedFilename(), /matrix-slab\.csv$/);
+  const text = await readFile(await download.path(), 'utf8');
+  assert.equal(text, await kmapCli(['matrix', SAMPLE, '--symbols', SYMBOLS, '--cols', 'slab']));
+
+  await page.getByLabel('Columns').selectOption('type');
+  await page.getByRole('radio', { name: 'Writes', exact: true }).check();
+  await page.getByRole('radio', { name: 'Clustered', exact: true }).check();
+  const types = JSON.parse(await kmapCli(['matrix', SAMPLE, '--symbols', SYMBOLS, '--cols', 'type', '--json']));
+  const top = types[0];
+  await cellOf(page, top.site, top.column).waitFor();
+  const params = new URL(page.url()).searchParams;
+  assert.equal(params.get('mcols'), 'type');
+  assert.equal(params.get('mcolor'), 'writes');
+  assert.equal(params.get('morder'), 'cluster');
+  // The types matrix's download is `kmap matrix --cols type`.
+  const [d2] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(await readFile(await d2.path(), 'utf8'), await kmapCli(['matrix', SAMPLE, '--symbols', SYMBOLS, '--cols', 'type']));
+
+  const fresh = await openApp(browser, page.url().slice(BASE_URL.length + 1));
+  await waitLoaded(fresh.page, 60_000);
+  await cellOf(fresh.page, top.site, top.column).waitFor();
+  assert.equal(await fresh.page.getByLabel('Columns').inputValue(), 'type');
+  assert.ok(await fresh.page.getByRole('radio', { name: 'Writes', exact: true }).isChecked());
+  assert.ok(await fresh.page.getByRole('radio', { name: 'Clustered', exact: true }).isChecked());
+  assertNoErrors(errors);
+  assertNoErrors(fresh.errors);
+});
