@@ -216,6 +216,12 @@ export interface KmapWorkerApi {
   lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string;
   liveCsv(filter: ObjectFilter, bins: number): string;
   matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string;
+  /**
+   * The filtered objects with their access lines as a kmap file (what
+   * `kmap slice` prints for the same filter): variant E, or A for a variant-A
+   * capture. Built here in chunks; the page saves it as a download.
+   */
+  kmapSlice(filter: ObjectFilter): Blob;
   rows(start: number, count: number): ObjectRow[];
   /** Position of object idx in the current selection, or -1. */
   positionOf(idx: number): number;

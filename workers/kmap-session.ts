@@ -22,6 +22,7 @@ import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, sitesCsv } from '../src/query/csv.ts';
 import { lifetimeChart, liveChart, type LifetimeChart, type LiveChart } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
+import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { sortSelection } from '../src/query/object-query.ts';
@@ -624,6 +625,11 @@ export class KmapSession implements KmapWorkerApi {
 
   matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
     return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
+  }
+
+  kmapSlice(filter: ObjectFilter): Blob {
+    const [ctx, indices] = this.input(filter);
+    return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
   }
 
   rows(start: number, count: number): ObjectRow[] {

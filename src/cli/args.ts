@@ -50,6 +50,7 @@ const ACCEPTS: Record<string, ReadonlySet<string>> = {
   lifetimes: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
   live: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--bins']),
   matrix: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--cols']),
+  slice: new Set([...FILTER_OPTIONS, '--symbols']),
   dump: new Set(['--symbols']),
 };
 

@@ -7,6 +7,7 @@
 //   kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
 //   kmap live      FILE [FILTERS] --bins N [--json]
 //   kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
+//   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
 //
 // Output contracts (README.md, "Command line"): the table commands print
@@ -22,6 +23,7 @@ import { QueryContext } from '../query/context.ts';
 import { breakdownCsv, breakdownJson, columnsJson, jsonText, lifetimesCsv, liveCsv, matrixCsv, sitesCsv, sitesJson } from '../query/csv.ts';
 import { filterObjects } from '../query/filter.ts';
 import { lifetimeHistogram, liveBins } from '../query/lifetimes.ts';
+import { kmapSliceChunks } from '../query/kmap-slice.ts';
 import { matrixRows } from '../query/matrix.ts';
 import { accessRows, objectRow } from '../query/rows.ts';
 import { accessSites } from '../query/sites.ts';
@@ -42,6 +44,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
        kmap live      FILE [FILTERS] --bins N [--json]
        kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
+       kmap slice     FILE [FILTERS] [--symbols MAP]
        kmap dump      FILE [--symbols MAP]
   stats      totals, counts by slab cache, type and command, the first bad lines
              (--json: exactly one JSON object; with filters, of the filtered objects)
@@ -55,6 +58,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
              filtered objects and bytes live at one index in it: binStart,binEnd,maxLiveObjects,maxLiveBytes
   matrix     access lines by (accessing function or IP, the object's slab cache or type):
              site,column,reads,writes,accessLines,objects (sorted by reads + writes, site, column)
+  slice      the filtered objects with their access lines as a kmap (variant E; A stays A), to share a part
   dump       every object with its accesses as JSON, one object per line (NDJSON)
 FILTERS (repeat a flag for OR; different flags AND):
   --slab NAME  --type NAME  --command NAME  --pid N (allocating pid; --pid=-1 works)
@@ -162,6 +166,14 @@ async function main(argv: string[]): Promise<number> {
       reportFilterProblems(ctx, args);
       const rows = matrixRows(ctx, indices, args.cols!, args.filter.otherTasks);
       await write(args.json ? columnsJson(MATRIX_CSV_COLUMNS, rows) : matrixCsv(rows));
+      return 0;
+    }
+    case 'slice': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      for (const chunk of kmapSliceChunks(store, indices)) {
+        if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
       return 0;
     }
     case 'dump':

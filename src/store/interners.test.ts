@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IpInterner, NameInterner, decodeName, hex64 } from './interners.ts';
+import { IpInterner, NameInterner, decodeName, encodeName, hex64 } from './interners.ts';
 import { rng } from '../testing/kmap-writer.ts';
 
 describe('hex64', () => {
@@ -117,5 +117,14 @@ describe('decodeName: one string per byte string', () => {
     const interner = new NameInterner();
     for (const b of names) interner.intern(new Uint8Array(b), 0, b.length);
     expect(new Set(interner.names()).size).toBe(names.length);
+  });
+
+  it('encodeName gives back the bytes of any decoded name', () => {
+    const names = [[0xff], [0xfe], utf8('\uFFFD'), utf8('\\xff'), utf8('\\'), utf8('\\\\'), [0x85], utf8('\u0085'), [0xc2], utf8('\\xc2'), [0x5c, 0xff], [], utf8('kworker/0:1 😀'), [0xe2, 0x82, 0xac, 0x80]];
+    for (const b of names) expect([...encodeName(d(...b))], JSON.stringify(b)).toEqual(b);
+    // Every byte pair, so that no escape is missed.
+    for (let x = 0; x < 256; x += 3) {
+      for (let y = 0; y < 256; y += 5) expect([...encodeName(d(x, y, 0x5c, x))]).toEqual([x, y, 0x5c, x]);
+    }
   });
 });

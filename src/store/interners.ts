@@ -123,6 +123,41 @@ export function decodeName(b: Uint8Array): string {
   return out + decoder.decode(b.subarray(run, i));
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * The bytes of a name read by decodeName: UTF-8, with \xNN back to the byte
+ * 0xNN and \\ back to one backslash, so encodeName(decodeName(b)) equals b
+ * for any bytes b.
+ */
+export function encodeName(name: string): Uint8Array {
+  if (!name.includes('\\')) return encoder.encode(name);
+  const parts: Uint8Array[] = [];
+  let run = 0;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) !== BACKSLASH) continue;
+    parts.push(encoder.encode(name.slice(run, i)));
+    if (name[i + 1] === '\\') {
+      parts.push(Uint8Array.of(BACKSLASH));
+      i += 1;
+    } else if (name[i + 1] === 'x' && /^[0-9a-f]{2}$/.test(name.slice(i + 2, i + 4))) {
+      parts.push(Uint8Array.of(parseInt(name.slice(i + 2, i + 4), 16)));
+      i += 3;
+    } else {
+      parts.push(Uint8Array.of(BACKSLASH)); // not from decodeName: kept as written
+    }
+    run = i + 1;
+  }
+  parts.push(encoder.encode(name.slice(run)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** FNV-1a over buf[start, end). */
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;

@@ -12,15 +12,20 @@ function safeName(s: string): string {
 }
 
 /** `<kmap base name>-<what>.csv`, or `<what>.csv` when the kmap's name is unknown. */
-export function csvFileName(what: string, sourceName: string | null | undefined, partial = false): string {
+export function csvFileName(what: string, sourceName: string | null | undefined, partial = false, extension = 'csv'): string {
   const base = sourceName ? safeName(sourceName.replace(/\.[^.]*$/, '')) + (partial ? '-partial' : '') : '';
   const tail = safeName(what);
-  return base ? `${base}-${tail}.csv` : `${tail}.csv`;
+  return base ? `${base}-${tail}.${extension}` : `${tail}.${extension}`;
 }
 
 /** Saves `text` as a download called `fileName`. */
 export function downloadText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), fileName);
+}
+
+/** Saves `blob` as a download called `fileName`. */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

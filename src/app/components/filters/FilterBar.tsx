@@ -2,6 +2,7 @@
 // sites) applies the same structured filter (query/types.ts ObjectFilter),
 // kept in the view store and mirrored in the URL.
 
+import { SaveSliceButton } from '../SaveSliceButton.tsx';
 import { ClearFiltersButton } from './ClearFiltersButton.tsx';
 import { CommandPicker, SlabPicker, TypePicker } from './NameFilters.tsx';
 import { PidFilter } from './PidFilter.tsx';
@@ -32,6 +33,7 @@ export function FilterBar() {
         <ClearFiltersButton />
         <span className="spacer" />
         <RowCount />
+        <SaveSliceButton />
       </div>
     </section>
   );
