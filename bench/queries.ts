@@ -2,7 +2,8 @@
 // run left behind (the same synthetic kmap), how long the analysis queries
 // take once a file is loaded: resolving every distinct IP against a symbol
 // map, the filter behind every view, each Breakdown grouping, the Access-sites
-// query and the filtered totals, without and with symbols. Medians of N runs
+// query and the filtered totals, without and with symbols; the lifetime
+// histogram, live bins over the index axis and the access matrix. Medians of N runs
 // in this process (Node's V8, the engine Chromium runs the worker on).
 //
 // The synthetic kmap's IPs lie in ffffffff81000000..ffffffff82800000, so the
@@ -13,6 +14,9 @@
 import { breakdown, filteredTotals } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
+import { lifetimeChart, liveChart } from '../src/query/lifetime-charts.ts';
+import { eventOrders, lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
+import { matrixRows, matrixView } from '../src/query/matrix.ts';
 import { accessSites } from '../src/query/sites.ts';
 import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
@@ -103,11 +107,30 @@ export function measureQueries(store: KmapStore, runs: number, gc: () => void): 
   const dentry = filterObjects(plain, { ...emptyFilter(), slabs: [busiest] }).indices;
   add(`access sites of slab ${busiest}`, `${dentry.length.toLocaleString('en-US')} objects`, () => accessSites(withSymbols, dentry, false));
 
+  // Lifetimes and the matrix (the Lifetimes and Matrix tabs, kmap lifetimes/live/matrix).
+  // The two sorted event orders are built once per store (memoised in the context): timed apart.
+  const fresh = () => new QueryContext(store, null);
+  add('sort allocs and frees by index (once per store)', '', () => eventOrders(fresh()));
+  eventOrders(plain);
+  const { axisStart, axisEnd } = eventOrders(plain);
+  const span = axisEnd - axisStart;
+  add('lifetime histogram by slab, all objects', `${lifetimeHistogram(plain, everything, 'slab').rows.length.toLocaleString('en-US')} rows`, () => lifetimeHistogram(plain, everything, 'slab'));
+  add('lifetime chart (top 10 slabs + other)', '', () => lifetimeChart(plain, everything, 'slab', 10));
+  add('live bins, whole axis, 2,000 bins', `axis of ${span.toLocaleString('en-US')} indices`, () => liveBins(plain, everything, 2000));
+  add('live chart, whole axis, 2,600 bins, 11 series', '', () => liveChart(plain, everything, 'slab', 10, 2600, null));
+  const zoom: [number, number] = [axisStart + Math.floor(span * 0.45), axisStart + Math.floor(span * 0.55)];
+  add('live chart, zoomed to a tenth, 2,600 bins', '', () => liveChart(plain, everything, 'slab', 10, 2600, zoom));
+  const windowed = { ...emptyFilter(), window: { start: zoom[0], end: zoom[1], meaning: 'liveAtEnd' as const } };
+  add('filter: index window (live at its end)', `${filterObjects(plain, windowed).indices.length.toLocaleString('en-US')} objects kept`, () => filterObjects(plain, windowed));
+  add('matrix view, sites x slabs (top 40 x 24)', '', () => matrixView(plain, everything, 'slab', false, 40, 24));
+  add('matrix view with symbols', '', () => matrixView(withSymbols, everything, 'slab', false, 40, 24));
+  add('matrix rows (kmap matrix --cols slab)', `${matrixRows(plain, everything, 'slab', false).length.toLocaleString('en-US')} pairs`, () => matrixRows(plain, everything, 'slab', false));
+
   const lines = [
     `Queries on the loaded store (the same file; ${store.numObjects.toLocaleString('en-US')} objects, ${store.numAccesses.toLocaleString('en-US')} access lines), ` +
       `median of ${runs} runs in this Node process, each after a forced GC. In the dashboard the worker runs the same functions once per filter ` +
       'and caches the result; these are the uncached times. Targets: a breakdown or sites query under 300 ms, the first resolution of all IPs under 200 ms, ' +
-      'an IP table of 100k entries under 100 ms.',
+      'an IP table of 100k entries under 100 ms; live bins (whole axis or zoomed) under 300 ms, the lifetime histogram under 200 ms, the matrix under 500 ms.',
     '',
     '| query | ms median (min-max) | |',
     '|---|---|---|',

@@ -14,8 +14,8 @@
 // The live bins keep each bin's maximum, so no peak is lost at any bin
 // count: the walk visits every alloc and free in index order (frees before
 // allocs at the same index, so a count between the two is never above the
-// count at that index) and takes the maximum after each. The two orders are
-// radix-sorted once per store size and shared by every filter.
+// count at that index) and takes the maximum after each alloc. The two
+// orders are radix-sorted once per store size and shared by every filter.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { keyWords } from '../store/columns.ts';
@@ -69,12 +69,15 @@ export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: L
   const alloc = o.allocIndex.data;
   const free = o.freeIndex.data;
   const size = o.size.data;
-  // Buckets -1..63 (a 64-bit lifetime) as slots 0..64.
+  // Buckets -1..63 (a 64-bit lifetime) as slots 0..64; dense per group id
+  // unless a damaged file has absurdly many groups (then per group seen).
   const SLOTS = 65;
+  const dense = names.length * SLOTS <= 1 << 22;
+  const denseObjects = dense ? new Float64Array(names.length * SLOTS) : null;
+  const denseBytes = dense ? new Float64Array(names.length * SLOTS) : null;
   const counts = new Map<number, { objects: Float64Array; bytes: Float64Array }>();
   let live = 0;
   let inconsistent = 0;
-  let bytesOverflow = false;
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
     const f = free[i];
@@ -82,9 +85,8 @@ export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: L
       live++;
       continue;
     }
-    const wide = f > MAX_EXACT || alloc[i] > MAX_EXACT;
     let slot: number;
-    if (wide) {
+    if (f > MAX_EXACT || alloc[i] > MAX_EXACT) {
       const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
       if (d < 0n) {
         inconsistent++;
@@ -100,12 +102,24 @@ export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: L
       slot = lifetimeBucket(d) + 1;
     }
     const g = ids[i];
-    let c = counts.get(g);
-    if (!c) counts.set(g, (c = { objects: new Float64Array(SLOTS), bytes: new Float64Array(SLOTS) }));
-    c.objects[slot]++;
-    c.bytes[slot] += size[i];
-    if (c.bytes[slot] > MAX_EXACT) bytesOverflow = true;
+    if (denseObjects) {
+      denseObjects[g * SLOTS + slot]++;
+      denseBytes![g * SLOTS + slot] += size[i];
+    } else {
+      let c = counts.get(g);
+      if (!c) counts.set(g, (c = { objects: new Float64Array(SLOTS), bytes: new Float64Array(SLOTS) }));
+      c.objects[slot]++;
+      c.bytes[slot] += size[i];
+    }
   }
+  if (denseObjects) {
+    for (let g = 0; g < names.length; g++) {
+      const objects = denseObjects.subarray(g * SLOTS, (g + 1) * SLOTS);
+      if (objects.some((x) => x > 0)) counts.set(g, { objects, bytes: denseBytes!.subarray(g * SLOTS, (g + 1) * SLOTS) });
+    }
+  }
+  let bytesOverflow = false;
+  for (const c of counts.values()) if (c.bytes.some((x) => x > MAX_EXACT)) bytesOverflow = true;
   // A bucket's bytes past 2^53 - 1 are near in doubles: summed again with bigints.
   const exactBytes = bytesOverflow ? exactBucketBytes(store, indices, ids) : null;
   const rows: LifetimeRow[] = [];
@@ -246,64 +260,91 @@ export function liveSeries(
   const size = store.objects.size.data;
   const gObjects = new Float64Array(numGroups);
   const gBytes = new Float64Array(numGroups);
+  const grouped = groupOf !== null;
   let objects = 0;
   let bytes = 0;
   let ia = 0;
   let jf = 0;
   const nA = allocOrder.length;
   const nF = freeOrder.length;
-  // Applies the next event (a free first when a free and an alloc share an index); returns the group touched (or -1).
-  const step = (): number => {
-    const nextFree = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
-    const nextAlloc = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
-    if (nextFree <= nextAlloc) {
-      const i = freeOrder[jf++];
-      const k = keep[i];
-      if (k === 0) return -1;
-      objects--;
-      bytes -= size[i];
-      if (groupOf) {
-        gObjects[k - 1]--;
-        gBytes[k - 1] -= size[i];
-      }
-      return k - 1;
-    }
-    const i = allocOrder[ia++];
-    const k = keep[i];
-    if (k === 0) return -1;
-    objects++;
-    bytes += size[i];
-    if (groupOf) {
-      gObjects[k - 1]++;
-      gBytes[k - 1] += size[i];
-    }
-    return k - 1;
-  };
-  const nextIndex = () => Math.min(jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY, ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY);
+  let nextA = nA > 0 ? alloc[allocOrder[0]] : Number.POSITIVE_INFINITY;
+  let nextF = nF > 0 ? free[freeOrder[0]] : Number.POSITIVE_INFINITY;
   let bytesNear = false;
+  // Events in index order, a free before an alloc at the same index. A
+  // free only lowers the counts, so maxima are taken after allocs only: the
+  // last alloc at an index leaves the count at that index, and the ones
+  // before it leave less.
   for (let b = 0; b < bins; b++) {
     const bs = edges[b];
     const be = edges[b + 1];
     if (be <= bs) continue; // an empty bin: no index in it
-    // Everything up to and including index bs, then the counts at bs start the bin's maxima.
-    while (nextIndex() <= bs) step();
+    // Everything up to and including index bs; the counts at bs start the bin's maxima.
+    for (;;) {
+      if (nextF <= nextA) {
+        if (nextF > bs) break;
+        const i = freeOrder[jf++];
+        nextF = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
+        const k = keep[i];
+        if (k === 0) continue;
+        objects--;
+        bytes -= size[i];
+        if (grouped) {
+          gObjects[k - 1]--;
+          gBytes[k - 1] -= size[i];
+        }
+      } else {
+        if (nextA > bs) break;
+        const i = allocOrder[ia++];
+        nextA = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
+        const k = keep[i];
+        if (k === 0) continue;
+        objects++;
+        bytes += size[i];
+        if (grouped) {
+          gObjects[k - 1]++;
+          gBytes[k - 1] += size[i];
+        }
+      }
+    }
     let mo = objects;
     let mb = bytes;
-    if (groupOf) {
+    if (grouped) {
       for (let g = 0; g < numGroups; g++) {
         groupMaxObjects[g * bins + b] = gObjects[g];
         groupMaxBytes[g * bins + b] = gBytes[g];
       }
     }
-    while (nextIndex() < be) {
-      const g = step();
-      if (g < 0) continue;
-      if (objects > mo) mo = objects;
-      if (bytes > mb) mb = bytes;
-      if (groupOf) {
-        const cell = g * bins + b;
-        if (gObjects[g] > groupMaxObjects[cell]) groupMaxObjects[cell] = gObjects[g];
-        if (gBytes[g] > groupMaxBytes[cell]) groupMaxBytes[cell] = gBytes[g];
+    for (;;) {
+      if (nextF <= nextA) {
+        if (nextF >= be) break;
+        const i = freeOrder[jf++];
+        nextF = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
+        const k = keep[i];
+        if (k === 0) continue;
+        objects--;
+        bytes -= size[i];
+        if (grouped) {
+          gObjects[k - 1]--;
+          gBytes[k - 1] -= size[i];
+        }
+      } else {
+        if (nextA >= be) break;
+        const i = allocOrder[ia++];
+        nextA = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
+        const k = keep[i];
+        if (k === 0) continue;
+        objects++;
+        bytes += size[i];
+        if (objects > mo) mo = objects;
+        if (bytes > mb) mb = bytes;
+        if (grouped) {
+          const g = k - 1;
+          const cell = g * bins + b;
+          gObjects[g]++;
+          gBytes[g] += size[i];
+          if (gObjects[g] > groupMaxObjects[cell]) groupMaxObjects[cell] = gObjects[g];
+          if (gBytes[g] > groupMaxBytes[cell]) groupMaxBytes[cell] = gBytes[g];
+        }
       }
     }
     maxObjects[b] = mo;

@@ -38,6 +38,13 @@ interface Grid {
   objects: Float64Array;
 }
 
+/**
+ * One pass over the kept objects' lines into the cells; the totals are then
+ * summed from the cells, except distinct objects of a column (and of all),
+ * which are the objects of that column with a counted line: an object has
+ * one column, so a row's distinct objects are the sum over its cells, but a
+ * column's are not the sum over its rows (one object, several sites).
+ */
 function countGrid(
   ctx: QueryContext,
   indices: Uint32Array,
@@ -59,7 +66,7 @@ function countGrid(
     objects: new Float64Array(numCells),
   };
   const { reads, writes, lines, objects } = grid;
-  const lastObj = new Int32Array(numCells).fill(-1);
+  const lastObj = new Int32Array(numRows * numCols).fill(-1);
   const rowBase = numRows * numCols;
   const colBase = rowBase + numRows;
   const total = colBase + numCols;
@@ -70,15 +77,6 @@ function countGrid(
   const accPid = store.accesses.pid.data;
   const accR = store.accesses.reads.data;
   const accW = store.accesses.writes.data;
-  const add = (cell: number, i: number, a: number) => {
-    reads[cell] += accR[a];
-    writes[cell] += accW[a];
-    lines[cell]++;
-    if (lastObj[cell] !== i) {
-      lastObj[cell] = i;
-      objects[cell]++;
-    }
-  };
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
     const c = colOfColumn[colIds[i]];
@@ -86,17 +84,85 @@ function countGrid(
     const start = starts[i];
     const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
     const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+    let counted = false;
     for (let a = start; a < end; a++) {
       if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
       const r = rowOfSite[siteOf[accIp[a]]];
       if (r < 0) continue;
-      add(r * numCols + c, i, a);
-      add(rowBase + r, i, a);
-      add(colBase + c, i, a);
-      add(total, i, a);
+      const cell = r * numCols + c;
+      reads[cell] += accR[a];
+      writes[cell] += accW[a];
+      lines[cell]++;
+      if (lastObj[cell] !== i) {
+        lastObj[cell] = i;
+        objects[cell]++;
+      }
+      counted = true;
+    }
+    if (counted) objects[colBase + c]++;
+  }
+  for (let r = 0; r < numRows; r++) {
+    for (let c = 0; c < numCols; c++) {
+      const cell = r * numCols + c;
+      reads[rowBase + r] += reads[cell];
+      writes[rowBase + r] += writes[cell];
+      lines[rowBase + r] += lines[cell];
+      objects[rowBase + r] += objects[cell];
+      reads[colBase + c] += reads[cell];
+      writes[colBase + c] += writes[cell];
+      lines[colBase + c] += lines[cell];
     }
   }
+  for (let c = 0; c < numCols; c++) {
+    reads[total] += reads[colBase + c];
+    writes[total] += writes[colBase + c];
+    lines[total] += lines[colBase + c];
+    objects[total] += objects[colBase + c];
+  }
   return grid;
+}
+
+/**
+ * Reads + writes and access lines per site and per column of the kept
+ * objects' counted lines: what the top rows and columns are chosen by.
+ * One pass; a column's figures are added once per object.
+ */
+function siteAndColumnTotals(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, numCols: number) {
+  const store = ctx.store;
+  const sites = ctx.sites();
+  const siteOf = sites.siteOf;
+  const { ids: colIds } = columnsOf(store, kind);
+  const site = new Float64Array(sites.numSites);
+  const siteLines = new Float64Array(sites.numSites);
+  const col = new Float64Array(numCols);
+  const colLines = new Float64Array(numCols);
+  const n = store.numObjects;
+  const starts = store.objects.accessStart.data;
+  const objPid = store.objects.pid.data;
+  const accIp = store.accesses.ip.data;
+  const accPid = store.accesses.pid.data;
+  const accR = store.accesses.reads.data;
+  const accW = store.accesses.writes.data;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const start = starts[i];
+    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+    const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+    let sum = 0;
+    let count = 0;
+    for (let a = start; a < end; a++) {
+      if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
+      const s = siteOf[accIp[a]];
+      const rw = accR[a] + accW[a];
+      site[s] += rw;
+      siteLines[s]++;
+      sum += rw;
+      count++;
+    }
+    col[colIds[i]] += sum;
+    colLines[colIds[i]] += count;
+  }
+  return { site, siteLines, col, colLines };
 }
 
 /** Exact reads and writes of the cells whose double sums passed 2^53 - 1 (absurd files only). */
@@ -145,10 +211,13 @@ function needsExact(grid: Grid): Set<number> {
 
 const identity = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
 
+/** Cells counted at once (about 36 bytes each): a grid past this is counted in slices of sites. */
+const MAX_GRID_CELLS = 1 << 21;
+
 /**
  * Every (site, column) pair with at least one access line, sorted by
  * reads + writes descending, then site, then column (byte order): what
- * `kmap matrix` prints. Grids past 2^26 cells are counted in slices of
+ * `kmap matrix` prints. Grids past MAX_GRID_CELLS are counted in slices of
  * sites, so memory stays bounded with hundreds of thousands of IPs.
  */
 export function matrixRows(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean): MatrixRow[] {
@@ -158,7 +227,7 @@ export function matrixRows(ctx: QueryContext, indices: Uint32Array, kind: Matrix
   const { names } = columnsOf(store, kind);
   const numCols = names.length;
   const numSites = sites.numSites;
-  const sliceRows = Math.max(1, Math.floor((1 << 26) / Math.max(1, numCols)));
+  const sliceRows = Math.max(1, Math.floor(MAX_GRID_CELLS / Math.max(1, numCols)));
   const rows: MatrixRow[] = [];
   for (let first = 0; first < numSites; first += sliceRows) {
     const count = Math.min(sliceRows, numSites - first);
@@ -213,8 +282,8 @@ export interface MatrixView {
  * The top `maxRows` sites and `maxCols` columns by reads + writes of the
  * kept objects' lines (ties by name), everything else in an "other" row
  * and column; every figure, "other" and totals included, counted exactly
- * (distinct objects cannot be summed from cells, so the grid is counted
- * again with the cut applied).
+ * (distinct objects of "other" cannot be summed from cells, so the grid is
+ * counted with the cut applied, after a pass that ranks the sites).
  */
 export function matrixView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
   const store = ctx.store;
@@ -224,11 +293,8 @@ export function matrixView(ctx: QueryContext, indices: Uint32Array, kind: Matrix
   const numCols = names.length;
   const empty = (): MatrixView => ({ rows: [], columns: [], otherRow: false, otherColumn: false, numSites: 0, numColumns: 0, reads: new Float64Array(1), writes: new Float64Array(1), lines: new Float64Array(1), objects: new Float64Array(1) });
   if (otherTasks && LAYOUTS[store.variant ?? 'E'].accessPid === 'none') return empty();
-  // Totals per site and per column: a grid of one column and one row.
-  const allRows = new Int32Array(numSites);
-  const oneCol = new Int32Array(numCols);
-  const bySite = countGrid(ctx, indices, kind, otherTasks, identity(numSites), numSites, oneCol, 1);
-  const byCol = countGrid(ctx, indices, kind, otherTasks, allRows, 1, identity(numCols), numCols);
+  // Totals per site and per column (one pass), then the grid of the top ones with "other" (a second).
+  const totals = siteAndColumnTotals(ctx, indices, kind, otherTasks, numCols);
   const top = (count: number, total: (k: number) => number, name: (k: number) => string, limit: number) => {
     const ks: number[] = [];
     for (let k = 0; k < count; k++) if (total(k) > 0) ks.push(k);
@@ -236,8 +302,8 @@ export function matrixView(ctx: QueryContext, indices: Uint32Array, kind: Matrix
     return { kept: ks.slice(0, limit), all: ks.length };
   };
   // Ordered by reads + writes; a site or column with lines but no reads or writes still counts (by its lines, after).
-  const siteTotal = (s: number) => bySite.reads[s] + bySite.writes[s] + bySite.lines[s] * 1e-9;
-  const colTotal = (c: number) => byCol.reads[c] + byCol.writes[c] + byCol.lines[c] * 1e-9;
+  const siteTotal = (s: number) => totals.site[s] + totals.siteLines[s] * 1e-9;
+  const colTotal = (c: number) => totals.col[c] + totals.colLines[c] * 1e-9;
   const topRows = top(numSites, siteTotal, (s) => sites.key(s), maxRows);
   const topCols = top(numCols, colTotal, (c) => names[c], maxCols);
   const otherRow = topRows.all > topRows.kept.length;
