@@ -175,6 +175,14 @@ function sortedBy(col: KmapStore['objects']['allocIndex'], objs: Uint32Array): U
   return objs;
 }
 
+/**
+ * max + 1, or where that rounds back to max (2^53 and up: a damaged file)
+ * the next double above it, so that the last index is still in the axis.
+ */
+function justAbove(max: number): number {
+  return max < MAX_EXACT ? max + 1 : max + 2 ** (Math.floor(Math.log2(max)) - 52);
+}
+
 export function eventOrders(ctx: QueryContext): EventOrders {
   const store = ctx.store;
   return ctx.memo('eventOrders', () => {
@@ -203,7 +211,7 @@ export function eventOrders(ctx: QueryContext): EventOrders {
       allocOrder: sortedBy(store.objects.allocIndex, everLive.slice(0, numLive)),
       freeOrder: sortedBy(store.objects.freeIndex, freed.slice(0, numFreed)),
       axisStart: n > 0 ? min : 0,
-      axisEnd: n > 0 ? max + 1 : 0,
+      axisEnd: n > 0 ? justAbove(max) : 0,
     };
   });
 }
