@@ -7,6 +7,7 @@ import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
 import type { Resolution } from './query/stats.ts';
 import type { LifetimeChart, LiveChart } from './query/lifetime-charts.ts';
 import type { MatrixView } from './query/matrix.ts';
+import type { QualityRow } from './query/quality.ts';
 import type {
   AccessColumn,
   BreakdownKey,
@@ -24,7 +25,8 @@ import type {
   ViewQuery,
 } from './query/types.ts';
 
-export type { AccessRow, KmapSummary, LifetimeChart, LiveChart, MatrixView, ObjectRow, Resolution, SentinelInfo };
+export type { AccessRow, KmapSummary, LifetimeChart, LiveChart, MatrixView, ObjectRow, QualityRow, Resolution, SentinelInfo };
+export { QUALITY_CSV_COLUMNS, QUALITY_FLAG_TEXT, INDUCED_TYPE } from './query/quality.ts';
 export { HISTOGRAM_BUCKETS } from './query/lifetime-charts.ts';
 // The query vocabulary lives in src/query/types.ts; the contract re-exports it.
 export * from './query/types.ts';
@@ -222,6 +224,10 @@ export interface KmapWorkerApi {
    * capture. Built here in chunks; the page saves it as a download.
    */
   kmapSlice(filter: ObjectFilter): Blob;
+  /** Data-quality counts of the filtered objects by slab cache or type (objects descending), and their sum. */
+  quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow };
+  /** Exactly what `kmap quality --by BY` prints for the same filter. */
+  qualityCsv(filter: ObjectFilter, by: LifetimeGrouping): string;
   rows(start: number, count: number): ObjectRow[];
   /** Position of object idx in the current selection, or -1. */
   positionOf(idx: number): number;

@@ -19,7 +19,8 @@ import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
-import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, sitesCsv } from '../src/query/csv.ts';
+import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
+import { qualityRows, type QualityRow } from '../src/query/quality.ts';
 import { lifetimeChart, liveChart, type LifetimeChart, type LiveChart } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
@@ -625,6 +626,14 @@ export class KmapSession implements KmapWorkerApi {
 
   matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
     return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
+  }
+
+  quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } {
+    return this.cached(`quality:${by}`, filter, () => qualityRows(...this.input(filter), by));
+  }
+
+  qualityCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
+    return qualityCsv(this.quality(filter, by).rows);
   }
 
   kmapSlice(filter: ObjectFilter): Blob {

@@ -20,8 +20,8 @@ import { useViewStore } from './stores/view-store.ts';
 const HISTORY_COALESCE_MS = 700;
 
 function applyToView(state: ViewState): void {
-  const { filter, sort, obj, tab, by, lby, matrix } = state;
-  useViewStore.setState({ filter, sort, obj, tab, by, lby, matrix });
+  const { filter, sort, obj, tab, by, lby, qby, matrix } = state;
+  useViewStore.setState({ filter, sort, obj, tab, by, lby, qby, matrix });
 }
 
 /** Reads the URL into the view store; returns the decoded state (src included). */
@@ -36,7 +36,7 @@ function currentUrlState(): ViewState {
   const v = useViewStore.getState();
   const d = useDataStore.getState();
   const src = d.source?.kind === 'url' ? d.source.src : d.source === null ? d.failedSrc : null;
-  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, lby: v.lby, matrix: v.matrix, src, symbols: d.symbolsSrc };
+  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, lby: v.lby, qby: v.qby, matrix: v.matrix, src, symbols: d.symbolsSrc };
 }
 
 /** What a history entry is about: the parts of the view that Back undoes. */

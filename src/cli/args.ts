@@ -9,7 +9,9 @@ import {
   emptyFilter,
   LIFETIME_GROUPINGS,
   MATRIX_COLUMN_KINDS,
+  QUALITY_FLAGS,
   WINDOW_MEANINGS,
+  type QualityFlag,
   type WindowMeaning,
   type BreakdownKey,
   type LifetimeGrouping,
@@ -36,11 +38,11 @@ export interface CliArgs {
 }
 
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--window', '--window-meaning', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
 const FILTER_OPTIONS = new Set([
   '--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks',
-  '--window', '--window-meaning',
+  '--window', '--window-meaning', '--flag',
 ]);
 
 const ACCEPTS: Record<string, ReadonlySet<string>> = {
@@ -48,6 +50,7 @@ const ACCEPTS: Record<string, ReadonlySet<string>> = {
   breakdown: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
   sites: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
   lifetimes: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
+  quality: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
   live: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--bins']),
   matrix: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--cols']),
   slice: new Set([...FILTER_OPTIONS, '--symbols']),
@@ -105,7 +108,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         out.symbols = value;
         break;
       case '--by': {
-        const keys: readonly string[] = command === 'lifetimes' ? LIFETIME_GROUPINGS : BREAKDOWN_KEYS;
+        const keys: readonly string[] = command === 'lifetimes' || command === 'quality' ? LIFETIME_GROUPINGS : BREAKDOWN_KEYS;
         if (!keys.includes(value)) throw new UsageError(`--by takes one of ${keys.join(', ')}, not ${JSON.stringify(value)}`);
         out.by = value as BreakdownKey;
         break;
@@ -164,6 +167,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         }
         meaning = value as WindowMeaning;
         break;
+      case '--flag':
+        if (!(QUALITY_FLAGS as readonly string[]).includes(value)) throw new UsageError(`--flag takes one of ${QUALITY_FLAGS.join(', ')}, not ${JSON.stringify(value)}`);
+        if (f.flag !== null && f.flag !== value) throw new UsageError('--flag is given twice');
+        f.flag = value as QualityFlag;
+        break;
       case '--no-sentinels':
         f.hideSentinels = true;
         break;
@@ -179,7 +187,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (meaning !== null && window === null) throw new UsageError('--window-meaning needs --window START-END');
   if (window) f.window = { ...window, meaning: meaning ?? 'allocated' };
   if (command === 'breakdown' && out.by === null) throw new UsageError('breakdown needs --by type|slab|command|pid|site');
-  if (command === 'lifetimes' && out.by === null) out.by = 'slab' satisfies LifetimeGrouping;
+  if ((command === 'lifetimes' || command === 'quality') && out.by === null) out.by = 'slab' satisfies LifetimeGrouping;
   if (command === 'live' && out.bins === null) throw new UsageError('live needs --bins N');
   if (command === 'matrix' && out.cols === null) throw new UsageError('matrix needs --cols slab|type');
   return out;

@@ -7,6 +7,7 @@
 //   kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
 //   kmap live      FILE [FILTERS] --bins N [--json]
 //   kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
+//   kmap quality   FILE [FILTERS] [--by slab|type] [--json]
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
 //
@@ -20,16 +21,17 @@ import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
 import { breakdown } from '../query/breakdown.ts';
 import { QueryContext } from '../query/context.ts';
-import { breakdownCsv, breakdownJson, columnsJson, jsonText, lifetimesCsv, liveCsv, matrixCsv, sitesCsv, sitesJson } from '../query/csv.ts';
+import { breakdownCsv, breakdownJson, columnsJson, jsonText, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv, sitesJson } from '../query/csv.ts';
+import { QUALITY_CSV_COLUMNS, qualityRows } from '../query/quality.ts';
 import { filterObjects } from '../query/filter.ts';
 import { lifetimeHistogram, liveBins } from '../query/lifetimes.ts';
 import { kmapSliceChunks } from '../query/kmap-slice.ts';
 import { matrixRows } from '../query/matrix.ts';
-import { accessRows, objectRow } from '../query/rows.ts';
+import { dumpLine } from '../query/dump.ts';
 import { accessSites } from '../query/sites.ts';
 import { filteredStatsJson, mismatchMessage, resolution, symbolsMismatch } from '../query/stats.ts';
 import { statsJson, summarize } from '../query/summary.ts';
-import { LIFETIME_CSV_COLUMNS, LIVE_CSV_COLUMNS, MATRIX_CSV_COLUMNS, type LifetimeGrouping } from '../query/types.ts';
+import { LIFETIME_CSV_COLUMNS, LIVE_CSV_COLUMNS, MATRIX_CSV_COLUMNS, QUALITY_FLAGS, type LifetimeGrouping } from '../query/types.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
@@ -44,6 +46,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap lifetimes FILE [FILTERS] [--by slab|type] [--json]
        kmap live      FILE [FILTERS] --bins N [--json]
        kmap matrix    FILE [FILTERS] [--symbols MAP] --cols slab|type [--json]
+       kmap quality   FILE [FILTERS] [--by slab|type] [--json]
        kmap slice     FILE [FILTERS] [--symbols MAP]
        kmap dump      FILE [--symbols MAP]
   stats      totals, counts by slab cache, type and command, the first bad lines
@@ -58,6 +61,9 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
              filtered objects and bytes live at one index in it: binStart,binEnd,maxLiveObjects,maxLiveBytes
   matrix     access lines by (accessing function or IP, the object's slab cache or type):
              site,column,reads,writes,accessLines,objects (sorted by reads + writes, site, column)
+  quality    data-quality counts by slab cache (default) or type:
+             ${QUALITY_CSV_COLUMNS.join(',')}
+             (sorted by objects, then group)
   slice      the filtered objects with their access lines as a kmap (variant E; A stays A), to share a part
   dump       every object with its accesses as JSON, one object per line (NDJSON)
 FILTERS (repeat a flag for OR; different flags AND):
@@ -65,6 +71,8 @@ FILTERS (repeat a flag for OR; different flags AND):
   --live | --freed   --no-sentinels (hide alloc IP 0, UFO type codes, feedbeef)
   --min-size N  --max-size N  --other-tasks (objects, and in sites lines, of tasks other than the allocating one)
   --search TEXT (the dashboard's search: comm:ls slab:dentry fn:d_alloc ip:HEX addr:HEX pid:N words)
+  --flag ${QUALITY_FLAGS.join('|')}
+    (objects with that data-quality flag; kmap quality counts them)
   --window START-END (an index window, END not included) with --window-meaning allocated (default:
     allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
 --symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.`;
@@ -168,6 +176,13 @@ async function main(argv: string[]): Promise<number> {
       await write(args.json ? columnsJson(MATRIX_CSV_COLUMNS, rows) : matrixCsv(rows));
       return 0;
     }
+    case 'quality': {
+      const indices = filterObjects(ctx, args.filter).indices;
+      reportFilterProblems(ctx, args);
+      const { rows } = qualityRows(ctx, indices, args.by as LifetimeGrouping);
+      await write(args.json ? columnsJson(QUALITY_CSV_COLUMNS, rows) : qualityCsv(rows));
+      return 0;
+    }
     case 'slice': {
       const indices = filterObjects(ctx, args.filter).indices;
       reportFilterProblems(ctx, args);
@@ -205,35 +220,7 @@ async function writeDump(store: KmapStore, ctx: QueryContext | null): Promise<vo
     await write(text);
   };
   for (let i = 0; i < store.numObjects; i++) {
-    const row = objectRow(store, i, ctx ?? undefined);
-    const accesses = accessRows(store, i, ctx ?? undefined).map(({ ip, pid, reads, writes, caller, fn }) => ({
-      ip,
-      pid,
-      reads,
-      writes,
-      ...(caller === null ? {} : { caller }),
-      ...(ctx ? { fn } : {}),
-    }));
-    batch.push(
-      jsonText({
-        idx: row.idx,
-        allocIp: row.allocIp,
-        ...(ctx ? { allocFn: row.allocFn } : {}),
-        pid: row.pid,
-        address: row.address,
-        size: row.size,
-        allocIndex: row.allocIndex,
-        freeIndex: row.freeIndex,
-        freeIp: row.freeIp,
-        ...(ctx ? { freeFn: row.freeFn } : {}),
-        type: row.type,
-        command: row.command,
-        slab: row.slab,
-        newType: row.newType,
-        live: row.live,
-        accesses,
-      }) + '\n',
-    );
+    batch.push(dumpLine(store, i, ctx));
     if (batch.length >= 4096) await flush();
   }
   await flush();

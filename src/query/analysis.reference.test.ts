@@ -32,12 +32,11 @@ import {
 } from '../testing/reference-analysis.ts';
 import { refCapture, refFilter, refIsLive, type RefCapture, type RefQueryVariant } from '../testing/reference-queries.ts';
 import { QueryContext } from './context.ts';
-import { jsonText } from './csv.ts';
+import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
 import { HISTOGRAM_BUCKETS, lifetimeChart, liveChart } from './lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from './lifetimes.ts';
 import { matrixRows } from './matrix.ts';
-import { accessRows, objectRow } from './rows.ts';
 import {
   emptyFilter,
   LIFETIME_CSV_COLUMNS,
@@ -60,33 +59,6 @@ const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
 // Inputs
 // ---------------------------------------------------------------------------
 
-/** The NDJSON `kmap dump FILE` prints, made in-process from the same row functions (as in queries.reference.test.ts). */
-function dumpText(store: KmapStore): string {
-  const out: string[] = [];
-  for (let i = 0; i < store.numObjects; i++) {
-    const row = objectRow(store, i);
-    const accesses = accessRows(store, i).map(({ ip, pid, reads, writes, caller }) => ({ ip, pid, reads, writes, ...(caller === null ? {} : { caller }) }));
-    out.push(
-      jsonText({
-        idx: row.idx,
-        allocIp: row.allocIp,
-        pid: row.pid,
-        address: row.address,
-        size: row.size,
-        allocIndex: row.allocIndex,
-        freeIndex: row.freeIndex,
-        freeIp: row.freeIp,
-        type: row.type,
-        command: row.command,
-        slab: row.slab,
-        newType: row.newType,
-        live: row.live,
-        accesses,
-      }) + '\n',
-    );
-  }
-  return out.join('');
-}
 
 /** A small random symbol map over the writer's IP range (ffffffff81000000 + 0..ffffff), with repeated names and _etext. */
 function synthMap(seed: number): string {

@@ -21,6 +21,7 @@ import {
   type MatrixRow,
   type SiteRow,
 } from './types.ts';
+import { QUALITY_CSV_COLUMNS, type QualityRow } from './quality.ts';
 
 /** Starts of a cell that a spreadsheet would read as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -59,6 +60,10 @@ export function liveCsv(rows: readonly LiveBin[]): string {
 
 export function matrixCsv(rows: readonly MatrixRow[]): string {
   return csv<MatrixRow>(MATRIX_CSV_COLUMNS, rows);
+}
+
+export function qualityCsv(rows: readonly QualityRow[]): string {
+  return csv<QualityRow>(QUALITY_CSV_COLUMNS, rows);
 }
 
 /**

@@ -11,6 +11,7 @@ import { allocIpSentinel } from '../format/sentinels.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
+import { flagTester } from './quality.ts';
 import { parseSearch } from './search-syntax.ts';
 import type { ObjectFilter } from './types.ts';
 
@@ -184,6 +185,8 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   const winAllocFrom = win && win.meaning !== 'liveAtEnd' ? winStart : Number.NEGATIVE_INFINITY;
   const winAlive = win !== null && win.meaning !== 'allocated';
 
+  const hasFlag = filter.flag ? flagTester(ctx, filter.flag) : null;
+
   const out = new Uint32Array(n);
   let k = 0;
   // An unreadable search term, or a window without indices, matches nothing (search-syntax.ts).
@@ -198,6 +201,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     if (state !== 'all' && store.isLive(i) !== (state === 'live')) continue;
     if (minSize !== null && size[i] < minSize) continue;
     if (maxSize !== null && size[i] > maxSize) continue;
+    if (hasFlag && !hasFlag(i)) continue;
     if (win) {
       const a = allocIndex[i];
       if (a < winAllocFrom || a >= winEnd) continue;

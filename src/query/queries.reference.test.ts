@@ -29,10 +29,9 @@ import {
 } from '../testing/reference-queries.ts';
 import { breakdown, filteredTotals } from './breakdown.ts';
 import { compareBytes } from './compare.ts';
-import { jsonText } from './csv.ts';
 import { QueryContext } from './context.ts';
+import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
-import { accessRows, objectRow } from './rows.ts';
 import { accessSites } from './sites.ts';
 import { filteredStatsJson } from './stats.ts';
 import { summarize } from './summary.ts';
@@ -40,39 +39,6 @@ import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** The NDJSON `kmap dump FILE` prints (src/cli/kmap.ts, writeDump), made in-process from the same row functions. */
-function dumpText(store: KmapStore): string {
-  const out: string[] = [];
-  for (let i = 0; i < store.numObjects; i++) {
-    const row = objectRow(store, i);
-    const accesses = accessRows(store, i).map(({ ip, pid, reads, writes, caller }) => ({
-      ip,
-      pid,
-      reads,
-      writes,
-      ...(caller === null ? {} : { caller }),
-    }));
-    out.push(
-      jsonText({
-        idx: row.idx,
-        allocIp: row.allocIp,
-        pid: row.pid,
-        address: row.address,
-        size: row.size,
-        allocIndex: row.allocIndex,
-        freeIndex: row.freeIndex,
-        freeIp: row.freeIp,
-        type: row.type,
-        command: row.command,
-        slab: row.slab,
-        newType: row.newType,
-        live: row.live,
-        accesses,
-      }) + '\n',
-    );
-  }
-  return out.join('');
-}
 
 const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
 

@@ -49,6 +49,10 @@ export type ObjectState = (typeof OBJECT_STATES)[number];
 export const WINDOW_MEANINGS = ['allocated', 'liveAtEnd', 'survived'] as const;
 export type WindowMeaning = (typeof WINDOW_MEANINGS)[number];
 
+/** The data-quality flags an object may have (quality.ts defines each). */
+export const QUALITY_FLAGS = ['overlapped', 'nested', 'freeUnseen', 'ufo', 'preregistered', 'catchAll', 'unaccessed', 'readOnly', 'writeOnly'] as const;
+export type QualityFlag = (typeof QUALITY_FLAGS)[number];
+
 /**
  * A window on the index axis: [start, end), end > start. Indices are
  * compared as doubles, which is exact up to 2^53 - 1 (only a damaged file
@@ -90,6 +94,8 @@ export interface ObjectFilter {
   otherTasks: boolean;
   /** A window on the index axis (the Lifetimes brush); null keeps all. Variant A has no indices: it keeps nothing. */
   window: IndexWindow | null;
+  /** Only objects with this data-quality flag (quality.ts); null keeps all. */
+  flag: QualityFlag | null;
   search: string;
 }
 
@@ -106,6 +112,7 @@ export const EMPTY_FILTER: ObjectFilter = Object.freeze({
   accessSites: [],
   otherTasks: false,
   window: null,
+  flag: null,
   search: '',
 }) as ObjectFilter;
 
@@ -136,6 +143,7 @@ export function filterKey(f: ObjectFilter): string {
     list(f.accessSites),
     f.otherTasks,
     f.window ? [f.window.start, f.window.end, f.window.meaning] : null,
+    f.flag,
     f.search.trim(),
   ]);
 }

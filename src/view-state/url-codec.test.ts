@@ -245,6 +245,16 @@ describe('version 3', () => {
     expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
   });
 
+  it('writes and reads the Quality grouping and the quality flag', () => {
+    const s = state({ tab: 'quality', qby: 'type', flag: 'readOnly', types: ['KMALLOC'] });
+    const enc = encodeViewState(s);
+    expect(enc).toBe('v=3&tab=quality&qby=type&flag=readOnly&type=KMALLOC');
+    expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
+    const bad = decodeViewState('v=3&flag=leaky&qby=pid');
+    expect(bad.notices).toHaveLength(2);
+    expect(bad.state.filter.flag).toBeNull();
+  });
+
   it('leaves the default window meaning out', () => {
     const s = state({ tab: 'lifetimes', window: { start: 0, end: 5, meaning: 'allocated' } });
     expect(encodeViewState(s)).toBe('v=3&tab=lifetimes&win=0-5');

@@ -7,11 +7,13 @@
 //   tab=breakdown       the view: objects (default), breakdown, sites, lifetimes, matrix
 //   by=site             the Breakdown grouping: type, slab (default), command, pid, site
 //   lby=type            the Lifetimes grouping: slab (default), type
+//   qby=type            the Quality grouping: slab (default), type
 //   mcols=type          the Matrix columns: slab (default), type
 //   mcolor=reads        the Matrix colouring: both (default), reads, writes
 //   morder=cluster      the Matrix order: total (default), cluster
 //   win=100-2000        the index window [start, end) (the Lifetimes brush)
 //   winm=liveAtEnd      what the window keeps: allocated (default), liveAtEnd, survived
+//   flag=readOnly       only objects with a data-quality flag (query/types.ts, QUALITY_FLAGS)
 //   slab=a,b&slab=c     filter lists: slab caches, alloc types (type=),
 //   type= comm=         commands (comm=), allocation sites (site=) and
 //   site= asite=        access sites (asite=). A comma list and/or repeated;
@@ -36,6 +38,7 @@ import {
   LIFETIME_GROUPINGS,
   MATRIX_COLUMN_KINDS,
   OBJECT_STATES,
+  QUALITY_FLAGS,
   WINDOW_MEANINGS,
   type ObjectFilter,
   type ObjectState,
@@ -45,6 +48,7 @@ import {
   DEFAULT_BY,
   DEFAULT_LBY,
   DEFAULT_MATRIX,
+  DEFAULT_QBY,
   DEFAULT_TAB,
   MATRIX_COLORS,
   MATRIX_ORDERS,
@@ -73,9 +77,9 @@ export type RawParams = Map<string, string[]>;
  * into version-(n+1) params and may add notices.
  * 1 -> 2: version 2 added parameters and kept the meaning of all of
  * version 1's (src, slab, q, sort, obj), so a version-1 link reads as is.
- * 2 -> 3: version 3 added the Lifetimes and Matrix views and the index
- * window (lby, mcols, mcolor, morder, win, winm) and kept the meaning of
- * every version-2 parameter.
+ * 2 -> 3: version 3 added the Lifetimes, Matrix and Quality views, the
+ * index window and the quality flag (lby, qby, mcols, mcolor, morder, win,
+ * winm, flag) and kept the meaning of every version-2 parameter.
  */
 export const UPGRADERS: Readonly<Record<number, (p: RawParams, notices: string[]) => RawParams>> = {
   1: (p) => p,
@@ -100,6 +104,8 @@ const LIST_PARAMS = [
 /** One-of parameters of the view's settings: name, allowed values, what a notice calls a bad one. */
 const CHOICE_PARAMS = [
   ['lby', LIFETIME_GROUPINGS, 'a Lifetimes grouping'],
+  ['qby', LIFETIME_GROUPINGS, 'a Quality grouping'],
+  ['flag', QUALITY_FLAGS, 'a data-quality flag'],
   ['mcols', MATRIX_COLUMN_KINDS, 'a kind of Matrix column'],
   ['mcolor', MATRIX_COLORS, 'a Matrix colouring'],
   ['morder', MATRIX_ORDERS, 'a Matrix order'],
@@ -108,7 +114,7 @@ const CHOICE_PARAMS = [
 /** The largest window bound a link carries (2^53 - 1: indices are compared as doubles). */
 const MAX_WINDOW_BOUND = Number.MAX_SAFE_INTEGER;
 
-const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'lby', 'mcols', 'mcolor', 'morder', 'win', 'winm', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
+const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'lby', 'qby', 'flag', 'mcols', 'mcolor', 'morder', 'win', 'winm', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
 // Control characters (C0, DEL, C1) never belong in a src or symbols path.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -263,7 +269,7 @@ export function decodeViewState(search: string): DecodeResult {
     else notices.push(`Ignored "by": ${quoteForNotice(by)} is not a grouping.`);
   }
 
-  const choices: Record<(typeof CHOICE_PARAMS)[number][0], string | null> = { lby: null, mcols: null, mcolor: null, morder: null };
+  const choices: Record<(typeof CHOICE_PARAMS)[number][0], string | null> = { lby: null, qby: null, flag: null, mcols: null, mcolor: null, morder: null };
   for (const [param, allowed, what] of CHOICE_PARAMS) {
     const raw = single(params, param, notices);
     if (raw === null) continue;
@@ -272,6 +278,8 @@ export function decodeViewState(search: string): DecodeResult {
     else notices.push(`Ignored "${param}": ${quoteForNotice(value)} is not ${what} (${allowed.join(', ')}).`);
   }
   if (choices.lby) state.lby = choices.lby as ViewState['lby'];
+  if (choices.qby) state.qby = choices.qby as ViewState['qby'];
+  if (choices.flag) state.filter.flag = choices.flag as ViewState['filter']['flag'];
   if (choices.mcols) state.matrix.cols = choices.mcols as ViewState['matrix']['cols'];
   if (choices.mcolor) state.matrix.color = choices.mcolor as ViewState['matrix']['color'];
   if (choices.morder) state.matrix.order = choices.morder as ViewState['matrix']['order'];
@@ -378,9 +386,11 @@ export function encodeViewState(s: ViewState): string {
   if (s.tab !== DEFAULT_TAB) parts.push(`tab=${s.tab}`);
   if (s.by !== DEFAULT_BY) parts.push(`by=${s.by}`);
   if (s.lby !== DEFAULT_LBY) parts.push(`lby=${s.lby}`);
+  if (s.qby !== DEFAULT_QBY) parts.push(`qby=${s.qby}`);
   if (s.matrix.cols !== DEFAULT_MATRIX.cols) parts.push(`mcols=${s.matrix.cols}`);
   if (s.matrix.color !== DEFAULT_MATRIX.color) parts.push(`mcolor=${s.matrix.color}`);
   if (s.matrix.order !== DEFAULT_MATRIX.order) parts.push(`morder=${s.matrix.order}`);
+  if (f.flag) parts.push(`flag=${f.flag}`);
   if (f.window) {
     parts.push(`win=${f.window.start}-${f.window.end}`);
     if (f.window.meaning !== 'allocated') parts.push(`winm=${f.window.meaning}`);

@@ -15,7 +15,7 @@ import {
 } from '../query/types.ts';
 
 /** The dashboard's views (tabs), in tab order. */
-export const VIEW_TABS = ['objects', 'breakdown', 'sites', 'lifetimes', 'matrix'] as const;
+export const VIEW_TABS = ['objects', 'breakdown', 'sites', 'lifetimes', 'matrix', 'quality'] as const;
 export type ViewTab = (typeof VIEW_TABS)[number];
 /** Each tab's name as the page shows it. */
 export const VIEW_TAB_LABELS: Readonly<Record<ViewTab, string>> = {
@@ -24,6 +24,7 @@ export const VIEW_TAB_LABELS: Readonly<Record<ViewTab, string>> = {
   sites: 'Access sites',
   lifetimes: 'Lifetimes',
   matrix: 'Matrix',
+  quality: 'Quality',
 };
 
 /** What the Matrix view colours its cells by. */
@@ -56,12 +57,15 @@ export interface ViewState {
   by: BreakdownKey;
   /** The Lifetimes view's grouping (its series). */
   lby: LifetimeGrouping;
+  /** The Quality view's grouping. */
+  qby: LifetimeGrouping;
   matrix: MatrixSettings;
 }
 
 export const DEFAULT_TAB: ViewTab = 'objects';
 export const DEFAULT_BY: BreakdownKey = 'slab';
 export const DEFAULT_LBY: LifetimeGrouping = 'slab';
+export const DEFAULT_QBY: LifetimeGrouping = 'slab';
 export const DEFAULT_MATRIX: Readonly<MatrixSettings> = Object.freeze({ cols: 'slab', color: 'both', order: 'total' });
 
 export function emptyViewState(): ViewState {
@@ -74,6 +78,7 @@ export function emptyViewState(): ViewState {
     tab: DEFAULT_TAB,
     by: DEFAULT_BY,
     lby: DEFAULT_LBY,
+    qby: DEFAULT_QBY,
     matrix: { ...DEFAULT_MATRIX },
   };
 }

@@ -1,6 +1,6 @@
 // First run: what a kmap is, how to open one, and the bundled sample.
 
-import type { ObjectFilter } from '../../worker-api.ts';
+import { QUALITY_FLAG_TEXT, type ObjectFilter } from '../../worker-api.ts';
 import { VIEW_TAB_LABELS } from '../../view-state/view-state.ts';
 import { openUrl } from '../loader.ts';
 import { useDataStore } from '../stores/data-store.ts';
@@ -34,6 +34,7 @@ export function describeFilter(f: ObjectFilter): string[] {
   list('accessed by', f.accessSites.map(shownName));
   if (f.otherTasks) parts.push('accessed by other tasks');
   if (f.window) parts.push(windowText(f.window));
+  if (f.flag) parts.push(`only objects ${QUALITY_FLAG_TEXT[f.flag]}`);
   if (f.search) parts.push(`search “${revealHidden(f.search)}”`);
   return parts;
 }

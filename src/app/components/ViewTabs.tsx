@@ -1,5 +1,5 @@
 // The views of a loaded kmap as tabs: Objects, Breakdown, Access sites,
-// Lifetimes, Matrix. The
+// Lifetimes, Matrix, Quality. The
 // current tab is the view store's `tab` (so the URL carries it). ARIA tab
 // pattern: the selected tab is the one tab stop; ArrowLeft/ArrowRight (and
 // Home/End) move to and open another.
@@ -11,6 +11,7 @@ import { BreakdownView } from '../views/breakdown/BreakdownView.tsx';
 import { ObjectsView } from '../views/objects/ObjectsView.tsx';
 import { LifetimesView } from '../views/lifetimes/LifetimesView.tsx';
 import { MatrixView } from '../views/matrix/MatrixView.tsx';
+import { QualityView } from '../views/quality/QualityView.tsx';
 import { SitesView } from '../views/sites/SitesView.tsx';
 
 interface TabDef {
@@ -25,6 +26,7 @@ const TABS: readonly TabDef[] = [
   { id: 'sites', label: VIEW_TAB_LABELS.sites, render: () => <SitesView /> },
   { id: 'lifetimes', label: VIEW_TAB_LABELS.lifetimes, render: () => <LifetimesView /> },
   { id: 'matrix', label: VIEW_TAB_LABELS.matrix, render: () => <MatrixView /> },
+  { id: 'quality', label: VIEW_TAB_LABELS.quality, render: () => <QualityView /> },
 ];
 
 const tabId = (id: ViewTab) => `view-tab-${id}`;

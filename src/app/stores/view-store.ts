@@ -24,6 +24,7 @@ export interface ViewStore extends Omit<ViewState, 'src' | 'symbols'> {
   setTab(tab: ViewTab): void;
   setBy(by: BreakdownKey): void;
   setLby(lby: LifetimeGrouping): void;
+  setQby(qby: LifetimeGrouping): void;
   setMatrix(patch: Partial<MatrixSettings>): void;
   /** Scrolls row `pos` into view (centred, or with the least movement). */
   revealPos(pos: number, center?: boolean): void;
@@ -36,6 +37,7 @@ export const useViewStore = create<ViewStore>((set) => ({
   tab: EMPTY_VIEW_STATE.tab,
   by: EMPTY_VIEW_STATE.by,
   lby: EMPTY_VIEW_STATE.lby,
+  qby: EMPTY_VIEW_STATE.qby,
   matrix: EMPTY_VIEW_STATE.matrix,
   cursorPos: null,
   accessSort: null,
@@ -49,6 +51,7 @@ export const useViewStore = create<ViewStore>((set) => ({
   setTab: (tab) => set({ tab }),
   setBy: (by) => set({ by }),
   setLby: (lby) => set({ lby }),
+  setQby: (qby) => set({ qby }),
   setMatrix: (patch) => set((s) => ({ matrix: { ...s.matrix, ...patch } })),
   revealPos: (pos, center = false) => set((s) => ({ reveal: { pos, center, nonce: (s.reveal?.nonce ?? 0) + 1 } })),
 }));

@@ -12,7 +12,7 @@ import { SiteChips } from './SiteChips.tsx';
 import { SizeFilter } from './SizeFilter.tsx';
 import { StateFilter } from './StateFilter.tsx';
 import { ToggleFilters } from './ToggleFilters.tsx';
-import { WindowChip } from './WindowChip.tsx';
+import { FlagChip, WindowChip } from './FilterChips.tsx';
 
 export function FilterBar() {
   return (
@@ -30,6 +30,7 @@ export function FilterBar() {
         <ToggleFilters />
         <SiteChips />
         <WindowChip />
+        <FlagChip />
         <ClearFiltersButton />
         <span className="spacer" />
         <RowCount />
