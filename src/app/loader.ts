@@ -7,6 +7,8 @@ import * as Comlink from 'comlink';
 import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
+import { FINGERPRINT_HEAD_BYTES, fingerprint, fingerprintSize } from '../view-state/fingerprint.ts';
+import { shownName } from '../query/shown-name.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NAMES_FETCHED, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify, useNoticeStore } from './stores/notice-store.ts';
@@ -129,8 +131,32 @@ export async function openFile(file: File): Promise<void> {
     setData({ error: `Could not open ${JSON.stringify(file.name)}: ${why}${symbolsHint}` });
     return;
   }
+  let fp: string | null = null;
+  try {
+    fp = fingerprint(file.size, new Uint8Array(await file.slice(0, FINGERPRINT_HEAD_BYTES).arrayBuffer()));
+  } catch {
+    // Unreadable here: the worker's read will say why.
+  }
+  if (choice !== chooseSeq) return;
+  checkExpectedFile(file.name, fp);
   const seq = ++loadSeq;
-  await load(seq, { kind: 'file', file, name: file.name }, { kind: 'file', name: file.name, src: null });
+  await load(seq, { kind: 'file', file, name: file.name }, { kind: 'file', name: file.name, src: null, fingerprint: fp });
+}
+
+/**
+ * A link made on another file: says so (its view may not fit this one). The
+ * link's file is then forgotten: the address bar names the file opened.
+ */
+function checkExpectedFile(name: string, fp: string | null): void {
+  const expected = useDataStore.getState().expectedFile;
+  if (!expected) return;
+  setData({ expectedFile: null });
+  if (fp === expected.fp) return;
+  const size = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  notify(
+    `This link's view was made on ${shownName(expected.name)} (${size(fingerprintSize(expected.fp))}); ` +
+      `${shownName(name)}${fp ? ` (${size(fingerprintSize(fp))})` : ''} is a different file, so its objects and numbers may not match the view.`,
+  );
 }
 
 export async function openUrl(src: string): Promise<void> {
@@ -145,8 +171,9 @@ export async function openUrl(src: string): Promise<void> {
     setData({ error: `Could not open ${JSON.stringify(src)}: not a valid URL.` });
     return;
   }
+  setData({ expectedFile: null });
   const seq = ++loadSeq;
-  await load(seq, { kind: 'url', url, name }, { kind: 'url', name, src });
+  await load(seq, { kind: 'url', url, name }, { kind: 'url', name, src, fingerprint: null });
 }
 
 /**

@@ -29,6 +29,7 @@ export function readUrlIntoView(): ViewState {
   const { state, notices } = decodeViewState(window.location.search);
   for (const n of notices) notify(n);
   applyToView(state);
+  useDataStore.setState({ expectedFile: state.file });
   return state;
 }
 
@@ -36,7 +37,10 @@ function currentUrlState(): ViewState {
   const v = useViewStore.getState();
   const d = useDataStore.getState();
   const src = d.source?.kind === 'url' ? d.source.src : d.source === null ? d.failedSrc : null;
-  return { filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, lby: v.lby, qby: v.qby, matrix: v.matrix, src, symbols: d.symbolsSrc };
+  const file =
+    d.source?.kind === 'file' && d.source.fingerprint ? { name: d.source.name, fp: d.source.fingerprint } : d.source === null ? d.expectedFile : null;
+  return {
+    file, filter: v.filter, sort: v.sort, obj: v.obj, tab: v.tab, by: v.by, lby: v.lby, qby: v.qby, matrix: v.matrix, src, symbols: d.symbolsSrc };
 }
 
 /** What a history entry is about: the parts of the view that Back undoes. */

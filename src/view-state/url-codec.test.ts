@@ -255,6 +255,18 @@ describe('version 3', () => {
     expect(bad.state.filter.flag).toBeNull();
   });
 
+  it('writes and reads the file a view was made on, with its fingerprint', () => {
+    const s = state({ file: { name: 'run 1,a.kmap', fp: '1552123-0123456789abcdef' }, slabs: ['dentry'] });
+    const enc = encodeViewState(s);
+    expect(enc).toBe('v=3&file=run%201%2Ca.kmap&fp=1552123-0123456789abcdef&slab=dentry');
+    expect(decodeViewState(enc)).toEqual({ state: s, notices: [] });
+    for (const bad of ['file=a.kmap', 'fp=12-0123456789abcdef', 'file=a.kmap&fp=12-xyz', 'file=a%0a.kmap&fp=12-0123456789abcdef']) {
+      const r = decodeViewState(`v=3&${bad}`);
+      expect(r.state.file, bad).toBeNull();
+      expect(r.notices, bad).toHaveLength(1);
+    }
+  });
+
   it('leaves the default window meaning out', () => {
     const s = state({ tab: 'lifetimes', window: { start: 0, end: 5, meaning: 'allocated' } });
     expect(encodeViewState(s)).toBe('v=3&tab=lifetimes&win=0-5');

@@ -4,6 +4,8 @@
 //   v=3                 version (required for a link to be read as a view)
 //   src=sample.kmap     data loaded from a URL (relative path or http(s) URL)
 //   symbols=a.map       symbol file loaded from a URL (same rules as src)
+//   file=run1.kmap      the file the view was made on, when opened from disk,
+//   fp=1552123-HEX16    with its fingerprint (size and a hash of its first MiB)
 //   tab=breakdown       the view: objects (default), breakdown, sites, lifetimes, matrix
 //   by=site             the Breakdown grouping: type, slab (default), command, pid, site
 //   lby=type            the Lifetimes grouping: slab (default), type
@@ -58,6 +60,7 @@ import {
   isViewTab,
   type ViewState,
 } from './view-state.ts';
+import { FINGERPRINT_PATTERN } from './fingerprint.ts';
 
 export const CURRENT_VERSION = 3;
 
@@ -78,8 +81,9 @@ export type RawParams = Map<string, string[]>;
  * 1 -> 2: version 2 added parameters and kept the meaning of all of
  * version 1's (src, slab, q, sort, obj), so a version-1 link reads as is.
  * 2 -> 3: version 3 added the Lifetimes, Matrix and Quality views, the
- * index window and the quality flag (lby, qby, mcols, mcolor, morder, win,
- * winm, flag) and kept the meaning of every version-2 parameter.
+ * index window, the quality flag and the file's name and fingerprint (lby,
+ * qby, mcols, mcolor, morder, win, winm, flag, file, fp) and kept the
+ * meaning of every version-2 parameter.
  */
 export const UPGRADERS: Readonly<Record<number, (p: RawParams, notices: string[]) => RawParams>> = {
   1: (p) => p,
@@ -114,7 +118,7 @@ const CHOICE_PARAMS = [
 /** The largest window bound a link carries (2^53 - 1: indices are compared as doubles). */
 const MAX_WINDOW_BOUND = Number.MAX_SAFE_INTEGER;
 
-const KNOWN = new Set(['v', 'src', 'symbols', 'tab', 'by', 'lby', 'qby', 'flag', 'mcols', 'mcolor', 'morder', 'win', 'winm', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
+const KNOWN = new Set(['v', 'src', 'symbols', 'file', 'fp', 'tab', 'by', 'lby', 'qby', 'flag', 'mcols', 'mcolor', 'morder', 'win', 'winm', 'empty', 'pid', 'state', 'nosent', 'size', 'other', 'q', 'sort', 'obj', ...LIST_PARAMS.map((l) => l[0])]);
 
 // Control characters (C0, DEL, C1) never belong in a src or symbols path.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -256,6 +260,15 @@ export function decodeViewState(search: string): DecodeResult {
     else notices.push(`Ignored "${name}": ${quoteForNotice(value ?? raw)} is not a relative path or an http(s) URL.`);
   }
 
+  const rawFile = single(params, 'file', notices);
+  const rawFp = single(params, 'fp', notices);
+  if (rawFile !== null || rawFp !== null) {
+    const name = rawFile === null ? null : decodeComponent(rawFile);
+    const fp = rawFp === null ? null : decodeComponent(rawFp);
+    if (name && name.length <= LIMITS.maxNameLength && !CONTROL.test(name) && fp && FINGERPRINT_PATTERN.test(fp)) state.file = { name, fp };
+    else notices.push('Ignored "file" and "fp": a link names its file with both, a file name and a fingerprint like 1552123-0123456789abcdef.');
+  }
+
   const rawTab = single(params, 'tab', notices);
   if (rawTab !== null) {
     const tab = decodeComponent(rawTab) ?? '';
@@ -383,6 +396,7 @@ export function encodeViewState(s: ViewState): string {
   const parts = [`v=${CURRENT_VERSION}`];
   if (s.src) parts.push(`src=${enc(s.src)}`);
   if (s.symbols) parts.push(`symbols=${enc(s.symbols)}`);
+  if (s.file) parts.push(`file=${enc(s.file.name)}`, `fp=${s.file.fp}`);
   if (s.tab !== DEFAULT_TAB) parts.push(`tab=${s.tab}`);
   if (s.by !== DEFAULT_BY) parts.push(`by=${s.by}`);
   if (s.lby !== DEFAULT_LBY) parts.push(`lby=${s.lby}`);

@@ -52,6 +52,12 @@ export interface ViewState {
   src: string | null;
   /** Where the symbol file came from when it was loaded by URL (e.g. `sample.System.map`). */
   symbols: string | null;
+  /**
+   * The file the view was made on, when it was opened from disk (a URL load
+   * is named by src): its name and fingerprint (fingerprint.ts), so that a
+   * link opened with another file can say so.
+   */
+  file: { name: string; fp: string } | null;
   tab: ViewTab;
   /** The Breakdown view's grouping. */
   by: BreakdownKey;
@@ -75,6 +81,7 @@ export function emptyViewState(): ViewState {
     obj: null,
     src: null,
     symbols: null,
+    file: null,
     tab: DEFAULT_TAB,
     by: DEFAULT_BY,
     lby: DEFAULT_LBY,

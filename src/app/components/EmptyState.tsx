@@ -2,6 +2,7 @@
 
 import { QUALITY_FLAG_TEXT, type ObjectFilter } from '../../worker-api.ts';
 import { VIEW_TAB_LABELS } from '../../view-state/view-state.ts';
+import { fingerprintSize } from '../../view-state/fingerprint.ts';
 import { openUrl } from '../loader.ts';
 import { useDataStore } from '../stores/data-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
@@ -46,14 +47,17 @@ function LinkViewHint() {
   const tab = useViewStore((s) => s.tab);
   const by = useViewStore((s) => s.by);
   const symbols = useDataStore((s) => s.symbols);
+  const expected = useDataStore((s) => s.expectedFile);
   const parts = describeFilter(filter);
   if (sort) parts.push(`sorted by ${sort.key}${sort.desc ? ' (descending)' : ''}`);
   if (obj !== null) parts.push(`object #${obj} selected`);
   if (tab !== 'objects') parts.push(`the ${VIEW_TAB_LABELS[tab]} view${tab === 'breakdown' ? ` by ${by}` : ''}`);
-  if (parts.length === 0) return null;
+  if (parts.length === 0 && !expected) return null;
+  const file = expected ? `${shownName(expected.name)} (${fingerprintSize(expected.fp).toLocaleString('en-US')} bytes)` : null;
   return (
     <p className="link-hint" data-testid="link-hint">
-      This link carries a view ({parts.join('; ')}). Open the same kmap to see it
+      This link carries a view{file ? ` of ${file}` : ''}
+      {parts.length > 0 ? ` (${parts.join('; ')})` : ''}. Open {file ? 'that file' : 'the same kmap'} to see it
       {symbols ? `; its symbols, ${symbols.name}, are loaded already` : ''}.
     </p>
   );

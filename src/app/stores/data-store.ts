@@ -12,6 +12,8 @@ export interface LoadedSource {
   name: string;
   /** For kind 'url': the URL as given (it goes into ?src=). */
   src: string | null;
+  /** For kind 'file': its fingerprint (view-state/fingerprint.ts; it goes into ?fp=). */
+  fingerprint: string | null;
 }
 
 export interface DataState {
@@ -54,6 +56,12 @@ export interface DataState {
    * in the address bar (so that the link can be retried or shared).
    */
   failedSrc: string | null;
+  /**
+   * The file a link's view was made on (?file= and ?fp=), until a kmap is
+   * opened: it stays in the address bar meanwhile, and the file opened is
+   * checked against it.
+   */
+  expectedFile: { name: string; fp: string } | null;
   /**
    * The error that offers Retry, with what it retries: a load that failed,
    * or one whose worker died ('crash': its symbol file comes back too).
@@ -104,5 +112,6 @@ export const useDataStore = create<DataState>(() => ({
   loadCount: 0,
   error: null,
   failedSrc: null,
+  expectedFile: null,
   retry: null,
 }));

@@ -7,7 +7,7 @@ import { emptyFilter, type AccessColumn, type BreakdownKey, type ObjectColumn, t
 import { EMPTY_VIEW_STATE, type MatrixSettings, type ViewState, type ViewTab } from '../../view-state/view-state.ts';
 import type { LifetimeGrouping } from '../../worker-api.ts';
 
-export interface ViewStore extends Omit<ViewState, 'src' | 'symbols'> {
+export interface ViewStore extends Omit<ViewState, 'src' | 'symbols' | 'file'> {
   /** Position (in the selection) of the keyboard cursor row. */
   cursorPos: number | null;
   accessSort: SortSpec<AccessColumn> | null;
