@@ -136,12 +136,10 @@ export function liveChart(
     return { groups: groups.names, otherGroup: groups.otherGroup, start, end, edges: new Float64Array(n + 1), maxObjects: z, maxBytes: z.slice(), seriesMaxObjects: new Float64Array(0), seriesMaxBytes: new Float64Array(0), peakBin: -1, bytesNear: false };
   }
   const { ids } = lifetimeGroups(store, by);
-  const other = groups.names.length;
-  const seriesOf = (i: number) => {
-    const s = groups.seriesOfGroup[ids[i]];
-    return s < 0 ? other : s;
-  };
-  const s = liveSeries(ctx, indices, n, start, end, seriesOf, numSeries);
+  // Every group id to its series: a top group's own, else "other" (the last).
+  const seriesOf = new Int32Array(groups.seriesOfGroup.length);
+  for (let g = 0; g < seriesOf.length; g++) seriesOf[g] = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
+  const s = liveSeries(ctx, indices, n, start, end, { ids, seriesOf }, numSeries);
   let peakBin = -1;
   for (let b = 0; b < n; b++) if (s.maxBytes[b] > 0 && (peakBin < 0 || s.maxBytes[b] > s.maxBytes[peakBin])) peakBin = b;
   return {

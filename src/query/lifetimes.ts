@@ -241,7 +241,7 @@ export interface LiveSeries {
 /**
  * Live objects and bytes of the kept objects over [start, end) in `bins`
  * bins (see binEdges), each bin holding the maximum at any index in it.
- * `groupOf` (optional) maps an object to a group 0..numGroups-1 for the
+ * `groups` (optional) maps an object to a group 0..numGroups-1 for the
  * stacked series.
  */
 export function liveSeries(
@@ -250,7 +250,7 @@ export function liveSeries(
   bins: number,
   start: number,
   end: number,
-  groupOf: ((i: number) => number) | null = null,
+  groups: { ids: ArrayLike<number>; seriesOf: Int32Array } | null = null,
   numGroups = 0,
 ): LiveSeries {
   const store = ctx.store;
@@ -262,13 +262,19 @@ export function liveSeries(
   const groupMaxBytes = new Float64Array(bins * numGroups);
   // Kept objects as a mask (and their group + 1, so 0 = not kept).
   const keep = new Uint8Array(store.numObjects);
-  for (let p = 0; p < indices.length; p++) keep[indices[p]] = groupOf ? groupOf(indices[p]) + 1 : 1;
+  if (groups) {
+    // Group ids -> series: object i is in series seriesOf[ids[i]].
+    const { ids, seriesOf } = groups;
+    for (let p = 0; p < indices.length; p++) keep[indices[p]] = seriesOf[ids[indices[p]]] + 1;
+  } else {
+    for (let p = 0; p < indices.length; p++) keep[indices[p]] = 1;
+  }
   const alloc = store.objects.allocIndex.data;
   const free = store.objects.freeIndex.data;
   const size = store.objects.size.data;
   const gObjects = new Float64Array(numGroups);
   const gBytes = new Float64Array(numGroups);
-  const grouped = groupOf !== null;
+  const grouped = groups !== null;
   let objects = 0;
   let bytes = 0;
   let ia = 0;
