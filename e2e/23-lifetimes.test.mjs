@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { cliStats, fmt, kmapCli, openSample, rowCountFor, SAMPLE, selectTab, SYMBOLS } from './analysis-helpers.mjs';
+import { cliDump, cliStats, fmt, kmapCli, openSample, rowCountFor, SAMPLE, selectTab, SYMBOLS } from './analysis-helpers.mjs';
 import { assertNoErrors, BASE_URL, launch, openApp, shot, TIMEOUT, waitLoaded, waitRowCount } from './helpers.mjs';
 
 const MEANINGS = ['allocated', 'liveAtEnd', 'survived'];
@@ -152,6 +152,33 @@ test('the histogram holds the CLI counts; both downloads equal the CLI; a link b
   assert.match(await fresh.page.getByTestId('window-chip').innerText(), /allocated and not freed in index window \[2,000, 30,000\)/);
   assertNoErrors(errors);
   assertNoErrors(fresh.errors);
+});
+
+test('the objects the window keeps are drawn one band each; a click selects one', async () => {
+  const dump = await cliDump();
+  const [start, end] = [10000, 20000];
+  // Allocated in the window (the default meaning), with a lifetime (freed after their alloc, or never).
+  const inWindow = dump.filter((o) => {
+    const a = Number(o.allocIndex);
+    const f = Number(o.freeIndex);
+    return a >= start && a < end && (f === 0 || f > a);
+  });
+  assert.ok(inWindow.length > 10, `${inWindow.length} objects allocated in the window`);
+  const { page, errors } = await openSample(browser, `&tab=lifetimes&win=${start}-${end}`);
+  const caption = page.getByTestId('bands-caption');
+  await page.waitForFunction(() => /one band each/.test(document.querySelector('[data-testid="bands-caption"]')?.textContent ?? ''));
+  assert.match(await caption.innerText(), new RegExp(`The ${fmt(inWindow.length)} objects the window keeps`));
+  // Click in the middle of the first lane: a band of the first series covers it.
+  const bands = page.getByTestId('bands-chart');
+  const box = await bands.boundingBox();
+  await page.mouse.move(box.x + 64 + (box.width - 74) / 2, box.y + 5);
+  await page.getByTestId('bands-hover').filter({ hasText: /object #\d+/ }).waitFor();
+  const named = Number(/object #(\d+)/.exec(await page.getByTestId('bands-hover').innerText())[1]);
+  assert.ok(inWindow.some((o) => o.idx === named), `object #${named} is one the window keeps`);
+  await page.mouse.click(box.x + 64 + (box.width - 74) / 2, box.y + 5);
+  await page.waitForFunction((want) => new URL(location.href).searchParams.get('obj') === String(want), named);
+  assert.equal(await page.getByRole('tab', { name: 'Objects' }).getAttribute('aria-selected'), 'true');
+  assertNoErrors(errors);
 });
 
 test(`the window's meanings are named in the select`, async () => {

@@ -5,7 +5,7 @@
 import type { KmapSummary } from './query/summary.ts';
 import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
 import type { Resolution } from './query/stats.ts';
-import type { LifetimeChart, LiveChart } from './query/lifetime-charts.ts';
+import type { LifetimeChart, LiveChart, WindowBands } from './query/lifetime-charts.ts';
 import type { MatrixView } from './query/matrix.ts';
 import type { QualityRow } from './query/quality.ts';
 import type {
@@ -25,7 +25,7 @@ import type {
   ViewQuery,
 } from './query/types.ts';
 
-export type { AccessRow, KmapSummary, LifetimeChart, LiveChart, MatrixView, ObjectRow, QualityRow, Resolution, SentinelInfo };
+export type { AccessRow, KmapSummary, LifetimeChart, LiveChart, WindowBands, MatrixView, ObjectRow, QualityRow, Resolution, SentinelInfo };
 export { QUALITY_CSV_COLUMNS, QUALITY_FLAG_TEXT, INDUCED_TYPE } from './query/quality.ts';
 export { HISTOGRAM_BUCKETS } from './query/lifetime-charts.ts';
 // The query vocabulary lives in src/query/types.ts; the contract re-exports it.
@@ -212,6 +212,13 @@ export interface KmapWorkerApi {
    * lifetimeChart. Every filter field applies, the index window included.
    */
   liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart;
+  /**
+   * The filtered objects live somewhere in [start, end) (with the window in
+   * the filter, all of them but those freed at their alloc index), one band
+   * each, grouped as lifetimeChart groups them, when at most `limit` are;
+   * else only their count.
+   */
+  windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands;
   /** The access matrix's top rows and columns (with "other" and totals), every figure counted exactly. */
   matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView;
   /** Exactly what `kmap lifetimes --by BY`, `kmap live --bins N` and `kmap matrix --cols COLS` print for the same filter and symbols. */

@@ -21,7 +21,7 @@ import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts'
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { qualityRows, type QualityRow } from '../src/query/quality.ts';
-import { lifetimeChart, liveChart, type LifetimeChart, type LiveChart } from '../src/query/lifetime-charts.ts';
+import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
@@ -610,6 +610,10 @@ export class KmapSession implements KmapWorkerApi {
   liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {
     const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
     return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range));
+  }
+
+  windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {
+    return this.cached(`bands:${by}:${topGroups}:${start}:${end}:${limit}`, filter, () => windowBands(...this.input(filter), by, topGroups, start, end, limit));
   }
 
   matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {

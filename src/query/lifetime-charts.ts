@@ -156,3 +156,67 @@ export function liveChart(
     bytesNear: s.bytesNear || s.maxBytes.some((v) => v > MAX_EXACT),
   };
 }
+
+export interface WindowBands {
+  /** Kept objects live at some index of [start, end) (alloc < end, and never freed or freed after start). */
+  count: number;
+  /** True when count passed the limit: no bands then (the page draws a raster of the live chart instead). */
+  overLimit: boolean;
+  groups: string[];
+  otherGroup: boolean;
+  /** Per band, ordered by series then alloc index: the object, its span on the axis (free: end of the capture when never freed), its series. */
+  idx: Uint32Array;
+  alloc: Float64Array;
+  free: Float64Array;
+  /** 1 for an object never freed (its band runs to the capture's end). */
+  live: Uint8Array;
+  series: Uint16Array;
+}
+
+/**
+ * The kept objects that are live somewhere in [start, end), as bands (one
+ * per object, alloc to free), when there are at most `limit` of them.
+ */
+export function windowBands(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {
+  const store = ctx.store;
+  const groups = chartGroups(ctx, indices, by, topGroups);
+  const none = {
+    groups: groups.names,
+    otherGroup: groups.otherGroup,
+    idx: new Uint32Array(0),
+    alloc: new Float64Array(0),
+    free: new Float64Array(0),
+    live: new Uint8Array(0),
+    series: new Uint16Array(0),
+  };
+  if (!LAYOUTS[store.variant ?? 'E'].hasIndices || store.numObjects === 0) return { count: 0, overLimit: false, ...none };
+  const { axisEnd } = eventOrders(ctx);
+  const alloc = store.objects.allocIndex.data;
+  const free = store.objects.freeIndex.data;
+  const hits: number[] = [];
+  let count = 0;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const a = alloc[i];
+    const f = free[i];
+    if (a >= end || (f !== 0 && (f <= start || f <= a))) continue;
+    count++;
+    if (count <= limit) hits.push(i);
+  }
+  if (count > limit) return { count, overLimit: true, ...none };
+  const { ids } = lifetimeGroups(store, by);
+  const other = groups.names.length;
+  const seriesOf = (i: number) => (groups.seriesOfGroup[ids[i]] < 0 ? other : groups.seriesOfGroup[ids[i]]);
+  hits.sort((x, y) => seriesOf(x) - seriesOf(y) || alloc[x] - alloc[y] || x - y);
+  return {
+    count,
+    overLimit: false,
+    groups: groups.names,
+    otherGroup: groups.otherGroup,
+    idx: Uint32Array.from(hits),
+    alloc: Float64Array.from(hits, (i) => alloc[i]),
+    free: Float64Array.from(hits, (i) => (free[i] === 0 ? axisEnd : free[i])),
+    live: Uint8Array.from(hits, (i) => (free[i] === 0 ? 1 : 0)),
+    series: Uint16Array.from(hits, seriesOf),
+  };
+}

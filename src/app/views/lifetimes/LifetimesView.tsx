@@ -18,10 +18,14 @@ import {
   type LifetimeChart,
   type LifetimeGrouping,
   type LiveChart as LiveChartData,
+  type WindowBands,
   type WindowMeaning,
 } from '../../../worker-api.ts';
+import { revealSelected } from '../../loader.ts';
 import { LifetimeHistogram } from '../../charts/LifetimeHistogram.tsx';
+import { BandsChart } from '../../charts/BandsChart.tsx';
 import { LiveChart, type LiveMetric } from '../../charts/LiveChart.tsx';
+import { RasterChart } from '../../charts/RasterChart.tsx';
 import { seriesColor } from '../../charts/series-colors.ts';
 import { useSize } from '../../charts/use-size.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
@@ -39,6 +43,9 @@ const TOP_GROUPS = 10;
 /** Bins per pixel of plot width (so that no peak falls between pixels). */
 const BINS_PER_PX = 2;
 const LIVE_HEIGHT = 240;
+/** Bands (one per object) up to this many objects live in the window; a raster beyond. */
+const MAX_BANDS = 15_000;
+const BANDS_MAX_HEIGHT = 320;
 const HIST_HEIGHT = 220;
 
 const BY_LABEL: Record<LifetimeGrouping, string> = { slab: 'Slab cache', type: 'Type' };
@@ -84,6 +91,19 @@ export function LifetimesView() {
   const live = useWorkerResult<LiveChartData>('live-chart', liveKey, () => kmapApi().liveChart(surface, effBy, TOP_GROUPS, bins, range));
   const histKey = hasIndices ? `${effBy}\n${filterKey(filter)}` : null;
   const hist = useWorkerResult<LifetimeChart>('lifetime-chart', histKey, () => kmapApi().lifetimeChart(filter, effBy, TOP_GROUPS));
+
+  const win = filter.window;
+  // The bands are the objects the filter keeps, the window included (each of them is live in it).
+  const bandsKey = win && width > 0 && hasIndices ? `${effBy}\n${filterKey(filter)}` : null;
+  const bands = useWorkerResult<WindowBands>('window-bands', bandsKey, () => kmapApi().windowBands(filter, effBy, TOP_GROUPS, win!.start, win!.end, MAX_BANDS));
+  const rasterKey = bands.value?.overLimit && win ? `${effBy}\n${bins}\n${filterKey(filter)}` : null;
+  const raster = useWorkerResult<LiveChartData>('window-raster', rasterKey, () => kmapApi().liveChart(filter, effBy, TOP_GROUPS, bins, [win!.start, win!.end]));
+  const selectBand = (idx: number) => {
+    const v = useViewStore.getState();
+    v.selectObject(idx);
+    v.setTab('objects');
+    void revealSelected();
+  };
 
   const liveData = live.value;
   const histData = hist.value;
@@ -204,6 +224,41 @@ export function LifetimesView() {
         </div>
         {liveData && <Legend names={liveData.groups} other={liveData.otherGroup} by={effBy} />}
       </section>
+      {win && (
+        <section className="lifetimes-section" aria-label="Objects in the window">
+          <div className="chart-toolbar">
+            <span className="chart-caption muted" data-testid="bands-caption">
+              {bands.value
+                ? bands.value.overLimit
+                  ? `The window keeps ${formatCount(bands.value.count)} objects: more than ${formatCount(MAX_BANDS)} to draw one by one, so each ${BY_LABEL[effBy].toLowerCase()}’s live objects per bin as a raster`
+                  : `The ${formatCount(bands.value.count)} objects the window keeps, one band each over [${formatCount(win.start)}, ${formatCount(win.end)})`
+                : 'Computing…'}
+            </span>
+          </div>
+          <div className="live-chart-box">
+            {bands.value && !bands.value.overLimit && bands.value.count > 0 && width > 0 && (
+              <BandsChart
+                data={bands.value}
+                start={win.start}
+                end={win.end}
+                width={chartWidth}
+                maxHeight={BANDS_MAX_HEIGHT}
+                seriesName={(s) => (s < bands.value!.groups.length ? displayName(bands.value!.groups[s]) : 'other')}
+                onSelect={selectBand}
+                label={`${bands.value.count} objects the window keeps, one band each`}
+              />
+            )}
+            {bands.value?.overLimit && raster.value && width > 0 && (
+              <RasterChart
+                data={raster.value}
+                width={chartWidth}
+                seriesName={(s) => (s < raster.value!.groups.length ? displayName(raster.value!.groups[s]) : 'other')}
+                label="Live objects in the window per series and bin"
+              />
+            )}
+          </div>
+        </section>
+      )}
       <section className="lifetimes-section" aria-label="Lifetime histogram">
         <div className="chart-toolbar">
           <span className="chart-caption muted">
@@ -242,7 +297,7 @@ function Legend({ names, other, by }: { names: string[]; other: boolean; by: Lif
       {names.map((n, s) => (
         <li key={n}>
           <button type="button" className="legend-item" title={`Add ${displayName(n)} to the filters`} onClick={() => addGroupToFilter(by, n)}>
-            <span className="legend-swatch" style={{ background: seriesColor(s, names.length) }} />
+            <span className="series-swatch" style={{ background: seriesColor(s, names.length) }} />
             {displayName(n)}
           </button>
         </li>
@@ -250,7 +305,7 @@ function Legend({ names, other, by }: { names: string[]; other: boolean; by: Lif
       {other && (
         <li>
           <span className="legend-item static">
-            <span className="legend-swatch" style={{ background: seriesColor(names.length, names.length) }} />
+            <span className="series-swatch" style={{ background: seriesColor(names.length, names.length) }} />
             other
           </span>
         </li>
