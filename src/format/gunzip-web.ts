@@ -60,7 +60,7 @@ const makeGunzip: MakeDecompressor = () => {
 const FIRST_PIECE = 4 * 1024;
 const MIN_PIECE = 1024;
 const MAX_PIECE = 256 * 1024;
-const TEXT_PER_PIECE = 1024 * 1024;
+const TEXT_PER_PIECE = 256 * 1024;
 /** Bytes held back at the end of each input chunk: a new member's first 4 bytes are looked at together. */
 const HOLD_BYTES = 3;
 const EMPTY = new Uint8Array(0);

@@ -72,7 +72,12 @@ export function gzipTrailingGarbage(): GzipDataError {
  * data."); said in the user's words where it is one of zlib's known ones.
  */
 export function gzipDamaged(reason: string, textBytes: number): GzipDataError {
-  const plain = reason.replace(/^The compressed data was not valid:\s*/i, '').replace(/\.$/, '').trim();
+  // Chromium: "Failed to execute 'write' on 'WritableStreamDefaultWriter': The compressed data was not valid: ...".
+  const plain = reason
+    .replace(/^Failed to execute '[^']*' on '[^']*':\s*/i, '')
+    .replace(/^The compressed data was not valid:\s*/i, '')
+    .replace(/\.$/, '')
+    .trim();
   // A browser's words for bytes after the last member, and zlib's (Node's)
   // when they do not start like a member: every reader checked that the
   // file starts with the magic number, so a bad one is after a member.
