@@ -53,4 +53,14 @@ describe('estimateStore', () => {
     expect(fractions[4]).toBeGreaterThan(0);
     expect(fractions[4]).toBeLessThan(0.25);
   });
+
+  it('says how much fits of a file a million times what fits (a gzip bomb\'s text), not 0', () => {
+    const all = estimateStore(head, HEAD.length, BYTES.length, Infinity);
+    const huge = BYTES.length * 1e6;
+    const est = estimateStore(head, HEAD.length, huge, all.bytes * 4);
+    // About 4 whole files' worth (with growth headroom, less) of a million.
+    expect(est.fitFraction).toBeGreaterThan(0.5e-6);
+    expect(est.fitFraction).toBeLessThan(4e-6);
+    expect(est.fitFraction * huge).toBeGreaterThan(HEAD.length);
+  });
 });

@@ -137,10 +137,12 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   const perAccess = accessColumns.reduce((n, c) => n + widths.get(c)!, 0);
   let fitFraction = 1;
   if (budgetAt(1) > limit) {
-    // budgetAt() grows with the fraction: the largest fraction that fits, to a part in 1,000.
+    // budgetAt() grows with the fraction: the largest fraction that fits, to
+    // a part in 1,000 of itself (not of the file: the text of a gzip bomb may
+    // be a million times what fits). 0 when not even the part read fits.
     let lo = 0;
     let hi = 1;
-    while (hi - lo > 1e-3) {
+    for (let step = 0; step < 200 && hi - lo > 1e-3 * hi; step++) {
       const mid = (lo + hi) / 2;
       if (budgetAt(mid) > limit) hi = mid;
       else lo = mid;
