@@ -1,4 +1,5 @@
-// 6. A PNG, a JSON file, an empty file, plain text, UTF-16 text and a gzip:
+// 6. A PNG, a JSON file, an empty file, plain text, UTF-16 text and gzips of
+//    plain text and of a PNG:
 //    a clear message in an alert region within a second (1.5 s allowed from
 //    setInputFiles), no crash, and the loaded view stays as it was. So does a
 //    file whose first 64 KiB pass the quick check but which the worker then
@@ -40,11 +41,18 @@ const CASES = [
     buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('ffffffff812e4410,731,ffff888004c2a000,64,120551,120870,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,\n', 'utf16le')]),
     message: /UTF-16 text; a kmap is UTF-8/,
   },
+  // gzip is read by its content (e2e/23-gzip): a gzip of a non-kmap is still refused at once, in the file's words.
   {
     name: 'notes.kmap.gz',
     mimeType: 'application/gzip',
     buffer: gzipSync('just some notes\n'.repeat(1000)),
-    message: /gzip-compressed \(decompress it first/,
+    message: /This file is gzip-compressed, and its content is not a kmap: none of its 1,000 lines is a kmap object line/,
+  },
+  {
+    name: 'picture.png.gz',
+    mimeType: 'application/gzip',
+    buffer: gzipSync(Buffer.concat([PNG, Buffer.alloc(200_000, 7)])),
+    message: /This file is gzip-compressed, and its content is a PNG image, not a kmap text file\./,
   },
 ];
 

@@ -3,10 +3,11 @@
 // and the app's Content-Security-Policy header (../csp.mjs) on every
 // response, test routes and errors included, as a real host would send it.
 
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../csp.mjs';
+import { gzipSync } from 'node:zlib';
 import { generateKmap } from './generate.mjs';
 
 const CSP = contentSecurityPolicy();
@@ -59,6 +60,37 @@ function serveSlow(req, res) {
   next();
 }
 
+/**
+ * Test route: a file of dist/ gzip-compressed, with Content-Length.
+ * /__e2e/gzip/NAME.gz?members=N: NAME as a .gz file (application/gzip) of N
+ * gzip members (NAME cut into N pieces, inside lines; as `cat a.gz b.gz`
+ * makes). /__e2e/gzip/NAME?encoding=gzip: NAME itself, compressed for the
+ * transfer only (Content-Encoding: gzip; the browser decompresses it).
+ */
+function serveGzip(req, res, base, pathname) {
+  const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  const encoded = q.get('encoding') === 'gzip';
+  const name = pathname.slice('/__e2e/gzip/'.length);
+  const file = normalize(join(base, encoded ? name : name.replace(/\.gz$/, '')));
+  let text;
+  try {
+    if (!file.startsWith(base + sep) || (!encoded && !name.endsWith('.gz'))) throw new Error('not a test file');
+    text = readFileSync(file);
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return;
+  }
+  const members = Math.max(1, Math.min(100, Number(q.get('members') ?? 1)));
+  const cuts = Array.from({ length: members + 1 }, (_, i) => Math.round((text.length * i) / members));
+  const body = Buffer.concat(cuts.slice(1).map((end, i) => gzipSync(text.subarray(cuts[i], end))));
+  res.writeHead(200, {
+    ...(encoded ? { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Encoding': 'gzip' } : { 'Content-Type': 'application/gzip' }),
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
 /** Serves `root` on 127.0.0.1 at a free port; resolves { url, close }. */
 export function startServer(root) {
   const base = resolve(root);
@@ -77,6 +109,10 @@ export function startServer(root) {
     }
     if (pathname === '/__e2e/slow.kmap') {
       serveSlow(req, res);
+      return;
+    }
+    if (pathname.startsWith('/__e2e/gzip/')) {
+      serveGzip(req, res, base, pathname);
       return;
     }
     if (pathname.endsWith('/')) pathname += 'index.html';

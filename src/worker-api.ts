@@ -37,6 +37,7 @@ export type KmapSource =
 
 export interface LoadProgress {
   name: string;
+  /** Bytes of the file read: of a gzip file, compressed bytes (they compare with totalBytes). */
   bytesRead: number;
   /** null when the size is unknown (a fetch without Content-Length). */
   totalBytes: number | null;
@@ -50,7 +51,11 @@ export interface LoadProgress {
 
 /** A load ended early: the kmap holds the complete lines of the bytes read. */
 export interface PartialLoad {
-  /** Bytes parsed (up to the last complete line read). */
+  /**
+   * Bytes parsed (up to the last complete line read); of a gzip file, the
+   * compressed bytes that gave the text parsed (so that it compares with
+   * totalBytes).
+   */
   bytesKept: number;
   /** The file's size, when known. */
   totalBytes: number | null;
@@ -68,6 +73,8 @@ export interface PartialLoad {
 /** A file whose data will not fit in the worker's memory budget (asked before the rest is read). */
 export interface MemoryWarning {
   fileBytes: number;
+  /** Of a gzip file: the size of its text once decompressed (estimated from the ratio so far); null for a plain file. */
+  textBytes: number | null;
   /** Bytes the whole file's data would hold once read (estimated from the part read). */
   neededBytes: number;
   /** The worker's memory budget: what the data may take while loading, with room for growth. */

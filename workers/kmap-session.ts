@@ -10,11 +10,16 @@
 //   see nothing; once detected, the new store is committed: queries see it grow.
 // - A newer open() or cancel() makes the running load's token stale; it stops
 //   at its next chunk. stop() ends it early and keeps its complete lines.
+// - A gzip file (its first two bytes) is decompressed on the way
+//   (src/format/gunzip-web.ts); progress counts its compressed bytes, and a
+//   damaged one fails like any other load (nothing of it is kept).
 // Symbols are independent of loads: a symbol file stays applied to every kmap
 // loaded after it until clearSymbols(). Results of filters and aggregates are
 // cached by filterKey() for the current store generation; the cache is
 // dropped whenever the store, its size (while loading) or the symbols change.
 
+import { kmapText, newInputMeter, type MakeDecompressor } from '../src/format/gunzip-web.ts';
+import { GzipDataError, gzipContentMessage } from '../src/format/gzip.ts';
 import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
@@ -152,8 +157,13 @@ export class KmapSession implements KmapWorkerApi {
    *   the next growth of a column and the kmap kept for Cancel; a load that
    *   would pass it stops early and keeps what it read (partial, reason
    *   'memory'). null: no budget (the CLI and tests).
+   * @param decompressor makes the gzip decompressor (tests; default: the
+   *   platform's DecompressionStream).
    */
-  constructor(private readonly memoryBudget: number | null = null) {}
+  constructor(
+    private readonly memoryBudget: number | null = null,
+    private readonly decompressor?: MakeDecompressor,
+  ) {}
 
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
   private heldBytes(loading: KmapStore): number {
@@ -167,16 +177,20 @@ export class KmapSession implements KmapWorkerApi {
 
   /**
    * The memory check before the rest of a file is read: the warning to ask
-   * about when the whole file will not fit, else null.
+   * about when the whole file will not fit, else null. `textBytes`: for a
+   * gzip file, its text's estimated size (the file's size times the ratio so
+   * far), which the estimate scales to; null for a plain file.
    */
-  private memoryWarning(store: KmapStore, bytesParsed: number, fileBytes: number): MemoryWarning | null {
+  private memoryWarning(store: KmapStore, bytesParsed: number, fileBytes: number, textBytes: number | null): MemoryWarning | null {
     if (this.memoryBudget === null) return null;
     const kept = this.keptBytes();
-    const est = estimateStore(store, bytesParsed, fileBytes, this.memoryBudget - kept);
+    const content = textBytes ?? fileBytes;
+    const est = estimateStore(store, bytesParsed, content, this.memoryBudget - kept);
     // All fits; or not even the part read does, and the running check stops the load at once.
-    if (est.fitFraction >= 1 || est.fitFraction * fileBytes <= bytesParsed) return null;
+    if (est.fitFraction >= 1 || est.fitFraction * content <= bytesParsed) return null;
     return {
       fileBytes,
+      textBytes,
       neededBytes: est.bytes,
       budgetBytes: this.memoryBudget,
       keptBytes: kept,
@@ -297,6 +311,15 @@ export class KmapSession implements KmapWorkerApi {
       this.setStore(parser.store);
     };
     let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
+    // A gzip file is decompressed on the way (src/format/gunzip-web.ts): the
+    // parser counts text, `meter` the file's (compressed) bytes against it.
+    // Progress and a partial load's size are in the file's bytes, so that they
+    // compare with its size; the memory estimate scales the text parsed to
+    // the text the whole file will give at the ratio so far.
+    const meter = newInputMeter();
+    /** The file's bytes that gave the first `text` bytes of text (all of them for a plain file). */
+    const fileBytesFor = (text: number) =>
+      meter.gzip ? Math.round((meter.inputBytes * text) / Math.max(1, meter.textBytes)) : text;
     // The parser gets complete lines only; the bytes after a chunk's last
     // newline wait for the next chunk, so that stop() never leaves a cut line.
     // Except a line already longer than the parser's limit: it is a bad line
@@ -308,7 +331,7 @@ export class KmapSession implements KmapWorkerApi {
     let lastReport = 0;
     const report = (done: boolean) => {
       const seconds = (performance.now() - t0) / 1000;
-      const bytesRead = parser.bytesIn + tailBytes;
+      const bytesRead = meter.gzip ? meter.inputBytes : parser.bytesIn + tailBytes;
       onProgress({
         name: source.name,
         bytesRead,
@@ -328,10 +351,13 @@ export class KmapSession implements KmapWorkerApi {
     let endedEarly = false;
     try {
       try {
-        const chunks =
+        const chunks = kmapText(
           source.kind === 'file'
             ? this.fileChunks(source.file, token)
-            : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n));
+            : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
+          meter,
+          this.decompressor,
+        );
         for await (const chunk of chunks) {
           if (stopped()) {
             endedEarly = true;
@@ -356,7 +382,8 @@ export class KmapSession implements KmapWorkerApi {
           // Once, after the first megabyte: will the whole file fit? If not, ask before reading on.
           if (!estimated && committed && totalBytes !== null && parser.bytesIn >= ESTIMATE_AFTER_BYTES) {
             estimated = true;
-            const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes);
+            const textBytes = meter.gzip ? (totalBytes * meter.textBytes) / Math.max(1, meter.inputBytes) : null;
+            const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
             if (warning && onTooBig) {
               report(false);
               // cancel(), stop(), close() and a newer open() abort the load: they end the wait too.
@@ -405,7 +432,7 @@ export class KmapSession implements KmapWorkerApi {
         seconds: (performance.now() - t0) / 1000,
         partial: partial
           ? {
-              bytesKept: parser.bytesIn,
+              bytesKept: fileBytesFor(parser.bytesIn),
               totalBytes,
               reason: overBudget ? 'memory' : 'stopped',
               memoryBytes: storeBytes(parser.store),
@@ -431,7 +458,10 @@ export class KmapSession implements KmapWorkerApi {
       const error = cancelled
         ? 'Loading was cancelled.'
         : err instanceof KmapFormatError
-          ? err.message
+          ? // The parser's verdict on a gzip file's text is said of the file.
+            meter.gzip && !(err instanceof GzipDataError)
+            ? gzipContentMessage(err.message)
+            : err.message
           : `it could not be read (${err instanceof Error ? err.message : String(err)}).`;
       return { ok: false, cancelled, error, previousKept };
     }

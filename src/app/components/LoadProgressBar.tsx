@@ -1,4 +1,5 @@
-// Load progress: bytes read of total, percent and rate (the counts so far
+// Load progress: bytes read of total (of a gzip file, compressed bytes: the
+// worker counts them so), percent and rate (the counts so far
 // are the summary strip's: one count on screen), "Stop and keep what is
 // loaded" and Cancel; and the question the worker asks when a file will not
 // fit in its memory budget (read the part that fits, or cancel).
@@ -19,7 +20,7 @@ function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
       <div id="too-big-text">
         <p className="too-big-title">{`${JSON.stringify(name)} is too big to load whole in this tab.`}</p>
         <p>
-          {`Its ${formatBytes(w.fileBytes)} hold about ${formatCount(w.objects)} objects and ${formatCount(w.accessLines)} access lines ` +
+          {`Its ${formatBytes(w.fileBytes)}${w.textBytes === null ? '' : ` (gzip-compressed: about ${formatBytes(w.textBytes)} of text)`} hold about ${formatCount(w.objects)} objects and ${formatCount(w.accessLines)} access lines ` +
             `(estimated from the part read so far), which would take about ${formatBytes(w.neededBytes)} of memory; ` +
             `this tab's data may take ${formatBytes(w.budgetBytes)}` +
             (w.keptBytes > w.budgetBytes / 20 ? `, ${formatBytes(w.keptBytes)} of it held by the kmap shown now until this one is loaded. ` : '. ') +
