@@ -11,6 +11,9 @@
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
 //
+// FILE may be gzip-compressed (src/node/read-kmap-file.ts decompresses a file
+// that starts with gzip's magic number while it streams).
+//
 // Output contracts (README.md, "Command line"): the table commands print
 // CSV with a header (query/csv.ts, the same function the dashboard's
 // "Download CSV" uses), or with --json an array of objects with the same
@@ -75,7 +78,8 @@ FILTERS (repeat a flag for OR; different flags AND):
     (objects with that data-quality flag; kmap quality counts them)
   --window START-END (an index window, END not included) with --window-meaning allocated (default:
     allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
---symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.`;
+--symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.
+FILE may be gzip-compressed (.gz, known by its first bytes), decompressed as it is read.`;
 
 /** The file an error is about, for the one-line message. */
 let currentFile = '';

@@ -30,6 +30,7 @@ describe('gzip.ts', () => {
   it('says every refusal of the parser of a gzip file\'s content', () => {
     const cases: [Uint8Array | string, string][] = [
       [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'This file is gzip-compressed, and its content is a PNG image, not a kmap text file.'],
+      [new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]), 'This file is gzip-compressed, and its content is gzip data (a .gz inside a .gz? decompress it once, e.g. gunzip, and open the result), not a kmap text file.'],
       [new Uint8Array([0x61, 0, 0x62]), 'This file is gzip-compressed, and its content holds binary data (a NUL byte at offset 1), not a kmap text file.'],
       ['{"a": 1}', 'This file is gzip-compressed, and its content looks like JSON, not a kmap (a kmap is comma-separated text, one object per line).'],
       ['', 'This file is gzip-compressed, and its content is empty.'],

@@ -18,7 +18,8 @@ function png(totalBytes: number): Uint8Array {
 describe('sniffNotKmap', () => {
   it('names magic numbers and NUL bytes, passes kmap text', () => {
     expect(sniffNotKmap(png(64))).toMatch(/PNG image/);
-    expect(sniffNotKmap(new Uint8Array([0x1f, 0x8b, 8, 0]))).toMatch(/gzip/);
+    // The readers decompress gzip before this check: gzip here is a .gz inside a .gz.
+    expect(sniffNotKmap(new Uint8Array([0x1f, 0x8b, 8, 0]))).toMatch(/^This file is gzip data \(a \.gz inside a \.gz\?/);
     expect(sniffNotKmap(new TextEncoder().encode('  \n{"a": 1}'))).toMatch(/JSON/);
     expect(sniffNotKmap(new TextEncoder().encode('<html>'))).toMatch(/HTML/);
     expect(sniffNotKmap(new Uint8Array([0x61, 0x62, 0x00, 0x63]))).toMatch(/NUL byte at offset 2/);

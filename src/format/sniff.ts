@@ -1,5 +1,11 @@
 // Recognises files that are plainly not a kmap from their first bytes, so
 // that a dropped image or archive is answered at once with a useful message.
+//
+// gzip is not refused here: the readers (src/node/, workers/, the page's
+// preflight) decompress a file that starts with gzip's magic number and hand
+// this check, and the parser, the decompressed text (./gzip.ts). gzip bytes
+// that reach it are a .gz inside a .gz. Every message starts "This file " or
+// "The file ", so that gzipContentMessage() can say it of a gzip file's content.
 
 export class KmapFormatError extends Error {
   override name = 'KmapFormatError';
@@ -10,9 +16,9 @@ const MAGIC: readonly [number[], string][] = [
   [[0xff, 0xd8, 0xff], 'a JPEG image'],
   [[0x47, 0x49, 0x46, 0x38], 'a GIF image'],
   [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
-  [[0x1f, 0x8b], 'gzip-compressed (decompress it first, e.g. gunzip)'],
-  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed (decompress it first, e.g. unzstd)'],
-  [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'xz-compressed (decompress it first, e.g. unxz)'],
+  [[0x1f, 0x8b], 'gzip data (a .gz inside a .gz? decompress it once, e.g. gunzip, and open the result)'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed (decompress it first, e.g. unzstd; gzip is read as it is)'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'xz-compressed (decompress it first, e.g. unxz; gzip is read as it is)'],
   [[0x50, 0x4b, 0x03, 0x04], 'a zip archive'],
   [[0x7f, 0x45, 0x4c, 0x46], 'an ELF binary'],
 ];
