@@ -1,7 +1,8 @@
 // KmapSession (the data worker) with gzip files: a .gz Blob, a multi-member
 // one, and .gz URLs (served plain, and with Content-Encoding: gzip, which
 // fetch undoes itself) load with the plain file's summary; progress counts
-// compressed bytes against the compressed size; a damaged gzip file fails
+// compressed bytes against the compressed size, and so does a load stopped
+// and kept; a damaged gzip file fails
 // with its reason and gives the kmap shown before back; a gzip of a non-kmap
 // is refused in the file's words; and a gzip bomb (a small file of huge
 // text) is caught by the "too big" question before it is read, and by the
@@ -19,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { constants, createGunzip, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmapSession } from './kmap-session.ts';
+import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { MakeDecompressor } from '../src/format/gunzip-web.ts';
 import type { KmapSource, LoadProgress, MemoryWarning, OpenResult } from '../src/worker-api.ts';
 
@@ -146,6 +148,26 @@ describe.each(DECOMPRESSORS)('gzip input (%s)', (_, decompressor) => {
       // Content-Length is the .gz's size; a transfer encoding makes the size unknown.
       expect(progress.at(-1), path).toMatchObject(path === '/sample.kmap.gz' ? { bytesRead: SAMPLE_GZ.length, totalBytes: SAMPLE_GZ.length } : { totalBytes: null });
     }
+  });
+
+  it('"Stop and keep" keeps the complete lines read, its size in compressed bytes', async () => {
+    const text = new TextEncoder().encode(writeKmap({ variant: 'E', objects: 60_000, seed: 41, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false }));
+    const gz = new Uint8Array(gzipSync(text));
+    const session = new KmapSession(null, decompressor);
+    let asked = false;
+    const r = await session.open(blob(gz, 'big.kmap.gz'), (p) => {
+      if (!asked && p.objects > 1000) {
+        asked = true;
+        session.stop();
+      }
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.partial).toMatchObject({ reason: 'stopped', totalBytes: gz.length });
+    expect(r.partial!.bytesKept).toBeGreaterThan(0);
+    expect(r.partial!.bytesKept).toBeLessThan(gz.length);
+    expect(r.summary.objects).toBeLessThan(60_000);
+    expect(r.summary.badLines).toBe(0);
   });
 
   describe('a damaged gzip file fails, says what is wrong, and gives the kmap shown before back', () => {
