@@ -1,4 +1,4 @@
-// 23. gzip kmaps, decompressed in the data worker by Chromium's own
+// 29. gzip kmaps, decompressed in the data worker by Chromium's own
 //     DecompressionStream: a dropped .gz of the bundled sample, a
 //     multi-member one (Chromium's decompressor stops at the end of a member:
 //     the worker starts a new one there) and .gz links (src=, a .gz file, and
