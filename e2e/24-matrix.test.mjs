@@ -98,3 +98,32 @@ test('Download CSV equals kmap matrix; settings travel in the link', async () =>
   assertNoErrors(errors);
   assertNoErrors(fresh.errors);
 });
+
+test('the matrix and the Lifetimes charts download as SVG and PNG', async () => {
+  const { page, errors } = await openSample(browser, '&tab=matrix');
+  await cellOf(page, SITE, CACHE).waitFor();
+  const save = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByRole('button', { name }).click()]);
+    return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+  };
+  const svg = await save('Download the matrix as SVG');
+  assert.match(svg.name, /matrix-slab\.svg$/);
+  const text = svg.bytes.toString('utf8');
+  assert.ok(text.startsWith('<svg ') && text.endsWith('</svg>'), text.slice(0, 80));
+  assert.ok(text.includes(`>${SITE}<`) && text.includes(`>${CACHE}<`), 'the known site and cache are labelled');
+  const cells = (text.match(/<rect x=/g) ?? []).length;
+  assert.ok(cells > 20, `${cells} cells`);
+  const png = await save('Download the matrix as PNG');
+  assert.match(png.name, /matrix-slab\.png$/);
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.ok(png.bytes.length > 5000, `${png.bytes.length} bytes`);
+
+  await page.getByRole('tab', { name: 'Lifetimes' }).click();
+  await page.getByTestId('live-chart').waitFor();
+  const live = await save('Download the live chart as SVG');
+  const liveText = live.bytes.toString('utf8');
+  assert.ok(liveText.startsWith('<svg ') && (liveText.match(/<rect /g) ?? []).length > 100, 'the live chart has its bins');
+  const hist = await save('Download the lifetime histogram as PNG');
+  assert.deepEqual([...hist.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assertNoErrors(errors);
+});

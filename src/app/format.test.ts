@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatMB, formatPercent, formatRate, percentOf, plural } from './format.ts';
+import { formatBytes, formatCompact, formatCount, formatMB, formatPercent, formatRate, percentOf, plural } from './format.ts';
 
 describe('format', () => {
   it('formats counts with thousands separators', () => {
@@ -51,5 +51,11 @@ describe('format', () => {
     expect(formatPercent(0.004)).toBe('0.4%');
     expect(formatPercent(0.00001)).toBe('0.1%');
     expect(formatPercent(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatCompact', () => {
+  it('keeps small counts and shortens big ones to three figures', () => {
+    expect([0, 950, 1000, 12_345, 4_500_000, 999_999_999_999].map(formatCompact)).toEqual(['0', '950', '1.0K', '12.3K', '4.5M', '1.0T']);
   });
 });

@@ -69,3 +69,17 @@ export function formatPercent(fraction: number): string {
   if (whole === 100 || whole === 0) return `${(Math.floor(pct * 10) / 10 || 0.1).toFixed(1)}%`;
   return `${whole}%`;
 }
+
+/** A count in a few characters, for small cells: 950 -> "950", 12_345 -> "12.3K", 4_500_000 -> "4.5M". */
+export function formatCompact(n: number): string {
+  if (n < 1000) return String(n);
+  const units = ['K', 'M', 'G', 'T', 'P', 'E'];
+  let v = n;
+  let u = -1;
+  // 999,950 rounds to "1000K": go one unit up when the rounded figure reaches 1000.
+  while ((v >= 1000 || Number(v >= 100 ? v.toFixed(0) : v.toFixed(1)) >= 1000) && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${units[u]}`;
+}

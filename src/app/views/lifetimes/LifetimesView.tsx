@@ -28,7 +28,9 @@ import { LiveChart, type LiveMetric } from '../../charts/LiveChart.tsx';
 import { RasterChart } from '../../charts/RasterChart.tsx';
 import { seriesColor } from '../../charts/series-colors.ts';
 import { useSize } from '../../charts/use-size.ts';
+import { histogramSvg, liveChartSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
+import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';
 import { displayName } from '../../components/grid/cells.tsx';
 import { formatBytes, formatCount, plural } from '../../format.ts';
 import { kmapApi } from '../../kmap-client.ts';
@@ -195,6 +197,21 @@ export function LifetimesView() {
             {liveData && range ? ` · zoomed to [${formatCount(liveData.start)}, ${formatCount(liveData.end)})` : ''}
           </span>
           <span className="spacer" />
+          <ExportChartButtons
+            what={`live-${metric}`}
+            chart="live chart"
+            sourceName={sourceName}
+            partial={partial}
+            getSvg={() =>
+              liveData &&
+              liveChartSvg(
+                liveData,
+                metric,
+                [...liveData.groups, ...(liveData.otherGroup ? ['other'] : [])],
+                `${sourceName ?? 'kmap'}: live ${metric} over the ${axisUnit} [${formatCount(liveData.start)}, ${formatCount(liveData.end)}), each bin's maximum`,
+              )
+            }
+          />
           <DownloadCsvButton
             fileName={csvFileName(`live-${bins}-bins`, sourceName, partial)}
             getCsv={() => kmapApi().liveCsv(useViewStore.getState().filter, bins)}
@@ -264,6 +281,23 @@ export function LifetimesView() {
           <span className="chart-caption muted">
             Freed objects by lifetime ({metric}, power-of-two buckets{filter.window ? '; the window applies' : ''})
           </span>
+          <span className="spacer" />
+          <ExportChartButtons
+            what={`lifetimes-${metric}`}
+            chart="lifetime histogram"
+            sourceName={sourceName}
+            partial={partial}
+            getSvg={() =>
+              histData &&
+              histogramSvg(
+                histData,
+                HISTOGRAM_BUCKETS,
+                metric,
+                [...histData.groups, ...(histData.otherGroup ? ['other'] : [])],
+                `${sourceName ?? 'kmap'}: freed ${metric} by lifetime (${lifetimeUnit}), power-of-two buckets`,
+              )
+            }
+          />
         </div>
         {histData && width > 0 ? (
           <LifetimeHistogram

@@ -14,9 +14,11 @@ import { interpolateBlues, interpolateOranges, interpolatePurples } from 'd3';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { filterKey, MATRIX_COLUMN_KINDS, type MatrixColumnKind, type MatrixView as MatrixData } from '../../../worker-api.ts';
 import { MATRIX_COLORS, MATRIX_ORDERS, type MatrixColor } from '../../../view-state/view-state.ts';
+import { matrixSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
+import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';
 import { displayName } from '../../components/grid/cells.tsx';
-import { formatCount, plural } from '../../format.ts';
+import { formatCompact, formatCount, plural } from '../../format.ts';
 import { kmapApi } from '../../kmap-client.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
@@ -30,19 +32,6 @@ let lastRows: number = ROW_CHOICES[1];
 const COLS_LABEL: Record<MatrixColumnKind, string> = { slab: 'Slab caches', type: 'Types' };
 const COLOR_LABEL: Record<MatrixColor, string> = { both: 'Both', reads: 'Reads', writes: 'Writes' };
 const INTERPOLATE: Record<MatrixColor, (t: number) => string> = { both: interpolatePurples, reads: interpolateBlues, writes: interpolateOranges };
-
-/** 950 -> "950", 12_345 -> "12.3K", 4_500_000 -> "4.5M". */
-export function compactCount(n: number): string {
-  if (n < 1000) return String(n);
-  const units = ['K', 'M', 'G', 'T', 'P', 'E'];
-  let v = n;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${units[u]}`;
-}
 
 export function MatrixView() {
   const filter = useViewStore((s) => s.filter);
@@ -112,6 +101,13 @@ export function MatrixView() {
           {result.computing && <span className="computing">Computing…</span>}
         </span>
         <span className="spacer" />
+        <ExportChartButtons
+          what={`matrix-${cols}`}
+          chart="matrix"
+          sourceName={sourceName}
+          partial={partial}
+          getSvg={() => (m && m.rows.length > 0 ? matrixAsSvg(m, cols, settings.color, settings.order === 'cluster', sourceName) : null)}
+        />
         <DownloadCsvButton
           fileName={csvFileName(`matrix-${cols}`, sourceName, partial)}
           getCsv={() => kmapApi().matrixCsv(useViewStore.getState().filter, cols)}
@@ -142,6 +138,46 @@ export function MatrixView() {
   );
 }
 
+/** The value a cell shows and is coloured by. */
+function cellMetric(data: MatrixData, color: MatrixColor): (cell: number) => number {
+  return (cell) => (color === 'reads' ? data.reads[cell] : color === 'writes' ? data.writes[cell] : data.reads[cell] + data.writes[cell]);
+}
+
+/** Rows and columns in the chosen order ("other" last). */
+function gridOrder(data: MatrixData, metric: (cell: number) => number, clustered: boolean): { rows: number[]; cols: number[] } {
+  const R = data.rows.length + (data.otherRow ? 1 : 0);
+  const C = data.columns.length + (data.otherColumn ? 1 : 0);
+  if (!clustered) return { rows: Array.from({ length: R }, (_, r) => r), cols: Array.from({ length: C }, (_, c) => c) };
+  // "other" stays last: only the named rows and columns are clustered.
+  const nr = data.rows.length;
+  const nc = data.columns.length;
+  const o = clusteredOrder(nr, nc, (r, c) => metric(r * C + c));
+  return { rows: [...o.rows, ...(data.otherRow ? [nr] : [])], cols: [...o.cols, ...(data.otherColumn ? [nc] : [])] };
+}
+
+/** Pale at the low end, deep at the high end, on a log scale up to the largest cell. */
+function cellShade(data: MatrixData, metric: (cell: number) => number, color: MatrixColor): { shade: (v: number) => string; max: number } {
+  const R = data.rows.length + (data.otherRow ? 1 : 0);
+  const C = data.columns.length + (data.otherColumn ? 1 : 0);
+  let max = 0;
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) max = Math.max(max, metric(r * C + c));
+  return { max, shade: (v) => (v <= 0 || max <= 0 ? 'transparent' : INTERPOLATE[color](0.12 + 0.88 * (Math.log1p(v) / Math.log1p(max)))) };
+}
+
+function matrixAsSvg(data: MatrixData, cols: MatrixColumnKind, color: MatrixColor, clustered: boolean, sourceName: string | null): string {
+  const metric = cellMetric(data, color);
+  const { shade } = cellShade(data, metric, color);
+  return matrixSvg(
+    data,
+    gridOrder(data, metric, clustered),
+    metric,
+    shade,
+    (r) => (r < data.rows.length ? data.rows[r] : 'other'),
+    (c) => (c < data.columns.length ? data.columns[c] : 'other'),
+    `${sourceName ?? 'kmap'}: accessing functions by ${cols === 'slab' ? 'slab cache' : 'type'}, ${color === 'both' ? 'reads + writes' : color}`,
+  );
+}
+
 interface GridProps {
   data: MatrixData;
   cols: MatrixColumnKind;
@@ -158,19 +194,10 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
   const rowBase = R * C;
   const colBase = rowBase + R;
   const grand = colBase + C;
-  const metric = (cell: number) => (color === 'reads' ? data.reads[cell] : color === 'writes' ? data.writes[cell] : data.reads[cell] + data.writes[cell]);
-  const order = useMemo(() => {
-    if (!clustered) return { rows: Array.from({ length: R }, (_, r) => r), cols: Array.from({ length: C }, (_, c) => c) };
-    // "other" stays last: only the named rows and columns are clustered.
-    const nr = data.rows.length;
-    const nc = data.columns.length;
-    const o = clusteredOrder(nr, nc, (r, c) => metric(r * C + c));
-    return { rows: [...o.rows, ...(data.otherRow ? [nr] : [])], cols: [...o.cols, ...(data.otherColumn ? [nc] : [])] };
-  }, [data, clustered, color]);
-  let max = 0;
-  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) max = Math.max(max, metric(r * C + c));
+  const metric = cellMetric(data, color);
+  const order = useMemo(() => gridOrder(data, cellMetric(data, color), clustered), [data, clustered, color]);
   // Pale at the low end (dark text there: the 'dark' class), deep at the high end.
-  const shade = (v: number) => (v <= 0 || max <= 0 ? 'transparent' : INTERPOLATE[color](0.12 + 0.88 * (Math.log1p(v) / Math.log1p(max))));
+  const { shade, max } = cellShade(data, metric, color);
   const rowName = (r: number) => (r < data.rows.length ? data.rows[r] : 'other');
   const colName = (c: number) => (c < data.columns.length ? data.columns[c] : 'other');
   const rowText = (r: number) => (r < data.rows.length ? displayName(data.rows[r]) : `other (${formatCount(data.numSites - data.rows.length)} sites)`);
@@ -255,13 +282,13 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
                       aria-disabled={!named || data.lines[cell] === 0}
                       className={v > 0 && Math.log1p(v) / Math.log1p(max) < 0.5 ? 'dark' : undefined}
                     >
-                      {data.lines[cell] > 0 ? compactCount(v) : ''}
+                      {data.lines[cell] > 0 ? formatCompact(v) : ''}
                     </button>
                   </td>
                 );
               })}
               <td className="matrix-total" title={describe(rowBase + r, `${rowText(r)}, all columns`)}>
-                {compactCount(metric(rowBase + r))}
+                {formatCompact(metric(rowBase + r))}
               </td>
             </tr>
           ))}
@@ -271,11 +298,11 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
             </th>
             {order.cols.map((c) => (
               <td key={c} className="matrix-total" title={describe(colBase + c, `${colText(c)}, all sites`)}>
-                {compactCount(metric(colBase + c))}
+                {formatCompact(metric(colBase + c))}
               </td>
             ))}
             <td className="matrix-total" title={describe(grand, 'All')} data-testid="matrix-grand-total">
-              {compactCount(metric(grand))}
+              {formatCompact(metric(grand))}
             </td>
           </tr>
         </tbody>
