@@ -8,7 +8,7 @@
 import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import { eventOrders, lifetimeBucket, lifetimeGroups, liveSeries } from './lifetimes.ts';
+import { eventOrders, lifetimeGroups, lifetimeSlot, liveSeries, LIVE_SLOT } from './lifetimes.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 
@@ -65,24 +65,18 @@ export function lifetimeChart(ctx: QueryContext, indices: Uint32Array, by: Lifet
   if (hasIndices) {
     const { ids } = lifetimeGroups(store, by);
     const other = groups.names.length;
-    const alloc = store.objects.allocIndex.data;
-    const free = store.objects.freeIndex.data;
     const size = store.objects.size.data;
     for (let p = 0; p < indices.length; p++) {
       const i = indices[p];
-      const f = free[i];
-      if (f === 0) {
-        live++;
-        continue;
-      }
-      const d = f - alloc[i];
-      if (d < 0) {
-        inconsistent++;
+      const slot = lifetimeSlot(store, i);
+      if (slot < 0) {
+        if (slot === LIVE_SLOT) live++;
+        else inconsistent++;
         continue;
       }
       freed++;
       const s = groups.seriesOfGroup[ids[i]];
-      const cell = (s < 0 ? other : s) * HISTOGRAM_BUCKETS + lifetimeBucket(d) + 1;
+      const cell = (s < 0 ? other : s) * HISTOGRAM_BUCKETS + slot;
       objects[cell]++;
       bytes[cell] += size[i];
     }

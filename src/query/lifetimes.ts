@@ -35,6 +35,27 @@ export function lifetimeBucket(lifetime: number): number {
   return 32 + lifetimeBucket(Math.floor(lifetime / TWO_32));
 }
 
+/** lifetimeSlot of an object never freed, and of one freed before its alloc index (a damaged line). */
+export const LIVE_SLOT = -1;
+export const INCONSISTENT_SLOT = -2;
+
+/**
+ * The histogram slot of object i's lifetime: 0 for [0, 1), k + 1 for
+ * [2^k, 2^(k+1)) (so 0..64); LIVE_SLOT or INCONSISTENT_SLOT when it has none.
+ * Exact for any 64-bit indices (bigints past 2^53 - 1).
+ */
+export function lifetimeSlot(store: KmapStore, i: number): number {
+  const o = store.objects;
+  const f = o.freeIndex.data[i];
+  if (f === 0) return LIVE_SLOT;
+  const a = o.allocIndex.data[i];
+  if (f > MAX_EXACT || a > MAX_EXACT) {
+    const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
+    return d < 0n ? INCONSISTENT_SLOT : d === 0n ? 0 : d.toString(2).length;
+  }
+  return f < a ? INCONSISTENT_SLOT : lifetimeBucket(f - a) + 1;
+}
+
 /** A bucket's bounds: [0, 1) for -1, [2^k, 2^(k+1)) else (bigints from 2^53 up). */
 export function bucketBounds(k: number): [Exact, Exact] {
   const pow = (e: number): Exact => (e < 53 ? 2 ** e : 1n << BigInt(e));
@@ -65,10 +86,7 @@ export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: L
   const store = ctx.store;
   if (!LAYOUTS[store.variant ?? 'E'].hasIndices) return { rows: [], live: 0, inconsistent: 0 };
   const { ids, names } = lifetimeGroups(store, by);
-  const o = store.objects;
-  const alloc = o.allocIndex.data;
-  const free = o.freeIndex.data;
-  const size = o.size.data;
+  const size = store.objects.size.data;
   // Buckets -1..63 (a 64-bit lifetime) as slots 0..64; dense per group id
   // unless a damaged file has absurdly many groups (then per group seen).
   const SLOTS = 65;
@@ -80,26 +98,11 @@ export function lifetimeHistogram(ctx: QueryContext, indices: Uint32Array, by: L
   let inconsistent = 0;
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
-    const f = free[i];
-    if (f === 0) {
-      live++;
+    const slot = lifetimeSlot(store, i);
+    if (slot < 0) {
+      if (slot === LIVE_SLOT) live++;
+      else inconsistent++;
       continue;
-    }
-    let slot: number;
-    if (f > MAX_EXACT || alloc[i] > MAX_EXACT) {
-      const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
-      if (d < 0n) {
-        inconsistent++;
-        continue;
-      }
-      slot = d === 0n ? 0 : d.toString(2).length;
-    } else {
-      const d = f - alloc[i];
-      if (d < 0) {
-        inconsistent++;
-        continue;
-      }
-      slot = lifetimeBucket(d) + 1;
     }
     const g = ids[i];
     if (denseObjects) {
@@ -142,15 +145,13 @@ function exactOf(v: bigint): Exact {
 
 /** Bytes per (group, slot) with bigints (only for sums past 2^53 - 1). */
 function exactBucketBytes(store: KmapStore, indices: Uint32Array, ids: ArrayLike<number>): Map<number, bigint> {
-  const o = store.objects;
   const out = new Map<number, bigint>();
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
-    if (o.freeIndex.data[i] === 0) continue;
-    const d = BigInt(o.freeIndex.exact(i)) - BigInt(o.allocIndex.exact(i));
-    if (d < 0n) continue;
-    const key = ids[i] * 65 + (d === 0n ? 0 : d.toString(2).length);
-    out.set(key, (out.get(key) ?? 0n) + BigInt(o.size.exact(i)));
+    const slot = lifetimeSlot(store, i);
+    if (slot < 0) continue;
+    const key = ids[i] * 65 + slot;
+    out.set(key, (out.get(key) ?? 0n) + BigInt(store.objects.size.exact(i)));
   }
   return out;
 }
@@ -284,7 +285,9 @@ export function liveSeries(
   let nextA = nA > 0 ? alloc[allocOrder[0]] : Number.POSITIVE_INFINITY;
   let nextF = nF > 0 ? free[freeOrder[0]] : Number.POSITIVE_INFINITY;
   let bytesNear = false;
-  // Events in index order, a free before an alloc at the same index. A
+  // The two loops below apply events the same way (written out twice: this
+  // walk visits every alloc and free of the capture, and a call per event
+  // cost a third more). Events in index order, a free before an alloc at the same index. A
   // free only lowers the counts, so maxima are taken after allocs only: the
   // last alloc at an index leaves the count at that index, and the ones
   // before it leave less.

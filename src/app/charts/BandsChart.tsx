@@ -9,6 +9,7 @@ import { scaleLinear } from 'd3';
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { WindowBands } from '../../worker-api.ts';
 import { formatCount } from '../format.ts';
+import { sizedContext } from './canvas.ts';
 import { seriesColor } from './series-colors.ts';
 
 export interface BandsChartProps {
@@ -103,13 +104,8 @@ export function BandsChart({ data, start, end, width, maxHeight, seriesName, onS
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || width <= 0) return;
-    const dpr = globalThis.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    const g = canvas.getContext('2d');
+    const g = sizedContext(canvas, width, height);
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
     const css = getComputedStyle(canvas);
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = css.getPropertyValue('--text-2').trim() || '#9aa6b2';

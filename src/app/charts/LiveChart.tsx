@@ -12,6 +12,7 @@ import { scaleLinear } from 'd3';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { LiveChart as LiveChartData } from '../../worker-api.ts';
 import { formatBytes, formatCount } from '../format.ts';
+import { sizedContext } from './canvas.ts';
 import { seriesColor } from './series-colors.ts';
 
 export type LiveMetric = 'objects' | 'bytes';
@@ -75,13 +76,8 @@ export function LiveChart({ data, metric, width, height, window: win, onBrush, f
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || width <= 0) return;
-    const dpr = globalThis.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    const g = canvas.getContext('2d');
+    const g = sizedContext(canvas, width, height);
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
     const css = getComputedStyle(canvas);
     const text = css.getPropertyValue('--text-2').trim() || '#9aa6b2';
     const grid = css.getPropertyValue('--border').trim() || '#28313c';

@@ -4,6 +4,7 @@
 
 import { useEffect, useRef } from 'react';
 import type { LiveChart } from '../../worker-api.ts';
+import { sizedContext } from './canvas.ts';
 import { seriesColor } from './series-colors.ts';
 
 export interface RasterChartProps {
@@ -24,13 +25,8 @@ export function RasterChart({ data, width, seriesName, label }: RasterChartProps
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || width <= 0) return;
-    const dpr = globalThis.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    const g = canvas.getContext('2d');
+    const g = sizedContext(canvas, width, height);
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
     const plotW = Math.max(10, width - LEFT - 10);
     let max = 0;
     for (const v of data.seriesMaxObjects) max = Math.max(max, v);
