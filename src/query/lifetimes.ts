@@ -285,9 +285,9 @@ export function liveSeries(
   let nextA = nA > 0 ? alloc[allocOrder[0]] : Number.POSITIVE_INFINITY;
   let nextF = nF > 0 ? free[freeOrder[0]] : Number.POSITIVE_INFINITY;
   let bytesNear = false;
-  // The two loops below apply events the same way (written out twice: this
-  // walk visits every alloc and free of the capture, and a call per event
-  // cost a third more). Events in index order, a free before an alloc at the same index. A
+  // The two loops below apply events the same way, written out twice to keep
+  // the per-event work inline (this walk visits every alloc and free of the
+  // capture). Events in index order, a free before an alloc at the same index. A
   // free only lowers the counts, so maxima are taken after allocs only: the
   // last alloc at an index leaves the count at that index, and the ones
   // before it leave less.
