@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { AdaptiveUintColumn, Uint32Column, SparseUint32Column } from './columns.ts';
 
 describe('AdaptiveUintColumn', () => {
+  it('scatter moves entry i to dest[i], exact wide values with their entries', () => {
+    const c = new AdaptiveUintColumn(4);
+    for (const v of [10, 300, 7]) c.push(v);
+    c.pushWide(2n ** 64n - 1n);
+    c.scatter(Uint32Array.of(2, 0, 3, 1));
+    expect(c.data).toBeInstanceOf(Float64Array);
+    expect([0, 1, 2, 3].map((i) => c.exact(i))).toEqual([300, 2n ** 64n - 1n, 10, 7]);
+    expect(c.length).toBe(4);
+    expect(() => c.scatter(Uint32Array.of(0, 1))).toThrow(RangeError);
+  });
+
   it('starts as Uint8 and widens u8 -> u16 -> u32 -> f64, keeping every value', () => {
     const c = new AdaptiveUintColumn(4);
     const values = [0, 1, 255];

@@ -76,6 +76,25 @@ export class AdaptiveUintColumn {
     if (this.data.length !== this.length) this.grow(this.length);
   }
 
+  /**
+   * Moves entry i to dest[i] for every i in [0, length); `dest` must be a
+   * permutation of [0, length). One new array of the column's width (and of
+   * its length) is held meanwhile; exact values above 2^53 - 1 move with their entry.
+   */
+  scatter(dest: Uint32Array): void {
+    const n = this.length;
+    if (dest.length < n) throw new RangeError(`scatter needs ${n} destinations, not ${dest.length}`);
+    const data = this.data;
+    const next = new (data.constructor as new (n: number) => UintArray)(Math.max(n, 16));
+    for (let i = 0; i < n; i++) next[dest[i]] = data[i];
+    this.data = next;
+    if (this.wide) {
+      const wide = new Map<number, bigint>();
+      for (const [i, v] of this.wide) wide.set(dest[i], v);
+      this.wide = wide;
+    }
+  }
+
   get byteLength(): number {
     return this.data.byteLength + (this.wide ? this.wide.size * 48 : 0);
   }

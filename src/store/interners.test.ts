@@ -22,6 +22,23 @@ describe('IpInterner', () => {
     expect([0, 1, 2].map((id) => ips.hex(id))).toEqual(['ffffffff81234567', '0000000000000000', '81234567ffffffff']);
   });
 
+  it('renumber gives every value its new id and keeps finding them', () => {
+    const ips = new IpInterner();
+    const r = rng(3);
+    const values: [number, number][] = [];
+    for (let i = 0; i < 3000; i++) values.push([(r() * 2 ** 32) >>> 0, i]);
+    for (const [hi, lo] of values) ips.intern(hi, lo);
+    const newIdOf = new Uint32Array(values.length);
+    for (let id = 0; id < values.length; id++) newIdOf[id] = values.length - 1 - id; // reversed
+    ips.renumber(newIdOf);
+    expect(ips.size).toBe(values.length);
+    values.forEach(([hi, lo], id) => {
+      expect(ips.intern(hi, lo)).toBe(values.length - 1 - id);
+      expect(ips.hex(values.length - 1 - id)).toBe(hex64(hi, lo));
+    });
+    expect(ips.intern(1, 1)).toBe(values.length); // a new value after them
+  });
+
   it('keeps ids stable across rehashing (50,000 values, each interned twice)', () => {
     const ips = new IpInterner();
     const r = rng(7);

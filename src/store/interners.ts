@@ -46,6 +46,23 @@ export class IpInterner {
     return id;
   }
 
+  /**
+   * Gives every id a new one: `newIdOf[id]`, a permutation of [0, size). The
+   * caller rewrites the columns that hold ids (the split CSV reader, to give
+   * IPs the ids a kmap's order of lines gives them).
+   */
+  renumber(newIdOf: Uint32Array): void {
+    const n = this.hi.length;
+    if (newIdOf.length < n) throw new RangeError(`renumber needs ${n} new ids, not ${newIdOf.length}`);
+    const hi = this.hi.data.slice(0, n);
+    const lo = this.lo.data.slice(0, n);
+    for (let id = 0; id < n; id++) {
+      this.hi.data[newIdOf[id]] = hi[id];
+      this.lo.data[newIdOf[id]] = lo[id];
+    }
+    this.rehash(this.table.length);
+  }
+
   /** The value of `id` as 16 lower-case hex digits (the kmap's own spelling). */
   hex(id: number): string {
     return hex64(this.hi.data[id], this.lo.data[id]);
@@ -55,8 +72,7 @@ export class IpInterner {
     return this.hi.byteLength + this.lo.byteLength + this.table.byteLength;
   }
 
-  private rehash(): void {
-    const capacity = this.table.length * 2;
+  private rehash(capacity = this.table.length * 2): void {
     this.table = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;
     for (let id = 0; id < this.hi.length; id++) {

@@ -14,6 +14,9 @@
 //   variant" and 1 means pid -1 (no task context);
 // - an object's pid is stored as pid + 1, so 0 means pid -1 (objectPid()
 //   gives it back); the order of stored values is the order of pids.
+// - a store read from Memorizer's split CSV pair (format/split-csv.ts) is the
+//   store of the equivalent variant-E kmap, ids included; `split` names its
+//   two files and what the join of their rows could not decide.
 
 import { AdaptiveUintColumn, exactSumRange, SparseUint32Column, Uint32Column } from './columns.ts';
 import { MAX_EXACT, type Exact } from './exact.ts';
@@ -37,6 +40,23 @@ export interface BadLine {
   /** The line, cut to 200 characters. */
   readonly text: string;
   readonly reason: string;
+  /** The file the line is in, when the data came in two files (the split CSV pair); absent for a kmap. */
+  readonly file?: string;
+}
+
+/**
+ * A store read from Memorizer's split CSV pair (docs/kmap-format.md, "The
+ * split CSV files"): the two file names and the join's own counts.
+ */
+export interface SplitSource {
+  readonly allocations: string;
+  readonly accesses: string;
+  /** Access rows whose alloc_index several objects share (jiffies indices): joined by the documented rule, but a guess. */
+  ambiguousRows: number;
+  /** Distinct alloc_index values behind ambiguousRows. */
+  ambiguousIndices: number;
+  /** Access rows that matched no object (each is also a bad line of the accesses file). */
+  orphanRows: number;
 }
 
 export const MAX_KEPT_BAD_LINES = 100;
@@ -80,12 +100,15 @@ export class AccessColumns {
 export class KmapStore {
   variant: VariantLetter | null = null;
   readonly objects = new ObjectColumns();
-  readonly accesses = new AccessColumns();
+  /** Replaced once, whole, when the split CSV reader attaches the accesses file (format/split-csv.ts). */
+  accesses = new AccessColumns();
   readonly ips = new IpInterner();
   readonly commands = new NameInterner();
   readonly slabs = new NameInterner();
   /** Alloc types and new-alloc types share one interner. */
   readonly types = new NameInterner();
+  /** Set when the data came from the split CSV pair instead of a kmap. */
+  split: SplitSource | null = null;
 
   // Running totals, kept as the parser appends. Sizes and counts are 64-bit:
   // the parser adds them up in doubles, which is exact while a sum stays at
