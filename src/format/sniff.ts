@@ -6,6 +6,11 @@
 // this check, and the parser, the decompressed text (./gzip.ts). gzip bytes
 // that reach it are a .gz inside a .gz. Every message starts "This file " or
 // "The file ", so that gzipContentMessage() can say it of a gzip file's content.
+//
+// A file of Memorizer's split CSV pair (split-csv-header.ts) is no kmap
+// either: given alone, it is answered with the name of the file it needs.
+
+import { sniffSplitCsv, splitAloneMessage } from './split-csv-header.ts';
 
 export class KmapFormatError extends Error {
   override name = 'KmapFormatError';
@@ -58,5 +63,7 @@ export function sniffNotKmap(head: Uint8Array): string | null {
   if (i < limit && head[i] === 0x3c) {
     return 'This file looks like HTML or XML, not a kmap (a kmap is comma-separated text, one object per line).';
   }
+  const split = sniffSplitCsv(head, true);
+  if (split) return splitAloneMessage(split.kind);
   return null;
 }

@@ -263,8 +263,8 @@ export function referenceParse(text: string, maxDistinctNames = MAX_DISTINCT_NAM
   return { ...result, bytes: exactOf(sumBytes), reads: exactOf(sumReads), writes: exactOf(sumWrites) };
 }
 
-/** An object line read as `variant`, or null when it is not a valid one. */
-function parseObject(line: string, variant: RefVariant): ObjectView | null {
+/** An object line read as `variant`, or null when it is not a valid one (also the reference for split CSV allocation rows). */
+export function parseObject(line: string, variant: RefVariant): ObjectView | null {
   const layout = LAYOUTS[variant];
   const need = layout.leading.length + 1 + layout.trailing.length;
   const fields = line.split(',');
