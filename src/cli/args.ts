@@ -1,4 +1,6 @@
-// The kmap command line's arguments: one positional FILE, the filter flags
+// The kmap command line's arguments: one positional FILE (a kmap) or two
+// (Memorizer's split CSV pair, allocations and accesses, in either order:
+// node/read-split-csv.ts tells them apart by their headers), the filter flags
 // shared by breakdown, sites and stats, and each command's own options.
 // Values may follow as the next argument or after '=' (`--pid -1`,
 // `--pid=-1`); a value is taken as given, even when it starts with '-'.
@@ -23,7 +25,10 @@ export class UsageError extends Error {}
 
 export interface CliArgs {
   command: string;
+  /** The input as messages name it: the kmap's path, or the pair's two paths joined with " + ". */
   file: string;
+  /** The positional files: one kmap, or the two files of the split CSV pair. */
+  files: string[];
   json: boolean;
   symbols: string | null;
   /** breakdown: the grouping; lifetimes: slab or type (default slab). */
@@ -75,7 +80,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const accepts = ACCEPTS[command];
   const files: string[] = [];
-  const out: CliArgs = { command, file: '', json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false };
+  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false };
   const f = out.filter;
   let window: { start: number; end: number } | null = null;
   let meaning: WindowMeaning | null = null;
@@ -180,10 +185,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
     }
   }
-  if (files.length !== 1) {
-    throw new UsageError(files.length === 0 ? `${command} needs a FILE` : `${command} takes exactly one FILE (got ${files.map((x) => JSON.stringify(x)).join(', ')})`);
+  if (files.length !== 1 && files.length !== 2) {
+    throw new UsageError(
+      files.length === 0
+        ? `${command} needs a FILE`
+        : `${command} takes one FILE (a kmap) or two (the allocations and accesses files), not ${files.length} (${files.map((x) => JSON.stringify(x)).join(', ')})`,
+    );
   }
-  out.file = files[0];
+  out.files = files;
+  out.file = files.join(' + ');
   if (meaning !== null && window === null) throw new UsageError('--window-meaning needs --window START-END');
   if (window) f.window = { ...window, meaning: meaning ?? 'allocated' };
   if (command === 'breakdown' && out.by === null) throw new UsageError('breakdown needs --by type|slab|command|pid|site');

@@ -11,8 +11,11 @@
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
 //
-// FILE may be gzip-compressed (src/node/read-kmap-file.ts decompresses a file
-// that starts with gzip's magic number while it streams).
+// FILE is a kmap, or the two files of Memorizer's split CSV pair
+// (allocations and accesses, in either order): every command reads them as
+// the equivalent kmap (node/read-split-csv.ts). A kmap may be
+// gzip-compressed (src/node/read-kmap-file.ts decompresses a file that
+// starts with gzip's magic number while it streams).
 //
 // Output contracts (README.md, "Command line"): the table commands print
 // CSV with a header (query/csv.ts, the same function the dashboard's
@@ -22,6 +25,7 @@
 import { readFile } from 'node:fs/promises';
 import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
+import { readSplitCsvFiles, splitPairOf } from '../node/read-split-csv.ts';
 import { breakdown } from '../query/breakdown.ts';
 import { QueryContext } from '../query/context.ts';
 import { breakdownCsv, breakdownJson, columnsJson, jsonText, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv, sitesJson } from '../query/csv.ts';
@@ -79,9 +83,11 @@ FILTERS (repeat a flag for OR; different flags AND):
   --window START-END (an index window, END not included) with --window-meaning allocated (default:
     allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
 --symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.
-FILE may be gzip-compressed (.gz, known by its first bytes), decompressed as it is read.`;
+FILE: a kmap, or two files: Memorizer's split CSV pair (allocations and accesses, in either order),
+  read as the equivalent kmap: kmap stats allocations accesses.
+A kmap may be gzip-compressed (.gz, known by its first bytes), decompressed as it is read.`;
 
-/** The file an error is about, for the one-line message. */
+/** The file an error is about, for the one-line message ('' when the message names it: the split pair's). */
 let currentFile = '';
 
 async function loadSymbols(path: string): Promise<SymbolTable> {
@@ -94,13 +100,16 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
   // Symbols first: a bad symbol file fails before a long parse.
   const table = args.symbols !== null ? await loadSymbols(args.symbols) : null;
   currentFile = args.file;
+  const pair = args.files.length === 2 ? await splitPairOf([args.files[0], args.files[1]], (f) => (currentFile = f)) : null;
+  if (pair) currentFile = '';
   const progress = new ProgressLine(process.stderr, args.file);
   let store: KmapStore;
   try {
-    store = await readKmapFile(args.file, { onProgress: (p) => progress.update(p) });
+    store = pair ? await readSplitCsvFiles(pair, { onProgress: (p) => progress.update(p) }) : await readKmapFile(args.file, { onProgress: (p) => progress.update(p) });
   } finally {
     progress.done();
   }
+  if (store.split) noteSplitJoin(store);
   const ctx = new QueryContext(store, table ? new IpSymbols(table, store.ips) : null);
   if (args.symbols !== null) {
     const r = resolution(ctx, null);
@@ -209,6 +218,21 @@ function reportFilterProblems(ctx: QueryContext, args: CliArgs): void {
   for (const e of r.searchErrors) process.stderr.write(`kmap: note: ${e}\n`);
 }
 
+/** What the join of the split pair could not decide, on stderr (docs/kmap-format.md, "The split CSV files"). */
+function noteSplitJoin(store: KmapStore): void {
+  const s = store.split!;
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (s.ambiguousRows > 0) {
+    process.stderr.write(
+      `kmap: note: ${n(s.ambiguousRows)} access row${s.ambiguousRows === 1 ? '' : 's'} of ${s.accesses} name${s.ambiguousRows === 1 ? 's' : ''} an alloc_index that several objects share ` +
+        `(${n(s.ambiguousIndices)} such index${s.ambiguousIndices === 1 ? '' : 'es'}); each went to one of them by the walk order rule of docs/kmap-format.md ("The split CSV files").\n`,
+    );
+  }
+  if (s.orphanRows > 0) {
+    process.stderr.write(`kmap: note: ${n(s.orphanRows)} access row${s.orphanRows === 1 ? '' : 's'} of ${s.accesses} match${s.orphanRows === 1 ? 'es' : ''} no object of ${s.allocations}; counted as bad lines.\n`);
+  }
+}
+
 /** Variant A has no alloc or free indices: lifetimes and live bins are empty, said on stderr. */
 function noteNoIndices(store: KmapStore, args: CliArgs): void {
   if (store.variant && !LAYOUTS[store.variant].hasIndices) {
@@ -260,10 +284,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (err instanceof KmapFormatError || err instanceof SymbolFormatError) {
-      say(`kmap: ${currentFile}: ${err.message}\n`);
+      say(currentFile ? `kmap: ${currentFile}: ${err.message}\n` : `kmap: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-      say(`kmap: ${currentFile}: ${fsErrorText(err as { code: string; message?: unknown })}\n`);
+      say(`kmap: ${currentFile ? `${currentFile}: ` : ''}${fsErrorText(err as { code: string; message?: unknown })}\n`);
       process.exitCode = 1;
     } else {
       throw err;

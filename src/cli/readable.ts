@@ -53,8 +53,14 @@ function pct(x: number | null): string {
 export function readable(file: string, s: KmapSummary, filtered: Counts | null, res: Resolution | null, seconds: number): string {
   const c: Counts = filtered ?? s;
   const of = (n: number | bigint | string, total: number | bigint | string) => (filtered ? `${fmt(n)} of ${fmt(total)}` : fmt(n));
-  const out = [
-    `${printable(file)}`,
+  const out = [`${printable(file)}`];
+  if (s.split) {
+    const j = s.split;
+    out.push(`  files         ${printable(j.allocations)} (allocations) + ${printable(j.accesses)} (accesses), read as one kmap`);
+    if (j.ambiguousRows > 0) out.push(`  joined        ${fmt(j.ambiguousRows)} access rows by a shared alloc_index (${fmt(j.ambiguousIndices)} ${j.ambiguousIndices === 1 ? "index" : "indices"}): by walk order, a guess`);
+    if (j.orphanRows > 0) out.push(`  unjoined      ${fmt(j.orphanRows)} access rows match no object (among the bad lines)`);
+  }
+  out.push(
     `  format        ${s.formatDescription}`,
     `  objects       ${of(c.objects, s.objects)} (${fmt(c.liveObjects)} live)${filtered ? '  [filtered]' : ''}`,
     `  access lines  ${of(c.accesses, s.accesses)}`,
@@ -62,7 +68,7 @@ export function readable(file: string, s: KmapSummary, filtered: Counts | null, 
     `  writes        ${of(c.writes, s.writes)}`,
     `  bytes         ${of(c.bytes, s.bytes)}`,
     `  bad lines     ${fmt(s.badLines)}`,
-  ];
+  );
   if (res) out.push(`  symbols       ${pct(res.allocResolved)} of alloc IPs and ${pct(res.accessResolved)} of access IPs resolve`);
   out.push(`  parsed in     ${seconds.toFixed(2)} s`);
   if (s.hasSlab) out.push('  by slab cache:', top(c.bySlab, 15));
@@ -70,7 +76,9 @@ export function readable(file: string, s: KmapSummary, filtered: Counts | null, 
   out.push('  by command:', top(c.byCommand, 10));
   if (s.badLines > 0) {
     out.push(`  first bad lines (${fmt(s.firstBadLines.length)} of ${fmt(s.badLines)} kept):`);
-    for (const b of s.firstBadLines.slice(0, 20)) out.push(`    line ${b.lineNum}: ${printable(b.reason)}\n      ${printable(JSON.stringify(b.text))}`);
+    for (const b of s.firstBadLines.slice(0, 20)) {
+      out.push(`    ${b.file ? `${printable(b.file)} ` : ''}line ${b.lineNum}: ${printable(b.reason)}\n      ${printable(JSON.stringify(b.text))}`);
+    }
   }
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 // The summary of a store: the numbers the summary strip and the CLI's
 // `stats` print. Pure; cheap (the store keeps running totals).
 
-import { countsByName, topCountPairs, type BadLine, type KmapStore } from '../store/kmap-store.ts';
+import { countsByName, topCountPairs, type BadLine, type KmapStore, type SplitSource } from '../store/kmap-store.ts';
 import { LAYOUTS, type Variant } from '../format/variants.ts';
 import { exactJson, type Exact } from '../store/exact.ts';
 
@@ -33,6 +33,8 @@ export interface KmapSummary {
   hasType: boolean;
   hasSlab: boolean;
   memory: { objectBytes: number; accessBytes: number; internBytes: number };
+  /** The two files and the join's counts when the data came from the split CSV pair; null for a kmap. Not in statsJson. */
+  split: SplitSource | null;
 }
 
 export type IndexKind = 'serial' | 'jiffies' | 'none';
@@ -74,6 +76,7 @@ export function summarize(store: KmapStore, maxNames = Number.POSITIVE_INFINITY)
     hasType: layout?.hasType ?? false,
     hasSlab: layout?.hasSlab ?? false,
     memory: { objectBytes: store.objectBytes, accessBytes: store.accessBytes, internBytes: store.internBytes },
+    split: store.split ? { ...store.split } : null,
   };
 }
 
