@@ -71,8 +71,11 @@ export class SplitCsvReader {
   private counts = new Uint32Array(0);
   private owners: Uint32Column | null = null;
   private lastOwner = 0;
-  /** The object the previous joined row went to (-1 before the first). */
+  /** The object the previous joined row went to (-1 before the first), its alloc index (-1: none, or above 2^53 - 1), group and candidates. */
   private prev = -1;
+  private prevKey = -1;
+  private prevGroup = 0;
+  private prevCandidates = 0;
   private readsNear = 0;
   private writesNear = 0;
   /** Groups (alloc indices) already counted as ambiguous. */
@@ -132,7 +135,18 @@ export class SplitCsvReader {
       pos = nl + 1;
     }
     const len = buf.length;
+    const rows = this.rowReader;
     for (;;) {
+      // A plain row is read while its end is found (no separate newline search); anything else: line().
+      if (rows && pos < len) {
+        const next = rows.fastRow(buf, pos, len);
+        if (next >= 0) {
+          this.numLines++;
+          this.joinRow(rows, buf, pos, rows.rowEnd);
+          pos = next;
+          continue;
+        }
+      }
       const nl = buf.indexOf(NL, pos);
       if (nl < 0) break;
       if (nl - pos > MAX_LINE_BYTES) this.longLine(buf.subarray(pos, nl));
@@ -206,6 +220,11 @@ export class SplitCsvReader {
     }
     const why = rows.read(b, s, e);
     if (why !== null) return this.bad(b, s, e, why);
+    this.joinRow(rows, b, s, e);
+  }
+
+  /** A valid row b[s, e) just read by `rows`: joined and kept, or an orphan (a bad line). */
+  private joinRow(rows: AccessRowReader, b: Uint8Array, s: number, e: number): void {
     const o = this.target(rows.allocIndex, rows.allocIndexBig);
     if (o < 0) {
       this.split.orphanRows++;
@@ -226,20 +245,29 @@ export class SplitCsvReader {
   private target(v: number, big: bigint): number {
     const join = this.join;
     if (!join) return -1;
-    const g = join.group(v);
-    if (g < 0) return -1;
+    let g: number;
     let o: number;
-    let candidates = join.size(g);
-    if (v > MAX_EXACT) {
-      // Doubles this big may round distinct indices together: compare exactly.
-      const col = this.store.objects.allocIndex;
-      const exact: number[] = [];
-      for (let k = join.groupStart[g]; k < join.groupStart[g + 1]; k++) if (col.exact(join.members[k]) === big) exact.push(join.members[k]);
-      if (exact.length === 0) return -1;
-      candidates = exact.length;
-      o = exact.find((m) => m >= this.prev) ?? exact[0];
+    let candidates: number;
+    if (v === this.prevKey) {
+      // The previous row's index (most rows: an object's rows come together): the rule gives its object again.
+      g = this.prevGroup;
+      o = this.prev;
+      candidates = this.prevCandidates;
     } else {
-      o = join.choose(g, this.prev);
+      g = join.group(v);
+      if (g < 0) return -1;
+      candidates = join.size(g);
+      if (v > MAX_EXACT) {
+        // Doubles this big may round distinct indices together: compare exactly.
+        const col = this.store.objects.allocIndex;
+        const exact: number[] = [];
+        for (let k = 0; k < candidates; k++) if (col.exact(join.member(g, k)) === big) exact.push(join.member(g, k));
+        if (exact.length === 0) return -1;
+        candidates = exact.length;
+        o = exact.find((m) => m >= this.prev) ?? exact[0];
+      } else {
+        o = join.choose(g, this.prev);
+      }
     }
     if (candidates > 1) {
       this.split.ambiguousRows++;
@@ -250,6 +278,9 @@ export class SplitCsvReader {
       }
     }
     this.prev = o;
+    this.prevKey = v > MAX_EXACT ? -1 : v;
+    this.prevGroup = g;
+    this.prevCandidates = candidates;
     return o;
   }
 

@@ -18,9 +18,10 @@
 // The index: a hash table from the alloc index (as a double, exact up to
 // 2^53 - 1; bigger ones are compared exactly by the caller) to a group of
 // objects, each group's objects in increasing order in one Uint32Array. It
-// takes about 16 bytes per object (table at most 3/4 full, one
-// representative, the group starts, the members), whatever the number of
-// access rows, and is dropped once the accesses file is read.
+// takes 8 to 10 bytes per object (table at most 3/4 full, one
+// representative) when every index is unique, about 8 more when some are
+// shared (the group starts and members), 4 more while it is built, whatever
+// the number of access rows, and is dropped once the accesses file is read.
 
 import type { KmapStore } from '../store/kmap-store.ts';
 
@@ -42,11 +43,12 @@ export class AllocIndexJoin {
   private readonly mask: number;
   /** One object of each group (its key is that object's alloc index). */
   private rep: Uint32Array;
-  /** Where group() found its key missing: the empty slot, as ~slot. */
-  private lastSlot = 0;
-  /** Group g's objects are members[groupStart[g], groupStart[g + 1]), increasing. */
-  readonly groupStart: Uint32Array;
-  readonly members: Uint32Array;
+  /**
+   * Group g's objects are members[groupStart[g], groupStart[g + 1]), increasing.
+   * Null when every object has its own index (serial indices): group g is then object g.
+   */
+  readonly groupStart: Uint32Array | null = null;
+  readonly members: Uint32Array | null = null;
   readonly numGroups: number;
 
   constructor(store: KmapStore) {
@@ -57,8 +59,8 @@ export class AllocIndexJoin {
     this.table = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;
     this.rep = new Uint32Array(Math.max(1, n));
-    // Pass 1: the groups, and how many objects each has (counted at start[g + 1]).
-    const counts = new Uint32Array(n + 1);
+    // The groups in first-seen order, so that with unique indices group g is object g.
+    const groupOf = new Uint32Array(n);
     let numGroups = 0;
     for (let o = 0; o < n; o++) {
       let g = this.group(this.keys[o]);
@@ -67,22 +69,26 @@ export class AllocIndexJoin {
         this.rep[g] = o;
         this.table[~this.lastSlot] = g;
       }
-      counts[g + 1]++;
+      groupOf[o] = g;
     }
     this.numGroups = numGroups;
+    if (numGroups === n) return;
     this.rep = this.rep.slice(0, Math.max(1, numGroups));
-    // Pass 2: each group's objects in increasing order (counts[g] is group g's next free place).
-    for (let g = 1; g <= numGroups; g++) counts[g] += counts[g - 1];
-    const members = new Uint32Array(n);
-    for (let o = 0; o < n; o++) members[counts[this.group(this.keys[o])]++] = o;
-    // counts[g] now ends group g: shift by one to make it the starts.
+    // Each group's objects in increasing order: a counting sort by group.
     const start = new Uint32Array(numGroups + 1);
-    start.set(counts.subarray(0, numGroups), 1);
+    for (let o = 0; o < n; o++) start[groupOf[o] + 1]++;
+    for (let g = 1; g <= numGroups; g++) start[g] += start[g - 1];
+    const members = new Uint32Array(n);
+    const next = start.slice(0, numGroups);
+    for (let o = 0; o < n; o++) members[next[groupOf[o]]++] = o;
     this.groupStart = start;
     this.members = members;
   }
 
-  /** The group of alloc index v, or -1 (then ~lastSlot is where it would go). */
+  /** Where group() found its key missing: the empty slot, as ~slot. */
+  private lastSlot = 0;
+
+  /** The group of alloc index v, or -1. */
   group(v: number): number {
     let slot = hashIndex(v) & this.mask;
     for (;;) {
@@ -96,14 +102,25 @@ export class AllocIndexJoin {
     }
   }
 
+  /** Objects in group g. */
+  size(g: number): number {
+    return this.groupStart ? this.groupStart[g + 1] - this.groupStart[g] : 1;
+  }
+
+  /** Object k (0 <= k < size(g)) of group g, in increasing order. */
+  member(g: number, k: number): number {
+    return this.members ? this.members[this.groupStart![g] + k] : g;
+  }
+
   /**
    * The object of group g that a row goes to when the previous joined row
    * went to object `prev` (-1: none yet): the first at or after prev, else
    * the first.
    */
   choose(g: number, prev: number): number {
-    const s = this.groupStart[g];
-    const e = this.groupStart[g + 1];
+    if (!this.members) return g;
+    const s = this.groupStart![g];
+    const e = this.groupStart![g + 1];
     if (e - s === 1) return this.members[s];
     let lo = s;
     let hi = e;
@@ -115,13 +132,8 @@ export class AllocIndexJoin {
     return lo < e ? this.members[lo] : this.members[s];
   }
 
-  /** Objects in group g. */
-  size(g: number): number {
-    return this.groupStart[g + 1] - this.groupStart[g];
-  }
-
   /** Bytes the index holds. */
   get byteLength(): number {
-    return this.table.byteLength + this.rep.byteLength + this.groupStart.byteLength + this.members.byteLength;
+    return this.table.byteLength + this.rep.byteLength + (this.groupStart?.byteLength ?? 0) + (this.members?.byteLength ?? 0);
   }
 }
