@@ -33,7 +33,12 @@ export * from './query/types.ts';
 
 export type KmapSource =
   | { kind: 'file'; file: Blob; name: string }
-  | { kind: 'url'; url: string; name: string };
+  | { kind: 'url'; url: string; name: string }
+  /**
+   * Memorizer's split CSV pair, read as one capture (format/split-csv.ts):
+   * the allocations file, then the accesses file. `name` names both.
+   */
+  | { kind: 'pair'; allocations: Blob; accesses: Blob; allocationsName: string; accessesName: string; name: string };
 
 export interface LoadProgress {
   name: string;

@@ -13,6 +13,8 @@
 // - A gzip file (its first two bytes) is decompressed on the way
 //   (src/format/gunzip-web.ts); progress counts its compressed bytes, and a
 //   damaged one fails like any other load (nothing of it is kept).
+// A source is a kmap (a file or a URL) or Memorizer's split CSV pair (two
+// files read one after the other as one capture: split-source.ts).
 // Symbols are independent of loads: a symbol file stays applied to every kmap
 // loaded after it until clearSymbols(). Results of filters and aggregates are
 // cached by filterKey() for the current store generation; the cache is
@@ -42,6 +44,7 @@ import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
 import { budgetBytes, estimateStore, storeBytes } from '../src/store/memory-estimate.ts';
 import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
+import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
 import type {
   AccessColumn,
@@ -301,7 +304,7 @@ export class KmapSession implements KmapWorkerApi {
     const seq = ++this.openSeq;
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
-    const parser = new KmapParser();
+    const parser = parserFor(source);
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
     if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
     this.setStore(null);
@@ -310,7 +313,7 @@ export class KmapSession implements KmapWorkerApi {
       committed = true;
       this.setStore(parser.store);
     };
-    let totalBytes: number | null = source.kind === 'file' ? source.file.size : null;
+    let totalBytes: number | null = sourceBytes(source);
     // A gzip file is decompressed on the way (src/format/gunzip-web.ts): the
     // parser counts text, `meter` the file's (compressed) bytes against it.
     // Progress and a partial load's size are in the file's bytes, so that they
@@ -351,13 +354,15 @@ export class KmapSession implements KmapWorkerApi {
     let endedEarly = false;
     try {
       try {
-        const chunks = kmapText(
-          source.kind === 'file'
-            ? this.fileChunks(source.file, token)
-            : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
-          meter,
-          this.decompressor,
-        );
+        // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
+        const chunks =
+          source.kind === 'pair'
+            ? pairChunks(source, (blob) => this.fileChunks(blob, token))
+            : kmapText(
+                source.kind === 'file' ? this.fileChunks(source.file, token) : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
+                meter,
+                this.decompressor,
+              );
         for await (const chunk of chunks) {
           if (stopped()) {
             endedEarly = true;
@@ -380,7 +385,7 @@ export class KmapSession implements KmapWorkerApi {
           }
           if (!committed && parser.variant !== null) commit();
           // Once, after the first megabyte: will the whole file fit? If not, ask before reading on.
-          if (!estimated && committed && totalBytes !== null && parser.bytesIn >= ESTIMATE_AFTER_BYTES) {
+          if (!estimated && committed && totalBytes !== null && source.kind !== 'pair' && parser.bytesIn >= ESTIMATE_AFTER_BYTES) {
             estimated = true;
             const textBytes = meter.gzip ? (totalBytes * meter.textBytes) / Math.max(1, meter.inputBytes) : null;
             const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
@@ -399,7 +404,7 @@ export class KmapSession implements KmapWorkerApi {
               }
             }
           }
-          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) > this.memoryBudget) {
+          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) + pendingBytes(parser) > this.memoryBudget) {
             overBudget = true;
             endedEarly = true;
             break;
