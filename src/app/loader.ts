@@ -9,6 +9,7 @@ import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { FINGERPRINT_HEAD_BYTES, fingerprint, fingerprintSize } from '../view-state/fingerprint.ts';
 import { shownName } from '../query/shown-name.ts';
+import { splitPairOf } from './split-pair.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NAMES_FETCHED, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify, useNoticeStore } from './stores/notice-store.ts';
@@ -159,6 +160,41 @@ function checkExpectedFile(name: string, fp: string | null): void {
   );
 }
 
+/**
+ * Opens what the user chose or dropped as kmap data: one file is a kmap;
+ * two files are Memorizer's split CSV pair (allocations and accesses, in
+ * either order), opened as one capture; more is refused with a message.
+ */
+export async function openKmapFiles(files: File[]): Promise<void> {
+  if (files.length === 1) return openFile(files[0]);
+  if (files.length !== 2) {
+    ++chooseSeq;
+    setData({
+      error: `${files.length} files were chosen: open one kmap, or the two files of Memorizer's split CSV pair (allocations and accesses) together.`,
+    });
+    return;
+  }
+  const choice = ++chooseSeq;
+  retryable = null;
+  setData({ error: null, retry: null });
+  // Told apart by their headers before anything is replaced, as a kmap's preflight.
+  const pair = await splitPairOf(files[0], files[1]);
+  if (choice !== chooseSeq) return;
+  if (!pair.ok) {
+    setData({ error: `Could not open ${pair.file ? JSON.stringify(pair.file.name) : 'these files'}: ${pair.error}` });
+    return;
+  }
+  const name = `${pair.allocations.name} + ${pair.accesses.name}`;
+  // A pair has no fingerprint (links name single files): a link's file is checked against neither.
+  setData({ expectedFile: null });
+  const seq = ++loadSeq;
+  await load(
+    seq,
+    { kind: 'pair', allocations: pair.allocations, accesses: pair.accesses, allocationsName: pair.allocations.name, accessesName: pair.accesses.name, name },
+    { kind: 'file', name, src: null, fingerprint: null },
+  );
+}
+
 export async function openUrl(src: string): Promise<void> {
   ++chooseSeq;
   retryable = null;
@@ -282,7 +318,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
   if (!restorePending) useViewStore.getState().selectObject(null, null);
   else useViewStore.getState().setCursor(null);
-  const totalBytes = source.kind === 'file' ? source.file.size : null;
+  const totalBytes = source.kind === 'file' ? source.file.size : source.kind === 'pair' ? source.allocations.size + source.accesses.size : null;
   setData({
     phase: 'loading',
     source: loaded,

@@ -1,4 +1,5 @@
-// The kept bad lines (the first 100) with line numbers, reasons and text.
+// The kept bad lines (the first 100) with line numbers, reasons and text, and
+// the file of each when the capture came in two (the split CSV pair).
 
 import { useEffect, useId, useRef } from 'react';
 import type { KmapSummary } from '../../worker-api.ts';
@@ -15,6 +16,7 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
     if (d && !d.open) d.showModal();
   }, []);
   const kept = summary.firstBadLines;
+  const withFiles = kept.some((b) => b.file !== undefined);
   return (
     // Every way out (×, Escape) goes through the native close(), which
     // returns focus to the button that opened the dialog and fires onClose once.
@@ -28,6 +30,8 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
       <p className="muted">
         Lines that are neither a valid object line nor a valid access line of format {summary.format ?? '?'}; they are
         counted and skipped, the rest of the file is loaded.
+        {summary.split &&
+          ` Rows of ${summary.split.accesses} whose alloc_index matches no object of ${summary.split.allocations} are among them.`}
         {summary.badLines > kept.length && ` Showing the first ${formatCount(kept.length)}.`}
       </p>
       {kept.length === 0 ? (
@@ -37,6 +41,7 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
           <table className="bad-lines">
             <thead>
               <tr>
+                {withFiles && <th scope="col">File</th>}
                 <th scope="col" className="num">
                   Line
                 </th>
@@ -46,7 +51,8 @@ export function BadLinesDialog({ summary, onClose }: { summary: KmapSummary; onC
             </thead>
             <tbody>
               {kept.map((b) => (
-                <tr key={b.lineNum} data-testid="bad-line">
+                <tr key={`${b.file ?? ''}:${b.lineNum}`} data-testid="bad-line">
+                  {withFiles && <td className="mono">{b.file}</td>}
                   <td className="num mono">{b.lineNum}</td>
                   <td>{b.reason}</td>
                   <td className="mono bad-text">{revealHidden(b.text)}</td>

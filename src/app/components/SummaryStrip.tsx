@@ -1,4 +1,6 @@
-// The numbers of the loaded kmap, one line; bad lines open their dialog.
+// The numbers of the loaded kmap, one line; bad lines open their dialog. A
+// capture read from the split CSV pair names its two files, and how many
+// access rows were joined by an alloc index several objects share.
 // The figures are the whole file's; while a filter is set, each is preceded
 // by what the filter keeps ("39 of 671").
 
@@ -74,6 +76,30 @@ export function SummaryStrip() {
             <span className="muted format-desc">{s.formatDescription}</span>
           </dd>
         </div>
+        {s.split && (
+          <div className="summary-item">
+            <dt>Files</dt>
+            <dd data-testid="summary-split-files" title="Memorizer's split CSV pair (allocations + accesses), read as one kmap">
+              {s.split.allocations} + {s.split.accesses}
+            </dd>
+          </div>
+        )}
+        {s.split && s.split.ambiguousRows > 0 && (
+          <div className="summary-item">
+            <dt>Shared alloc index</dt>
+            <dd
+              className="warn"
+              data-testid="summary-split-ambiguous"
+              title={
+                `${formatCount(s.split.ambiguousRows)} access rows name an alloc_index that several objects share ` +
+                `(${formatCount(s.split.ambiguousIndices)} such indices: jiffies, or the catch-all objects' 0). Each went to one of them ` +
+                'by the order both files were printed in (docs/kmap-format.md, "The split CSV files"): a guess when that order cannot tell.'
+              }
+            >
+              {formatCount(s.split.ambiguousRows)} rows
+            </dd>
+          </div>
+        )}
         {s.indexKind !== 'none' && (
           <div className="summary-item">
             <dt>Indices</dt>
