@@ -21,7 +21,7 @@
 // fetch cannot, and it would cost the parse twice; the sort costs 4 bytes a
 // row only when the rows are out of object order (they are not when
 // Memorizer printed both files by one walk), and the row columns are what the
-// store keeps anyway. Bounded extra memory: the join index (about 16 bytes
+// store keeps anyway. Bounded extra memory: the join index (10 to 25 bytes
 // an object), 4 bytes of row count an object, and while grouping out-of-order
 // rows 4 bytes a row plus one column's copy.
 //

@@ -17,11 +17,11 @@
 //
 // The index: a hash table from the alloc index (as a double, exact up to
 // 2^53 - 1; bigger ones are compared exactly by the caller) to a group of
-// objects, each group's objects in increasing order in one Uint32Array. It
-// takes 8 to 10 bytes per object (table at most 3/4 full, one
-// representative) when every index is unique, about 8 more when some are
-// shared (the group starts and members), 4 more while it is built, whatever
-// the number of access rows, and is dropped once the accesses file is read.
+// objects, each group's objects in increasing order in one Uint32Array. Per
+// object: the table (5 to 11 bytes: at most 3/4 full), a representative (4)
+// and, while it is built, the object's group (4); when some indices are
+// shared, the group starts and members (about 8 more). Whatever the number of
+// access rows; dropped once the accesses file is read.
 
 import type { KmapStore } from '../store/kmap-store.ts';
 
