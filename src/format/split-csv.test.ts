@@ -12,7 +12,7 @@ import { SplitCsvStream } from './split-csv.ts';
 import { FROM_ROW_REASON } from './split-access-row.ts';
 import { KmapFormatError } from './sniff.ts';
 import { statsJson, summarize } from '../query/summary.ts';
-import { writeKmap } from '../testing/kmap-writer.ts';
+import { rng, writeKmap } from '../testing/kmap-writer.ts';
 import { fullView, toBytes, type ObjectView } from '../testing/snapshot.ts';
 import { acc, obj, lines, ZERO } from '../testing/expect-objects.ts';
 import { accessesFile, pairable, writePair, type PairOptions } from '../testing/split-csv-writer.ts';
@@ -247,6 +247,29 @@ describe('the rules', () => {
     const early = s2.finish();
     expect(early.numObjects).toBeGreaterThan(30);
     expect(early.numAccesses).toBe(0);
+  });
+
+  it('random chunk boundaries across both files (the worker\'s stream) give the whole read\'s store', () => {
+    for (const seed of [31, 32, 33]) {
+      const objs = generatedObjects(seed, 150);
+      for (let i = 2; i < objs.length; i += 4) objs[i].allocIndex = objs[i - 2].allocIndex;
+      const pair = writePair(objs, { damage: 0.05, seed, order: seed === 32 ? 'shuffled' : 'walk' });
+      const a = toBytes(pair.allocations);
+      const c = toBytes(pair.accesses);
+      const whole = parsePairAt(a, c, 0);
+      const all = new Uint8Array([...a, ...c]);
+      const r = rng(seed);
+      const s = new SplitCsvStream(a.length, c.length);
+      for (let i = 0; i < all.length; ) {
+        const n = 1 + Math.floor(r() ** 3 * 3000);
+        s.push(all.subarray(i, i + n));
+        i += n;
+      }
+      const store = s.finish();
+      expect(rawStore(store), `seed ${seed}`).toEqual(rawStore(whole));
+      expect(store.badLines, `seed ${seed}`).toEqual(whole.badLines);
+      expect(store.split).toEqual(whole.split);
+    }
   });
 
   it('hand-written access rows (accessesFile) for a view', () => {
