@@ -1,4 +1,4 @@
-// 27. Memorizer's split CSV pair made from public/sample.kmap
+// 30. Memorizer's split CSV pair made from public/sample.kmap
 //     (e2e/split-pair.mjs): dropped together, or chosen together with
 //     "Open kmap", the two files open as one capture with the sample's
 //     object and access counts (and the CLI's stats of the kmap and of the
