@@ -1,5 +1,8 @@
-// The data worker's state and answers, as a class with no comlink in it (the
-// worker module exposes one instance; unit tests drive another directly).
+// The data worker's state, as a class with no comlink in it (the worker
+// module exposes one instance; unit tests drive another directly): loading,
+// cancelling, the kmap kept for a Cancel, symbols. The answers about the
+// loaded kmap (queries, aggregates, CSV) are its base class, SessionQueries
+// (./session-queries.ts).
 //
 // Lifecycle of a load (open()):
 // - The previous complete kmap waits in `fallback` until the new file is
@@ -16,75 +19,39 @@
 // A source is a kmap (a file or a URL) or Memorizer's split CSV pair (two
 // files read one after the other as one capture: split-source.ts).
 // Symbols are independent of loads: a symbol file stays applied to every kmap
-// loaded after it until clearSymbols(). Results of filters and aggregates are
-// cached by filterKey() for the current store generation; the cache is
-// dropped whenever the store, its size (while loading) or the symbols change.
+// loaded after it until clearSymbols(). Whenever the store or the symbols
+// change, rebuildContext() bumps the generation, which drops the cached
+// results of SessionQueries.
 
 import { kmapText, newInputMeter, type MakeDecompressor } from '../src/format/gunzip-web.ts';
 import { GzipDataError, gzipContentMessage } from '../src/format/gzip.ts';
-import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
+import { MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
-import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
-import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
-import { qualityRows, type QualityRow } from '../src/query/quality.ts';
-import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
-import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
-import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
-import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
-import { filterObjects, type FilterResult } from '../src/query/filter.ts';
-import { sortSelection } from '../src/query/object-query.ts';
-import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
-import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
-import { shownName } from '../src/query/shown-name.ts';
 import { summarize } from '../src/query/summary.ts';
-import { filterKey } from '../src/query/types.ts';
-import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
+import type { KmapStore } from '../src/store/kmap-store.ts';
 import { budgetBytes, estimateStore, storeBytes } from '../src/store/memory-estimate.ts';
-import { LAYOUTS } from '../src/format/variants.ts';
 import { IpSymbols } from '../src/symbols/ip-symbols.ts';
-import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../src/symbols/symbol-map.ts';
 import type {
-  AccessColumn,
-  AccessRow,
-  BreakdownKey,
-  BreakdownRow,
-  FilteredTotals,
-  HierarchyCell,
   KmapSource,
-  LifetimeGrouping,
-  MatrixColumnKind,
   KmapWorkerApi,
   LoadProgress,
   MemoryWarning,
-  NameField,
-  NameList,
-  ObjectFilter,
-  ObjectRow,
   OpenResult,
-  QueryResult,
-  SiteDetail,
-  SiteRow,
-  SortSpec,
   SymbolSource,
   SymbolsInfo,
   SymbolsResult,
-  ViewQuery,
 } from '../src/worker-api.ts';
+import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
+import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 
 /** Read size for a dropped file: large enough to amortise the await per slice. */
 const FILE_SLICE_BYTES = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 /** The memory estimate is made once this much of a file is parsed (a dropped file: its first 8 MiB slice). */
 const ESTIMATE_AFTER_BYTES = 1024 * 1024;
-/** Filter results kept (each up to 4 bytes per object). */
-const MAX_CACHED_FILTERS = 4;
-/** Aggregate results kept. */
-const MAX_CACHED_RESULTS = 32;
-/** Names per count list in a summary (the page asks for names with nameOptions). */
-const SUMMARY_NAMES = 20;
 
 class Cancelled extends Error {}
 
@@ -126,15 +93,9 @@ interface LoadedSymbols {
   table: SymbolTable;
 }
 
-export class KmapSession implements KmapWorkerApi {
-  /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
-  private store: KmapStore | null = null;
+export class KmapSession extends SessionQueries implements KmapWorkerApi {
   /** Whether `store` holds a whole file (not one still loading or cut short by a cancel). */
   private storeComplete = false;
-  private ctx: QueryContext | null = null;
-  private selection: Uint32Array = new Uint32Array(0);
-  /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
-  private positions: Uint32Array | null = null;
   /**
    * The previously loaded kmap while a new file has not yet shown that it is
    * a kmap: a new file that turns out not to be one, or is cancelled that
@@ -150,10 +111,6 @@ export class KmapSession implements KmapWorkerApi {
   /** Aborts the running load's fetch, so that a cancelled download stops. */
   private abortLoad: AbortController | null = null;
   private symbols: LoadedSymbols | null = null;
-  /** Bumped when the store or the symbols change: cached results are stale. */
-  private generation = 0;
-  private filterCache = new Map<string, FilterResult>();
-  private resultCache = new Map<string, unknown>();
 
   /**
    * @param memoryBudget bytes the loaded data may take, with headroom for
@@ -166,7 +123,9 @@ export class KmapSession implements KmapWorkerApi {
   constructor(
     private readonly memoryBudget: number | null = null,
     private readonly decompressor?: MakeDecompressor,
-  ) {}
+  ) {
+    super();
+  }
 
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
   private heldBytes(loading: KmapStore): number {
@@ -216,36 +175,6 @@ export class KmapSession implements KmapWorkerApi {
     this.generation++;
     this.filterCache.clear();
     this.resultCache.clear();
-  }
-
-  /** The cache key prefix: results hold for one store generation and, while loading, one size. */
-  private stamp(): string {
-    const s = this.store;
-    return s ? `${this.generation}:${s.numObjects}:${s.numAccesses}` : 'none';
-  }
-
-  private filtered(filter: ObjectFilter): FilterResult {
-    const ctx = this.ctx!;
-    const key = `${this.stamp()}|${filterKey(filter)}`;
-    const hit = this.filterCache.get(key);
-    if (hit) {
-      this.filterCache.delete(key);
-      this.filterCache.set(key, hit);
-      return hit;
-    }
-    const result = filterObjects(ctx, filter);
-    this.filterCache.set(key, result);
-    while (this.filterCache.size > MAX_CACHED_FILTERS) this.filterCache.delete(this.filterCache.keys().next().value!);
-    return result;
-  }
-
-  private cached<T>(op: string, filter: ObjectFilter, compute: () => T): T {
-    const key = `${op}|${this.stamp()}|${filterKey(filter)}`;
-    if (this.resultCache.has(key)) return this.resultCache.get(key) as T;
-    const value = compute();
-    this.resultCache.set(key, value);
-    while (this.resultCache.size > MAX_CACHED_RESULTS) this.resultCache.delete(this.resultCache.keys().next().value!);
-    return value;
   }
 
   private async *fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array> {
@@ -506,10 +435,6 @@ export class KmapSession implements KmapWorkerApi {
     });
   }
 
-  summary() {
-    return this.store ? summarize(this.store, SUMMARY_NAMES) : null;
-  }
-
   async loadSymbols(source: SymbolSource): Promise<SymbolsResult> {
     let text: string;
     try {
@@ -566,152 +491,6 @@ export class KmapSession implements KmapWorkerApi {
     };
   }
 
-  nameOptions(field: NameField, query = '', limit = Number.POSITIVE_INFINITY): NameList {
-    const store = this.store;
-    if (!store) return { options: [], total: 0 };
-    const layout = LAYOUTS[store.variant ?? 'E'];
-    if ((field === 'slab' && !layout.hasSlab) || (field === 'type' && !layout.hasType)) return { options: [], total: 0 };
-    const [interner, counts] =
-      field === 'slab'
-        ? [store.slabs, store.objectsBySlab]
-        : field === 'type'
-          ? [store.types, store.objectsByType]
-          : [store.commands, store.objectsByCommand];
-    const needle = query.trim().toLowerCase();
-    // Matched as the pickers show names (shownName: "(empty)", ⟨U+202E⟩), as their local narrowing does.
-    const accept = needle === '' ? null : (name: string) => shownName(name).toLowerCase().includes(needle);
-    const { pairs, total } = topCountPairs(interner.names(), counts, limit, accept);
-    return { options: pairs.map(([name, objects]) => ({ name, objects })), total };
-  }
-
-  query(q: ViewQuery): QueryResult {
-    if (!this.store || !this.ctx) return { total: 0, numObjects: 0, unknownNames: [], searchErrors: [] };
-    const f = this.filtered(q.filter);
-    let indices = f.indices;
-    if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
-      indices = indices.slice();
-      sortSelection(this.store, indices, q.sort);
-    }
-    this.selection = indices;
-    this.positions = null;
-    return { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
-  }
-
-  totals(filter: ObjectFilter): FilteredTotals {
-    if (!this.ctx) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
-    return this.cached('totals', filter, () => filteredTotals(this.ctx!, this.filtered(filter).indices));
-  }
-
-  breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {
-    if (!this.ctx) return [];
-    return this.cached(`breakdown:${by}`, filter, () => breakdown(this.ctx!, this.filtered(filter).indices, by));
-  }
-
-  hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number } {
-    if (!this.ctx) return { cells: [], total: 0 };
-    const all = this.cached('hierarchy', filter, () => hierarchy(this.ctx!, this.filtered(filter).indices));
-    return { cells: all.slice(0, Math.max(0, limit)), total: all.length };
-  }
-
-  sites(filter: ObjectFilter): SiteRow[] {
-    if (!this.ctx) return [];
-    return this.cached('sites', filter, () => accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks));
-  }
-
-  siteDetail(filter: ObjectFilter, site: string): SiteDetail {
-    if (!this.ctx) return { site, pids: [] };
-    const ctx = this.ctx;
-    return siteDetail(ctx, this.filtered(filter).indices, filter.otherTasks, site, ctx.memo('pidCommands', () => pidCommands(ctx.store)));
-  }
-
-  breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string {
-    return breakdownCsv(this.breakdown(filter, by), by);
-  }
-
-  sitesCsv(filter: ObjectFilter): string {
-    return sitesCsv(this.sites(filter));
-  }
-
-  /** The context and filtered objects an analysis runs on (an empty store before any load). */
-  private input(filter: ObjectFilter): [QueryContext, Uint32Array] {
-    if (!this.ctx) return [new QueryContext(new KmapParser().store), new Uint32Array(0)];
-    return [this.ctx, this.filtered(filter).indices];
-  }
-
-  lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart {
-    return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => lifetimeChart(...this.input(filter), by, topGroups));
-  }
-
-  liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {
-    const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
-    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range));
-  }
-
-  windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {
-    return this.cached(`bands:${by}:${topGroups}:${start}:${end}:${limit}`, filter, () => windowBands(...this.input(filter), by, topGroups, start, end, limit));
-  }
-
-  matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
-    return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols));
-  }
-
-  lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
-    return lifetimesCsv(lifetimeHistogram(...this.input(filter), by).rows);
-  }
-
-  liveCsv(filter: ObjectFilter, bins: number): string {
-    return liveCsv(liveBins(...this.input(filter), Math.max(1, Math.floor(bins))));
-  }
-
-  matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
-    return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
-  }
-
-  quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } {
-    return this.cached(`quality:${by}`, filter, () => qualityRows(...this.input(filter), by));
-  }
-
-  qualityCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
-    return qualityCsv(this.quality(filter, by).rows);
-  }
-
-  kmapSlice(filter: ObjectFilter): Blob {
-    const [ctx, indices] = this.input(filter);
-    return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
-  }
-
-  rows(start: number, count: number): ObjectRow[] {
-    if (!this.store) return [];
-    const end = Math.min(this.selection.length, start + count);
-    const rows: ObjectRow[] = [];
-    for (let p = Math.max(0, start); p < end; p++) rows.push(objectRow(this.store, this.selection[p], this.ctx ?? undefined));
-    return rows;
-  }
-
-  positionOf(idx: number): number {
-    if (!this.store || idx < 0 || idx >= this.store.numObjects) return -1;
-    if (!this.positions || this.positions.length !== this.store.numObjects) {
-      this.positions = new Uint32Array(this.store.numObjects);
-      for (let p = 0; p < this.selection.length; p++) this.positions[this.selection[p]] = p + 1;
-    }
-    return this.positions[idx] - 1;
-  }
-
-  object(idx: number): ObjectRow | null {
-    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return null;
-    return objectRow(this.store, idx, this.ctx ?? undefined);
-  }
-
-  accesses(idx: number, sort: SortSpec<AccessColumn> | null, limit = Number.POSITIVE_INFINITY): AccessRow[] {
-    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return [];
-    const rows = accessRowsWindow(this.store, idx, sort, Math.max(0, limit), this.ctx ?? undefined);
-    if (rows.length > 0 && this.ctx) {
-      const ctx = this.ctx;
-      const names = ctx.memo('pidCommands', () => pidCommands(ctx.store));
-      for (const r of rows) r.pidCommand = r.pid === null ? null : (names.get(r.pid) ?? null);
-    }
-    return rows;
-  }
 }
 
 

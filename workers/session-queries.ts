@@ -1,0 +1,251 @@
+// The data worker's answers about the kmap it holds: the summary, name
+// lists, the selection and its rows, every aggregate and every CSV, over
+// `store` with the symbols in `ctx`. KmapSession (./kmap-session.ts) extends
+// this with the lifecycle: loading, cancelling, the kmap kept for a Cancel,
+// symbols. Split so that each file has one job.
+//
+// Caching: filter results (indices) and aggregates are cached by the
+// filter's canonical key (filterKey) for one store generation and, while a
+// file loads, one store size (stamp()); the lifecycle bumps `generation`
+// and clears both caches whenever the store or the symbols change.
+
+import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
+import { QueryContext } from '../src/query/context.ts';
+import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
+import { filterObjects, type FilterResult } from '../src/query/filter.ts';
+import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
+import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
+import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
+import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
+import { sortSelection } from '../src/query/object-query.ts';
+import { qualityRows, type QualityRow } from '../src/query/quality.ts';
+import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
+import { shownName } from '../src/query/shown-name.ts';
+import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
+import { summarize } from '../src/query/summary.ts';
+import { filterKey } from '../src/query/types.ts';
+import { LAYOUTS } from '../src/format/variants.ts';
+import { KmapParser } from '../src/format/parser.ts';
+import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
+import type {
+  AccessColumn,
+  AccessRow,
+  BreakdownKey,
+  BreakdownRow,
+  FilteredTotals,
+  HierarchyCell,
+  LifetimeGrouping,
+  MatrixColumnKind,
+  NameField,
+  NameList,
+  ObjectFilter,
+  ObjectRow,
+  QueryResult,
+  SiteDetail,
+  SiteRow,
+  SortSpec,
+  ViewQuery,
+} from '../src/worker-api.ts';
+
+/** Filter results kept (each up to 4 bytes per object). */
+const MAX_CACHED_FILTERS = 4;
+/** Aggregate results kept. */
+const MAX_CACHED_RESULTS = 32;
+/** Names per count list in a summary (the page asks for names with nameOptions). */
+export const SUMMARY_NAMES = 20;
+
+export abstract class SessionQueries {
+  /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
+  protected store: KmapStore | null = null;
+  protected ctx: QueryContext | null = null;
+  protected selection: Uint32Array = new Uint32Array(0);
+  /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
+  protected positions: Uint32Array | null = null;
+  /** Bumped when the store or the symbols change: cached results are stale. */
+  protected generation = 0;
+  protected filterCache = new Map<string, FilterResult>();
+  protected resultCache = new Map<string, unknown>();
+
+  summary() {
+    return this.store ? summarize(this.store, SUMMARY_NAMES) : null;
+  }
+
+
+  /** The cache key prefix: results hold for one store generation and, while loading, one size. */
+  protected stamp(): string {
+    const s = this.store;
+    return s ? `${this.generation}:${s.numObjects}:${s.numAccesses}` : 'none';
+  }
+
+  protected filtered(filter: ObjectFilter): FilterResult {
+    const ctx = this.ctx!;
+    const key = `${this.stamp()}|${filterKey(filter)}`;
+    const hit = this.filterCache.get(key);
+    if (hit) {
+      this.filterCache.delete(key);
+      this.filterCache.set(key, hit);
+      return hit;
+    }
+    const result = filterObjects(ctx, filter);
+    this.filterCache.set(key, result);
+    while (this.filterCache.size > MAX_CACHED_FILTERS) this.filterCache.delete(this.filterCache.keys().next().value!);
+    return result;
+  }
+
+  protected cached<T>(op: string, filter: ObjectFilter, compute: () => T): T {
+    const key = `${op}|${this.stamp()}|${filterKey(filter)}`;
+    if (this.resultCache.has(key)) return this.resultCache.get(key) as T;
+    const value = compute();
+    this.resultCache.set(key, value);
+    while (this.resultCache.size > MAX_CACHED_RESULTS) this.resultCache.delete(this.resultCache.keys().next().value!);
+    return value;
+  }
+
+
+  nameOptions(field: NameField, query = '', limit = Number.POSITIVE_INFINITY): NameList {
+    const store = this.store;
+    if (!store) return { options: [], total: 0 };
+    const layout = LAYOUTS[store.variant ?? 'E'];
+    if ((field === 'slab' && !layout.hasSlab) || (field === 'type' && !layout.hasType)) return { options: [], total: 0 };
+    const [interner, counts] =
+      field === 'slab'
+        ? [store.slabs, store.objectsBySlab]
+        : field === 'type'
+          ? [store.types, store.objectsByType]
+          : [store.commands, store.objectsByCommand];
+    const needle = query.trim().toLowerCase();
+    // Matched as the pickers show names (shownName: "(empty)", ⟨U+202E⟩), as their local narrowing does.
+    const accept = needle === '' ? null : (name: string) => shownName(name).toLowerCase().includes(needle);
+    const { pairs, total } = topCountPairs(interner.names(), counts, limit, accept);
+    return { options: pairs.map(([name, objects]) => ({ name, objects })), total };
+  }
+
+  query(q: ViewQuery): QueryResult {
+    if (!this.store || !this.ctx) return { total: 0, numObjects: 0, unknownNames: [], searchErrors: [] };
+    const f = this.filtered(q.filter);
+    let indices = f.indices;
+    if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
+      indices = indices.slice();
+      sortSelection(this.store, indices, q.sort);
+    }
+    this.selection = indices;
+    this.positions = null;
+    return { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
+  }
+
+  totals(filter: ObjectFilter): FilteredTotals {
+    if (!this.ctx) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
+    return this.cached('totals', filter, () => filteredTotals(this.ctx!, this.filtered(filter).indices));
+  }
+
+  breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {
+    if (!this.ctx) return [];
+    return this.cached(`breakdown:${by}`, filter, () => breakdown(this.ctx!, this.filtered(filter).indices, by));
+  }
+
+  hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number } {
+    if (!this.ctx) return { cells: [], total: 0 };
+    const all = this.cached('hierarchy', filter, () => hierarchy(this.ctx!, this.filtered(filter).indices));
+    return { cells: all.slice(0, Math.max(0, limit)), total: all.length };
+  }
+
+  sites(filter: ObjectFilter): SiteRow[] {
+    if (!this.ctx) return [];
+    return this.cached('sites', filter, () => accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks));
+  }
+
+  siteDetail(filter: ObjectFilter, site: string): SiteDetail {
+    if (!this.ctx) return { site, pids: [] };
+    const ctx = this.ctx;
+    return siteDetail(ctx, this.filtered(filter).indices, filter.otherTasks, site, ctx.memo('pidCommands', () => pidCommands(ctx.store)));
+  }
+
+  breakdownCsv(filter: ObjectFilter, by: BreakdownKey): string {
+    return breakdownCsv(this.breakdown(filter, by), by);
+  }
+
+  sitesCsv(filter: ObjectFilter): string {
+    return sitesCsv(this.sites(filter));
+  }
+
+  /** The context and filtered objects an analysis runs on (an empty store before any load). */
+  protected input(filter: ObjectFilter): [QueryContext, Uint32Array] {
+    if (!this.ctx) return [new QueryContext(new KmapParser().store), new Uint32Array(0)];
+    return [this.ctx, this.filtered(filter).indices];
+  }
+
+  lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart {
+    return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => lifetimeChart(...this.input(filter), by, topGroups));
+  }
+
+  liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {
+    const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
+    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range));
+  }
+
+  windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {
+    return this.cached(`bands:${by}:${topGroups}:${start}:${end}:${limit}`, filter, () => windowBands(...this.input(filter), by, topGroups, start, end, limit));
+  }
+
+  matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
+    return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols));
+  }
+
+  lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
+    return lifetimesCsv(lifetimeHistogram(...this.input(filter), by).rows);
+  }
+
+  liveCsv(filter: ObjectFilter, bins: number): string {
+    return liveCsv(liveBins(...this.input(filter), Math.max(1, Math.floor(bins))));
+  }
+
+  matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
+    return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
+  }
+
+  quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } {
+    return this.cached(`quality:${by}`, filter, () => qualityRows(...this.input(filter), by));
+  }
+
+  qualityCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
+    return qualityCsv(this.quality(filter, by).rows);
+  }
+
+  kmapSlice(filter: ObjectFilter): Blob {
+    const [ctx, indices] = this.input(filter);
+    return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
+  }
+
+  rows(start: number, count: number): ObjectRow[] {
+    if (!this.store) return [];
+    const end = Math.min(this.selection.length, start + count);
+    const rows: ObjectRow[] = [];
+    for (let p = Math.max(0, start); p < end; p++) rows.push(objectRow(this.store, this.selection[p], this.ctx ?? undefined));
+    return rows;
+  }
+
+  positionOf(idx: number): number {
+    if (!this.store || idx < 0 || idx >= this.store.numObjects) return -1;
+    if (!this.positions || this.positions.length !== this.store.numObjects) {
+      this.positions = new Uint32Array(this.store.numObjects);
+      for (let p = 0; p < this.selection.length; p++) this.positions[this.selection[p]] = p + 1;
+    }
+    return this.positions[idx] - 1;
+  }
+
+  object(idx: number): ObjectRow | null {
+    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return null;
+    return objectRow(this.store, idx, this.ctx ?? undefined);
+  }
+
+  accesses(idx: number, sort: SortSpec<AccessColumn> | null, limit = Number.POSITIVE_INFINITY): AccessRow[] {
+    if (!this.store || !Number.isInteger(idx) || idx < 0 || idx >= this.store.numObjects) return [];
+    const rows = accessRowsWindow(this.store, idx, sort, Math.max(0, limit), this.ctx ?? undefined);
+    if (rows.length > 0 && this.ctx) {
+      const ctx = this.ctx;
+      const names = ctx.memo('pidCommands', () => pidCommands(ctx.store));
+      for (const r of rows) r.pidCommand = r.pid === null ? null : (names.get(r.pid) ?? null);
+    }
+    return rows;
+  }
+}
