@@ -1,9 +1,9 @@
 // 23. The Lifetimes tab on the bundled sample: the index window typed for
 //     each of its three meanings filters the objects table to the count that
 //     `kmap stats --window ... --window-meaning ...` gives; a window brushed
-//     with the mouse does too; "Jump to peak" moves the window onto the bin
-//     with the most live bytes (as `kmap live` with the chart's bin count
-//     finds it); the histogram's buckets hold the CLI's counts; both
+//     with the mouse lands where dragged and does too; "Jump to peak" moves
+//     the window onto the chart's bin with the most live bytes (computed here
+//     from the dump); the histogram's buckets hold the CLI's counts; both
 //     "Download CSV" buttons save what the CLI prints; a copied link brings
 //     back the tab, the grouping and the window in a fresh page.
 
@@ -78,7 +78,7 @@ test('a typed window keeps what the CLI keeps, for each meaning, in every tab', 
   assertNoErrors(errors);
 });
 
-test('a brushed window filters to the CLI count; Jump to peak finds the CLI peak', async () => {
+test('a brushed window lands where dragged and filters to the CLI count; Jump to peak finds the peak bin', async () => {
   const { page, errors } = await openSample(browser, '&tab=lifetimes');
   const canvas = page.getByTestId('live-chart');
   await canvas.waitFor();
@@ -99,13 +99,42 @@ test('a brushed window filters to the CLI count; Jump to peak finds the CLI peak
   await shot(page, '23-brushed');
 
   // Jump to peak: the bin with the most live bytes among the chart's bins
-  // (the chart draws all filtered objects, the window aside).
+  // (the chart draws all filtered objects, the window aside), computed here
+  // from the dump: live bytes at every index, the chart's even bins
+  // (bin b starts at start + floor(b * span / n)), the first bin with the most.
   const label = await canvas.getAttribute('aria-label');
   const bins = Number(/([\d,]+) bins/.exec(label)[1].replace(/,/g, ''));
-  const liveCsv = await kmapCli(['live', SAMPLE, '--symbols', SYMBOLS, '--bins', String(bins)]);
-  const rows = liveCsv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-  let peak = 0;
-  for (let b = 1; b < rows.length; b++) if (rows[b][3] > rows[peak][3]) peak = b;
+  const dump = await cliDump();
+  const allocs = dump.map((o) => Number(o.allocIndex));
+  const start = Math.min(...allocs);
+  const end = Math.max(...allocs, ...dump.map((o) => Number(o.freeIndex))) + 1;
+  const span = end - start;
+  // Where the brush landed: 30% to 60% of the plot, within a pixel's worth.
+  const tolerance = Math.ceil(span / (box.width - 74)) + 1;
+  assert.ok(Math.abs(brushed.start - (start + 0.3 * span)) <= tolerance, `brush start ${brushed.start}`);
+  assert.ok(Math.abs(brushed.end - (start + 0.6 * span)) <= tolerance, `brush end ${brushed.end}`);
+  const delta = new Float64Array(span + 1);
+  for (const o of dump) {
+    const a = Number(o.allocIndex);
+    const f = Number(o.freeIndex);
+    if (f !== 0 && f <= a) continue;
+    delta[a - start] += Number(o.size);
+    if (f !== 0) delta[f - start] -= Number(o.size);
+  }
+  let liveBytes = 0;
+  const edges = Array.from({ length: bins + 1 }, (_, b) => (b === bins ? end : start + Math.floor((b * span) / bins)));
+  let peak = -1;
+  let peakBytes = -1;
+  let t = 0;
+  for (let b = 0; b < bins; b++) {
+    let max = 0;
+    for (; start + t < edges[b + 1]; t++) {
+      liveBytes += delta[t];
+      if (liveBytes > max) max = liveBytes;
+    }
+    if (max > peakBytes) [peak, peakBytes] = [b, max];
+  }
+  const rows = edges.slice(0, -1).map((e, b) => [e, edges[b + 1]]);
   await page.getByRole('button', { name: 'Jump to peak' }).click();
   await page.waitForFunction(
     (want) => document.querySelector('[aria-label="Window start"]')?.value === want,
@@ -167,7 +196,7 @@ test('the objects the window keeps are drawn one band each; a click selects one'
   const { page, errors } = await openSample(browser, `&tab=lifetimes&win=${start}-${end}`);
   const caption = page.getByTestId('bands-caption');
   await page.waitForFunction(() => /one band each/.test(document.querySelector('[data-testid="bands-caption"]')?.textContent ?? ''));
-  assert.match(await caption.innerText(), new RegExp(`The ${fmt(inWindow.length)} objects the window keeps`));
+  assert.match(await caption.innerText(), new RegExp(`The ${fmt(inWindow.length)} objects the window keeps that are live in it`));
   // Click in the middle of the first lane: a band of the first series covers it.
   const bands = page.getByTestId('bands-chart');
   const box = await bands.boundingBox();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { cliStats, openSample, pickName, rowCountFor, selectTab } from './analysis-helpers.mjs';
-import { assertNoErrors, launch, waitRowCount } from './helpers.mjs';
+import { assertNoErrors, launch, openApp, waitLoaded, waitRowCount } from './helpers.mjs';
 
 /** Changes closer together than this share one history entry (src/app/url-sync.ts). */
 const COALESCE_MS = 700;
@@ -50,4 +50,15 @@ test('Back undoes a filter and a tab, Forward redoes them', async () => {
   await waitRowCount(page, rowCountFor(dentry.objects, full.objects));
   assert.ok(await page.getByRole('button', { name: 'Remove dentry' }).isVisible());
   assertNoErrors(errors);
+});
+
+test("the app's own changes make no entries: a link's selection past the file's end is dropped quietly", async () => {
+  const { page, errors } = await openApp(browser, '?v=3&src=sample.kmap&obj=999999');
+  await waitLoaded(page, 60_000);
+  await page.getByText(/selects object #999,999, but this file has/).waitFor();
+  assert.equal(param(page, 'obj'), null);
+  assertNoErrors(errors);
+  // The page made no entry of its own: Back leaves it (to the blank page it was opened from).
+  await page.goBack();
+  assert.equal(page.url(), 'about:blank');
 });

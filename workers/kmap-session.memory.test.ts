@@ -191,3 +191,18 @@ describe('a file too big for the memory budget', () => {
     }
   });
 });
+
+describe('Save as kmap within the budget', () => {
+  it('refuses a slice that would not fit in what the budget has left, naming the CLI; a smaller one is made', async () => {
+    const session = new KmapSession(1_500_000);
+    const file = new Blob([BYTES.subarray(0, 800_000)]);
+    const res = await session.open({ kind: 'file', file, name: 'part.kmap' }, noProgress);
+    expect(res.ok).toBe(true);
+    const all = { ...(await import('../src/query/types.ts')).emptyFilter() };
+    expect(() => session.kmapSlice(all)).toThrow(/would take about \d+ MB, more than this tab has left .*kmap slice FILE/);
+    const some = { ...all, minSize: 4096 };
+    const kept = session.query({ filter: some, sort: null }).total;
+    expect(kept).toBeGreaterThan(0);
+    expect(session.kmapSlice(some).size).toBeGreaterThan(0);
+  });
+});

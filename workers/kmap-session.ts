@@ -127,6 +127,11 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     super();
   }
 
+  protected override sliceRoom(): number | null {
+    if (this.memoryBudget === null || !this.store) return null;
+    return this.memoryBudget - budgetBytes(this.store) - this.keptBytes();
+  }
+
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
   private heldBytes(loading: KmapStore): number {
     return budgetBytes(loading) + this.keptBytes();

@@ -9,7 +9,7 @@
 // file loads, one store size (stamp()); the lifecycle bumps `generation`
 // and clears both caches whenever the store or the symbols change.
 
-import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
+import { breakdown, filteredTotals, hierarchy, objectSums } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -211,8 +211,31 @@ export abstract class SessionQueries {
     return qualityCsv(this.quality(filter, by).rows);
   }
 
+  /** Bytes a slice may take in this worker (null: no limit); the lifecycle knows the budget. */
+  protected sliceRoom(): number | null {
+    return null;
+  }
+
   kmapSlice(filter: ObjectFilter): Blob {
     const [ctx, indices] = this.input(filter);
+    // The Blob holds the whole slice here: refuse one that would not fit,
+    // estimated at 160 bytes an object and 40 an access line (above the
+    // averages of the sample and the 1 GB benchmark file: about 100 and 26),
+    // before writing it.
+    const room = this.sliceRoom();
+    if (room !== null) {
+      const sums = objectSums(ctx);
+      let lines = 0;
+      for (let p = 0; p < indices.length; p++) lines += sums.lines[indices[p]];
+      const estimate = indices.length * 160 + lines * 40;
+      if (estimate > room) {
+        const mb = (n: number) => `${Math.round(n / 1e6).toLocaleString('en-US')} MB`;
+        throw new Error(
+          `a kmap of ${indices.length.toLocaleString('en-US')} objects would take about ${mb(estimate)}, more than this tab has left (${mb(Math.max(0, room))}); ` +
+            'narrow the filters, or write it with the CLI: kmap slice FILE [FILTERS] > part.kmap',
+        );
+      }
+    }
     return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
   }
 

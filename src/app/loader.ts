@@ -13,7 +13,7 @@ import { splitPairOf } from './split-pair.ts';
 import { fileLooksLikeSymbolMap } from './symbols-sniff.ts';
 import { emptyDataPatch, NAMES_FETCHED, NO_NAME_OPTIONS, useDataStore, type LoadedSource } from './stores/data-store.ts';
 import { notify, useNoticeStore } from './stores/notice-store.ts';
-import { useViewStore } from './stores/view-store.ts';
+import { useViewStore, withoutHistory } from './stores/view-store.ts';
 import { formatBytes, formatCount, percentOf } from './format.ts';
 
 /** How often the table and summary refresh while a file loads. */
@@ -154,6 +154,10 @@ function checkExpectedFile(name: string, fp: string | null): void {
   setData({ expectedFile: null });
   if (fp === expected.fp) return;
   const size = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  if (fp === null) {
+    notify(`This link's view was made on ${shownName(expected.name)}; ${shownName(name)} could not be read here to check that it is the same file.`);
+    return;
+  }
   notify(
     `This link's view was made on ${shownName(expected.name)} (${size(fingerprintSize(expected.fp))}); ` +
       `${shownName(name)}${fp ? ` (${size(fingerprintSize(fp))})` : ''} is a different file, so its objects and numbers may not match the view.`,
@@ -316,8 +320,10 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   reportedUnknown = null;
   useNoticeStore.getState().setKeyed('unknown-names', null);
   useNoticeStore.getState().setKeyed('filters-keep-nothing', null);
-  if (!restorePending) useViewStore.getState().selectObject(null, null);
-  else useViewStore.getState().setCursor(null);
+  withoutHistory(() => {
+    if (!restorePending) useViewStore.getState().selectObject(null, null);
+    else useViewStore.getState().setCursor(null);
+  });
   const totalBytes = source.kind === 'file' ? source.file.size : source.kind === 'pair' ? source.allocations.size + source.accesses.size : null;
   setData({
     phase: 'loading',
@@ -394,7 +400,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
         selectionGrew: false,
       });
       shown = previousLoad;
-      useViewStore.getState().selectObject(obj, null);
+      withoutHistory(() => useViewStore.getState().selectObject(obj, null));
       await refresh(seq);
       if (res.cancelled) notify(`Loading ${JSON.stringify(loaded.name)} was cancelled; ${JSON.stringify(previous.source?.name ?? '')} is shown again.`);
     } else {
@@ -544,7 +550,7 @@ async function restoreSelection(seq: number): Promise<void> {
   const numObjects = useDataStore.getState().summary?.objects ?? 0;
   if (obj >= numObjects) {
     notify(`The link selects object #${formatCount(obj)}, but this file has ${formatCount(numObjects)} objects; nothing is selected.`);
-    view.selectObject(null, null);
+    withoutHistory(() => view.selectObject(null, null));
     return;
   }
   const pos = await kmapApi()

@@ -5,17 +5,19 @@
 // History: a change a person would undo (the filter, the tab, the selected
 // object) is a new history entry, so Back steps back inside the app; other
 // changes (sort, groupings, matrix settings, the data loaded) replace the
-// current entry. Changes within HISTORY_COALESCE_MS of the last new entry
-// (typing a search, a brush, several chips removed in a row) go into that
-// entry instead of making one each. Back/Forward restore the entry's view
-// (not its data: the loaded file stays).
+// current entry, and so do the app's own changes (withoutHistory: a load
+// clearing or restoring the selection). A change within HISTORY_COALESCE_MS
+// of the previous one (typing a search, a brush, several chips removed in a
+// row) goes into the same entry instead of making one each. Back/Forward
+// restore the entry's view, not its data: the loaded file stays, and an
+// entry made on other data does not bring back its selected object.
 
 import { filterKey } from '../query/types.ts';
 import { decodeViewState, encodeViewState } from '../view-state/url-codec.ts';
 import type { ViewState } from '../view-state/view-state.ts';
 import { useDataStore } from './stores/data-store.ts';
 import { notify } from './stores/notice-store.ts';
-import { useViewStore } from './stores/view-store.ts';
+import { isQuietChange, useViewStore, withoutHistory } from './stores/view-store.ts';
 
 const HISTORY_COALESCE_MS = 700;
 
@@ -50,7 +52,8 @@ function undoableKey(s: ViewState): string {
 
 let lastWritten = '';
 let lastUndoable = '';
-let lastPushAt = Number.NEGATIVE_INFINITY;
+/** When the user last changed what Back undoes (a burst of changes shares one entry). */
+let lastUndoableAt = Number.NEGATIVE_INFINITY;
 
 function write(): void {
   const state = currentUrlState();
@@ -59,25 +62,34 @@ function write(): void {
   const undoable = undoableKey(state);
   const url = `${window.location.pathname}?${query}${window.location.hash}`;
   const now = performance.now();
-  if (undoable !== lastUndoable && now - lastPushAt > HISTORY_COALESCE_MS) {
-    window.history.pushState(null, '', url);
-    lastPushAt = now;
-  } else {
-    window.history.replaceState(window.history.state, '', url);
-  }
+  const userStep = undoable !== lastUndoable && !isQuietChange();
+  if (userStep && now - lastUndoableAt > HISTORY_COALESCE_MS) window.history.pushState(null, '', url);
+  else window.history.replaceState(window.history.state, '', url);
+  if (userStep) lastUndoableAt = now;
   lastWritten = query;
   lastUndoable = undoable;
+}
+
+/** Whether an entry's view was made on the data loaded now (its src, or its file's fingerprint). */
+function sameData(entry: ViewState): boolean {
+  const now = currentUrlState();
+  if (entry.src !== null || now.src !== null) return entry.src === now.src;
+  if (entry.file !== null || now.file !== null) return entry.file?.fp === now.file?.fp;
+  return true;
 }
 
 /** Back or Forward: the entry's view, without a new entry. */
 function onPopState(): void {
   const { state } = decodeViewState(window.location.search);
+  // An object number means nothing in other data; nor one past this file's end.
+  const objects = useDataStore.getState().summary?.objects ?? null;
+  if (state.obj !== null && (!sameData(state) || (objects !== null && state.obj >= objects))) state.obj = null;
   lastUndoable = undoableKey(state);
-  lastPushAt = Number.NEGATIVE_INFINITY;
+  lastUndoableAt = Number.NEGATIVE_INFINITY;
   // Written as a replacement of this entry (the undoable part is the same),
   // so that the address bar names the data loaded now, whatever the entry named.
   lastWritten = '';
-  applyToView(state);
+  withoutHistory(() => applyToView(state));
   write();
 }
 

@@ -130,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const args = parseArgs(argv);
+  // A slice is a kmap file, byte for byte (names with any bytes): for a file or a pipe, never a terminal.
+  if (args.command === 'slice' && process.stdout.isTTY) throw new UsageError('slice writes a kmap file: send it to a file (kmap slice FILE ... > part.kmap) or a pipe');
   const t0 = performance.now();
   const { store, ctx } = await load(args);
   switch (args.command) {

@@ -8,7 +8,7 @@
 import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import { eventOrders, lifetimeGroups, lifetimeSlot, liveSeries, LIVE_SLOT } from './lifetimes.ts';
+import { evenEdges, eventOrders, lifetimeGroups, lifetimeSlot, liveSeries, LIVE_SLOT } from './lifetimes.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 
@@ -106,7 +106,8 @@ export interface LiveChart {
 
 /**
  * Live objects and bytes of the kept objects over [start, end) (null: the
- * capture's whole axis) in at most `bins` bins, at least one index each.
+ * capture's whole axis) in at most `bins` bins of even widths (evenEdges),
+ * at least one index each.
  */
 export function liveChart(
   ctx: QueryContext,
@@ -133,7 +134,7 @@ export function liveChart(
   // Every group id to its series: a top group's own, else "other" (the last).
   const seriesOf = new Int32Array(groups.seriesOfGroup.length);
   for (let g = 0; g < seriesOf.length; g++) seriesOf[g] = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
-  const s = liveSeries(ctx, indices, n, start, end, { ids, seriesOf }, numSeries);
+  const s = liveSeries(ctx, indices, evenEdges(start, end, n), { ids, seriesOf }, numSeries);
   let peakBin = -1;
   for (let b = 0; b < n; b++) if (s.maxBytes[b] > 0 && (peakBin < 0 || s.maxBytes[b] > s.maxBytes[peakBin])) peakBin = b;
   return {

@@ -226,6 +226,20 @@ export function binEdges(start: number, end: number, n: number): Float64Array {
   return edges;
 }
 
+/**
+ * Bin edges over [start, end) spread evenly: bin b starts at
+ * start + floor(b * span / n), so bins differ in width by one index at most
+ * (the charts' bins; `kmap live` keeps binEdges, its documented contract,
+ * whose last bin takes the whole remainder).
+ */
+export function evenEdges(start: number, end: number, n: number): Float64Array {
+  const edges = new Float64Array(n + 1);
+  const span = end - start;
+  for (let b = 0; b < n; b++) edges[b] = start + Math.floor((b * span) / n);
+  edges[n] = end;
+  return edges;
+}
+
 export interface LiveSeries {
   /** Bin edges: bin b is [edges[b], edges[b + 1]). */
   edges: Float64Array;
@@ -240,23 +254,21 @@ export interface LiveSeries {
 }
 
 /**
- * Live objects and bytes of the kept objects over [start, end) in `bins`
- * bins (see binEdges), each bin holding the maximum at any index in it.
+ * Live objects and bytes of the kept objects in the bins [edges[b],
+ * edges[b + 1]), each bin holding the maximum at any index in it.
  * `groups` (optional) maps an object to a group 0..numGroups-1 for the
  * stacked series.
  */
 export function liveSeries(
   ctx: QueryContext,
   indices: Uint32Array,
-  bins: number,
-  start: number,
-  end: number,
+  edges: Float64Array,
   groups: { ids: ArrayLike<number>; seriesOf: Int32Array } | null = null,
   numGroups = 0,
 ): LiveSeries {
   const store = ctx.store;
   const { allocOrder, freeOrder } = eventOrders(ctx);
-  const edges = binEdges(start, end, bins);
+  const bins = edges.length - 1;
   const maxObjects = new Float64Array(bins);
   const maxBytes = new Float64Array(bins);
   const groupMaxObjects = new Float64Array(bins * numGroups);
@@ -380,7 +392,7 @@ export function liveBins(ctx: QueryContext, indices: Uint32Array, bins: number):
   const store = ctx.store;
   if (!LAYOUTS[store.variant ?? 'E'].hasIndices || store.numObjects === 0) return [];
   const { axisStart, axisEnd } = eventOrders(ctx);
-  const s = liveSeries(ctx, indices, bins, axisStart, axisEnd);
+  const s = liveSeries(ctx, indices, binEdges(axisStart, axisEnd, bins));
   const exact = s.bytesNear ? exactMaxBytes(ctx, indices, s.edges) : null;
   const out: LiveBin[] = [];
   for (let b = 0; b < bins; b++) {

@@ -290,8 +290,20 @@ export function refLive(cap: RefCapture, kept: readonly number[], bins: number, 
   if (!Number.isInteger(bins) || bins < 1) throw new Error(`bins must be a positive integer, not ${bins}`);
   const range = refIndexRange(cap);
   if (range === null) return [];
+  return refLiveOver(cap, kept, refBinEdges(range.lo, range.hi, bins), method);
+}
+
+/** Bins [lo + floor(b * span / n), lo + floor((b + 1) * span / n)): the charts' even bins. */
+export function refEvenEdges(lo: bigint, hi: bigint, n: number): [bigint, bigint][] {
+  const at = (b: number) => lo + ((hi - lo) * BigInt(b)) / BigInt(n);
+  return Array.from({ length: n }, (_, b) => [at(b), b + 1 === n ? hi : at(b + 1)] as [bigint, bigint]);
+}
+
+/** The live maxima in given bins (refLive's rule). */
+export function refLiveOver(cap: RefCapture, kept: readonly number[], edges: [bigint, bigint][], method: RefLiveMethod = 'auto'): LiveBin[] {
+  const range = refIndexRange(cap);
+  if (range === null) return [];
   const { lo, hi } = range;
-  const edges = refBinEdges(lo, hi, bins);
   const useEvery =
     method === 'every index' || (method === 'auto' && hi - lo <= EVERY_INDEX_SPAN && everyIndexWork(cap, kept, hi) <= EVERY_INDEX_WORK);
   const out: LiveBin[] = [];

@@ -94,6 +94,8 @@ export function BandsChart({ data, start, end, width, maxHeight, seriesName, onS
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<number | null>(null);
   const layout = useMemo(() => packLanes(data), [data]);
+  // A band number means nothing in new data.
+  useEffect(() => setHover(null), [data]);
   const plotW = Math.max(10, width - M.left - M.right);
   const laneH = Math.max(1, Math.min(8, Math.floor((maxHeight - M.top - M.bottom) / Math.max(1, layout.numLanes))));
   const plotH = Math.min(maxHeight - M.top - M.bottom, Math.max(laneH, layout.numLanes * laneH));

@@ -22,8 +22,9 @@ function wellFormed(svg: string): void {
 }
 
 describe('chart SVG export', () => {
-  it('escapes text as XML', () => {
+  it('escapes text as XML, and replaces what XML cannot hold', () => {
     expect(xmlText(HOSTILE)).toBe('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &apos;y&apos; \ufffd');
+    expect(xmlText('kmalloc\ufffe64\uffff \ud800x \udc00 😀')).toBe('kmalloc\ufffd64\ufffd \ufffdx \ufffd 😀');
   });
 
   it('round ticks cover the maximum', () => {

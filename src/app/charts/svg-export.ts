@@ -11,10 +11,14 @@ import type { LifetimeChart, LiveChart, MatrixView } from '../../worker-api.ts';
 import { formatCompact } from '../format.ts';
 import { seriesColor } from './series-colors.ts';
 
-/** Text as XML character data or attribute value: & < > " ' escaped, C0 controls (not allowed in XML 1.0) as U+FFFD. */
+/**
+ * Text as XML character data or attribute value: & < > " ' escaped; what
+ * XML 1.0 does not allow at all (C0 controls but tab, LF and CR; U+FFFE,
+ * U+FFFF; a lone surrogate) as U+FFFD.
+ */
 export function xmlText(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -9,6 +9,10 @@ describe('csvFileName', () => {
   it('marks the CSV of a partly loaded kmap', () => {
     expect(csvFileName('sites', 'big.kmap', true)).toBe('big-partial-sites.csv');
   });
+  it('drops .gz with the kmap extension, and takes other extensions', () => {
+    expect(csvFileName('slice', 'run.kmap.gz', false, 'kmap')).toBe('run-slice.kmap');
+    expect(csvFileName('matrix-slab', 'run.kmap', false, 'svg')).toBe('run-matrix-slab.svg');
+  });
   it('has no prefix without a name', () => {
     expect(csvFileName('sites', null)).toBe('sites.csv');
   });

@@ -13,7 +13,8 @@ function safeName(s: string): string {
 
 /** `<kmap base name>-<what>.csv`, or `<what>.csv` when the kmap's name is unknown. */
 export function csvFileName(what: string, sourceName: string | null | undefined, partial = false, extension = 'csv'): string {
-  const base = sourceName ? safeName(sourceName.replace(/\.[^.]*$/, '')) + (partial ? '-partial' : '') : '';
+  // run.kmap -> run, run.kmap.gz -> run.
+  const base = sourceName ? safeName(sourceName.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '')) + (partial ? '-partial' : '') : '';
   const tail = safeName(what);
   return base ? `${base}-${tail}.${extension}` : `${tail}.${extension}`;
 }

@@ -55,3 +55,24 @@ export const useViewStore = create<ViewStore>((set) => ({
   setMatrix: (patch) => set((s) => ({ matrix: { ...s.matrix, ...patch } })),
   revealPos: (pos, center = false) => set((s) => ({ reveal: { pos, center, nonce: (s.reveal?.nonce ?? 0) + 1 } })),
 }));
+
+let quietDepth = 0;
+
+/**
+ * Runs `change` as the app's own doing, not the user's: the URL follows it
+ * but no history entry is made for it (a load clearing or restoring the
+ * selection; url-sync.ts reads isQuietChange()). Zustand calls subscribers
+ * synchronously, so the URL is written inside `change`.
+ */
+export function withoutHistory<T>(change: () => T): T {
+  quietDepth++;
+  try {
+    return change();
+  } finally {
+    quietDepth--;
+  }
+}
+
+export function isQuietChange(): boolean {
+  return quietDepth > 0;
+}

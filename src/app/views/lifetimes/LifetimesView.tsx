@@ -69,6 +69,9 @@ export function LifetimesView() {
     setMetricState(m);
   };
   const [range, setRange] = useState<[number, number] | null>(null);
+  // A zoom belongs to the data it was made on.
+  const source = useDataStore((s) => s.source);
+  useEffect(() => setRange(null), [source]);
   // What a window brushed or typed next keeps: the current window's meaning, or the last chosen.
   const [meaning, setMeaning] = useState<WindowMeaning>(filter.window?.meaning ?? 'allocated');
   useEffect(() => {
@@ -248,7 +251,7 @@ export function LifetimesView() {
               {bands.value
                 ? bands.value.overLimit
                   ? `The window keeps ${formatCount(bands.value.count)} objects: more than ${formatCount(MAX_BANDS)} to draw one by one, so each ${BY_LABEL[effBy].toLowerCase()}’s live objects per bin as a raster`
-                  : `The ${formatCount(bands.value.count)} objects the window keeps, one band each over [${formatCount(win.start)}, ${formatCount(win.end)})`
+                  : `The ${formatCount(bands.value.count)} objects the window keeps that are live in it (freed after their alloc index, or never), one band each over [${formatCount(win.start)}, ${formatCount(win.end)})`
                 : 'Computing…'}
             </span>
           </div>

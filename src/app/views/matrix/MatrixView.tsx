@@ -231,7 +231,8 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
     moveFocus(to[0], to[1]);
   };
   const activate = (r: number, c: number) => {
-    if (r >= data.rows.length || c >= data.columns.length) return;
+    // "other" is many sites or columns, and an empty cell keeps nothing: neither filters.
+    if (r >= data.rows.length || c >= data.columns.length || !(data.lines[r * C + c] > 0)) return;
     const site = data.rows[r];
     const column = data.columns[c];
     setFilter(cols === 'slab' ? { accessSites: [site], slabs: [column] } : { accessSites: [site], types: [column] });

@@ -38,10 +38,16 @@ const COLUMNS: readonly { id: Column; header: string; title: string }[] = [
   { id: 'writeOnly', header: 'Write-only', title: QUALITY_FLAG_TEXT.writeOnly },
 ];
 
-/** The filter fields a number stands for: its group (null: all groups) and its column. */
-export function qualityPatch(by: LifetimeGrouping, group: string | null, column: Column): Partial<ObjectFilter> {
-  const patch: Partial<ObjectFilter> = { flag: null };
+/**
+ * The filter fields a number stands for: its group (null: all groups) and
+ * its column, on top of the filter the counts were made with. null when no
+ * filter can say it: a column of another flag than the one the filter holds
+ * (a filter holds one flag; the number counts objects with both).
+ */
+export function qualityPatch(by: LifetimeGrouping, group: string | null, column: Column, active: ObjectFilter['flag']): Partial<ObjectFilter> | null {
+  const patch: Partial<ObjectFilter> = {};
   if (group !== null) patch[by === 'slab' ? 'slabs' : 'types'] = [group];
+  const flag = column === 'catchAllLines' ? 'catchAll' : column;
   switch (column) {
     case 'objects':
       break;
@@ -51,11 +57,9 @@ export function qualityPatch(by: LifetimeGrouping, group: string | null, column:
     case 'induced':
       if (by === 'slab' || group === null) patch.types = [INDUCED_TYPE];
       break;
-    case 'catchAllLines':
-      patch.flag = 'catchAll';
-      break;
     default:
-      patch.flag = column;
+      if (active !== null && active !== flag) return null;
+      patch.flag = flag as ObjectFilter['flag'];
   }
   return patch;
 }
@@ -75,17 +79,20 @@ export function QualityView() {
   const result = useWorkerResult<{ rows: QualityRow[]; total: QualityRow }>('quality', `${by}\n${filterKey(filter)}`, () => kmapApi().quality(filter, by));
   const q = result.value;
 
-  const apply = (group: string | null, column: Column) => {
-    setFilter(qualityPatch(by, group, column));
+  const apply = (patch: Partial<ObjectFilter>) => {
+    setFilter(patch);
     setTab('objects');
   };
   const cell = (row: QualityRow, group: string | null, column: Column) => {
     const n = row[column];
     const what = `${group === null ? 'All groups' : displayName(group)}, ${COLUMNS.find((c) => c.id === column)!.header.toLowerCase()}: ${formatCount(n)}`;
+    const patch = n > 0 ? qualityPatch(by, group, column, filter.flag) : null;
     return (
       <td key={column} className="num">
-        {n > 0 ? (
-          <button type="button" className="link-number" title={`${what}. Show these objects`} aria-label={`${what}. Show these objects`} onClick={() => apply(group, column)} data-column={column}>
+        {n > 0 && patch === null ? (
+          <span title={`${what}: objects with this flag and the one the filters hold; remove that flag to list them`}>{formatCount(n)}</span>
+        ) : patch !== null ? (
+          <button type="button" className="link-number" title={`${what}. Show these objects`} aria-label={`${what}. Show these objects`} onClick={() => apply(patch)} data-column={column}>
             {formatCount(n)}
           </button>
         ) : (
