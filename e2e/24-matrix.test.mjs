@@ -99,7 +99,7 @@ test('Download CSV equals kmap matrix; settings travel in the link', async () =>
   assertNoErrors(fresh.errors);
 });
 
-test('the matrix and the Lifetimes charts download as SVG and PNG', async () => {
+test('the matrix, the Lifetimes charts and the Breakdown bars download as SVG and PNG', async () => {
   const { page, errors } = await openSample(browser, '&tab=matrix');
   await cellOf(page, SITE, CACHE).waitFor();
   const save = async (name) => {
@@ -125,5 +125,13 @@ test('the matrix and the Lifetimes charts download as SVG and PNG', async () => 
   assert.ok(liveText.startsWith('<svg ') && (liveText.match(/<rect /g) ?? []).length > 100, 'the live chart has its bins');
   const hist = await save('Download the lifetime histogram as PNG');
   assert.deepEqual([...hist.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+  await page.getByRole('tab', { name: 'Breakdown' }).click();
+  await page.locator('[data-testid="breakdown-bar"]').first().waitFor();
+  const bars = await save('Download the bar chart as SVG');
+  assert.match(bars.name, /breakdown-slab-bars\.svg$/);
+  const barsText = bars.bytes.toString('utf8');
+  const shown = await page.locator('[data-testid="breakdown-bar"]').count();
+  assert.equal((barsText.match(/<rect x='240'/g) ?? []).length, shown, 'one bar per bar on the page');
   assertNoErrors(errors);
 });

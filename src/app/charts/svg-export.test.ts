@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramSvg, liveChartSvg, matrixSvg, ticks, xmlText } from './svg-export.ts';
+import { barsSvg, histogramSvg, liveChartSvg, matrixSvg, ticks, xmlText } from './svg-export.ts';
 import type { LifetimeChart, LiveChart, MatrixView } from '../../worker-api.ts';
 
 const HOSTILE = `<script>alert(1)</script> & "x" 'y' \u0001`;
@@ -86,5 +86,19 @@ describe('chart SVG export', () => {
     const m = matrixSvg(view, { rows: [0], cols: [0] }, (c) => view.reads[c] + view.writes[c], () => '#abc', (r) => view.rows[r], (c) => view.columns[c], 'Matrix');
     wellFormed(m);
     expect(m).toContain('>6<');
+  });
+
+  it('the bars: one rect a group, longest for the biggest, names escaped', () => {
+    const svg = barsSvg(
+      [
+        { label: HOSTILE, value: 100, text: '100 B' },
+        { label: 'dentry', value: 50, text: '50 B' },
+      ],
+      'Top groups',
+    );
+    wellFormed(svg);
+    const widths = [...svg.matchAll(/<rect x='240' y='\d+' width='([\d.]+)'/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]).toBeCloseTo(2 * widths[1], 5);
   });
 });

@@ -1,5 +1,5 @@
 // The charts as standalone SVG files (Lifetimes' live chart and histogram,
-// the Matrix), built from the same data the page draws, for papers and
+// the Matrix, the Breakdown's bars), built from the same data the page draws, for papers and
 // slides; and a PNG of any of them, rasterised by the browser. Pure string
 // building except rasterise(). Every text from a kmap (cache, type and
 // function names) goes through xmlText, so no name becomes markup.
@@ -195,6 +195,26 @@ export function matrixSvg(
       out.push(`<rect x='${rowHead + j * cell}' y='${y}' width='${cell - 1}' height='17' fill='${shade(v)}'/>`);
       out.push(`<text x='${rowHead + j * cell + cell / 2}' y='${y + 12}' text-anchor='middle' font-size='9' font-family='DejaVu Sans, Arial, sans-serif' fill='${INK}'>${formatCompact(v)}</text>`);
     });
+  });
+  out.push('</svg>');
+  return out.join('');
+}
+
+/** Horizontal bars, one per group, biggest first, with their labels and values (the Breakdown's bar chart). */
+export function barsSvg(bars: readonly { label: string; value: number; text: string }[], title: string, width = 760): string {
+  const ROW = 20;
+  const labelW = 240;
+  const valueW = 90;
+  const top = 26;
+  const height = top + bars.length * ROW + 10;
+  const max = bars.reduce((m, b) => Math.max(m, b.value), 0) || 1;
+  const barW = width - labelW - valueW - 20;
+  const out = [svgOpen(width, height, title), `<text x='4' y='14' ${FONT} fill='${INK}'>${xmlText(title)}</text>`];
+  bars.forEach((b, i) => {
+    const y = top + i * ROW;
+    out.push(`<text x='${labelW - 6}' y='${y + 14}' text-anchor='end' ${FONT} fill='${INK}'>${xmlText(b.label.slice(0, 40))}</text>`);
+    out.push(`<rect x='${labelW}' y='${y + 3}' width='${n(Math.max(0.5, (b.value / max) * barW))}' height='${ROW - 6}' fill='${seriesColor(0, 1)}'/>`);
+    out.push(`<text x='${labelW + barW + 8}' y='${y + 14}' ${FONT} fill='${INK}'>${xmlText(b.text)}</text>`);
   });
   out.push('</svg>');
   return out.join('');

@@ -10,7 +10,9 @@ import { BarChart, type BarDatum } from '../../charts/BarChart.tsx';
 import { Icicle, type IcicleField, type IcicleNode } from '../../charts/Icicle.tsx';
 import { ClearFiltersButton } from '../../components/filters/ClearFiltersButton.tsx';
 import { displayCommand } from '../../components/filters/filter-text.ts';
+import { barsSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
+import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';
 import { Bytes, bytesTitle, Count, displayName, NameText, SiteText } from '../../components/grid/cells.tsx';
 import { VirtualGrid, type GridColumn } from '../../components/grid/VirtualGrid.tsx';
 import { formatBytes, formatCount, plural } from '../../format.ts';
@@ -242,6 +244,23 @@ export function BreakdownView() {
                 : `${levels.map((l) => LEVEL_NAMES[l]).join(' → ')}, by bytes`}
             </span>
             {chart === 'icicle' && tree.computing && (tree.stale || tree.value === null) && <span className="computing">Computing…</span>}
+            {chart === 'bars' && bars.length > 0 && (
+              <>
+                <span className="spacer" />
+                <ExportChartButtons
+                  what={`breakdown-${shownBy}-bars`}
+                  chart="bar chart"
+                  sourceName={sourceName}
+                  partial={partial}
+                  getSvg={() =>
+                    barsSvg(
+                      bars.map((d) => ({ label: d.label, value: d.value, text: formatBytes(d.value) })),
+                      `${sourceName ?? 'kmap'}: top ${bars.length} ${BY_PLURAL[shownBy]} by bytes`,
+                    )
+                  }
+                />
+              </>
+            )}
           </div>
           {chart === 'bars' ? (
             rows.length > 0 ? (
