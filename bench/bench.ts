@@ -1,5 +1,6 @@
 // npm run bench [-- --size 1GB --seed 1 --runs 3 --chunk 8MiB --only kmap,papa --no-write]
 //                 [--cli]  (only the CLI start-up section: bench/cli-start.ts)
+//                 [--browser]  (only the browser section: bench/browser-views.ts; build dist/ first)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -23,6 +24,7 @@ import type { KmapStore } from '../src/store/kmap-store.ts';
 import { GENERATOR_VERSION, formatSize, parseSize, type GenerateStats } from './generate.ts';
 import { generateToFile } from './generate-cli.ts';
 import { measureQueries } from './queries.ts';
+import { measureBrowserViews } from './browser-views.ts';
 import { measureCliStart } from './cli-start.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,6 +61,24 @@ async function cliSection(args: Args): Promise<void> {
   if (args.write) writeSection(CLI_BEGIN, CLI_END, text);
 }
 
+const BROWSER_BEGIN = '<!-- bench-browser:begin (written by npm run bench -- --browser; edits inside are overwritten) -->';
+const BROWSER_END = '<!-- bench-browser:end -->';
+
+async function browserSection(args: Args, path: string, st: GenerateStats): Promise<void> {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
+  const lines = [
+    `Measured ${date} by \`npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
+      `(Node ${process.version}, ${cpus().length} cores, 1-minute load average ${loadavg()[0].toFixed(2)} at the start).`,
+    '',
+    ...(await measureBrowserViews(ROOT, path, describeFile)),
+    `1-minute load average at the end: ${loadavg()[0].toFixed(2)}.`,
+  ];
+  const text = lines.join('\n');
+  console.log('\n' + text);
+  if (args.write) writeSection(BROWSER_BEGIN, BROWSER_END, text);
+}
+
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -73,10 +93,11 @@ interface Args {
   candidate: string | null;
   queries: boolean;
   cliOnly: boolean;
+  browserOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -93,6 +114,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--candidate') a.candidate = v();
     else if (k === '--no-queries') a.queries = false;
     else if (k === '--cli') a.cliOnly = true;
+    else if (k === '--browser') a.browserOnly = true;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -325,6 +347,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.cliOnly) return cliSection(args);
   const file = ensureFile(args);
+  if (args.browserOnly) return browserSection(args, file.path, file.meta.stats);
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);

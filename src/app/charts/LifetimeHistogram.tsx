@@ -53,7 +53,7 @@ export function LifetimeHistogram({ data, buckets, metric, width, height, format
       last = b;
     }
   }
-  if (first < 0) return <div className="chart-empty muted">No freed objects: no lifetimes to draw.</div>;
+  if (first < 0) return <div className="chart-empty muted" data-testid="lifetime-histogram-empty">No freed objects: no lifetimes to draw.</div>;
   const slots = Array.from({ length: last - first + 1 }, (_, k) => first + k);
   const plotW = Math.max(10, width - M.left - M.right);
   const plotH = Math.max(10, height - M.top - M.bottom);
