@@ -99,7 +99,7 @@ test('Download CSV equals kmap matrix; settings travel in the link', async () =>
   assertNoErrors(fresh.errors);
 });
 
-test('the matrix, the Lifetimes charts and the Breakdown bars download as SVG and PNG', async () => {
+test('the matrix, the Lifetimes charts and the Breakdown bars and icicle download as SVG and PNG', async () => {
   const { page, errors } = await openSample(browser, '&tab=matrix');
   await cellOf(page, SITE, CACHE).waitFor();
   const save = async (name) => {
@@ -133,5 +133,11 @@ test('the matrix, the Lifetimes charts and the Breakdown bars download as SVG an
   const barsText = bars.bytes.toString('utf8');
   const shown = await page.locator('[data-testid="breakdown-bar"]').count();
   assert.equal((barsText.match(/<rect x='240'/g) ?? []).length, shown, 'one bar per bar on the page');
+  await page.getByRole('radio', { name: 'Icicle', exact: true }).check();
+  const icicle = await save('Download the icicle as SVG');
+  assert.match(icicle.name, /breakdown-icicle\.svg$/);
+  const icicleText = icicle.bytes.toString('utf8');
+  assert.ok(icicleText.includes('>dentry<') || icicleText.includes('>dentry…<') || /<text[^>]*>KMEM_CACHE/.test(icicleText), 'names in the icicle');
+  assert.ok((icicleText.match(/<rect x=/g) ?? []).length > 10, 'the icicle has its tiles');
   assertNoErrors(errors);
 });

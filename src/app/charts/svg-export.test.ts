@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barsSvg, histogramSvg, liveChartSvg, matrixSvg, ticks, xmlText } from './svg-export.ts';
+import { barsSvg, histogramSvg, icicleSvg, liveChartSvg, matrixSvg, ticks, xmlText } from './svg-export.ts';
+import { layoutIcicle } from './icicle-layout.ts';
 import type { LifetimeChart, LiveChart, MatrixView } from '../../worker-api.ts';
 
 const HOSTILE = `<script>alert(1)</script> & "x" 'y' \u0001`;
@@ -100,5 +101,17 @@ describe('chart SVG export', () => {
     const widths = [...svg.matchAll(/<rect x='240' y='\d+' width='([\d.]+)'/g)].map((m) => Number(m[1]));
     expect(widths).toHaveLength(2);
     expect(widths[0]).toBeCloseTo(2 * widths[1], 5);
+  });
+
+  it('the icicle: a rect per node tall enough to see, names escaped', () => {
+    const cells = [
+      { type: 'KMALLOC', slab: HOSTILE, site: 'a', objects: 3, bytes: 300 },
+      { type: 'KMALLOC', slab: 'dentry', site: 'b', objects: 1, bytes: 100 },
+    ];
+    const layout = layoutIcicle(cells, ['type', 'slab', 'site'], 600, 400);
+    const svg = icicleSvg(layout, (node) => node.name, 'Bytes');
+    wellFormed(svg);
+    expect((svg.match(/<rect x=/g) ?? []).length).toBe(layout.bands.length + layout.nodes.filter((n) => n.y1 - n.y0 >= 0.3).length);
+    expect(svg).toContain('&lt;script&gt;');
   });
 });

@@ -1,5 +1,5 @@
 // The charts as standalone SVG files (Lifetimes' live chart and histogram,
-// the Matrix, the Breakdown's bars), built from the same data the page draws, for papers and
+// the Matrix, the Breakdown's bars and icicle), built from the same data the page draws, for papers and
 // slides; and a PNG of any of them, rasterised by the browser. Pure string
 // building except rasterise(). Every text from a kmap (cache, type and
 // function names) goes through xmlText, so no name becomes markup.
@@ -8,6 +8,7 @@
 // pasted into a document should read on white.
 
 import type { LifetimeChart, LiveChart, MatrixView } from '../../worker-api.ts';
+import type { IcicleLayout, IcicleNode } from './icicle-layout.ts';
 import { formatCompact } from '../format.ts';
 import { seriesColor } from './series-colors.ts';
 
@@ -217,6 +218,26 @@ export function barsSvg(bars: readonly { label: string; value: number; text: str
     out.push(`<text x='${labelW + barW + 8}' y='${y + 14}' ${FONT} fill='${INK}'>${xmlText(b.text)}</text>`);
   });
   out.push('</svg>');
+  return out.join('');
+}
+
+/** The icicle as laid out (icicle-layout.ts): the bands, a rectangle per node, names where a row is tall enough. */
+export function icicleSvg(layout: IcicleLayout, label: (node: IcicleNode) => string, title: string): string {
+  const top = 22;
+  const out = [svgOpen(layout.width, layout.height + top, title), `<text x='4' y='14' ${FONT} fill='${INK}'>${xmlText(title)}</text>`];
+  out.push(`<g transform='translate(0,${top})'>`);
+  for (const b of layout.bands) out.push(`<rect x='${n(b.x0)}' y='${n(b.y0)}' width='${n(b.x1 - b.x0)}' height='${n(b.y1 - b.y0)}' fill='${b.fill}'/>`);
+  for (const node of layout.nodes) {
+    const h = node.y1 - node.y0;
+    if (h < 0.3) continue;
+    out.push(`<rect x='${n(node.x0)}' y='${n(node.y0)}' width='${n(node.x1 - node.x0 - 1)}' height='${n(Math.max(0.3, h - 0.5))}' fill='${node.fill}'/>`);
+    if (h >= 13) {
+      const chars = Math.floor((node.x1 - node.x0 - 8) / 6.5);
+      const text = label(node);
+      out.push(`<text x='${n(node.x0 + 4)}' y='${n(node.y0 + 12)}' ${FONT} fill='${node.ink}'>${xmlText(text.length > chars ? text.slice(0, Math.max(0, chars - 1)) + '…' : text)}</text>`);
+    }
+  }
+  out.push('</g></svg>');
   return out.join('');
 }
 

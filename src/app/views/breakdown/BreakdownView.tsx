@@ -10,7 +10,8 @@ import { BarChart, type BarDatum } from '../../charts/BarChart.tsx';
 import { Icicle, type IcicleField, type IcicleNode } from '../../charts/Icicle.tsx';
 import { ClearFiltersButton } from '../../components/filters/ClearFiltersButton.tsx';
 import { displayCommand } from '../../components/filters/filter-text.ts';
-import { barsSvg } from '../../charts/svg-export.ts';
+import { layoutIcicle } from '../../charts/icicle-layout.ts';
+import { barsSvg, icicleSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
 import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';
 import { Bytes, bytesTitle, Count, displayName, NameText, SiteText } from '../../components/grid/cells.tsx';
@@ -244,6 +245,25 @@ export function BreakdownView() {
                 : `${levels.map((l) => LEVEL_NAMES[l]).join(' → ')}, by bytes`}
             </span>
             {chart === 'icicle' && tree.computing && (tree.stale || tree.value === null) && <span className="computing">Computing…</span>}
+            {chart === 'icicle' && tree.value && tree.value.cells.length > 0 && (
+              <>
+                <span className="spacer" />
+                <ExportChartButtons
+                  what={`breakdown-icicle`}
+                  chart="icicle"
+                  sourceName={sourceName}
+                  partial={partial}
+                  getSvg={() =>
+                    tree.value &&
+                    icicleSvg(
+                      layoutIcicle(tree.value.cells, levels, 1000, 700),
+                      (node) => displayName(node.name),
+                      `${sourceName ?? 'kmap'}: bytes by ${levels.map((l) => LEVEL_NAMES[l]).join(', then ')}`,
+                    )
+                  }
+                />
+              </>
+            )}
             {chart === 'bars' && bars.length > 0 && (
               <>
                 <span className="spacer" />
