@@ -44,18 +44,9 @@ export class VariantDetector extends FieldReader {
     const room = MAX_DETECT_BYTES - this.bytes;
     const buf = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.bytes += buf.length;
-    let pos = 0;
-    if (this.carry.active) {
-      const nl = buf.indexOf(NL);
-      if (nl < 0) {
-        if (this.carry.extend(buf, 0)) this.longLine();
-        return this.ready();
-      }
-      const ended = this.carry.end(buf.subarray(0, nl), 0);
-      if (ended?.long) this.longLine();
-      else if (ended) this.line(ended.line, 0, ended.line.length);
-      pos = nl + 1;
-    }
+    const pos0 = this.carry.resume(buf, 0, (line) => this.line(line, 0, line.length), () => this.longLine());
+    if (pos0 < 0) return this.ready();
+    let pos = pos0;
     while (this.votes < DETECT_OBJECT_LINES) {
       const nl = buf.indexOf(NL, pos);
       if (nl < 0) {

@@ -5,6 +5,8 @@
 // rest is skipped without being held (only its first bytes are kept, for the
 // bad line's text).
 
+const NEWLINE = 0x0a;
+
 /** Longest line accepted; real kmap lines are under 300 bytes. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
@@ -70,5 +72,27 @@ export class LineCarry {
     const line = this.buf.subarray(0, this.len);
     this.len = 0;
     return { line, long };
+  }
+
+  /**
+   * The first step of every line reader with a new chunk, `buf`: the line
+   * carried from earlier chunks continues in it. When `buf` holds that
+   * line's newline, the line goes to `line` (or, over-long, its first bytes,
+   * at most `headBytes`, to `longLine`) and the position after the newline is
+   * returned; without one, `buf` is carried on (an over-long line's head to
+   * `longLine`, once) and -1 is returned. Nothing carried: 0.
+   */
+  resume(buf: Uint8Array, headBytes: number, line: (bytes: Uint8Array) => void, longLine: (head: Uint8Array) => void): number {
+    if (!this.active) return 0;
+    const nl = buf.indexOf(NEWLINE);
+    if (nl < 0) {
+      const head = this.extend(buf, headBytes);
+      if (head) longLine(head);
+      return -1;
+    }
+    const ended = this.end(buf.subarray(0, nl), headBytes);
+    if (ended?.long) longLine(ended.line);
+    else if (ended) line(ended.line);
+    return nl + 1;
   }
 }

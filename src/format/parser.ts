@@ -168,19 +168,9 @@ export class KmapParser extends FastPathE {
   // ---- line splitting ----------------------------------------------------
 
   private consume(buf: Uint8Array): void {
-    let pos = 0;
-    if (this.carry.active) {
-      const nl = buf.indexOf(NL);
-      if (nl < 0) {
-        this.extendCarry(buf);
-        return;
-      }
-      // An over-long line keeps enough of its head for the bad line's text.
-      const ended = this.carry.end(buf.subarray(0, nl), BAD_TEXT_CHARS * 4);
-      if (ended?.long) this.longLine(ended.line);
-      else if (ended) this.line(ended.line, 0, ended.line.length);
-      pos = nl + 1;
-    }
+    // An over-long line keeps enough of its head for the bad line's text.
+    let pos = this.carry.resume(buf, BAD_TEXT_CHARS * 4, (line) => this.line(line, 0, line.length), (head) => this.longLine(head));
+    if (pos < 0) return;
     const fastE = this.layout!.accessPid === 'last';
     const len = buf.length;
     for (;;) {

@@ -49,18 +49,8 @@ export class AllocationsReader extends FastPathE {
 
   /** Reads the next bytes; keeps no reference to `chunk`. */
   push(buf: Uint8Array): void {
-    let pos = 0;
-    if (this.carry.active) {
-      const nl = buf.indexOf(NL);
-      if (nl < 0) {
-        this.extendCarry(buf);
-        return;
-      }
-      const ended = this.carry.end(buf.subarray(0, nl), BAD_TEXT_CHARS * 4);
-      if (ended?.long) this.longLine(ended.line);
-      else if (ended) this.row(ended.line, 0, ended.line.length);
-      pos = nl + 1;
-    }
+    let pos = this.carry.resume(buf, BAD_TEXT_CHARS * 4, (line) => this.row(line, 0, line.length), (head) => this.longLine(head));
+    if (pos < 0) return;
     const len = buf.length;
     for (;;) {
       if (this.header && pos < len && buf[pos] !== SPACE && buf[pos] !== TAB) {

@@ -122,18 +122,8 @@ export class SplitCsvReader {
   pushAccesses(buf: Uint8Array): void {
     if (this.phase === 'allocations') this.endAllocations();
     if (this.phase !== 'accesses') throw new Error('the accesses file is already read');
-    let pos = 0;
-    if (this.carry.active) {
-      const nl = buf.indexOf(NL);
-      if (nl < 0) {
-        this.extendCarry(buf);
-        return;
-      }
-      const ended = this.carry.end(buf.subarray(0, nl), BAD_TEXT_CHARS * 4);
-      if (ended?.long) this.longLine(ended.line);
-      else if (ended) this.line(ended.line, 0, ended.line.length);
-      pos = nl + 1;
-    }
+    let pos = this.carry.resume(buf, BAD_TEXT_CHARS * 4, (line) => this.line(line, 0, line.length), (head) => this.longLine(head));
+    if (pos < 0) return;
     const len = buf.length;
     const rows = this.rowReader;
     for (;;) {
