@@ -28,6 +28,8 @@ export async function buildCli(outfile = path.join(root, 'dist-cli', 'kmap.mjs')
     minify: false,
     sourcemap: false,
     logLevel: 'warning',
+    // DuckDB is a native addon: loaded from node_modules, and only by export and query.
+    external: ['@duckdb/node-api', '@duckdb/node-bindings'],
   });
   chmodSync(outfile, 0o755);
   return outfile;

@@ -20,6 +20,7 @@ import {
   type MatrixColumnKind,
   type ObjectFilter,
 } from '../query/types.ts';
+import { CAPTURE_NAME } from '../query/parquet-tables.ts';
 
 export class UsageError extends Error {}
 
@@ -40,10 +41,16 @@ export interface CliArgs {
   filter: ObjectFilter;
   /** Whether any filter flag was given (stats then reports filtered totals). */
   filtered: boolean;
+  /** export: the dataset folder (--parquet DIR). */
+  parquet: string | null;
+  /** export: the capture's name (--capture NAME; default from the file name). */
+  capture: string | null;
+  /** query: the SQL (its DIR is `file`). */
+  sql: string | null;
 }
 
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const VALUE_OPTIONS = ['--parquet', '--capture', '--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
 const FILTER_OPTIONS = new Set([
   '--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks',
@@ -60,6 +67,8 @@ const ACCEPTS: Record<string, ReadonlySet<string>> = {
   matrix: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--cols']),
   slice: new Set([...FILTER_OPTIONS, '--symbols']),
   dump: new Set(['--symbols']),
+  export: new Set(['--symbols', '--parquet', '--capture']),
+  query: new Set(['--json']),
 };
 
 export const COMMANDS = Object.keys(ACCEPTS);
@@ -80,7 +89,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const accepts = ACCEPTS[command];
   const files: string[] = [];
-  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false };
+  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false, parquet: null, capture: null, sql: null };
   const f = out.filter;
   let window: { start: number; end: number } | null = null;
   let meaning: WindowMeaning | null = null;
@@ -111,6 +120,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--symbols':
         if (out.symbols !== null) throw new UsageError('--symbols is given twice');
         out.symbols = value;
+        break;
+      case '--parquet':
+        if (out.parquet !== null) throw new UsageError('--parquet is given twice');
+        if (value === '') throw new UsageError('--parquet needs a folder');
+        out.parquet = value;
+        break;
+      case '--capture':
+        if (!CAPTURE_NAME.test(value)) {
+          throw new UsageError(`--capture takes a name of letters, digits, '.', '_' and '-' (at most 128, not starting with '.'), not ${JSON.stringify(value)}`);
+        }
+        out.capture = value;
         break;
       case '--by': {
         const keys: readonly string[] = command === 'lifetimes' || command === 'quality' ? LIFETIME_GROUPINGS : BREAKDOWN_KEYS;
@@ -185,6 +205,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
     }
   }
+  if (command === 'query') {
+    if (files.length !== 2) throw new UsageError('query needs a dataset folder and one SQL text: kmap query DIR "SELECT ..."');
+    out.files = [files[0]];
+    out.file = files[0];
+    out.sql = files[1];
+    return out;
+  }
   if (files.length !== 1 && files.length !== 2) {
     throw new UsageError(
       files.length === 0
@@ -200,5 +227,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if ((command === 'lifetimes' || command === 'quality') && out.by === null) out.by = 'slab' satisfies LifetimeGrouping;
   if (command === 'live' && out.bins === null) throw new UsageError('live needs --bins N');
   if (command === 'matrix' && out.cols === null) throw new UsageError('matrix needs --cols slab|type');
+  if (command === 'export' && out.parquet === null) throw new UsageError('export needs --parquet DIR');
   return out;
 }

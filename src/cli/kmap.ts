@@ -10,6 +10,8 @@
 //   kmap quality   FILE [FILTERS] [--by slab|type] [--json]
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
+//   kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
+//   kmap query     DIR "SQL" [--json]
 //
 // FILE is a kmap, or the two files of Memorizer's split CSV pair
 // (allocations and accesses, in either order): every command reads them as
@@ -44,6 +46,8 @@ import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
+import { runExport } from './export-command.ts';
+import { QueryError, runQuery } from './query-command.ts';
 import { ProgressLine } from './progress.ts';
 import { readable, terminalSafe } from './readable.ts';
 
@@ -56,6 +60,8 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap quality   FILE [FILTERS] [--by slab|type] [--json]
        kmap slice     FILE [FILTERS] [--symbols MAP]
        kmap dump      FILE [--symbols MAP]
+       kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
+       kmap query     DIR "SQL" [--json]
   stats      totals, counts by slab cache, type and command, the first bad lines
              (--json: exactly one JSON object; with filters, of the filtered objects)
   breakdown  the filtered objects grouped: key,objects,live,bytes,liveBytes,accessLines,reads,writes
@@ -73,6 +79,10 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
              (sorted by objects, then group)
   slice      the filtered objects with their access lines as a kmap (variant E; A stays A), to share a part
   dump       every object with its accesses as JSON, one object per line (NDJSON)
+  export     the capture as Parquet tables objects, accesses and capmap under DIR/TABLE/capture=NAME/
+             (NAME: --capture, default the file's name; docs/parquet-schema.md); prints table,rows,files,bytes,folder
+  query      SQL (DuckDB) over a folder written by export: views objects, accesses, capmap (column capture
+             from the folders); prints CSV with a header, or --json
 FILTERS (repeat a flag for OR; different flags AND):
   --slab NAME  --type NAME  --command NAME  --pid N (allocating pid; --pid=-1 works)
   --live | --freed   --no-sentinels (hide alloc IP 0, UFO type codes, feedbeef)
@@ -132,6 +142,10 @@ async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   // A slice is a kmap file, byte for byte (names with any bytes): for a file or a pipe, never a terminal.
   if (args.command === 'slice' && process.stdout.isTTY) throw new UsageError('slice writes a kmap file: send it to a file (kmap slice FILE ... > part.kmap) or a pipe');
+  if (args.command === 'query') {
+    await runQuery(args.file, args.sql!, args.json, write);
+    return 0;
+  }
   const t0 = performance.now();
   const { store, ctx } = await load(args);
   switch (args.command) {
@@ -209,6 +223,9 @@ async function main(argv: string[]): Promise<number> {
     case 'dump':
       await writeDump(store, args.symbols !== null ? ctx : null);
       return 0;
+    case 'export':
+      await runExport(args, ctx, write);
+      return 0;
   }
   throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
 }
@@ -285,6 +302,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
+    } else if (err instanceof QueryError) {
+      say(`kmap: query: ${err.message}\n`);
+      process.exitCode = 1;
     } else if (err instanceof KmapFormatError || err instanceof SymbolFormatError) {
       say(currentFile ? `kmap: ${currentFile}: ${err.message}\n` : `kmap: ${err.message}\n`);
       process.exitCode = 1;
