@@ -1,0 +1,307 @@
+// `kmap export --parquet` read back with DuckDB: every object field against
+// the `kmap dump` of the same file (an independent reading: row objects, not
+// the export's blocks), the accesses' rows and order, and every count, sum
+// and group against `kmap stats`, `breakdown`, `sites` and `matrix` on the
+// same store. Inputs: seeded kmaps of every variant with damage (bad lines,
+// from: lines, CRLF), written at a tiny block size so that tables span many
+// files, and the bundled sample with its System.map; then a capture without
+// access lines, two captures in one dataset (and replacing one), and the
+// command itself as a user runs it.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { LAYOUTS } from '../format/variants.ts';
+import { breakdown } from '../query/breakdown.ts';
+import { QueryContext } from '../query/context.ts';
+import { breakdownCsv, matrixCsv } from '../query/csv.ts';
+import { dumpLine } from '../query/dump.ts';
+import { matrixRows } from '../query/matrix.ts';
+import { PARQUET_COLUMNS, PARQUET_TABLE_NAMES, ParquetTables } from '../query/parquet-tables.ts';
+import { accessSites } from '../query/sites.ts';
+import { summarize } from '../query/summary.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+import { IpSymbols } from '../symbols/ip-symbols.ts';
+import { parseSymbolMap } from '../symbols/symbol-map.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { exportParquet } from './parquet-export.ts';
+import { kmapAsync } from './run-kmap.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'kmap-parquet-'));
+
+let instance: DuckDBInstance;
+let con: DuckDBConnection;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  con = await instance.connect();
+});
+afterAll(() => {
+  con.closeSync();
+  instance.closeSync();
+});
+
+type Row = Record<string, unknown>;
+async function q(sql: string): Promise<Row[]> {
+  return (await con.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+}
+/** A table of one dataset folder, every capture (capture from the folder, as kmap query reads it). */
+const from = (ds: string, table: string) => `read_parquet('${join(ds, table, 'capture=*', '*.parquet')}', hive_partitioning = true, hive_types = {'capture': VARCHAR})`;
+
+function load(text: string, symbolMap: string | null = null): QueryContext {
+  const store: KmapStore = parseKmapBytes(new TextEncoder().encode(text));
+  return new QueryContext(store, symbolMap ? new IpSymbols(parseSymbolMap(symbolMap), store.ips) : null);
+}
+
+/** A number from DuckDB (BIGINT arrives as bigint) or a dump field, as a decimal string; null stays null. */
+const dec = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
+
+/** The objects table's rows as the dump spells them (hex addresses, decimal strings). */
+async function objectsAsDump(ds: string, capture: string): Promise<Row[]> {
+  const rows = await q(`
+    SELECT idx, printf('%016x', alloc_ip) AS allocIp, pid, printf('%016x', address) AS address, size,
+           alloc_index, free_index, printf('%016x', free_ip) AS freeIp, alloc_type, command, slab,
+           new_alloc_type, live, access_lines, reads, writes
+    FROM ${from(ds, 'objects')} WHERE capture = '${capture}' ORDER BY idx`);
+  return rows.map((r) => ({
+    idx: Number(r.idx),
+    allocIp: r.allocIp,
+    pid: Number(r.pid),
+    address: r.address,
+    size: dec(r.size),
+    allocIndex: dec(r.alloc_index),
+    freeIndex: dec(r.free_index),
+    freeIp: r.freeIp,
+    type: r.alloc_type,
+    command: r.command,
+    slab: r.slab,
+    newType: r.new_alloc_type,
+    live: r.live,
+    accessLines: Number(r.access_lines),
+    reads: dec(r.reads),
+    writes: dec(r.writes),
+  }));
+}
+
+/** The same rows from `kmap dump` (a field the variant lacks is null). */
+function dumpRows(ctx: QueryContext): Row[] {
+  const store = ctx.store;
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  const out: Row[] = [];
+  for (let i = 0; i < store.numObjects; i++) {
+    const d = JSON.parse(dumpLine(store, i));
+    const acc = d.accesses as { reads: number | string; writes: number | string }[];
+    const sum = (k: 'reads' | 'writes') => String(acc.reduce((s, a) => s + BigInt(a[k]), 0n));
+    out.push({
+      idx: d.idx,
+      allocIp: d.allocIp,
+      pid: d.pid,
+      address: d.address,
+      size: dec(d.size),
+      allocIndex: dec(d.allocIndex),
+      freeIndex: dec(d.freeIndex),
+      freeIp: d.freeIp,
+      type: layout.hasType ? d.type : null,
+      command: d.command,
+      slab: layout.hasSlab ? d.slab : null,
+      newType: layout.hasNewType ? d.newType : null,
+      live: d.live,
+      accessLines: acc.length,
+      reads: sum('reads'),
+      writes: sum('writes'),
+    });
+  }
+  return out;
+}
+
+/** CSV rows (header dropped) sorted, for comparing groups regardless of tie order. */
+const sortedLines = (csv: string) => csv.trim().split('\n').slice(1).sort();
+
+function compareBytesOf(a: string, b: string): number {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return Buffer.compare(x, y);
+}
+
+async function checkCapture(name: string, ctx: QueryContext, blockRows: number): Promise<void> {
+  const ds = join(dir, name);
+  const written = await exportParquet(new ParquetTables(ctx), ds, name, { blockRows });
+  const store = ctx.store;
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  expect(written.map((t) => t.table)).toEqual([...PARQUET_TABLE_NAMES]);
+  expect(written[0].rows).toBe(store.numObjects);
+  expect(written[1].rows).toBe(store.numAccesses);
+  expect(written[0].files).toBe(Math.max(1, Math.ceil(store.numObjects / blockRows)));
+
+  // The columns, in the documented order and types (capture last, from the folder).
+  for (const table of PARQUET_TABLE_NAMES) {
+    const cols = await q(`DESCRIBE SELECT * FROM ${from(ds, table)}`);
+    expect(cols.map((c) => [c.column_name, c.column_type])).toEqual([
+      ...PARQUET_COLUMNS[table].map((c) => [c.name, c.type]),
+      ['capture', 'VARCHAR'],
+    ]);
+  }
+
+  // Every object field equals the dump's.
+  expect(await objectsAsDump(ds, name)).toEqual(dumpRows(ctx));
+
+  // Access rows: the dump's lines, as a multiset, in the documented order.
+  const acc = await q(`SELECT idx, printf('%016x', access_ip) AS ip, pid, reads, writes, slab, access_fn FROM ${from(ds, 'accesses')}`);
+  const got = acc.map((r) => `${r.idx}|${r.ip}|${r.pid ?? ''}|${r.reads}|${r.writes}`).sort();
+  const want: string[] = [];
+  for (let i = 0; i < store.numObjects; i++) {
+    for (const a of JSON.parse(dumpLine(store, i)).accesses) want.push(`${i}|${a.ip}|${a.pid ?? ''}|${a.reads}|${a.writes}`);
+  }
+  expect(got).toEqual(want.sort());
+  for (let k = 1; k < acc.length; k++) {
+    const a = acc[k - 1];
+    const b = acc[k];
+    const bySlab = compareBytesOf(String(a.slab ?? ''), String(b.slab ?? ''));
+    const order = bySlab || compareBytesOf(String(a.access_fn), String(b.access_fn)) || Number(a.idx) - Number(b.idx);
+    expect(order, `accesses rows ${k - 1} and ${k} out of order`).toBeLessThanOrEqual(0);
+  }
+
+  // Totals as kmap stats counts them.
+  const s = summarize(store);
+  const [t] = await q(`SELECT count(*) AS n, sum(CASE WHEN live THEN 1 ELSE 0 END) AS live, sum(size) AS bytes, sum(reads) AS reads, sum(writes) AS writes, sum(access_lines) AS lines FROM ${from(ds, 'objects')}`);
+  expect([Number(t.n), Number(t.live ?? 0), dec(t.bytes ?? 0), dec(t.reads ?? 0), dec(t.writes ?? 0), Number(t.lines ?? 0)]).toEqual([
+    store.numObjects,
+    store.numLive,
+    String(store.bytes),
+    String(store.reads),
+    String(store.writes),
+    store.numAccesses,
+  ]);
+  expect(s.objects).toBe(store.numObjects);
+
+  // Breakdown by slab (by command where the variant has no slab), as kmap breakdown prints it.
+  const key = layout.hasSlab ? 'slab' : 'command';
+  const all = Uint32Array.from({ length: store.numObjects }, (_, i) => i);
+  const bd = await q(`
+    SELECT ${key} AS key, count(*) AS objects, count(*) FILTER (WHERE live) AS live, sum(size) AS bytes,
+           coalesce(sum(size) FILTER (WHERE live), 0) AS liveBytes, sum(access_lines) AS accessLines, sum(reads) AS reads, sum(writes) AS writes
+    FROM ${from(ds, 'objects')} GROUP BY ${key}`);
+  const bdCsv = breakdownCsv(
+    bd.map((r) => ({ key: String(r.key), objects: Number(r.objects), live: Number(r.live), bytes: dec(r.bytes), liveBytes: dec(r.liveBytes), accessLines: Number(r.accessLines), reads: dec(r.reads), writes: dec(r.writes) }) as never),
+    key,
+  );
+  expect(sortedLines(bdCsv)).toEqual(sortedLines(breakdownCsv(breakdown(ctx, all, key), key)));
+
+  // Access sites, as kmap sites prints them (site,reads,writes,accessLines,objects; pids aside).
+  const sites = await q(`SELECT access_fn AS site, sum(reads) AS reads, sum(writes) AS writes, count(*) AS lines, count(DISTINCT idx) AS objects FROM ${from(ds, 'accesses')} GROUP BY access_fn`);
+  const siteKey = (r: { site: string; reads: unknown; writes: unknown; accessLines: unknown; objects: unknown }) => `${r.site}|${r.reads}|${r.writes}|${r.accessLines}|${r.objects}`;
+  expect(sites.map((r) => siteKey({ site: String(r.site), reads: r.reads, writes: r.writes, accessLines: r.lines, objects: r.objects })).sort()).toEqual(
+    accessSites(ctx, all, false).map(siteKey).sort(),
+  );
+
+  // The capmap, summed over the other column, is kmap matrix by slab and by type.
+  for (const kind of ['slab', 'type'] as const) {
+    const c = kind === 'slab' ? 'slab' : 'alloc_type';
+    const rows = await q(`SELECT access_fn AS site, coalesce(${c}, '') AS column, sum(reads) AS reads, sum(writes) AS writes, sum(access_lines) AS accessLines, sum(objects) AS objects FROM ${from(ds, 'capmap')} GROUP BY ALL`);
+    const csv = matrixCsv(rows.map((r) => ({ site: String(r.site), column: String(r.column), reads: dec(r.reads), writes: dec(r.writes), accessLines: Number(r.accessLines), objects: Number(r.objects) }) as never));
+    expect(sortedLines(csv)).toEqual(sortedLines(matrixCsv(matrixRows(ctx, all, kind, false))));
+  }
+  // The capmap from the accesses table, in SQL, agrees too (distinct objects per triple).
+  const [diff] = await q(`
+    SELECT count(*) AS n FROM (
+      (SELECT access_fn, slab, alloc_type, sum(reads) r, sum(writes) w, count(*) l, count(DISTINCT idx) o FROM ${from(ds, 'accesses')} GROUP BY ALL
+       EXCEPT ALL SELECT access_fn, slab, alloc_type, reads, writes, access_lines, objects FROM ${from(ds, 'capmap')})
+      UNION ALL
+      (SELECT access_fn, slab, alloc_type, reads, writes, access_lines, objects FROM ${from(ds, 'capmap')}
+       EXCEPT ALL SELECT access_fn, slab, alloc_type, sum(reads) r, sum(writes) w, count(*) l, count(DISTINCT idx) o FROM ${from(ds, 'accesses')} GROUP BY ALL))`);
+  expect(Number(diff.n)).toBe(0);
+}
+
+describe('kmap export --parquet, read back with DuckDB', () => {
+  for (const variant of ['A', 'B', 'C', 'D', 'E'] as const) {
+    it(`variant ${variant}: every field, row and group (damaged input, 7-row files)`, async () => {
+      const ctx = load(writeKmap({ variant, objects: 220, seed: 40 + variant.charCodeAt(0), damage: 0.02 }));
+      expect(ctx.store.numBadLines).toBeGreaterThan(0);
+      await checkCapture(`gen-${variant}`, ctx, 7);
+    });
+  }
+
+  it('the sample with its System.map: functions named, one file per table', async () => {
+    const ctx = load(readFileSync(join(ROOT, 'public/sample.kmap'), 'utf8'), readFileSync(join(ROOT, 'public/sample.System.map'), 'utf8'));
+    await checkCapture('sample', ctx, 1 << 20);
+    const [w] = await q(`SELECT count(*) AS n FROM ${from(join(dir, 'sample'), 'accesses')} WHERE access_fn = '__d_alloc'`);
+    expect(Number(w.n)).toBeGreaterThan(0);
+  });
+
+  it('a capture without access lines has an empty, readable accesses table', async () => {
+    const text = 'ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,\n';
+    const ctx = load(text);
+    const ds = join(dir, 'no-lines');
+    await exportParquet(new ParquetTables(ctx), ds, 'x');
+    expect(await q(`SELECT count(*) AS n FROM ${from(ds, 'accesses')}`)).toEqual([{ n: 0n }]);
+    expect(await q(`SELECT count(*) AS n FROM ${from(ds, 'capmap')}`)).toEqual([{ n: 0n }]);
+    expect(await q(`SELECT idx, slab, live FROM ${from(ds, 'objects')}`)).toEqual([{ idx: 0n, slab: 'kmalloc-64', live: true }]);
+    const cols = await q(`DESCRIBE SELECT * FROM ${from(ds, 'accesses')}`);
+    expect(cols.map((c) => c.column_name)).toEqual([...PARQUET_COLUMNS.accesses.map((c) => c.name), 'capture']);
+  });
+
+  it('keeps 64-bit values exact: above 2^53 as is, above 2^63 as the same bits (negative)', async () => {
+    const text = [
+      'ffffffff81001010,100,ffff888000001000,9007199254740993,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',
+      '  ffffffff81004010,9007199254740993,1,100',
+      'ffffffff81001010,100,ffff888000002000,18446744073709551615,11,0,0000000000000000,KMALLOC,cat,kmalloc-64,',
+      '  ffffffff81004010,1,2,100',
+      '',
+    ].join('\n');
+    const ctx = load(text);
+    expect(ctx.store.numBadLines).toBe(0);
+    const ds = join(dir, 'wide');
+    await exportParquet(new ParquetTables(ctx), ds, 'w');
+    expect(await q(`SELECT size, writes, printf('%016x', size) AS hex FROM ${from(ds, 'objects')} ORDER BY idx`)).toEqual([
+      { size: 9007199254740993n, writes: 9007199254740993n, hex: '0020000000000001' },
+      { size: -1n, writes: 1n, hex: 'ffffffffffffffff' },
+    ]);
+    expect(await q(`SELECT writes, objects FROM ${from(ds, 'capmap')}`)).toEqual([{ writes: 9007199254740994n, objects: 2n }]);
+  });
+});
+
+describe('kmap export and kmap query as a user runs them', () => {
+  const sample = join(ROOT, 'public/sample.kmap');
+  const ds = join(dir, 'cli');
+
+  it('two captures in one dataset; exporting one again replaces it', async () => {
+    const gen = join(dir, 'run 1.kmap');
+    writeFileSync(gen, writeKmap({ variant: 'E', objects: 150, seed: 7, damage: 0.03 }));
+    const a = await kmapAsync(['export', sample, '--parquet', ds, '--symbols', join(ROOT, 'public/sample.System.map')]);
+    expect(a.stderr).toContain('wrote capture sample');
+    expect(a.code).toBe(0);
+    expect(a.stdout.split('\n')[0]).toBe('table,rows,files,bytes,folder');
+    expect(a.stdout).toMatch(/^objects,671,1,\d+,.*capture=sample$/m);
+    const b = await kmapAsync(['export', gen, '--parquet', ds]);
+    expect(b.code).toBe(0);
+    // The default capture name comes from the file name; bad lines are reported, the good ones exported.
+    expect(b.stderr).toContain('wrote capture run_1');
+    expect(b.stderr).toMatch(/bad lines? (was|were) not exported; the first:\n {2}line \d+: /);
+    const twice = await kmapAsync(['export', sample, '--parquet', ds, '--capture', 'sample']);
+    expect(twice.code).toBe(0);
+    const r = await kmapAsync(['query', ds, 'SELECT capture, count(*) AS objects FROM objects GROUP BY capture ORDER BY capture']);
+    expect(r.code).toBe(0);
+    const genStore = parseKmapBytes(readFileSync(gen));
+    expect(r.stdout).toBe(`capture,objects\nrun_1,${genStore.numObjects}\nsample,671\n`);
+    const j = await kmapAsync(['query', ds, "SELECT count(*) AS n, sum(reads) AS reads FROM accesses WHERE capture = 'sample'", '--json']);
+    expect(JSON.parse(j.stdout)).toEqual([{ n: 24175, reads: 551385 }]);
+  });
+
+  it('answers bad SQL, a folder without a dataset and bad arguments with one line', async () => {
+    const bad = await kmapAsync(['query', ds, 'SELECT nope FROM objects']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^kmap: query: .*nope/);
+    const empty = await kmapAsync(['query', dir, 'SELECT 1']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('holds no kmap Parquet tables');
+    const noDir = await kmapAsync(['export', sample]);
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toContain('export needs --parquet DIR');
+    const badName = await kmapAsync(['export', sample, '--parquet', ds, '--capture', '../x']);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain('--capture takes a name');
+  });
+});
