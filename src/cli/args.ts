@@ -95,7 +95,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let meaning: WindowMeaning | null = null;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (!arg.startsWith('--')) {
+    // query's SQL may start with a comment ("-- which functions ..."): for query only --json is an option.
+    if (!arg.startsWith('--') || (command === 'query' && arg !== '--json')) {
       files.push(arg);
       continue;
     }
@@ -206,7 +207,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (command === 'query') {
-    if (files.length !== 2) throw new UsageError('query needs a dataset folder and one SQL text: kmap query DIR "SELECT ..."');
+    if (files.length !== 2) throw new UsageError('query needs a dataset folder and one SQL text (or - to read it from stdin): kmap query DIR "SELECT ..."');
     out.files = [files[0]];
     out.file = files[0];
     out.sql = files[1];

@@ -11,7 +11,7 @@
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
 //   kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
-//   kmap query     DIR "SQL" [--json]
+//   kmap query     DIR "SQL"|- [--json]
 //
 // FILE is a kmap, or the two files of Memorizer's split CSV pair
 // (allocations and accesses, in either order): every command reads them as
@@ -61,7 +61,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap slice     FILE [FILTERS] [--symbols MAP]
        kmap dump      FILE [--symbols MAP]
        kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
-       kmap query     DIR "SQL" [--json]
+       kmap query     DIR "SQL"|- [--json]
   stats      totals, counts by slab cache, type and command, the first bad lines
              (--json: exactly one JSON object; with filters, of the filtered objects)
   breakdown  the filtered objects grouped: key,objects,live,bytes,liveBytes,accessLines,reads,writes
@@ -82,7 +82,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
   export     the capture as Parquet tables objects, accesses and capmap under DIR/TABLE/capture=NAME/
              (NAME: --capture, default the file's name; docs/parquet-schema.md); prints table,rows,files,bytes,folder
   query      SQL (DuckDB) over a folder written by export: views objects, accesses, capmap (column capture
-             from the folders); prints CSV with a header, or --json
+             from the folders); - reads the SQL from stdin; prints CSV with a header, or --json
 FILTERS (repeat a flag for OR; different flags AND):
   --slab NAME  --type NAME  --command NAME  --pid N (allocating pid; --pid=-1 works)
   --live | --freed   --no-sentinels (hide alloc IP 0, UFO type codes, feedbeef)

@@ -8,11 +8,12 @@
 // access lines, two captures in one dataset (and replacing one), and the
 // command itself as a user runs it.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { breakdown } from '../query/breakdown.ts';
@@ -288,6 +289,14 @@ describe('kmap export and kmap query as a user runs them', () => {
     expect(r.stdout).toBe(`capture,objects\nrun_1,${genStore.numObjects}\nsample,671\n`);
     const j = await kmapAsync(['query', ds, "SELECT count(*) AS n, sum(reads) AS reads FROM accesses WHERE capture = 'sample'", '--json']);
     expect(JSON.parse(j.stdout)).toEqual([{ n: 24175, reads: 551385 }]);
+  });
+
+  it('reads the SQL from stdin with -, and SQL that starts with a comment is not an option', () => {
+    const sql = "-- objects of one capture\nSELECT count(*) AS n FROM objects WHERE capture = 'sample';\n";
+    const viaStdin = spawnSync(process.execPath, [inject('kmapCli'), 'query', ds, '-'], { input: sql, encoding: 'utf8' });
+    expect([viaStdin.status, viaStdin.stdout, viaStdin.stderr]).toEqual([0, 'n\n671\n', '']);
+    const viaArg = spawnSync(process.execPath, [inject('kmapCli'), 'query', ds, sql, '--json'], { encoding: 'utf8' });
+    expect([viaArg.status, viaArg.stdout]).toEqual([0, '[{"n":671}]\n']);
   });
 
   it('answers bad SQL, a folder without a dataset and bad arguments with one line', async () => {

@@ -2,15 +2,17 @@
 // written as Parquet through DuckDB's own writer (COPY ... TO, zstd), one
 // capture into DIR/TABLE/capture=NAME/part-K.parquet for each table.
 //
-// How rows reach DuckDB: each block of query/parquet-tables.ts is copied,
-// 2,048 rows at a time (DuckDB's vector size), straight from its typed
-// arrays into a data chunk's vectors (copy_data_to_vector: a memcpy per
-// column, no JS value per cell), appended to a staging table, and COPY'd to
-// one Parquet file; the staging table is then emptied. So DuckDB holds one
-// block at a time: memory is the parsed store (what every kmap command holds)
-// plus one block, not the file. VARCHAR columns are ENUM columns in the
-// staging table, built once per dictionary (DuckDB writes an ENUM as a
-// dictionary-encoded string), so names cost an id per row.
+// How rows reach DuckDB: a table function (kmap_objects(), ...) registered
+// on the connection hands DuckDB the current block 2,048 rows at a time
+// (DuckDB's vector size), copied straight from its typed arrays into the
+// output chunk's vectors (copy_data_to_vector: a memcpy per column, no JS
+// value per cell), and `COPY (SELECT * FROM kmap_TABLE()) TO file` streams
+// them into one Parquet file per block. Nothing is staged in a DuckDB table
+// (an appender into one cost three times as much, measured), so DuckDB holds
+// a row group at a time: memory is the parsed store (what every kmap command
+// holds) plus one block. VARCHAR columns are ENUM columns built once per
+// dictionary (DuckDB writes an ENUM as a dictionary-encoded string), so a
+// name costs an id per row, and names never pass through SQL text.
 //
 // A capture is written beside its final folders (`.capture=NAME.partial`)
 // and renamed into place when all three tables are done: re-exporting a
@@ -87,7 +89,8 @@ export async function exportParquet(
   const con = await instance.connect();
   const partial = (t: ParquetTableName) => path.join(dir, t, `.capture=${capture}.partial`);
   try {
-    const enums = new EnumTypes(con);
+    const scan = new BlockScan(api, bindings);
+    for (const table of PARQUET_TABLE_NAMES) scan.register(con, table);
     const out: ExportedTable[] = [];
     for (const table of PARQUET_TABLE_NAMES) {
       const target = partial(table);
@@ -98,25 +101,22 @@ export async function exportParquet(
         table === 'capmap' ? [tables.capmapBlock()] : blocksOf(numRows, blockRows, (s, e) => (table === 'objects' ? tables.objectsBlock(s, e) : tables.accessesBlock(s, e)));
       let rows = 0;
       let files = 0;
-      let staging: Staging | null = null;
+      const copy = async (file: string) => {
+        const meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
+        await con.run(`COPY (SELECT * FROM kmap_${table}()) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
+      };
+      const fileName = (k: number) => path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
       for (const block of blocks) {
-        staging ??= await Staging.create(api, bindings, con, enums, table, block);
-        await staging.append(block);
-        const file = path.join(target, `part-${String(files).padStart(5, '0')}.parquet`);
-        await con.run(
-          `COPY staging_${table} TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}})`,
-        );
-        await con.run(`DELETE FROM staging_${table}`);
+        scan.start(table, block);
+        await copy(fileName(files));
         rows += block.numRows;
         files++;
         opts.onProgress?.({ table, rowsDone: rows, rows: numRows < 0 ? rows : numRows });
       }
-      staging?.close();
       if (files === 0) {
         // No rows (a capture without access lines): one empty file keeps the schema readable.
-        staging = await Staging.create(api, bindings, con, enums, table, null);
-        await con.run(`COPY staging_${table} TO ${sqlString(path.join(target, 'part-00000.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
-        staging.close();
+        scan.start(table, null);
+        await copy(fileName(0));
         files = 1;
       }
       let bytes = 0;
@@ -143,116 +143,117 @@ function* blocksOf(numRows: number, blockRows: number, make: (start: number, end
   for (let s = 0; s < numRows; s += blockRows) yield make(s, Math.min(numRows, s + blockRows));
 }
 
-/** One ENUM type per dictionary, made once (tables share the site and name dictionaries). */
-class EnumTypes {
-  private readonly made = new Map<readonly string[], string>();
-
-  constructor(private readonly con: import('@duckdb/node-api').DuckDBConnection) {}
-
-  /** The SQL type name of a dictionary's ENUM ('VARCHAR' for an empty one: its column is all null). */
-  async typeOf(dict: readonly string[]): Promise<string> {
-    if (dict.length === 0) return 'VARCHAR';
-    const known = this.made.get(dict);
-    if (known) return known;
-    const k = this.made.size;
-    // Names come from the kmap: they reach DuckDB through the appender, never inside SQL text.
-    await this.con.run(`CREATE TABLE names_${k} (id INTEGER, name VARCHAR)`);
-    const app = await this.con.createAppender(`names_${k}`);
-    for (let i = 0; i < dict.length; i++) {
-      app.appendInteger(i);
-      app.appendVarchar(dict[i]);
-      app.endRow();
-    }
-    app.closeSync();
-    await this.con.run(`CREATE TYPE enum_${k} AS ENUM (SELECT name FROM names_${k} ORDER BY id)`);
-    this.made.set(dict, `enum_${k}`);
-    return `enum_${k}`;
-  }
-}
+type DuckType = import('@duckdb/node-api').DuckDBType;
 
 const ALL_VALID = new Uint8Array(CHUNK_ROWS / 8).fill(0xff);
 
-/** A table's staging table and appender, and how each column's values are copied into a chunk. */
-class Staging {
-  private constructor(
+/**
+ * The table functions kmap_objects(), kmap_accesses(), kmap_capmap(): each
+ * scans the block given to start() (DuckDB runs their callbacks on the JS
+ * thread, one at a time, while a COPY awaits). A table's column types are
+ * fixed by its first block (the dictionaries do not change between blocks).
+ */
+class BlockScan {
+  private current: { table: ParquetTableName; block: TableBlock | null; next: number; narrow: (Uint8Array | Uint16Array | Uint32Array)[] } | null = null;
+  private readonly types = new Map<ParquetTableName, { types: DuckType[]; widths: number[] }>();
+  private readonly enums = new Map<readonly string[], import('@duckdb/node-api').DuckDBEnumType>();
+  private readonly validity = new Uint8Array(CHUNK_ROWS / 8);
+
+  constructor(
+    private readonly api: DuckApi,
     private readonly bindings: Bindings,
-    private readonly appender: import('@duckdb/node-api').DuckDBAppender,
-    private readonly chunk: import('@duckdb/node-api').DuckDBDataChunk,
-    /** Bytes per value of each column's vector (8 BIGINT, 1 BOOLEAN, 1/2/4 ENUM by its size, 0 an all-null VARCHAR). */
-    private readonly widths: number[],
   ) {}
 
-  static async create(
-    api: DuckApi,
-    bindings: Bindings,
-    con: import('@duckdb/node-api').DuckDBConnection,
-    enums: EnumTypes,
-    table: ParquetTableName,
-    first: TableBlock | null,
-  ): Promise<Staging> {
+  register(con: import('@duckdb/node-api').DuckDBConnection, table: ParquetTableName): void {
     const defs = PARQUET_COLUMNS[table];
-    const sqlTypes: string[] = [];
-    for (let c = 0; c < defs.length; c++) {
-      const def = defs[c];
-      sqlTypes.push(def.type === 'VARCHAR' ? (first ? await enums.typeOf(first.columns[c].dict!) : 'VARCHAR') : def.type);
-    }
-    await con.run(`CREATE OR REPLACE TABLE staging_${table} (${defs.map((d, c) => `${d.name} ${sqlTypes[c]}`).join(', ')})`);
-    const appender = await con.createAppender(`staging_${table}`);
+    con.registerTableFunction(
+      this.api.DuckDBTableFunction.create({
+        name: `kmap_${table}`,
+        parameterTypes: [],
+        bindFunction: (info) => {
+          const { types } = this.typesOf(table);
+          defs.forEach((d, c) => info.addResultColumn(d.name, types[c]));
+        },
+        initFunction: (info) => info.setInitData({}),
+        mainFunction: (_info, output) => this.fill(table, output),
+      }),
+    );
+  }
+
+  start(table: ParquetTableName, block: TableBlock | null): void {
+    if (block && !this.types.has(table)) this.types.set(table, this.columnTypes(table, block));
+    const { widths } = this.typesOf(table);
+    this.current = { table, block, next: 0, narrow: block ? block.columns.map((col, c) => narrowed(col, widths[c])) : [] };
+  }
+
+  private typesOf(table: ParquetTableName): { types: DuckType[]; widths: number[] } {
+    return this.types.get(table) ?? this.columnTypes(table, null);
+  }
+
+  /** DuckDB types and bytes per value: BIGINT 8, BOOLEAN 1, ENUM 1/2/4 by its size, 0 for VARCHAR (no dictionary: all null). */
+  private columnTypes(table: ParquetTableName, block: TableBlock | null): { types: DuckType[]; widths: number[] } {
+    const api = this.api;
+    const types: DuckType[] = [];
     const widths: number[] = [];
-    const types = [];
-    for (let c = 0; c < defs.length; c++) {
-      const t = appender.columnType(c);
-      types.push(t);
-      if (t instanceof api.DuckDBEnumType) {
-        const dict = first!.columns[c].dict!;
-        if (t.values.length !== dict.length || t.values.some((v, i) => v !== dict[i])) throw new Error(`kmap export: DuckDB reordered the names of ${defs[c].name}`);
-        widths.push(t.internalTypeId === api.DuckDBTypeId.UTINYINT ? 1 : t.internalTypeId === api.DuckDBTypeId.USMALLINT ? 2 : 4);
+    PARQUET_COLUMNS[table].forEach((def, c) => {
+      const dict = block?.columns[c].dict ?? null;
+      if (def.type === 'BIGINT') {
+        types.push(api.BIGINT);
+        widths.push(8);
+      } else if (def.type === 'BOOLEAN') {
+        types.push(api.BOOLEAN);
+        widths.push(1);
+      } else if (!dict || dict.length === 0) {
+        types.push(api.VARCHAR);
+        widths.push(0);
       } else {
-        // A VARCHAR here has an empty dictionary: every row is null and no value is copied.
-        widths.push(defs[c].type === 'BIGINT' ? 8 : defs[c].type === 'BOOLEAN' ? 1 : 0);
-      }
-    }
-    return new Staging(bindings, appender, api.DuckDBDataChunk.create(types), widths);
-  }
-
-  async append(block: TableBlock): Promise<void> {
-    const b = this.bindings;
-    const raw = this.chunk.chunk;
-    const narrow = block.columns.map((col, c) => narrowed(col, this.widths[c]));
-    const validity = new Uint8Array(CHUNK_ROWS / 8);
-    for (let s = 0; s < block.numRows; s += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, block.numRows - s);
-      b.data_chunk_reset(raw);
-      for (let c = 0; c < block.columns.length; c++) {
-        const col = block.columns[c];
-        const vec = b.data_chunk_get_vector(raw, c);
-        const w = this.widths[c];
-        const data = narrow[c];
-        if (w > 0) b.copy_data_to_vector(vec, 0, data.buffer as ArrayBuffer, data.byteOffset + s * w, n * w);
-        if (col.def.nullable) {
-          b.vector_ensure_validity_writable(vec);
-          let mask = ALL_VALID;
-          if (col.nulls) {
-            validity.fill(0);
-            for (let k = 0; k < n; k++) if (!col.nulls[s + k]) validity[k >> 3] |= 1 << (k & 7);
-            mask = validity;
-          }
-          b.copy_data_to_vector_validity(vec, 0, mask.buffer as ArrayBuffer, mask.byteOffset, mask.byteLength);
+        let e = this.enums.get(dict);
+        if (!e) {
+          e = api.ENUM(dict as string[]);
+          this.enums.set(dict, e);
         }
+        types.push(e);
+        widths.push(e.internalTypeId === api.DuckDBTypeId.UTINYINT ? 1 : e.internalTypeId === api.DuckDBTypeId.USMALLINT ? 2 : 4);
       }
-      b.data_chunk_set_size(raw, n);
-      this.appender.appendDataChunk(this.chunk);
-    }
-    this.appender.flushSync();
+    });
+    return { types, widths };
   }
 
-  close(): void {
-    this.appender.closeSync();
+  private fill(table: ParquetTableName, output: import('@duckdb/node-api').DuckDBDataChunk): void {
+    const cur = this.current;
+    if (!cur || cur.table !== table) throw new Error(`kmap export: kmap_${table}() scanned with no block`);
+    const block = cur.block;
+    const n = block ? Math.min(CHUNK_ROWS, block.numRows - cur.next) : 0;
+    output.rowCount = n;
+    if (n <= 0 || !block) return;
+    const b = this.bindings;
+    const raw = output.chunk;
+    const { widths } = this.typesOf(table);
+    const s = cur.next;
+    for (let c = 0; c < block.columns.length; c++) {
+      const col = block.columns[c];
+      const vec = b.data_chunk_get_vector(raw, c);
+      const w = widths[c];
+      const data = cur.narrow[c];
+      if (w > 0) b.copy_data_to_vector(vec, 0, data.buffer as ArrayBuffer, data.byteOffset + s * w, n * w);
+      if (col.def.nullable) {
+        b.vector_ensure_validity_writable(vec);
+        let mask = ALL_VALID;
+        if (col.nulls) {
+          const v = this.validity;
+          v.fill(0);
+          for (let k = 0; k < n; k++) if (!col.nulls[s + k]) v[k >> 3] |= 1 << (k & 7);
+          mask = v;
+        }
+        b.copy_data_to_vector_validity(vec, 0, mask.buffer as ArrayBuffer, mask.byteOffset, mask.byteLength);
+      }
+    }
+    cur.next += n;
   }
 }
 
 /** A column's values at the vector's width: ENUM ids as 1, 2 or 4 bytes; BIGINT words and BOOLEAN bytes as they are. */
 function narrowed(col: BlockColumn, width: number): Uint8Array | Uint16Array | Uint32Array {
-  if (col.def.type !== 'VARCHAR' || width === 4) return col.data;
+  if (col.def.type !== 'VARCHAR' || width === 4 || width === 0) return col.data;
   return width === 1 ? Uint8Array.from(col.data) : Uint16Array.from(col.data);
 }

@@ -54,7 +54,16 @@ function csvValue(v: unknown): string {
   return csvField(JSON.stringify(jsonValue(v)), true);
 }
 
-export async function runQuery(dir: string, sql: string, json: boolean, write: (text: string) => Promise<void>): Promise<void> {
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** Runs `sql` ('-': read from stdin) over the dataset in `dir` and writes the result. */
+export async function runQuery(dir: string, sqlArg: string, json: boolean, write: (text: string) => Promise<void>): Promise<void> {
+  const sql = sqlArg === '-' ? await readStdin() : sqlArg;
+  if (sql.trim() === '') throw new QueryError('the SQL is empty');
   const views = await datasetViews(dir);
   if (views.length === 0) {
     throw new QueryError(`${dir} holds no kmap Parquet tables (objects/, accesses/ or capmap/ with capture=NAME/*.parquet); write one with kmap export FILE --parquet ${dir}`);

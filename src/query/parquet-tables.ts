@@ -349,15 +349,23 @@ export class ParquetTables {
     const type = new Uint32Array(n);
     const allocFn = new Uint32Array(n);
     const command = new Uint32Array(n);
+    // Hot loop (one pass per access row): every column read through a local.
+    const accIp = a.ip.data;
+    const accPid = a.pid.data;
+    const objSlab = o.slab.data;
+    const objType = o.type.data;
+    const objAllocIp = o.allocIp.data;
+    const objCommand = o.command.data;
+    const siteOf = this.siteOf;
     for (let k = 0; k < n; k++) {
       const j = order[start + k];
       const obj = objOf[j];
-      putNumber(idx, k, obj);
-      const id = a.ip.data[j];
+      idx[2 * k] = obj; // an object index is below 2^32: the high word stays 0
+      const id = accIp[j];
       ip[2 * k] = ipLo[id];
       ip[2 * k + 1] = ipHi[id];
-      fn[k] = this.siteOf[id];
-      const stored = a.pid.data[j];
+      fn[k] = siteOf[id];
+      const stored = accPid[j];
       if (stored === ACCESS_PID_NONE) {
         (pidNulls ??= new Uint8Array(n))[k] = 1;
       } else {
@@ -365,10 +373,10 @@ export class ParquetTables {
         pid[2 * k] = p >>> 0;
         pid[2 * k + 1] = p < 0 ? 0xffffffff : Math.floor(p / TWO_32);
       }
-      slab[k] = o.slab.data[obj];
-      type[k] = o.type.data[obj];
-      allocFn[k] = this.siteOf[o.allocIp.data[obj]];
-      command[k] = o.command.data[obj];
+      slab[k] = objSlab[obj];
+      type[k] = objType[obj];
+      allocFn[k] = siteOf[objAllocIp[obj]];
+      command[k] = objCommand[obj];
     }
     const T = 'accesses';
     const nullUnless = (has: boolean) => (has ? null : new Uint8Array(n).fill(1));
