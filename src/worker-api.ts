@@ -1,6 +1,8 @@
 // The one typed contract between the UI and the data worker (comlink).
 // Everything that crosses it is small and structured-cloneable: a summary,
-// a window of rows, one object's accesses. Bulk data never leaves the worker.
+// a window of rows, one object's accesses. Bulk data never leaves the worker,
+// with one exception the user asks for: the files of a Parquet export, each
+// transferred (moved, not copied) to the page as it is written.
 
 import type { KmapSummary } from './query/summary.ts';
 import type { AccessRow, ObjectRow, SentinelInfo } from './query/rows.ts';
@@ -8,6 +10,7 @@ import type { Resolution } from './query/stats.ts';
 import type { LifetimeChart, LiveChart, WindowBands } from './query/lifetime-charts.ts';
 import type { MatrixView } from './query/matrix.ts';
 import type { QualityRow } from './query/quality.ts';
+import type { ParquetWriteProgress } from './query/parquet-hyparquet.ts';
 import type {
   AccessColumn,
   BreakdownKey,
@@ -112,6 +115,20 @@ export type OpenResult =
        */
       previousKept: boolean;
     };
+
+/** One file of a Parquet export: its path in the dataset (`TABLE/capture=NAME/part-KKKKK.parquet`) and its bytes. */
+export interface ParquetExportFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Rows of one table written so far (tables in order: objects, accesses, capmap). */
+export type ParquetExportProgress = ParquetWriteProgress;
+
+export type ParquetExportResult =
+  | { ok: true; files: number; bytes: number; seconds: number }
+  /** cancelled: cancelExport(); otherwise `error` is a sentence for the user. */
+  | { ok: false; cancelled: boolean; error: string };
 
 export type SymbolSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -243,6 +260,18 @@ export interface KmapWorkerApi {
    * capture. Built here in chunks; the page saves it as a download.
    */
   kmapSlice(filter: ObjectFilter): Blob;
+  /**
+   * The whole loaded capture (no filter) as the Parquet dataset `kmap export
+   * --parquet` writes (query/parquet-hyparquet.ts), under the capture name
+   * `capture` (CAPTURE_NAME). Written block by block: each file goes to
+   * onFile as soon as it is written (its bytes transferred), so the worker
+   * holds the store and one block. Refused while a file loads. Ends early
+   * (cancelled) on cancelExport(), and with an error when the file or the
+   * symbols change meanwhile.
+   */
+  exportParquet(capture: string, onFile: (f: ParquetExportFile) => void, onProgress: (p: ParquetExportProgress) => void): Promise<ParquetExportResult>;
+  /** Stops a running exportParquet() after the file it is writing. */
+  cancelExport(): void;
   /** Data-quality counts of the filtered objects by slab cache or type (objects descending), and their sum. */
   quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow };
   /** Exactly what `kmap quality --by BY` prints for the same filter. */

@@ -40,10 +40,14 @@ import type {
   LoadProgress,
   MemoryWarning,
   OpenResult,
+  ParquetExportFile,
+  ParquetExportProgress,
+  ParquetExportResult,
   SymbolSource,
   SymbolsInfo,
   SymbolsResult,
 } from '../src/worker-api.ts';
+import { exportCapture } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 
@@ -111,6 +115,10 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   /** Aborts the running load's fetch, so that a cancelled download stops. */
   private abortLoad: AbortController | null = null;
   private symbols: LoadedSymbols | null = null;
+  /** Incremented by every exportParquet() and cancelExport(): an export whose token is stale stops. */
+  private exportToken = 0;
+  /** open() calls not yet answered (a newer one may overlap an older one's end). */
+  private loadsRunning = 0;
 
   /**
    * @param memoryBudget bytes the loaded data may take, with headroom for
@@ -230,6 +238,19 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   async open(
+    source: KmapSource,
+    onProgress: (p: LoadProgress) => void,
+    onTooBig?: (w: MemoryWarning) => Promise<boolean>,
+  ): Promise<OpenResult> {
+    this.loadsRunning++;
+    try {
+      return await this.load(source, onProgress, onTooBig);
+    } finally {
+      this.loadsRunning--;
+    }
+  }
+
+  private async load(
     source: KmapSource,
     onProgress: (p: LoadProgress) => void,
     onTooBig?: (w: MemoryWarning) => Promise<boolean>,
@@ -496,7 +517,32 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     };
   }
 
+  async exportParquet(
+    capture: string,
+    onFile: (f: ParquetExportFile) => void,
+    onProgress: (p: ParquetExportProgress) => void,
+  ): Promise<ParquetExportResult> {
+    const token = ++this.exportToken;
+    if (this.loadsRunning > 0 || (this.ctx && !this.storeComplete)) return { ok: false, cancelled: false, error: 'A file is loading: export it once it is loaded.' };
+    if (!this.ctx) return { ok: false, cancelled: false, error: 'No file is loaded: open a kmap first.' };
+    const generation = this.generation;
+    return exportCapture(this.ctx, capture, {
+      interrupted: () => (token !== this.exportToken ? 'cancelled' : generation !== this.generation ? 'changed' : null),
+      send: (f) => onFile(this.transferable(f, [f.bytes.buffer as ArrayBuffer])),
+      onProgress,
+    });
+  }
+
+  cancelExport(): void {
+    this.exportToken++;
+  }
+
+  /**
+   * A value to send to the page with `buffers` moved rather than copied. The
+   * worker module marks them for comlink (Comlink.transfer); this class has
+   * no comlink in it, and tests keep the value as it is.
+   */
+  protected transferable<T>(value: T, _buffers: Transferable[]): T {
+    return value;
+  }
 }
-
-
-

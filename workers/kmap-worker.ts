@@ -16,4 +16,11 @@ function memoryBudget(): number {
   return Math.max(1, gb / 2) * 2 ** 30;
 }
 
-Comlink.expose(new KmapSession(memoryBudget()));
+/** The session, with the files of a Parquet export moved to the page instead of copied. */
+class WorkerSession extends KmapSession {
+  protected override transferable<T>(value: T, buffers: Transferable[]): T {
+    return Comlink.transfer(value, buffers);
+  }
+}
+
+Comlink.expose(new WorkerSession(memoryBudget()));

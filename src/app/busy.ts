@@ -1,7 +1,7 @@
 // "Working…": the page says so when an answer from the data worker (a query,
 // a breakdown, a sort, access sites) has been awaited for more than
-// BUSY_AFTER_MS, and stops saying so when none is awaited. Loads have their
-// own progress bar, and the worker's control calls (cancel, stop) answer at
+// BUSY_AFTER_MS, and stops saying so when none is awaited. Loads and the
+// Parquet export have their own progress, and the worker's control calls (cancel, stop) answer at
 // once: neither counts.
 //
 // The tracker is pure (a clock and a setter are passed in) so that its rules
@@ -10,7 +10,7 @@
 export const BUSY_AFTER_MS = 100;
 
 /** Worker calls that are not "waiting for an answer": a load, and control calls. */
-export const NOT_BUSY_CALLS: ReadonlySet<string> = new Set(['open', 'cancel', 'stop', 'close', 'holdAliveLock']);
+export const NOT_BUSY_CALLS: ReadonlySet<string> = new Set(['open', 'cancel', 'stop', 'close', 'holdAliveLock', 'exportParquet', 'cancelExport']);
 
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
