@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import { useBusyStore } from '../stores/busy-store.ts';
 import { useDataStore } from '../stores/data-store.ts';
+import { ExportParquetButton } from './ExportParquetButton.tsx';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { OpenKmapButton } from './OpenKmapButton.tsx';
 import { OpenSymbolsButton } from './OpenSymbolsButton.tsx';
@@ -37,6 +38,7 @@ export function TopBar() {
       <span className="spacer" />
       <SymbolsStatus />
       <span className="muted drop-hint">Drop a kmap or System.map anywhere</span>
+      <ExportParquetButton />
       <CopyLinkButton />
       <OpenSymbolsButton />
       <OpenKmapButton />
