@@ -127,9 +127,9 @@ function compareBytesOf(a: string, b: string): number {
   return Buffer.compare(x, y);
 }
 
-async function checkCapture(name: string, ctx: QueryContext, blockRows: number): Promise<void> {
+async function checkCapture(name: string, ctx: QueryContext, blockRows: number, pieceRows?: number): Promise<void> {
   const ds = join(dir, name);
-  const written = await exportParquet(new ParquetTables(ctx), ds, name, { blockRows });
+  const written = await exportParquet(new ParquetTables(ctx), ds, name, { blockRows, pieceRows });
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   expect(written.map((t) => t.table)).toEqual([...PARQUET_TABLE_NAMES]);
@@ -218,16 +218,16 @@ async function checkCapture(name: string, ctx: QueryContext, blockRows: number):
 
 describe('kmap export --parquet, read back with DuckDB', () => {
   for (const variant of ['A', 'B', 'C', 'D', 'E'] as const) {
-    it(`variant ${variant}: every field, row and group (damaged input, 7-row files)`, async () => {
+    it(`variant ${variant}: every field, row and group (damaged input, 7-row files in pieces of 3)`, async () => {
       const ctx = load(writeKmap({ variant, objects: 220, seed: 40 + variant.charCodeAt(0), damage: 0.02 }));
       expect(ctx.store.numBadLines).toBeGreaterThan(0);
-      await checkCapture(`gen-${variant}`, ctx, 7);
+      await checkCapture(`gen-${variant}`, ctx, 7, 3);
     });
   }
 
-  it('the sample with its System.map: functions named, one file per table', async () => {
+  it('the sample with its System.map: functions named, files of 10,000 rows in pieces of 3,000', async () => {
     const ctx = load(readFileSync(join(ROOT, 'public/sample.kmap'), 'utf8'), readFileSync(join(ROOT, 'public/sample.System.map'), 'utf8'));
-    await checkCapture('sample', ctx, 1 << 20);
+    await checkCapture('sample', ctx, 10_000, 3_000);
     const [w] = await q(`SELECT count(*) AS n FROM ${from(join(dir, 'sample'), 'accesses')} WHERE access_fn = '__d_alloc'`);
     expect(Number(w.n)).toBeGreaterThan(0);
   });

@@ -537,3 +537,15 @@ export function captureNameOf(fileName: string): string {
   const name = stem.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 128);
   return name === '' ? 'capture' : name;
 }
+
+/** Rows [start, end) of a block, sharing its arrays (no copy). */
+export function sliceBlock(block: TableBlock, start: number, end: number): TableBlock {
+  return {
+    numRows: end - start,
+    columns: block.columns.map((c) => ({
+      ...c,
+      data: c.def.type === 'BIGINT' ? c.data.subarray(2 * start, 2 * end) : c.data.subarray(start, end),
+      nulls: c.nulls ? c.nulls.subarray(start, end) : null,
+    })),
+  };
+}
