@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KmapSession } from './kmap-session.ts';
+import { exportWorkingBytes } from './session-export.ts';
 import type { ParquetExportFile, ParquetExportProgress } from '../src/worker-api.ts';
 
 const SAMPLE = readFileSync(new URL('../public/sample.kmap', import.meta.url));
@@ -51,6 +52,25 @@ describe('exportParquet', () => {
     const during = await s.exportParquet('x', () => {}, () => {});
     await loading;
     expect(during).toMatchObject({ ok: false, error: expect.stringMatching(/is loading/) });
+  });
+
+  it("refuses with the CLI's command when its working memory would pass the tab's budget", async () => {
+    // A budget that holds the sample's store but not the export's sort and block.
+    class Probe extends KmapSession {
+      room = () => this.sliceRoom()!;
+    }
+    const probe = new Probe(1e9);
+    await probe.open({ kind: 'file', file: new Blob([SAMPLE]), name: 'sample.kmap' }, () => {});
+    const held = 1e9 - probe.room();
+    const s = new KmapSession(held + exportWorkingBytes(671, 24175) - 1);
+    expect((await s.open({ kind: 'file', file: new Blob([SAMPLE]), name: 'sample.kmap' }, () => {})).ok).toBe(true);
+    const sent: string[] = [];
+    const r = await s.exportParquet('x', (f) => void sent.push(f.path), () => {});
+    expect(r).toMatchObject({ ok: false, cancelled: false, error: expect.stringMatching(/more than this tab has left.*kmap export FILE --parquet DIR/) });
+    expect(sent).toEqual([]);
+    const roomy = new KmapSession(held + exportWorkingBytes(671, 24175) + 1_000_000);
+    await roomy.open({ kind: 'file', file: new Blob([SAMPLE]), name: 'sample.kmap' }, () => {});
+    expect(await roomy.exportParquet('x', () => {}, () => {})).toMatchObject({ ok: true });
   });
 
   it('cancelExport() after the first file ends it with nothing more sent; a new load meanwhile ends it too', async () => {

@@ -47,7 +47,7 @@ import type {
   SymbolsInfo,
   SymbolsResult,
 } from '../src/worker-api.ts';
-import { exportCapture } from './session-export.ts';
+import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 
@@ -525,6 +525,16 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     const token = ++this.exportToken;
     if (this.loadsRunning > 0 || (this.ctx && !this.storeComplete)) return { ok: false, cancelled: false, error: 'A file is loading: export it once it is loaded.' };
     if (!this.ctx) return { ok: false, cancelled: false, error: 'No file is loaded: open a kmap first.' };
+    const room = this.sliceRoom();
+    const need = exportWorkingBytes(this.ctx.store.numObjects, this.ctx.store.numAccesses);
+    if (room !== null && need > room) {
+      const mb = (n: number) => `${Math.round(n / 1e6).toLocaleString('en-US')} MB`;
+      return {
+        ok: false,
+        cancelled: false,
+        error: `Writing Parquet needs about ${mb(need)} of working memory, more than this tab has left (${mb(Math.max(0, room))}). The command line writes the same files: kmap export FILE --parquet DIR`,
+      };
+    }
     const generation = this.generation;
     return exportCapture(this.ctx, capture, {
       interrupted: () => (token !== this.exportToken ? 'cancelled' : generation !== this.generation ? 'changed' : null),

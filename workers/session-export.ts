@@ -31,6 +31,17 @@ export function captureNameProblem(capture: string): string | null {
   return 'A capture name is 1 to 128 letters, digits, dots, dashes or underscores, and does not start with a dot.';
 }
 
+/**
+ * Working memory the export takes in this worker besides the store: the
+ * accesses' sort (a line's position, object and key: 16 bytes a line while it
+ * sorts) and one block being written: about 200 bytes a row, counted from
+ * its columns (60-120 bytes of typed arrays, 8 per string reference and per
+ * dictionary index in hyparquet-writer, the encoded file), not measured.
+ */
+export function exportWorkingBytes(numObjects: number, numAccesses: number, blockRows = 1 << 20): number {
+  return numAccesses * 16 + Math.min(blockRows, Math.max(numObjects, numAccesses)) * 200;
+}
+
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export async function exportCapture(ctx: QueryContext, capture: string, hooks: ExportHooks): Promise<ParquetExportResult> {
