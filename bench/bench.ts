@@ -1,6 +1,7 @@
 // npm run bench [-- --size 1GB --seed 1 --runs 3 --chunk 8MiB --only kmap,papa --no-write]
 //                 [--cli]  (only the CLI start-up section: bench/cli-start.ts)
 //                 [--browser]  (only the browser section: bench/browser-views.ts; build dist/ first)
+//                 [--parquet]  (only the Parquet section: bench/parquet.ts; export, dataset size, queries)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -26,6 +27,7 @@ import { generateToFile } from './generate-cli.ts';
 import { measureQueries } from './queries.ts';
 import { measureBrowserViews } from './browser-views.ts';
 import { measureCliStart } from './cli-start.ts';
+import { measureParquet } from './parquet.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = resolve(ROOT, 'bench/out');
@@ -79,6 +81,24 @@ async function browserSection(args: Args, path: string, st: GenerateStats): Prom
   if (args.write) writeSection(BROWSER_BEGIN, BROWSER_END, text);
 }
 
+const PARQUET_BEGIN = '<!-- bench-parquet:begin (written by npm run bench -- --parquet; edits inside are overwritten) -->';
+const PARQUET_END = '<!-- bench-parquet:end -->';
+
+async function parquetSection(args: Args, path: string, st: GenerateStats): Promise<void> {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
+  const niceness = getPriority();
+  const lines = [
+    `Measured ${date} by \`${niceness > 0 ? 'nice ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
+      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores shared with other work${niceness > 0 ? `, at nice ${niceness}` : ''}).`,
+    '',
+    ...(await measureParquet({ root: ROOT, kmap: path, outDir: resolve(OUT_DIR, 'parquet'), runs: args.runs, queryRuns: Math.max(5, args.runs), describeFile })),
+  ];
+  const text = lines.join('\n');
+  console.log('\n' + text);
+  if (args.write) writeSection(PARQUET_BEGIN, PARQUET_END, text);
+}
+
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -94,10 +114,11 @@ interface Args {
   queries: boolean;
   cliOnly: boolean;
   browserOnly: boolean;
+  parquetOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -115,6 +136,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-queries') a.queries = false;
     else if (k === '--cli') a.cliOnly = true;
     else if (k === '--browser') a.browserOnly = true;
+    else if (k === '--parquet') a.parquetOnly = true;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -348,6 +370,7 @@ async function main(): Promise<void> {
   if (args.cliOnly) return cliSection(args);
   const file = ensureFile(args);
   if (args.browserOnly) return browserSection(args, file.path, file.meta.stats);
+  if (args.parquetOnly) return parquetSection(args, file.path, file.meta.stats);
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);

@@ -1,0 +1,350 @@
+// The Parquet section of `npm run bench -- --parquet`: `kmap export --parquet`
+// and `kmap query` on the benchmark kmap (1 GB by default), through the
+// bundled CLI (dist-cli/kmap.mjs, rebuilt first), whole processes as a user
+// waits for them.
+//
+// 1. `kmap export FILE --parquet DIR` against `kmap stats FILE --json` on the
+//    same file (stats parses the same file into the same store and prints
+//    its summary: what export adds is building the blocks and DuckDB's
+//    writing), interleaved (the order flips every round), median (min-max) of
+//    N runs each after the file is read once into the page cache; the export
+//    to stats ratio per round and its median. CPU seconds (user + system,
+//    all threads) and peak RSS come from /usr/bin/time when it is there.
+// 2. The dataset's bytes (each table's Parquet files, as export reports them)
+//    as a share of the kmap's bytes.
+// 3. "Which functions write task_struct" over ten captures: the export's
+//    three partitions copied under capture=c00..c09 of one folder (ten
+//    identical 1 GB captures: DuckDB reads and aggregates every file either
+//    way; generating ten different kmaps would take an hour). Timed whole
+//    (`node dist-cli/kmap.mjs query DIR SQL`: start, DuckDB load, views,
+//    query, CSV out), at DuckDB's default threads (one per core) and with
+//    `SET threads = 1; ` before the query (kmap query runs every statement
+//    and prints the last result); and in this process with DuckDB's Node
+//    package, the query alone (views made first) on a fresh instance each
+//    time, at `SET threads = 1` and `= 2`, and once more on the same instance
+//    (a second query in a session). For reference: the whole process on the
+//    one exported capture, and `SELECT 1` over the ten (the fixed cost). The
+//    ways run round-robin after one uncounted round; every answer must agree.
+//
+// The profile of an export (where its time goes) is made by hand with
+// `node --cpu-prof` and summarised by bench/cpu-profile.ts (see
+// BENCHMARKS.md). Called by bench/bench.ts.
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadDuckDb } from '../src/cli/parquet-export.ts';
+import { datasetViews } from '../src/cli/query-command.ts';
+import { PARQUET_TABLE_NAMES } from '../src/query/parquet-tables.ts';
+import { formatSize } from './generate.ts';
+
+export const TASK_STRUCT_SQL =
+  "SELECT access_fn, sum(writes) AS writes FROM accesses WHERE slab = 'task_struct' AND writes > 0 GROUP BY access_fn ORDER BY writes DESC, access_fn";
+
+const CAPTURES = 10;
+const TIME = '/usr/bin/time';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** "median (min-max)" of seconds, the median in bold. */
+function mmm(xs: number[], d = 2): string {
+  return `**${median(xs).toFixed(d)}** (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
+}
+
+interface ProcRun {
+  wallS: number;
+  /** User + system seconds of the process and its threads; NaN without /usr/bin/time. */
+  cpuS: number;
+  /** Peak resident set, MB; NaN without /usr/bin/time. */
+  rssMb: number;
+  stdout: string;
+}
+
+/** Runs a command to its end; wall clock from here, CPU and peak RSS from /usr/bin/time when present. */
+function runProcess(cmd: string, args: string[], cwd: string): ProcRun {
+  const timed = existsSync(TIME);
+  const tmp = timed ? mkdtempSync(join(tmpdir(), 'kmap-bench-')) : '';
+  const timeFile = join(tmp, 'time');
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync(TIME, ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  let cpuS = NaN;
+  let rssMb = NaN;
+  if (timed) {
+    const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    cpuS = last[0] + last[1];
+    rssMb = (last[2] * 1024) / 1e6;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { wallS, cpuS, rssMb, stdout: r.stdout };
+}
+
+/** Reads the file once so that every timed run finds it in the page cache. */
+function warm(path: string): void {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function bytesUnder(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? bytesUnder(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
+/** DIR/TABLE/capture=NAME of the export copied under capture=c00.. of `to` (made afresh). */
+function copyCaptures(from: string, capture: string, to: string, count: number): void {
+  rmSync(to, { recursive: true, force: true });
+  for (const table of PARQUET_TABLE_NAMES) {
+    const src = join(from, table, `capture=${capture}`);
+    for (let c = 0; c < count; c++) {
+      const dst = join(to, table, `capture=c${String(c).padStart(2, '0')}`);
+      mkdirSync(dst, { recursive: true });
+      for (const f of readdirSync(src)) copyFileSync(join(src, f), join(dst, f));
+    }
+  }
+}
+
+/** The query alone, in this process, on a fresh DuckDB instance with the dataset's views (made before the clock starts). */
+async function queryInProcess(dir: string, threads: number, sql: string): Promise<{ firstS: number; againS: number; answer: string }> {
+  const { api } = await loadDuckDb();
+  const instance = await api.DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  try {
+    await con.run(`SET threads = ${threads}`);
+    for (const v of await datasetViews(dir)) await con.run(v);
+    const t0 = performance.now();
+    const first = await con.runAndReadAll(sql);
+    const rows = first.getRowsJS();
+    const t1 = performance.now();
+    await con.runAndReadAll(sql);
+    const t2 = performance.now();
+    return { firstS: (t1 - t0) / 1000, againS: (t2 - t1) / 1000, answer: rows.map((r) => `${String(r[0])},${String(r[1])}`).join('\n') };
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The CSV `kmap query` prints, as the same "fn,writes" lines queryInProcess returns. */
+function answerOfCsv(csv: string): string {
+  return csv.trim().split('\n').slice(1).join('\n');
+}
+
+export interface ParquetBenchOptions {
+  root: string;
+  kmap: string;
+  /** A folder for the exported datasets (made; its contents replaced). */
+  outDir: string;
+  /** Runs of export and of stats. */
+  runs: number;
+  /** Runs of each query way. */
+  queryRuns: number;
+  describeFile: string;
+}
+
+/** Measures; returns the markdown lines of the section. */
+export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> {
+  const { buildCli } = (await import(resolve(o.root, 'scripts/build-cli.mjs'))) as { buildCli: (out?: string) => Promise<string> };
+  const bundle = await buildCli();
+  const node = process.execPath;
+  const kmapBytes = statSync(o.kmap).size;
+  const capture = 'bench';
+  const exportDir = join(o.outDir, 'parquet-1');
+  const tenDir = join(o.outDir, `parquet-${CAPTURES}`);
+  mkdirSync(o.outDir, { recursive: true });
+  warm(o.kmap);
+
+  // ---- 1. export against stats
+  const stats: ProcRun[] = [];
+  const exports: ProcRun[] = [];
+  const ratios: number[] = [];
+  const load0 = loadavg()[0];
+  for (let run = 0; run < o.runs; run++) {
+    const doStats = () => {
+      const r = runProcess(node, [bundle, 'stats', o.kmap, '--json'], o.root);
+      stats.push(r);
+      console.error(`  parquet: run ${run + 1}/${o.runs} stats  ${r.wallS.toFixed(1).padStart(6)} s wall ${r.cpuS.toFixed(1).padStart(6)} s CPU  load ${loadavg()[0].toFixed(1)}`);
+    };
+    const doExport = () => {
+      rmSync(exportDir, { recursive: true, force: true });
+      const r = runProcess(node, [bundle, 'export', o.kmap, '--parquet', exportDir, '--capture', capture], o.root);
+      exports.push(r);
+      console.error(`  parquet: run ${run + 1}/${o.runs} export ${r.wallS.toFixed(1).padStart(6)} s wall ${r.cpuS.toFixed(1).padStart(6)} s CPU  load ${loadavg()[0].toFixed(1)}`);
+    };
+    if (run % 2 === 0) {
+      doStats();
+      doExport();
+    } else {
+      doExport();
+      doStats();
+    }
+    ratios.push(exports[run].wallS / stats[run].wallS);
+  }
+  const load1 = loadavg()[0];
+
+  // ---- 2. sizes, from export's own report (table,rows,files,bytes,folder), checked against the folder
+  const tables = exports[exports.length - 1].stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [table, rows, files, bytes] = line.split(',');
+      return { table, rows: Number(rows), files: Number(files), bytes: Number(bytes) };
+    });
+  for (const t of tables) {
+    const onDisk = bytesUnder(join(exportDir, t.table, `capture=${capture}`));
+    if (onDisk !== t.bytes) throw new Error(`export reported ${t.bytes} bytes for ${t.table}, the folder holds ${onDisk}`);
+  }
+  const datasetBytes = tables.reduce((a, t) => a + t.bytes, 0);
+
+  // ---- 3. the task_struct query over ten captures
+  copyCaptures(exportDir, capture, tenDir, CAPTURES);
+  const tenBytes = bytesUnder(tenDir);
+  const tenAccessFiles = readdirSync(join(tenDir, 'accesses')).reduce((a, c) => a + readdirSync(join(tenDir, 'accesses', c)).length, 0);
+  interface Way {
+    id: string;
+    name: string;
+    run: () => Promise<{ s: number; again?: number; answer: string }>;
+  }
+  const ways: Way[] = [
+    {
+      id: 'cli',
+      name: '`node dist-cli/kmap.mjs query DIR SQL` (whole process, DuckDB default threads: 2 here)',
+      run: async () => {
+        const r = runProcess(node, [bundle, 'query', tenDir, TASK_STRUCT_SQL], o.root);
+        return { s: r.wallS, answer: answerOfCsv(r.stdout) };
+      },
+    },
+    {
+      id: 'cli-t1',
+      name: '`node dist-cli/kmap.mjs query DIR "SET threads = 1; SQL"` (whole process, 1 thread)',
+      run: async () => {
+        const r = runProcess(node, [bundle, 'query', tenDir, `SET threads = 1; ${TASK_STRUCT_SQL}`], o.root);
+        return { s: r.wallS, answer: answerOfCsv(r.stdout) };
+      },
+    },
+    ...[1, 2].map((threads) => ({
+      id: `t${threads}`,
+      name: `in process, the query alone, \`SET threads = ${threads}\``,
+      run: async () => {
+        const r = await queryInProcess(tenDir, threads, TASK_STRUCT_SQL);
+        return { s: r.firstS, again: r.againS, answer: r.answer };
+      },
+    })),
+    {
+      id: 'cli1',
+      name: '`node dist-cli/kmap.mjs query DIR SQL` on one capture (the export itself), for reference',
+      run: async () => {
+        const r = runProcess(node, [bundle, 'query', exportDir, TASK_STRUCT_SQL], o.root);
+        return { s: r.wallS, answer: answerOfCsv(r.stdout) };
+      },
+    },
+    {
+      id: 'cli0',
+      name: '`node dist-cli/kmap.mjs query DIR "SELECT 1"` (the fixed cost: Node, DuckDB\'s load, the views over the ten captures)',
+      run: async () => {
+        const r = runProcess(node, [bundle, 'query', tenDir, 'SELECT 1 AS one'], o.root);
+        if (answerOfCsv(r.stdout) !== '1') throw new Error(`SELECT 1 printed ${r.stdout}`);
+        return { s: r.wallS, answer: '' };
+      },
+    },
+  ];
+  const times = new Map<string, number[]>(ways.map((w) => [w.id, []]));
+  const again = new Map<string, number[]>(ways.map((w) => [w.id, []]));
+  const answers = new Map<string, string>();
+  const qLoad0 = loadavg()[0];
+  for (let run = 0; run < o.queryRuns + 1; run++) {
+    for (const w of ways) {
+      const r = await w.run();
+      answers.set(w.id, r.answer);
+      console.error(`  parquet: query round ${run}${run === 0 ? ' (warm-up)' : ''} ${w.id.padEnd(6)} ${r.s.toFixed(3).padStart(7)} s  load ${loadavg()[0].toFixed(1)}`);
+      if (run === 0) continue;
+      times.get(w.id)!.push(r.s);
+      if (r.again !== undefined) again.get(w.id)!.push(r.again);
+    }
+  }
+  const qLoad1 = loadavg()[0];
+  // Ten copies of one capture: each function's sum is ten times the capture's.
+  const answer = answers.get('cli')!;
+  for (const id of ['cli-t1', 't1', 't2']) if (answers.get(id) !== answer) throw new Error(`the answer of ${id} differs from kmap query's`);
+  const one = answers.get('cli1')!.split('\n').map((l) => l.split(','));
+  const ten = answer.split('\n').map((l) => l.split(','));
+  if (one.length !== ten.length || one.some(([fn, w], k) => ten[k][0] !== fn || BigInt(ten[k][1]) !== 10n * BigInt(w))) {
+    throw new Error('the ten-capture answer is not ten times the one-capture answer');
+  }
+  const fns = ten.length;
+
+  // ---- report
+  const statsWall = stats.map((r) => r.wallS);
+  const exportWall = exports.map((r) => r.wallS);
+  const timed = Number.isFinite(stats[0].cpuS);
+  const cpuCol = (rs: ProcRun[]) => (timed ? mmm(rs.map((r) => r.cpuS), 1) : 'n/a');
+  const rssCol = (rs: ProcRun[]) => (timed ? `${Math.min(...rs.map((r) => r.rssMb)).toFixed(0)}-${Math.max(...rs.map((r) => r.rssMb)).toFixed(0)}` : 'n/a');
+  const ratio = median(ratios);
+  const share = datasetBytes / kmapBytes;
+  const ok = (b: boolean) => (b ? 'met' : '**missed**');
+  const best = ['t1', 't2'].reduce((a, b) => (median(times.get(a)!) <= median(times.get(b)!) ? a : b));
+  const bestCli = ['cli', 'cli-t1'].reduce((a, b) => (median(times.get(a)!) <= median(times.get(b)!) ? a : b));
+  const cliMed = median(times.get(bestCli)!);
+  const lines: string[] = [
+    `On ${o.describeFile}, through the bundle \`node dist-cli/kmap.mjs\` (rebuilt first). ` +
+      `Whole-process wall clock, median (min-max) of ${o.runs} runs each, export and stats interleaved (the order flips each round), the file read once into the page cache first; ` +
+      `CPU seconds are user + system over all threads (/usr/bin/time), median (min-max). 1-minute load average ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end.`,
+    '',
+    '| command | wall s | CPU s | peak RSS MB |',
+    '|---|---|---|---|',
+    `| \`kmap stats FILE --json\` | ${mmm(statsWall, 1)} | ${cpuCol(stats)} | ${rssCol(stats)} |`,
+    `| \`kmap export FILE --parquet DIR\` | ${mmm(exportWall, 1)} | ${cpuCol(exports)} | ${rssCol(exports)} |`,
+    '',
+    `Export / stats, wall clock, per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; median **${ratio.toFixed(2)}x**` +
+      (timed ? ` (CPU time: ${(median(exports.map((r) => r.cpuS)) / median(stats.map((r) => r.cpuS))).toFixed(2)}x of the medians)` : '') +
+      `. Target: export within 2x of stats: ${ok(ratio <= 2)}.`,
+    '',
+    `The dataset (one capture, zstd) against the kmap's ${kmapBytes.toLocaleString('en-US')} bytes:`,
+    '',
+    '| table | rows | files | bytes | share of the kmap |',
+    '|---|---|---|---|---|',
+    ...tables.map((t) => `| ${t.table} | ${t.rows.toLocaleString('en-US')} | ${t.files} | ${t.bytes.toLocaleString('en-US')} | ${((100 * t.bytes) / kmapBytes).toFixed(1)}% |`),
+    `| all three | | ${tables.reduce((a, t) => a + t.files, 0)} | ${datasetBytes.toLocaleString('en-US')} | **${(100 * share).toFixed(1)}%** |`,
+    '',
+    `Target: at most 30% of the kmap: ${ok(share <= 0.3)}.`,
+    '',
+    `"Which functions write task_struct" over ${CAPTURES} captures of this file: **the one export above copied under capture=c00..c09** ` +
+      `(${formatSize(tenBytes)}, ${tenAccessFiles} accesses files: ten identical captures, not ten different kmaps; DuckDB opens, filters and sums every file either way, ` +
+      `and the answer is checked to be ten times the one-capture answer), ${fns} functions in the answer:`,
+    '',
+    '```sql',
+    TASK_STRUCT_SQL,
+    '```',
+    '',
+    `Seconds, median (min-max) of ${o.queryRuns} runs each, the ways round-robin after one uncounted round; load average ${qLoad0.toFixed(2)} at the start, ${qLoad1.toFixed(2)} at the end:`,
+    '',
+    '| how | s | the same query again in that session |',
+    '|---|---|---|',
+    ...ways.map((w) => {
+      const xs = again.get(w.id)!;
+      return `| ${w.name} | ${mmm(times.get(w.id)!, 3)} | ${xs.length ? mmm(xs, 3) : ''} |`;
+    }),
+    '',
+    `Best in process: ${best === 't1' ? '1 thread' : '2 threads'} (${median(times.get(best)!).toFixed(3)} s; ` +
+      `1 thread ${median(times.get('t1')!).toFixed(3)} s, 2 threads ${median(times.get('t2')!).toFixed(3)} s, ` +
+      `2 threads / 1 thread ${(median(times.get('t2')!) / median(times.get('t1')!)).toFixed(2)}x); ` +
+      `best whole process: ${bestCli === 'cli' ? 'the default threads' : '1 thread'} (${cliMed.toFixed(2)} s). ` +
+      `Target: under 2 s over 10 captures of 1 GB: ${ok(cliMed < 2)} for the whole \`kmap query\` process, ` +
+      `${ok(median(times.get(best)!) < 2)} for the query alone.`,
+    '',
+  ];
+  return lines;
+}
