@@ -14,8 +14,9 @@
 //    as a share of the kmap's bytes.
 // 3. "Which functions write task_struct" over ten captures: the export's
 //    three partitions copied under capture=c00..c09 of one folder (ten
-//    identical 1 GB captures: DuckDB reads and aggregates every file either
-//    way; generating ten different kmaps would take an hour). Timed whole
+//    identical 1 GB captures: DuckDB opens, filters and sums every file
+//    either way; ten different ones would add ten generations and ten
+//    exports, about ten minutes and 10 GB of kmaps, to every run). Timed whole
 //    (`node dist-cli/kmap.mjs query DIR SQL`: start, DuckDB load, views,
 //    query, CSV out), at DuckDB's default threads (one per core) and with
 //    `SET threads = 1; ` before the query (kmap query runs every statement
