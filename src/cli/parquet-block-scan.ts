@@ -50,8 +50,8 @@ export class BlockScan {
   private prefetching = false;
   private file = -1;
   private current: { block: TableBlock; next: number; narrow: Narrow[] } | null = null;
-  private readonly types = new Map<ParquetTableName, { types: DuckDBType[]; widths: number[] }>();
-  private readonly enums = new Map<readonly string[], DuckDBEnumType>();
+  private readonly types = new Map<ParquetTableName, { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] }>();
+  private readonly enums = new Map<readonly string[], { type: DuckDBEnumType; remap: Uint32Array | null }>();
   private readonly validity = new Uint8Array(CHUNK_ROWS / 8);
 
   constructor(
@@ -136,17 +136,24 @@ export class BlockScan {
     setImmediate(step);
   }
 
-  private typesOf(table: ParquetTableName): { types: DuckDBType[]; widths: number[] } {
+  private typesOf(table: ParquetTableName): { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] } {
     return this.types.get(table) ?? this.columnTypes(table, null);
   }
 
-  /** DuckDB types and bytes per value: BIGINT 8, BOOLEAN 1, ENUM 1/2/4 by its size, 0 for VARCHAR (no dictionary: all null). */
-  private columnTypes(table: ParquetTableName, block: TableBlock | null): { types: DuckDBType[]; widths: number[] } {
+  /**
+   * DuckDB types and bytes per value: BIGINT 8, BOOLEAN 1, ENUM 1/2/4 by its
+   * size, 0 for VARCHAR (no dictionary: all null). An ENUM's members must be
+   * distinct: a dictionary with a name twice (a symbol named like a hex IP
+   * key, say) gets an ENUM of its distinct names and a remap of its ids.
+   */
+  private columnTypes(table: ParquetTableName, block: TableBlock | null): { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] } {
     const api = this.api;
     const types: DuckDBType[] = [];
     const widths: number[] = [];
+    const remaps: (Uint32Array | null)[] = [];
     PARQUET_COLUMNS[table].forEach((def, c) => {
       const dict = block?.columns[c].dict ?? null;
+      remaps.push(null);
       if (def.type === 'BIGINT') {
         types.push(api.BIGINT);
         widths.push(8);
@@ -159,14 +166,17 @@ export class BlockScan {
       } else {
         let e = this.enums.get(dict);
         if (!e) {
-          e = api.ENUM(dict as string[]);
+          const { names, remap } = distinctNames(dict);
+          e = { type: api.ENUM(names), remap };
           this.enums.set(dict, e);
         }
-        types.push(e);
-        widths.push(e.internalTypeId === api.DuckDBTypeId.UTINYINT ? 1 : e.internalTypeId === api.DuckDBTypeId.USMALLINT ? 2 : 4);
+        types.push(e.type);
+        remaps[c] = e.remap;
+        const id = e.type.internalTypeId;
+        widths.push(id === api.DuckDBTypeId.UTINYINT ? 1 : id === api.DuckDBTypeId.USMALLINT ? 2 : 4);
       }
     });
-    return { types, widths };
+    return { types, widths, remaps };
   }
 
   /** The current piece with rows left to scan, or null at the end of the file. */
@@ -177,8 +187,8 @@ export class BlockScan {
     const block = this.built.get(i) ?? this.build(i);
     this.built.delete(i);
     this.nextToScan++;
-    const { widths } = this.typesOf(this.table!);
-    this.current = { block, next: 0, narrow: block.columns.map((col, c) => narrowed(col, widths[c])) };
+    const { widths, remaps } = this.typesOf(this.table!);
+    this.current = { block, next: 0, narrow: block.columns.map((col, c) => narrowed(col, widths[c], remaps[c])) };
     this.kick();
     return this.current;
   }
@@ -216,8 +226,20 @@ export class BlockScan {
   }
 }
 
-/** A column's values at the vector's width: ENUM ids as 1, 2 or 4 bytes; BIGINT words and BOOLEAN bytes as they are. */
-function narrowed(col: BlockColumn, width: number): Narrow {
-  if (col.def.type !== 'VARCHAR' || width === 4 || width === 0) return col.data;
-  return width === 1 ? Uint8Array.from(col.data) : Uint16Array.from(col.data);
+/** A column's values at the vector's width: ENUM ids (remapped when the dictionary had repeats) as 1, 2 or 4 bytes; BIGINT words and BOOLEAN bytes as they are. */
+function narrowed(col: BlockColumn, width: number, remap: Uint32Array | null): Narrow {
+  if (col.def.type !== 'VARCHAR' || width === 0) return col.data;
+  const out = width === 1 ? new Uint8Array(col.data.length) : width === 2 ? new Uint16Array(col.data.length) : new Uint32Array(col.data.length);
+  if (remap) for (let k = 0; k < out.length; k++) out[k] = remap[col.data[k]];
+  else if (width === 4) return col.data;
+  else out.set(col.data);
+  return out;
+}
+
+/** A dictionary's distinct names in first-seen order, and id -> index among them (null when all are distinct already). */
+function distinctNames(dict: readonly string[]): { names: string[]; remap: Uint32Array | null } {
+  const index = new Map<string, number>();
+  for (const n of dict) if (!index.has(n)) index.set(n, index.size);
+  if (index.size === dict.length) return { names: dict as string[], remap: null };
+  return { names: [...index.keys()], remap: Uint32Array.from(dict, (n) => index.get(n)!) };
 }

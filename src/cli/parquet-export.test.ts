@@ -165,6 +165,18 @@ async function checkCapture(name: string, ctx: QueryContext, blockRows: number, 
     expect(order, `accesses rows ${k - 1} and ${k} out of order`).toBeLessThanOrEqual(0);
   }
 
+  // Each file's (one row group's) min/max statistics bound its own rows, so a reader can skip the others.
+  for (const c of ['slab', 'access_fn']) {
+    const stats = await q(`
+      SELECT file_name AS f, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('${join(ds, 'accesses', 'capture=*', '*.parquet')}')
+      WHERE path_in_schema = '${c}' ORDER BY f`);
+    const actual = await q(`
+      SELECT filename AS f, min(${c}) AS lo, max(${c}) AS hi FROM read_parquet('${join(ds, 'accesses', 'capture=*', '*.parquet')}', filename = true)
+      GROUP BY filename ORDER BY f`);
+    if (c === 'slab' && !layout.hasSlab) expect(actual.every((r) => r.lo === null)).toBe(true);
+    else expect(stats.filter((r) => actual.some((a) => a.f === r.f))).toEqual(actual);
+  }
+
   // Totals as kmap stats counts them.
   const s = summarize(store);
   const [t] = await q(`SELECT count(*) AS n, sum(CASE WHEN live THEN 1 ELSE 0 END) AS live, sum(size) AS bytes, sum(reads) AS reads, sum(writes) AS writes, sum(access_lines) AS lines FROM ${from(ds, 'objects')}`);
@@ -242,6 +254,22 @@ describe('kmap export --parquet, read back with DuckDB', () => {
     expect(await q(`SELECT idx, slab, live FROM ${from(ds, 'objects')}`)).toEqual([{ idx: 0n, slab: 'kmalloc-64', live: true }]);
     const cols = await q(`DESCRIBE SELECT * FROM ${from(ds, 'accesses')}`);
     expect(cols.map((c) => c.column_name)).toEqual([...PARQUET_COLUMNS.accesses.map((c) => c.name), 'capture']);
+  });
+
+  it('a symbol named like a hex IP key (two equal site keys) still exports', async () => {
+    const text = [
+      'ffffffff81000010,5,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',
+      '  ffffffff82000010,1,2,5',
+      '  ffffffff81000020,1,2,5',
+      '',
+    ].join('\n');
+    const ctx = load(text, 'ffffffff81000000 T ffffffff82000010\nffffffff81000100 T other_fn\nffffffff81001000 T _etext\n');
+    const ds = join(dir, 'dup-keys');
+    await exportParquet(new ParquetTables(ctx), ds, 'd');
+    expect(await q(`SELECT access_fn, reads FROM ${from(ds, 'accesses')} ORDER BY reads`)).toEqual([
+      { access_fn: 'ffffffff82000010', reads: 2n },
+      { access_fn: 'ffffffff82000010', reads: 2n },
+    ]);
   });
 
   it('keeps 64-bit values exact: above 2^53 as is, above 2^63 as the same bits (negative)', async () => {

@@ -9,9 +9,9 @@
 // Nothing is staged in a DuckDB table (an appender into one cost three times
 // as much, measured), so memory is the parsed store (what every kmap command
 // holds), the accesses' sort order, a few pieces of a block and DuckDB's row
-// group being written. VARCHAR columns are ENUM columns built once per
-// dictionary (DuckDB writes an ENUM as a dictionary-encoded string), so a
-// name costs an id per row, and names never pass through SQL text.
+// group being written. String columns reach DuckDB as ENUM columns built once
+// per dictionary (a name costs an id per row, and names never pass through
+// SQL text) and are cast to VARCHAR in the COPY (selectList: why).
 //
 // A capture is written beside its final folders (`.capture=NAME.partial`)
 // and renamed into place when all three tables are done: re-exporting a
@@ -24,7 +24,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName, type ParquetTables } from '../query/parquet-tables.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName, type ParquetTables } from '../query/parquet-tables.ts';
 import { BlockScan } from './parquet-block-scan.ts';
 
 /** Rows per Parquet file (and per staging block). */
@@ -49,6 +49,17 @@ export type Bindings = typeof import('@duckdb/node-bindings');
 /** A SQL string literal (single quotes doubled): only for paths and names this module chose. */
 function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The COPY's select list: string columns cast from their ENUM to VARCHAR.
+ * DuckDB writes an ENUM column with its whole dictionary in every row group
+ * and that dictionary's range as every row group's min/max, so no row group
+ * could be skipped (and a file repeated every name); cast, each row group
+ * gets its own names and its own range.
+ */
+function selectList(table: ParquetTableName): string {
+  return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
 }
 
 /** The partition folder of a capture in a table. */
@@ -98,7 +109,7 @@ export async function exportParquet(
         const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
         scan.startFile(k);
         const meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
-        await con.run(`COPY (SELECT * FROM kmap_${table}()) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
+        await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}()) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
         opts.onProgress?.({ table, rowsDone: Math.min(numRows, (k + 1) * fileRows), rows: numRows });
       }
       scan.endTable();
