@@ -73,7 +73,7 @@ for (let r = 0; r < runs; r++) {
   try {
     const w0 = performance.now();
     const c0 = cpu();
-    const out = await exportParquet(tables, dir, 'bench');
+    const out = (await exportParquet(tables, dir, 'bench')).tables;
     const wall = (performance.now() - w0) / 1000;
     const c = cpu() - c0;
     const parts = out.map((t) => `${t.table} ${(t.bytes / 1e6).toFixed(1)} MB (${t.files} files)`);

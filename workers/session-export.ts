@@ -11,7 +11,7 @@
 // symbols loaded or cleared), which ends it with nothing more sent.
 
 import { parquetFiles } from '../src/query/parquet-hyparquet.ts';
-import { CAPTURE_NAME, ParquetTables } from '../src/query/parquet-tables.ts';
+import { CAPTURE_NAME, CAPTURE_NAME_RULE, ParquetTables } from '../src/query/parquet-tables.ts';
 import type { QueryContext } from '../src/query/context.ts';
 import type { ParquetExportFile, ParquetExportProgress, ParquetExportResult } from '../src/worker-api.ts';
 
@@ -28,7 +28,7 @@ export interface ExportHooks {
 /** The sentence for a capture name that cannot name a partition folder, or null. */
 export function captureNameProblem(capture: string): string | null {
   if (CAPTURE_NAME.test(capture)) return null;
-  return 'A capture name is 1 to 128 letters, digits, dots, dashes or underscores, and does not start with a dot.';
+  return `A capture name is ${CAPTURE_NAME_RULE}.`;
 }
 
 /**

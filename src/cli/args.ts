@@ -20,7 +20,7 @@ import {
   type MatrixColumnKind,
   type ObjectFilter,
 } from '../query/types.ts';
-import { CAPTURE_NAME } from '../query/parquet-tables.ts';
+import { CAPTURE_NAME, CAPTURE_NAME_RULE } from '../query/parquet-tables.ts';
 
 export class UsageError extends Error {}
 
@@ -128,9 +128,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         out.parquet = value;
         break;
       case '--capture':
-        if (!CAPTURE_NAME.test(value)) {
-          throw new UsageError(`--capture takes a name of letters, digits, '.', '_' and '-' (at most 128, not starting with '.'), not ${JSON.stringify(value)}`);
-        }
+        if (out.capture !== null) throw new UsageError('--capture is given twice');
+        if (!CAPTURE_NAME.test(value)) throw new UsageError(`--capture takes a name of ${CAPTURE_NAME_RULE}, not ${JSON.stringify(value)}`);
         out.capture = value;
         break;
       case '--by': {

@@ -47,6 +47,7 @@ import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
 import { runExport } from './export-command.ts';
+import { ExportInterrupted } from './parquet-export.ts';
 import { QueryError, runQuery } from './query-command.ts';
 import { ProgressLine } from './progress.ts';
 import { readable, terminalSafe } from './readable.ts';
@@ -224,6 +225,7 @@ async function main(argv: string[]): Promise<number> {
       await writeDump(store, args.symbols !== null ? ctx : null);
       return 0;
     case 'export':
+      currentFile = args.parquet!; // a file system error now is about the dataset folder
       await runExport(args, ctx, write);
       return 0;
   }
@@ -302,6 +304,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
+    } else if (err instanceof ExportInterrupted) {
+      process.stderr.write(`kmap: export ${err.message}\n`);
+      process.exitCode = err.signal === 'SIGINT' ? 130 : 143;
     } else if (err instanceof QueryError) {
       say(`kmap: query: ${err.message}\n`);
       process.exitCode = 1;

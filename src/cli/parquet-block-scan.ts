@@ -4,19 +4,24 @@
 // vector size), copied from the blocks' typed arrays into the output chunk's
 // vectors (copy_data_to_vector: a memcpy per column, no JS value per cell).
 //
+// Files in parallel: kmap_TABLE(k) scans file k, so the export runs two
+// COPYs at once on two connections (one per core): DuckDB's pipeline for one
+// COPY is one thread (this source is not parallel), and casting, encoding
+// and compressing a file is most of the export's time.
+//
 // Pieces and prefetching: a table's rows are cut into pieces of at most
 // PIECE_ROWS rows that never cross a file boundary, built by `make` (the
-// ParquetTables block builders). DuckDB runs the table function's callback
-// on the JS thread and, between callbacks, compresses and writes on its own
-// threads; the JS thread would sit idle then. So after each callback a
-// prefetcher builds up to PREFETCH pieces ahead, one per turn of the event
-// loop (setImmediate), and the callback takes a prebuilt piece when there is
-// one (else builds it on the spot). Building rows and compressing them then
-// overlap; rows come out in the same order either way.
+// ParquetTables block builders). DuckDB runs the callbacks on the JS thread
+// and, between them, casts, encodes and compresses on its own threads; the
+// JS thread would sit idle then. So after each callback a prefetcher builds
+// up to PREFETCH pieces ahead of each running scan, one per turn of the event
+// loop (setImmediate), and a scan takes a prebuilt piece when there is one
+// (else builds it on the spot). Rows come out in the same order either way.
 //
-// Invariants: pieces are consumed strictly in order; a file's scan ends
-// (row count 0) at its last piece; a table's column types are fixed by its
-// first piece (the dictionaries do not change between pieces).
+// Invariants: a scan takes its file's pieces strictly in order and ends (row
+// count 0) after the last; a table's column types are fixed by its first
+// piece (the dictionaries do not change between pieces); one table at a
+// time.
 
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumType, DuckDBType } from '@duckdb/node-api';
 import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-tables.ts';
@@ -26,7 +31,7 @@ import type { Bindings, DuckApi } from './parquet-export.ts';
 const CHUNK_ROWS = 2048;
 /** Rows per piece: a multiple of CHUNK_ROWS, small enough to build between two callbacks without holding DuckDB up long. */
 export const PIECE_ROWS = 64 * CHUNK_ROWS;
-/** Pieces built ahead of the scan at most (about 10 MB of blocks). */
+/** Pieces built ahead of each running scan at most (about 10 MB of blocks each). */
 const PREFETCH = 2;
 
 const ALL_VALID = new Uint8Array(CHUNK_ROWS / 8).fill(0xff);
@@ -39,17 +44,24 @@ interface Piece {
 
 type Narrow = Uint8Array | Uint16Array | Uint32Array;
 
+/** One running scan of a file: its next piece and the piece it is in. */
+interface ScanState {
+  nextPiece: number;
+  endPiece: number;
+  current: { block: TableBlock; next: number; narrow: Narrow[] } | null;
+}
+
 export class BlockScan {
   private table: ParquetTableName | null = null;
   private make: ((start: number, end: number) => TableBlock) | null = null;
   private pieces: Piece[] = [];
+  /** First piece of each file, and one past the last file's last. */
+  private fileStarts: number[] = [];
   private built = new Map<number, TableBlock>();
-  /** Next piece the scan takes, and the next the prefetcher builds. */
-  private nextToScan = 0;
-  private nextToBuild = 0;
+  private readonly scans = new Set<ScanState>();
   private prefetching = false;
-  private file = -1;
-  private current: { block: TableBlock; next: number; narrow: Narrow[] } | null = null;
+  /** Set by abort(): every scan ends at its next callback. */
+  private aborted = false;
   private readonly types = new Map<ParquetTableName, { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] }>();
   private readonly enums = new Map<readonly string[], { type: DuckDBEnumType; remap: Uint32Array | null }>();
   private readonly validity = new Uint8Array(CHUNK_ROWS / 8);
@@ -61,57 +73,65 @@ export class BlockScan {
     private readonly pieceRows = PIECE_ROWS,
   ) {}
 
+  /** kmap_TABLE(file) on a connection (each connection that COPYs needs its own). */
   register(con: DuckDBConnection, table: ParquetTableName): void {
     const defs = PARQUET_COLUMNS[table];
     con.registerTableFunction(
       this.api.DuckDBTableFunction.create({
         name: `kmap_${table}`,
-        parameterTypes: [],
+        parameterTypes: [this.api.INTEGER],
         bindFunction: (info) => {
           const { types } = this.typesOf(table);
           defs.forEach((d, c) => info.addResultColumn(d.name, types[c]));
+          info.setBindData({ file: Number(info.getParameter(0)) });
         },
-        initFunction: (info) => info.setInitData({}),
-        mainFunction: (_info, output) => this.fill(table, output),
+        initFunction: (info) => {
+          const { file } = info.bindData as { file: number };
+          if (this.table !== table || file < 0 || file >= this.fileStarts.length) throw new Error(`kmap export: kmap_${table}(${file}) has no rows to scan`);
+          const state: ScanState = { nextPiece: this.fileStarts[file], endPiece: this.fileStarts[file + 1] ?? this.pieces.length, current: null };
+          this.scans.add(state);
+          info.setInitData(state);
+          this.kick();
+        },
+        mainFunction: (info, output) => this.fill(table, info.initData as ScanState, output),
       }),
     );
   }
 
-  /** A table of numRows rows, written in files of fileRows rows; make(start, end) builds rows [start, end). */
-  beginTable(table: ParquetTableName, numRows: number, fileRows: number, make: (start: number, end: number) => TableBlock): void {
+  /** A table of numRows rows, written in files of fileRows rows (at least one file); make(start, end) builds rows [start, end). */
+  beginTable(table: ParquetTableName, numRows: number, fileRows: number, make: (start: number, end: number) => TableBlock): number {
     this.table = table;
     this.make = make;
     this.pieces = [];
-    for (let f = 0, s = 0; s < numRows; f++, s += fileRows) {
+    this.fileStarts = [];
+    for (let f = 0, s = 0; f === 0 || s < numRows; f++, s += fileRows) {
+      this.fileStarts.push(this.pieces.length);
       const fileEnd = Math.min(numRows, s + fileRows);
       for (let p = s; p < fileEnd; p += this.pieceRows) this.pieces.push({ file: f, start: p, end: Math.min(fileEnd, p + this.pieceRows) });
     }
     this.built.clear();
-    this.nextToScan = 0;
-    this.nextToBuild = 0;
-    this.current = null;
-    this.file = -1;
+    this.scans.clear();
     if (!this.types.has(table) && this.pieces.length > 0) {
       const first = this.build(0);
       this.built.set(0, first);
-      this.nextToBuild = 1;
       this.types.set(table, this.columnTypes(table, first));
     }
+    return this.fileStarts.length;
   }
 
-  /** The next COPY scans file k's pieces. */
-  startFile(k: number): void {
-    this.file = k;
-    this.current = null;
-    this.kick();
+  /** Ends every scan at its next callback (an interrupted export). */
+  abort(): void {
+    this.aborted = true;
+    this.make = null;
   }
 
   endTable(): void {
     this.table = null;
     this.make = null;
     this.pieces = [];
+    this.fileStarts = [];
     this.built.clear();
-    this.current = null;
+    this.scans.clear();
   }
 
   private build(i: number): TableBlock {
@@ -119,23 +139,32 @@ export class BlockScan {
     return this.make!(p.start, p.end);
   }
 
-  /** Builds pieces ahead of the scan, one per turn of the event loop, while DuckDB works. */
+  /** Builds pieces ahead of the running scans, one per turn of the event loop, while DuckDB works. */
   private kick(): void {
     if (this.prefetching) return;
     this.prefetching = true;
     const step = () => {
-      this.nextToBuild = Math.max(this.nextToBuild, this.nextToScan);
-      if (this.make === null || this.nextToBuild >= this.pieces.length || this.nextToBuild - this.nextToScan >= PREFETCH) {
+      let todo = -1;
+      if (this.make !== null) {
+        for (const scan of this.scans) {
+          for (let i = scan.nextPiece; i < Math.min(scan.endPiece, scan.nextPiece + PREFETCH); i++) {
+            if (!this.built.has(i)) {
+              todo = i;
+              break;
+            }
+          }
+          if (todo >= 0) break;
+        }
+      }
+      if (todo < 0) {
         this.prefetching = false;
         return;
       }
-      this.built.set(this.nextToBuild, this.build(this.nextToBuild));
-      this.nextToBuild++;
+      this.built.set(todo, this.build(todo));
       setImmediate(step);
     };
     setImmediate(step);
   }
-
   private typesOf(table: ParquetTableName): { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] } {
     return this.types.get(table) ?? this.columnTypes(table, null);
   }
@@ -179,23 +208,26 @@ export class BlockScan {
     return { types, widths, remaps };
   }
 
-  /** The current piece with rows left to scan, or null at the end of the file. */
-  private piece(): { block: TableBlock; next: number; narrow: Narrow[] } | null {
-    if (this.current && this.current.next < this.current.block.numRows) return this.current;
-    const i = this.nextToScan;
-    if (i >= this.pieces.length || this.pieces[i].file !== this.file) return null;
+  /** The scan's piece with rows left, or null after its file's last. */
+  private piece(scan: ScanState): { block: TableBlock; next: number; narrow: Narrow[] } | null {
+    if (scan.current && scan.current.next < scan.current.block.numRows) return scan.current;
+    const i = scan.nextPiece;
+    if (i >= scan.endPiece) {
+      this.scans.delete(scan);
+      return null;
+    }
     const block = this.built.get(i) ?? this.build(i);
     this.built.delete(i);
-    this.nextToScan++;
+    scan.nextPiece++;
     const { widths, remaps } = this.typesOf(this.table!);
-    this.current = { block, next: 0, narrow: block.columns.map((col, c) => narrowed(col, widths[c], remaps[c])) };
+    scan.current = { block, next: 0, narrow: block.columns.map((col, c) => narrowed(col, widths[c], remaps[c])) };
     this.kick();
-    return this.current;
+    return scan.current;
   }
 
-  private fill(table: ParquetTableName, output: DuckDBDataChunk): void {
+  private fill(table: ParquetTableName, scan: ScanState, output: DuckDBDataChunk): void {
     if (table !== this.table) throw new Error(`kmap export: kmap_${table}() scanned outside its table`);
-    const cur = this.piece();
+    const cur = this.aborted ? null : this.piece(scan);
     const n = cur ? Math.min(CHUNK_ROWS, cur.block.numRows - cur.next) : 0;
     output.rowCount = n;
     if (!cur || n <= 0) return;

@@ -129,7 +129,7 @@ function compareBytesOf(a: string, b: string): number {
 
 async function checkCapture(name: string, ctx: QueryContext, blockRows: number, pieceRows?: number): Promise<void> {
   const ds = join(dir, name);
-  const written = await exportParquet(new ParquetTables(ctx), ds, name, { blockRows, pieceRows });
+  const written = (await exportParquet(new ParquetTables(ctx), ds, name, { blockRows, pieceRows })).tables;
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   expect(written.map((t) => t.table)).toEqual([...PARQUET_TABLE_NAMES]);
@@ -289,6 +289,10 @@ describe('kmap export --parquet, read back with DuckDB', () => {
       { size: -1n, writes: 1n, hex: 'ffffffffffffffff' },
     ]);
     expect(await q(`SELECT writes, objects FROM ${from(ds, 'capmap')}`)).toEqual([{ writes: 9007199254740994n, objects: 2n }]);
+    expect(await q(`SELECT idx, writes FROM ${from(ds, 'accesses')} ORDER BY idx`)).toEqual([
+      { idx: 0n, writes: 9007199254740993n },
+      { idx: 1n, writes: 1n },
+    ]);
   });
 });
 

@@ -13,10 +13,13 @@
 // per dictionary (a name costs an id per row, and names never pass through
 // SQL text) and are cast to VARCHAR in the COPY (selectList: why).
 //
-// A capture is written beside its final folders (`.capture=NAME.partial`)
-// and renamed into place when all three tables are done: re-exporting a
-// capture replaces it, and an interrupted export leaves no half partition
-// that a reader of `*/*.parquet` would pick up.
+// A capture is written into a work folder beside the tables
+// (`DIR/.kmap-export-NAME/`, never inside a table's folder, where a reader's
+// glob would find it) and renamed into place table by table when all three
+// are written; re-exporting a capture replaces it. The work folder is removed
+// on success, on error and on SIGINT/SIGTERM. The swap itself is three
+// renames, not one atomic step: a reader during those milliseconds (or after
+// a crash in them) can see the new objects beside the old accesses.
 //
 // DuckDB is loaded only by this command and `kmap query` (a dynamic import:
 // the other commands start without it).
@@ -35,6 +38,21 @@ export interface ExportedTable {
   readonly rows: number;
   readonly files: number;
   readonly bytes: number;
+}
+
+/** The export stopped on SIGINT or SIGTERM; nothing of it is left in the dataset. */
+export class ExportInterrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted (${signal}); the dataset folder is as it was`);
+  }
+}
+
+export interface ExportResult {
+  readonly tables: ExportedTable[];
+  /** The capture was in the dataset already (its old files are gone). */
+  readonly replaced: boolean;
+  /** Sums past 2^64 - 1 written as their low 64 bits (ParquetTables.wrappedSums). */
+  readonly wrappedSums: number;
 }
 
 export interface ExportProgress {
@@ -81,56 +99,92 @@ export async function loadDuckDb(): Promise<{ api: DuckApi; bindings: Bindings }
  */
 export async function exportParquet(
   tables: ParquetTables,
-  dir: string,
+  dirArg: string,
   capture: string,
   opts: { blockRows?: number; pieceRows?: number; onProgress?: (p: ExportProgress) => void } = {},
-): Promise<ExportedTable[]> {
+): Promise<ExportResult> {
   const blockRows = opts.blockRows ?? EXPORT_BLOCK_ROWS;
+  // Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself).
+  const dir = path.resolve(dirArg);
+  const work = path.join(dir, `.kmap-export-${capture}`);
   const { api, bindings } = await loadDuckDb();
   const instance = await api.DuckDBInstance.create(':memory:', { threads: String(Math.max(1, availableParallelism())) });
-  const con = await instance.connect();
-  const partial = (t: ParquetTableName) => path.join(dir, t, `.capture=${capture}.partial`);
+  // One connection per COPY running at once (./parquet-block-scan.ts: why two).
+  const cons = await Promise.all(Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, () => instance.connect()));
+  // Ctrl-C or a kill: the scans end and the COPYs are interrupted, then the
+  // work folder goes (finally, below) and the dataset stays as it was. Not
+  // process.exit() here: DuckDB's threads wait on the JS thread for rows, so
+  // exiting under them hangs; the export unwinds instead.
+  let interrupted: NodeJS.Signals | null = null;
+  let scan: BlockScan | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    scan?.abort();
+    for (const con of cons) con.interrupt();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const scan = new BlockScan(api, bindings, opts.pieceRows);
-    for (const table of PARQUET_TABLE_NAMES) scan.register(con, table);
+    await rm(work, { recursive: true, force: true });
+    const blockScan = new BlockScan(api, bindings, opts.pieceRows);
+    scan = blockScan;
+    for (const con of cons) for (const table of PARQUET_TABLE_NAMES) blockScan.register(con, table);
+    const meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
     const out: ExportedTable[] = [];
     for (const table of PARQUET_TABLE_NAMES) {
-      const target = partial(table);
-      await rm(target, { recursive: true, force: true });
+      const target = path.join(work, table);
       await mkdir(target, { recursive: true });
       const capmap = table === 'capmap' ? tables.capmapBlock() : null;
       const numRows = capmap ? capmap.numRows : tables.numRows(table as 'objects' | 'accesses');
       const make = capmap ? (s: number, e: number) => sliceBlock(capmap, s, e) : (s: number, e: number) => (table === 'objects' ? tables.objectsBlock(s, e) : tables.accessesBlock(s, e));
       // The capmap is one file (thousands of rows); the other tables a file per block.
       const fileRows = capmap ? Math.max(1, numRows) : blockRows;
-      const numFiles = Math.max(1, Math.ceil(numRows / fileRows));
-      scan.beginTable(table, numRows, fileRows, make);
-      for (let k = 0; k < numFiles; k++) {
-        const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
-        scan.startFile(k);
-        const meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
-        await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}()) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
-        opts.onProgress?.({ table, rowsDone: Math.min(numRows, (k + 1) * fileRows), rows: numRows });
-      }
-      scan.endTable();
-      const rows = numRows;
-      const files = numFiles;
+      const numFiles = blockScan.beginTable(table, numRows, fileRows, make);
+      let nextFile = 0;
+      let rowsDone = 0;
+      // Each connection takes the next file until none is left.
+      await Promise.all(
+        cons.map(async (con) => {
+          for (let k = nextFile++; k < numFiles; k = nextFile++) {
+            const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
+            try {
+              await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
+            } catch (e) {
+              if (interrupted) throw new ExportInterrupted(interrupted);
+              throw e;
+            }
+            if (interrupted) throw new ExportInterrupted(interrupted);
+            rowsDone += Math.min(numRows, (k + 1) * fileRows) - Math.min(numRows, k * fileRows);
+            opts.onProgress?.({ table, rowsDone, rows: numRows });
+          }
+        }),
+      );
+      blockScan.endTable();
+      if (interrupted) throw new ExportInterrupted(interrupted);
       let bytes = 0;
       for (const f of await readdir(target)) bytes += (await stat(path.join(target, f))).size;
-      out.push({ table, rows, files, bytes });
+      out.push({ table, rows: numRows, files: numFiles, bytes });
     }
-    // All three written: swap them in.
+    // All three written: swap them in, each old partition first moved into the work folder
+    // (the table folders are made first, so that a folder that cannot be made swaps nothing).
+    let replaced = false;
+    for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(dir, table), { recursive: true });
     for (const table of PARQUET_TABLE_NAMES) {
       const final = partitionDir(dir, table, capture);
-      await rm(final, { recursive: true, force: true });
-      await rename(partial(table), final);
+      try {
+        await rename(final, path.join(work, `old-${table}`));
+        replaced = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      await rename(path.join(work, table), final);
     }
-    return out;
-  } catch (e) {
-    for (const table of PARQUET_TABLE_NAMES) await rm(partial(table), { recursive: true, force: true });
-    throw e;
+    return { tables: out, replaced, wrappedSums: tables.wrappedSums };
   } finally {
-    con.closeSync();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await rm(work, { recursive: true, force: true });
+    for (const con of cons) con.closeSync();
     instance.closeSync();
   }
 }

@@ -77,7 +77,7 @@ async function compareWriters(name: string, store: KmapStore, symbols: IpSymbols
   const web = join(tmp, name, 'web');
   const cli = join(tmp, name, 'cli');
   const webFiles = await writeWeb(tables, web, name, blockRows);
-  const cliOut = await exportParquet(tables, cli, name, { blockRows });
+  const cliOut = (await exportParquet(tables, cli, name, { blockRows })).tables;
   expect(webFiles).toBe(cliOut.reduce((n, t) => n + t.files, 0));
   for (const table of PARQUET_TABLE_NAMES) {
     const a = positioned(web, table);

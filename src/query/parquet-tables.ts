@@ -166,12 +166,23 @@ export class ParquetTables {
   private readonly sites: { names: string[]; rank: Uint32Array };
   private readonly siteOf: Int32Array;
   private accessOrderMemo: { order: Uint32Array; objOf: Uint32Array } | null = null;
+  /**
+   * Sums (an object's reads or writes, a capmap cell's) that passed 2^64 - 1
+   * and were written as their low 64 bits: only a hostile kmap has one; the
+   * CLI says how many.
+   */
+  wrappedSums = 0;
 
   constructor(ctx: QueryContext) {
     this.store = ctx.store;
     this.layout = LAYOUTS[this.store.variant ?? 'E'];
     this.sites = siteDictionary(ctx);
     this.siteOf = ctx.sites().siteOf;
+  }
+
+  private putSum(words: Uint32Array, r: number, v: bigint): void {
+    if (v > 0xffffffffffffffffn) this.wrappedSums++;
+    putBig(words, r, v);
   }
 
   numRows(table: Exclude<ParquetTableName, 'capmap'>): number {
@@ -294,7 +305,7 @@ export class ParquetTables {
         } else {
           let sum = 0n;
           for (let j = ls; j < le; j++) sum += c.wide?.get(j) ?? BigInt(data[j]);
-          putBig(words, k, sum);
+          this.putSum(words, k, sum);
         }
       }
     }
@@ -349,7 +360,6 @@ export class ParquetTables {
     const a = s.accesses;
     const { order, objOf } = this.accessOrder();
     const n = end - start;
-    const at = (k: number) => order[start + k];
     const ipHi = s.ips.hi.data;
     const ipLo = s.ips.lo.data;
     const idx = new Uint32Array(2 * n);
@@ -361,6 +371,10 @@ export class ParquetTables {
     const type = new Uint32Array(n);
     const allocFn = new Uint32Array(n);
     const command = new Uint32Array(n);
+    const reads = new Uint32Array(2 * n);
+    const writes = new Uint32Array(2 * n);
+    const accReads = a.reads.data;
+    const accWrites = a.writes.data;
     // Hot loop (one pass per access row): every column read through a local.
     const accIp = a.ip.data;
     const accPid = a.pid.data;
@@ -389,6 +403,16 @@ export class ParquetTables {
       type[k] = objType[obj];
       allocFn[k] = siteOf[objAllocIp[obj]];
       command[k] = objCommand[obj];
+      putNumber(reads, k, accReads[j]);
+      putNumber(writes, k, accWrites[j]);
+    }
+    // Values past 2^53 - 1 (hostile files): their exact bits.
+    for (const [col, words] of [[a.reads, reads], [a.writes, writes]] as const) {
+      if (!col.wide) continue;
+      for (let k = 0; k < n; k++) {
+        const v = col.wide.get(order[start + k]);
+        if (v !== undefined) putBig(words, k, v);
+      }
     }
     const T = 'accesses';
     const nullUnless = (has: boolean) => (has ? null : new Uint8Array(n).fill(1));
@@ -399,8 +423,8 @@ export class ParquetTables {
         this.column(T, 'access_ip', ip),
         this.column(T, 'access_fn', fn),
         this.column(T, 'pid', pid, pidNulls),
-        this.column(T, 'reads', exactWords(a.reads, n, at)),
-        this.column(T, 'writes', exactWords(a.writes, n, at)),
+        this.column(T, 'reads', reads),
+        this.column(T, 'writes', writes),
         this.column(T, 'slab', slab, nullUnless(this.layout.hasSlab)),
         this.column(T, 'alloc_type', type, nullUnless(this.layout.hasType)),
         this.column(T, 'alloc_fn', allocFn),
@@ -504,8 +528,8 @@ export class ParquetTables {
         putNumber(rw, k, reads[c]);
         putNumber(ww, k, writes[c]);
       } else {
-        putBig(rw, k, readsBig[c]);
-        putBig(ww, k, writesBig[c]);
+        this.putSum(rw, k, readsBig[c]);
+        this.putSum(ww, k, writesBig[c]);
       }
       putNumber(lw, k, lines[c]);
       putNumber(ow, k, objects[c]);
@@ -527,15 +551,36 @@ export class ParquetTables {
   }
 }
 
-/** A capture name usable as a partition folder: letters, digits, '.', '_', '-'; not starting with '.'. */
-export const CAPTURE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/**
+ * A capture name usable as a partition folder: letters, digits, '.', '_',
+ * '-', at most 128, not starting with '.', and not a name Hive-style readers
+ * take for a null partition (`null`, `__HIVE_DEFAULT_PARTITION__`, in any
+ * case), which would merge captures.
+ */
+export const CAPTURE_NAME = /^(?!(?:null|__hive_default_partition__)$)[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/i;
 
-/** The default capture name of a file: its base name without .gz and .kmap/.txt/.csv, other characters as '_'. */
-export function captureNameOf(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? '';
+/** What CAPTURE_NAME asks, in words (the CLI's and the dashboard's message). */
+export const CAPTURE_NAME_RULE = "1 to 128 letters, digits, '.', '_' or '-', not starting with '.', and not null or __HIVE_DEFAULT_PARTITION__";
+
+/** Memorizer's own file names: as a capture name they say nothing (every run's file is called kmap). */
+const GENERIC_NAMES = /^(kmap|kmap_stream|allocations|accesses)$/i;
+
+/**
+ * The default capture name of an input: the file's base name without .gz
+ * and .kmap/.txt/.csv, other characters as '_'. Memorizer's own names (a
+ * `kmap` file, the `allocations` + `accesses` pair) take their folder's name
+ * in front (`run1/kmap` -> `run1-kmap`; the pair: the folder's name alone),
+ * so that two runs' files do not default to one capture.
+ */
+export function captureNameOf(fileName: string, pair = false): string {
+  const parts = fileName.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  const base = parts.pop() ?? '';
   const stem = base.replace(/\.gz$/i, '').replace(/\.(kmap|txt|csv)$/i, '');
-  const name = stem.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 128);
-  return name === '' ? 'capture' : name;
+  const folder = parts.pop() ?? '';
+  const raw = pair ? folder || 'capture' : GENERIC_NAMES.test(stem) && folder ? `${folder}-${stem}` : stem;
+  const name = raw.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 128);
+  if (name === '') return 'capture';
+  return CAPTURE_NAME.test(name) ? name : `_${name}`.slice(0, 128);
 }
 
 /** Rows [start, end) of a block, sharing its arrays (no copy). */

@@ -11,7 +11,7 @@
 
 import * as Comlink from 'comlink';
 import { useEffect, useId, useRef, useState } from 'react';
-import { captureNameOf, CAPTURE_NAME } from '../../query/parquet-tables.ts';
+import { captureNameOf, CAPTURE_NAME, CAPTURE_NAME_RULE } from '../../query/parquet-tables.ts';
 import type { ParquetExportProgress } from '../../worker-api.ts';
 import { formatCount } from '../format.ts';
 import { kmapApi } from '../kmap-client.ts';
@@ -20,7 +20,7 @@ import { useDataStore } from '../stores/data-store.ts';
 import { notify } from '../stores/notice-store.ts';
 import { downloadBlob } from './DownloadCsvButton.tsx';
 
-const NAME_RULE = 'Use 1 to 128 letters, digits, dots, dashes or underscores, not starting with a dot.';
+const NAME_RULE = `A capture name is ${CAPTURE_NAME_RULE}.`;
 
 export function ExportParquetButton() {
   const phase = useDataStore((s) => s.phase);
@@ -53,6 +53,8 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
   const [name, setName] = useState(() => captureNameOf(fileName));
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const running = useRef(false);
+  /** Set when the dialog closes or Cancel is pressed: a zip finished after that is not downloaded. */
+  const dropped = useRef(false);
   const valid = CAPTURE_NAME.test(name);
   useEffect(() => {
     const d = ref.current;
@@ -61,6 +63,7 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
   // A dialog closed (Escape, ×, unmount) while writing stops the export.
   useEffect(
     () => () => {
+      dropped.current = true;
       if (running.current) void kmapApi().cancelExport();
     },
     [],
@@ -69,6 +72,7 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
   const start = async () => {
     if (running.current || !valid) return;
     running.current = true;
+    dropped.current = false;
     const capture = name;
     const zip = new ParquetZip();
     setStatus({ kind: 'writing', progress: null });
@@ -90,7 +94,9 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
       }
       setStatus({ kind: 'zipping' });
       zip.end();
-      downloadBlob(await zip.blob, parquetZipName(capture));
+      const blob = await zip.blob;
+      if (dropped.current) return;
+      downloadBlob(blob, parquetZipName(capture));
       ref.current?.close();
     } catch (err) {
       zip.fail('failed');
@@ -130,6 +136,7 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
             type="text"
             className={`text-input${valid ? '' : ' invalid'}`}
             value={name}
+            autoFocus
             disabled={busy}
             spellCheck={false}
             aria-invalid={!valid}
@@ -164,6 +171,7 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
             type="button"
             className="btn btn-small"
             onClick={() => {
+              dropped.current = true;
               if (status.kind === 'writing') void kmapApi().cancelExport();
               else ref.current?.close();
             }}
