@@ -25,11 +25,9 @@
 //    time, at `SET threads = 1` and `= 2`, and once more on the same instance
 //    (a second query in a session). For reference: the whole process on the
 //    one exported capture, and `SELECT 1` over the ten (the fixed cost); and
-//    the query over the same accesses rows rewritten by DuckDB with VARCHAR
-//    strings, whose row-group statistics are true (the export's ENUM columns
-//    get the whole dictionary as min/max, so no row group can be skipped;
-//    the section counts them). The ways run round-robin after one uncounted
-//    round; every answer must agree.
+//    how many accesses row groups the statistics of `slab` leave in play.
+//    The ways run round-robin after one uncounted round; every answer must
+//    agree.
 //
 // The profile of an export (where its time goes) is made by hand with
 // `node --cpu-prof` and summarised by bench/cpu-profile.ts (see
@@ -150,36 +148,21 @@ async function queryInProcess(dir: string, threads: number, sql: string): Promis
 }
 
 /**
- * Each accesses file of `from` (a capture's folder) rewritten by DuckDB into
- * to/accesses/capture=bench (made afresh): `COPY (SELECT * FROM
- * read_parquet(file)) TO ...`, the same rows in the same order, its string
- * columns written as VARCHAR. Returns, for both, how many row groups the
- * statistics of `slab` leave in play for `slab = 'task_struct'`, and the
- * rewritten bytes.
+ * How many of a capture's accesses row groups the statistics of `slab`
+ * leave in play for `slab = 'task_struct'` (min <= it <= max), of how many.
  */
-async function rewriteWithVarchar(from: string, to: string): Promise<{ bytes: number; rowGroups: number; exportInPlay: number; rewrittenInPlay: number }> {
-  const dst = join(to, 'accesses', 'capture=bench');
-  rmSync(to, { recursive: true, force: true });
-  mkdirSync(dst, { recursive: true });
+async function rowGroupsInPlay(from: string): Promise<{ rowGroups: number; inPlay: number }> {
   const { api } = await loadDuckDb();
   const instance = await api.DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   const lit = (p: string) => `'${p.replaceAll("'", "''")}'`;
   try {
-    for (const f of readdirSync(from)) {
-      await con.run(`COPY (SELECT * FROM read_parquet(${lit(join(from, f))})) TO ${lit(join(dst, f))} (FORMAT parquet, COMPRESSION zstd)`);
-    }
-    const inPlay = async (dir: string): Promise<[number, number]> => {
-      const r = await con.runAndReadAll(
-        `SELECT count(*) FILTER (WHERE stats_min_value <= 'task_struct' AND stats_max_value >= 'task_struct'), count(*) ` +
-          `FROM parquet_metadata(${lit(join(dir, '*.parquet'))}) WHERE path_in_schema = 'slab'`,
-      );
-      const [n, all] = r.getRowsJS()[0];
-      return [Number(n), Number(all)];
-    };
-    const [exportInPlay, rowGroups] = await inPlay(from);
-    const [rewrittenInPlay] = await inPlay(dst);
-    return { bytes: bytesUnder(dst), rowGroups, exportInPlay, rewrittenInPlay };
+    const r = await con.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE stats_min_value <= 'task_struct' AND stats_max_value >= 'task_struct'), count(*) ` +
+        `FROM parquet_metadata(${lit(join(from, '*.parquet'))}) WHERE path_in_schema = 'slab'`,
+    );
+    const [n, all] = r.getRowsJS()[0];
+    return { rowGroups: Number(all), inPlay: Number(n) };
   } finally {
     con.closeSync();
     instance.closeSync();
@@ -212,7 +195,6 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
   const capture = 'bench';
   const exportDir = join(o.outDir, 'parquet-1');
   const tenDir = join(o.outDir, `parquet-${CAPTURES}`);
-  const varcharTenDir = join(o.outDir, `varchar-${CAPTURES}`);
   mkdirSync(o.outDir, { recursive: true });
   warm(o.kmap);
 
@@ -261,8 +243,7 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
 
   // ---- 3. the task_struct query over ten captures
   copyCaptures(exportDir, capture, tenDir, CAPTURES);
-  const rewritten = await rewriteWithVarchar(join(exportDir, 'accesses', `capture=${capture}`), join(o.outDir, 'varchar-1'));
-  copyCaptures(join(o.outDir, 'varchar-1'), capture, varcharTenDir, CAPTURES, ['accesses']);
+  const groups = await rowGroupsInPlay(join(exportDir, 'accesses', `capture=${capture}`));
   const tenBytes = bytesUnder(tenDir);
   const tenAccessFiles = readdirSync(join(tenDir, 'accesses')).reduce((a, c) => a + readdirSync(join(tenDir, 'accesses', c)).length, 0);
   interface Way {
@@ -295,22 +276,6 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
         return { s: r.firstS, cpu: r.cpuS, again: r.againS, answer: r.answer };
       },
     })),
-    {
-      id: 'varchar-t1',
-      name: 'in process, the query alone, `SET threads = 1`, over the same rows rewritten by DuckDB with VARCHAR string columns (true row-group min/max; see below)',
-      run: async () => {
-        const r = await queryInProcess(varcharTenDir, 1, TASK_STRUCT_SQL);
-        return { s: r.firstS, cpu: r.cpuS, again: r.againS, answer: r.answer };
-      },
-    },
-    {
-      id: 'varchar-cli',
-      name: '`node dist-cli/kmap.mjs query DIR SQL` (whole process, default threads) over those rewritten rows',
-      run: async () => {
-        const r = runProcess(node, [bundle, 'query', varcharTenDir, TASK_STRUCT_SQL], o.root);
-        return { s: r.wallS, cpu: r.cpuS, answer: answerOfCsv(r.stdout) };
-      },
-    },
     {
       id: 'cli1',
       name: '`node dist-cli/kmap.mjs query DIR SQL` on one capture (the export itself), for reference',
@@ -350,7 +315,7 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
   const qLoad1 = loadavg()[0];
   // Ten copies of one capture: each function's sum is ten times the capture's.
   const answer = answers.get('cli')!;
-  for (const id of ['cli-t1', 't1', 't2', 'varchar-t1', 'varchar-cli']) if (answers.get(id) !== answer) throw new Error(`the answer of ${id} differs from kmap query's`);
+  for (const id of ['cli-t1', 't1', 't2']) if (answers.get(id) !== answer) throw new Error(`the answer of ${id} differs from kmap query's`);
   const one = answers.get('cli1')!.split('\n').map((l) => l.split(','));
   const ten = answer.split('\n').map((l) => l.split(','));
   if (one.length !== ten.length || one.some(([fn, w], k) => ten[k][0] !== fn || BigInt(ten[k][1]) !== 10n * BigInt(w))) {
@@ -411,16 +376,9 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
       return `| ${w.name} | ${mmm(times.get(w.id)!, 3)} | ${cs.every(Number.isFinite) ? mmm(cs, 2) : 'n/a'} | ${xs.length ? mmm(xs, 3) : ''} |`;
     }),
     '',
-    `Row-group statistics: the export writes its string columns from ENUM columns (src/cli/parquet-export.ts), and DuckDB writes an ENUM column's ` +
-      `min/max as its whole dictionary's range, not the values in the row group: for \`slab = 'task_struct'\` the statistics of \`slab\` rule out ` +
-      `${rewritten.rowGroups - rewritten.exportInPlay} of the export's ${rewritten.rowGroups} accesses row groups, although the rows are sorted by slab. ` +
-      `The reference row above reads the same rows rewritten by DuckDB one file at a time (\`COPY (SELECT * FROM read_parquet(f)) TO ...\`, ` +
-      `same order, VARCHAR strings; ${rewritten.bytes.toLocaleString('en-US')} bytes against the export's ` +
-      `${tables.find((t) => t.table === 'accesses')!.bytes.toLocaleString('en-US')}), whose statistics leave ${rewritten.rewrittenInPlay} of ${rewritten.rowGroups} in play: ` +
-      `${(median(times.get('t1')!) / median(times.get('varchar-t1')!)).toFixed(1)}x faster at 1 thread in process ` +
-      `(CPU ${(median(cpu.get('t1')!) / median(cpu.get('varchar-t1')!)).toFixed(1)}x), ` +
-      `${(median(times.get('cli')!) / median(times.get('varchar-cli')!)).toFixed(1)}x as a whole \`kmap query\` process ` +
-      `(${median(times.get('varchar-cli')!).toFixed(2)} s: ${ok(median(times.get('varchar-cli')!) < 2)} against the 2 s target).`,
+    `Row-group statistics: the accesses rows are sorted by slab, then access_fn, and each row group carries its own min/max: ` +
+      `for \`slab = 'task_struct'\` the statistics of \`slab\` leave ${groups.inPlay} of the capture's ${groups.rowGroups} accesses row groups in play ` +
+      `(DuckDB reads only those).`,
     '',
     `Best in process: ${best === 't1' ? '1 thread' : '2 threads'} (${median(times.get(best)!).toFixed(3)} s; ` +
       `1 thread ${median(times.get('t1')!).toFixed(3)} s, 2 threads ${median(times.get('t2')!).toFixed(3)} s, ` +
