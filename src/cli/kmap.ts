@@ -47,7 +47,7 @@ import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
 import { runExport } from './export-command.ts';
-import { ExportInterrupted } from './parquet-export.ts';
+import { ExportFailed, ExportInterrupted } from './parquet-export.ts';
 import { QueryError, runQuery } from './query-command.ts';
 import { ProgressLine } from './progress.ts';
 import { readable, terminalSafe } from './readable.ts';
@@ -304,6 +304,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`kmap: ${err.message}\n${USAGE}\n`);
       process.exitCode = 2;
+    } else if (err instanceof ExportFailed) {
+      say(`kmap: ${currentFile ? `${currentFile}: ` : ''}${err.message}\n`);
+      process.exitCode = 1;
     } else if (err instanceof ExportInterrupted) {
       process.stderr.write(`kmap: export ${err.message}\n`);
       process.exitCode = err.signal === 'SIGINT' ? 130 : 143;

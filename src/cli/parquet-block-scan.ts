@@ -58,6 +58,8 @@ export class BlockScan {
   /** First piece of each file, and one past the last file's last. */
   private fileStarts: number[] = [];
   private built = new Map<number, TableBlock>();
+  /** A piece whose building failed ahead of its scan: the error, thrown when the scan reaches it. */
+  private failed = new Map<number, unknown>();
   private readonly scans = new Set<ScanState>();
   private prefetching = false;
   /** Set by abort(): every scan ends at its next callback. */
@@ -110,6 +112,7 @@ export class BlockScan {
       for (let p = s; p < fileEnd; p += this.pieceRows) this.pieces.push({ file: f, start: p, end: Math.min(fileEnd, p + this.pieceRows) });
     }
     this.built.clear();
+    this.failed.clear();
     this.scans.clear();
     if (!this.types.has(table) && this.pieces.length > 0) {
       const first = this.build(0);
@@ -148,7 +151,7 @@ export class BlockScan {
       if (this.make !== null) {
         for (const scan of this.scans) {
           for (let i = scan.nextPiece; i < Math.min(scan.endPiece, scan.nextPiece + PREFETCH); i++) {
-            if (!this.built.has(i)) {
+            if (!this.built.has(i) && !this.failed.has(i)) {
               todo = i;
               break;
             }
@@ -160,7 +163,14 @@ export class BlockScan {
         this.prefetching = false;
         return;
       }
-      this.built.set(todo, this.build(todo));
+      try {
+        this.built.set(todo, this.build(todo));
+      } catch (e) {
+        // Not thrown here (no one would catch it): the scan that needs the piece throws it, and its COPY fails.
+        this.failed.set(todo, e);
+        this.prefetching = false;
+        return;
+      }
       setImmediate(step);
     };
     setImmediate(step);
@@ -216,6 +226,7 @@ export class BlockScan {
       this.scans.delete(scan);
       return null;
     }
+    if (this.failed.has(i)) throw this.failed.get(i);
     const block = this.built.get(i) ?? this.build(i);
     this.built.delete(i);
     scan.nextPiece++;

@@ -5,17 +5,21 @@
 // leaves the dataset as it was, with no work folder behind.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { captureNameOf, CAPTURE_NAME } from '../query/parquet-tables.ts';
+import { parseKmapBytes } from '../format/parser.ts';
+import { QueryContext } from '../query/context.ts';
+import { captureNameOf, CAPTURE_NAME, ParquetTables } from '../query/parquet-tables.ts';
+import { exportParquet } from './parquet-export.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { kmapAsync } from './run-kmap.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(ROOT, 'public', 'sample.kmap');
 const dir = mkdtempSync(join(tmpdir(), 'kmap-capture-'));
+const load = (text: string) => new QueryContext(parseKmapBytes(new TextEncoder().encode(text)));
 
 describe('capture names', () => {
   it('refuse what cannot be a partition folder, and what readers take for a null partition', () => {
@@ -66,6 +70,34 @@ describe('the dataset folder', () => {
     expect(readdirSync(ds).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
+  it('a block that fails to build (ahead of its scan or in it) fails the export cleanly: the dataset as it was, no work folder', async () => {
+    const ds = join(dir, 'failing');
+    const ctx = load(readFileSync(SAMPLE, 'utf8'));
+    await exportParquet(new ParquetTables(ctx), ds, 'f');
+    const before = readdirSync(join(ds, 'accesses', 'capture=f'));
+    class Failing extends ParquetTables {
+      override accessesBlock(start: number, end: number) {
+        if (start >= 5000) throw new Error('injected at ' + start);
+        return super.accessesBlock(start, end);
+      }
+    }
+    // Files of 4,000 rows in pieces of 500 on two connections: the failure hits a piece built ahead and one built on demand.
+    await expect(exportParquet(new Failing(ctx), ds, 'f', { blockRows: 4000, pieceRows: 500 })).rejects.toThrow(/injected at/);
+    expect(readdirSync(join(ds, 'accesses', 'capture=f'))).toEqual(before);
+    expect(readdirSync(ds).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('kmap query names captures by their own folders, not by key=value folders above DIR; SQL of comments only is said to be empty', async () => {
+    const ds = join(dir, 'year=2024', 'capture=old', 'ds');
+    for (const c of ['one', 'two']) expect((await kmapAsync(['export', SAMPLE, '--parquet', ds, '--capture', c])).code).toBe(0);
+    const r = await kmapAsync(['query', ds, 'SELECT capture, count(*) AS n FROM objects GROUP BY capture ORDER BY capture']);
+    expect(r.stdout).toBe('capture,n\none,671\ntwo,671\n');
+    const cols = await kmapAsync(['query', ds, "SELECT count(*) AS n FROM (DESCRIBE objects) WHERE column_name = 'year'"]);
+    expect(cols.stdout).toBe('n\n0\n');
+    const empty = await kmapAsync(['query', ds, '-- nothing here\n/* nor here */ ;']);
+    expect([empty.code, empty.stderr]).toEqual([1, 'kmap: query: the SQL holds no statement\n']);
+  });
+
   it('Ctrl-C (SIGINT) during an export removes its work folder and exits 130', async () => {
     const ds = join(dir, 'interrupted');
     const big = join(dir, 'big.kmap');
@@ -73,12 +105,12 @@ describe('the dataset folder', () => {
     const child = spawn(process.execPath, [inject('kmapCli'), 'export', big, '--parquet', ds, '--capture', 'big'], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Wait for the work folder (the export is writing), then interrupt.
-    const work = join(ds, '.kmap-export-big');
-    for (let i = 0; i < 2000 && !existsSync(work); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(existsSync(work)).toBe(true);
+    const works = () => (existsSync(ds) ? readdirSync(ds).filter((f) => f.startsWith('.kmap-export-big-')) : []);
+    for (let i = 0; i < 2000 && works().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(works()).toHaveLength(1);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(existsSync(work)).toBe(false);
+    expect(works()).toEqual([]);
     for (const t of ['objects', 'accesses', 'capmap']) expect(existsSync(join(ds, t, 'capture=big'))).toBe(false);
   }, 60_000);
 });

@@ -14,7 +14,7 @@
 // SQL text) and are cast to VARCHAR in the COPY (selectList: why).
 //
 // A capture is written into a work folder beside the tables
-// (`DIR/.kmap-export-NAME/`, never inside a table's folder, where a reader's
+// (`DIR/.kmap-export-NAME-XXXXXX/`, never inside a table's folder, where a reader's
 // glob would find it) and renamed into place table by table when all three
 // are written; re-exporting a capture replaces it. The work folder is removed
 // on success, on error and on SIGINT/SIGTERM. The swap itself is three
@@ -24,7 +24,7 @@
 // DuckDB is loaded only by this command and `kmap query` (a dynamic import:
 // the other commands start without it).
 
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName, type ParquetTables } from '../query/parquet-tables.ts';
@@ -39,6 +39,9 @@ export interface ExportedTable {
   readonly files: number;
   readonly bytes: number;
 }
+
+/** DuckDB could not write the export (a full disk, a file it cannot create): its message; nothing of it is left in the dataset. */
+export class ExportFailed extends Error {}
 
 /** The export stopped on SIGINT or SIGTERM; nothing of it is left in the dataset. */
 export class ExportInterrupted extends Error {
@@ -106,7 +109,6 @@ export async function exportParquet(
   const blockRows = opts.blockRows ?? EXPORT_BLOCK_ROWS;
   // Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself).
   const dir = path.resolve(dirArg);
-  const work = path.join(dir, `.kmap-export-${capture}`);
   const { api, bindings } = await loadDuckDb();
   const instance = await api.DuckDBInstance.create(':memory:', { threads: String(Math.max(1, availableParallelism())) });
   // One connection per COPY running at once (./parquet-block-scan.ts: why two).
@@ -124,8 +126,13 @@ export async function exportParquet(
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let work: string | null = null;
+  /** Set when undoing a failed swap failed too: the work folder then holds the old partitions and is kept. */
+  let keepWork = false;
   try {
-    await rm(work, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    // Its own work folder (two exports of one capture at once do not share one).
+    work = await mkdtemp(path.join(dir, `.kmap-export-${capture}-`));
     const blockScan = new BlockScan(api, bindings, opts.pieceRows);
     scan = blockScan;
     for (const con of cons) for (const table of PARQUET_TABLE_NAMES) blockScan.register(con, table);
@@ -142,48 +149,84 @@ export async function exportParquet(
       const numFiles = blockScan.beginTable(table, numRows, fileRows, make);
       let nextFile = 0;
       let rowsDone = 0;
-      // Each connection takes the next file until none is left.
-      await Promise.all(
+      // Each connection takes the next file until none is left. The first
+      // failure stops the others (scans end, COPYs interrupted) and is
+      // thrown once every COPY has returned: nothing runs under the cleanup.
+      let failure: unknown = null;
+      const stopAll = (e: unknown) => {
+        failure ??= e;
+        blockScan.abort();
+        for (const c of cons) c.interrupt();
+      };
+      await Promise.allSettled(
         cons.map(async (con) => {
-          for (let k = nextFile++; k < numFiles; k = nextFile++) {
+          for (let k = nextFile++; k < numFiles && failure === null && !interrupted; k = nextFile++) {
             const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
             try {
               await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
             } catch (e) {
-              if (interrupted) throw new ExportInterrupted(interrupted);
-              throw e;
+              stopAll(e);
+              return;
             }
-            if (interrupted) throw new ExportInterrupted(interrupted);
             rowsDone += Math.min(numRows, (k + 1) * fileRows) - Math.min(numRows, k * fileRows);
             opts.onProgress?.({ table, rowsDone, rows: numRows });
           }
         }),
       );
+      if (interrupted) throw new ExportInterrupted(interrupted);
+      if (failure !== null) throw failure instanceof Error ? new ExportFailed(failure.message) : new ExportFailed(String(failure));
       blockScan.endTable();
       if (interrupted) throw new ExportInterrupted(interrupted);
       let bytes = 0;
       for (const f of await readdir(target)) bytes += (await stat(path.join(target, f))).size;
       out.push({ table, rows: numRows, files: numFiles, bytes });
     }
-    // All three written: swap them in, each old partition first moved into the work folder
-    // (the table folders are made first, so that a folder that cannot be made swaps nothing).
+    if (interrupted) throw new ExportInterrupted(interrupted);
+    // All three written: swap them in, each old partition first moved into the
+    // work folder (the table folders are made first, so that a folder that
+    // cannot be made swaps nothing). A rename that fails undoes the ones
+    // before it, so the dataset is as it was; a signal now waits for the swap.
     let replaced = false;
     for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(dir, table), { recursive: true });
-    for (const table of PARQUET_TABLE_NAMES) {
-      const final = partitionDir(dir, table, capture);
-      try {
-        await rename(final, path.join(work, `old-${table}`));
-        replaced = true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const done: { final: string; old: string | null; fresh: string }[] = [];
+    try {
+      for (const table of PARQUET_TABLE_NAMES) {
+        const final = partitionDir(dir, table, capture);
+        const old = path.join(work, `old-${table}`);
+        let moved = false;
+        try {
+          await rename(final, old);
+          moved = true;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+        const step = { final, old: moved ? old : null, fresh: path.join(work, table) };
+        try {
+          await rename(step.fresh, final);
+        } catch (e) {
+          if (step.old) await rename(step.old, final);
+          throw e;
+        }
+        done.push(step);
+        replaced ||= moved;
       }
-      await rename(path.join(work, table), final);
+    } catch (e) {
+      try {
+        for (const step of done.reverse()) {
+          await rename(step.final, step.fresh);
+          if (step.old) await rename(step.old, step.final);
+        }
+      } catch {
+        keepWork = true;
+        throw new ExportFailed(`${e instanceof Error ? e.message : String(e)}; the swap could not be undone either: the old partitions are in ${work}`);
+      }
+      throw e;
     }
     return { tables: out, replaced, wrappedSums: tables.wrappedSums };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await rm(work, { recursive: true, force: true });
+    if (work && !keepWork) await rm(work, { recursive: true, force: true });
     for (const con of cons) con.closeSync();
     instance.closeSync();
   }

@@ -1,7 +1,7 @@
 // `kmap query DIR "SQL" [--json]`: DuckDB (its Node package, loaded only
 // here and by `kmap export`) over a dataset that `kmap export --parquet DIR`
 // wrote. The tables are views named objects, accesses and capmap over every
-// capture's files, with `capture` read from the partition folders (always
+// capture's files, with `capture` from the partition folders' names (always
 // VARCHAR, so a capture named 2024 stays a name), each over its files listed
 // one by one (a glob would let DuckDB read '[', '*' or '~' in DIR's name).
 // Several statements run in order; the last one's result streams out as CSV
@@ -20,8 +20,8 @@ import { loadDuckDb } from './parquet-export.ts';
 /** A query that DuckDB refused, or a folder with no dataset: a message for the user (DuckDB's may point into the SQL), exit 1. */
 export class QueryError extends Error {}
 
-/** A table's Parquet files, capture folder by folder (names sorted), each listed: no glob for DuckDB to expand in DIR's own name. */
-async function tableFiles(folder: string): Promise<string[]> {
+/** A table's captures (the NAME of each capture=NAME folder, sorted) and each one's Parquet files (sorted). */
+async function tableFiles(folder: string): Promise<{ capture: string; files: string[] }[]> {
   let parts: string[];
   try {
     parts = (await readdir(folder, { withFileTypes: true }))
@@ -31,25 +31,33 @@ async function tableFiles(folder: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const files: string[] = [];
+  const out: { capture: string; files: string[] }[] = [];
   for (const p of parts) {
-    for (const f of (await readdir(path.join(folder, p))).filter((f) => f.endsWith('.parquet')).sort()) files.push(path.join(folder, p, f));
+    const files = (await readdir(path.join(folder, p))).filter((f) => f.endsWith('.parquet')).sort();
+    if (files.length > 0) out.push({ capture: p.slice('capture='.length), files: files.map((f) => path.join(folder, p, f)) });
   }
-  return files;
+  return out;
 }
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-/** The views over a dataset folder: one per table that has files. */
+/**
+ * The views over a dataset folder: one per table that has files, the union
+ * of its captures, each capture's files listed one by one and its `capture`
+ * taken from its folder's name here. DuckDB's own Hive parsing is off: it
+ * would also read any key=value folder above DIR as a column (a DIR under
+ * .../capture=old/ would name every capture "old").
+ */
 export async function datasetViews(dirArg: string): Promise<string[]> {
   const dir = path.resolve(dirArg);
   const sql: string[] = [];
   for (const table of PARQUET_TABLE_NAMES) {
-    const files = await tableFiles(path.join(dir, table));
-    if (files.length === 0) continue;
-    sql.push(
-      `CREATE VIEW ${table} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = true, hive_types = {'capture': VARCHAR}, union_by_name = true)`,
+    const captures = await tableFiles(path.join(dir, table));
+    if (captures.length === 0) continue;
+    const parts = captures.map(
+      (c) => `SELECT *, ${sqlString(c.capture)} AS capture FROM read_parquet([${c.files.map(sqlString).join(', ')}], hive_partitioning = false, union_by_name = true)`,
     );
+    sql.push(`CREATE VIEW ${table} AS ${parts.join(' UNION ALL BY NAME ')}`);
   }
   return sql;
 }
@@ -110,7 +118,10 @@ export async function runQuery(dir: string, sqlArg: string, json: boolean, write
     let result;
     try {
       for (const v of views) await con.run(v);
-      const statements = await con.extractStatements(sql);
+      // SQL of comments or semicolons only: DuckDB's extractor fails on it with a message that says nothing.
+      const statements = await con.extractStatements(sql).catch((e) => {
+        throw /^[\s;]*$/.test(sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')) ? new QueryError('the SQL holds no statement') : e;
+      });
       if (statements.count === 0) throw new QueryError('the SQL holds no statement');
       for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
       result = await (await statements.prepare(statements.count - 1)).stream();

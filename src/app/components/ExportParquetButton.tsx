@@ -95,7 +95,10 @@ function ExportParquetDialog({ fileName, onClose }: { fileName: string; onClose:
       setStatus({ kind: 'zipping' });
       zip.end();
       const blob = await zip.blob;
-      if (dropped.current) return;
+      if (dropped.current) {
+        setStatus({ kind: 'idle' });
+        return;
+      }
       downloadBlob(blob, parquetZipName(capture));
       ref.current?.close();
     } catch (err) {
