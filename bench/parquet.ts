@@ -39,7 +39,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDuckDb } from '../src/cli/parquet-export.ts';
 import { datasetViews } from '../src/cli/query-command.ts';
-import { PARQUET_TABLE_NAMES } from '../src/query/parquet-tables.ts';
+import { PARQUET_TABLE_NAMES } from '../src/query/parquet-schema.ts';
 import { formatSize } from './generate.ts';
 
 export const TASK_STRUCT_SQL =

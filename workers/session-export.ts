@@ -11,7 +11,8 @@
 // symbols loaded or cleared), which ends it with nothing more sent.
 
 import { parquetFiles } from '../src/query/parquet-hyparquet.ts';
-import { CAPTURE_NAME, CAPTURE_NAME_RULE, ParquetTables } from '../src/query/parquet-tables.ts';
+import { ParquetTables } from '../src/query/parquet-tables.ts';
+import { CAPTURE_NAME, CAPTURE_NAME_RULE } from '../src/query/parquet-schema.ts';
 import type { QueryContext } from '../src/query/context.ts';
 import type { ParquetExportFile, ParquetExportProgress, ParquetExportResult } from '../src/worker-api.ts';
 

@@ -20,7 +20,7 @@ import {
   type MatrixColumnKind,
   type ObjectFilter,
 } from '../query/types.ts';
-import { CAPTURE_NAME, CAPTURE_NAME_RULE } from '../query/parquet-tables.ts';
+import { CAPTURE_NAME, CAPTURE_NAME_RULE } from '../query/parquet-schema.ts';
 
 export class UsageError extends Error {}
 

@@ -3,7 +3,8 @@
 // with what was written (and the bad lines that were not) reported.
 
 import path from 'node:path';
-import { captureNameOf, ParquetTables } from '../query/parquet-tables.ts';
+import { ParquetTables } from '../query/parquet-tables.ts';
+import { captureNameOf } from '../query/parquet-schema.ts';
 import type { QueryContext } from '../query/context.ts';
 import { csvField } from '../query/csv.ts';
 import type { CliArgs } from './args.ts';

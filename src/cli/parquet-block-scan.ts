@@ -24,7 +24,7 @@
 // time.
 
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumType, DuckDBType } from '@duckdb/node-api';
-import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-tables.ts';
+import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
 import type { Bindings, DuckApi } from './parquet-export.ts';
 
 /** DuckDB's vector size: rows per data chunk. */

@@ -27,7 +27,8 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName, type ParquetTables } from '../query/parquet-tables.ts';
+import { type ParquetTables } from '../query/parquet-tables.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName } from '../query/parquet-schema.ts';
 import { BlockScan } from './parquet-block-scan.ts';
 
 /** Rows per Parquet file (and per staging block). */

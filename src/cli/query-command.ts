@@ -14,7 +14,7 @@ import { readdir } from 'node:fs/promises';
 import type { DuckDBValue } from '@duckdb/node-api';
 import path from 'node:path';
 import { csvField, jsonText } from '../query/csv.ts';
-import { PARQUET_TABLE_NAMES } from '../query/parquet-tables.ts';
+import { PARQUET_TABLE_NAMES } from '../query/parquet-schema.ts';
 import { loadDuckDb } from './parquet-export.ts';
 
 /** A query that DuckDB refused, or a folder with no dataset: a message for the user (DuckDB's may point into the SQL), exit 1. */

@@ -48,16 +48,8 @@
 
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
-import {
-  PARQUET_COLUMNS,
-  PARQUET_SCHEMA_VERSION,
-  PARQUET_TABLE_NAMES,
-  type BlockColumn,
-  type ParquetColumnDef,
-  type ParquetTableName,
-  type ParquetTables,
-  type TableBlock,
-} from './parquet-tables.ts';
+import { type ParquetTables } from './parquet-tables.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, type BlockColumn, type ParquetColumnDef, type ParquetTableName, type TableBlock } from './parquet-schema.ts';
 
 /** Rows per file: the CLI's EXPORT_BLOCK_ROWS (src/cli/parquet-export.ts). */
 export const PARQUET_BLOCK_ROWS = 1 << 20;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPTURE_COLUMN, PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES } from './parquet-tables.ts';
+import { CAPTURE_COLUMN, PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES } from './parquet-schema.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'parquet-schema.md'), 'utf8');
 

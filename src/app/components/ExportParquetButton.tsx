@@ -11,7 +11,7 @@
 
 import * as Comlink from 'comlink';
 import { useEffect, useId, useRef, useState } from 'react';
-import { captureNameOf, CAPTURE_NAME, CAPTURE_NAME_RULE } from '../../query/parquet-tables.ts';
+import { captureNameOf, CAPTURE_NAME, CAPTURE_NAME_RULE } from '../../query/parquet-schema.ts';
 import type { ParquetExportProgress } from '../../worker-api.ts';
 import { formatCount } from '../format.ts';
 import { kmapApi } from '../kmap-client.ts';
