@@ -47,27 +47,35 @@ export interface CliArgs {
   capture: string | null;
   /** query: the SQL (its DIR is `file`). */
   sql: string | null;
+  /** Threads that parse the kmap (--workers N); null: as many as the machine has cores, at least 2. */
+  workers: number | null;
 }
 
+/** The most parsing threads --workers takes. */
+export const MAX_WORKERS = 64;
+
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--parquet', '--capture', '--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size'] as const;
+const VALUE_OPTIONS = ['--parquet', '--capture', '--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size', '--workers'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
 const FILTER_OPTIONS = new Set([
   '--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks',
   '--window', '--window-meaning', '--flag',
 ]);
 
+/** Every command that reads a kmap takes --workers. */
+const READS = ['--workers'];
+
 const ACCEPTS: Record<string, ReadonlySet<string>> = {
-  stats: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
-  breakdown: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
-  sites: new Set([...FILTER_OPTIONS, '--json', '--symbols']),
-  lifetimes: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
-  quality: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--by']),
-  live: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--bins']),
-  matrix: new Set([...FILTER_OPTIONS, '--json', '--symbols', '--cols']),
-  slice: new Set([...FILTER_OPTIONS, '--symbols']),
-  dump: new Set(['--symbols']),
-  export: new Set(['--symbols', '--parquet', '--capture']),
+  stats: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols']),
+  breakdown: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--by']),
+  sites: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols']),
+  lifetimes: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--by']),
+  quality: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--by']),
+  live: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--bins']),
+  matrix: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--cols']),
+  slice: new Set([...FILTER_OPTIONS, ...READS, '--symbols']),
+  dump: new Set([...READS, '--symbols']),
+  export: new Set([...READS, '--symbols', '--parquet', '--capture']),
   query: new Set(['--json']),
 };
 
@@ -89,7 +97,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const accepts = ACCEPTS[command];
   const files: string[] = [];
-  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false, parquet: null, capture: null, sql: null };
+  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false, parquet: null, capture: null, sql: null, workers: null };
   const f = out.filter;
   let window: { start: number; end: number } | null = null;
   let meaning: WindowMeaning | null = null;
@@ -138,6 +146,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         out.by = value as BreakdownKey;
         break;
       }
+      case '--workers':
+        if (out.workers !== null) throw new UsageError('--workers is given twice');
+        out.workers = integer('--workers', value, 1);
+        if (out.workers > MAX_WORKERS) throw new UsageError(`--workers takes at most ${MAX_WORKERS}, not ${out.workers}`);
+        break;
       case '--bins':
         out.bins = integer('--bins', value, 1);
         if (out.bins > MAX_BINS) throw new UsageError(`--bins takes at most ${MAX_BINS.toLocaleString('en-US')}, not ${value}`);

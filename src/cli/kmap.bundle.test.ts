@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
 import { kmapAsync } from './run-kmap.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -33,6 +35,32 @@ describe('the bundled CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).objects).toBe(Math.ceil(40e6 / obj.length));
+  });
+
+  it('prints the same in one parsing thread and in several (--workers), from the bundle and from source', async () => {
+    // Over the size where threads start, with damaged, blank and CRLF lines throughout.
+    const path = join(dir, 'threads.kmap');
+    writeFileSync(path, writeKmap({ variant: 'E', objects: Math.ceil(PARALLEL_MIN_BYTES / 150), seed: 8, damage: 0.001 }));
+    for (const args of [['stats', path, '--json'], ['breakdown', path, '--by', 'site'], ['quality', path]]) {
+      const one = await kmapAsync([...args, '--workers', '1']);
+      expect(one.code).toBe(0);
+      const runs = args[0] === 'stats' ? [['2', false], ['3', false], ['2', true]] as const : [['2', false]] as const;
+      for (const [workers, viaTsx] of runs) {
+        const many = await kmapAsync([...args, '--workers', workers], { viaTsx });
+        expect({ ...many, ms: 0 }, `${args[0]} --workers ${workers}${viaTsx ? ' via tsx' : ''}`).toEqual({ ...one, ms: 0 });
+      }
+    }
+    const stats = JSON.parse((await kmapAsync(['stats', path, '--json'])).stdout);
+    expect(stats.badLines).toBeGreaterThan(100);
+  }, 180_000);
+
+  it('--workers takes a count from 1 to 64', async () => {
+    for (const bad of ['0', '65', 'two', '-1']) {
+      const r = await kmapAsync(['stats', SAMPLE, '--workers', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/--workers takes/);
+    }
+    expect((await kmapAsync(['query', dir, 'SELECT 1', '--workers', '2'])).code).toBe(2);
   });
 
   it('is what package.json ships as `kmap`, built by `npm run build`', () => {

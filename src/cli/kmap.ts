@@ -25,6 +25,8 @@
 // keys. Diagnostics go to stderr; exit 2 for usage, 1 for unreadable input.
 
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { KmapFormatError } from '../format/sniff.ts';
 import { readKmapFile } from '../node/read-kmap-file.ts';
 import { readSplitCsvFiles, splitPairOf } from '../node/read-split-csv.ts';
@@ -94,9 +96,16 @@ FILTERS (repeat a flag for OR; different flags AND):
   --window START-END (an index window, END not included) with --window-meaning allocated (default:
     allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
 --symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.
+--workers N: threads that parse a kmap of 16 MB or more (default: one per core, at least 2; 1 reads
+  in one thread). Every command that reads a kmap takes it; the output is the same.
 FILE: a kmap, or two files: Memorizer's split CSV pair (allocations and accesses, in either order),
   read as the equivalent kmap: kmap stats allocations accesses.
 A kmap may be gzip-compressed (.gz, known by its first bytes), decompressed as it is read.`;
+
+/** Parsing threads when --workers is not given: one per core, at least 2 (a kmap parse is one core's work per thread). */
+function defaultWorkers(): number {
+  return Math.max(2, availableParallelism());
+}
 
 /** The file an error is about, for the one-line message ('' when the message names it: the split pair's). */
 let currentFile = '';
@@ -116,7 +125,7 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
   const progress = new ProgressLine(process.stderr, args.file);
   let store: KmapStore;
   try {
-    store = pair ? await readSplitCsvFiles(pair, { onProgress: (p) => progress.update(p) }) : await readKmapFile(args.file, { onProgress: (p) => progress.update(p) });
+    store = pair ? await readSplitCsvFiles(pair, { onProgress: (p) => progress.update(p) }) : await readKmapFile(args.file, { onProgress: (p) => progress.update(p), workers: args.workers ?? defaultWorkers() });
   } finally {
     progress.done();
   }
@@ -294,7 +303,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-main(process.argv.slice(2)).then(
+// In the bundle, the parsing threads load this same file (node/parallel-read.ts): only the main thread runs the command.
+if (isMainThread) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

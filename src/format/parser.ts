@@ -47,6 +47,13 @@ export interface ParserOptions {
   readonly variant?: Variant;
   /** Distinct names kept per name table (default MAX_DISTINCT_NAMES; tests use a small cap). */
   readonly maxDistinctNames?: number;
+  /**
+   * Parse one range of a file (format/ranges.ts; needs `variant`): 'first'
+   * holds the file's start, 'later' starts at an object line further on (no
+   * sniff, no BOM, and a good object line is taken to come before it). A
+   * range with no object is no error here: the stitch judges the whole file.
+   */
+  readonly range?: 'first' | 'later';
 }
 
 export class KmapParser extends FastPathE {
@@ -61,12 +68,19 @@ export class KmapParser extends FastPathE {
   /** Until the variant is known: the detection pass and the chunks it has read. */
   private detector: VariantDetector | null = new VariantDetector();
   private held: Uint8Array[] = [];
+  private readonly range: 'first' | 'later' | null;
 
   constructor(options: ParserOptions = {}) {
     super(options.maxDistinctNames ?? MAX_DISTINCT_NAMES);
     if (options.variant) {
       this.setVariant(options.variant);
       this.detector = null;
+    }
+    this.range = options.range ?? null;
+    if (this.range && !options.variant) throw new RangeError('a range parser needs the variant');
+    if (this.range === 'later') {
+      this.sniffed = true;
+      this.haveObject = true;
     }
   }
 
@@ -143,7 +157,7 @@ export class KmapParser extends FastPathE {
     }
     this.carry.skipping = false;
     const store = this.store;
-    if (store.numObjects === 0 && store.numBadLines > 0) {
+    if (store.numObjects === 0 && store.numBadLines > 0 && !this.range) {
       // Only with a forced variant: a detected variant has at least one valid object line.
       const first = store.badLines[0];
       throw new KmapFormatError(

@@ -2,13 +2,17 @@
 // Memory stays at one chunk plus the store, whatever the file's size. A file
 // that starts with gzip's magic number (whatever its name) is decompressed
 // while it streams (gunzip-kmap.ts); its progress counts compressed bytes
-// against the file's size.
+// against the file's size. With `workers` above 1, a plain file of at least
+// PARALLEL_MIN_BYTES is parsed in that many threads (parallel-read.ts), with
+// the same store as the result.
 
 import { open } from 'node:fs/promises';
 import { isGzip } from '../format/gzip.ts';
 import { KmapParser } from '../format/parser.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
+import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
 import { parseGzipFile } from './gunzip-kmap.ts';
+import { readKmapFileInRanges } from './parallel-read.ts';
 
 export const NODE_CHUNK_BYTES = 16 * 1024 * 1024;
 
@@ -23,8 +27,26 @@ export interface ReadProgress {
 
 export async function readKmapFile(
   path: string,
-  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void } = {},
+  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number } = {},
 ): Promise<KmapStore> {
+  const workers = options.workers ?? 1;
+  if (workers > 1) {
+    const handle = await open(path, 'r');
+    let plain: boolean;
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+      const magic = new Uint8Array(2);
+      const { bytesRead } = await handle.read(magic, 0, 2, 0);
+      plain = size >= PARALLEL_MIN_BYTES && !isGzip(magic.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+    if (plain) {
+      const store = await readKmapFileInRanges(path, size, { workers, chunkBytes: options.chunkBytes ?? NODE_CHUNK_BYTES, onProgress: options.onProgress });
+      if (store) return store;
+    }
+  }
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();

@@ -60,6 +60,42 @@ export class AdaptiveUintColumn {
     (this.wide ??= new Map()).set(i, value);
   }
 
+  /**
+   * Appends `n` values of another column's data (`wide`: its exact values
+   * above 2^53 - 1, by its index), each plus `add`; widens once, up front, to
+   * the wider of the two. The parallel parse's stitch (store/store-parts.ts).
+   */
+  appendData(src: UintArray, n: number, wide: ReadonlyMap<number, bigint> | null, add = 0): void {
+    if (n === 0) return;
+    let max = 0;
+    if (add === 0 && !(src instanceof Float64Array)) max = src instanceof Uint8Array ? UINT8_MAX : src instanceof Uint16Array ? UINT16_MAX : UINT32_MAX;
+    else for (let i = 0; i < n; i++) if (src[i] > max) max = src[i];
+    if (max + add > this.max) this.widen(max + add);
+    const at = this.length;
+    if (at + n > this.data.length) this.grow(Math.max(at + n, this.data.length * 2));
+    const data = this.data;
+    if (add === 0 && data.BYTES_PER_ELEMENT >= src.BYTES_PER_ELEMENT) data.set(src.subarray(0, n), at);
+    else for (let i = 0; i < n; i++) data[at + i] = src[i] + add;
+    this.length = at + n;
+    if (wide && wide.size > 0) {
+      if (add !== 0) throw new RangeError('appendData cannot add to values above 2^53 - 1');
+      this.wide ??= new Map();
+      for (const [i, v] of wide) this.wide.set(at + i, v);
+    }
+  }
+
+  /** Appends map[src[i]] for i in [0, n): ids of another table renumbered into this store's. */
+  appendMapped(src: UintArray, n: number, map: Uint32Array): void {
+    let max = 0;
+    for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
+    if (n > 0 && max > this.max) this.widen(max);
+    const at = this.length;
+    if (at + n > this.data.length) this.grow(Math.max(at + n, this.data.length * 2));
+    const data = this.data;
+    for (let i = 0; i < n; i++) data[at + i] = map[src[i]];
+    this.length = at + n;
+  }
+
   /** The exact value of entry i: a number up to 2^53 - 1, a bigint above. */
   exact(i: number): number | bigint {
     const v = this.data[i];
@@ -135,6 +171,13 @@ export class Uint32Column {
   push(value: number): void {
     if (this.length === this.data.length) this.resize(this.length * 2);
     this.data[this.length++] = value;
+  }
+
+  /** Appends the first `n` values of `src`. */
+  appendData(src: Uint32Array, n: number): void {
+    if (this.length + n > this.data.length) this.resize(Math.max(this.length + n, this.data.length * 2));
+    this.data.set(src.subarray(0, n), this.length);
+    this.length += n;
   }
 
   trim(): void {

@@ -233,6 +233,20 @@ export class NameInterner {
     return this.decoded;
   }
 
+  /**
+   * The names' bytes as they were interned, ends[id] the end of name `id`
+   * (it starts where the one before ends): copies, so that they can be sent
+   * to another thread and interned there with intern().
+   */
+  exportBytes(): { bytes: Uint8Array; ends: Uint32Array } {
+    const n = this.starts.length;
+    const ends = new Uint32Array(n);
+    const bytes = new Uint8Array(n > 0 ? this.ends.data[n - 1] : 0);
+    bytes.set(this.bytes.subarray(0, bytes.length));
+    for (let id = 0; id < n; id++) ends[id] = this.ends.data[id];
+    return { bytes, ends };
+  }
+
   get byteLength(): number {
     return this.bytes.byteLength + this.starts.byteLength + this.ends.byteLength + this.hashes.byteLength + this.table.byteLength;
   }

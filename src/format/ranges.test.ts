@@ -1,0 +1,158 @@
+// The parallel parse in one thread: a file cut into ranges (format/ranges.ts),
+// each range parsed on its own, the parts stitched (store/store-parts.ts),
+// must give the single parse's store whole (storeDump: every column, id,
+// name table, total and bad line), or say "parse in one piece" (null) only
+// where the header of ranges.ts says it must. Ranges start only where
+// isRangeStart() allows; the planner is aimed at awkward offsets (inside an
+// access run, on a blank line, on a CRLF, inside a damaged line) and must
+// move on to the next object line.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from './parser.ts';
+import { detectHead, isRangeStart, nextRangeStart, parseRangeBytes, planRanges, stitchRanges } from './ranges.ts';
+import type { Variant } from './variants.ts';
+import { storeDump } from '../testing/fuzz-check.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { HAND_SEEDS } from '../testing/fuzz-kmaps.ts';
+import { MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
+
+const enc = new TextEncoder();
+
+/** Every offset where a range may start. */
+function allStarts(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let p = 1; p < bytes.length; p++) if (isRangeStart(bytes, p)) out.push(p);
+  return out;
+}
+
+/** The ranges [starts[k], starts[k + 1]) parsed apart and stitched (null: "parse it in one piece"). */
+function parseInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize = 1 << 20) {
+  const parts = starts.map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 1] ?? bytes.length), variant, k === 0, chunkSize));
+  return stitchRanges(parts, variant);
+}
+
+function expectSameAsSingle(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize?: number): boolean {
+  const stitched = parseInRanges(bytes, starts, variant, chunkSize);
+  if (stitched === null) return false;
+  expect(storeDump(stitched)).toEqual(storeDump(parseKmapBytes(bytes)));
+  return true;
+}
+
+describe('where a range may start', () => {
+  it('only at the first byte of a line that is neither blank nor indented', () => {
+    const b = enc.encode('obj1\n  acc\n\n\r\n \nobj2\r\n\tacc\nobj3');
+    expect(allStarts(b)).toEqual([b.indexOf(0x6f, 5), b.lastIndexOf(0x6f)]);
+    expect(isRangeStart(b, 0)).toBe(false); // the file's start belongs to range 0
+    expect(nextRangeStart(b, 0)).toBe(allStarts(b)[0]);
+    expect(nextRangeStart(b, allStarts(b)[1] + 1)).toBe(-1);
+  });
+
+  it('the planner moves offsets inside an access run, a blank line, a CRLF or a damaged line to the next object line', async () => {
+    const text = 'a,1\n  x\n  y\n\n\r\nzz damaged line\r\n  z\nb,2\n';
+    const b = enc.encode(text);
+    const startAfter = async (at: number) => nextRangeStart(b, at);
+    for (const aim of [text.indexOf('  y'), text.indexOf('\n\r\n') + 1, text.indexOf('\r\nzz'), text.indexOf('damaged')]) {
+      const starts = await planRanges(b.length, 2, async () => startAfter(aim));
+      const next = nextRangeStart(b, aim);
+      expect(starts).toEqual(next < 0 ? [0] : [0, next]);
+      expect(isRangeStart(b, starts[1] ?? 1) || starts.length === 1).toBe(true);
+    }
+    // Offsets past the last object line give no range: the file is one range.
+    expect(await planRanges(b.length, 3, async (at) => nextRangeStart(b, Math.max(at, b.length - 2)))).toEqual([0]);
+  });
+});
+
+describe('ranges parsed apart and stitched give the single parse', () => {
+  const VARIANTS: Variant[] = ['A', 'B', 'C', 'D', 'E'];
+
+  for (const variant of VARIANTS) {
+    it(`variant ${variant}, damaged, with blank and CRLF lines: two ranges cut at every object line`, () => {
+      const text = writeKmap({ variant, objects: 60, seed: 11 + variant.charCodeAt(0), damage: 0.05, blank: 0.05, crlf: 0.2, longLine: false });
+      const bytes = enc.encode(text);
+      const starts = allStarts(bytes);
+      expect(starts.length).toBeGreaterThan(50);
+      let stitched = 0;
+      for (const s of starts) if (expectSameAsSingle(bytes, [0, s], variant)) stitched++;
+      // Only a cut before the file's first good object may refuse (see stitchRanges).
+      expect(stitched).toBeGreaterThanOrEqual(starts.length - 3);
+    });
+
+    it(`variant ${variant}: many ranges at once, parsed at tiny chunk sizes`, () => {
+      const bytes = enc.encode(writeKmap({ variant, objects: 300, seed: 99, damage: 0.02, longLine: true }));
+      const starts = allStarts(bytes);
+      for (const every of [1, 2, 7, 50]) {
+        const cut = [0, ...starts.filter((_, i) => i % every === every - 1 && i > 3)];
+        for (const chunk of [1, 3, 64, 1 << 20]) {
+          expect(expectSameAsSingle(bytes, cut, variant, chunk)).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('the hand-written seeds of every variant, cut everywhere', () => {
+    for (const seed of HAND_SEEDS) {
+      const bytes = enc.encode(seed.text);
+      const variant = parseKmapBytes(bytes).variant as Variant;
+      for (const s of allStarts(bytes)) expectSameAsSingle(bytes, [0, s], variant);
+      expectSameAsSingle(bytes, [0, ...allStarts(bytes)], variant);
+    }
+  });
+
+  it('the fuzz fixtures (inputs that once broke the parser), cut at up to 40 places each', () => {
+    const dir = path.join(import.meta.dirname, '..', 'testing', 'fuzz-fixtures');
+    let compared = 0;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.kmap'))) {
+      const bytes = new Uint8Array(readFileSync(path.join(dir, name)));
+      let variant: Variant;
+      try {
+        variant = parseKmapBytes(bytes).variant as Variant;
+      } catch {
+        continue; // not a kmap: never parsed in ranges (detectHead says null first)
+      }
+      const starts = allStarts(bytes);
+      const pick = starts.filter((_, i) => i % Math.max(1, Math.floor(starts.length / 40)) === 0);
+      for (const s of pick) if (expectSameAsSingle(bytes, [0, s], variant)) compared++;
+    }
+    expect(compared).toBeGreaterThan(60);
+  });
+
+  it('bad lines are numbered in the whole file, and only the first 100 of the file are kept', () => {
+    const objs: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      objs.push(`ffffffff81000000,1,ffff888000000000,64,${i + 1},${i + 2},ffffffff81000010,KMALLOC,cat,kmalloc-64,NONE`);
+      objs.push(i % 3 === 0 ? '  not an access line' : '  ffffffff81000020,1,2,1');
+    }
+    const bytes = enc.encode(objs.join('\n') + '\n');
+    const starts = allStarts(bytes);
+    const cut = [0, starts[100], starts[201], starts[350]];
+    const stitched = parseInRanges(bytes, cut, 'E')!;
+    const single = parseKmapBytes(bytes);
+    expect(stitched.numBadLines).toBe(134);
+    expect(stitched.badLines).toHaveLength(MAX_KEPT_BAD_LINES);
+    expect(stitched.badLines.map((b) => b.lineNum)).toEqual(single.badLines.map((b) => b.lineNum));
+    expect(stitched.badLines.at(-1)!.lineNum).toBe(2 * 297 + 2);
+  });
+
+  it('refuses (parse in one piece) when no good object comes before a range with bad lines', () => {
+    const text = 'garbage,line,that,is,no,object\n  ffffffff81000020,1,2,1\nffffffff81000000,1,ffff888000000000,64,1,2,ffffffff81000010,KMALLOC,cat,kmalloc-64,NONE\n';
+    const bytes = enc.encode(text);
+    const second = allStarts(bytes)[0];
+    expect(parseInRanges(bytes, [0, second], 'E')).not.toBeNull(); // range 1 is clean
+    const bad = enc.encode(text + 'bad object\n  ffffffff81000020,1,2,1\n');
+    const s = allStarts(bad);
+    expect(parseInRanges(bad, [0, s[0], s[1]], 'E')).not.toBeNull();
+    const first = enc.encode('bad object\n' + text);
+    expect(parseInRanges(first, [0, allStarts(first)[0]], 'E')).toBeNull();
+  });
+
+  it('detectHead names the variant the single parse detects, and null for what is no kmap or too short to tell', () => {
+    for (const variant of ['A', 'B', 'C', 'D', 'E'] as Variant[]) {
+      const bytes = enc.encode(writeKmap({ variant, objects: 2500, seed: 5, damage: 0, longLine: false, leadingAccess: false }));
+      expect(detectHead(bytes)).toBe(parseKmapBytes(bytes).variant);
+    }
+    expect(detectHead(enc.encode('{"json": true}\n'))).toBeNull();
+    expect(detectHead(enc.encode(HAND_SEEDS[0].text))).toBeNull(); // fewer object lines than detection needs
+  });
+});

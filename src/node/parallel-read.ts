@@ -1,0 +1,196 @@
+// The parallel parse in the CLI: a kmap file cut into byte ranges at object
+// lines (format/ranges.ts), one worker thread per range, each reading its
+// own range with positional reads and parsing it into a store of its own,
+// sent back as transferable columns (store/store-parts.ts) and stitched, in
+// file order, into the store the single parse gives.
+//
+// This module is also the workers' entry: a thread started with
+// `workerData.kmapRange` parses that range and posts the part. In the bundled
+// CLI the thread loads the bundle itself (import.meta.url is the bundle; the
+// CLI's main() runs only on the main thread). Run from TypeScript source
+// (tsx, the tests), a thread cannot load .ts files (tsx's loader does not
+// reach threads on Node 20), so this module is first bundled for the threads
+// into a temporary file with esbuild (a dev dependency; about 0.1 s).
+//
+// readKmapFileInRanges() returns null whenever the single parse must decide
+// (a head that does not name a variant, a file that offers no cut, a stitch
+// that cannot promise the single parse's result): the caller parses in one
+// piece then, so every error and edge case keeps one implementation.
+
+import { rmSync } from 'node:fs';
+import { mkdtemp, open, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { HEAD_BYTES, detectHead, nextRangeStart, planRanges, rangeParser, stitchRanges } from '../format/ranges.ts';
+import type { Variant } from '../format/variants.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+import { storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
+import type { ReadProgress } from './read-kmap-file.ts';
+
+/** One range for a worker: [start, end) of the file at `path`. */
+interface RangeJob {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  readonly variant: Variant;
+  readonly first: boolean;
+  readonly chunkBytes: number;
+}
+
+type FromWorker =
+  | { readonly type: 'progress'; readonly bytes: number; readonly objects: number; readonly accessLines: number }
+  | { readonly type: 'done'; readonly part: StorePart }
+  | { readonly type: 'error'; readonly message: string; readonly name: string };
+
+/** Bytes read at a time when looking for the next object line after a cut. */
+const SEEK_BYTES = 64 * 1024;
+
+async function parseRangeInThread(job: RangeJob, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  const handle = await open(job.path, 'r');
+  try {
+    const parser = rangeParser(job.variant, job.first);
+    const buf = new Uint8Array(job.chunkBytes);
+    let pos = job.start;
+    while (pos < job.end) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, job.end - pos), pos);
+      if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${job.end}: did it change while it was read?`);
+      parser.push(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+      post({ type: 'progress', bytes: pos - job.start, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
+    }
+    const part = storeToPart(parser.finish(), parser.linesRead);
+    post({ type: 'done', part }, transferList(part));
+  } finally {
+    await handle.close();
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as { kmapRange?: RangeJob } | null)?.kmapRange) {
+  const port = parentPort;
+  const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+  parseRangeInThread((workerData as { kmapRange: RangeJob }).kmapRange, post).catch((err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'error', message: e.message, name: e.name });
+  });
+}
+
+/** The first object line at or after `offset` (-1: none before the end), reading forward in windows. */
+async function startAfter(handle: FileHandle, size: number, offset: number): Promise<number> {
+  // One byte before `offset`, so that a line starting exactly there is seen as one.
+  let from = Math.max(0, offset - 1);
+  const buf = new Uint8Array(SEEK_BYTES + 1);
+  while (from < size) {
+    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
+    if (bytesRead < 2) return -1;
+    const at = nextRangeStart(buf.subarray(0, bytesRead), offset - from);
+    if (at >= 0) return from + at;
+    from += bytesRead - 1;
+  }
+  return -1;
+}
+
+async function readHead(handle: FileHandle, size: number): Promise<Uint8Array> {
+  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+  let at = 0;
+  while (at < head.length) {
+    const { bytesRead } = await handle.read(head, at, head.length - at, at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return head.subarray(0, at);
+}
+
+export interface ParallelReadOptions {
+  readonly workers: number;
+  readonly chunkBytes: number;
+  readonly onProgress?: (p: ReadProgress) => void;
+  /**
+   * What the threads run: this module (the default), or a bundle holding it
+   * (the tests pass the CLI bundle, since a thread cannot load TypeScript).
+   */
+  readonly threadUrl?: URL;
+}
+
+/**
+ * Parses the file at `path` (`size` bytes, not gzip) in `workers` threads;
+ * null when it must be parsed in one piece instead (see the header).
+ */
+export async function readKmapFileInRanges(path: string, size: number, options: ParallelReadOptions): Promise<KmapStore | null> {
+  const handle = await open(path, 'r');
+  let starts: number[];
+  let variant: Variant | null;
+  try {
+    variant = detectHead(await readHead(handle, size));
+    if (!variant) return null;
+    starts = await planRanges(size, options.workers, (offset) => startAfter(handle, size, offset));
+  } finally {
+    await handle.close();
+  }
+  if (starts.length < 2) return null;
+  const jobs: RangeJob[] = starts.map((start, k) => ({
+    path, start, end: starts[k + 1] ?? size, variant: variant!, first: k === 0, chunkBytes: options.chunkBytes,
+  }));
+  const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry();
+  try {
+    const parts = await runJobs(jobs, thread.url, options.onProgress, size);
+    return stitchRanges(parts, variant);
+  } finally {
+    thread.done();
+  }
+}
+
+/** What the threads load: this module, or, from TypeScript source, a bundle of it (deleted by done()). */
+async function threadEntry(): Promise<{ url: URL; done: () => void }> {
+  const self = new URL(import.meta.url);
+  if (!self.pathname.endsWith('.ts')) return { url: self, done: () => {} };
+  // A computed name, so that the CLI's bundler leaves esbuild out of the bundle (where this branch never runs).
+  const bundler = 'esbuild';
+  const { build } = (await import(bundler)) as typeof import('esbuild');
+  const dir = await mkdtemp(join(tmpdir(), 'kmap-parse-thread-'));
+  const outfile = join(dir, 'thread.mjs');
+  await build({ entryPoints: [fileURLToPath(self)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  return { url: pathToFileURL(outfile), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function runJobs(jobs: readonly RangeJob[], threadUrl: URL, onProgress: ((p: ReadProgress) => void) | undefined, size: number): Promise<StorePart[]> {
+  const parts: (StorePart | null)[] = jobs.map(() => null);
+  const progress = jobs.map(() => ({ bytes: 0, objects: 0, accessLines: 0 }));
+  const workers: Worker[] = [];
+  return new Promise<StorePart[]>((resolve, reject) => {
+    let left = jobs.length;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(err);
+    };
+    jobs.forEach((job, k) => {
+      const worker = new Worker(threadUrl, { workerData: { kmapRange: job } });
+      workers.push(worker);
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'progress') {
+          progress[k] = m;
+          if (onProgress) {
+            const sum = progress.reduce((s, p) => ({ bytes: s.bytes + p.bytes, objects: s.objects + p.objects, accessLines: s.accessLines + p.accessLines }));
+            onProgress({ bytesRead: sum.bytes, totalBytes: size, objects: sum.objects, accessLines: sum.accessLines });
+          }
+        } else if (m.type === 'done') {
+          parts[k] = m.part;
+          void worker.terminate();
+          if (--left === 0) resolve(parts as StorePart[]);
+        } else {
+          const err = new Error(m.message);
+          err.name = m.name;
+          fail(err);
+        }
+      });
+      worker.on('error', (err) => fail(err));
+      worker.on('exit', (code) => {
+        if (parts[k] === null) fail(new Error(`a parsing thread stopped (exit code ${code}) before it finished bytes ${job.start}-${job.end}`));
+      });
+    });
+  });
+}
