@@ -84,10 +84,20 @@ export class AdaptiveUintColumn {
     }
   }
 
+  /** Makes room for `capacity` entries in all (so that appends up to it copy nothing more and trim() is free). */
+  reserve(capacity: number): void {
+    if (capacity > this.data.length) this.grow(capacity);
+  }
+
   /** Appends map[src[i]] for i in [0, n): ids of another table renumbered into this store's. */
   appendMapped(src: UintArray, n: number, map: Uint32Array): void {
     let max = 0;
-    for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
+    let identity = true;
+    for (let i = 0; i < map.length; i++) {
+      if (map[i] > max) max = map[i];
+      if (map[i] !== i) identity = false;
+    }
+    if (identity) return this.appendData(src, n, null); // the first part's ids: a copy
     if (n > 0 && max > this.max) this.widen(max);
     const at = this.length;
     if (at + n > this.data.length) this.grow(Math.max(at + n, this.data.length * 2));
@@ -171,6 +181,11 @@ export class Uint32Column {
   push(value: number): void {
     if (this.length === this.data.length) this.resize(this.length * 2);
     this.data[this.length++] = value;
+  }
+
+  /** Makes room for `capacity` entries in all. */
+  reserve(capacity: number): void {
+    if (capacity > this.data.length) this.resize(capacity);
   }
 
   /** Appends the first `n` values of `src`. */

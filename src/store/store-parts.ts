@@ -159,6 +159,11 @@ export function stitchParts(parts: readonly StorePart[], present: ReadonlySet<Op
   const store = new KmapStore();
   store.variant = parts[0]?.variant ?? null;
   let linesBefore = 0;
+  // Room for all parts at once: each column is then copied once, and trim() has nothing to do.
+  const numObjects = parts.reduce((n, p) => n + p.objects.allocIp.length, 0);
+  const numAccesses = parts.reduce((n, p) => n + p.accesses.ip.length, 0);
+  for (const c of store.objects.all()) c.reserve(numObjects);
+  for (const c of store.accesses.all()) c.reserve(numAccesses);
   for (const part of parts) {
     if (part.variant !== store.variant) throw new Error(`stitchParts: a part of variant ${part.variant} after ${store.variant}`);
     const ips = mapIps(store.ips, part);
