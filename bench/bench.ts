@@ -2,6 +2,7 @@
 //                 [--cli]  (only the CLI start-up section: bench/cli-start.ts)
 //                 [--browser]  (only the browser section: bench/browser-views.ts; build dist/ first)
 //                 [--parquet]  (only the Parquet section: bench/parquet.ts; export, dataset size, queries)
+//                 [--threads]  (only the parsing-threads section: bench/cli-threads.ts; kmap --workers 1/2/3)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -28,6 +29,7 @@ import { measureQueries } from './queries.ts';
 import { measureBrowserViews } from './browser-views.ts';
 import { measureCliStart } from './cli-start.ts';
 import { measureParquet } from './parquet.ts';
+import { measureThreads } from './cli-threads.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = resolve(ROOT, 'bench/out');
@@ -99,6 +101,24 @@ async function parquetSection(args: Args, path: string, st: GenerateStats): Prom
   if (args.write) writeSection(PARQUET_BEGIN, PARQUET_END, text);
 }
 
+const THREADS_BEGIN = '<!-- bench-threads:begin (written by npm run bench -- --threads; edits inside are overwritten) -->';
+const THREADS_END = '<!-- bench-threads:end -->';
+
+async function threadsSection(args: Args, path: string, st: GenerateStats): Promise<void> {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
+  const niceness = getPriority();
+  const lines = [
+    `Measured ${date} by \`${niceness > 0 ? 'nice ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
+      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores shared with other work${niceness > 0 ? `, at nice ${niceness}` : ''}).`,
+    '',
+    ...(await measureThreads({ root: ROOT, kmap: path, outDir: resolve(OUT_DIR, 'threads'), runs: args.runs, describeFile })),
+  ];
+  const text = lines.join('\n');
+  console.log('\n' + text);
+  if (args.write) writeSection(THREADS_BEGIN, THREADS_END, text);
+}
+
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -115,10 +135,11 @@ interface Args {
   cliOnly: boolean;
   browserOnly: boolean;
   parquetOnly: boolean;
+  threadsOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -137,6 +158,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--cli') a.cliOnly = true;
     else if (k === '--browser') a.browserOnly = true;
     else if (k === '--parquet') a.parquetOnly = true;
+    else if (k === '--threads') a.threadsOnly = true;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -371,6 +393,7 @@ async function main(): Promise<void> {
   const file = ensureFile(args);
   if (args.browserOnly) return browserSection(args, file.path, file.meta.stats);
   if (args.parquetOnly) return parquetSection(args, file.path, file.meta.stats);
+  if (args.threadsOnly) return threadsSection(args, file.path, file.meta.stats);
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);
