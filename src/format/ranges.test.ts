@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from './parser.ts';
-import { detectHead, isRangeStart, nextRangeStart, parseRangeBytes, planRanges, stitchRanges } from './ranges.ts';
+import { appendRanges, detectHead, isRangeStart, nextRangeStart, parseRangeBytes, planRanges, rangeParser, stitchRanges } from './ranges.ts';
 import type { Variant } from './variants.ts';
 import { storeDump } from '../testing/fuzz-check.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
@@ -90,6 +90,35 @@ describe('ranges parsed apart and stitched give the single parse', () => {
       }
     });
   }
+
+  it('appended in place to the first range\'s store (the data worker\'s way), the same store', () => {
+    for (const variant of VARIANTS) {
+      const bytes = enc.encode(writeKmap({ variant, objects: 200, seed: 21, damage: 0.03 }));
+      const starts = allStarts(bytes);
+      const cut = [0, starts[40], starts[90], starts[91]];
+      const first = rangeParser(variant, true);
+      for (let i = 0; i < cut[1]; i += 97) first.push(bytes.subarray(i, Math.min(cut[1], i + 97)));
+      first.finish();
+      const parts = cut.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, cut[k + 2] ?? bytes.length), variant, false));
+      expect(appendRanges(first, parts)).toBe(true);
+      expect(storeDump(first.store)).toEqual(storeDump(parseKmapBytes(bytes)));
+    }
+    // Refused: the store is left as it was.
+    const text = 'bad object\n' + 'ffffffff81000000,1,ffff888000000000,64,1,2,ffffffff81000010,KMALLOC,cat,kmalloc-64,NONE\nworse\n  ffffffff81000020,1,2,1\n';
+    const bytes = enc.encode(text);
+    const s = allStarts(bytes);
+    const first = rangeParser('E', true);
+    first.push(bytes.subarray(0, s[1]));
+    first.finish();
+    expect(appendRanges(first, [parseRangeBytes(bytes.subarray(s[1]), 'E', false)])).toBe(true);
+    expect(storeDump(first.store)).toEqual(storeDump(parseKmapBytes(bytes)));
+    const lone = rangeParser('E', true);
+    lone.push(bytes.subarray(0, s[0]));
+    lone.finish();
+    const before = storeDump(lone.store);
+    expect(appendRanges(lone, [parseRangeBytes(bytes.subarray(s[0]), 'E', false)])).toBe(false);
+    expect(storeDump(lone.store)).toEqual(before);
+  });
 
   it('the hand-written seeds of every variant, cut everywhere', () => {
     for (const seed of HAND_SEEDS) {

@@ -24,7 +24,7 @@ import { VariantDetector } from './detector.ts';
 import { sniffNotKmap } from './sniff.ts';
 import { MAX_DISTINCT_NAMES } from './name-cap.ts';
 import { LAYOUTS, type Variant } from './variants.ts';
-import { stitchParts, storeToPart, type OptionalNameColumn, type StorePart } from '../store/store-parts.ts';
+import { appendParts, stitchParts, storeToPart, type OptionalNameColumn, type StorePart } from '../store/store-parts.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 
 const NL = 0x0a;
@@ -115,22 +115,54 @@ export function presentNameColumns(variant: Variant): Set<OptionalNameColumn> {
   return present;
 }
 
+/** What the checks before a stitch read of each range: its objects, bad lines and names. */
+interface RangeCounts {
+  readonly objects: number;
+  readonly badLines: number;
+  readonly names: readonly number[];
+}
+
+const partCounts = (p: StorePart): RangeCounts => ({
+  objects: p.objects.allocIp.length,
+  badLines: p.numBadLines,
+  names: [p.commands.ends.length, p.slabs.ends.length, p.types.ends.length],
+});
+
+/**
+ * Whether ranges with these counts stitch into the single parse's store
+ * (see the header): a range with bad lines after ranges with no object at
+ * all, names near the cap, or no object in the whole file (which the single
+ * parse reports as an error) say no.
+ */
+function stitchable(ranges: readonly RangeCounts[], maxNames: number): boolean {
+  let objectsBefore = 0;
+  for (let k = 0; k < ranges.length; k++) {
+    if (k > 0 && objectsBefore === 0 && ranges[k].badLines > 0) return false;
+    objectsBefore += ranges[k].objects;
+  }
+  if (objectsBefore === 0) return false;
+  for (let t = 0; t < 3; t++) if (ranges.reduce((n, r) => n + r.names[t], 0) >= maxNames - 1) return false;
+  return true;
+}
+
 /**
  * The parts stitched into the single parse's store, or null when that cannot
- * be promised (see the header: no good object before a range with bad lines,
- * names near the cap, or no object at all, which the single parse reports
- * as an error): parse the file in one piece then.
+ * be promised (stitchable()): parse the file in one piece then.
  */
 export function stitchRanges(parts: readonly StorePart[], variant: Variant, maxNames = MAX_DISTINCT_NAMES): KmapStore | null {
-  let objectsBefore = 0;
-  for (const part of parts) {
-    if (objectsBefore === 0 && part !== parts[0] && part.numBadLines > 0) return null;
-    objectsBefore += part.objects.allocIp.length;
-  }
-  if (objectsBefore === 0) return null;
-  for (const table of ['commands', 'slabs', 'types'] as const) {
-    const sum = parts.reduce((n, p) => n + p[table].ends.length, 0);
-    if (sum >= maxNames - 1) return null;
-  }
+  if (!stitchable(parts.map(partCounts), maxNames)) return null;
   return stitchParts(parts, presentNameColumns(variant));
+}
+
+/**
+ * Appends the later ranges' parts to `first`, the store of the first range
+ * parsed in place by `parser` (finished); false, with `first` untouched, when
+ * the stitch cannot be promised: parse the file in one piece then.
+ */
+export function appendRanges(parser: KmapParser, parts: readonly StorePart[], maxNames = MAX_DISTINCT_NAMES): boolean {
+  const first = parser.store;
+  const firstCounts: RangeCounts = { objects: first.numObjects, badLines: first.numBadLines, names: [first.commands.size, first.slabs.size, first.types.size] };
+  if (!stitchable([firstCounts, ...parts.map(partCounts)], maxNames)) return false;
+  appendParts(first, parser.linesRead, parts, presentNameColumns(parser.variant!));
+  return true;
 }

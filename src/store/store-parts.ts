@@ -158,10 +158,20 @@ export type OptionalNameColumn = 'type' | 'slab' | 'newType';
 export function stitchParts(parts: readonly StorePart[], present: ReadonlySet<OptionalNameColumn>): KmapStore {
   const store = new KmapStore();
   store.variant = parts[0]?.variant ?? null;
-  let linesBefore = 0;
+  appendParts(store, 0, parts, present);
+  return store;
+}
+
+/**
+ * Appends the parts of the ranges that follow the one `store` holds (parsed
+ * in place: the data worker's first range, whose rows showed while the file
+ * loaded), `linesBefore` being the lines of that range. The same rules as
+ * stitchParts.
+ */
+export function appendParts(store: KmapStore, linesBefore: number, parts: readonly StorePart[], present: ReadonlySet<OptionalNameColumn>): void {
   // Room for all parts at once: each column is then copied once, and trim() has nothing to do.
-  const numObjects = parts.reduce((n, p) => n + p.objects.allocIp.length, 0);
-  const numAccesses = parts.reduce((n, p) => n + p.accesses.ip.length, 0);
+  const numObjects = store.numObjects + parts.reduce((n, p) => n + p.objects.allocIp.length, 0);
+  const numAccesses = store.numAccesses + parts.reduce((n, p) => n + p.accesses.ip.length, 0);
   for (const c of store.objects.all()) c.reserve(numObjects);
   for (const c of store.accesses.all()) c.reserve(numAccesses);
   for (const part of parts) {
@@ -200,5 +210,4 @@ export function stitchParts(parts: readonly StorePart[], present: ReadonlySet<Op
     linesBefore += part.numLines;
   }
   store.trim();
-  return store;
 }
