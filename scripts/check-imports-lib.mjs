@@ -49,7 +49,7 @@ export const RULES = [
   {
     folder: 'src/app/',
     may: [
-      'src/format/', 'src/store/', 'src/symbols/', 'src/query/', 'src/view-state/', 'src/worker-api.ts',
+      'src/format/', 'src/store/', 'src/symbols/', 'src/query/', 'src/view-state/', 'src/worker-api.ts', 'src/trusted-worker-urls.ts',
       'workers/ (worker URL)',
       'react', 'react-dom', 'zustand', '@tanstack/*', 'd3*', 'comlink',
     ],
@@ -58,7 +58,8 @@ export const RULES = [
   { folder: 'src/testing/', may: ['src/format/', 'src/store/', 'src/query/', 'src/symbols/'] },
   { folder: 'src/worker-api.ts', may: ['src/query/', 'src/format/ (types)'] },
   { folder: 'src/main.tsx', may: ['src/app/', 'react', 'react-dom'] },
-  { folder: 'workers/', may: ['src/format/', 'src/store/', 'src/query/', 'src/symbols/', 'src/worker-api.ts', 'comlink'] },
+  { folder: 'src/trusted-worker-urls.ts', may: [] },
+  { folder: 'workers/', may: ['src/format/', 'src/store/', 'src/query/', 'src/symbols/', 'src/worker-api.ts', 'src/trusted-worker-urls.ts', 'comlink'] },
 ];
 
 /** The directories walked, from the repository root. */

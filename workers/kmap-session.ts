@@ -25,7 +25,8 @@
 
 import { kmapText, newInputMeter, type MakeDecompressor } from '../src/format/gunzip-web.ts';
 import { GzipDataError, gzipContentMessage } from '../src/format/gzip.ts';
-import { MAX_LINE_BYTES } from '../src/format/parser.ts';
+import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
+import { appendRanges, rangeParser } from '../src/format/ranges.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
@@ -50,6 +51,7 @@ import type {
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
+import { LaterRanges, planFileRanges, type RangeRunner } from './parallel-load.ts';
 
 /** Read size for a dropped file: large enough to amortise the await per slice. */
 const FILE_SLICE_BYTES = 8 * 1024 * 1024;
@@ -58,6 +60,13 @@ const PROGRESS_INTERVAL_MS = 100;
 const ESTIMATE_AFTER_BYTES = 1024 * 1024;
 
 class Cancelled extends Error {}
+
+/** What the parsing workers' stores take, as the budget sees it: the first range's bytes per row, times their rows. */
+function laterBytes(later: LaterRanges | null, first: KmapStore): number {
+  if (!later) return 0;
+  const rows = first.numObjects + first.numAccesses;
+  return rows === 0 ? 0 : (budgetBytes(first) * (later.objects + later.accessLines)) / rows;
+}
 
 /** The answer, or null once `signal` aborts (whichever comes first). */
 function answerOrAbort<T>(answer: Promise<T>, signal: AbortSignal): Promise<T | null> {
@@ -127,10 +136,14 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
    *   'memory'). null: no budget (the CLI and tests).
    * @param decompressor makes the gzip decompressor (tests; default: the
    *   platform's DecompressionStream).
+   * @param parallel parsing workers for a big dropped file (parallel-load.ts):
+   *   how many ranges, and who parses the ranges after the first; null: one
+   *   piece (the default).
    */
   constructor(
     private readonly memoryBudget: number | null = null,
     private readonly decompressor?: MakeDecompressor,
+    private readonly parallel: { readonly workers: number; readonly runner: RangeRunner } | null = null,
   ) {
     super();
   }
@@ -198,6 +211,13 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     }
   }
 
+  /** A whole file in one piece, with no progress: the rare file whose ranges cannot be stitched. */
+  private async parseWhole(file: Blob, token: number): Promise<KmapStore> {
+    const parser = new KmapParser();
+    for await (const chunk of this.fileChunks(file, token)) parser.push(chunk);
+    return parser.finish();
+  }
+
   private async *urlChunks(
     url: string,
     token: number,
@@ -259,7 +279,10 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     const seq = ++this.openSeq;
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
-    const parser = parserFor(source);
+    // A big plain file is cut into ranges: this thread parses the first, parsing workers the others (parallel-load.ts).
+    const plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parallel.workers).catch(() => null) : null;
+    const parser = plan ? rangeParser(plan.variant, true) : parserFor(source);
+    let later: LaterRanges | null = null;
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
     if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
     this.setStore(null);
@@ -289,17 +312,24 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     let lastReport = 0;
     const report = (done: boolean) => {
       const seconds = (performance.now() - t0) / 1000;
-      const bytesRead = meter.gzip ? meter.inputBytes : parser.bytesIn + tailBytes;
+      const bytesRead = meter.gzip ? meter.inputBytes : parser.bytesIn + tailBytes + (later?.bytes ?? 0);
       onProgress({
         name: source.name,
         bytesRead,
         totalBytes,
         bytesPerSecond: seconds > 0 ? bytesRead / seconds : 0,
-        objects: parser.store.numObjects,
-        accesses: parser.store.numAccesses,
-        badLines: parser.store.numBadLines,
+        // Once done, the store holds every range (or the one-piece parse that replaced them).
+        objects: done && this.store ? this.store.numObjects : parser.store.numObjects + (later?.objects ?? 0),
+        accesses: done && this.store ? this.store.numAccesses : parser.store.numAccesses + (later?.accessLines ?? 0),
+        badLines: done && this.store ? this.store.numBadLines : parser.store.numBadLines,
         done,
       });
+    };
+    const reportNow = () => {
+      const now = performance.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      report(false);
     };
     let overBudget = false;
     let estimated = false;
@@ -309,12 +339,15 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     let endedEarly = false;
     try {
       try {
+        if (plan && source.kind === 'file') later = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, reportNow);
         // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
         const chunks =
           source.kind === 'pair'
             ? pairChunks(source, (blob) => this.fileChunks(blob, token))
             : kmapText(
-                source.kind === 'file' ? this.fileChunks(source.file, token) : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
+                source.kind === 'file'
+                  ? this.fileChunks(plan ? source.file.slice(0, plan.starts[1]) : source.file, token)
+                  : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
                 meter,
                 this.decompressor,
               );
@@ -359,7 +392,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
               }
             }
           }
-          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) + pendingBytes(parser) > this.memoryBudget) {
+          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) + pendingBytes(parser) + laterBytes(later, parser.store) > this.memoryBudget) {
             overBudget = true;
             endedEarly = true;
             break;
@@ -375,12 +408,25 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
         if (!stopped()) throw err;
         endedEarly = true;
       }
-      const partial = endedEarly;
+      let partial = endedEarly;
       if (token !== this.loadToken) throw new Cancelled();
       if (!partial) for (const t of tail) parser.push(t);
       const keptBefore = this.keptBytes();
       parser.finish();
       if (!committed) commit();
+      if (later && partial) later.stop();
+      else if (later) {
+        // The first range is complete (its rows show); the parsing workers' parts join it, or a stop keeps the first range.
+        const parts = await answerOrAbort(later.parts, abort.signal);
+        if (token !== this.loadToken) throw new Cancelled();
+        if (parts === null) {
+          later.stop();
+          partial = true;
+        } else if (!appendRanges(parser as KmapParser, parts)) {
+          // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece.
+          this.setStore(await this.parseWhole((source as { file: Blob }).file, token));
+        }
+      }
       this.storeComplete = true;
       this.fallback = null;
       // The final size: results cached while loading are stale.
@@ -388,7 +434,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       report(true);
       return {
         ok: true,
-        summary: summarize(parser.store, SUMMARY_NAMES),
+        summary: summarize(this.store!, SUMMARY_NAMES),
         seconds: (performance.now() - t0) / 1000,
         partial: partial
           ? {
@@ -401,6 +447,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           : null,
       };
     } catch (err) {
+      later?.stop();
       let previousKept = false;
       if (seq === this.openSeq) {
         // The newest load failed or was cancelled: give the previous kmap back.

@@ -4,6 +4,7 @@
 
 import * as Comlink from 'comlink';
 import { KmapSession } from './kmap-session.ts';
+import { workerRanges } from './parallel-load.ts';
 
 /**
  * The memory the loaded data may take: half the device memory the browser
@@ -23,4 +24,7 @@ class WorkerSession extends KmapSession {
   }
 }
 
-Comlink.expose(new WorkerSession(memoryBudget()));
+/** Ranges of a big dropped file parsed at once: one per core the browser reports, at least 2 (parallel-load.ts). */
+const parallel = { workers: Math.max(2, navigator.hardwareConcurrency || 2), runner: workerRanges };
+
+Comlink.expose(new WorkerSession(memoryBudget(), undefined, parallel));

@@ -7,36 +7,11 @@ import * as Comlink from 'comlink';
 import type { KmapWorkerApi } from '../worker-api.ts';
 import { BusyTracker, NOT_BUSY_CALLS } from './busy.ts';
 import { useBusyStore } from './stores/busy-store.ts';
+import { allowSameOriginWorkerUrls } from '../trusted-worker-urls.ts';
 
 let worker: Worker | null = null;
 let api: Comlink.Remote<KmapWorkerApi> | null = null;
 const crashListeners = new Set<(message: string) => void>();
-
-/** The part of the Trusted Types API used here (TypeScript's DOM types lack it). */
-interface TrustedTypesFactory {
-  readonly defaultPolicy: unknown;
-  createPolicy(
-    name: 'default',
-    rules: { createScriptURL: (input: string, type: string | null, sink: string) => string | undefined },
-  ): unknown;
-}
-
-/**
- * The page enforces Trusted Types (csp.mjs), and the one sink the app feeds
- * is the Worker constructor: Vite only recognises the worker in the literal
- * form `new Worker(new URL('...', import.meta.url))`, so its URL cannot pass
- * through a named policy. The default policy lets exactly that sink take a
- * same-origin URL and refuses everything else (a refusal is a CSP violation).
- * Created once; a module reloaded by HMR finds it in place.
- */
-function allowSameOriginWorkerUrls(): void {
-  const tt = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
-  if (!tt || tt.defaultPolicy) return;
-  tt.createPolicy('default', {
-    createScriptURL: (input, _type, sink) =>
-      sink === 'Worker constructor' && new URL(input, location.href).origin === location.origin ? input : undefined,
-  });
-}
 
 export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
   if (!api) {

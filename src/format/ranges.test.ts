@@ -11,7 +11,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from './parser.ts';
-import { appendRanges, detectHead, isRangeStart, nextRangeStart, parseRangeBytes, planRanges, rangeParser, stitchRanges } from './ranges.ts';
+import {
+  appendRanges, detectHead, HEAD_BYTES, isRangeStart, MAX_SEEK_BYTES, nextRangeStart, PARALLEL_MIN_BYTES, parseRangeBytes, planFile, planRanges, rangeParser, stitchRanges,
+} from './ranges.ts';
 import type { Variant } from './variants.ts';
 import { storeDump } from '../testing/fuzz-check.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
@@ -174,6 +176,33 @@ describe('ranges parsed apart and stitched give the single parse', () => {
     expect(parseInRanges(bad, [0, s[0], s[1]], 'E')).not.toBeNull();
     const first = enc.encode('bad object\n' + text);
     expect(parseInRanges(first, [0, allStarts(first)[0]], 'E')).toBeNull();
+  });
+
+  it('planFile looks for the next object line at most MAX_SEEK_BYTES past a cut, and drops the cut otherwise', async () => {
+    const head = enc.encode(writeKmap({ variant: 'E', objects: 2500, seed: 4, damage: 0, longLine: false, leadingAccess: false }));
+    const size = 64 * 1024 * 1024;
+    let bytesRead = 0;
+    // The head, then no newline at all (a padded or damaged file): every read past the head gives 'x'.
+    const read = async (from: number, length: number) => {
+      const out = new Uint8Array(Math.max(0, Math.min(length, size - from))).fill(0x78);
+      if (from < head.length) out.set(head.subarray(from, from + out.length));
+      bytesRead += out.length;
+      return out;
+    };
+    expect(await planFile(size, 2, read)).toBeNull();
+    expect(bytesRead).toBeLessThan(HEAD_BYTES + MAX_SEEK_BYTES + (1 << 20));
+    // Too small, or one worker: no plan, nothing read.
+    bytesRead = 0;
+    expect(await planFile(PARALLEL_MIN_BYTES - 1, 2, read)).toBeNull();
+    expect(await planFile(size, 1, read)).toBeNull();
+    expect(bytesRead).toBe(0);
+    // A file of that head repeated: one cut per worker, each at an object line.
+    const whole = new Uint8Array(PARALLEL_MIN_BYTES + head.length);
+    for (let at = 0; at < whole.length; at += head.length) whole.set(head.subarray(0, Math.min(head.length, whole.length - at)), at);
+    const plan = await planFile(whole.length, 3, async (from, length) => whole.subarray(from, from + length));
+    expect(plan?.variant).toBe('E');
+    expect(plan?.starts).toHaveLength(3);
+    for (const s of plan!.starts.slice(1)) expect(isRangeStart(whole, s)).toBe(true);
   });
 
   it('detectHead names the variant the single parse detects, and null for what is no kmap or too short to tell', () => {

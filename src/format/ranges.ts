@@ -35,6 +35,13 @@ const TAB = 0x09;
 /** Files smaller than this are parsed in one piece: threads cost more than they save. */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
+/**
+ * How far past a cut the next object line is looked for: beyond it the cut
+ * is dropped (fewer ranges), so that a file with no line breaks in a long
+ * stretch (a damaged or padded one) is not read twice over.
+ */
+export const MAX_SEEK_BYTES = 16 * 1024 * 1024;
+
 /** Bytes of the file's head that detectHead() reads. */
 export const HEAD_BYTES = 4 * 1024 * 1024;
 
@@ -86,6 +93,44 @@ export async function planRanges(size: number, n: number, startAfter: (offset: n
     if (at > starts[starts.length - 1] && at < size) starts.push(at);
   }
   return starts;
+}
+
+/** Bytes read at a time when looking for the next object line after a cut. */
+const SEEK_BYTES = 64 * 1024;
+
+/** Reads up to `length` bytes of the file at `from` (fewer at its end). */
+export type ReadAt = (from: number, length: number) => Promise<Uint8Array>;
+
+/** The first range start at or after `offset` within MAX_SEEK_BYTES of it, or -1; reads forward in windows. */
+export async function seekRangeStart(size: number, offset: number, read: ReadAt): Promise<number> {
+  // From one byte before `offset`, so that a line starting exactly there is seen as one.
+  for (let from = Math.max(0, offset - 1); from < size && from - offset <= MAX_SEEK_BYTES; ) {
+    const buf = await read(from, SEEK_BYTES + 1);
+    if (buf.length < 2) return -1;
+    const at = nextRangeStart(buf, offset - from);
+    if (at >= 0) return from + at;
+    from += buf.length - 1;
+  }
+  return -1;
+}
+
+/** Where a file is cut: the variant its head names and the ranges' first bytes (starts[0] = 0). */
+export interface FilePlan {
+  readonly variant: Variant;
+  readonly starts: readonly number[];
+}
+
+/**
+ * The plan for at most `workers` ranges of a file of `size` bytes, or null
+ * to parse it in one piece (too small, one worker, a head that names no
+ * variant, no cut found).
+ */
+export async function planFile(size: number, workers: number, read: ReadAt): Promise<FilePlan | null> {
+  if (workers < 2 || size < PARALLEL_MIN_BYTES) return null;
+  const variant = detectHead(await read(0, HEAD_BYTES));
+  if (!variant) return null;
+  const starts = await planRanges(size, workers, (offset) => seekRangeStart(size, offset, read));
+  return starts.length < 2 ? null : { variant, starts };
 }
 
 /**

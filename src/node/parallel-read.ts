@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { HEAD_BYTES, detectHead, nextRangeStart, planRanges, rangeParser, stitchRanges } from '../format/ranges.ts';
+import { planFile, rangeParser, stitchRanges, type FilePlan } from '../format/ranges.ts';
 import type { Variant } from '../format/variants.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
@@ -43,9 +43,6 @@ type FromWorker =
   | { readonly type: 'progress'; readonly bytes: number; readonly objects: number; readonly accessLines: number }
   | { readonly type: 'done'; readonly part: StorePart }
   | { readonly type: 'error'; readonly message: string; readonly name: string };
-
-/** Bytes read at a time when looking for the next object line after a cut. */
-const SEEK_BYTES = 64 * 1024;
 
 async function parseRangeInThread(job: RangeJob, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const handle = await open(job.path, 'r');
@@ -76,30 +73,16 @@ if (!isMainThread && parentPort && (workerData as { kmapRange?: RangeJob } | nul
   });
 }
 
-/** The first object line at or after `offset` (-1: none before the end), reading forward in windows. */
-async function startAfter(handle: FileHandle, size: number, offset: number): Promise<number> {
-  // One byte before `offset`, so that a line starting exactly there is seen as one.
-  let from = Math.max(0, offset - 1);
-  const buf = new Uint8Array(SEEK_BYTES + 1);
-  while (from < size) {
-    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
-    if (bytesRead < 2) return -1;
-    const at = nextRangeStart(buf.subarray(0, bytesRead), offset - from);
-    if (at >= 0) return from + at;
-    from += bytesRead - 1;
-  }
-  return -1;
-}
-
-async function readHead(handle: FileHandle, size: number): Promise<Uint8Array> {
-  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+/** Reads up to `length` bytes at `from` (fewer at the file's end). */
+async function readAt(handle: FileHandle, from: number, length: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
   let at = 0;
-  while (at < head.length) {
-    const { bytesRead } = await handle.read(head, at, head.length - at, at);
+  while (at < length) {
+    const { bytesRead } = await handle.read(buf, at, length - at, from + at);
     if (bytesRead === 0) break;
     at += bytesRead;
   }
-  return head.subarray(0, at);
+  return buf.subarray(0, at);
 }
 
 export interface ParallelReadOptions {
@@ -119,18 +102,16 @@ export interface ParallelReadOptions {
  */
 export async function readKmapFileInRanges(path: string, size: number, options: ParallelReadOptions): Promise<KmapStore | null> {
   const handle = await open(path, 'r');
-  let starts: number[];
-  let variant: Variant | null;
+  let plan: FilePlan | null;
   try {
-    variant = detectHead(await readHead(handle, size));
-    if (!variant) return null;
-    starts = await planRanges(size, options.workers, (offset) => startAfter(handle, size, offset));
+    plan = await planFile(size, options.workers, (from, length) => readAt(handle, from, length));
   } finally {
     await handle.close();
   }
-  if (starts.length < 2) return null;
+  if (!plan) return null;
+  const { starts, variant } = plan;
   const jobs: RangeJob[] = starts.map((start, k) => ({
-    path, start, end: starts[k + 1] ?? size, variant: variant!, first: k === 0, chunkBytes: options.chunkBytes,
+    path, start, end: starts[k + 1] ?? size, variant, first: k === 0, chunkBytes: options.chunkBytes,
   }));
   const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry();
   try {

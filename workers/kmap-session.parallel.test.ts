@@ -1,0 +1,129 @@
+// The data worker's parallel load (parallel-load.ts) driven directly: a big
+// dropped file cut into ranges, the first parsed by the session as it parses
+// any file, the others by a RangeRunner (here in this thread, or held back
+// by the test to stop, cancel or fail at a chosen moment). The store must be
+// the single parse's, whole; progress must count every range; a stop while
+// the other ranges run keeps the first range; a failure or a cancel keeps
+// the previous kmap.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../src/format/parser.ts';
+import { PARALLEL_MIN_BYTES } from '../src/format/ranges.ts';
+import type { KmapStore } from '../src/store/kmap-store.ts';
+import type { StorePart } from '../src/store/store-parts.ts';
+import { storeDump } from '../src/testing/fuzz-check.ts';
+import { writeKmap } from '../src/testing/kmap-writer.ts';
+import type { LoadProgress } from '../src/worker-api.ts';
+import { KmapSession } from './kmap-session.ts';
+import { inThreadRanges, planFileRanges, type RangeRunner } from './parallel-load.ts';
+
+let bytes: Uint8Array;
+let file: File;
+
+beforeAll(() => {
+  const text = writeKmap({ variant: 'E', objects: Math.ceil(PARALLEL_MIN_BYTES / 150), seed: 31, damage: 0.001 });
+  bytes = new TextEncoder().encode(text);
+  file = new File([bytes as Uint8Array<ArrayBuffer>], 'big.kmap');
+});
+afterAll(() => {
+  bytes = new Uint8Array(0);
+});
+
+const storeOf = (s: KmapSession) => (s as unknown as { store: KmapStore | null }).store;
+
+/** A runner whose ranges finish only when release() is called (or fail with fail()). */
+function heldRunner(): RangeRunner & { release(): void; fail(why: string): void; started: Promise<void>; stops: number } {
+  const waiting: { run: () => Promise<StorePart>; resolve: (p: StorePart) => void; reject: (e: Error) => void }[] = [];
+  let started!: () => void;
+  const runner = {
+    stops: 0,
+    started: new Promise<void>((r) => (started = r)),
+    start(job: Parameters<RangeRunner['start']>[0], onProgress: Parameters<RangeRunner['start']>[1]) {
+      const part = new Promise<StorePart>((resolve, reject) => waiting.push({ run: () => inThreadRanges.start(job, onProgress).part, resolve, reject }));
+      started();
+      return { part, stop: () => runner.stops++ };
+    },
+    release() {
+      for (const w of waiting) w.run().then(w.resolve, w.reject);
+    },
+    fail(why: string) {
+      for (const w of waiting) w.reject(new Error(why));
+    },
+  };
+  return runner;
+}
+
+describe('a big dropped file parsed in ranges', () => {
+  it('gives the single parse\'s store, with progress over every range', async () => {
+    const plan = await planFileRanges(file, 3);
+    expect(plan?.starts).toHaveLength(3);
+    const session = new KmapSession(null, undefined, { workers: 3, runner: inThreadRanges });
+    const progress: LoadProgress[] = [];
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, (p) => progress.push(p));
+    expect(result.ok).toBe(true);
+    const single = parseKmapBytes(bytes);
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(single));
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ done: true, bytesRead: bytes.length, objects: single.numObjects, accesses: single.numAccesses, badLines: single.numBadLines });
+    if (result.ok) {
+      expect(result.partial).toBeNull();
+      expect(result.summary.objects).toBe(single.numObjects);
+    }
+  });
+
+  it('a stop while the other ranges run keeps the first range, complete, as a partial load', async () => {
+    const runner = heldRunner();
+    const session = new KmapSession(null, undefined, { workers: 2, runner });
+    const plan = (await planFileRanges(file, 2))!;
+    const opening = session.open({ kind: 'file', file, name: 'big.kmap' }, () => {});
+    await runner.started;
+    // Wait until the first range is parsed (all its rows are there, the other range held back), then stop.
+    const firstRange = parseKmapBytes(bytes.subarray(0, plan.starts[1]));
+    while ((storeOf(session)?.numObjects ?? 0) < firstRange.numObjects) await new Promise((r) => setTimeout(r, 5));
+    session.stop();
+    const result = await opening;
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.partial).toMatchObject({ bytesKept: plan.starts[1], reason: 'stopped' });
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(firstRange));
+    expect(runner.stops).toBe(1);
+  });
+
+  it('a parsing worker that fails fails the load with its reason, and the previous kmap stays', async () => {
+    const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
+    const small = new File(['ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n'], 'small.kmap');
+    expect((await session.open({ kind: 'file', file: small, name: 'small.kmap' }, () => {})).ok).toBe(true);
+    const runner = heldRunner();
+    const failing = new KmapSession(null, undefined, { workers: 2, runner });
+    expect((await failing.open({ kind: 'file', file: small, name: 'small.kmap' }, () => {})).ok).toBe(true);
+    const opening = failing.open({ kind: 'file', file, name: 'big.kmap' }, () => {});
+    await runner.started;
+    runner.fail('disk on fire');
+    const result = await opening;
+    expect(result).toMatchObject({ ok: false, cancelled: false, previousKept: true });
+    if (!result.ok) expect(result.error).toMatch(/disk on fire/);
+    expect(storeOf(failing)!.numObjects).toBe(1);
+    expect(runner.stops).toBe(1);
+  });
+
+  it('a cancel while the other ranges run stops them and keeps the previous kmap', async () => {
+    const small = new File(['ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n'], 'small.kmap');
+    const runner = heldRunner();
+    const session = new KmapSession(null, undefined, { workers: 2, runner });
+    expect((await session.open({ kind: 'file', file: small, name: 'small.kmap' }, () => {})).ok).toBe(true);
+    const opening = session.open({ kind: 'file', file, name: 'big.kmap' }, () => {});
+    await runner.started;
+    session.cancel();
+    const result = await opening;
+    expect(result).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(runner.stops).toBe(1);
+  });
+
+  it('small files, gzip files and URLs load in one piece (no plan)', async () => {
+    expect(await planFileRanges(new File([bytes.subarray(0, 1_000_000) as Uint8Array<ArrayBuffer>], 'small.kmap'), 2)).toBeNull();
+    expect(await planFileRanges(file, 1)).toBeNull();
+    const gz = new Uint8Array(PARALLEL_MIN_BYTES + 10);
+    gz.set([0x1f, 0x8b, 8, 0]);
+    expect(await planFileRanges(new File([gz], 'x.kmap.gz'), 2)).toBeNull();
+  });
+});

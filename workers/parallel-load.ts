@@ -1,0 +1,121 @@
+// The data worker's parallel parse of a dropped file (the rules of the cut
+// and of the stitch: src/format/ranges.ts). The data worker parses the first
+// range itself, as it parses any file, so that rows show while the file
+// loads; parsing workers (range-worker.ts), one per further range, parse the
+// rest meanwhile; their parts are appended to the first range's store at the
+// end (appendRanges). A plan is made only for a plain file of at least
+// PARALLEL_MIN_BYTES whose head names its variant; anything else loads in one
+// piece, as before.
+//
+// Who runs a range is a RangeRunner: Web Workers in the page, the same code
+// in this thread for the unit tests (which have no Worker).
+
+import { parseRangeBytes, planFile, type FilePlan } from '../src/format/ranges.ts';
+import type { Variant } from '../src/format/variants.ts';
+import type { StorePart } from '../src/store/store-parts.ts';
+import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
+
+/** One range for a parsing worker: [start, end) of `file`. */
+export interface RangeJob {
+  readonly file: Blob;
+  readonly start: number;
+  readonly end: number;
+  readonly variant: Variant;
+  readonly chunkBytes: number;
+}
+
+export interface RangeProgress {
+  readonly bytes: number;
+  readonly objects: number;
+  readonly accessLines: number;
+}
+
+export type FromRangeWorker =
+  | ({ readonly type: 'progress' } & RangeProgress)
+  | { readonly type: 'done'; readonly part: StorePart }
+  | { readonly type: 'error'; readonly message: string };
+
+/** Runs one range's parse; stop() ends it (its part then never comes). */
+export interface RangeRunner {
+  start(job: RangeJob, onProgress: (p: RangeProgress) => void): { readonly part: Promise<StorePart>; stop(): void };
+}
+
+/** Each range in a Web Worker of its own (the page). */
+export const workerRanges: RangeRunner = {
+  start(job, onProgress) {
+    // This worker enforces the page's Trusted Types too (src/trusted-worker-urls.ts).
+    allowSameOriginWorkerUrls();
+    const worker = new Worker(new URL('./range-worker.ts', import.meta.url), { type: 'module', name: 'kmap range parser' });
+    const part = new Promise<StorePart>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<FromRangeWorker>) => {
+        const m = e.data;
+        if (m.type === 'progress') onProgress(m);
+        else if (m.type === 'done') resolve(m.part);
+        else reject(new Error(m.message));
+      };
+      worker.onerror = (e) => reject(new Error(e.message || 'a parsing worker failed to start'));
+    });
+    worker.postMessage(job);
+    const stop = () => worker.terminate();
+    part.then(stop, stop);
+    return { part, stop };
+  },
+};
+
+/** Each range parsed in this thread, slice by slice (the unit tests: no Worker there). */
+export const inThreadRanges: RangeRunner = {
+  start(job, onProgress) {
+    let stopped = false;
+    const part = (async () => {
+      const bytes = new Uint8Array(await job.file.slice(job.start, job.end).arrayBuffer());
+      if (stopped) throw new Error('stopped');
+      onProgress({ bytes: bytes.length, objects: 0, accessLines: 0 });
+      return parseRangeBytes(bytes, job.variant, false, job.chunkBytes);
+    })();
+    return { part, stop: () => (stopped = true) };
+  },
+};
+
+/** The plan for `workers` ranges of a dropped file, or null to load it in one piece. */
+export function planFileRanges(file: Blob, workers: number): Promise<FilePlan | null> {
+  return planFile(file.size, workers, async (from, length) => new Uint8Array(await file.slice(from, from + length).arrayBuffer()));
+}
+
+/** The ranges after the first, running; their progress summed. */
+export class LaterRanges {
+  readonly parts: Promise<StorePart[]>;
+  private readonly progress: RangeProgress[];
+  private readonly running: { stop(): void }[] = [];
+
+  constructor(file: Blob, plan: FilePlan, runner: RangeRunner, chunkBytes: number, onProgress: () => void) {
+    const later = plan.starts.slice(1);
+    this.progress = later.map(() => ({ bytes: 0, objects: 0, accessLines: 0 }));
+    const parts = later.map((start, k) => {
+      const run = runner.start({ file, start, end: plan.starts[k + 2] ?? file.size, variant: plan.variant, chunkBytes }, (p) => {
+        this.progress[k] = p;
+        onProgress();
+      });
+      this.running.push(run);
+      return run.part;
+    });
+    this.parts = Promise.all(parts);
+    // A load that stops or fails first never awaits the parts: their failure is not an unhandled one.
+    this.parts.catch(() => {});
+  }
+
+  get bytes(): number {
+    return this.progress.reduce((n, p) => n + p.bytes, 0);
+  }
+
+  get objects(): number {
+    return this.progress.reduce((n, p) => n + p.objects, 0);
+  }
+
+  get accessLines(): number {
+    return this.progress.reduce((n, p) => n + p.accessLines, 0);
+  }
+
+  stop(): void {
+    for (const r of this.running) r.stop();
+  }
+}
