@@ -16,6 +16,12 @@
 // - A gzip file (its first two bytes) is decompressed on the way
 //   (src/format/gunzip-web.ts); progress counts its compressed bytes, and a
 //   damaged one fails like any other load (nothing of it is kept).
+// - A dropped plain file of 16 MB or more is cut into ranges
+//   (parallel-load.ts): this loop parses the first range as above (so rows
+//   show and stop/budget/estimate work as for any file) while parsing
+//   workers parse the others; their parts are appended once the first range
+//   is complete. A stop before then keeps the first range (or the part of it
+//   read); a cancel or a failure stops the parsing workers.
 // A source is a kmap (a file or a URL) or Memorizer's split CSV pair (two
 // files read one after the other as one capture: split-source.ts).
 // Symbols are independent of loads: a symbol file stays applied to every kmap
@@ -414,13 +420,16 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       const keptBefore = this.keptBytes();
       parser.finish();
       if (!committed) commit();
-      if (later && partial) later.stop();
-      else if (later) {
+      if (later && partial) {
+        later.stop();
+        parser.store.trim(); // a first range's store keeps its slack for the append (KmapParser.finish)
+      } else if (later) {
         // The first range is complete (its rows show); the parsing workers' parts join it, or a stop keeps the first range.
         const parts = await answerOrAbort(later.parts, abort.signal);
         if (token !== this.loadToken) throw new Cancelled();
         if (parts === null) {
           later.stop();
+          parser.store.trim();
           partial = true;
         } else if (!appendRanges(parser as KmapParser, parts)) {
           // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece.

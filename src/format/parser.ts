@@ -52,6 +52,7 @@ export interface ParserOptions {
    * holds the file's start, 'later' starts at an object line further on (no
    * sniff, no BOM, and a good object line is taken to come before it). A
    * range with no object is no error here: the stitch judges the whole file.
+   * finish() leaves a range's store untrimmed (see there).
    */
   readonly range?: 'first' | 'later';
 }
@@ -165,7 +166,9 @@ export class KmapParser extends FastPathE {
           `valid variant ${store.variant} line (line ${first.lineNum}: ${first.reason}).`,
       );
     }
-    this.store.trim();
+    // A range keeps its slack: a first range's store receives the others (appendParts sizes its columns once) or
+    // its caller trims it; a later range's columns are sent as they are (their unused tails were never written).
+    if (!this.range) this.store.trim();
     return this.store;
   }
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from './parser.ts';
 import {
-  appendRanges, detectHead, HEAD_BYTES, isRangeStart, MAX_SEEK_BYTES, nextRangeStart, PARALLEL_MIN_BYTES, parseRangeBytes, planFile, planRanges, rangeParser, stitchRanges,
+  appendRanges, detectHead, HEAD_BYTES, isRangeStart, MAX_SEEK_BYTES, nextRangeStart, PARALLEL_MIN_BYTES, parseRangeBytes, planFile, planRanges, rangeParser,
 } from './ranges.ts';
 import type { Variant } from './variants.ts';
 import { storeDump } from '../testing/fuzz-check.ts';
@@ -31,8 +31,12 @@ function allStarts(bytes: Uint8Array): number[] {
 
 /** The ranges [starts[k], starts[k + 1]) parsed apart and stitched (null: "parse it in one piece"). */
 function parseInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize = 1 << 20) {
-  const parts = starts.map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 1] ?? bytes.length), variant, k === 0, chunkSize));
-  return stitchRanges(parts, variant);
+  const firstEnd = starts[1] ?? bytes.length;
+  const first = rangeParser(variant, true);
+  for (let i = 0; i < firstEnd; i += chunkSize) first.push(bytes.subarray(i, Math.min(firstEnd, i + chunkSize)));
+  first.finish();
+  const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, false, chunkSize));
+  return appendRanges(first, parts) ? first.store : null;
 }
 
 function expectSameAsSingle(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize?: number): boolean {

@@ -12,7 +12,7 @@
 // - "is there a good object before this line": a later range starts as if
 //   there were one; when none of the ranges before it holds one, and this
 //   range reports bad lines (whose reasons could then differ), the answer
-//   is "parse it in one piece" (stitchRanges returns null);
+//   is "parse it in one piece" (appendRanges says no);
 // - the cap on distinct names (format/name-cap.ts), applied in file order:
 //   when the ranges' names together come near it, the same answer.
 // The file's first bytes (the sniff, a BOM, the variant's detection) are read
@@ -24,8 +24,7 @@ import { VariantDetector } from './detector.ts';
 import { sniffNotKmap } from './sniff.ts';
 import { MAX_DISTINCT_NAMES } from './name-cap.ts';
 import { LAYOUTS, type Variant } from './variants.ts';
-import { appendParts, stitchParts, storeToPart, type OptionalNameColumn, type StorePart } from '../store/store-parts.ts';
-import type { KmapStore } from '../store/kmap-store.ts';
+import { appendParts, storeToPart, type OptionalNameColumn, type StorePart } from '../store/store-parts.ts';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -188,15 +187,6 @@ function stitchable(ranges: readonly RangeCounts[], maxNames: number): boolean {
   if (objectsBefore === 0) return false;
   for (let t = 0; t < 3; t++) if (ranges.reduce((n, r) => n + r.names[t], 0) >= maxNames - 1) return false;
   return true;
-}
-
-/**
- * The parts stitched into the single parse's store, or null when that cannot
- * be promised (stitchable()): parse the file in one piece then.
- */
-export function stitchRanges(parts: readonly StorePart[], variant: Variant, maxNames = MAX_DISTINCT_NAMES): KmapStore | null {
-  if (!stitchable(parts.map(partCounts), maxNames)) return null;
-  return stitchParts(parts, presentNameColumns(variant));
 }
 
 /**

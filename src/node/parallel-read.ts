@@ -1,8 +1,10 @@
 // The parallel parse in the CLI: a kmap file cut into byte ranges at object
-// lines (format/ranges.ts), one worker thread per range, each reading its
-// own range with positional reads and parsing it into a store of its own,
-// sent back as transferable columns (store/store-parts.ts) and stitched, in
-// file order, into the store the single parse gives.
+// lines (format/ranges.ts). This thread parses the first range; one worker
+// thread per further range reads its own range with positional reads and
+// parses it into a store of its own, sent back as transferable columns
+// (store/store-parts.ts) and appended, in file order, to the first range's
+// store: the store the single parse gives. (The data worker in the page does
+// the same: workers/parallel-load.ts.)
 //
 // This module is also the workers' entry: a thread started with
 // `workerData.kmapRange` parses that range and posts the part. In the bundled
@@ -23,9 +25,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { planFile, rangeParser, stitchRanges, type FilePlan } from '../format/ranges.ts';
+import { appendRanges, planFile, rangeParser, type FilePlan } from '../format/ranges.ts';
 import type { Variant } from '../format/variants.ts';
-import type { KmapStore } from '../store/kmap-store.ts';
+import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
 import type { ReadProgress } from './read-kmap-file.ts';
 
@@ -35,7 +37,6 @@ interface RangeJob {
   readonly start: number;
   readonly end: number;
   readonly variant: Variant;
-  readonly first: boolean;
   readonly chunkBytes: number;
 }
 
@@ -47,13 +48,14 @@ type FromWorker =
 async function parseRangeInThread(job: RangeJob, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const handle = await open(job.path, 'r');
   try {
-    const parser = rangeParser(job.variant, job.first);
+    const parser = rangeParser(job.variant, false);
     const buf = new Uint8Array(job.chunkBytes);
     let pos = job.start;
     while (pos < job.end) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, job.end - pos), pos);
       if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${job.end}: did it change while it was read?`);
       parser.push(buf.subarray(0, bytesRead));
+      if (pos === job.start) reserveForBytes(parser.store, bytesRead, job.end - job.start);
       pos += bytesRead;
       post({ type: 'progress', bytes: pos - job.start, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
     }
@@ -110,13 +112,41 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
   }
   if (!plan) return null;
   const { starts, variant } = plan;
-  const jobs: RangeJob[] = starts.map((start, k) => ({
-    path, start, end: starts[k + 1] ?? size, variant, first: k === 0, chunkBytes: options.chunkBytes,
+  // This thread parses the first range; a worker thread each of the others.
+  const jobs: RangeJob[] = starts.slice(1).map((start, k) => ({
+    path, start, end: starts[k + 2] ?? size, variant, chunkBytes: options.chunkBytes,
   }));
   const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry();
   try {
-    const parts = await runJobs(jobs, thread.url, options.onProgress, size);
-    return stitchRanges(parts, variant);
+    const first = rangeParser(variant, true);
+    const report = (others: ReadProgress) =>
+      options.onProgress?.({
+        bytesRead: first.bytesIn + others.bytesRead, totalBytes: size,
+        objects: first.store.numObjects + others.objects, accessLines: first.store.numAccesses + others.accessLines,
+      });
+    let others: ReadProgress = { bytesRead: 0, totalBytes: size, objects: 0, accessLines: 0 };
+    const workers = runJobs(jobs, thread.url, (p) => report((others = p)), size);
+    // Should the first range fail, the workers are stopped, and their failure (if any) is not an unhandled one.
+    workers.parts.catch(() => {});
+    const handle = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(options.chunkBytes);
+      for (let pos = 0; pos < starts[1]; ) {
+        const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, starts[1] - pos), pos);
+        if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${starts[1]}: did it change while it was read?`);
+        first.push(buf.subarray(0, bytesRead));
+        if (pos === 0) reserveForBytes(first.store, bytesRead, size);
+        pos += bytesRead;
+        report(others);
+      }
+    } catch (err) {
+      workers.stop();
+      throw err;
+    } finally {
+      await handle.close();
+    }
+    first.finish();
+    return appendRanges(first, await workers.parts) ? first.store : null;
   } finally {
     thread.done();
   }
@@ -135,17 +165,21 @@ async function threadEntry(): Promise<{ url: URL; done: () => void }> {
   return { url: pathToFileURL(outfile), done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function runJobs(jobs: readonly RangeJob[], threadUrl: URL, onProgress: ((p: ReadProgress) => void) | undefined, size: number): Promise<StorePart[]> {
+/** The jobs, one worker thread each: their parts in job order; stop() ends them all. */
+function runJobs(jobs: readonly RangeJob[], threadUrl: URL, onProgress: (p: ReadProgress) => void, size: number): { parts: Promise<StorePart[]>; stop(): void } {
   const parts: (StorePart | null)[] = jobs.map(() => null);
   const progress = jobs.map(() => ({ bytes: 0, objects: 0, accessLines: 0 }));
   const workers: Worker[] = [];
-  return new Promise<StorePart[]>((resolve, reject) => {
+  const stop = () => {
+    for (const w of workers) void w.terminate();
+  };
+  const all = new Promise<StorePart[]>((resolve, reject) => {
     let left = jobs.length;
     let failed = false;
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
-      for (const w of workers) void w.terminate();
+      stop();
       reject(err);
     };
     jobs.forEach((job, k) => {
@@ -154,10 +188,8 @@ function runJobs(jobs: readonly RangeJob[], threadUrl: URL, onProgress: ((p: Rea
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'progress') {
           progress[k] = m;
-          if (onProgress) {
-            const sum = progress.reduce((s, p) => ({ bytes: s.bytes + p.bytes, objects: s.objects + p.objects, accessLines: s.accessLines + p.accessLines }));
-            onProgress({ bytesRead: sum.bytes, totalBytes: size, objects: sum.objects, accessLines: sum.accessLines });
-          }
+          const sum = progress.reduce((s, p) => ({ bytes: s.bytes + p.bytes, objects: s.objects + p.objects, accessLines: s.accessLines + p.accessLines }));
+          onProgress({ bytesRead: sum.bytes, totalBytes: size, objects: sum.objects, accessLines: sum.accessLines });
         } else if (m.type === 'done') {
           parts[k] = m.part;
           void worker.terminate();
@@ -174,4 +206,5 @@ function runJobs(jobs: readonly RangeJob[], threadUrl: URL, onProgress: ((p: Rea
       });
     });
   });
+  return { parts: all, stop };
 }

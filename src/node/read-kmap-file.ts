@@ -9,7 +9,7 @@
 import { open } from 'node:fs/promises';
 import { isGzip } from '../format/gzip.ts';
 import { KmapParser } from '../format/parser.ts';
-import type { KmapStore } from '../store/kmap-store.ts';
+import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
 import { parseGzipFile } from './gunzip-kmap.ts';
 import { readKmapFileInRanges } from './parallel-read.ts';
@@ -60,6 +60,7 @@ export async function readKmapFile(
         return await parseGzipFile(handle, size, buf.slice(0, n), parser, options.onProgress);
       }
       parser.push(buf.subarray(0, n));
+      if (bytesRead === 0) reserveForBytes(parser.store, n, size);
       bytesRead += n;
       options.onProgress?.({ bytesRead, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
     }

@@ -182,12 +182,41 @@ export class KmapStore {
     return this.ips.byteLength + this.commands.byteLength + this.slabs.byteLength + this.types.byteLength;
   }
 
-  /** Drops growth slack once the file is complete. */
-  trim(): void {
-    for (const c of this.objects.all()) c.trim();
-    for (const c of this.accesses.all()) c.trim();
+  /**
+   * Drops growth slack once the file is complete. `maxSlack`: a column whose
+   * unused share of its capacity is at most this is left as it is (a store
+   * reserved from an estimate: its unused tail was never written, so it holds
+   * address space, not memory, and trimming would copy the column).
+   */
+  trim(maxSlack = 0): void {
+    for (const c of [...this.objects.all(), ...this.accesses.all()]) {
+      if (c.data.length - c.length > maxSlack * c.data.length) c.trim();
+    }
     this.accesses.callers.trim();
   }
+
+  /** Makes room for `objects` objects and `accesses` access lines (appends up to them copy no column). */
+  reserve(objects: number, accesses: number): void {
+    for (const c of this.objects.all()) c.reserve(objects);
+    for (const c of this.accesses.all()) c.reserve(accesses);
+  }
+}
+
+/** Extra room on an estimate, so that a file a little denser than its head still fits. */
+const RESERVE_MARGIN = 1.05;
+
+/**
+ * Reserves the store's columns for `total` bytes of kmap, estimated from the
+ * rows of its first `parsed` bytes (the CLI, which knows a file's size): the
+ * parse then grows no column, and (the first range of a parallel parse,
+ * reserved for the whole file) the other ranges are appended without moving
+ * it. Room never written costs address space, not memory: a large zeroed
+ * buffer is mapped lazily. An estimate that comes out low costs one growth.
+ */
+export function reserveForBytes(store: KmapStore, parsed: number, total: number): void {
+  if (parsed <= 0 || store.numObjects === 0) return;
+  const scale = (total / parsed) * RESERVE_MARGIN;
+  store.reserve(Math.ceil(store.numObjects * scale) + 1024, Math.ceil(store.numAccesses * scale) + 1024);
 }
 
 /** [name, count] for the ids that occur, in descending count order (ties by name). */

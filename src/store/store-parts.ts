@@ -2,14 +2,14 @@
 // worker a byte range of the file, starting at an object line, and each
 // worker parses its range into a KmapStore of its own. storeToPart() turns
 // such a store into plain data (typed arrays, transferable between threads:
-// structured clone keeps no classes), and stitchParts() appends the parts, in
-// file order, into one store that is the store the single parse gives, id for
-// id (the tests compare the two whole, src/store/store-parts.test.ts).
+// structured clone keeps no classes), and appendParts() appends the parts, in
+// file order, to the first range's store, giving the store the single parse
+// gives, id for id (the tests compare the two whole: src/format/ranges.test.ts).
 //
 // Why the ids come out the same: a table assigns ids in first-seen order, and
-// a part's ids are in first-seen order within its range; interning part 0's
-// values in id order, then part 1's, ... assigns every value the id of its
-// first appearance in the file.
+// a part's ids are in first-seen order within its range; the first range's
+// store has its ids already, and interning part 1's values in id order, then
+// part 2's, ... assigns every value the id of its first appearance in the file.
 //
 // What a part cannot know, the stitch fixes: access ranges (accessStart) and
 // bad lines' numbers are local to the range and are shifted by what comes
@@ -19,7 +19,7 @@
 
 import { Uint32Column, type UintArray } from './columns.ts';
 import { IpInterner, NameInterner } from './interners.ts';
-import { KmapStore, MAX_KEPT_BAD_LINES, type BadLine, type VariantLetter } from './kmap-store.ts';
+import { MAX_KEPT_BAD_LINES, type BadLine, type KmapStore, type VariantLetter } from './kmap-store.ts';
 
 /** One column's first `length` values and its exact values above 2^53 - 1 (by index). */
 export interface ColumnPart {
@@ -77,11 +77,16 @@ const OBJECT_COLUMNS: readonly ObjectColumnName[] = [
 const ACCESS_COLUMNS: readonly AccessColumnName[] = ['ip', 'pid', 'writes', 'reads'];
 
 function columnPart(c: { data: UintArray; length: number; wide?: Map<number, bigint> | null }): ColumnPart {
-  // A copy of the used part: the store's buffer has slack, and a subarray would transfer the whole of it.
-  return { data: c.data.slice(0, c.length), length: c.length, wide: c.wide ?? null };
+  // The column's own buffer, slack and all: moving it costs nothing, and its unused tail was never written (a large
+  // zeroed buffer is mapped lazily), so it holds address space, not memory. Copying the used part would cost both.
+  return { data: c.data, length: c.length, wide: c.wide ?? null };
 }
 
-/** A parsed range's store as a part; `numLines` is the number of lines the parser read. */
+/**
+ * A parsed range's store as a part; `numLines` is the number of lines the
+ * parser read. The columns are taken, not copied: the store must not be used
+ * after its part is transferred.
+ */
 export function storeToPart(store: KmapStore, numLines: number): StorePart {
   const o = store.objects;
   const a = store.accesses;
@@ -92,8 +97,8 @@ export function storeToPart(store: KmapStore, numLines: number): StorePart {
     accesses: Object.fromEntries(ACCESS_COLUMNS.map((k) => [k, columnPart(a[k])])) as Record<AccessColumnName, ColumnPart>,
     callerIdx: Uint32Array.from(callers, ([k]) => k),
     callerIp: Uint32Array.from(callers, ([, v]) => v),
-    ipHi: store.ips.hi.data.slice(0, store.ips.size),
-    ipLo: store.ips.lo.data.slice(0, store.ips.size),
+    ipHi: store.ips.hi.data.subarray(0, store.ips.size),
+    ipLo: store.ips.lo.data.subarray(0, store.ips.size),
     commands: store.commands.exportBytes(),
     slabs: store.slabs.exportBytes(),
     types: store.types.exportBytes(),
@@ -148,34 +153,22 @@ function addCounts(into: number[], counts: readonly number[], map: Uint32Array):
 export type OptionalNameColumn = 'type' | 'slab' | 'newType';
 
 /**
- * The parts, in file order, as one store: the single parse's store of the
- * whole file (ids, totals, bad lines and their numbers). The parts must come
- * from ranges that each start at an object line (format/ranges.ts) and that
- * together cover the file; the first range's parse holds the file's start.
- * `present`: the optional name columns that the variant's lines carry (the
- * others hold 0 and are copied as they are).
- */
-export function stitchParts(parts: readonly StorePart[], present: ReadonlySet<OptionalNameColumn>): KmapStore {
-  const store = new KmapStore();
-  store.variant = parts[0]?.variant ?? null;
-  appendParts(store, 0, parts, present);
-  return store;
-}
-
-/**
  * Appends the parts of the ranges that follow the one `store` holds (parsed
- * in place: the data worker's first range, whose rows showed while the file
- * loaded), `linesBefore` being the lines of that range. The same rules as
- * stitchParts.
+ * in place, by the thread that asked for the others), `linesBefore` being
+ * the lines of that range: the single parse's store of the whole file (ids,
+ * totals, bad lines and their numbers). The ranges must each start at an
+ * object line (format/ranges.ts) and together cover the file. `present`:
+ * the optional name columns that the variant's lines carry (the others hold
+ * 0 and are copied as they are).
  */
 export function appendParts(store: KmapStore, linesBefore: number, parts: readonly StorePart[], present: ReadonlySet<OptionalNameColumn>): void {
-  // Room for all parts at once: each column is then copied once, and trim() has nothing to do.
-  const numObjects = store.numObjects + parts.reduce((n, p) => n + p.objects.allocIp.length, 0);
-  const numAccesses = store.numAccesses + parts.reduce((n, p) => n + p.accesses.ip.length, 0);
-  for (const c of store.objects.all()) c.reserve(numObjects);
-  for (const c of store.accesses.all()) c.reserve(numAccesses);
+  // Room for all parts at once (none to make when the first range's store was reserved from an estimate that holds).
+  store.reserve(
+    store.numObjects + parts.reduce((n, p) => n + p.objects.allocIp.length, 0),
+    store.numAccesses + parts.reduce((n, p) => n + p.accesses.ip.length, 0),
+  );
   for (const part of parts) {
-    if (part.variant !== store.variant) throw new Error(`stitchParts: a part of variant ${part.variant} after ${store.variant}`);
+    if (part.variant !== store.variant) throw new Error(`appendParts: a part of variant ${part.variant} after ${store.variant}`);
     const ips = mapIps(store.ips, part);
     const names = { commands: mapNames(store.commands, part.commands), slabs: mapNames(store.slabs, part.slabs), types: mapNames(store.types, part.types) };
     const maps = { ips, ...names };
@@ -209,5 +202,12 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
     }
     linesBefore += part.numLines;
   }
-  store.trim();
+  store.trim(SLACK_KEPT);
 }
+
+/**
+ * Slack a stitched column may keep instead of being copied to its length: a
+ * reservation from an estimate (KmapStore.reserve) that came out a little
+ * high. Its unused tail was never written.
+ */
+export const SLACK_KEPT = 1 / 8;
