@@ -3,6 +3,7 @@
 //                 [--browser]  (only the browser section: bench/browser-views.ts; build dist/ first)
 //                 [--parquet]  (only the Parquet section: bench/parquet.ts; export, dataset size, queries)
 //                 [--threads]  (only the parsing-threads section: bench/cli-threads.ts; kmap --workers 1/2/3)
+//                 [--browser-load]  (only the browser-load section: bench/browser-load.ts; one piece against ranges; build dist/ first)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -30,6 +31,7 @@ import { measureBrowserViews } from './browser-views.ts';
 import { measureCliStart } from './cli-start.ts';
 import { measureParquet } from './parquet.ts';
 import { measureThreads } from './cli-threads.ts';
+import { measureBrowserLoad } from './browser-load.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = resolve(ROOT, 'bench/out');
@@ -81,6 +83,26 @@ async function browserSection(args: Args, path: string, st: GenerateStats): Prom
   const text = lines.join('\n');
   console.log('\n' + text);
   if (args.write) writeSection(BROWSER_BEGIN, BROWSER_END, text);
+}
+
+const BROWSER_LOAD_BEGIN = '<!-- bench-browser-load:begin (written by npm run bench -- --browser-load; edits inside are overwritten) -->';
+const BROWSER_LOAD_END = '<!-- bench-browser-load:end -->';
+
+async function browserLoadSection(args: Args, path: string, st: GenerateStats): Promise<void> {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const bytes = statSync(path).size;
+  const describeFile = `the ${formatSize(bytes)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
+  const lines = [
+    `Measured ${date} by \`npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
+      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores, 1-minute load average ${loadavg()[0].toFixed(2)} at the start).`,
+    '',
+    ...(await measureBrowserLoad(ROOT, path, bytes, describeFile, args.runs)),
+    '',
+    `1-minute load average at the end: ${loadavg()[0].toFixed(2)}.`,
+  ];
+  const text = lines.join('\n');
+  console.log('\n' + text);
+  if (args.write) writeSection(BROWSER_LOAD_BEGIN, BROWSER_LOAD_END, text);
 }
 
 const PARQUET_BEGIN = '<!-- bench-parquet:begin (written by npm run bench -- --parquet; edits inside are overwritten) -->';
@@ -136,10 +158,11 @@ interface Args {
   browserOnly: boolean;
   parquetOnly: boolean;
   threadsOnly: boolean;
+  browserLoadOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -159,6 +182,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--browser') a.browserOnly = true;
     else if (k === '--parquet') a.parquetOnly = true;
     else if (k === '--threads') a.threadsOnly = true;
+    else if (k === '--browser-load') a.browserLoadOnly = true;
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -394,6 +418,7 @@ async function main(): Promise<void> {
   if (args.browserOnly) return browserSection(args, file.path, file.meta.stats);
   if (args.parquetOnly) return parquetSection(args, file.path, file.meta.stats);
   if (args.threadsOnly) return threadsSection(args, file.path, file.meta.stats);
+  if (args.browserLoadOnly) return browserLoadSection(args, file.path, file.meta.stats);
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);

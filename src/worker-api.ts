@@ -188,6 +188,14 @@ export interface KmapWorkerApi {
   /** Frees the loaded kmap. */
   close(): void;
   /**
+   * How many ranges a big dropped file is parsed in at once (the data worker
+   * and its parsing workers), from the next open() on; null: one per core
+   * the browser reports, at least 2 (the default). 1 parses in one piece.
+   * The page sets it only from localStorage `kmap.parseWorkers` (the
+   * benchmark compares 1 and N there; BENCHMARKS.md).
+   */
+  setParseWorkers(count: number | null): void;
+  /**
    * Takes the Web Lock `name` for the worker's whole life and resolves once
    * it holds it (true), or false where Web Locks are missing. The page then
    * asks for the same lock: it is granted only when this worker is gone

@@ -154,6 +154,13 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     super();
   }
 
+  /** setParseWorkers(): the ranges of the next loads (null: the constructor's count). */
+  private parseWorkers: number | null = null;
+
+  setParseWorkers(count: number | null): void {
+    this.parseWorkers = count !== null && Number.isInteger(count) && count >= 1 ? Math.min(count, 64) : null;
+  }
+
   protected override sliceRoom(): number | null {
     if (this.memoryBudget === null || !this.store) return null;
     return this.memoryBudget - budgetBytes(this.store) - this.keptBytes();
@@ -286,7 +293,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
     // A big plain file is cut into ranges: this thread parses the first, parsing workers the others (parallel-load.ts).
-    const plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parallel.workers).catch(() => null) : null;
+    const plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers).catch(() => null) : null;
     const parser = plan ? rangeParser(plan.variant, true) : parserFor(source);
     let later: LaterRanges | null = null;
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.

@@ -31,10 +31,24 @@ export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
     });
     worker = w;
     const remote = Comlink.wrap<KmapWorkerApi>(w);
+    const parseWorkers = parseWorkersSetting();
+    if (parseWorkers !== null) void remote.setParseWorkers(parseWorkers);
     api = tracked(remote);
     watchAlive(w, remote, died);
   }
   return api;
+}
+
+/** localStorage `kmap.parseWorkers` (an integer from 1 to 64), or null: how many ranges a big file is parsed in (worker-api.ts). */
+function parseWorkersSetting(): number | null {
+  let text: string | null = null;
+  try {
+    text = localStorage.getItem('kmap.parseWorkers');
+  } catch {
+    return null; // storage refused (a sandboxed or private context)
+  }
+  const n = text !== null && /^[0-9]{1,2}$/.test(text) ? Number(text) : NaN;
+  return n >= 1 && n <= 64 ? n : null;
 }
 
 const busyTracker = new BusyTracker((busy) => useBusyStore.setState({ busy }));

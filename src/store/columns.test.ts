@@ -110,3 +110,42 @@ describe('SparseUint32Column', () => {
     expect(() => c.set(5, 1)).toThrow(RangeError);
   });
 });
+
+describe('appending another column (the parallel parse)', () => {
+  it('appendData widens once to the source\'s width, adds an offset, and keeps exact values above 2^53 - 1 at their new index', () => {
+    const col = new AdaptiveUintColumn(4, 'u8');
+    col.push(7);
+    col.appendData(Uint16Array.of(300, 2, 65535), 3, null);
+    expect(col.data).toBeInstanceOf(Uint16Array);
+    expect(Array.from(col.data.subarray(0, col.length))).toEqual([7, 300, 2, 65535]);
+    col.appendData(Uint8Array.of(1, 2), 2, null, 100_000);
+    expect(col.data).toBeInstanceOf(Uint32Array);
+    expect(Array.from(col.data.subarray(0, col.length))).toEqual([7, 300, 2, 65535, 100_001, 100_002]);
+    const big = 2n ** 60n + 3n;
+    col.appendData(Float64Array.of(5, Number(big)), 2, new Map([[1, big]]));
+    expect(col.exact(7)).toBe(big);
+    expect(col.exact(6)).toBe(5);
+    expect(() => col.appendData(Float64Array.of(Number(big)), 1, new Map([[0, big]]), 1)).toThrow(/cannot add/);
+  });
+
+  it('appendMapped renumbers ids through the map, and copies when the map is the identity', () => {
+    const col = new AdaptiveUintColumn(2, 'u8');
+    col.appendMapped(Uint8Array.of(0, 1, 0, 2), 4, Uint32Array.of(0, 1, 2));
+    col.appendMapped(Uint8Array.of(0, 1, 1), 3, Uint32Array.of(2, 400));
+    expect(Array.from(col.data.subarray(0, col.length))).toEqual([0, 1, 0, 2, 2, 400, 400]);
+    expect(col.data).toBeInstanceOf(Uint16Array);
+  });
+
+  it('reserve makes room once: later appends keep the same buffer', () => {
+    const col = new AdaptiveUintColumn(2, 'u16');
+    col.reserve(1000);
+    const buf = col.data;
+    for (let i = 0; i < 1000; i++) col.push(i);
+    expect(col.data).toBe(buf);
+    const u32 = new Uint32Column(2);
+    u32.reserve(100);
+    u32.appendData(Uint32Array.of(1, 2, 3), 3);
+    expect(u32.data.length).toBe(100);
+    expect(Array.from(u32.data.subarray(0, u32.length))).toEqual([1, 2, 3]);
+  });
+});

@@ -81,3 +81,28 @@ describe('topCountPairs', () => {
     expect(topCountPairs(names, counts, 50, accept)).toEqual({ pairs: kept.slice(0, 50), total: kept.length });
   });
 });
+
+describe('reserving a store from an estimate (the CLI)', () => {
+  const text = lines(
+    'ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+    '  ffffffff81500004,1,2,42',
+  );
+
+  it('reserveForBytes scales the rows read to the whole file; trim(maxSlack) leaves a column whose unused share is at most maxSlack', async () => {
+    const { reserveForBytes } = await import('./kmap-store.ts');
+    const store = parseKmapBytes(new TextEncoder().encode(text));
+    reserveForBytes(store, 100, 100_000);
+    // 1 object and 1 access line in 100 bytes: about 1,000 of each in 100,000 (with 5% and 1,024 rows to spare).
+    expect(store.objects.size.data.length).toBe(Math.ceil(1000 * 1.05) + 1024);
+    expect(store.accesses.ip.data.length).toBe(Math.ceil(1000 * 1.05) + 1024);
+    // 2,073 of 2,074 entries unused: a share of 0.9995.
+    store.trim(0.9996);
+    expect(store.objects.size.data.length).toBe(Math.ceil(1000 * 1.05) + 1024);
+    store.trim(0.999);
+    expect(store.objects.size.data.length).toBe(16); // trimmed to its length (at least 16)
+    expect(store.numObjects).toBe(1);
+    const empty = new KmapStore();
+    reserveForBytes(empty, 100, 1000); // nothing read yet: nothing to scale
+    expect(empty.objects.size.data.length).toBe(1024);
+  });
+});

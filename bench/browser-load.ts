@@ -1,0 +1,106 @@
+// The browser-load section of `npm run bench -- --browser-load`: the built
+// dashboard (dist/, `npx vite build` first) in Debian's Chromium, the
+// benchmark file chosen through the file input, timed from the choice to the
+// first rows on screen and to fully loaded, with the file parsed in one piece
+// (localStorage kmap.parseWorkers = 1) and in the default number of ranges
+// (one per core the browser reports, at least 2: the data worker and its
+// parsing workers). A fresh browser context per load, the two ways
+// interleaved (the order flips each round); the page's memory is the
+// resident memory of Chromium's renderer processes once loaded (the data
+// worker and its parsing workers live there), read from /proc.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Resident MB of every Chromium renderer process (where the page and its workers run). */
+function rendererRssMb(): number {
+  let kb = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
+interface LoadRun {
+  firstRowsMs: number;
+  loadedMs: number;
+  rssMb: number;
+}
+
+async function loadOnce(browser: Browser, url: string, file: string, parseWorkers: string | null): Promise<LoadRun> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    if (parseWorkers !== null) await context.addInitScript((n) => localStorage.setItem('kmap.parseWorkers', n), parseWorkers);
+    const page = await context.newPage();
+    page.setDefaultTimeout(1_800_000);
+    await page.goto(`${url}/`);
+    await page.getByText('kmap explorer', { exact: true }).waitFor();
+    const t0 = performance.now();
+    await page.getByLabel('Open kmap').setInputFiles(file);
+    await page.locator('[data-testid="object-row"]').first().waitFor({ state: 'visible', timeout: 1_800_000 });
+    const firstRowsMs = performance.now() - t0;
+    await page.waitForFunction(
+      () => !document.querySelector('[role="progressbar"]') && Number(document.querySelector('header.topbar')?.getAttribute('data-load-count')) > 0,
+      undefined,
+      { timeout: 1_800_000, polling: 50 },
+    );
+    const loadedMs = performance.now() - t0;
+    return { firstRowsMs, loadedMs, rssMb: rendererRssMb() };
+  } finally {
+    await context.close();
+  }
+}
+
+export async function measureBrowserLoad(root: string, file: string, fileBytes: number, describeFile: string, runs: number): Promise<string[]> {
+  const serverModule = '../e2e/server.mjs';
+  const { startServer } = (await import(serverModule)) as { startServer: StartServer };
+  const server = await startServer(`${root}/dist`);
+  const browser = await chromium.launch({ executablePath: process.env.KMAP_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const version = browser.version();
+  const cores = await (await browser.newPage()).evaluate(() => navigator.hardwareConcurrency);
+  const ways = [
+    { id: 'one', name: 'one piece (`kmap.parseWorkers` = 1)', setting: '1' },
+    { id: 'ranges', name: `ranges, the default (${Math.max(2, cores)}: the data worker and ${Math.max(2, cores) - 1} parsing worker${cores > 2 ? 's' : ''})`, setting: null },
+  ];
+  const results = new Map<string, LoadRun[]>(ways.map((w) => [w.id, []]));
+  try {
+    for (let round = 0; round < runs; round++) {
+      for (const way of round % 2 === 0 ? ways : [...ways].reverse()) {
+        const r = await loadOnce(browser, server.url, file, way.setting);
+        results.get(way.id)!.push(r);
+        console.error(`  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms, loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, renderers ${r.rssMb.toFixed(0)} MB`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const mmm = (xs: number[], d: number) => `**${median(xs).toFixed(d)}** (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
+  const oneLoaded = median(results.get('one')!.map((r) => r.loadedMs));
+  return [
+    `In Chromium (${version}; navigator.hardwareConcurrency ${cores}), the built dashboard with ${describeFile} chosen through the file input, ` +
+      `a fresh context per load, the two ways interleaved over ${runs} rounds; median (min-max). Renderer memory: resident MB of Chromium's renderer processes once loaded.`,
+    '',
+    '| parse | first rows ms | loaded s | MB/s | renderer MB | vs one piece |',
+    '|---|---|---|---|---|---|',
+    ...ways.map((w) => {
+      const rs = results.get(w.id)!;
+      const loaded = median(rs.map((r) => r.loadedMs));
+      return `| ${w.name} | ${mmm(rs.map((r) => r.firstRowsMs), 0)} | ${mmm(rs.map((r) => r.loadedMs / 1000), 2)} | ${(fileBytes / 1e6 / (loaded / 1000)).toFixed(0)} | ${median(rs.map((r) => r.rssMb)).toFixed(0)} | ${(oneLoaded / loaded).toFixed(2)}x |`;
+    }),
+  ];
+}
