@@ -119,6 +119,33 @@ describe('a big dropped file parsed in ranges', () => {
     expect(runner.stops).toBe(1);
   });
 
+  it('a file the memory estimate says will not fit starts no parsing worker, and reads in one piece when the user reads on', async () => {
+    let started = 0;
+    const counting: RangeRunner = {
+      start(job, onProgress) {
+        started++;
+        return inThreadRanges.start(job, onProgress);
+      },
+    };
+    // A budget a quarter of what the file needs: the question comes after the first slice.
+    const session = new KmapSession(8 * 1024 * 1024, undefined, { workers: 2, runner: counting });
+    let asked = 0;
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => {
+      asked++;
+      expect(started).toBe(0); // nothing parses the other ranges while the question waits
+      return true;
+    });
+    expect(asked).toBe(1);
+    expect(started).toBe(0);
+    expect(result.ok && result.partial?.reason).toBe('memory');
+    // What was kept is the file's start, in one piece: the single parse of those bytes.
+    if (result.ok && result.partial) {
+      const kept = storeOf(session)!;
+      expect(kept.numObjects).toBeGreaterThan(0);
+      expect(storeDump(kept)).toEqual(storeDump(parseKmapBytes(bytes.subarray(0, result.partial.bytesKept))));
+    }
+  });
+
   it('small files, gzip files and URLs load in one piece (no plan)', async () => {
     expect(await planFileRanges(new File([bytes.subarray(0, 1_000_000) as Uint8Array<ArrayBuffer>], 'small.kmap'), 2)).toBeNull();
     expect(await planFileRanges(file, 1)).toBeNull();

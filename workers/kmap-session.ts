@@ -216,9 +216,10 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.resultCache.clear();
   }
 
-  private async *fileChunks(blob: Blob, token: number): AsyncGenerator<Uint8Array> {
-    for (let offset = 0; offset < blob.size; offset += FILE_SLICE_BYTES) {
-      const buf = await blob.slice(offset, Math.min(blob.size, offset + FILE_SLICE_BYTES)).arrayBuffer();
+  /** The blob's slices up to `end()` (asked before each slice: a parallel load's first range may become the whole file). */
+  private async *fileChunks(blob: Blob, token: number, end: () => number = () => blob.size): AsyncGenerator<Uint8Array> {
+    for (let offset = 0; offset < Math.min(blob.size, end()); offset += FILE_SLICE_BYTES) {
+      const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
       if (token !== this.loadToken) throw new Cancelled();
       yield new Uint8Array(buf);
     }
@@ -293,9 +294,16 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
     // A big plain file is cut into ranges: this thread parses the first, parsing workers the others (parallel-load.ts).
-    const plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers).catch(() => null) : null;
+    // The parsing workers start once the memory estimate says the file fits (before it, they would fill memory
+    // while the question waits); a file that does not fit is read in one piece, this range reading on to its end.
+    let plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers).catch(() => null) : null;
     const parser = plan ? rangeParser(plan.variant, true) : parserFor(source);
-    let later: LaterRanges | null = null;
+    const rangeParsed = plan !== null;
+    /** The parsing workers, once started (a holder: they start inside the loop and its callbacks). */
+    const laterRef: { current: LaterRanges | null } = { current: null };
+    const startLater = () => {
+      if (plan && !laterRef.current && source.kind === 'file') laterRef.current = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, reportNow);
+    };
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
     if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
     this.setStore(null);
@@ -325,15 +333,15 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     let lastReport = 0;
     const report = (done: boolean) => {
       const seconds = (performance.now() - t0) / 1000;
-      const bytesRead = meter.gzip ? meter.inputBytes : parser.bytesIn + tailBytes + (later?.bytes ?? 0);
+      const bytesRead = meter.gzip ? meter.inputBytes : parser.bytesIn + tailBytes + (laterRef.current?.bytes ?? 0);
       onProgress({
         name: source.name,
         bytesRead,
         totalBytes,
         bytesPerSecond: seconds > 0 ? bytesRead / seconds : 0,
         // Once done, the store holds every range (or the one-piece parse that replaced them).
-        objects: done && this.store ? this.store.numObjects : parser.store.numObjects + (later?.objects ?? 0),
-        accesses: done && this.store ? this.store.numAccesses : parser.store.numAccesses + (later?.accessLines ?? 0),
+        objects: done && this.store ? this.store.numObjects : parser.store.numObjects + (laterRef.current?.objects ?? 0),
+        accesses: done && this.store ? this.store.numAccesses : parser.store.numAccesses + (laterRef.current?.accessLines ?? 0),
         badLines: done && this.store ? this.store.numBadLines : parser.store.numBadLines,
         done,
       });
@@ -352,14 +360,13 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     let endedEarly = false;
     try {
       try {
-        if (plan && source.kind === 'file') later = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, reportNow);
         // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
         const chunks =
           source.kind === 'pair'
             ? pairChunks(source, (blob) => this.fileChunks(blob, token))
             : kmapText(
                 source.kind === 'file'
-                  ? this.fileChunks(plan ? source.file.slice(0, plan.starts[1]) : source.file, token)
+                  ? this.fileChunks(source.file, token, () => (plan ? plan.starts[1] : Infinity))
                   : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
                 meter,
                 this.decompressor,
@@ -390,6 +397,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
             estimated = true;
             const textBytes = meter.gzip ? (totalBytes * meter.textBytes) / Math.max(1, meter.inputBytes) : null;
             const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
+            if (warning) plan = null;
+            else startLater();
             if (warning && onTooBig) {
               report(false);
               // cancel(), stop(), close() and a newer open() abort the load: they end the wait too.
@@ -405,7 +414,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
               }
             }
           }
-          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) + pendingBytes(parser) + laterBytes(later, parser.store) > this.memoryBudget) {
+          if (this.memoryBudget !== null && committed && this.heldBytes(parser.store) + pendingBytes(parser) + laterBytes(laterRef.current, parser.store) > this.memoryBudget) {
             overBudget = true;
             endedEarly = true;
             break;
@@ -427,22 +436,25 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       const keptBefore = this.keptBytes();
       parser.finish();
       if (!committed) commit();
-      if (later && partial) {
-        later.stop();
-        parser.store.trim(); // a first range's store keeps its slack for the append (KmapParser.finish)
-      } else if (later) {
+      // A first range too short for the estimate's check to have run: its parsing workers start now.
+      if (!partial) startLater();
+      const running = laterRef.current;
+      if (running && partial) {
+        running.stop();
+      } else if (running) {
         // The first range is complete (its rows show); the parsing workers' parts join it, or a stop keeps the first range.
-        const parts = await answerOrAbort(later.parts, abort.signal);
+        const parts = await answerOrAbort(running.parts, abort.signal);
         if (token !== this.loadToken) throw new Cancelled();
         if (parts === null) {
-          later.stop();
-          parser.store.trim();
+          running.stop();
           partial = true;
         } else if (!appendRanges(parser as KmapParser, parts)) {
           // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece.
           this.setStore(await this.parseWhole((source as { file: Blob }).file, token));
         }
       }
+      // A range parser leaves its slack for the append (KmapParser.finish): trimmed here whatever came of it.
+      if (rangeParsed) parser.store.trim();
       this.storeComplete = true;
       this.fallback = null;
       // The final size: results cached while loading are stale.
@@ -463,7 +475,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           : null,
       };
     } catch (err) {
-      later?.stop();
+      laterRef.current?.stop();
       let previousKept = false;
       if (seq === this.openSeq) {
         // The newest load failed or was cancelled: give the previous kmap back.
