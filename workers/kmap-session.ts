@@ -57,55 +57,12 @@ import type {
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
-import { LaterRanges, planFileRanges, type RangeRunner } from './parallel-load.ts';
+import { LaterRanges, laterBytes, planFileRanges, type RangeRunner } from './parallel-load.ts';
+import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
 
-/** Read size for a dropped file: large enough to amortise the await per slice. */
-const FILE_SLICE_BYTES = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 /** The memory estimate is made once this much of a file is parsed (a dropped file: its first 8 MiB slice). */
 const ESTIMATE_AFTER_BYTES = 1024 * 1024;
-
-class Cancelled extends Error {}
-
-/** What the parsing workers' stores take, as the budget sees it: the first range's bytes per row, times their rows. */
-function laterBytes(later: LaterRanges | null, first: KmapStore): number {
-  if (!later) return 0;
-  const rows = first.numObjects + first.numAccesses;
-  return rows === 0 ? 0 : (budgetBytes(first) * (later.objects + later.accessLines)) / rows;
-}
-
-/** The answer, or null once `signal` aborts (whichever comes first). */
-function answerOrAbort<T>(answer: Promise<T>, signal: AbortSignal): Promise<T | null> {
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(null);
-    signal.addEventListener('abort', onAbort, { once: true });
-    answer.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
-/** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
-function unreachableText(url: string): string {
-  let crossOrigin = false;
-  try {
-    const here = (globalThis as { location?: { origin: string } }).location?.origin;
-    crossOrigin = here !== undefined && new URL(url).origin !== here;
-  } catch {
-    // Not a URL the page can compare: say the general thing.
-  }
-  return crossOrigin
-    ? `${url} could not be fetched: the server did not answer, or it does not allow this page to read it (its answer needs an Access-Control-Allow-Origin header: CORS).`
-    : `${url} could not be fetched: the server did not answer (network error).`;
-}
 
 interface LoadedSymbols {
   name: string;
@@ -216,59 +173,11 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.resultCache.clear();
   }
 
-  /** The blob's slices up to `end()` (asked before each slice: a parallel load's first range may become the whole file). */
-  private async *fileChunks(blob: Blob, token: number, end: () => number = () => blob.size): AsyncGenerator<Uint8Array> {
-    for (let offset = 0; offset < Math.min(blob.size, end()); offset += FILE_SLICE_BYTES) {
-      const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
-      if (token !== this.loadToken) throw new Cancelled();
-      yield new Uint8Array(buf);
-    }
-  }
-
   /** A whole file in one piece, with no progress: the rare file whose ranges cannot be stitched. */
-  private async parseWhole(file: Blob, token: number): Promise<KmapStore> {
+  private async parseWhole(file: Blob, stale: () => boolean): Promise<KmapStore> {
     const parser = new KmapParser();
-    for await (const chunk of this.fileChunks(file, token)) parser.push(chunk);
+    for await (const chunk of fileChunks(file, stale)) parser.push(chunk);
     return parser.finish();
-  }
-
-  private async *urlChunks(
-    url: string,
-    token: number,
-    signal: AbortSignal,
-    onTotal: (n: number | null) => void,
-  ): AsyncGenerator<Uint8Array> {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal });
-    } catch (err) {
-      if (token !== this.loadToken || signal.aborted) throw err;
-      throw new KmapFormatError(unreachableText(url));
-    }
-    if (token !== this.loadToken) throw new Cancelled();
-    if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
-    // A web server's fallback page (a single-page app answers every unknown
-    // path with its index.html and 200) is not the file asked for.
-    const type = response.headers.get('Content-Type') ?? '';
-    if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
-      throw new KmapFormatError(
-        `${url} answered HTTP ${response.status} with a web page (${type.split(';')[0].trim()}), not a kmap: the file is probably not on that server.`,
-      );
-    }
-    const length = response.headers.get('Content-Length');
-    onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
-    if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
-    const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (token !== this.loadToken) throw new Cancelled();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
   }
 
   async open(
@@ -290,6 +199,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     onTooBig?: (w: MemoryWarning) => Promise<boolean>,
   ): Promise<OpenResult> {
     const token = ++this.loadToken;
+    /** True once cancel() or a newer open() made this load stale. */
+    const stale = () => token !== this.loadToken;
     const seq = ++this.openSeq;
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
@@ -363,11 +274,11 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
         // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
         const chunks =
           source.kind === 'pair'
-            ? pairChunks(source, (blob) => this.fileChunks(blob, token))
+            ? pairChunks(source, (blob) => fileChunks(blob, stale))
             : kmapText(
                 source.kind === 'file'
-                  ? this.fileChunks(source.file, token, () => (plan ? plan.starts[1] : Infinity))
-                  : this.urlChunks(source.url, token, abort.signal, (n) => (totalBytes = n)),
+                  ? fileChunks(source.file, stale, () => (plan ? plan.starts[1] : Infinity))
+                  : urlChunks(source.url, stale, abort.signal, (n) => (totalBytes = n)),
                 meter,
                 this.decompressor,
               );
@@ -450,7 +361,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           partial = true;
         } else if (!appendRanges(parser as KmapParser, parts)) {
           // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece.
-          this.setStore(await this.parseWhole((source as { file: Blob }).file, token));
+          this.setStore(await this.parseWhole((source as { file: Blob }).file, stale));
         }
       }
       // A range parser leaves its slack for the append (KmapParser.finish): trimmed here whatever came of it.
@@ -537,27 +448,9 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   async loadSymbols(source: SymbolSource): Promise<SymbolsResult> {
-    let text: string;
-    try {
-      if (source.kind === 'file') {
-        text = await source.file.text();
-      } else {
-        let response: Response;
-        try {
-          response = await fetch(source.url);
-        } catch {
-          return { ok: false, name: source.name, error: unreachableText(source.url) };
-        }
-        if (!response.ok) return { ok: false, name: source.name, error: `${source.url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.' };
-        const type = response.headers.get('Content-Type') ?? '';
-        if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
-          return { ok: false, name: source.name, error: `${source.url} answered with a web page (${type.split(';')[0].trim()}), not a symbol file: the file is probably not on that server.` };
-        }
-        text = await response.text();
-      }
-    } catch (err) {
-      return { ok: false, name: source.name, error: `it could not be read (${err instanceof Error ? err.message : String(err)}).` };
-    }
+    const got = await symbolText(source);
+    if (!got.ok) return { ok: false, name: source.name, error: got.error };
+    const text = got.text;
     let table: SymbolTable;
     try {
       table = parseSymbolMap(text);

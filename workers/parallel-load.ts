@@ -12,6 +12,8 @@
 
 import { parseRangeBytes, planFile, type FilePlan } from '../src/format/ranges.ts';
 import type { Variant } from '../src/format/variants.ts';
+import type { KmapStore } from '../src/store/kmap-store.ts';
+import { budgetBytes } from '../src/store/memory-estimate.ts';
 import type { StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
 
@@ -79,6 +81,13 @@ export const inThreadRanges: RangeRunner = {
 /** The plan for `workers` ranges of a dropped file, or null to load it in one piece. */
 export function planFileRanges(file: Blob, workers: number): Promise<FilePlan | null> {
   return planFile(file.size, workers, async (from, length) => new Uint8Array(await file.slice(from, from + length).arrayBuffer()));
+}
+
+/** What the parsing workers' stores take, as the budget sees it: the first range's bytes per row, times their rows. */
+export function laterBytes(later: LaterRanges | null, first: KmapStore): number {
+  if (!later) return 0;
+  const rows = first.numObjects + first.numAccesses;
+  return rows === 0 ? 0 : (budgetBytes(first) * (later.objects + later.accessLines)) / rows;
 }
 
 /** The ranges after the first, running; their progress summed. */

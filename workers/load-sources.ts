@@ -1,0 +1,113 @@
+// Where a load's bytes come from, for the data worker (kmap-session.ts): a
+// dropped file in slices, a URL's fetch body as a stream, a symbol file's
+// text, and the two pieces
+// of control every load shares (a stale load stops with Cancelled; a wait
+// that a stop or cancel may end early). Each source checks `stale()` after
+// every await, so that a cancel or a newer open stops it at its next chunk.
+
+import { KmapFormatError } from '../src/format/sniff.ts';
+import type { SymbolSource } from '../src/worker-api.ts';
+
+/** Read size for a dropped file: large enough to amortise the await per slice. */
+export const FILE_SLICE_BYTES = 8 * 1024 * 1024;
+
+/** Thrown inside a load that a cancel() or a newer open() made stale. */
+export class Cancelled extends Error {}
+
+/** The answer, or null once `signal` aborts (whichever comes first). */
+export function answerOrAbort<T>(answer: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Why a fetch failed without an answer, in words (the browser says only "Failed to fetch"). */
+export function unreachableText(url: string): string {
+  let crossOrigin = false;
+  try {
+    const here = (globalThis as { location?: { origin: string } }).location?.origin;
+    crossOrigin = here !== undefined && new URL(url).origin !== here;
+  } catch {
+    // Not a URL the page can compare: say the general thing.
+  }
+  return crossOrigin
+    ? `${url} could not be fetched: the server did not answer, or it does not allow this page to read it (its answer needs an Access-Control-Allow-Origin header: CORS).`
+    : `${url} could not be fetched: the server did not answer (network error).`;
+}
+
+/** The blob's slices up to `end()` (asked before each slice: a parallel load's first range may become the whole file). */
+export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < Math.min(blob.size, end()); offset += FILE_SLICE_BYTES) {
+    const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
+    if (stale()) throw new Cancelled();
+    yield new Uint8Array(buf);
+  }
+}
+
+/** A URL's body as it arrives; `onTotal` hears its length when the server says it (null: unknown). */
+export async function* urlChunks(url: string, stale: () => boolean, signal: AbortSignal, onTotal: (n: number | null) => void): AsyncGenerator<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (err) {
+    if (stale() || signal.aborted) throw err;
+    throw new KmapFormatError(unreachableText(url));
+  }
+  if (stale()) throw new Cancelled();
+  if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
+  // A web server's fallback page (a single-page app answers every unknown
+  // path with its index.html and 200) is not the file asked for.
+  const type = response.headers.get('Content-Type') ?? '';
+  if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
+    throw new KmapFormatError(
+      `${url} answered HTTP ${response.status} with a web page (${type.split(';')[0].trim()}), not a kmap: the file is probably not on that server.`,
+    );
+  }
+  const length = response.headers.get('Content-Length');
+  onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
+  if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (stale()) throw new Cancelled();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** A symbol file's text (a dropped file, or a URL fetched whole), or why it cannot be had, in words. */
+export async function symbolText(source: SymbolSource): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  try {
+    if (source.kind === 'file') return { ok: true, text: await source.file.text() };
+    let response: Response;
+    try {
+      response = await fetch(source.url);
+    } catch {
+      return { ok: false, error: unreachableText(source.url) };
+    }
+    if (!response.ok) return { ok: false, error: `${source.url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.' };
+    const type = response.headers.get('Content-Type') ?? '';
+    if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
+      return { ok: false, error: `${source.url} answered with a web page (${type.split(';')[0].trim()}), not a symbol file: the file is probably not on that server.` };
+    }
+    return { ok: true, text: await response.text() };
+  } catch (err) {
+    return { ok: false, error: `it could not be read (${err instanceof Error ? err.message : String(err)}).` };
+  }
+}
