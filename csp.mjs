@@ -12,17 +12,18 @@
 // - connect-src 'self' http: https: because `?src=` and `?symbols=` links may
 //   name a kmap on any http(s) server (validSrc in
 //   src/view-state/url-codec.ts); CORS is that server's business.
-// - worker-src 'self': the data worker is a module file of the build (no
-//   blob: worker).
+// - worker-src 'self': the data worker and its parsing workers are module
+//   files of the build (no blob: worker).
 // - img-src 'self' data: for the empty favicon (`data:,`) in index.html and
 //   for a chart's PNG, which is its SVG (built as text from the chart's data,
 //   src/app/charts/svg-export.ts) loaded as a data: image and drawn on a
 //   canvas. "Download CSV" navigates an <a download> to a blob: URL, which
 //   no fetch directive governs; nothing draws or loads an image from a blob:.
 // - Trusted Types: no DOM sink takes a string unless a policy made it. React
-//   feeds none; the one the app feeds is `new Worker(url)`, which the
-//   default policy (the only one allowed) passes for same-origin URLs
-//   (src/app/kmap-client.ts).
+//   feeds none; the one the app feeds is `new Worker(url)` (in the page and
+//   in the data worker, which enforces the policy too), which the default
+//   policy (the only one allowed) passes for same-origin URLs
+//   (src/trusted-worker-urls.ts).
 
 /** The policy's directives, in the order they are written. */
 export const CSP_DIRECTIVES = Object.freeze({
