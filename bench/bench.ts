@@ -67,78 +67,29 @@ async function cliSection(args: Args): Promise<void> {
   if (args.write) writeSection(CLI_BEGIN, CLI_END, text);
 }
 
-const BROWSER_BEGIN = '<!-- bench-browser:begin (written by npm run bench -- --browser; edits inside are overwritten) -->';
-const BROWSER_END = '<!-- bench-browser:end -->';
-
-async function browserSection(args: Args, path: string, st: GenerateStats): Promise<void> {
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
-  const lines = [
-    `Measured ${date} by \`npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
-      `(Node ${process.version}, ${cpus().length} cores, 1-minute load average ${loadavg()[0].toFixed(2)} at the start).`,
-    '',
-    ...(await measureBrowserViews(ROOT, path, describeFile)),
-    `1-minute load average at the end: ${loadavg()[0].toFixed(2)}.`,
-  ];
-  const text = lines.join('\n');
-  console.log('\n' + text);
-  if (args.write) writeSection(BROWSER_BEGIN, BROWSER_END, text);
-}
-
-const BROWSER_LOAD_BEGIN = '<!-- bench-browser-load:begin (written by npm run bench -- --browser-load; edits inside are overwritten) -->';
-const BROWSER_LOAD_END = '<!-- bench-browser-load:end -->';
-
-async function browserLoadSection(args: Args, path: string, st: GenerateStats): Promise<void> {
+/**
+ * A section of BENCHMARKS.md measured on the benchmark file (`npm run bench
+ * -- --NAME`): a line saying when, how and on what machine, the
+ * measurement's own lines, the load average at the end; written between the
+ * section's markers, `<!-- bench-NAME:begin ... -->` and `<!-- bench-NAME:end -->`.
+ */
+async function fileSection(args: Args, path: string, st: GenerateStats, name: string, measure: (describeFile: string, bytes: number) => Promise<string[]>): Promise<void> {
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const bytes = statSync(path).size;
   const describeFile = `the ${formatSize(bytes)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
+  const niceness = getPriority();
   const lines = [
-    `Measured ${date} by \`npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
-      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores, 1-minute load average ${loadavg()[0].toFixed(2)} at the start).`,
+    `Measured ${date} by \`${niceness > 0 ? 'nice ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
+      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores shared with other work${niceness > 0 ? `, at nice ${niceness}` : ''}, ` +
+      `1-minute load average ${loadavg()[0].toFixed(2)} at the start).`,
     '',
-    ...(await measureBrowserLoad(ROOT, path, bytes, describeFile, args.runs)),
+    ...(await measure(describeFile, bytes)),
     '',
     `1-minute load average at the end: ${loadavg()[0].toFixed(2)}.`,
   ];
   const text = lines.join('\n');
   console.log('\n' + text);
-  if (args.write) writeSection(BROWSER_LOAD_BEGIN, BROWSER_LOAD_END, text);
-}
-
-const PARQUET_BEGIN = '<!-- bench-parquet:begin (written by npm run bench -- --parquet; edits inside are overwritten) -->';
-const PARQUET_END = '<!-- bench-parquet:end -->';
-
-async function parquetSection(args: Args, path: string, st: GenerateStats): Promise<void> {
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
-  const niceness = getPriority();
-  const lines = [
-    `Measured ${date} by \`${niceness > 0 ? 'nice ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
-      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores shared with other work${niceness > 0 ? `, at nice ${niceness}` : ''}).`,
-    '',
-    ...(await measureParquet({ root: ROOT, kmap: path, outDir: resolve(OUT_DIR, 'parquet'), runs: args.runs, queryRuns: Math.max(5, args.runs), describeFile })),
-  ];
-  const text = lines.join('\n');
-  console.log('\n' + text);
-  if (args.write) writeSection(PARQUET_BEGIN, PARQUET_END, text);
-}
-
-const THREADS_BEGIN = '<!-- bench-threads:begin (written by npm run bench -- --threads; edits inside are overwritten) -->';
-const THREADS_END = '<!-- bench-threads:end -->';
-
-async function threadsSection(args: Args, path: string, st: GenerateStats): Promise<void> {
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const describeFile = `the ${formatSize(statSync(path).size)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
-  const niceness = getPriority();
-  const lines = [
-    `Measured ${date} by \`${niceness > 0 ? 'nice ' : ''}npm run bench -- ${process.argv.slice(2).join(' ')}\` ` +
-      `(Node ${process.version}, ${cpuModel()}, ${cpus().length} cores shared with other work${niceness > 0 ? `, at nice ${niceness}` : ''}).`,
-    '',
-    ...(await measureThreads({ root: ROOT, kmap: path, outDir: resolve(OUT_DIR, 'threads'), runs: args.runs, describeFile })),
-  ];
-  const text = lines.join('\n');
-  console.log('\n' + text);
-  if (args.write) writeSection(THREADS_BEGIN, THREADS_END, text);
+  if (args.write) writeSection(`<!-- bench-${name}:begin (written by npm run bench -- --${name}; edits inside are overwritten) -->`, `<!-- bench-${name}:end -->`, text);
 }
 
 setFlagsFromString('--expose-gc');
@@ -415,10 +366,16 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.cliOnly) return cliSection(args);
   const file = ensureFile(args);
-  if (args.browserOnly) return browserSection(args, file.path, file.meta.stats);
-  if (args.parquetOnly) return parquetSection(args, file.path, file.meta.stats);
-  if (args.threadsOnly) return threadsSection(args, file.path, file.meta.stats);
-  if (args.browserLoadOnly) return browserLoadSection(args, file.path, file.meta.stats);
+  const fileStats = file.meta.stats;
+  if (args.browserOnly) return fileSection(args, file.path, fileStats, 'browser', (describe) => measureBrowserViews(ROOT, file.path, describe));
+  if (args.parquetOnly) {
+    return fileSection(args, file.path, fileStats, 'parquet', (describeFile) =>
+      measureParquet({ root: ROOT, kmap: file.path, outDir: resolve(OUT_DIR, 'parquet'), runs: args.runs, queryRuns: Math.max(5, args.runs), describeFile }));
+  }
+  if (args.threadsOnly) {
+    return fileSection(args, file.path, fileStats, 'threads', (describeFile) => measureThreads({ root: ROOT, kmap: file.path, outDir: resolve(OUT_DIR, 'threads'), runs: args.runs, describeFile }));
+  }
+  if (args.browserLoadOnly) return fileSection(args, file.path, fileStats, 'browser-load', (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs));
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);
