@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../src/format/parser.ts';
 import { PARALLEL_MIN_BYTES } from '../src/format/ranges.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
+import { budgetBytes } from '../src/store/memory-estimate.ts';
 import type { StorePart } from '../src/store/store-parts.ts';
 import { storeDump } from '../src/testing/fuzz-check.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
@@ -57,12 +58,15 @@ describe('a big dropped file parsed in ranges', () => {
   it('gives the single parse\'s store, with progress over every range', async () => {
     const plan = await planFileRanges(file, 3);
     expect(plan?.starts).toHaveLength(3);
-    const session = new KmapSession(null, undefined, { workers: 3, runner: inThreadRanges });
+    let started = 0;
+    const counting: RangeRunner = { start: (job, onProgress) => (started++, inThreadRanges.start(job, onProgress)) };
+    const session = new KmapSession(null, undefined, { workers: 3, runner: counting });
     const progress: LoadProgress[] = [];
     const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, (p) => progress.push(p));
     expect(result.ok).toBe(true);
     const single = parseKmapBytes(bytes);
     expect(storeDump(storeOf(session)!)).toEqual(storeDump(single));
+    expect(started).toBe(2); // the ranges were really parsed apart (not the whole file again in one piece)
     const last = progress.at(-1)!;
     expect(last).toMatchObject({ done: true, bytesRead: bytes.length, objects: single.numObjects, accesses: single.numAccesses, badLines: single.numBadLines });
     if (result.ok) {
@@ -144,6 +148,53 @@ describe('a big dropped file parsed in ranges', () => {
       expect(kept.numObjects).toBeGreaterThan(0);
       expect(storeDump(kept)).toEqual(storeDump(parseKmapBytes(bytes.subarray(0, result.partial.bytesKept))));
     }
+  });
+
+  it('a too-big file read on in one piece after a short first range reads every byte (no slice skipped)', async () => {
+    // Three ranges: the first (about 6 MB) is shorter than one 8 MiB slice, so the next slice must start where it ended.
+    const plan = (await planFileRanges(file, 3))!;
+    expect(plan.starts[1]).toBeLessThan(8 * 1024 * 1024);
+    const single = parseKmapBytes(bytes);
+    const session = new KmapSession(Math.floor(0.8 * budgetBytes(single)), undefined, { workers: 3, runner: inThreadRanges });
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => true);
+    expect(result.ok && result.partial?.reason).toBe('memory');
+    if (result.ok && result.partial) {
+      expect(result.partial.bytesKept).toBeGreaterThan(plan.starts[1]);
+      expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(bytes.subarray(0, result.partial.bytesKept))));
+    }
+  });
+
+  it('a newer open while the plan still reads the file: the newer load keeps its store', async () => {
+    const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
+    const small = new File(['ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n'], 'small.kmap');
+    // Slices that take a while, so that the second open lands while the first still plans.
+    const slow = new File([bytes as Uint8Array<ArrayBuffer>], 'big.kmap');
+    const sliceOf = slow.slice.bind(slow);
+    slow.slice = (...args: Parameters<Blob['slice']>) => {
+      const part = sliceOf(...args);
+      const read = part.arrayBuffer.bind(part);
+      part.arrayBuffer = () => new Promise((r) => setTimeout(r, 50)).then(read);
+      return part;
+    };
+    const first = session.open({ kind: 'file', file: slow, name: 'big.kmap' }, () => {});
+    await new Promise((r) => setTimeout(r, 10));
+    const second = await session.open({ kind: 'file', file: small, name: 'small.kmap' }, () => {});
+    expect(second.ok).toBe(true);
+    expect(await first).toMatchObject({ ok: false, cancelled: true });
+    expect(storeOf(session)?.numObjects).toBe(1);
+  });
+
+  it('when appending the parts would pass the budget (the whole store reserved while they are held), the first range is kept, partial for memory', async () => {
+    const single = parseKmapBytes(bytes);
+    let started = 0;
+    const counting: RangeRunner = { start: (job, onProgress) => (started++, inThreadRanges.start(job, onProgress)) };
+    // Room for the whole store (so the estimate lets the parsing workers start), not for it and the parts at once.
+    const session = new KmapSession(Math.floor(1.5 * budgetBytes(single)), undefined, { workers: 2, runner: counting });
+    const plan = (await planFileRanges(file, 2))!;
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => true);
+    expect(started).toBe(1);
+    expect(result.ok && result.partial?.reason).toBe('memory');
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(bytes.subarray(0, plan.starts[1]))));
   });
 
   it('small files, gzip files and URLs load in one piece (no plan)', async () => {

@@ -57,7 +57,7 @@ import type {
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
-import { LaterRanges, laterBytes, planFileRanges, type RangeRunner } from './parallel-load.ts';
+import { appendPeakBytes, LaterRanges, laterBytes, planFileRanges, type RangeRunner } from './parallel-load.ts';
 import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -207,13 +207,23 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     // A big plain file is cut into ranges: this thread parses the first, parsing workers the others (parallel-load.ts).
     // The parsing workers start once the memory estimate says the file fits (before it, they would fill memory
     // while the question waits); a file that does not fit is read in one piece, this range reading on to its end.
-    let plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers).catch(() => null) : null;
+    let plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers, stale).catch(() => null) : null;
+    // A cancel or a newer open() while the plan read the file: this load has touched nothing yet, and ends here.
+    if (stale()) return { ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: false };
     const parser = plan ? rangeParser(plan.variant, true) : parserFor(source);
     const rangeParsed = plan !== null;
     /** The parsing workers, once started (a holder: they start inside the loop and its callbacks). */
     const laterRef: { current: LaterRanges | null } = { current: null };
+    /** Aborted when the parsing workers' rows pass the memory budget (checked as they report). */
+    const laterOverBudget = new AbortController();
+    const onLaterProgress = () => {
+      reportNow();
+      if (this.memoryBudget !== null && this.heldBytes(parser.store) + laterBytes(laterRef.current, parser.store) > this.memoryBudget) laterOverBudget.abort();
+    };
     const startLater = () => {
-      if (plan && !laterRef.current && source.kind === 'file') laterRef.current = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, reportNow);
+      if (plan && !laterRef.current && source.kind === 'file') {
+        laterRef.current = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, onLaterProgress);
+      }
     };
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
     if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
@@ -353,14 +363,22 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       if (running && partial) {
         running.stop();
       } else if (running) {
-        // The first range is complete (its rows show); the parsing workers' parts join it, or a stop keeps the first range.
-        const parts = await answerOrAbort(running.parts, abort.signal);
+        // The first range is complete (its rows show); the parsing workers' parts join it, or a stop (or the
+        // budget, as they grow, or the append's peak: the whole store reserved while the parts are held) keeps it.
+        let parts = await answerOrAbort(running.parts, AbortSignal.any([abort.signal, laterOverBudget.signal]));
         if (token !== this.loadToken) throw new Cancelled();
+        if (parts !== null && this.memoryBudget !== null && this.keptBytes() + appendPeakBytes(parser.store, parts) > this.memoryBudget) {
+          laterOverBudget.abort();
+          parts = null;
+        }
         if (parts === null) {
           running.stop();
           partial = true;
+          overBudget = laterOverBudget.signal.aborted && !stopped();
         } else if (!appendRanges(parser as KmapParser, parts)) {
-          // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece.
+          // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece
+          // (the parts dropped first). Rare: a hostile file (names near the cap, no good object before bad lines).
+          parts = null;
           this.setStore(await this.parseWhole((source as { file: Blob }).file, stale));
         }
       }

@@ -49,9 +49,12 @@ export function unreachableText(url: string): string {
 
 /** The blob's slices up to `end()` (asked before each slice: a parallel load's first range may become the whole file). */
 export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size): AsyncGenerator<Uint8Array> {
-  for (let offset = 0; offset < Math.min(blob.size, end()); offset += FILE_SLICE_BYTES) {
+  // The next slice starts where the last one ended, which end() may have cut short.
+  for (let offset = 0; offset < Math.min(blob.size, end()); ) {
     const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
     if (stale()) throw new Cancelled();
+    if (buf.byteLength === 0) return;
+    offset += buf.byteLength;
     yield new Uint8Array(buf);
   }
 }

@@ -16,6 +16,7 @@ import type { KmapStore } from '../src/store/kmap-store.ts';
 import { budgetBytes } from '../src/store/memory-estimate.ts';
 import type { StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
+import { Cancelled } from './load-sources.ts';
 
 /** One range for a parsing worker: [start, end) of `file`. */
 export interface RangeJob {
@@ -78,9 +79,12 @@ export const inThreadRanges: RangeRunner = {
   },
 };
 
-/** The plan for `workers` ranges of a dropped file, or null to load it in one piece. */
-export function planFileRanges(file: Blob, workers: number): Promise<FilePlan | null> {
-  return planFile(file.size, workers, async (from, length) => new Uint8Array(await file.slice(from, from + length).arrayBuffer()));
+/** The plan for `workers` ranges of a dropped file, or null to load it in one piece; stops reading (Cancelled) once `stale()`. */
+export function planFileRanges(file: Blob, workers: number, stale: () => boolean = () => false): Promise<FilePlan | null> {
+  return planFile(file.size, workers, async (from, length) => {
+    if (stale()) throw new Cancelled();
+    return new Uint8Array(await file.slice(from, from + length).arrayBuffer());
+  });
 }
 
 /** What the parsing workers' stores take, as the budget sees it: the first range's bytes per row, times their rows. */
@@ -88,6 +92,23 @@ export function laterBytes(later: LaterRanges | null, first: KmapStore): number 
   if (!later) return 0;
   const rows = first.numObjects + first.numAccesses;
   return rows === 0 ? 0 : (budgetBytes(first) * (later.objects + later.accessLines)) / rows;
+}
+
+/**
+ * Bytes held at the peak of appending `parts` to `first` (appendParts): the
+ * whole store, reserved (the first range's budget bytes per row, times all
+ * rows), while the parts are still held.
+ */
+export function appendPeakBytes(first: KmapStore, parts: readonly StorePart[]): number {
+  let rows = 0;
+  let held = 0;
+  for (const p of parts) {
+    rows += p.objects.allocIp.length + p.accesses.ip.length;
+    for (const c of [...Object.values(p.objects), ...Object.values(p.accesses)]) held += c.data.byteLength;
+  }
+  const firstRows = first.numObjects + first.numAccesses;
+  const perRow = firstRows === 0 ? 0 : budgetBytes(first) / firstRows;
+  return perRow * (firstRows + rows) + held;
 }
 
 /** The ranges after the first, running; their progress summed. */

@@ -52,6 +52,9 @@ describe('the bundled CLI', () => {
     }
     const stats = JSON.parse((await kmapAsync(['stats', path, '--json'])).stdout);
     expect(stats.badLines).toBeGreaterThan(100);
+    // The readable form says how many threads parsed the file: ranges were really used.
+    expect((await kmapAsync(['stats', path, '--workers', '3'])).stdout).toMatch(/parsed in +[0-9.]+ s \(3 threads\)/);
+    expect((await kmapAsync(['stats', path, '--workers', '1'])).stdout).toMatch(/parsed in +[0-9.]+ s\n/);
   }, 180_000);
 
   it('--workers takes a count from 1 to 64', async () => {

@@ -116,7 +116,7 @@ async function loadSymbols(path: string): Promise<SymbolTable> {
   return parseSymbolMap(text);
 }
 
-async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContext }> {
+async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContext; threads: number }> {
   // Symbols first: a bad symbol file fails before a long parse.
   const table = args.symbols !== null ? await loadSymbols(args.symbols) : null;
   currentFile = args.file;
@@ -124,8 +124,11 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
   if (pair) currentFile = '';
   const progress = new ProgressLine(process.stderr, args.file);
   let store: KmapStore;
+  let threads = 1;
   try {
-    store = pair ? await readSplitCsvFiles(pair, { onProgress: (p) => progress.update(p) }) : await readKmapFile(args.file, { onProgress: (p) => progress.update(p), workers: args.workers ?? defaultWorkers() });
+    store = pair
+      ? await readSplitCsvFiles(pair, { onProgress: (p) => progress.update(p) })
+      : await readKmapFile(args.file, { onProgress: (p) => progress.update(p), workers: args.workers ?? defaultWorkers(), onThreads: (n) => (threads = n) });
   } finally {
     progress.done();
   }
@@ -135,7 +138,7 @@ async function load(args: CliArgs): Promise<{ store: KmapStore; ctx: QueryContex
     const r = resolution(ctx, null);
     if (symbolsMismatch(r)) process.stderr.write(`kmap: warning: ${mismatchMessage(args.symbols, r)}\n`);
   }
-  return { store, ctx };
+  return { store, ctx, threads };
 }
 
 async function write(raw: string): Promise<void> {
@@ -157,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
-  const { store, ctx } = await load(args);
+  const { store, ctx, threads } = await load(args);
   switch (args.command) {
     case 'stats': {
       const summary = summarize(store);
@@ -171,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
       } else {
         const filtered = indices ? filteredStatsJson(ctx, indices, summary) : null;
         const res = args.symbols !== null ? resolution(ctx, indices) : null;
-        await write(readable(args.file, summary, filtered, res, (performance.now() - t0) / 1000) + '\n');
+        await write(readable(args.file, summary, filtered, res, (performance.now() - t0) / 1000, threads) + '\n');
       }
       return 0;
     }

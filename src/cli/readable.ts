@@ -50,7 +50,7 @@ function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`;
 }
 
-export function readable(file: string, s: KmapSummary, filtered: Counts | null, res: Resolution | null, seconds: number): string {
+export function readable(file: string, s: KmapSummary, filtered: Counts | null, res: Resolution | null, seconds: number, threads = 1): string {
   const c: Counts = filtered ?? s;
   const of = (n: number | bigint | string, total: number | bigint | string) => (filtered ? `${fmt(n)} of ${fmt(total)}` : fmt(n));
   const out = [`${printable(file)}`];
@@ -70,7 +70,7 @@ export function readable(file: string, s: KmapSummary, filtered: Counts | null, 
     `  bad lines     ${fmt(s.badLines)}`,
   );
   if (res) out.push(`  symbols       ${pct(res.allocResolved)} of alloc IPs and ${pct(res.accessResolved)} of access IPs resolve`);
-  out.push(`  parsed in     ${seconds.toFixed(2)} s`);
+  out.push(`  parsed in     ${seconds.toFixed(2)} s${threads > 1 ? ` (${threads} threads)` : ''}`);
   if (s.hasSlab) out.push('  by slab cache:', top(c.bySlab, 15));
   if (s.hasType) out.push('  by type:', top(c.byType, 15));
   out.push('  by command:', top(c.byCommand, 10));

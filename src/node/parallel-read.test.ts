@@ -47,9 +47,9 @@ describe('the parallel parse in threads', () => {
     const want = storeDump(single);
     for (const workers of [2, 3]) {
       const seen: number[] = [];
-      const store = await readKmapFileInRanges(file, size, { workers, chunkBytes: 1 << 20, onProgress: (p) => seen.push(p.bytesRead) });
-      expect(store, `${workers} threads parsed the file`).not.toBeNull();
-      expect(storeDump(store!)).toEqual(want);
+      const got = await readKmapFileInRanges(file, size, { workers, chunkBytes: 1 << 20, onProgress: (p) => seen.push(p.bytesRead) });
+      expect(got?.threads, `${workers} threads parsed the file`).toBe(workers);
+      expect(storeDump(got!.store)).toEqual(want);
       // Progress counts every thread's bytes, up to the whole file.
       expect(Math.max(...seen)).toBe(size);
     }

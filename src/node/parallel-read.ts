@@ -102,7 +102,7 @@ export interface ParallelReadOptions {
  * Parses the file at `path` (`size` bytes, not gzip) in `workers` threads;
  * null when it must be parsed in one piece instead (see the header).
  */
-export async function readKmapFileInRanges(path: string, size: number, options: ParallelReadOptions): Promise<KmapStore | null> {
+export async function readKmapFileInRanges(path: string, size: number, options: ParallelReadOptions): Promise<{ store: KmapStore; threads: number } | null> {
   const handle = await open(path, 'r');
   let plan: FilePlan | null;
   try {
@@ -146,7 +146,7 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
       await handle.close();
     }
     first.finish();
-    return appendRanges(first, await workers.parts) ? first.store : null;
+    return appendRanges(first, await workers.parts) ? { store: first.store, threads: starts.length } : null;
   } finally {
     thread.done();
   }

@@ -4,7 +4,7 @@
 // while it streams (gunzip-kmap.ts); its progress counts compressed bytes
 // against the file's size. With `workers` above 1, a plain file of at least
 // PARALLEL_MIN_BYTES is parsed in that many threads (parallel-read.ts), with
-// the same store as the result.
+// the same store as the result (onThreads hears how many threads parsed it).
 
 import { open } from 'node:fs/promises';
 import { isGzip } from '../format/gzip.ts';
@@ -27,7 +27,7 @@ export interface ReadProgress {
 
 export async function readKmapFile(
   path: string,
-  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number } = {},
+  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number; onThreads?: (threads: number) => void } = {},
 ): Promise<KmapStore> {
   const workers = options.workers ?? 1;
   if (workers > 1) {
@@ -43,8 +43,11 @@ export async function readKmapFile(
       await handle.close();
     }
     if (plain) {
-      const store = await readKmapFileInRanges(path, size, { workers, chunkBytes: options.chunkBytes ?? NODE_CHUNK_BYTES, onProgress: options.onProgress });
-      if (store) return store;
+      const got = await readKmapFileInRanges(path, size, { workers, chunkBytes: options.chunkBytes ?? NODE_CHUNK_BYTES, onProgress: options.onProgress });
+      if (got) {
+        options.onThreads?.(got.threads);
+        return got.store;
+      }
     }
   }
   const handle = await open(path, 'r');

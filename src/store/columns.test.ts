@@ -149,3 +149,12 @@ describe('appending another column (the parallel parse)', () => {
     expect(Array.from(u32.data.subarray(0, u32.length))).toEqual([1, 2, 3]);
   });
 });
+
+describe('appendMapped width', () => {
+  it('is that of the largest id the column holds, not the map\'s largest (as the single parse gives)', () => {
+    const col = new AdaptiveUintColumn(4, 'u8');
+    col.appendMapped(Uint8Array.of(0, 0, 2), 3, Uint32Array.of(5, 70_000, 7));
+    expect(col.data).toBeInstanceOf(Uint8Array);
+    expect(Array.from(col.data.subarray(0, col.length))).toEqual([5, 5, 7]);
+  });
+});

@@ -91,14 +91,13 @@ export class AdaptiveUintColumn {
 
   /** Appends map[src[i]] for i in [0, n): ids of another table renumbered into this store's. */
   appendMapped(src: UintArray, n: number, map: Uint32Array): void {
-    let max = 0;
     let identity = true;
-    for (let i = 0; i < map.length; i++) {
-      if (map[i] > max) max = map[i];
-      if (map[i] !== i) identity = false;
-    }
+    for (let i = 0; i < map.length && identity; i++) identity = map[i] === i;
     if (identity) return this.appendData(src, n, null); // the first part's ids: a copy
-    if (n > 0 && max > this.max) this.widen(max);
+    // The width the single parse would give: that of the largest id this column holds (not the map's largest).
+    let max = 0;
+    for (let i = 0; i < n; i++) if (map[src[i]] > max) max = map[src[i]];
+    if (max > this.max) this.widen(max);
     const at = this.length;
     if (at + n > this.data.length) this.grow(Math.max(at + n, this.data.length * 2));
     const data = this.data;
