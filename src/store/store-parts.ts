@@ -39,8 +39,11 @@ export type ObjectColumnName =
   'allocIp' | 'freeIp' | 'vaHi' | 'vaLo' | 'size' | 'pid' | 'allocIndex' | 'freeIndex' | 'type' | 'newType' | 'command' | 'slab' | 'accessStart';
 export type AccessColumnName = 'ip' | 'pid' | 'writes' | 'reads';
 
+/** The store's running totals, as the store names them (summed, or merged by name, when parts are appended). */
+type StoreTotals = Readonly<Pick<KmapStore, 'numLive' | 'bytesNear' | 'readsNear' | 'writesNear' | 'numBlankLines' | 'numBadLines' | 'objectsBySlab' | 'objectsByType' | 'objectsByCommand'>>;
+
 /** A store as plain data, for structured clone; its buffers are listed by transferList(). */
-export interface StorePart {
+export interface StorePart extends StoreTotals {
   readonly variant: VariantLetter | null;
   readonly objects: Record<ObjectColumnName, ColumnPart>;
   readonly accesses: Record<AccessColumnName, ColumnPart>;
@@ -52,15 +55,6 @@ export interface StorePart {
   readonly commands: NamesPart;
   readonly slabs: NamesPart;
   readonly types: NamesPart;
-  readonly numLive: number;
-  readonly bytesNear: number;
-  readonly readsNear: number;
-  readonly writesNear: number;
-  readonly numBlankLines: number;
-  readonly numBadLines: number;
-  readonly objectsBySlab: readonly number[];
-  readonly objectsByType: readonly number[];
-  readonly objectsByCommand: readonly number[];
   /** Numbered from the range's first line (1). */
   readonly badLines: readonly BadLine[];
   /** Lines in the range (blank and bad ones included): what the next range's line numbers start after. */
