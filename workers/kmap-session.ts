@@ -173,7 +173,12 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.resultCache.clear();
   }
 
-  /** A whole file in one piece, with no progress: the rare file whose ranges cannot be stitched. */
+  /**
+   * A whole file in one piece, with no progress: the rare file whose ranges
+   * cannot be stitched (names near the cap, a garbage start). Cancel stops
+   * it; Stop and the memory budget do not, which a hostile file of that
+   * kind can use to take as long and as much memory as its parse takes.
+   */
   private async parseWhole(file: Blob, stale: () => boolean): Promise<KmapStore> {
     const parser = new KmapParser();
     for await (const chunk of fileChunks(file, stale)) parser.push(chunk);
