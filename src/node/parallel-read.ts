@@ -128,24 +128,26 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
     const workers = runJobs(jobs, thread.url, (p) => report((others = p)), size);
     // Should the first range fail, the workers are stopped, and their failure (if any) is not an unhandled one.
     workers.parts.catch(() => {});
-    const handle = await open(path, 'r');
     try {
-      const buf = new Uint8Array(options.chunkBytes);
-      for (let pos = 0; pos < starts[1]; ) {
-        const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, starts[1] - pos), pos);
-        if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${starts[1]}: did it change while it was read?`);
-        first.push(buf.subarray(0, bytesRead));
-        if (pos === 0) reserveForBytes(first.store, bytesRead, size);
-        pos += bytesRead;
-        report(others);
+      const handle = await open(path, 'r');
+      try {
+        const buf = new Uint8Array(options.chunkBytes);
+        for (let pos = 0; pos < starts[1]; ) {
+          const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, starts[1] - pos), pos);
+          if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${starts[1]}: did it change while it was read?`);
+          first.push(buf.subarray(0, bytesRead));
+          if (pos === 0) reserveForBytes(first.store, bytesRead, size);
+          pos += bytesRead;
+          report(others);
+        }
+      } finally {
+        await handle.close();
       }
+      first.finish();
     } catch (err) {
       workers.stop();
       throw err;
-    } finally {
-      await handle.close();
     }
-    first.finish();
     return appendRanges(first, await workers.parts) ? { store: first.store, threads: starts.length } : null;
   } finally {
     thread.done();
