@@ -164,10 +164,8 @@ describe('a big dropped file parsed in ranges', () => {
     }
   });
 
-  it('a newer open while the plan still reads the file: the newer load keeps its store', async () => {
-    const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
-    const small = new File(['ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n'], 'small.kmap');
-    // Slices that take a while, so that the second open lands while the first still plans.
+  /** The big file with slices that take 50 ms each to read, so that a second call lands while a load still plans. */
+  function slowFile(): File {
     const slow = new File([bytes as Uint8Array<ArrayBuffer>], 'big.kmap');
     const sliceOf = slow.slice.bind(slow);
     slow.slice = (...args: Parameters<Blob['slice']>) => {
@@ -176,9 +174,38 @@ describe('a big dropped file parsed in ranges', () => {
       part.arrayBuffer = () => new Promise((r) => setTimeout(r, 50)).then(read);
       return part;
     };
+    return slow;
+  }
+  const small = () => new File(['ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n'], 'small.kmap');
+
+  it('a cancel while the plan still reads the file keeps the kmap on screen; after a load that was still running, the kmap before both comes back', async () => {
+    // Parsing workers held back: the big load below is still running (awaiting them) when it is replaced.
+    const held = heldRunner();
+    const session = new KmapSession(null, undefined, { workers: 2, runner: held });
+    expect((await session.open({ kind: 'file', file: small(), name: 'small.kmap' }, () => {})).ok).toBe(true);
+    let opening = session.open({ kind: 'file', file: slowFile(), name: 'big.kmap' }, () => {});
+    await new Promise((r) => setTimeout(r, 10));
+    session.cancel();
+    expect(await opening).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(storeOf(session)?.numObjects).toBe(1);
+    // A big load that shows rows, replaced by one still planning, then cancelled: the small kmap is back.
+    const running = session.open({ kind: 'file', file, name: 'big.kmap' }, () => {});
+    await held.started;
+    while ((storeOf(session)?.numObjects ?? 0) <= 1) await new Promise((r) => setTimeout(r, 5));
+    opening = session.open({ kind: 'file', file: slowFile(), name: 'big.kmap' }, () => {});
+    await new Promise((r) => setTimeout(r, 10));
+    session.cancel();
+    expect(await opening).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(await running).toMatchObject({ ok: false, cancelled: true });
+    expect(storeOf(session)?.numObjects).toBe(1);
+  });
+
+  it('a newer open while the plan still reads the file: the newer load keeps its store', async () => {
+    const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
+    const slow = slowFile();
     const first = session.open({ kind: 'file', file: slow, name: 'big.kmap' }, () => {});
     await new Promise((r) => setTimeout(r, 10));
-    const second = await session.open({ kind: 'file', file: small, name: 'small.kmap' }, () => {});
+    const second = await session.open({ kind: 'file', file: small(), name: 'small.kmap' }, () => {});
     expect(second.ok).toBe(true);
     expect(await first).toMatchObject({ ok: false, cancelled: true });
     expect(storeOf(session)?.numObjects).toBe(1);

@@ -214,7 +214,12 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     // while the question waits); a file that does not fit is read in one piece, this range reading on to its end.
     let plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers, stale).catch(() => null) : null;
     // A cancel or a newer open() while the plan read the file: this load has touched nothing yet, and ends here.
-    if (stale()) return { ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: false };
+    // After a cancel (this the newest load) a complete kmap on screen stays; else what an earlier load kept for
+    // a cancel comes back (that load, superseded by this one, left it to the newest), as for any cancelled load.
+    if (stale()) {
+      const stays = seq === this.openSeq && this.storeComplete && this.store !== null;
+      return { ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: stays || this.giveBack(seq) };
+    }
     const parser = plan ? rangeParser(plan.variant, true) : parserFor(source);
     const rangeParsed = plan !== null;
     /** The parsing workers, once started (a holder: they start inside the loop and its callbacks). */
@@ -410,17 +415,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       };
     } catch (err) {
       laterRef.current?.stop();
-      let previousKept = false;
-      if (seq === this.openSeq) {
-        // The newest load failed or was cancelled: give the previous kmap back.
-        if (this.fallback) {
-          this.setStore(this.fallback.store, this.fallback.selection, true);
-          previousKept = true;
-        } else {
-          this.setStore(null);
-        }
-        this.fallback = null;
-      }
+      const previousKept = this.giveBack(seq);
       // A stale token means cancel() or a newer open(): an abort error from
       // the fetch is then a cancellation too.
       const cancelled = err instanceof Cancelled || token !== this.loadToken;
@@ -434,6 +429,19 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           : `it could not be read (${err instanceof Error ? err.message : String(err)}).`;
       return { ok: false, cancelled, error, previousKept };
     }
+  }
+
+  /**
+   * When load `seq` is the newest and failed or was cancelled: the previous
+   * kmap back (true), or nothing shown when none was kept.
+   */
+  private giveBack(seq: number): boolean {
+    if (seq !== this.openSeq) return false;
+    const kept = this.fallback;
+    this.fallback = null;
+    if (kept) this.setStore(kept.store, kept.selection, true);
+    else this.setStore(null);
+    return kept !== null;
   }
 
   cancel(): void {
