@@ -198,22 +198,17 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
     name: string;
     run: () => Promise<{ s: number; cpu: number; again?: number; answer: string }>;
   }
+  /** `kmap query DIR SQL` through the bundle, whole process: wall and CPU seconds and its answer. */
+  const cliQuery = (dir: string, sql: string) => {
+    const r = runProcess(node, [bundle, 'query', dir, sql], o.root);
+    return { s: r.wallS, cpu: r.cpuS, answer: answerOfCsv(r.stdout) };
+  };
   const ways: Way[] = [
-    {
-      id: 'cli',
-      name: '`node dist-cli/kmap.mjs query DIR SQL` (whole process, DuckDB default threads: 2 here)',
-      run: async () => {
-        const r = runProcess(node, [bundle, 'query', tenDir, TASK_STRUCT_SQL], o.root);
-        return { s: r.wallS, cpu: r.cpuS, answer: answerOfCsv(r.stdout) };
-      },
-    },
+    { id: 'cli', name: '`node dist-cli/kmap.mjs query DIR SQL` (whole process, DuckDB default threads: 2 here)', run: async () => cliQuery(tenDir, TASK_STRUCT_SQL) },
     {
       id: 'cli-t1',
       name: '`node dist-cli/kmap.mjs query DIR "SET threads = 1; SQL"` (whole process, 1 thread)',
-      run: async () => {
-        const r = runProcess(node, [bundle, 'query', tenDir, `SET threads = 1; ${TASK_STRUCT_SQL}`], o.root);
-        return { s: r.wallS, cpu: r.cpuS, answer: answerOfCsv(r.stdout) };
-      },
+      run: async () => cliQuery(tenDir, `SET threads = 1; ${TASK_STRUCT_SQL}`),
     },
     ...[1, 2].map((threads) => ({
       id: `t${threads}`,
@@ -226,10 +221,7 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
     {
       id: 'cli1',
       name: '`node dist-cli/kmap.mjs query DIR SQL` on one capture (the export itself), for reference',
-      run: async () => {
-        const r = runProcess(node, [bundle, 'query', exportDir, TASK_STRUCT_SQL], o.root);
-        return { s: r.wallS, cpu: r.cpuS, answer: answerOfCsv(r.stdout) };
-      },
+      run: async () => cliQuery(exportDir, TASK_STRUCT_SQL),
     },
     {
       id: 'cli0',

@@ -73,7 +73,7 @@ export const inThreadRanges: RangeRunner = {
       const bytes = new Uint8Array(await job.file.slice(job.start, job.end).arrayBuffer());
       if (stopped) throw new Error('stopped');
       onProgress({ bytes: bytes.length, objects: 0, accessLines: 0 });
-      return parseRangeBytes(bytes, job.variant, false, job.chunkBytes);
+      return parseRangeBytes(bytes, job.variant, job.chunkBytes);
     })();
     return { part, stop: () => (stopped = true) };
   },

@@ -35,7 +35,7 @@ function parseInRanges(bytes: Uint8Array, starts: readonly number[], variant: Va
   const first = rangeParser(variant, true);
   for (let i = 0; i < firstEnd; i += chunkSize) first.push(bytes.subarray(i, Math.min(firstEnd, i + chunkSize)));
   first.finish();
-  const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, false, chunkSize));
+  const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, chunkSize));
   return appendRanges(first, parts) ? first.store : null;
 }
 
@@ -105,7 +105,7 @@ describe('ranges parsed apart and stitched give the single parse', () => {
       const first = rangeParser(variant, true);
       for (let i = 0; i < cut[1]; i += 97) first.push(bytes.subarray(i, Math.min(cut[1], i + 97)));
       first.finish();
-      const parts = cut.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, cut[k + 2] ?? bytes.length), variant, false));
+      const parts = cut.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, cut[k + 2] ?? bytes.length), variant));
       expect(appendRanges(first, parts)).toBe(true);
       expect(storeDump(first.store)).toEqual(storeDump(parseKmapBytes(bytes)));
     }
@@ -116,13 +116,13 @@ describe('ranges parsed apart and stitched give the single parse', () => {
     const first = rangeParser('E', true);
     first.push(bytes.subarray(0, s[1]));
     first.finish();
-    expect(appendRanges(first, [parseRangeBytes(bytes.subarray(s[1]), 'E', false)])).toBe(true);
+    expect(appendRanges(first, [parseRangeBytes(bytes.subarray(s[1]), 'E')])).toBe(true);
     expect(storeDump(first.store)).toEqual(storeDump(parseKmapBytes(bytes)));
     const lone = rangeParser('E', true);
     lone.push(bytes.subarray(0, s[0]));
     lone.finish();
     const before = storeDump(lone.store);
-    expect(appendRanges(lone, [parseRangeBytes(bytes.subarray(s[0]), 'E', false)])).toBe(false);
+    expect(appendRanges(lone, [parseRangeBytes(bytes.subarray(s[0]), 'E')])).toBe(false);
     expect(storeDump(lone.store)).toEqual(before);
   });
 

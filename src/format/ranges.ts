@@ -141,9 +141,9 @@ export function rangeParser(variant: Variant, first: boolean): KmapParser {
   return new KmapParser({ variant, range: first ? 'first' : 'later' });
 }
 
-/** Parses one range's bytes (tests; a thread does the same in chunks). */
-export function parseRangeBytes(bytes: Uint8Array, variant: Variant, first: boolean, chunkSize = 1 << 20): StorePart {
-  const parser = rangeParser(variant, first);
+/** Parses a later range's bytes whole into a part (the tests; the data worker's in-thread runner). */
+export function parseRangeBytes(bytes: Uint8Array, variant: Variant, chunkSize = 1 << 20): StorePart {
+  const parser = rangeParser(variant, false);
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, Math.min(bytes.length, i + chunkSize)));
   const store = parser.finish();
   return storeToPart(store, parser.linesRead);

@@ -204,4 +204,4 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
  * reservation from an estimate (KmapStore.reserve) that came out a little
  * high. Its unused tail was never written.
  */
-export const SLACK_KEPT = 1 / 8;
+const SLACK_KEPT = 1 / 8;
