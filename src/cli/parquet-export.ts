@@ -28,7 +28,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type ParquetTables } from '../query/parquet-tables.ts';
-import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, sliceBlock, type ParquetTableName } from '../query/parquet-schema.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COLUMNS, sliceBlock, type ParquetTableName } from '../query/parquet-schema.ts';
 import { BlockScan } from './parquet-block-scan.ts';
 
 /** Rows per Parquet file (and per staging block). */
@@ -74,14 +74,24 @@ function sqlString(s: string): string {
 }
 
 /**
- * The COPY's select list: string columns cast from their ENUM to VARCHAR.
- * DuckDB writes an ENUM column with its whole dictionary in every row group
- * and that dictionary's range as every row group's min/max, so no row group
- * could be skipped (and a file repeated every name); cast, each row group
- * gets its own names and its own range.
+ * The COPY's select list. String columns reach DuckDB as ENUMs, and DuckDB
+ * writes an ENUM column with its whole dictionary in every row group and
+ * that dictionary's range as every row group's min/max (valid bounds, but
+ * no row group could be skipped by them). So the columns a reader prunes by
+ * (STATS_COLUMNS: slab and access_fn of the accesses) are cast to VARCHAR
+ * and get their own names and range per row group; the other string
+ * columns stay ENUMs. Their rows are not sorted, so their exact range would
+ * span nearly every value anyway, and the cast with the VARCHAR writer's
+ * per-value dictionary hashing was most of DuckDB's time (the 1 GB
+ * benchmark kmap's accesses from a DuckDB table, 2 threads: the five string
+ * columns as VARCHAR took 6.0 s to write, as ENUMs 0.44 s, slab and
+ * access_fn cast and the rest ENUMs 1.95 s). ENUM dictionaries hold only
+ * the names a column uses (ParquetTables' dictionaries), so repeating one
+ * per row group stays small.
  */
 function selectList(table: ParquetTableName): string {
-  return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
+  const keys = STATS_COLUMNS[table];
+  return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' && keys.has(c.name) ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
 }
 
 /** The partition folder of a capture in a table. */
@@ -111,7 +121,12 @@ export async function exportParquet(
   // Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself).
   const dir = path.resolve(dirArg);
   const { api, bindings } = await loadDuckDb();
-  const instance = await api.DuckDBInstance.create(':memory:', { threads: String(Math.max(1, availableParallelism())) });
+  // One DuckDB thread: each COPY runs on the thread that called it, and a
+  // COPY from a JS table function is one pipeline, so DuckDB's own worker
+  // threads added CPU and no speed (in process on the 1 GB benchmark kmap,
+  // two runs each: threads=1 9.97-10.52 s wall, 13.3-14.6 CPU-s; threads=2
+  // 12.0-12.5 s, 19.2-20.7 CPU-s; threads=3 14.2 s, 24.5 CPU-s).
+  const instance = await api.DuckDBInstance.create(':memory:', { threads: '1' });
   // One connection per COPY running at once (./parquet-block-scan.ts: why two).
   const cons = await Promise.all(Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, () => instance.connect()));
   // Ctrl-C or a kill: the scans end and the COPYs are interrupted, then the
@@ -164,7 +179,7 @@ export async function exportParquet(
           for (let k = nextFile++; k < numFiles && failure === null && !interrupted; k = nextFile++) {
             const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
             try {
-              await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${meta})`);
+              await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ${meta})`);
             } catch (e) {
               stopAll(e);
               return;

@@ -49,7 +49,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { type ParquetTables } from './parquet-tables.ts';
-import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, type BlockColumn, type ParquetColumnDef, type ParquetTableName, type TableBlock } from './parquet-schema.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COLUMNS, type BlockColumn, type ParquetColumnDef, type ParquetTableName, type TableBlock } from './parquet-schema.ts';
 
 /** Rows per file: the CLI's EXPORT_BLOCK_ROWS (src/cli/parquet-export.ts). */
 export const PARQUET_BLOCK_ROWS = 1 << 20;
@@ -57,16 +57,10 @@ export const PARQUET_BLOCK_ROWS = 1 << 20;
 export const PARQUET_ROW_GROUP_ROWS = 122_880;
 
 /**
- * The columns whose row-group statistics are written. 'all' and 'none' exist
- * for measuring (bench and tests); the export uses 'keys'.
+ * Which columns get row-group statistics: 'keys' (STATS_COLUMNS, what the
+ * export uses); 'all' and 'none' exist for measuring (bench and tests).
  */
 export type StatisticsChoice = 'keys' | 'all' | 'none';
-
-const STATS_COLUMNS: Readonly<Record<ParquetTableName, ReadonlySet<string>>> = {
-  objects: new Set(['idx']),
-  accesses: new Set(['idx', 'slab', 'access_fn']),
-  capmap: new Set(['access_fn']),
-};
 
 export interface ParquetWriteOptions {
   /** Rows per file (tests use small ones so that a table spans several files). */

@@ -84,6 +84,22 @@ export const PARQUET_COLUMNS: Readonly<Record<ParquetTableName, readonly Parquet
   ],
 };
 
+/**
+ * The columns whose row-group min/max statistics let a reader skip row
+ * groups: the accesses' sort keys (slab, access_fn), every table's idx
+ * (objects and accesses are in idx order within a slab group, so idx ranges
+ * prune joins) and capmap's access_fn. Both writers make these exact per row
+ * group. Elsewhere the rows are not sorted, a row group's range spans nearly
+ * every value, and a writer may leave statistics out (the browser's) or
+ * write a wider range that still bounds every value (the CLI's string
+ * columns: the range of the column's dictionary).
+ */
+export const STATS_COLUMNS: Readonly<Record<ParquetTableName, ReadonlySet<string>>> = {
+  objects: new Set(['idx']),
+  accesses: new Set(['idx', 'slab', 'access_fn']),
+  capmap: new Set(['access_fn']),
+};
+
 export interface BlockColumn {
   readonly def: ParquetColumnDef;
   /** BIGINT: words (2 per row, low first); BOOLEAN: 0/1 per row; VARCHAR: ids into dict. */

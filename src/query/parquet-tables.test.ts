@@ -1,0 +1,119 @@
+// The accesses table's rows (ParquetTables.accessesBlock) against a plain
+// reference: every access line, sorted with a comparator by slab name, then
+// access_fn (byte order of their UTF-8), ties in file order, each value read
+// from the store by its line. Both sorts are run: the counting sort and the
+// radix sort that a key space too large for a count array takes (forced here
+// with a bucket limit of 1). Blocks are cut at odd sizes, so that a block
+// boundary falls inside a (slab, function) run.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { LAYOUTS } from '../format/variants.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE } from '../store/kmap-store.ts';
+import { bigSeeds, writerSeeds } from '../testing/fuzz-kmaps.ts';
+import { compareBytes } from './compare.ts';
+import { QueryContext } from './context.ts';
+import { ParquetTables } from './parquet-tables.ts';
+import type { TableBlock } from './parquet-schema.ts';
+
+/** A block's rows as plain values: BIGINT words as one bigint, names as text, nulls as null. */
+function rowsOf(block: TableBlock): unknown[][] {
+  const rows: unknown[][] = [];
+  for (let r = 0; r < block.numRows; r++) {
+    rows.push(
+      block.columns.map((c) => {
+        if (c.nulls?.[r]) return null;
+        if (c.def.type === 'BIGINT') return BigInt.asIntN(64, (BigInt(c.data[2 * r + 1]) << 32n) | BigInt(c.data[2 * r]));
+        if (c.def.type === 'VARCHAR') return c.dict![c.data[r]];
+        return c.data[r];
+      }),
+    );
+  }
+  return rows;
+}
+
+function allRows(tables: ParquetTables, step: number): unknown[][] {
+  const n = tables.numRows('accesses');
+  const out: unknown[][] = [];
+  for (let s = 0; s < n; s += step) out.push(...rowsOf(tables.accessesBlock(s, Math.min(n, s + step))));
+  return out;
+}
+
+/** The reference: each line's row from the store, sorted by comparator. */
+function referenceRows(ctx: QueryContext): unknown[][] {
+  const s = ctx.store;
+  const layout = LAYOUTS[s.variant ?? 'E'];
+  const sites = ctx.sites();
+  const ip64 = (id: number) => BigInt.asIntN(64, (BigInt(s.ips.hi.data[id]) << 32n) | BigInt(s.ips.lo.data[id]));
+  const exact = (col: typeof s.accesses.reads, j: number) => col.wide?.get(j) ?? BigInt(col.data[j]);
+  const lines: { slab: string; fn: string; j: number; row: unknown[] }[] = [];
+  for (let i = 0; i < s.numObjects; i++) {
+    const [ls, le] = s.accessRange(i);
+    const slab = layout.hasSlab ? s.slabs.names()[s.objects.slab.data[i]] : null;
+    for (let j = ls; j < le; j++) {
+      const ip = s.accesses.ip.data[j];
+      const fn = sites.key(sites.siteOf[ip]);
+      const stored = s.accesses.pid.data[j];
+      lines.push({
+        slab: slab ?? '',
+        fn,
+        j,
+        row: [
+          BigInt(i),
+          ip64(ip),
+          fn,
+          stored === ACCESS_PID_NONE ? null : BigInt(stored - ACCESS_PID_BIAS),
+          BigInt.asIntN(64, exact(s.accesses.reads, j)),
+          BigInt.asIntN(64, exact(s.accesses.writes, j)),
+          slab,
+          layout.hasType ? s.types.names()[s.objects.type.data[i]] : null,
+          sites.key(sites.siteOf[s.objects.allocIp.data[i]]),
+          s.commands.names()[s.objects.command.data[i]],
+        ],
+      });
+    }
+  }
+  lines.sort((a, b) => compareBytes(a.slab, b.slab) || compareBytes(a.fn, b.fn) || a.j - b.j);
+  return lines.map((l) => l.row);
+}
+
+const load = (text: string) => new QueryContext(parseKmapBytes(new TextEncoder().encode(text)));
+
+describe('the accesses rows', () => {
+  const sample = { name: 'public/sample.kmap', text: readFileSync(join(import.meta.dirname, '..', '..', 'public', 'sample.kmap'), 'utf8') };
+  const seeds = [...writerSeeds(3), ...bigSeeds(600), sample];
+  it('are tested on kmaps with access lines', () => {
+    expect(seeds.filter((s) => load(s.text).store.numAccesses > 100).length).toBeGreaterThanOrEqual(6);
+  });
+  it.each(seeds.map((s) => [s.name, s.text]))('%s: both sorts give the reference rows, at any block size', (_name, text) => {
+    const ctx = load(text);
+    const want = referenceRows(ctx);
+    for (const buckets of [undefined, 1]) {
+      for (const step of [1, 7, 1000]) expect(allRows(new ParquetTables(ctx, buckets), step)).toEqual(want);
+    }
+  });
+
+  it('keep values past 2^53 - 1 exact in both sorts (looked up by their file-order line)', () => {
+    const ctx = load(
+      [
+        'ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',
+        '  ffffffff81004010,9007199254740993,1,100',
+        '  ffffffff81004000,1,18446744073709551615,100',
+        'ffffffff81001010,100,ffff888000002000,64,11,0,0000000000000000,KMALLOC,cat,dentry,',
+        '  ffffffff81004010,1,2,100',
+        '',
+      ].join('\n'),
+    );
+    expect(ctx.store.numBadLines).toBe(0);
+    const want = referenceRows(ctx);
+    // An access line is ip, writes, reads, pid: the rows' (reads, writes).
+    expect(want.map((r) => [r[4], r[5]])).toEqual([
+      [2n, 1n],
+      [-1n, 1n],
+      [1n, 9007199254740993n],
+    ]);
+    for (const buckets of [undefined, 1]) expect(allRows(new ParquetTables(ctx, buckets), 2)).toEqual(want);
+  });
+});
