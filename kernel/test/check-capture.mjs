@@ -72,6 +72,11 @@ function resolveIp({ syms, end }, ipHex) {
   return syms[best].name;
 }
 
+// The instrumentation's own code: KASAN and its stack saving (the unwinder,
+// the stack-trace helpers) and Memorizer. An access line whose IP resolves
+// to one of these is noise that quiet sections and kasan_depth must keep out.
+const NOISE = /^(kasan_|__kasan_|__asan_|check_region_inline|unwind_|__unwind_|__orc_find|orc_find|deref_stack_reg|stack_trace_|arch_stack_walk|on_stack|in_task_stack|in_irq_stack|in_entry_stack|get_stack_info|stack_access_ok|memorizer_|__memorizer_|mz_)/;
+
 // Sentinels of the format that are not code addresses.
 function isSentinel(ipHex) {
   const v = BigInt(`0x${ipHex}`);
@@ -112,6 +117,7 @@ for (const type of ['KMALLOC', 'KMEM_CACHE', 'ALLOC_PAGES']) {
 const symbols = loadSymbols(mapPath);
 const allocIps = new Map(); // ip -> resolved?
 const accessIps = new Map();
+const noise = new Map(); // function -> access lines
 let lsWithAccesses = 0;
 let freed = 0;
 const badOrder = [];
@@ -128,6 +134,8 @@ for await (const line of rl) {
   }
   for (const a of o.accesses) {
     if (!accessIps.has(a.ip)) accessIps.set(a.ip, resolveIp(symbols, a.ip) !== null);
+    const fn = resolveIp(symbols, a.ip);
+    if (fn && NOISE.test(fn)) noise.set(fn, (noise.get(fn) ?? 0) + 1);
   }
   if (o.command === 'ls' && o.accesses.length > 0) lsWithAccesses += 1;
   if (o.freeIndex !== '0') {
@@ -150,6 +158,8 @@ check(`>= ${MIN_RESOLVED * 100}% of allocation IPs resolve to a function in Syst
   allocShare >= MIN_RESOLVED, `${(allocShare * 100).toFixed(1)}% of ${allocIps.size}`);
 check(`>= ${MIN_RESOLVED * 100}% of access IPs resolve to a function in System.map`,
   accessShare >= MIN_RESOLVED, `${(accessShare * 100).toFixed(1)}% of ${accessIps.size}`);
+check('no access line comes from KASAN, the unwinder under its stack saving or Memorizer itself', noise.size === 0,
+  `access lines by function: ${JSON.stringify(Object.fromEntries([...noise].sort((a, b) => b[1] - a[1]).slice(0, 10)))}`);
 check('every freed object has free index > alloc index', freed > 0 && badOrder.length === 0,
   `freed ${freed}, out of order: ${badOrder.slice(0, 5)}`);
 console.log(`# ${allocIps.size} distinct allocation IPs (${(allocShare * 100).toFixed(1)}% resolved), ` +

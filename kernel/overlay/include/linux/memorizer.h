@@ -83,6 +83,16 @@ void memorizer_forget(const void *addr);
 void memorizer_free(const void *addr, unsigned long ip);
 void memorizer_page_free(struct page *page, unsigned long ip);
 
+/*
+ * A quiet section: code that runs on behalf of the instrumentation (KASAN's
+ * stack saving and the unwinder under it, the kmap reader's copy-out), whose
+ * accesses are not the workload's and are not recorded. Sections nest; they
+ * hold preemption off, and each context level (task, softirq, hardirq, NMI)
+ * has its own count, so an interrupt taken inside one is still recorded.
+ */
+void memorizer_quiet_begin(void);
+void memorizer_quiet_end(void);
+
 #else /* CONFIG_MEMORIZER */
 
 static inline void memorizer_alloc_pool(void) { }
@@ -103,6 +113,8 @@ static inline void memorizer_retype(const void *addr, size_t size, size_t span,
 static inline void memorizer_forget(const void *addr) { }
 static inline void memorizer_free(const void *addr, unsigned long ip) { }
 static inline void memorizer_page_free(struct page *page, unsigned long ip) { }
+static inline void memorizer_quiet_begin(void) { }
+static inline void memorizer_quiet_end(void) { }
 
 #endif /* CONFIG_MEMORIZER */
 

@@ -44,6 +44,15 @@ DEFINE_RAW_SPINLOCK(mz_lock);
 /* Recursion guard, see memorizer.h; only touched with local irqs off. */
 static DEFINE_PER_CPU(int, mz_busy);
 
+/*
+ * Quiet-section depth per context level (interrupt_context_level(): 0 task,
+ * 1 softirq, 2 hardirq, 3 NMI). Changed only by the CPU's own code at that
+ * level with preemption off (memorizer_quiet_begin/end), read by the access
+ * hook with irqs off; a level's count is back to zero before the code at
+ * that level returns, so an interrupt never sees its victim's count.
+ */
+static DEFINE_PER_CPU(u8 [4], mz_quiet);
+
 /* Object lists; under mz_lock. */
 LIST_HEAD(mz_live);		/* allocation order */
 LIST_HEAD(mz_dead);		/* newest free first */
@@ -552,6 +561,16 @@ void __memorizer_access(unsigned long addr, size_t size, bool write,
 	mz_stats.accesses_seen++;
 	if (!mz_recording())
 		goto out;
+	/*
+	 * Instrumentation's own reads (a quiet section) and code that turned
+	 * KASAN off for its task (kasan_disable_current(): current's count is
+	 * only the task's own when in task context) are not the workload's.
+	 */
+	if (__this_cpu_read(mz_quiet[interrupt_context_level()]) ||
+	    (in_task() && current->kasan_depth)) {
+		mz_stats.accesses_quiet++;
+		goto out;
+	}
 	o = mz_lookup(addr);
 	if (!o) {
 		mz_stats.accesses_unattributed++;
@@ -577,6 +596,18 @@ out:
 	mz_exit(flags);
 restore:
 	user_access_restore(ua_flags);
+}
+
+void memorizer_quiet_begin(void)
+{
+	preempt_disable();
+	__this_cpu_inc(mz_quiet[interrupt_context_level()]);
+}
+
+void memorizer_quiet_end(void)
+{
+	__this_cpu_dec(mz_quiet[interrupt_context_level()]);
+	preempt_enable();
 }
 
 /* ---- control, called from debugfs.c ---- */

@@ -86,6 +86,7 @@ struct mz_stats {
 	u64 accesses_seen;
 	u64 accesses_recorded;
 	u64 accesses_unattributed;
+	u64 accesses_quiet;	/* in a quiet section or under kasan_depth */
 	u64 overlaps_closed;
 	u64 dropped_objects;	/* pool exhausted: object not tracked */
 	u64 dropped_accesses;	/* pool exhausted: access not counted */

@@ -106,6 +106,7 @@ void mz_print_stats(struct mz_sink *sk, const struct mz_stats *st)
 	mz_emit(sk, "accesses_seen: %llu\n", st->accesses_seen);
 	mz_emit(sk, "accesses_recorded: %llu\n", st->accesses_recorded);
 	mz_emit(sk, "accesses_unattributed: %llu\n", st->accesses_unattributed);
+	mz_emit(sk, "accesses_quiet: %llu\n", st->accesses_quiet);
 	mz_emit(sk, "overlaps_closed: %llu\n", st->overlaps_closed);
 	mz_emit(sk, "dropped_objects: %llu\n", st->dropped_objects);
 	mz_emit(sk, "dropped_accesses: %llu\n", st->dropped_accesses);
