@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# /init of a capture boot: runs the classic capture sequence around the
-# workload in /workload, sends the kmap to the host through /dev/hvc0, then
-# times the workload with recording off and on (medians of $RUNS runs).
+# /init of a capture boot: runs /setup, then the classic capture sequence
+# around the workload in /workload (recording what /mode says: all, task or
+# pid), sends the kmap to the host through /dev/hvc0, then, when /runs is
+# above 0, times the workload with recording off and on.
 # Console markers (MZ-CAPTURE: ...) are parsed by scripts/capture.sh.
 set -u	# not -e: /init must never exit (the kernel would panic); failures are reported
 . /common.sh
 guest_setup
-RUNS=$(cat /runs 2>/dev/null || echo 3)
+RUNS=$(cat /runs 2>/dev/null || echo 0)
+MODE=$(cat /mode 2>/dev/null || echo all)
 REPEAT=5	# workload runs per timing sample (clock has 4 ms steps)
 
 fail() {
@@ -20,10 +22,32 @@ workload() {
 	(cd / && /bin/sh /workload) >/tmp/workload.out 2>&1
 }
 
+# The recorded run. all: Memorizer mode 1, everything. task: the workload's
+# shell writes mode 2 itself (the writer, its descendants and interrupt
+# context) and then becomes the workload (exec keeps its pid). pid: it
+# writes its own pid (that pid and its descendants, no interrupt context).
+recorded_workload() {
+	case $MODE in
+	task) (cd / && exec /bin/sh -c 'echo 2 >'"$MZ"'/memorizer_enabled && exec /bin/sh /workload') ;;
+	pid) (cd / && exec /bin/sh -c 'echo $$ >'"$MZ"'/memorizer_enabled && exec /bin/sh /workload') ;;
+	*) echo 1 >"$MZ/memorizer_enabled" && workload_raw ;;
+	esac >/tmp/workload.out 2>&1
+}
+workload_raw() {
+	(cd / && /bin/sh /workload)
+}
+
 [ -d "$MZ" ] || fail "no $MZ (kernel without CONFIG_MEMORIZER?)"
 [ -c /dev/hvc0 ] || fail "no /dev/hvc0 (virtio console missing)"
 hvc_open || fail "cannot set up /dev/hvc0"
 echo "MZ-CAPTURE: start: $(cat /workload)"
+if [ -s /setup ] && [ -n "$(cat /setup)" ]; then
+	echo "MZ-CAPTURE: setup: $(cat /setup)"
+	(cd / && /bin/sh /setup) >/tmp/setup.out 2>&1
+	src=$?
+	sed 's/^/MZ-SETUP: /' /tmp/setup.out | head -50
+	[ "$src" = 0 ] || fail "setup exited with status $src"
+fi
 
 # The classic capture sequence (../../docs/kmap-format.md), old names on purpose.
 cd "$MZ" || fail "cd $MZ"
@@ -33,8 +57,7 @@ echo 1 >clear_printed_list
 echo 0 >print_live_obj
 echo 1 >memorizer_log_access
 echo "MZ-T: capture-start"
-echo 1 >memorizer_enabled
-workload
+recorded_workload
 rc=$?
 echo 0 >memorizer_enabled
 echo "MZ-T: capture-end"

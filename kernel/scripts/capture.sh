@@ -13,24 +13,40 @@
 # Options:
 #   --workload CMD     shell command run in the guest (required)
 #   --out DIR/NAME     output prefix (required)
+#   --mode M           what is recorded: all (everything, the default), task
+#                      (the workload's shell, its descendants and interrupts
+#                      taken meanwhile) or pid (the workload's shell and its
+#                      descendants, no interrupt context)
+#   --add SRC:DEST     copy a host file into the guest at DEST (a static
+#                      binary, a script, data); repeatable
+#   --setup CMD        shell command run before recording starts
 #   --timeout SECS     boot timeout (default 300); a hang or panic ends there
 #   --memalloc-size S  Memorizer pool (default 256M)
-#   --runs N           timing runs, recording off and on (default 3)
+#   --runs N           timing runs, recording off and on (default 0: none)
 #   --append ARGS      extra kernel command line
 #   --gdb              wait for gdb on :1234 (QEMU -s -S) and print the command
+#
+# Exit status: 0 with a complete kmap; 3 when Memorizer's pool ran out or
+# dropped anything (the kmap is kept as DIR/NAME.partial.kmap, the counts
+# are printed); 1 on any other failure. Kernel warnings in the log (a stall,
+# a WARNING) never discard a complete kmap: they are kept in DIR/NAME.warnings.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-	sed -n '4,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-workload= outp= tmo=300 pool=256M runs=3 append= gdb=0
+workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup=
+adds=()
 while (($#)); do
 	case $1 in
 	--workload) workload=${2:?}; shift 2 ;;
+	--mode) mode=${2:?}; shift 2 ;;
+	--add) adds+=("${2:?}"); shift 2 ;;
+	--setup) setup=${2:?}; shift 2 ;;
 	--out) outp=${2:?}; shift 2 ;;
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--memalloc-size) pool=${2:?}; shift 2 ;;
@@ -43,6 +59,17 @@ while (($#)); do
 done
 [[ -n $workload && -n $outp ]] || usage
 [[ $runs =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ ]] || die "--runs and --timeout take integers"
+[[ $mode == all || $mode == task || $mode == pid ]] || die "--mode is all, task or pid (got: $mode)"
+add_specs=()
+for spec in "${adds[@]}"; do
+	src=${spec%%:*} dest=${spec#*:}
+	[[ $spec == *:* && -n $src && -n $dest ]] || die "--add takes SRC:DEST (got: $spec)"
+	[[ -f $src && -r $src ]] || die "--add: no readable file $src"
+	dest=${dest#/}
+	[[ $dest != *..* && $dest != init && $dest != common.sh && $dest != workload && $dest != setup &&
+	   $dest != runs && $dest != mode ]] || die "--add: $dest is not a place the capture can use"
+	add_specs+=("$(realpath "$src"):$dest")
+done
 
 bash "$KDIR/scripts/build.sh"
 
@@ -52,9 +79,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mz-capture.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 printf '%s\n' "$workload" >"$work/workload"
+printf '%s\n' "$setup" >"$work/setup"
 echo "$runs" >"$work/runs"
+echo "$mode" >"$work/mode"
 make_initramfs "$work/initramfs.cpio.gz" "$KDIR/guest/capture-init.sh" \
-	"$KDIR/guest/common.sh:common.sh" "$work/workload:workload" "$work/runs:runs"
+	"$KDIR/guest/common.sh:common.sh" "$work/workload:workload" "$work/runs:runs" \
+	"$work/setup:setup" "$work/mode:mode" ${add_specs[@]+"${add_specs[@]}"}
 
 cmdline="memalloc_size=$pool memorizer_enabled_boot=no mem_log_boot=no $append"
 if ((gdb)); then
@@ -85,23 +115,56 @@ elif ((rc)); then
 	show_tail
 	die "QEMU exited with status $rc"
 fi
-if guest_failed "$outp.log" || grep -q 'MZ-CAPTURE: FAIL' "$outp.log"; then
+if grep -q 'MZ-CAPTURE: FAIL' "$outp.log"; then
 	show_tail
 	die "guest reported a failure (see $outp.log)"
 fi
-grep -q 'MZ-CAPTURE: sent' "$outp.log" || { show_tail; die "no kmap was sent"; }
+if ! grep -q 'MZ-CAPTURE: sent' "$outp.log"; then
+	show_tail
+	guest_failed "$outp.log" && die "the kernel failed before a kmap was sent (see $outp.log)"
+	die "no kmap was sent"
+fi
 
 want=$(sed -n 's/^MZ-CAPTURE: kmap-bytes \([0-9]*\).*/\1/p' "$outp.log" | tr -d '\r')
 got=$(stat -c %s "$work/hvc0")
 [[ $want == "$got" ]] || { show_tail; die "kmap truncated: guest sent $want bytes, host got $got"; }
 
-mv "$work/hvc0" "$outp.kmap"
-cp "$OUT/System.map" "$outp.System.map"
-
 field() { sed -n "s/^MZ-CAPTURE: $1 \(.*\)/\1/p" "$outp.log" | tr -d '\r'; }
+# Memorizer's counters after the workload (the guest prints its stats file).
+stat_of() { sed -n "s/^MZ-STATS: $1: \([0-9]*\).*/\1/p" "$outp.log" | tr -d '\r' | tail -n 1; }
+exhausted=$(stat_of pool_exhausted) dobj=$(stat_of dropped_objects) dacc=$(stat_of dropped_accesses)
+pbytes=$(stat_of pool_bytes) pused=$(stat_of pool_used_bytes)
+[[ -n $exhausted && -n $dobj && -n $dacc && -n $pbytes && -n $pused ]] ||
+	{ show_tail; die "the guest printed no Memorizer stats: cannot tell whether anything was lost"; }
+mib() { echo "scale=1; $1 / 1048576" | bc; }
+rm -f "$outp.kmap" "$outp.partial.kmap" "$outp.warnings"
+cp "$OUT/System.map" "$outp.System.map"
 log "boot+capture took ${secs}s (QEMU wall time)"
 log "workload exit status in guest: $(field workload-status)"
-log "kmap: $outp.kmap ($got bytes, $(grep -vc '^  ' "$outp.kmap") objects)"
+log "pool: $(mib "$pused") MiB used of $(mib "$pbytes") MiB (memalloc_size=$pool)"
+if ((exhausted || dobj || dacc)); then
+	mv "$work/hvc0" "$outp.partial.kmap"
+	log "LOST: Memorizer's pool ran out (pool_exhausted=$exhausted): $dobj objects and $dacc accesses"
+	log "  were not recorded, and recording stopped there; live tracking and recording share the pool."
+	log "  The partial kmap is $outp.partial.kmap."
+	# What it needed is at least what it used plus the records it could not
+	# make (struct mz_obj is 136 bytes on x86-64, struct mz_access 56), and
+	# more for all that went unseen after recording stopped: twice that.
+	need=$(((pused + dobj * 136 + dacc * 56) * 2))
+	log "  Run again with a bigger pool, e.g. --memalloc-size $(((need + 1048575) / 1048576))M"
+	log "  (the boot alone takes about 7.5 MB of it)."
+	lost=1
+else
+	mv "$work/hvc0" "$outp.kmap"
+	log "kmap: $outp.kmap ($got bytes, $(grep -vc '^  ' "$outp.kmap") objects)"
+	lost=0
+fi
+if guest_failed "$outp.log"; then
+	grep -v '^MZ-' "$outp.log" | grep -E "$GUEST_FAILURE_RE" >"$outp.warnings" || true
+	log "WARNING: the kernel logged warnings during the capture (kept in $outp.warnings); the kmap"
+	log "  was sent and checked complete. First lines:"
+	head -n 5 "$outp.warnings" | sed 's/^/    /' >&2
+fi
 log "System.map: $outp.System.map; log: $outp.log"
 off=() on=()
 nruns=$(sed -n 's/^MZ-CAPTURE: runs \([0-9]*\) repeat \([0-9]*\).*/\1 \2/p' "$outp.log")
@@ -124,3 +187,5 @@ if ((${#off[@]})); then
 	log "slowdown (median on / median off): $(echo "scale=1; $mon / $moff" | bc)x"
 fi
 rm -f "$outp.log.times"
+((lost)) && exit 3
+exit 0

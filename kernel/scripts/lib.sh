@@ -85,9 +85,11 @@ median() {
 	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-# guest_failed LOG: did the kernel oops, panic, report a KASAN error, stall
-# RCU or hang a task?
+# What in a guest log means the kernel went wrong: an oops, a panic, a KASAN
+# error, an RCU stall or a hung task.
+GUEST_FAILURE_RE='Kernel panic|BUG: |Oops|WARNING: CPU|general protection fault|self-detected stall|detected stalls|blocked for more than'
+
+# guest_failed LOG: did the kernel log one of GUEST_FAILURE_RE?
 guest_failed() {
-	grep -v '^MZ-' "$1" |
-		grep -qE 'Kernel panic|BUG: |Oops|WARNING: CPU|general protection fault|self-detected stall|detected stalls|blocked for more than'
+	grep -v '^MZ-' "$1" | grep -qE "$GUEST_FAILURE_RE"
 }

@@ -7,7 +7,10 @@
 #   3. guest TAP tests of every control file (test/guest-tests.sh)
 #   4. guest TAP tests with an exhausted pool (memalloc_size=4M)
 #   5. capture of `ls -l /` (capture.sh) and host checks with the dashboard's
-#      parser (test/check-capture.mjs)
+#      parser (test/check-capture.mjs), the instrumentation-noise check included
+#   6. a capture whose pool runs out: exit status 3, the kmap kept as .partial
+#   7. a researcher's own program (test/probe.c, static; --add, --setup,
+#      --mode pid) and host checks (test/check-own-workload.mjs)
 # Prints build and boot times; exits non-zero on any failure.
 set -euo pipefail
 
@@ -104,6 +107,37 @@ if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls" --ru
 else
 	capture_s=NA
 	failures+=("capture of ls -l /")
+fi
+
+# ---- 6. a pool that runs out --------------------------------------------------
+# 8M: the boot takes about 7.5 MB, so 200 files created and removed run out.
+set +e
+bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/small" --memalloc-size 8M \
+	--workload 'i=0; while [ $i -lt 200 ]; do echo x >/tmp/f$i; i=$((i + 1)); done; rm -f /tmp/f*' \
+	2>"$TESTOUT/small.stderr"
+rc=$?
+set -e
+sed 's/^/    /' "$TESTOUT/small.stderr"
+if ((rc == 3)) && [[ -s $TESTOUT/small.partial.kmap && ! -e $TESTOUT/small.kmap ]] &&
+   grep -q 'LOST: ' "$TESTOUT/small.stderr" && grep -q -- '--memalloc-size [0-9]*M' "$TESTOUT/small.stderr"; then
+	log "small pool: exit 3, partial kmap kept, the loss and a bigger pool reported"
+else
+	failures+=("capture with a pool that runs out (exit $rc)")
+fi
+
+# ---- 7. the researcher's own program ------------------------------------------
+# test/probe.c built static with the host's gcc: writes a file, forks a child
+# that reads it back, tries a socket.
+if gcc -static -O2 -o "$work/probe" "$KDIR/test/probe.c" &&
+   bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/own" --mode pid \
+	--add "$work/probe:/bin/probe" --setup 'mkdir -p /data' \
+	--workload '/bin/probe /data/out'; then
+	grep -q 'MZ-WORKLOAD: probe: child read the file back: yes' "$TESTOUT/own.log" ||
+		failures+=("the own program did not run as expected (see $TESTOUT/own.log)")
+	node "$KDIR/test/check-own-workload.mjs" "$TESTOUT/own.kmap" probe ||
+		failures+=("host checks of the own-program capture")
+else
+	failures+=("capture of an own program (--add, --setup, --mode pid)")
 fi
 
 echo
