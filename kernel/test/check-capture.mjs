@@ -118,6 +118,10 @@ const symbols = loadSymbols(mapPath);
 const allocIps = new Map(); // ip -> resolved?
 const accessIps = new Map();
 const noise = new Map(); // function -> access lines
+const taskStructTypes = new Map(); // type -> task_struct objects
+const stackSizes = new Map(); // size -> STACK_PAGE objects
+const globalSites = new Map(); // a GLOBAL's call site -> the function it resolves to
+let vmemmapLines = 0; // access lines on the vmemmap catch-all (struct pages)
 let lsWithAccesses = 0;
 let freed = 0;
 const badOrder = [];
@@ -138,6 +142,10 @@ for await (const line of rl) {
     if (fn && NOISE.test(fn)) noise.set(fn, (noise.get(fn) ?? 0) + 1);
   }
   if (o.command === 'ls' && o.accesses.length > 0) lsWithAccesses += 1;
+  if (o.slab === 'task_struct') taskStructTypes.set(o.type, (taskStructTypes.get(o.type) ?? 0) + 1);
+  if (o.type === 'STACK_PAGE') stackSizes.set(o.size, (stackSizes.get(o.size) ?? 0) + 1);
+  if (o.type === 'MEMBLOCK' && o.address === 'ffffea0000000000') vmemmapLines += o.accesses.length;
+  if (o.type === 'GLOBAL' && !globalSites.has(o.allocIp)) globalSites.set(o.allocIp, resolveIp(symbols, o.allocIp) ?? 'unresolved');
   if (o.freeIndex !== '0') {
     freed += 1;
     if (BigInt(o.freeIndex) <= BigInt(o.allocIndex)) badOrder.push(o.idx);
@@ -160,6 +168,13 @@ check(`>= ${MIN_RESOLVED * 100}% of access IPs resolve to a function in System.m
   accessShare >= MIN_RESOLVED, `${(accessShare * 100).toFixed(1)}% of ${accessIps.size}`);
 check('no access line comes from KASAN, the unwinder under its stack saving or Memorizer itself', noise.size === 0,
   `access lines by function: ${JSON.stringify(Object.fromEntries([...noise].sort((a, b) => b[1] - a[1]).slice(0, 10)))}`);
+check('task_struct objects are typed KMEM_CACHE (fork asks for no node, so not _ND)',
+  taskStructTypes.size === 1 && (taskStructTypes.get('KMEM_CACHE') ?? 0) > 0, JSON.stringify(Object.fromEntries(taskStructTypes)));
+check('thread stacks are typed STACK_PAGE, all of one size (THREAD_SIZE)',
+  stackSizes.size === 1 && [...stackSizes.keys()].every((s) => Number(s) >= 16384), JSON.stringify(Object.fromEntries(stackSizes)));
+check('every GLOBAL names the constructor that registered it (_sub_I_*; several distinct ones)',
+  globalSites.size > 1 && [...globalSites.values()].every((f) => f.startsWith('_sub_I_')), JSON.stringify(Object.fromEntries([...globalSites].slice(0, 8))));
+check('struct page accesses land on the vmemmap catch-all (MEMBLOCK at ffffea0000000000)', vmemmapLines > 0, `${vmemmapLines} access lines`);
 check('every freed object has free index > alloc index', freed > 0 && badOrder.length === 0,
   `freed ${freed}, out of order: ${badOrder.slice(0, 5)}`);
 console.log(`# ${allocIps.size} distinct allocation IPs (${(allocShare * 100).toFixed(1)}% resolved), ` +

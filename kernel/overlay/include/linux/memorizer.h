@@ -76,7 +76,10 @@ void memorizer_page_alloc(struct page *page, unsigned int order,
 			  unsigned long ip);
 void memorizer_vmalloc(const void *addr, size_t size, size_t span,
 		       unsigned long ip);
-void memorizer_global(const void *addr, size_t size, unsigned long ip);
+/* A global registered by __asan_register_globals(); see memorizer_ctor(). */
+void memorizer_global(const void *addr, size_t size);
+/* do_ctors() runs @fn next (NULL: none): the call site of the globals it registers. */
+void memorizer_ctor(void (*fn)(void));
 void memorizer_retype(const void *addr, size_t size, size_t span,
 		      unsigned long ip, enum memorizer_type type);
 void memorizer_forget(const void *addr);
@@ -105,8 +108,8 @@ static inline void memorizer_page_alloc(struct page *page, unsigned int order,
 					unsigned long ip) { }
 static inline void memorizer_vmalloc(const void *addr, size_t size,
 				     size_t span, unsigned long ip) { }
-static inline void memorizer_global(const void *addr, size_t size,
-				    unsigned long ip) { }
+static inline void memorizer_global(const void *addr, size_t size) { }
+static inline void memorizer_ctor(void (*fn)(void)) { }
 static inline void memorizer_retype(const void *addr, size_t size, size_t span,
 				    unsigned long ip,
 				    enum memorizer_type type) { }

@@ -369,20 +369,36 @@ void memorizer_vmalloc(const void *addr, size_t size, size_t span,
 	mz_exit(flags);
 }
 
-void memorizer_global(const void *addr, size_t size, unsigned long ip)
+/*
+ * The constructor do_ctors() is running. Each compilation unit's constructor
+ * tail-calls __asan_register_globals(), whose return address therefore names
+ * do_ctors()'s caller for every global; the constructor itself says which
+ * unit a global comes from. Written by do_ctors() at boot, before any other
+ * task or CPU runs; read under mz_lock. 0 outside it (a module's globals):
+ * call site 0, as the original records every global.
+ */
+static unsigned long mz_ctor_ip;
+
+void memorizer_ctor(void (*fn)(void))
+{
+	WRITE_ONCE(mz_ctor_ip, (unsigned long)fn);
+}
+
+void memorizer_global(const void *addr, size_t size)
 {
 	unsigned long flags;
 
 	if (!addr || !mz_enter(&flags))
 		return;
-	mz_track((unsigned long)addr, size, size, ip, MEMORIZER_GLOBAL, 0);
+	mz_track((unsigned long)addr, size, size, READ_ONCE(mz_ctor_ip),
+		 MEMORIZER_GLOBAL, 0);
 	mz_exit(flags);
 }
 
 /*
  * A wrapper learnt more about an allocation the page allocator just recorded
- * (kmalloc_large, __get_free_pages, alloc_pages_exact, folios): update type,
- * call site and sizes. @span 0 keeps the span.
+ * (kmalloc_large, __get_free_pages, alloc_pages_exact, folios, thread
+ * stacks): update type, call site and sizes. @ip, @size or @span 0 keeps it.
  */
 void memorizer_retype(const void *addr, size_t size, size_t span,
 		      unsigned long ip, enum memorizer_type type)
@@ -395,7 +411,8 @@ void memorizer_retype(const void *addr, size_t size, size_t span,
 	o = mz_lookup_exact((unsigned long)addr);
 	if (o) {
 		o->type = type;
-		o->alloc_ip = ip;
+		if (ip)
+			o->alloc_ip = ip;
 		if (size)
 			o->size = size;
 		if (span)
