@@ -273,6 +273,29 @@ describe('kmap export --parquet, read back with DuckDB', () => {
     ]);
   });
 
+  it('a field the variant lacks has no statistics; a string column of very many names gets exact ones per file', async () => {
+    // Variant C has no new alloc type: its column is all null, and no min/max may describe values it does not have.
+    const d = load(['ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,cat,kmalloc-64', '  ffffffff81004010,1,2', ''].join('\n'));
+    expect(d.store.variant).toBe('C');
+    const dsD = join(dir, 'absent');
+    await exportParquet(new ParquetTables(d), dsD, 'd');
+    expect(await q(`SELECT stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls FROM parquet_metadata('${join(dsD, 'objects', 'capture=d', '*.parquet')}') WHERE path_in_schema = 'new_alloc_type'`)).toEqual([
+      { lo: null, hi: null, nulls: 1n },
+    ]);
+    // 5,000 allocating IPs, no symbols: alloc_fn's dictionary is past ENUM_NAMES_MAX, so it is written as
+    // VARCHAR, each file with its own names and range (an ENUM would repeat all 5,000 in every file).
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(`ffffffff${(0x81000000 + 16 * i).toString(16)},1,ffff8880${(0x10000 + i).toString(16).padStart(8, '0')},64,${10 + i},0,0000000000000000,KMALLOC,cat,kmalloc-64,`);
+    const many = load(lines.join('\n') + '\n');
+    const dsM = join(dir, 'many');
+    await exportParquet(new ParquetTables(many), dsM, 'm', { blockRows: 1000 });
+    const glob = join(dsM, 'objects', 'capture=m', '*.parquet');
+    const stats = await q(`SELECT file_name AS f, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('${glob}') WHERE path_in_schema = 'alloc_fn' ORDER BY f`);
+    const actual = await q(`SELECT filename AS f, min(alloc_fn) AS lo, max(alloc_fn) AS hi FROM read_parquet('${glob}', filename = true) GROUP BY f ORDER BY f`);
+    expect(stats.length).toBe(5);
+    expect(stats).toEqual(actual);
+  });
+
   it('keeps 64-bit values exact: above 2^53 as is, above 2^63 as the same bits (negative)', async () => {
     const text = [
       'ffffffff81001010,100,ffff888000001000,9007199254740993,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',

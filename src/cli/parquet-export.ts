@@ -73,25 +73,32 @@ function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
+/** An ENUM column's dictionary is written whole into every row group: past this many names a column is cast to VARCHAR instead. */
+const ENUM_NAMES_MAX = 4096;
+
 /**
  * The COPY's select list. String columns reach DuckDB as ENUMs, and DuckDB
  * writes an ENUM column with its whole dictionary in every row group and
  * that dictionary's range as every row group's min/max (valid bounds, but
  * no row group could be skipped by them). So the columns a reader prunes by
- * (STATS_COLUMNS: slab and access_fn of the accesses) are cast to VARCHAR
- * and get their own names and range per row group; the other string
- * columns stay ENUMs. Their rows are not sorted, so their exact range would
- * span nearly every value anyway, and the cast with the VARCHAR writer's
- * per-value dictionary hashing was most of DuckDB's time (the 1 GB
+ * (STATS_COLUMNS: slab and access_fn of the accesses, access_fn of the
+ * capmap) are cast to VARCHAR and get their own names and range per row
+ * group, and so is a column whose dictionary passes ENUM_NAMES_MAX (a
+ * capture without symbols and with very many allocating IPs: repeating its
+ * dictionary per row group made files several times bigger). The other
+ * string columns stay ENUMs: their rows are not sorted, so their exact range
+ * would span nearly every value anyway, and the cast with the VARCHAR
+ * writer's per-value dictionary hashing was most of DuckDB's time (the 1 GB
  * benchmark kmap's accesses from a DuckDB table, 2 threads: the five string
  * columns as VARCHAR took 6.0 s to write, as ENUMs 0.44 s, slab and
- * access_fn cast and the rest ENUMs 1.95 s). ENUM dictionaries hold only
- * the names a column uses (ParquetTables' dictionaries), so repeating one
- * per row group stays small.
+ * access_fn cast and the rest ENUMs 1.95 s). alloc_fn and free_fn have
+ * dictionaries of the functions that column uses (ParquetTables), not of
+ * every accessing IP.
  */
-function selectList(table: ParquetTableName): string {
+function selectList(table: ParquetTableName, dictionarySize: (column: string) => number): string {
   const keys = STATS_COLUMNS[table];
-  return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' && keys.has(c.name) ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
+  const cast = (name: string) => keys.has(name) || dictionarySize(name) > ENUM_NAMES_MAX;
+  return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' && cast(c.name) ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
 }
 
 /** The partition folder of a capture in a table. */
@@ -179,7 +186,7 @@ export async function exportParquet(
           for (let k = nextFile++; k < numFiles && failure === null && !interrupted; k = nextFile++) {
             const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
             try {
-              await con.run(`COPY (SELECT ${selectList(table)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ${meta})`);
+              await con.run(`COPY (SELECT ${selectList(table, (c) => tables.dictionarySize(c))} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ${meta})`);
             } catch (e) {
               stopAll(e);
               return;
@@ -192,6 +199,7 @@ export async function exportParquet(
       if (interrupted) throw new ExportInterrupted(interrupted);
       if (failure !== null) throw failure instanceof Error ? new ExportFailed(failure.message) : new ExportFailed(String(failure));
       blockScan.endTable();
+      if (table === 'accesses') tables.releaseAccesses();
       if (interrupted) throw new ExportInterrupted(interrupted);
       let bytes = 0;
       for (const f of await readdir(target)) bytes += (await stat(path.join(target, f))).size;

@@ -194,5 +194,6 @@ export function* parquetFiles(
       const bytes = blockToParquet(table, block, stats);
       yield { file: { table, path: parquetFilePath(table, capture, part++), bytes, rows: end - start }, progress: { table, rowsDone: end, rows } };
     }
+    if (table === 'accesses') tables.releaseAccesses();
   }
 }

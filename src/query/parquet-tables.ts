@@ -106,6 +106,9 @@ export interface SortedLines {
   readonly line: Uint32Array | null;
 }
 
+/** The dictionary of a string field the variant lacks (one array, as writers key dictionaries by identity). */
+const NO_NAMES: readonly string[] = [];
+
 /** An empty array of the same kind as `a`. */
 function like(a: UintArray, n: number): UintArray {
   return new (a.constructor as new (length: number) => UintArray)(n);
@@ -178,9 +181,30 @@ export class ParquetTables {
     }
   }
 
+  /** How many names a VARCHAR column's dictionary holds (0 for a field the variant lacks). */
+  dictionarySize(name: string): number {
+    return this.absent(name) ? 0 : this.dictOf(name).length;
+  }
+
+  /** A string field this variant does not have: every row null, and an empty dictionary (so no writer invents statistics for it). */
+  private absent(name: string): boolean {
+    const l = this.layout;
+    return (name === 'slab' && !l.hasSlab) || (name === 'alloc_type' && !l.hasType) || (name === 'new_alloc_type' && !l.hasNewType);
+  }
+
   private column(table: ParquetTableName, name: string, data: Uint32Array | Uint8Array, nulls: Uint8Array | null = null): BlockColumn {
     const def = PARQUET_COLUMNS[table].find((c) => c.name === name)!;
-    return { def, data, dict: def.type === 'VARCHAR' ? this.dictOf(name) : null, nulls };
+    return { def, data, dict: def.type !== 'VARCHAR' ? null : this.absent(name) ? NO_NAMES : this.dictOf(name), nulls };
+  }
+
+  /**
+   * Lets go of what only the accesses table needs (its sorted lines and the
+   * object records, about 16 bytes per access line and per object); a
+   * writer calls it once that table is written.
+   */
+  releaseAccesses(): void {
+    this.sortedMemo = null;
+    this.objectRecordsMemo = null;
   }
 
   /** Objects [start, end) in file order. */
