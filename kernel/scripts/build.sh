@@ -12,7 +12,7 @@
 # Outputs: kernel/build/out/{bzImage,System.map,vmlinux,config}
 # Environment: JOBS (default 2), KERNEL_BUILD_DIR (default kernel/build),
 # KERNEL_FRAGMENT (default kernel/config/memorizer.fragment),
-# KERNEL_EXTRA_FRAGMENT (merged after it, e.g. kernel/config/smp.fragment).
+# KERNEL_EXTRA_FRAGMENT (merged after it: a fragment of your own).
 set -euo pipefail
 
 KDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

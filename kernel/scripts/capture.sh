@@ -22,6 +22,7 @@
 #   --setup CMD        shell command run before recording starts
 #   --timeout SECS     boot timeout (default 300); a hang or panic ends there
 #   --memalloc-size S  Memorizer pool (default 256M)
+#   --smp N            virtual CPUs (default 1; the workload may run on any)
 #   --runs N           timing runs, recording off and on (default 0: none)
 #   --append ARGS      extra kernel command line
 #   --gdb              wait for gdb on :1234 (QEMU -s -S) and print the command
@@ -35,11 +36,12 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-	sed -n '4,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	# The header comment, from its fourth line to its last.
+	awk 'NR >= 4 && !/^#/ { exit } NR >= 4' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup=
+workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup= smp=${QEMU_SMP:-1}
 adds=()
 while (($#)); do
 	case $1 in
@@ -51,6 +53,7 @@ while (($#)); do
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--memalloc-size) pool=${2:?}; shift 2 ;;
 	--runs) runs=${2:?}; shift 2 ;;
+	--smp) smp=${2:?}; shift 2 ;;
 	--append) append=${2:?}; shift 2 ;;
 	--gdb) gdb=1; shift ;;
 	-h|--help) usage ;;
@@ -59,6 +62,8 @@ while (($#)); do
 done
 [[ -n $workload && -n $outp ]] || usage
 [[ $runs =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ ]] || die "--runs and --timeout take integers"
+[[ $smp =~ ^[1-8]$ ]] || die "--smp (or QEMU_SMP) takes 1 to 8 CPUs (got: $smp)"
+export QEMU_SMP=$smp
 [[ $mode == all || $mode == task || $mode == pid ]] || die "--mode is all, task or pid (got: $mode)"
 add_specs=()
 for spec in "${adds[@]}"; do
@@ -93,7 +98,7 @@ if ((gdb)); then
 	tmo=$((tmo > 3600 ? tmo : 3600))
 fi
 
-log "booting (timeout ${tmo}s): $workload"
+log "booting (timeout ${tmo}s, CPUs: $smp): $workload"
 t0=$(date +%s.%N)
 set +e
 run_qemu "$OUT/bzImage" "$work/initramfs.cpio.gz" "$cmdline" "$work/hvc0" \

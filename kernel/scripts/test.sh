@@ -4,6 +4,7 @@
 # test.sh - the whole kernel test (npm run kernel:test):
 #   1. build (build.sh; seconds when nothing changed)
 #   2. smoke boot: busybox /init, power off; timed
+#   3-7 at 1 CPU, then again at 2 CPUs:
 #   3. guest TAP tests of every control file (test/guest-tests.sh)
 #   4. guest TAP tests with an exhausted pool (memalloc_size=4M)
 #   5. capture of `ls -l /` (capture.sh) and host checks with the dashboard's
@@ -71,7 +72,7 @@ tap_check() {
 }
 
 # ---- 2. smoke boot ---------------------------------------------------------
-if boot smoke "$KDIR/guest/boot-init.sh" ""; then
+if QEMU_SMP=1 boot smoke "$KDIR/guest/boot-init.sh" ""; then
 	smoke_s=$boot_s
 	log "smoke boot to /init and power-off: ${smoke_s}s"
 else
@@ -79,73 +80,96 @@ else
 	failures+=("smoke boot")
 fi
 
-# ---- 3. control-file tests ---------------------------------------------------
-echo controls >"$work/mode.controls"
-if boot controls "$KDIR/test/guest-tests.sh" "" "$work/mode.controls:testmode"; then
-	controls_s=$boot_s
-	tap_check controls || failures+=("guest control tests")
-else
-	controls_s=NA
-	failures+=("guest control tests (boot)")
-fi
+# cpus_up NAME: the guest of boot NAME (at $ncpu CPUs) brought up every CPU it was given?
+cpus_up() {
+	((ncpu == 1)) || grep -q "smp: Brought up 1 node, $ncpu CPUs" "$TESTOUT/$1.log" || {
+		log "$1: the guest did not bring up $ncpu CPUs"
+		return 1
+	}
+}
 
-# ---- 4. exhausted pool -----------------------------------------------------
-echo exhaust >"$work/mode.exhaust"
-if boot exhaust "$KDIR/test/guest-tests.sh" "memalloc_size=4M" \
-	"$work/mode.exhaust:testmode"; then
-	tap_check exhaust || failures+=("guest exhausted-pool tests")
-else
-	failures+=("guest exhausted-pool tests (boot)")
-fi
+# tests_at NCPU: steps 3-7 with NCPU virtual CPUs. Their logs and captures
+# end in -smpN when NCPU > 1. QEMU's multi-threaded TCG gives each vCPU a
+# host thread, so two CPUs really record at once.
+tests_at() {
+	local ncpu=$1
+	export QEMU_SMP=$ncpu
+	local sfx= at=" at 1 CPU" rc
+	((ncpu == 1)) || sfx=-smp$ncpu at=" at $ncpu CPUs"
+	log "---- tests$at ----"
 
-# ---- 5. capture + host checks -----------------------------------------------
-c0=$(now)
-if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls" --runs 1; then
-	capture_s=$(secs "$c0" "$(now)")
-	node "$KDIR/test/check-capture.mjs" "$TESTOUT/ls.kmap" "$TESTOUT/ls.System.map" ||
-		failures+=("host checks of the ls -l / capture")
-else
-	capture_s=NA
-	failures+=("capture of ls -l /")
-fi
+	# ---- 3. control-file tests ---------------------------------------------------
+	echo controls >"$work/mode.controls"
+	if boot "controls$sfx" "$KDIR/test/guest-tests.sh" "" "$work/mode.controls:testmode"; then
+		if ((ncpu == 1)); then controls_s=$boot_s; fi
+		tap_check "controls$sfx" && cpus_up "controls$sfx" || failures+=("guest control tests$at")
+	else
+		failures+=("guest control tests$at (boot)")
+	fi
 
-# ---- 6. a pool that runs out --------------------------------------------------
-# 8M: the boot takes about 7.5 MB, so 200 files created and removed run out.
-set +e
-bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/small" --memalloc-size 8M \
-	--workload 'i=0; while [ $i -lt 200 ]; do echo x >/tmp/f$i; i=$((i + 1)); done; rm -f /tmp/f*' \
-	2>"$TESTOUT/small.stderr"
-rc=$?
-set -e
-sed 's/^/    /' "$TESTOUT/small.stderr"
-if ((rc == 3)) && [[ -s $TESTOUT/small.partial.kmap && ! -e $TESTOUT/small.kmap ]] &&
-   grep -q 'LOST: ' "$TESTOUT/small.stderr" && grep -q -- '--memalloc-size [0-9]*M' "$TESTOUT/small.stderr"; then
-	log "small pool: exit 3, partial kmap kept, the loss and a bigger pool reported"
-else
-	failures+=("capture with a pool that runs out (exit $rc)")
-fi
+	# ---- 4. exhausted pool -----------------------------------------------------
+	echo exhaust >"$work/mode.exhaust"
+	if boot "exhaust$sfx" "$KDIR/test/guest-tests.sh" "memalloc_size=4M" \
+		"$work/mode.exhaust:testmode"; then
+		tap_check "exhaust$sfx" && cpus_up "exhaust$sfx" || failures+=("guest exhausted-pool tests$at")
+	else
+		failures+=("guest exhausted-pool tests$at (boot)")
+	fi
 
-# ---- 7. the researcher's own program ------------------------------------------
-# test/probe.c built static with the host's gcc: writes a file, forks a child
-# that reads it back, tries a socket.
-if gcc -static -O2 -o "$work/probe" "$KDIR/test/probe.c" &&
-   bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/own" --mode pid \
-	--add "$work/probe:/bin/probe" --setup 'mkdir -p /data' \
-	--workload '/bin/probe /data/out'; then
-	grep -q 'MZ-WORKLOAD: probe: child read the file back: yes' "$TESTOUT/own.log" ||
-		failures+=("the own program did not run as expected (see $TESTOUT/own.log)")
-	node "$KDIR/test/check-own-workload.mjs" "$TESTOUT/own.kmap" probe ||
-		failures+=("host checks of the own-program capture")
-else
-	failures+=("capture of an own program (--add, --setup, --mode pid)")
-fi
+	# ---- 5. capture + host checks -----------------------------------------------
+	c0=$(now)
+	if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls$sfx" --runs 1 --smp "$ncpu"; then
+		if ((ncpu == 1)); then capture_s=$(secs "$c0" "$(now)"); fi
+		cpus_up "ls$sfx" &&
+		node "$KDIR/test/check-capture.mjs" "$TESTOUT/ls$sfx.kmap" "$TESTOUT/ls$sfx.System.map" ||
+			failures+=("host checks of the ls -l / capture$at")
+	else
+		failures+=("capture of ls -l /$at")
+	fi
+
+	# ---- 6. a pool that runs out --------------------------------------------------
+	# 8M: the boot takes about 7.5 MB, so 200 files created and removed run out.
+	set +e
+	bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/small$sfx" --memalloc-size 8M --smp "$ncpu" \
+		--workload 'i=0; while [ $i -lt 200 ]; do echo x >/tmp/f$i; i=$((i + 1)); done; rm -f /tmp/f*' \
+		2>"$TESTOUT/small$sfx.stderr"
+	rc=$?
+	set -e
+	sed 's/^/    /' "$TESTOUT/small$sfx.stderr"
+	if ((rc == 3)) && cpus_up "small$sfx" && [[ -s $TESTOUT/small$sfx.partial.kmap && ! -e $TESTOUT/small$sfx.kmap ]] &&
+	   grep -q 'LOST: ' "$TESTOUT/small$sfx.stderr" && grep -q -- '--memalloc-size [0-9]*M' "$TESTOUT/small$sfx.stderr"; then
+		log "small pool$at: exit 3, partial kmap kept, the loss and a bigger pool reported"
+	else
+		failures+=("capture with a pool that runs out$at (exit $rc)")
+	fi
+
+	# ---- 7. the researcher's own program ------------------------------------------
+	# test/probe.c built static with the host's gcc: writes a file, forks a child
+	# that reads it back, tries a socket.
+	if { [[ -x $work/probe ]] || gcc -static -O2 -o "$work/probe" "$KDIR/test/probe.c"; } &&
+	   bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/own$sfx" --mode pid --smp "$ncpu" \
+		--add "$work/probe:/bin/probe" --setup 'mkdir -p /data' \
+		--workload '/bin/probe /data/out'; then
+		cpus_up "own$sfx" || failures+=("own program$at")
+	grep -q 'MZ-WORKLOAD: probe: child read the file back: yes' "$TESTOUT/own$sfx.log" ||
+			failures+=("the own program did not run as expected$at (see $TESTOUT/own$sfx.log)")
+		node "$KDIR/test/check-own-workload.mjs" "$TESTOUT/own$sfx.kmap" probe ||
+			failures+=("host checks of the own-program capture$at")
+	else
+		failures+=("capture of an own program (--add, --setup, --mode pid)$at")
+	fi
+}
+
+tests_at 1
+tests_at 2
+unset QEMU_SMP
 
 echo
 echo "kernel:test summary"
 echo "  build:                     ${build_s}s"
 echo "  smoke boot (to /init, off): ${smoke_s}s"
-echo "  control tests boot:        ${controls_s}s"
-echo "  capture of ls -l /:        ${capture_s}s"
+echo "  control tests boot:        ${controls_s:-NA}s (1 CPU)"
+echo "  capture of ls -l /:        ${capture_s:-NA}s (1 CPU)"
 if ((${#failures[@]})); then
 	printf '  FAILED: %s\n' "${failures[@]}"
 	exit 1

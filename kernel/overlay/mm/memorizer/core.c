@@ -10,9 +10,12 @@
  *    marked MZ_F_RECORDED and is printed even when log_live_enabled is 0;
  *  - an access made while recording and logging accesses is counted against
  *    the live object containing the address;
- *  - a freed object is kept (on mz_dead, for the next kmap read) if it was
- *    recorded, was accessed, or is freed while recording the whole system
- *    (mode 1); otherwise its record goes straight back to the pool.
+ *  - a freed object is kept (marked dead where it is on mz_objs, for the
+ *    next kmap read) if it was recorded, was accessed, or is freed while
+ *    recording the whole system (mode 1); otherwise its record goes straight
+ *    back to the pool.
+ * Locking is described in memorizer.h: the access hook holds mz_lock shared,
+ * everything else exclusive.
  */
 
 #define pr_fmt(fmt) "memorizer: " fmt
@@ -23,6 +26,7 @@
 #include <linux/kernel.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
@@ -39,10 +43,12 @@
 #include "../slab.h"
 #include "memorizer.h"
 
-DEFINE_RAW_SPINLOCK(mz_lock);
+DEFINE_RWLOCK(mz_lock);
 
 /* Recursion guard, see memorizer.h; only touched with local irqs off. */
 static DEFINE_PER_CPU(int, mz_busy);
+
+DEFINE_PER_CPU(struct mz_pcpu_stats, mz_pcpu_stats);
 
 /*
  * Quiet-section depth per context level (interrupt_context_level(): 0 task,
@@ -53,9 +59,16 @@ static DEFINE_PER_CPU(int, mz_busy);
  */
 static DEFINE_PER_CPU(u8 [4], mz_quiet);
 
-/* Object lists; under mz_lock. */
-LIST_HEAD(mz_live);		/* allocation order */
-LIST_HEAD(mz_dead);		/* newest free first */
+/* Every object record, live or dead, in allocation order; under mz_lock. */
+LIST_HEAD(mz_objs);
+
+/*
+ * A clear is walking mz_objs: no kmap reader may open (a reader's cursor and
+ * pinned object must not meet a clear). Under mz_lock; clears themselves are
+ * serialised by mz_clear_mutex.
+ */
+bool mz_clearing;
+static DEFINE_MUTEX(mz_clear_mutex);
 
 /* Counters and control state; under mz_lock (read locklessly where noted). */
 struct mz_stats mz_stats;
@@ -72,8 +85,12 @@ static int mz_mode __read_mostly;
 static pid_t mz_target __read_mostly;	/* tgid for modes 2, 3 and pid modes */
 static bool mz_log_accesses __read_mostly;
 static bool mz_log_live __read_mostly = true;
-static bool mz_exhausted;		/* pool ran out; cleared on re-enable */
-static bool mz_warn_pending;		/* print the exhaustion warning on exit */
+/*
+ * The pool ran out: set once by whichever CPU sees it first (xchg, as the
+ * access hook holds mz_lock only shared), cleared on re-enable under mz_lock.
+ */
+static bool mz_exhausted;
+static bool mz_warn_pending;		/* print the exhaustion warning; xchg */
 static bool mz_index_time;		/* memorizer_index_type=time */
 
 /* Lockless gate of the access hook, see include/linux/memorizer.h. */
@@ -121,7 +138,10 @@ static int __init mz_parse_index_type(char *arg)
 }
 early_param("memorizer_index_type", mz_parse_index_type);
 
-/* Recompute the access gate; caller holds mz_lock. */
+/*
+ * Recompute the access gate; caller holds mz_lock (shared only when the pool
+ * just ran out, and then every CPU computes the same value).
+ */
 static void mz_update_gate(void)
 {
 	WRITE_ONCE(memorizer_log_on,
@@ -131,7 +151,19 @@ static void mz_update_gate(void)
 /* Counters plus control state and pool use, as the printer shows them. */
 static void mz_fill_stats(struct mz_stats *out)
 {
+	int cpu;
+
 	*out = mz_stats;
+	for_each_possible_cpu(cpu) {
+		const struct mz_pcpu_stats *c = per_cpu_ptr(&mz_pcpu_stats, cpu);
+
+		out->accesses_seen += READ_ONCE(c->accesses_seen);
+		out->accesses_recorded += READ_ONCE(c->accesses_recorded);
+		out->accesses_unattributed += READ_ONCE(c->accesses_unattributed);
+		out->accesses_quiet += READ_ONCE(c->accesses_quiet);
+		out->dropped_accesses += READ_ONCE(c->dropped_accesses);
+		out->access_records += READ_ONCE(c->access_records);
+	}
 	mz_pool_stats(out);
 	out->enabled = READ_ONCE(mz_mode);
 	out->log_accesses = READ_ONCE(mz_log_accesses);
@@ -139,7 +171,8 @@ static void mz_fill_stats(struct mz_stats *out)
 	out->exhausted = mz_exhausted;
 }
 
-bool mz_enter(unsigned long *flags)
+/* Irqs off and mz_busy set, unless this CPU is already inside Memorizer. */
+static bool mz_busy_begin(unsigned long *flags)
 {
 	if (unlikely(!mz_ready || in_nmi()))
 		return false;
@@ -148,18 +181,14 @@ bool mz_enter(unsigned long *flags)
 		raw_local_irq_restore(*flags);
 		return false;
 	}
+	/* Before the lock: its own instrumented atomics must not recurse. */
 	__this_cpu_write(mz_busy, 1);
-	raw_spin_lock(&mz_lock);
 	return true;
 }
 
-void mz_exit(unsigned long flags)
+static void mz_busy_end(unsigned long flags)
 {
-	bool warn = mz_warn_pending;
-
-	mz_warn_pending = false;
-	raw_spin_unlock(&mz_lock);
-	if (unlikely(warn)) {
+	if (unlikely(READ_ONCE(mz_warn_pending)) && xchg(&mz_warn_pending, false)) {
 		/*
 		 * Still busy: printk's own allocations are not recorded. The
 		 * hook may run under any lock, the console driver's port lock
@@ -180,13 +209,76 @@ void mz_exit(unsigned long flags)
 	raw_local_irq_restore(flags);
 }
 
-/* Pool ran dry: stop recording once, loudly; keep counting drops. */
+/* mz_lock exclusive: everything but the access hook. */
+bool mz_enter(unsigned long *flags)
+{
+	if (!mz_busy_begin(flags))
+		return false;
+	write_lock(&mz_lock);
+	return true;
+}
+
+void mz_exit(unsigned long flags)
+{
+	write_unlock(&mz_lock);
+	mz_busy_end(flags);
+}
+
+/* mz_lock shared: the access hook only (see memorizer.h). */
+bool mz_enter_shared(unsigned long *flags)
+{
+	if (!mz_busy_begin(flags))
+		return false;
+	read_lock(&mz_lock);
+	return true;
+}
+
+void mz_exit_shared(unsigned long flags)
+{
+	read_unlock(&mz_lock);
+	mz_busy_end(flags);
+}
+
+/* A kmap reader prints @o's lines over several holds of mz_lock: keep it. */
+void mz_pin(struct mz_obj *o)
+{
+	lockdep_assert_held_write(&mz_lock);
+	o->pins++;
+}
+
+void mz_unpin(struct mz_obj *o)
+{
+	lockdep_assert_held_write(&mz_lock);
+	if (!--o->pins && (o->flags & MZ_F_ORPHAN)) {
+		mz_access_drop_all(o);
+		mz_obj_free(o);
+	}
+}
+
+/*
+ * Take @o, already out of the tree and the live count, off mz_objs for good:
+ * back to the pool, or, while a reader is inside it, left to its last unpin.
+ */
+static void mz_drop(struct mz_obj *o)
+{
+	list_del(&o->list);
+	if (o->pins) {
+		o->flags |= MZ_F_ORPHAN;
+		return;
+	}
+	mz_access_drop_all(o);
+	mz_obj_free(o);
+}
+
+/*
+ * Pool ran dry: stop recording once, loudly; keep counting drops. Called with
+ * mz_lock held shared (access hook) or exclusive.
+ */
 static void mz_out_of_memory(void)
 {
-	if (mz_exhausted)
+	if (READ_ONCE(mz_exhausted) || xchg(&mz_exhausted, true))
 		return;
-	mz_exhausted = true;
-	mz_warn_pending = true;
+	WRITE_ONCE(mz_warn_pending, true);
 	WRITE_ONCE(mz_mode, 0);
 	WRITE_ONCE(mz_log_accesses, false);
 	mz_update_gate();
@@ -254,32 +346,31 @@ static void mz_set_task(struct mz_obj *o)
 	}
 }
 
-/* Give a record back, or park it on mz_dead if it carries information. */
+/*
+ * A live object (out of the tree) was freed: keep it, dead, where it is on
+ * mz_objs if it carries information, else give the record back.
+ */
 static void mz_retire(struct mz_obj *o, u64 index, unsigned long ip,
 		      bool keep)
 {
-	list_del(&o->list);
+	lockdep_assert_held_write(&mz_lock);
+	mz_stats.live_objects--;
 	if (!keep && !(o->flags & MZ_F_RECORDED) && !o->accesses) {
-		mz_stats.live_objects--;
-		mz_obj_free(o);
+		mz_drop(o);
 		return;
 	}
 	o->free_index = index;
 	o->free_ip = ip;
 	o->flags |= MZ_F_DEAD;
-	list_add(&o->list, &mz_dead);
-	mz_stats.live_objects--;
 	mz_stats.dead_objects++;
 }
 
-/* Discard a record and its accesses for good (clear operations). */
+/* Discard a dead record and its accesses for good (clear operations). */
 void mz_discard(struct mz_obj *o)
 {
-	list_del(&o->list);
-	mz_access_drop_all(o);
-	if (o->flags & MZ_F_DEAD)
-		mz_stats.dead_objects--;
-	mz_obj_free(o);
+	lockdep_assert_held_write(&mz_lock);
+	mz_stats.dead_objects--;
+	mz_drop(o);
 }
 
 /* Close live objects overlapping [va, va + span): their free went unseen. */
@@ -330,7 +421,7 @@ static void mz_track(unsigned long va, unsigned long size, unsigned long span,
 		mz_stats.allocs_recorded++;
 	}
 	mz_tree_insert(o);
-	list_add_tail(&o->list, &mz_live);
+	list_add_tail(&o->list, &mz_objs);
 	mz_stats.live_objects++;
 }
 
@@ -432,13 +523,11 @@ void memorizer_forget(const void *addr)
 	o = mz_lookup_exact((unsigned long)addr);
 	if (o) {
 		mz_tree_remove(o);
-		list_del(&o->list);
-		mz_access_drop_all(o);
 		mz_stats.live_objects--;
 		mz_stats.allocs_seen--;
 		if (o->flags & MZ_F_RECORDED)
 			mz_stats.allocs_recorded--;
-		mz_obj_free(o);
+		mz_drop(o);
 	}
 	mz_exit(flags);
 }
@@ -489,17 +578,12 @@ void memorizer_page_free(struct page *page, unsigned long ip)
 }
 
 /*
- * Called from __asan_{load,store}N, possibly inside a user_access_begin()
- * region: clear AC for the body, like kasan_report() does (objtool knows this
- * function as uaccess-safe, see tools/objtool/check.c).
- */
-/*
  * Catch-all objects (alloc_ip 0 in the kmap): accesses to memory that no
  * tracked object covers are counted against the region they fall in, so the
  * kmap still says which code touched struct pages, memblock tables, per-CPU
  * data or untracked parts of the kernel image. Each prints with va = the
- * start of its region and size 0. Set up once at boot; they sit on mz_live
- * but never in the tree and are never freed.
+ * start of its region and size 0. Set up once at boot; they sit at the head
+ * of mz_objs, never in the tree, and are never freed.
  */
 enum {
 	MZ_CA_IMAGE,
@@ -547,7 +631,7 @@ static void __init mz_catch_all_init(void)
 		o->type = types[i];
 		o->new_type = MEMORIZER_NR_TYPES;
 		o->flags = MZ_F_CATCH_ALL;
-		list_add(&o->list, &mz_live);
+		list_add(&o->list, &mz_objs);
 		mz_catch_all[i] = o;
 	}
 }
@@ -565,18 +649,30 @@ static struct mz_obj *mz_catch_all_for(unsigned long addr)
 	return mz_catch_all[MZ_CA_OTHER];
 }
 
+/*
+ * Count one access. mz_lock is held shared: several CPUs count at once, and
+ * allocations and frees wait (see memorizer.h for what protects what).
+ *
+ * Called from __asan_{load,store}N, possibly inside a user_access_begin()
+ * region: clear AC for the body, like kasan_report() does (objtool knows this
+ * function as uaccess-safe, see tools/objtool/check.c).
+ */
 void __memorizer_access(unsigned long addr, size_t size, bool write,
 			unsigned long ip)
 {
 	unsigned long ua_flags = user_access_save();
 	unsigned long flags;
-	struct mz_access *a;
 	struct mz_obj *o;
 
-	if (!mz_enter(&flags))
+	if (!mz_enter_shared(&flags))
 		goto restore;
-	mz_stats.accesses_seen++;
-	if (!mz_recording())
+	__this_cpu_inc(mz_pcpu_stats.accesses_seen);
+	/*
+	 * Again under the lock: a CPU that passed the lockless gate and then
+	 * waited for the lock must not count after access logging was turned
+	 * off (the writer of the control file held the lock exclusively).
+	 */
+	if (!mz_recording() || !READ_ONCE(mz_log_accesses))
 		goto out;
 	/*
 	 * Instrumentation's own reads (a quiet section) and code that turned
@@ -585,32 +681,24 @@ void __memorizer_access(unsigned long addr, size_t size, bool write,
 	 */
 	if (__this_cpu_read(mz_quiet[interrupt_context_level()]) ||
 	    (in_task() && current->kasan_depth)) {
-		mz_stats.accesses_quiet++;
+		__this_cpu_inc(mz_pcpu_stats.accesses_quiet);
 		goto out;
 	}
 	o = mz_lookup(addr);
 	if (!o) {
-		mz_stats.accesses_unattributed++;
+		__this_cpu_inc(mz_pcpu_stats.accesses_unattributed);
 		o = mz_catch_all_for(addr);
 		if (!o)
 			goto out;
 	}
-	a = mz_access_get(o, ip, in_task() ? current->pid : -1);
-	if (!a) {
-		mz_stats.dropped_accesses++;
+	if (!mz_access_count(o, ip, in_task() ? current->pid : -1, write)) {
+		__this_cpu_inc(mz_pcpu_stats.dropped_accesses);
 		mz_out_of_memory();
 		goto out;
 	}
-	/* The counters saturate rather than wrap: a kmap never undercounts. */
-	if (write) {
-		if (a->writes != U32_MAX)
-			a->writes++;
-	} else if (a->reads != U32_MAX) {
-		a->reads++;
-	}
-	mz_stats.accesses_recorded++;
+	__this_cpu_inc(mz_pcpu_stats.accesses_recorded);
 out:
-	mz_exit(flags);
+	mz_exit_shared(flags);
 restore:
 	user_access_restore(ua_flags);
 }
@@ -663,24 +751,111 @@ void mz_set_log_live(bool on)
 	WRITE_ONCE(mz_log_live, on);
 }
 
-/* Drop every dead object. Refused while a kmap reader holds positions. */
+/*
+ * A clear walks mz_objs from the head to a marker put at the tail when it
+ * starts (objects allocated meanwhile are not its business, and the walk
+ * ends even while the list grows), at most MZ_WALK_BATCH steps per hold of
+ * mz_lock, with interrupts back on and a chance to reschedule in between.
+ * Its position is a marker too (MZ_F_CURSOR, skipped by every walk). It is
+ * refused while a kmap reader is open (a reader's cursor and the object it
+ * is inside must not meet a clear), and no reader opens until it is done.
+ *
+ * The budget of a hold counts access records given back as well as list
+ * steps: an object whose records @act will drop (@drops says which) has
+ * them dropped first, at most the budget's worth per hold (a catch-all can
+ * hold 10^5), and @act runs once it has none left.
+ */
+static int mz_clear_walk(bool (*drops)(const struct mz_obj *o),
+			 void (*act)(struct mz_obj *o))
+{
+	struct mz_obj pos = { .flags = MZ_F_CURSOR };
+	struct mz_obj end = { .flags = MZ_F_CURSOR };
+	struct list_head *next;
+	unsigned long flags;
+	bool more = true;
+	int budget;
+
+	mutex_lock(&mz_clear_mutex);
+	if (!mz_enter(&flags)) {
+		mutex_unlock(&mz_clear_mutex);
+		return -EBUSY;
+	}
+	if (mz_stats.readers) {
+		mz_exit(flags);
+		mutex_unlock(&mz_clear_mutex);
+		return -EBUSY;
+	}
+	mz_clearing = true;
+	list_add(&pos.list, &mz_objs);
+	list_add_tail(&end.list, &mz_objs);
+	mz_exit(flags);
+
+	while (more) {
+		cond_resched();
+		/* Fails only inside Memorizer or in NMI: not from a syscall. */
+		if (!mz_enter(&flags))
+			continue;
+		for (budget = MZ_WALK_BATCH; budget > 0; budget--) {
+			struct mz_obj *o;
+
+			next = pos.list.next;
+			if (next == &end.list) {
+				more = false;
+				break;
+			}
+			o = list_entry(next, struct mz_obj, list);
+			if (o->flags & MZ_F_CURSOR) {
+				list_move(&pos.list, next);
+				continue;
+			}
+			if (drops(o) && !mz_access_drop_some(o, &budget))
+				break;	/* the rest of its records next hold */
+			/* Step over @o first: act() may take it off the list. */
+			list_move(&pos.list, next);
+			act(o);
+		}
+		if (!more) {
+			list_del(&pos.list);
+			list_del(&end.list);
+			mz_clearing = false;
+		}
+		mz_exit(flags);
+	}
+	mutex_unlock(&mz_clear_mutex);
+	return 0;
+}
+
+static bool mz_clear_dead_drops(const struct mz_obj *o)
+{
+	return o->flags & MZ_F_DEAD;
+}
+
+static void mz_clear_dead_one(struct mz_obj *o)
+{
+	if (o->flags & MZ_F_DEAD)
+		mz_discard(o);
+}
+
+/* Drop every dead object. Refused while a kmap reader is open. */
 int mz_clear_dead(void)
 {
-	struct mz_obj *o, *tmp;
-	unsigned long flags;
-	int ret = 0;
+	return mz_clear_walk(mz_clear_dead_drops, mz_clear_dead_one);
+}
 
-	if (!mz_enter(&flags))
-		return -EBUSY;
-	if (mz_stats.readers) {
-		ret = -EBUSY;
-		goto out;
+static bool mz_clear_printed_drops(const struct mz_obj *o)
+{
+	return !(o->flags & MZ_F_DEAD) || (o->flags & MZ_F_PRINTED);
+}
+
+static void mz_clear_printed_one(struct mz_obj *o)
+{
+	if (o->flags & MZ_F_DEAD) {
+		if (o->flags & MZ_F_PRINTED)
+			mz_discard(o);
+		return;
 	}
-	list_for_each_entry_safe(o, tmp, &mz_dead, list)
-		mz_discard(o);
-out:
-	mz_exit(flags);
-	return ret;
+	mz_access_drop_all(o);
+	o->flags &= ~MZ_F_RECORDED;
 }
 
 /*
@@ -689,27 +864,7 @@ out:
  */
 int mz_clear_printed(void)
 {
-	struct mz_obj *o, *tmp;
-	unsigned long flags;
-	int ret = 0;
-
-	if (!mz_enter(&flags))
-		return -EBUSY;
-	if (mz_stats.readers) {
-		ret = -EBUSY;
-		goto out;
-	}
-	list_for_each_entry_safe(o, tmp, &mz_dead, list) {
-		if (o->flags & MZ_F_PRINTED)
-			mz_discard(o);
-	}
-	list_for_each_entry(o, &mz_live, list) {
-		mz_access_drop_all(o);
-		o->flags &= ~MZ_F_RECORDED;
-	}
-out:
-	mz_exit(flags);
-	return ret;
+	return mz_clear_walk(mz_clear_printed_drops, mz_clear_printed_one);
 }
 
 void mz_stats_snapshot(struct mz_stats *out)

@@ -173,8 +173,13 @@ static ssize_t kmap_read(struct file *file, char __user *ubuf, size_t count,
 	while (count) {
 		if (r->off == r->len) {
 			mz_reader_fill(r);
-			if (!r->len)
-				break;
+			if (!r->len) {
+				/* A batch of objects not printed: go on. */
+				if (mz_reader_done(r) || fatal_signal_pending(current))
+					break;
+				cond_resched();
+				continue;
+			}
 		}
 		n = min(count, r->len - r->off);
 		/*

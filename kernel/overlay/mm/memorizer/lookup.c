@@ -6,8 +6,15 @@
  * closes it first (core.c). So the live set is an rbtree of disjoint
  * intervals keyed by start address, and the object containing an address is
  * the one with the greatest start <= address, if the address falls inside
- * its span. A one-entry cache in front of the tree catches the common run of
- * accesses to the same object; it is reset whenever an object leaves.
+ * its span. A one-entry cache per CPU in front of the tree catches the common
+ * run of accesses to the same object; it is reset whenever an object leaves.
+ *
+ * The tree changes only under mz_lock exclusive; the access hook reads it
+ * under mz_lock shared, on several CPUs at once. Access records are found
+ * and counted under the bit lock of their hash chain (hlist_bl), so two CPUs
+ * counting the same (object, ip, pid) neither lose a count nor make two
+ * records; their chains and counters are read or freed only under mz_lock
+ * exclusive, when no CPU counts.
  */
 
 #define pr_fmt(fmt) "memorizer: " fmt
@@ -15,24 +22,30 @@
 #include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/list_bl.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rbtree.h>
 
 #include "memorizer.h"
 
-/* Live objects by start address; under mz_lock. */
+/* Live objects by start address; written under mz_lock exclusive. */
 static struct rb_root mz_tree = RB_ROOT;
-/* Last object found by mz_lookup(); under mz_lock, NULL when unknown. */
-static struct mz_obj *mz_last_hit;
+/*
+ * Last object this CPU's mz_lookup() found, NULL when unknown. Written by the
+ * CPU itself under mz_lock (either way); reset on every CPU by
+ * mz_tree_remove() under mz_lock exclusive, when no lookup runs.
+ */
+static DEFINE_PER_CPU(struct mz_obj *, mz_last_hit);
 
-/* Access records by (object, ip, pid); under mz_lock. */
-static struct hlist_head *mz_access_hash;
+/* Access records by (object, ip, pid); each chain under its bit lock. */
+static struct hlist_bl_head *mz_access_hash;
 #define MZ_ACCESS_HASH_SIZE	(1UL << MZ_ACCESS_HASH_BITS)
 
 int __init mz_lookup_init(void)
 {
 	mz_access_hash = mz_pool_alloc_zeroed(MZ_ACCESS_HASH_SIZE *
-					      sizeof(struct hlist_head));
+					      sizeof(struct hlist_bl_head));
 	return mz_access_hash ? 0 : -ENOMEM;
 }
 
@@ -57,13 +70,13 @@ static struct mz_obj *mz_floor(unsigned long addr)
 /* The live object whose span contains @addr, or NULL. */
 struct mz_obj *mz_lookup(unsigned long addr)
 {
-	struct mz_obj *o = mz_last_hit;
+	struct mz_obj *o = __this_cpu_read(mz_last_hit);
 
 	if (o && addr - o->va < o->span)
 		return o;
 	o = mz_floor(addr);
 	if (o && addr - o->va < o->span) {
-		mz_last_hit = o;
+		__this_cpu_write(mz_last_hit, o);
 		return o;
 	}
 	return NULL;
@@ -108,10 +121,15 @@ void mz_tree_insert(struct mz_obj *o)
 
 void mz_tree_remove(struct mz_obj *o)
 {
+	int cpu;
+
+	lockdep_assert_held_write(&mz_lock);
 	rb_erase(&o->rb, &mz_tree);
 	RB_CLEAR_NODE(&o->rb);
-	if (mz_last_hit == o)
-		mz_last_hit = NULL;
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(mz_last_hit, cpu) == o)
+			per_cpu(mz_last_hit, cpu) = NULL;
+	}
 }
 
 static unsigned long mz_access_key(struct mz_obj *o, unsigned long ip, pid_t pid)
@@ -120,42 +138,81 @@ static unsigned long mz_access_key(struct mz_obj *o, unsigned long ip, pid_t pid
 			 MZ_ACCESS_HASH_BITS);
 }
 
-/* The counters for (@o, @ip, @pid), created on first use; NULL if the pool is empty. */
-struct mz_access *mz_access_get(struct mz_obj *o, unsigned long ip, pid_t pid)
+/*
+ * Count a read or a write of @o by @ip in @pid, making its record on first
+ * use; false if the pool is empty. mz_lock is held, shared or exclusive. The
+ * counters saturate rather than wrap: a kmap never undercounts.
+ */
+bool mz_access_count(struct mz_obj *o, unsigned long ip, pid_t pid, bool write)
 {
-	struct hlist_head *head = &mz_access_hash[mz_access_key(o, ip, pid)];
-	struct mz_access *a;
+	struct hlist_bl_head *head = &mz_access_hash[mz_access_key(o, ip, pid)];
+	struct hlist_bl_node *pos;
+	struct mz_access *a, *first;
+	bool ok = true;
 
-	hlist_for_each_entry(a, head, hnode) {
+	hlist_bl_lock(head);
+	hlist_bl_for_each_entry(a, pos, head, hnode) {
 		if (a->obj == o && a->ip == ip && a->pid == pid)
-			return a;
+			goto count;
 	}
 	a = mz_access_alloc();
-	if (!a)
-		return NULL;
+	if (!a) {
+		ok = false;
+		goto out;
+	}
 	a->obj = o;
 	a->ip = ip;
 	a->pid = pid;
 	a->reads = 0;
 	a->writes = 0;
-	a->next = o->accesses;
-	o->accesses = a;
-	hlist_add_head(&a->hnode, head);
-	mz_stats.access_records++;
-	return a;
+	/* Other CPUs may push records of @o from other chains right now. */
+	do {
+		first = READ_ONCE(o->accesses);
+		a->next = first;
+	} while (cmpxchg(&o->accesses, first, a) != first);
+	hlist_bl_add_head(&a->hnode, head);
+	__this_cpu_inc(mz_pcpu_stats.access_records);
+count:
+	if (write) {
+		if (a->writes != U32_MAX)
+			a->writes++;
+	} else if (a->reads != U32_MAX) {
+		a->reads++;
+	}
+out:
+	hlist_bl_unlock(head);
+	return ok;
 }
 
-/* Forget every access of @o and return the records to the pool. */
-void mz_access_drop_all(struct mz_obj *o)
+/*
+ * Forget up to *@budget accesses of @o, newest first, and return the records
+ * to the pool; *@budget goes down by as many. True once @o has none left.
+ */
+bool mz_access_drop_some(struct mz_obj *o, int *budget)
 {
 	struct mz_access *a = o->accesses, *next;
 
-	while (a) {
+	lockdep_assert_held_write(&mz_lock);
+	while (a && *budget > 0) {
 		next = a->next;
-		hlist_del(&a->hnode);
+		hlist_bl_del(&a->hnode);
 		mz_access_free(a);
-		mz_stats.access_records--;
+		__this_cpu_dec(mz_pcpu_stats.access_records);
 		a = next;
+		--*budget;
 	}
-	o->accesses = NULL;
+	o->accesses = a;
+	return !a;
+}
+
+/*
+ * Forget every access of @o. Unbounded: for objects whose records were
+ * dropped already (the clears) or are few (a free of an object never
+ * accessed has none; an orphan's last unpin).
+ */
+void mz_access_drop_all(struct mz_obj *o)
+{
+	int budget = INT_MAX;
+
+	mz_access_drop_some(o, &budget);
 }

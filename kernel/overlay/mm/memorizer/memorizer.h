@@ -3,20 +3,46 @@
  * Memorizer internals shared by core.c, lookup.c, pool.c, printer.c and
  * debugfs.c.
  *
- * Locking: everything below that is not marked otherwise is protected by
- * mz_lock, a raw spinlock always taken with local interrupts disabled through
- * mz_enter()/mz_exit(). mz_enter() also sets the per-CPU mz_busy flag, so that
- * allocations and KASAN-checked accesses made while Memorizer holds the lock
- * (rbtree helpers, vsnprintf, printk) are neither recorded nor deadlock: every
- * hook returns at once when mz_busy is set on its CPU. NMIs are never
- * recorded. One lock for all state keeps the lookup and the object lists
- * consistent; with several CPUs the hooks serialise on it (see README).
+ * Locking. mz_lock is a reader-writer lock, always taken with local
+ * interrupts disabled:
+ *  - shared (mz_enter_shared()): only the access hook. It finds the live
+ *    object and counts the access; many CPUs do this at once. What it
+ *    changes has its own protection: the access counters and their hash
+ *    chains are under the chain's bit lock (lookup.c), an object's list of
+ *    access records grows by cmpxchg at its head, the pool under
+ *    mz_pool_lock, the access counters of struct mz_stats are per-CPU.
+ *  - exclusive (mz_enter()): everything else, i.e. allocations, frees,
+ *    control writes, the kmap reader, stats. It excludes the access hook, so
+ *    an exclusive holder sees every access record complete and may free one.
+ * Everything below that is not marked otherwise is under mz_lock held
+ * exclusively, or shared where a field says so. Lock order: mz_lock, then a
+ * hash chain's bit lock, then mz_pool_lock.
+ *
+ * Both enter functions set the per-CPU mz_busy flag, so that allocations and
+ * KASAN-checked accesses made while Memorizer holds the lock (rbtree helpers,
+ * vsnprintf, printk) are neither recorded nor deadlock: every hook returns at
+ * once when mz_busy is set on its CPU. NMIs are never recorded.
+ *
+ * Object records stay where they are in mz_objs (allocation order) from
+ * allocation until they are discarded; a free only marks them dead. A kmap
+ * reader walks the list once with a cursor, from the head to a marker put at
+ * the tail when it opens, so it sees each object that existed then exactly
+ * once, in the state it has when the reader reaches it, even when it is
+ * freed while the reader is inside it; it ends however fast the list grows.
+ * A dead object belongs to the first read that reaches it: it is taken
+ * (MZ_F_TAKEN, concurrent readers skip it) when its line is printed, and
+ * marked printed only once its lines left the reader's buffer for user
+ * space; a reader closed before that hands it back untouched. Every walk
+ * takes bounded work under the lock (MZ_WALK_BATCH list steps or records
+ * given back) and lets go in between.
  */
 #ifndef _MM_MEMORIZER_H
 #define _MM_MEMORIZER_H
 
 #include <linux/list.h>
+#include <linux/list_bl.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/memorizer.h>
 #include <linux/rbtree.h>
 #include <linux/sched.h>
@@ -27,13 +53,18 @@
 #define MZ_NR_SLAB_NAMES	512	/* interned cache names; index 0 = no-slab */
 #define MZ_ACCESS_HASH_BITS	18
 #define MZ_LINE_MAX		320	/* longest line the printer emits */
+#define MZ_WALK_BATCH		256	/* list steps per hold of mz_lock in a walk */
+#define MZ_MAX_READERS		64	/* open kmap files; fits mz_obj.pins */
+#define MZ_TAKEN_MAX		64	/* dead objects finished per reader buffer */
 
 /* mz_obj.flags */
 #define MZ_F_RECORDED	0x01	/* allocated while recording, since last clear_printed_list */
-#define MZ_F_DEAD	0x02	/* freed (or closed); on mz_dead */
+#define MZ_F_DEAD	0x02	/* freed (or closed) */
 #define MZ_F_PRINTED	0x04	/* dead and already printed by a kmap read */
-#define MZ_F_CURSOR	0x08	/* not an object: a kmap reader's list position */
+#define MZ_F_CURSOR	0x08	/* not an object: a walk's list position */
 #define MZ_F_CATCH_ALL	0x10	/* a region's catch-all; never in the tree */
+#define MZ_F_ORPHAN	0x20	/* dropped while pinned: the last unpin frees it */
+#define MZ_F_TAKEN	0x40	/* dead, in a reader's buffer not yet read out */
 
 /* Sentinel free IPs (kmap format). */
 #define MZ_FREE_IP_OVERLAP	0xdeadbeefUL	/* later allocation overlapped it */
@@ -43,13 +74,14 @@ struct mz_access;
 struct seq_file;
 
 /*
- * One kernel object. Live objects are in mz_tree (by address) and on mz_live
- * (allocation order); dead ones only on mz_dead (newest free first).
+ * One kernel object. All objects are on mz_objs (allocation order) until
+ * discarded; live ones also in mz_tree (by address).
  */
 struct mz_obj {
 	struct rb_node rb;		/* mz_tree node while live */
-	struct list_head list;		/* mz_live or mz_dead */
-	struct mz_access *accesses;	/* singly linked, newest first */
+	struct list_head list;		/* mz_objs; off it once orphaned */
+	/* Singly linked, newest first; pushed with cmpxchg under mz_lock shared. */
+	struct mz_access *accesses;
 	unsigned long va;		/* start address */
 	unsigned long span;		/* bytes covered for access attribution */
 	unsigned long size;		/* bytes printed (requested size) */
@@ -62,12 +94,16 @@ struct mz_obj {
 	u8 type;			/* enum memorizer_type */
 	u8 new_type;			/* type of the allocation that closed it */
 	u8 flags;			/* MZ_F_* */
+	u8 pins;			/* kmap readers inside it (printing its lines) */
 	char comm[TASK_COMM_LEN];
 };
 
-/* Reads and writes of one object by one instruction in one task. */
+/*
+ * Reads and writes of one object by one instruction in one task. Counted
+ * under the bit lock of its hash chain; read whole under mz_lock exclusive.
+ */
 struct mz_access {
-	struct hlist_node hnode;	/* mz_access_hash chain */
+	struct hlist_bl_node hnode;	/* mz_access_hash chain */
 	struct mz_access *next;		/* next access of the same object */
 	struct mz_obj *obj;
 	unsigned long ip;
@@ -76,7 +112,12 @@ struct mz_access {
 	pid_t pid;			/* -1 outside task context */
 };
 
-/* Counters; under mz_lock. */
+/*
+ * Counters, as mz_stats_snapshot() returns them. The global struct mz_stats
+ * is under mz_lock exclusive; the access path's counters (accesses_*,
+ * dropped_accesses, access_records) live per CPU (struct mz_pcpu_stats) and
+ * are summed into the snapshot.
+ */
 struct mz_stats {
 	u64 allocs_seen;
 	u64 allocs_recorded;
@@ -105,18 +146,45 @@ struct mz_stats {
 	int readers;
 };
 
-/* kmap reader: an open file on kmap. Its cursor sits in mz_live or mz_dead. */
 /*
- * One open kmap file. cursor, phase, cur and acur are under mz_lock (the
- * cursor sits on the object lists). buf, len and off belong to the reader
- * and are used outside mz_lock, under @lock: read(2) on one file is
- * serialised by f_pos_lock, but io_uring reads are not.
+ * The access path's counters, per CPU, changed by that CPU with irqs off.
+ * access_records is records made on this CPU less records dropped on it, so
+ * only the sum over CPUs means anything (modulo 2^64, which sums right).
+ */
+struct mz_pcpu_stats {
+	u64 accesses_seen;
+	u64 accesses_recorded;
+	u64 accesses_unattributed;
+	u64 accesses_quiet;
+	u64 dropped_accesses;
+	u64 access_records;
+};
+DECLARE_PER_CPU(struct mz_pcpu_stats, mz_pcpu_stats);
+
+/*
+ * One open kmap file. cursor, end, done, cur, cur_dead, acur and taken are
+ * under mz_lock (cursor and end sit on mz_objs; cur and the taken objects
+ * are pinned). buf, len and off belong to the reader and are used outside
+ * mz_lock, under @lock: read(2) on one file is serialised by f_pos_lock, but
+ * io_uring reads are not.
  */
 struct mz_reader {
 	struct mz_obj cursor;		/* MZ_F_CURSOR; list position */
-	int phase;			/* 0: live objects, 1: dead, 2: done */
-	struct mz_obj *cur;		/* object being printed, or NULL */
+	struct mz_obj end;		/* MZ_F_CURSOR; the tail when it opened */
+	bool done;			/* cursor reached the end; off the list */
+	bool cur_dead;			/* cur was dead when its line was printed */
+	struct mz_obj *cur;		/* object being printed (pinned), or NULL */
 	struct mz_access *acur;		/* its next access line */
+	/*
+	 * Dead objects whose last line is in buf, with the offset just past
+	 * it: marked printed once buf was read out (the next fill), or on
+	 * release as far as off got; the others are handed back.
+	 */
+	int ntaken;
+	struct {
+		struct mz_obj *obj;
+		size_t end;
+	} taken[MZ_TAKEN_MAX];
 	struct mutex lock;		/* serialises kmap_read() on this file */
 	char *buf;			/* PAGE_SIZE, from the pool */
 	size_t len;
@@ -132,12 +200,16 @@ struct mz_sink {
 };
 
 /* core.c */
-extern raw_spinlock_t mz_lock;
-extern struct list_head mz_live;
-extern struct list_head mz_dead;
+extern rwlock_t mz_lock;
+extern struct list_head mz_objs;
 extern struct mz_stats mz_stats;
+extern bool mz_clearing;
 bool mz_enter(unsigned long *flags);
 void mz_exit(unsigned long flags);
+bool mz_enter_shared(unsigned long *flags);
+void mz_exit_shared(unsigned long flags);
+void mz_pin(struct mz_obj *o);
+void mz_unpin(struct mz_obj *o);
 int mz_set_enabled(long mode);
 void mz_set_log_accesses(bool on);
 void mz_set_log_live(bool on);
@@ -168,7 +240,8 @@ struct mz_obj *mz_lookup_exact(unsigned long addr);
 void mz_tree_insert(struct mz_obj *o);
 void mz_tree_remove(struct mz_obj *o);
 struct mz_obj *mz_first_overlap(unsigned long start, unsigned long end);
-struct mz_access *mz_access_get(struct mz_obj *o, unsigned long ip, pid_t pid);
+bool mz_access_count(struct mz_obj *o, unsigned long ip, pid_t pid, bool write);
+bool mz_access_drop_some(struct mz_obj *o, int *budget);
 void mz_access_drop_all(struct mz_obj *o);
 
 /* printer.c */
@@ -177,6 +250,7 @@ void mz_print_obj(struct mz_sink *sk, const struct mz_obj *o);
 void mz_print_access(struct mz_sink *sk, const struct mz_access *a);
 void mz_print_stats(struct mz_sink *sk, const struct mz_stats *st);
 int mz_reader_open(struct mz_reader **rp);
+bool mz_reader_done(struct mz_reader *r);
 void mz_reader_fill(struct mz_reader *r);
 void mz_reader_release(struct mz_reader *r);
 

@@ -24,22 +24,24 @@
 #define MZ_RESERVED_READERS	2
 
 /*
- * Pool state; under mz_lock except mz_pool_size/base, which are written once
- * at boot before any hook runs.
+ * Pool state and free lists: under mz_pool_lock, taken inside mz_lock (the
+ * access hook makes records while holding mz_lock only shared), always with
+ * irqs off. mz_pool_size/base are written once at boot before any hook runs.
  */
+static DEFINE_RAW_SPINLOCK(mz_pool_lock);
 static char *mz_pool_base;
 static unsigned long mz_pool_size;
 static unsigned long mz_pool_used;
 static unsigned long mz_pool_requested;	/* from memalloc_size=, 0: default */
 
-/* Free lists, linked through the first word of each record; under mz_lock. */
+/* Free lists, linked through the first word of each record. */
 static void *mz_free_objs;
 static void *mz_free_accesses;
 static void *mz_free_pages;
 static u64 mz_nr_free_objs;
 static u64 mz_nr_free_accesses;
 
-/* Interned slab cache names; under mz_lock. Index 0 is "no-slab". */
+/* Interned slab cache names; under mz_lock exclusive. Index 0 is "no-slab". */
 struct mz_slab_name {
 	const struct kmem_cache *cache;
 	char name[MZ_SLAB_NAME_LEN];
@@ -73,6 +75,7 @@ static void *mz_bump(unsigned long size, unsigned long align)
 {
 	unsigned long start = ALIGN(mz_pool_used, align);
 
+	lockdep_assert_held(&mz_pool_lock);
 	if (start + size > mz_pool_size)
 		return NULL;
 	mz_pool_used = start + size;
@@ -101,6 +104,7 @@ int __init mz_pool_reserve(void)
 	}
 	mz_pool_size = want;
 
+	raw_spin_lock(&mz_pool_lock);
 	mz_names = mz_bump(sizeof(*mz_names) * MZ_NR_SLAB_NAMES, 64);
 	memset(mz_names, 0, sizeof(*mz_names) * MZ_NR_SLAB_NAMES);
 	strscpy(mz_names[0].name, "no-slab", MZ_SLAB_NAME_LEN);
@@ -112,9 +116,12 @@ int __init mz_pool_reserve(void)
 	for (i = 0; i < 2 * MZ_RESERVED_READERS; i++) {
 		void *p = mz_bump(PAGE_SIZE, PAGE_SIZE);
 
-		if (p)
-			mz_pool_free_page(p);
+		if (p) {
+			*(void **)p = mz_free_pages;
+			mz_free_pages = p;
+		}
 	}
+	raw_spin_unlock(&mz_pool_lock);
 	pr_info("reserved a %lu MiB pool at %p\n", want >> 20, mz_pool_base);
 	return 0;
 }
@@ -127,8 +134,11 @@ bool mz_pool_ready(void)
 /* Boot-time tables (the access hash): zeroed, page-aligned, never freed. */
 void *__init mz_pool_alloc_zeroed(unsigned long size)
 {
-	void *p = mz_bump(size, PAGE_SIZE);
+	void *p;
 
+	raw_spin_lock(&mz_pool_lock);
+	p = mz_bump(size, PAGE_SIZE);
+	raw_spin_unlock(&mz_pool_lock);
 	if (p)
 		memset(p, 0, size);
 	return p;
@@ -137,12 +147,15 @@ void *__init mz_pool_alloc_zeroed(unsigned long size)
 /* Zeroed page for a kmap reader (struct mz_reader or its buffer). */
 void *mz_pool_alloc_page(void)
 {
-	void *p = mz_free_pages;
+	void *p;
 
+	raw_spin_lock(&mz_pool_lock);
+	p = mz_free_pages;
 	if (p)
 		mz_free_pages = *(void **)p;
 	else
 		p = mz_bump(PAGE_SIZE, PAGE_SIZE);
+	raw_spin_unlock(&mz_pool_lock);
 	if (p)
 		memset(p, 0, PAGE_SIZE);
 	return p;
@@ -150,48 +163,60 @@ void *mz_pool_alloc_page(void)
 
 void mz_pool_free_page(void *p)
 {
+	raw_spin_lock(&mz_pool_lock);
 	*(void **)p = mz_free_pages;
 	mz_free_pages = p;
+	raw_spin_unlock(&mz_pool_lock);
 }
 
 struct mz_obj *mz_obj_alloc(void)
 {
-	struct mz_obj *o = mz_free_objs;
+	struct mz_obj *o;
 
+	raw_spin_lock(&mz_pool_lock);
+	o = mz_free_objs;
 	if (o) {
 		mz_free_objs = *(void **)o;
 		mz_nr_free_objs--;
 	} else {
 		o = mz_bump(sizeof(*o), __alignof__(*o));
 	}
+	raw_spin_unlock(&mz_pool_lock);
 	return o;
 }
 
 void mz_obj_free(struct mz_obj *o)
 {
+	raw_spin_lock(&mz_pool_lock);
 	*(void **)o = mz_free_objs;
 	mz_free_objs = o;
 	mz_nr_free_objs++;
+	raw_spin_unlock(&mz_pool_lock);
 }
 
 struct mz_access *mz_access_alloc(void)
 {
-	struct mz_access *a = mz_free_accesses;
+	struct mz_access *a;
 
+	raw_spin_lock(&mz_pool_lock);
+	a = mz_free_accesses;
 	if (a) {
 		mz_free_accesses = *(void **)a;
 		mz_nr_free_accesses--;
 	} else {
 		a = mz_bump(sizeof(*a), __alignof__(*a));
 	}
+	raw_spin_unlock(&mz_pool_lock);
 	return a;
 }
 
 void mz_access_free(struct mz_access *a)
 {
+	raw_spin_lock(&mz_pool_lock);
 	*(void **)a = mz_free_accesses;
 	mz_free_accesses = a;
 	mz_nr_free_accesses++;
+	raw_spin_unlock(&mz_pool_lock);
 }
 
 /*
@@ -234,8 +259,10 @@ const char *mz_slab_name(u16 idx)
 
 void mz_pool_stats(struct mz_stats *st)
 {
+	raw_spin_lock(&mz_pool_lock);
 	st->pool_size = mz_pool_size;
 	st->pool_used = mz_pool_used;
 	st->pool_free_objs = mz_nr_free_objs;
 	st->pool_free_accesses = mz_nr_free_accesses;
+	raw_spin_unlock(&mz_pool_lock);
 }
