@@ -3,14 +3,20 @@
 #
 # /init of a capture boot: runs /setup, then the classic capture sequence
 # around the workload in /workload (recording what /mode says: all, task or
-# pid), sends the kmap to the host through /dev/hvc0, then, when /runs is
-# above 0, times the workload with recording off and on.
+# pid), sends the kmap to the host through /dev/hvc0 as it is read (nothing
+# is staged in the guest's memory), then, when /runs is above 0, times the
+# workload with recording off and on. With /stream set to 1, kmap_stream is
+# read while the workload runs: dead objects go to the host as they are
+# freed and their records back to the pool; the kmap read at the end adds
+# the objects still live and any dead ones left.
 # Console markers (MZ-CAPTURE: ...) are parsed by scripts/capture.sh.
 set -u	# not -e: /init must never exit (the kernel would panic); failures are reported
+set -o pipefail
 . /common.sh
 guest_setup
 RUNS=$(cat /runs 2>/dev/null || echo 0)
 MODE=$(cat /mode 2>/dev/null || echo all)
+STREAM=$(cat /stream 2>/dev/null || echo 0)
 REPEAT=5	# workload runs per timing sample (clock has 4 ms steps)
 
 fail() {
@@ -56,23 +62,39 @@ cp kmap /dev/null
 echo 1 >clear_printed_list
 echo 0 >print_live_obj
 echo 1 >memorizer_log_access
+# send FILE: FILE's bytes to the host as they are read; prints their count.
+send() {
+	cat "$1" | tee /proc/self/fd/9 | wc -c
+}
+stream_bytes=0
+if [ "$STREAM" = 1 ]; then
+	send "$MZ/kmap_stream" >/tmp/stream.bytes &
+	streamer=$!
+	# It must be open before recording starts: it ends after recording stops.
+	for i in $(seq 100); do
+		grep -q '^kmap_readers: 1$' stats && break
+		sleep 0.05
+	done
+	grep -q '^kmap_readers: 1$' stats || fail "kmap_stream did not open"
+fi
 echo "MZ-T: capture-start"
 recorded_workload
 rc=$?
 echo 0 >memorizer_enabled
 echo "MZ-T: capture-end"
 echo 0 >memorizer_log_access
-cat kmap >/tmp/captured.kmap || fail "reading kmap"
+if [ "$STREAM" = 1 ]; then
+	wait "$streamer" || fail "reading kmap_stream"
+	stream_bytes=$(cat /tmp/stream.bytes)
+	echo "MZ-CAPTURE: stream-bytes $stream_bytes"
+fi
+kmap_bytes=$(send "$MZ/kmap") || fail "reading kmap or writing /dev/hvc0"
 cd /
+echo "MZ-CAPTURE: kmap-bytes $((stream_bytes + kmap_bytes))"
+echo "MZ-CAPTURE: sent"
 echo "MZ-CAPTURE: workload-status $rc"
 sed 's/^/MZ-WORKLOAD: /' /tmp/workload.out | head -50
 sed 's/^/MZ-STATS: /' "$MZ/stats"
-
-bytes=$(wc -c </tmp/captured.kmap)
-echo "MZ-CAPTURE: kmap-bytes $bytes"
-cat /tmp/captured.kmap >&9 || fail "writing /dev/hvc0"
-rm -f /tmp/captured.kmap
-echo "MZ-CAPTURE: sent"
 
 # Slowdown: the same workload, warm, recording off vs on (accesses logged).
 # Each sample is REPEAT runs between two MZ-T markers that the host stamps

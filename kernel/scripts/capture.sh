@@ -24,6 +24,12 @@
 #   --memalloc-size S  Memorizer pool (default 256M)
 #   --smp N            virtual CPUs (default 1; the workload may run on any)
 #   --runs N           timing runs, recording off and on (default 0: none)
+#   --stream           read kmap_stream while the workload runs: dead objects
+#                      go to the host as they are freed and their records back
+#                      to the pool, so the pool must hold what is live at
+#                      once, not all the run ever freed; the kmap is the
+#                      stream, then the kmap read at the end (live objects);
+#                      in --mode all the stream's reader is recorded too
 #   --append ARGS      extra kernel command line
 #   --gdb              wait for gdb on :1234 (QEMU -s -S) and print the command
 #
@@ -41,7 +47,7 @@ usage() {
 	exit 2
 }
 
-workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup= smp=${QEMU_SMP:-1}
+workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup= smp=${QEMU_SMP:-1} stream=0
 adds=()
 while (($#)); do
 	case $1 in
@@ -56,6 +62,7 @@ while (($#)); do
 	--smp) smp=${2:?}; shift 2 ;;
 	--append) append=${2:?}; shift 2 ;;
 	--gdb) gdb=1; shift ;;
+	--stream) stream=1; shift ;;
 	-h|--help) usage ;;
 	*) log "unknown option: $1"; usage ;;
 	esac
@@ -72,7 +79,7 @@ for spec in "${adds[@]}"; do
 	[[ -f $src && -r $src ]] || die "--add: no readable file $src"
 	dest=${dest#/}
 	[[ $dest != *..* && $dest != init && $dest != common.sh && $dest != workload && $dest != setup &&
-	   $dest != runs && $dest != mode ]] || die "--add: $dest is not a place the capture can use"
+	   $dest != runs && $dest != mode && $dest != stream ]] || die "--add: $dest is not a place the capture can use"
 	add_specs+=("$(realpath "$src"):$dest")
 done
 
@@ -87,9 +94,10 @@ printf '%s\n' "$workload" >"$work/workload"
 printf '%s\n' "$setup" >"$work/setup"
 echo "$runs" >"$work/runs"
 echo "$mode" >"$work/mode"
+echo "$stream" >"$work/stream"
 make_initramfs "$work/initramfs.cpio.gz" "$KDIR/guest/capture-init.sh" \
 	"$KDIR/guest/common.sh:common.sh" "$work/workload:workload" "$work/runs:runs" \
-	"$work/setup:setup" "$work/mode:mode" ${add_specs[@]+"${add_specs[@]}"}
+	"$work/setup:setup" "$work/mode:mode" "$work/stream:stream" ${add_specs[@]+"${add_specs[@]}"}
 
 cmdline="memalloc_size=$pool memorizer_enabled_boot=no mem_log_boot=no $append"
 if ((gdb)); then
@@ -162,6 +170,7 @@ if ((exhausted || dobj || dacc)); then
 else
 	mv "$work/hvc0" "$outp.kmap"
 	log "kmap: $outp.kmap ($got bytes, $(grep -vc '^  ' "$outp.kmap") objects)"
+	((stream)) && log "  of which streamed from kmap_stream during the run: $(field stream-bytes) bytes"
 	lost=0
 fi
 if guest_failed "$outp.log"; then

@@ -7,8 +7,9 @@
 #   3-7 at 1 CPU, then again at 2 CPUs:
 #   3. guest TAP tests of every control file (test/guest-tests.sh)
 #   4. guest TAP tests with an exhausted pool (memalloc_size=4M)
-#   5. capture of `ls -l /` (capture.sh) and host checks with the dashboard's
-#      parser (test/check-capture.mjs), the instrumentation-noise check included
+#   5. capture of `ls -l /` (capture.sh; at 2 CPUs with --stream) and host
+#      checks with the dashboard's parser (test/check-capture.mjs), the
+#      instrumentation-noise check included
 #   6. a capture whose pool runs out: exit status 3, the kmap kept as .partial
 #   7. a researcher's own program (test/probe.c, static; --add, --setup,
 #      --mode pid) and host checks (test/check-own-workload.mjs)
@@ -117,8 +118,13 @@ tests_at() {
 	fi
 
 	# ---- 5. capture + host checks -----------------------------------------------
+	# At 2 CPUs through kmap_stream: the dead objects reach the host while
+	# the workload runs on the other CPU; the host checks are the same.
+	local stream=()
+	((ncpu == 1)) || stream=(--stream)
 	c0=$(now)
-	if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls$sfx" --runs 1 --smp "$ncpu"; then
+	if bash "$KDIR/scripts/capture.sh" --workload 'ls -l /' --out "$TESTOUT/ls$sfx" --runs 1 --smp "$ncpu" \
+		${stream[@]+"${stream[@]}"}; then
 		if ((ncpu == 1)); then capture_s=$(secs "$c0" "$(now)"); fi
 		cpus_up "ls$sfx" &&
 		node "$KDIR/test/check-capture.mjs" "$TESTOUT/ls$sfx.kmap" "$TESTOUT/ls$sfx.System.map" ||

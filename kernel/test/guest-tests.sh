@@ -315,6 +315,90 @@ ok "  ... and holds the busy probe's objects" bash -c \
 	"awk -F, '!/^  / && \$9 == \"mzprobe_busy\"' /tmp/busy*.kmap | grep -q ."
 ok "readers all closed" eq "$(stat_of kmap_readers)" 0
 
+# ---- the split CSV pair, kmap_stream and global_table ----------------------------
+ok "allocations is read-only" mode_is allocations -r--------
+ok "accesses is read-only" mode_is accesses -r--------
+ok "kmap_stream is read-only" mode_is kmap_stream -r--------
+ok "global_table is read-only" mode_is global_table -r--------
+
+echo 1 >clear_dead_objects
+cat kmap >/dev/null
+echo 1 >clear_printed_list
+echo 0 >log_live_enabled
+echo 1 >log_accesses_enabled
+echo 1 >memorizer_enabled
+probe mzprobe_split
+echo 0 >memorizer_enabled
+echo 0 >log_accesses_enabled
+sleep 1	# RCU-deferred frees
+cat allocations >/tmp/split.alloc
+cat accesses >/tmp/split.acc
+kmap_to /tmp/split.kmap
+ok "allocations: the 6.x header, without the command column its rows carry" \
+	eq "$(head -n 1 /tmp/split.alloc)" "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type"
+ok "accesses: the 6.x header" eq "$(head -n 1 /tmp/split.acc)" "alloc_index,access_ip,pid,writes,reads"
+ok "allocations: the rows of the probe's objects are kmap's object lines" bash -c "
+	awk -F, 'NR > 1 && \$9 == \"mzprobe_split\"' /tmp/split.alloc >/tmp/split.a
+	awk -F, '!/^  / && \$9 == \"mzprobe_split\"' /tmp/split.kmap >/tmp/split.k
+	[ -s /tmp/split.k ] && cmp /tmp/split.a /tmp/split.k"
+# kmap's access lines of the probe's objects as accesses rows: alloc_index
+# first, pid unsigned (awk cannot print 2^64 - 1 as a number, so as text).
+ok "accesses: the probe's rows are kmap's access lines, joined by alloc_index" bash -c "
+	awk -F, '!/^  / { on = (\$9 == \"mzprobe_split\"); idx = \$5; next }
+		on { sub(/^  /, \"\"); pid = (\$4 == \"-1\") ? \"18446744073709551615\" : \$4
+		     print idx \",\" \$1 \",\" pid \",\" \$2 \",\" \$3 }' /tmp/split.kmap | sort >/tmp/split.want
+	awk -F, 'NR == FNR { if (\$9 == \"mzprobe_split\") keep[\$5] = 1; next }
+		FNR > 1 && (\$1 in keep)' /tmp/split.alloc /tmp/split.acc | sort >/tmp/split.got
+	[ -s /tmp/split.want ] && cmp /tmp/split.want /tmp/split.got"
+ok "accesses: no pid printed signed" bash -c "! awk -F, 'FNR > 1 && \$3 ~ /^-/' /tmp/split.acc | grep -q ."
+ok "allocations and accesses mark nothing printed (kmap, read after, has the dead objects)" \
+	bash -c "awk -F, '!/^  / && \$9 == \"mzprobe_split\" && \$6 != \"0\"' /tmp/split.kmap | grep -q ."
+
+echo 1 >clear_dead_objects
+cat kmap >/dev/null
+echo 1 >clear_printed_list
+cat kmap_stream >/tmp/stream.kmap &
+streamer=$!
+for i in $(seq 100); do
+	[ "$(stat_of kmap_readers)" = 1 ] && break
+	sleep 0.05
+done
+echo 1 >log_accesses_enabled
+echo 1 >memorizer_enabled
+probe mzprobe_stream
+echo 0 >memorizer_enabled
+echo 0 >log_accesses_enabled
+for i in $(seq 100); do
+	kill -0 "$streamer" 2>/dev/null || break
+	sleep 0.1
+done
+ok "kmap_stream ends by itself once recording was switched off" bash -c "! kill -0 $streamer 2>/dev/null"
+kill "$streamer" 2>/dev/null
+wait "$streamer" 2>/dev/null
+kmap_to /tmp/after_stream.kmap
+ok "kmap_stream: the probe's freed objects, with accesses" bash -c "
+	awk -F, '!/^  / && \$9 == \"mzprobe_stream\"' /tmp/stream.kmap | grep -q . &&
+	awk -F, '!/^  / { on = (\$9 == \"mzprobe_stream\") } /^  / && on' /tmp/stream.kmap | grep -q ."
+ok "kmap_stream: variant E, 11 fields, 16-digit hex" well_formed /tmp/stream.kmap
+ok "kmap_stream: dead objects only" bash -c "! awk -F, '!/^  / && \$6 == \"0\"' /tmp/stream.kmap | grep -q ."
+ok "kmap_stream: each object once" once /tmp/stream.kmap
+ok "kmap_stream drained them: not in the kmap read after" awk -F, '
+	/^  / { next }
+	FNR == NR { seen[$3 "," $5] = 1; next }
+	($3 "," $5) in seen { print "again: " $0; bad = 1 }
+	END { exit bad }' /tmp/stream.kmap /tmp/after_stream.kmap
+
+cat global_table >/tmp/globals.csv
+ok "global_table: header va,size,name,source" eq "$(head -n 1 /tmp/globals.csv)" "va,size,name,source"
+ok "global_table: hundreds of well-formed rows" awk -F, '
+	NR == 1 { next }
+	NF != 4 || $1 !~ /^[0-9a-f]{16}$/ || $2 !~ /^[0-9]+$/ || $3 == "" { print "bad: " $0; bad = 1 }
+	END { if (NR < 101) { print NR - 1 " rows"; bad = 1 } exit bad }' /tmp/globals.csv
+ok "global_table: its globals are the live kmap's GLOBAL objects (>= 95%)" awk -F, '
+	FNR == NR { if (!/^  / && $8 == "GLOBAL") va[$3] = $4; next }
+	FNR > 1 { n++; if (($1 in va) && va[$1] == $2) hit++ }
+	END { print hit " of " n; exit !(n > 0 && hit >= 0.95 * n) }' /tmp/live.kmap /tmp/globals.csv
+
 ok "no drops with the default pool" eq "$(stat_of dropped_objects)" 0
 ok "no KASAN report or warning so far" bash -c "! dmesg | grep -qE 'BUG: KASAN|WARNING:'"
 finish

@@ -76,8 +76,12 @@ void memorizer_page_alloc(struct page *page, unsigned int order,
 			  unsigned long ip);
 void memorizer_vmalloc(const void *addr, size_t size, size_t span,
 		       unsigned long ip);
-/* A global registered by __asan_register_globals(); see memorizer_ctor(). */
-void memorizer_global(const void *addr, size_t size);
+/*
+ * A global registered by __asan_register_globals() (see memorizer_ctor());
+ * @name and @module (its source file) must outlive Memorizer's global_table.
+ */
+void memorizer_global(const void *addr, size_t size, const char *name,
+		      const char *module);
 /* do_ctors() runs @fn next (NULL: none): the call site of the globals it registers. */
 void memorizer_ctor(void (*fn)(void));
 void memorizer_retype(const void *addr, size_t size, size_t span,
@@ -108,7 +112,8 @@ static inline void memorizer_page_alloc(struct page *page, unsigned int order,
 					unsigned long ip) { }
 static inline void memorizer_vmalloc(const void *addr, size_t size,
 				     size_t span, unsigned long ip) { }
-static inline void memorizer_global(const void *addr, size_t size) { }
+static inline void memorizer_global(const void *addr, size_t size,
+				    const char *name, const char *module) { }
 static inline void memorizer_ctor(void (*fn)(void)) { }
 static inline void memorizer_retype(const void *addr, size_t size, size_t span,
 				    unsigned long ip,

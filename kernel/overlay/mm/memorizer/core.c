@@ -91,6 +91,12 @@ static bool mz_log_live __read_mostly = true;
  */
 static bool mz_exhausted;
 static bool mz_warn_pending;		/* print the exhaustion warning; xchg */
+/*
+ * Times recording went from on to off (a write of 0, the pool running out):
+ * a kmap_stream reader ends once recording stopped after it opened. Written
+ * under mz_lock (shared only by the one CPU that claims the exhaustion).
+ */
+static u64 mz_stops;
 static bool mz_index_time;		/* memorizer_index_type=time */
 
 /* Lockless gate of the access hook, see include/linux/memorizer.h. */
@@ -279,6 +285,8 @@ static void mz_out_of_memory(void)
 	if (READ_ONCE(mz_exhausted) || xchg(&mz_exhausted, true))
 		return;
 	WRITE_ONCE(mz_warn_pending, true);
+	if (READ_ONCE(mz_mode))
+		WRITE_ONCE(mz_stops, mz_stops + 1);
 	WRITE_ONCE(mz_mode, 0);
 	WRITE_ONCE(mz_log_accesses, false);
 	mz_update_gate();
@@ -475,7 +483,8 @@ void memorizer_ctor(void (*fn)(void))
 	WRITE_ONCE(mz_ctor_ip, (unsigned long)fn);
 }
 
-void memorizer_global(const void *addr, size_t size)
+void memorizer_global(const void *addr, size_t size, const char *name,
+		      const char *module)
 {
 	unsigned long flags;
 
@@ -483,6 +492,7 @@ void memorizer_global(const void *addr, size_t size)
 		return;
 	mz_track((unsigned long)addr, size, size, READ_ONCE(mz_ctor_ip),
 		 MEMORIZER_GLOBAL, 0);
+	mz_global_add((unsigned long)addr, size, name, module);
 	mz_exit(flags);
 }
 
@@ -727,6 +737,8 @@ int mz_set_enabled(long mode)
 		return -EBUSY;
 	if (mode >= 2)
 		WRITE_ONCE(mz_target, mode > 3 ? (pid_t)mode : current->tgid);
+	if (!mode && mz_mode)
+		WRITE_ONCE(mz_stops, mz_stops + 1);
 	WRITE_ONCE(mz_mode, (int)mode);
 	if (mode)
 		mz_exhausted = false;
@@ -865,6 +877,16 @@ static void mz_clear_printed_one(struct mz_obj *o)
 int mz_clear_printed(void)
 {
 	return mz_clear_walk(mz_clear_printed_drops, mz_clear_printed_one);
+}
+
+u64 mz_recording_stops(void)
+{
+	return READ_ONCE(mz_stops);
+}
+
+bool mz_index_is_time(void)
+{
+	return mz_index_time;
 }
 
 void mz_stats_snapshot(struct mz_stats *out)

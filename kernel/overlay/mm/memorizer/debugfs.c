@@ -9,6 +9,11 @@
  *   clear_dead_objects     w   1     (alias clear_dead_objs)
  *   clear_printed_list     w   1
  *   kmap                   r   the kmap, variant E
+ *   kmap_stream            r   dead objects as kmap lines, drained; waits for
+ *                              more until recording stops (reader.c)
+ *   allocations            r   the split CSV pair: objects ...
+ *   accesses               r   ... and their access records
+ *   global_table           r   every registered global: va,size,name,source
  *   stats                  r   counters and pool use (alias show_stats)
  *
  * Old names are symlinks to the new files.
@@ -20,11 +25,15 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kasan.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "memorizer.h"
+
+/* How long a kmap_stream reader that caught up sleeps before walking again. */
+#define MZ_STREAM_WAIT_MS	100
 
 static ssize_t mz_read_int(struct file *file, char __user *ubuf, size_t count,
 			   loff_t *ppos, long val)
@@ -149,10 +158,11 @@ static const struct file_operations clear_printed_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The file's kind of reader is its inode's private data. */
 static int kmap_open(struct inode *inode, struct file *file)
 {
 	struct mz_reader *r;
-	int ret = mz_reader_open(&r);
+	int ret = mz_reader_open(&r, (enum mz_read_kind)(uintptr_t)inode->i_private);
 
 	if (ret)
 		return ret;
@@ -174,9 +184,22 @@ static ssize_t kmap_read(struct file *file, char __user *ubuf, size_t count,
 		if (r->off == r->len) {
 			mz_reader_fill(r);
 			if (!r->len) {
-				/* A batch of objects not printed: go on. */
 				if (mz_reader_done(r) || fatal_signal_pending(current))
 					break;
+				/* A stream that caught up waits for more frees. */
+				if (mz_reader_caught_up(r)) {
+					if (done)
+						break;
+					if (file->f_flags & O_NONBLOCK) {
+						done = -EAGAIN;
+						break;
+					}
+					if (msleep_interruptible(MZ_STREAM_WAIT_MS)) {
+						done = -EINTR;
+						break;
+					}
+				}
+				/* Else a batch of objects not printed: go on. */
 				cond_resched();
 				continue;
 			}
@@ -222,6 +245,18 @@ static const struct file_operations kmap_fops = {
 	.llseek = no_llseek,
 };
 
+static int global_table_open(struct inode *inode, struct file *file)
+{
+	return mz_global_table_open(file);
+}
+
+static const struct file_operations global_table_fops = {
+	.open = global_table_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct mz_sink sk = { .seq = m };
@@ -248,7 +283,14 @@ static int __init memorizer_debugfs_init(void)
 			    &clear_dead_fops);
 	debugfs_create_file("clear_printed_list", 0200, dir, NULL,
 			    &clear_printed_fops);
-	debugfs_create_file("kmap", 0400, dir, NULL, &kmap_fops);
+	debugfs_create_file("kmap", 0400, dir, (void *)MZ_READ_KMAP, &kmap_fops);
+	debugfs_create_file("kmap_stream", 0400, dir, (void *)MZ_READ_STREAM,
+			    &kmap_fops);
+	debugfs_create_file("allocations", 0400, dir,
+			    (void *)MZ_READ_ALLOCATIONS, &kmap_fops);
+	debugfs_create_file("accesses", 0400, dir, (void *)MZ_READ_ACCESSES,
+			    &kmap_fops);
+	debugfs_create_file("global_table", 0400, dir, NULL, &global_table_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
 	debugfs_create_symlink("memorizer_log_access", dir, "log_accesses_enabled");
 	debugfs_create_symlink("print_live_obj", dir, "log_live_enabled");

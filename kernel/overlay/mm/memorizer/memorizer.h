@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Memorizer internals shared by core.c, lookup.c, pool.c, printer.c and
- * debugfs.c.
+ * Memorizer internals shared by core.c, lookup.c, pool.c, printer.c,
+ * reader.c, globals.c and debugfs.c.
  *
  * Locking. mz_lock is a reader-writer lock, always taken with local
  * interrupts disabled:
@@ -64,12 +64,13 @@
 #define MZ_F_CURSOR	0x08	/* not an object: a walk's list position */
 #define MZ_F_CATCH_ALL	0x10	/* a region's catch-all; never in the tree */
 #define MZ_F_ORPHAN	0x20	/* dropped while pinned: the last unpin frees it */
-#define MZ_F_TAKEN	0x40	/* dead, in a reader's buffer not yet read out */
+#define MZ_F_TAKEN	0x40	/* dead, in a kmap or kmap_stream buffer not yet read out */
 
 /* Sentinel free IPs (kmap format). */
 #define MZ_FREE_IP_OVERLAP	0xdeadbeefUL	/* later allocation overlapped it */
 #define MZ_FREE_IP_NESTED	0x0fedbeefUL	/* nested allocation at same address */
 
+struct file;
 struct mz_access;
 struct seq_file;
 
@@ -161,24 +162,39 @@ struct mz_pcpu_stats {
 };
 DECLARE_PER_CPU(struct mz_pcpu_stats, mz_pcpu_stats);
 
+/* What an open file prints (reader.c says what each leaves behind). */
+enum mz_read_kind {
+	MZ_READ_KMAP,
+	MZ_READ_STREAM,		/* kmap_stream: dead objects, drained */
+	MZ_READ_ALLOCATIONS,	/* the split CSV pair */
+	MZ_READ_ACCESSES,
+};
+
 /*
- * One open kmap file. cursor, end, done, cur, cur_dead, acur and taken are
- * under mz_lock (cursor and end sit on mz_objs; cur and the taken objects
- * are pinned). buf, len and off belong to the reader and are used outside
- * mz_lock, under @lock: read(2) on one file is serialised by f_pos_lock, but
- * io_uring reads are not.
+ * One open kmap, kmap_stream, allocations or accesses file. The walk's state
+ * (cursor to taken) is under mz_lock: cursor and end sit on mz_objs, cur and
+ * the taken objects are pinned. buf, len and off belong to the reader and
+ * are used outside mz_lock, under @lock: read(2) on one file is serialised
+ * by f_pos_lock, but io_uring reads are not.
  */
 struct mz_reader {
 	struct mz_obj cursor;		/* MZ_F_CURSOR; list position */
-	struct mz_obj end;		/* MZ_F_CURSOR; the tail when it opened */
+	struct mz_obj end;		/* MZ_F_CURSOR; the tail when it opened (not stream) */
+	enum mz_read_kind kind;
+	bool header_done;
 	bool done;			/* cursor reached the end; off the list */
+	bool caught_up;			/* stream at the list's end: wait */
+	bool pass_drained;		/* stream printed something this walk */
 	bool cur_dead;			/* cur was dead when its line was printed */
+	u64 stops_at_open;		/* mz_recording_stops() at open */
+	u64 pass_stops;			/* ... when this walk began */
 	struct mz_obj *cur;		/* object being printed (pinned), or NULL */
 	struct mz_access *acur;		/* its next access line */
 	/*
-	 * Dead objects whose last line is in buf, with the offset just past
-	 * it: marked printed once buf was read out (the next fill), or on
-	 * release as far as off got; the others are handed back.
+	 * Dead objects taken by this kmap or kmap_stream reader whose last
+	 * line is in buf, with the offset just past it: settled (printed, or
+	 * drained) once buf was read out (the next fill), or on release as far
+	 * as off got; the others are handed back.
 	 */
 	int ntaken;
 	struct {
@@ -215,6 +231,8 @@ void mz_set_log_accesses(bool on);
 void mz_set_log_live(bool on);
 int mz_clear_dead(void);
 int mz_clear_printed(void);
+u64 mz_recording_stops(void);
+bool mz_index_is_time(void);
 void mz_stats_snapshot(struct mz_stats *out);
 void mz_discard(struct mz_obj *o);
 bool mz_should_print_live(const struct mz_obj *o);
@@ -223,6 +241,7 @@ bool mz_should_print_live(const struct mz_obj *o);
 int mz_pool_reserve(void);
 void *mz_pool_alloc_zeroed(unsigned long size);
 void *mz_pool_alloc_page(void);
+void *mz_pool_alloc_table_page(void);
 void mz_pool_free_page(void *p);
 struct mz_obj *mz_obj_alloc(void);
 void mz_obj_free(struct mz_obj *o);
@@ -248,10 +267,21 @@ void mz_access_drop_all(struct mz_obj *o);
 const char *mz_type_name(unsigned int type);
 void mz_print_obj(struct mz_sink *sk, const struct mz_obj *o);
 void mz_print_access(struct mz_sink *sk, const struct mz_access *a);
+void mz_print_split_header(struct mz_sink *sk, bool allocations, bool time);
+void mz_print_split_access(struct mz_sink *sk, const struct mz_obj *o,
+			   const struct mz_access *a);
 void mz_print_stats(struct mz_sink *sk, const struct mz_stats *st);
-int mz_reader_open(struct mz_reader **rp);
+
+/* reader.c */
+int mz_reader_open(struct mz_reader **rp, enum mz_read_kind kind);
 bool mz_reader_done(struct mz_reader *r);
+bool mz_reader_caught_up(struct mz_reader *r);
 void mz_reader_fill(struct mz_reader *r);
 void mz_reader_release(struct mz_reader *r);
+
+/* globals.c */
+void mz_global_add(unsigned long va, size_t size, const char *name,
+		   const char *module);
+int mz_global_table_open(struct file *file);
 
 #endif /* _MM_MEMORIZER_H */

@@ -144,6 +144,22 @@ void *__init mz_pool_alloc_zeroed(unsigned long size)
 	return p;
 }
 
+/*
+ * Zeroed page for a table that only grows (global_table), never given back:
+ * from the bump allocator only, so that the pages kept for readers stay.
+ */
+void *mz_pool_alloc_table_page(void)
+{
+	void *p;
+
+	raw_spin_lock(&mz_pool_lock);
+	p = mz_bump(PAGE_SIZE, PAGE_SIZE);
+	raw_spin_unlock(&mz_pool_lock);
+	if (p)
+		memset(p, 0, PAGE_SIZE);
+	return p;
+}
+
 /* Zeroed page for a kmap reader (struct mz_reader or its buffer). */
 void *mz_pool_alloc_page(void)
 {
