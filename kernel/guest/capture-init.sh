@@ -84,6 +84,16 @@ echo 0 >memorizer_enabled
 echo "MZ-T: capture-end"
 echo 0 >memorizer_log_access
 if [ "$STREAM" = 1 ]; then
+	# It ends once a walk after recording stopped finds nothing: give it
+	# a minute, then say so rather than hang until the host's timeout.
+	for i in $(seq 600); do
+		kill -0 "$streamer" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$streamer" 2>/dev/null; then
+		kill "$streamer"
+		fail "kmap_stream did not end within 60 s after recording stopped"
+	fi
 	wait "$streamer" || fail "reading kmap_stream"
 	stream_bytes=$(cat /tmp/stream.bytes)
 	echo "MZ-CAPTURE: stream-bytes $stream_bytes"

@@ -195,7 +195,7 @@ static ssize_t kmap_read(struct file *file, char __user *ubuf, size_t count,
 						break;
 					}
 					if (msleep_interruptible(MZ_STREAM_WAIT_MS)) {
-						done = -EINTR;
+						done = -ERESTARTSYS;
 						break;
 					}
 				}

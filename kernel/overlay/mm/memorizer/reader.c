@@ -97,29 +97,44 @@ int mz_reader_open(struct mz_reader **rp, enum mz_read_kind kind)
 
 /*
  * The taken objects whose lines user space has, i.e. those ending at or
- * before @read (bytes of buf read out), are settled: printed, or drained;
- * the rest are handed back for the next read.
+ * before @read (bytes of buf read out), are settled: printed, or for a
+ * stream drained; the rest are handed back for the next read. Draining
+ * gives an object's access records back at most MZ_WALK_BATCH per call: an
+ * object with more stays in taken[] (printed, end 0) for the next call.
+ * Under mz_lock exclusive.
  */
 static void mz_reader_settle(struct mz_reader *r, size_t read)
 {
-	int i;
+	int i, kept = 0, budget = MZ_WALK_BATCH;
 
 	for (i = 0; i < r->ntaken; i++) {
 		struct mz_obj *o = r->taken[i].obj;
 
 		o->flags &= ~MZ_F_TAKEN;
-		if (r->taken[i].end <= read) {
-			o->flags |= MZ_F_PRINTED;
+		if (r->taken[i].end > read) {
+			mz_unpin(o);
+			continue;
+		}
+		o->flags |= MZ_F_PRINTED;
+		if (r->kind == MZ_READ_STREAM) {
+			/*
+			 * Another reader inside it (a kmap that reached it while
+			 * live) walks its records: those go at its last unpin.
+			 */
+			if (o->pins == 1 && !mz_access_drop_some(o, &budget)) {
+				r->taken[kept].obj = o;
+				r->taken[kept++].end = 0;
+				continue;
+			}
 			/*
 			 * Drained: discarded while still pinned, so that the
 			 * last reader inside it gives the record back on unpin.
 			 */
-			if (r->kind == MZ_READ_STREAM && !(o->flags & MZ_F_ORPHAN))
-				mz_discard(o);
+			mz_discard(o);
 		}
 		mz_unpin(o);
 	}
-	r->ntaken = 0;
+	r->ntaken = kept;
 }
 
 /* The cursor is done: off the list with the end marker. */
@@ -140,6 +155,9 @@ void mz_reader_release(struct mz_reader *r)
 	if (!r->done)
 		mz_reader_end(r);
 	mz_reader_settle(r, r->off);
+	/* Objects a stream had no time to drain stay printed, for the clears. */
+	while (r->ntaken)
+		mz_unpin(r->taken[--r->ntaken].obj);
 	if (r->cur) {
 		/* Its lines were not all read out: the next read prints it. */
 		if (r->cur_dead && mz_reader_takes(r))
@@ -152,10 +170,13 @@ void mz_reader_release(struct mz_reader *r)
 	mz_exit(flags);
 }
 
-/* Has the reader printed its last line? Under r->lock. */
+/*
+ * Has the reader printed its last line, and (a stream) drained every object
+ * it printed? Under r->lock.
+ */
 bool mz_reader_done(struct mz_reader *r)
 {
-	return r->done;
+	return r->done && !r->ntaken;
 }
 
 /*
@@ -217,6 +238,7 @@ void mz_reader_fill(struct mz_reader *r)
 	mz_reader_settle(r, r->len);
 	r->len = 0;
 	r->off = 0;
+	r->caught_up = false;	/* only a fill that ends a pass sets it */
 	if (!r->header_done) {
 		if (r->kind == MZ_READ_ALLOCATIONS || r->kind == MZ_READ_ACCESSES)
 			mz_print_split_header(&sk, r->kind == MZ_READ_ALLOCATIONS,
