@@ -66,6 +66,9 @@ run_qemu() {
 	local kernel=$1 initrd=$2 append=$3 hvc=$4 logf=$5 tmo=$6 gdb=${7:-0}
 	local extra=()
 	[[ $gdb == 1 ]] && extra=(-s -S)
+	# QEMU_ICOUNT (e.g. shift=0,sleep=off): the guest's clock counts
+	# instructions instead of following the host's (single-threaded TCG).
+	[[ -n ${QEMU_ICOUNT:-} ]] && extra+=(-icount "$QEMU_ICOUNT")
 	: >"$hvc"
 	timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
 		-accel tcg -smp "${QEMU_SMP:-1}" -m 1G \
