@@ -84,15 +84,18 @@ echo 0 >memorizer_enabled
 echo "MZ-T: capture-end"
 echo 0 >memorizer_log_access
 if [ "$STREAM" = 1 ]; then
-	# It ends once a walk after recording stopped finds nothing: give it
-	# a minute, then say so rather than hang until the host's timeout.
-	for i in $(seq 600); do
-		kill -0 "$streamer" 2>/dev/null || break
+	# It ends once a walk after recording stopped finds nothing. While it
+	# drains (dead_objects changes) it may take as long as it needs; a
+	# minute without a change is a stream that will not end: say so rather
+	# than hang until the host's timeout.
+	idle=0 last=
+	while kill -0 "$streamer" 2>/dev/null && [ "$idle" -lt 600 ]; do
+		now=$(sed -n 's/^dead_objects: //p' stats)
+		if [ "$now" = "$last" ]; then idle=$((idle + 1)); else idle=0 last=$now; fi
 		sleep 0.1
 	done
 	if kill -0 "$streamer" 2>/dev/null; then
-		kill "$streamer"
-		fail "kmap_stream did not end within 60 s after recording stopped"
+		fail "kmap_stream did not end: no progress for 60 s after recording stopped"
 	fi
 	wait "$streamer" || fail "reading kmap_stream"
 	stream_bytes=$(cat /tmp/stream.bytes)

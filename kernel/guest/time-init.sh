@@ -47,5 +47,7 @@ for ((i = 0; i < RUNS; i++)); do
 		echo 1 >"$MZ/clear_printed_list"
 	fi
 done
+# A pool that ran out stopped recording: the samples would not be "on".
+[ -d "$MZ" ] && echo "MZ-TIME: pool_exhausted $(sed -n 's/^pool_exhausted: //p' "$MZ/stats")"
 echo "MZ-TIME: runs $RUNS repeat $REPEAT"
 guest_end

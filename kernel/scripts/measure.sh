@@ -20,7 +20,9 @@
 # clock counts instructions, and the guest's own span of the sample is
 # reported too: a deterministic measure, where host time depends on load.
 # Prints, per configuration, the median with min-max over the rounds, and
-# the ratios of medians against plain and against kasan.
+# the ratios of medians against plain and against kasan. One CPU unless
+# QEMU_SMP says otherwise (--icount: always one). A boot whose kernel logs a
+# failure, or whose pool runs out, stops the run (its log is kept).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,7 +37,6 @@ n=${1:-5}
 if ((icount)); then
 	export QEMU_ICOUNT=shift=0,sleep=off QEMU_SMP=1
 fi
-REPEAT=5	# runs per sample, as guest/time-init.sh
 
 configs=(plain kasan tracking recording)
 declare -A build_dir=([plain]=$KDIR/build-plain [kasan]=$KDIR/build-kasan
@@ -50,6 +51,12 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mz-measure.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# bad CONFIG WHY: stop, keeping the boot's log where it can be read.
+bad() {
+	mkdir -p "$BUILD/measure"
+	cp "$work/$1.log" "$BUILD/measure/$1.log"
+	die "$1: $2 (log: $BUILD/measure/$1.log)"
+}
 echo 'ls -l /' >"$work/workload"
 echo 1 >"$work/runs"
 for rec in none on; do
@@ -66,15 +73,17 @@ for ((round = 1; round <= n; round++)); do
 		[[ $c == recording ]] && rec=on
 		t0=${EPOCHREALTIME/./}
 		run_qemu "${build_dir[$c]}/out/bzImage" "$work/time-$rec.cpio.gz" "" \
-			"$work/hvc" "$work/$c.log" 300 ||
-			die "$c: boot failed: $(tail -5 "$work/$c.log")"
-		grep -q 'MZ-TIME: runs' "$work/$c.log" ||
-			die "$c: the timing boot did not finish: $(tail -5 "$work/$c.log")"
+			"$work/hvc" "$work/$c.log" 300 || bad "$c" "boot failed"
+		grep -q 'MZ-TIME: runs' "$work/$c.log" || bad "$c" "the timing boot did not finish"
+		guest_failed "$work/$c.log" && bad "$c" "the kernel logged a failure or warning"
+		grep -q 'MZ-TIME: pool_exhausted 1' "$work/$c.log" &&
+			bad "$c" "Memorizer's pool ran out: recording stopped during the sample"
+		REPEAT=$(sed -n 's/^MZ-TIME: runs [0-9]* repeat \([0-9]*\).*/\1/p' "$work/$c.log" | tr -d '\r')
 		init=$(awk '$2 == "MZ-T:" && $3 == "init" { print $1 }' "$work/$c.log.times")
 		span=$(span_us "$work/$c.log.times" start-0 end-0)
 		guest=$(sed -n 's/^MZ-GT: run-0 \([0-9]*\).*/\1/p' "$work/$c.log" | tr -d '\r')
-		[[ $init =~ ^[0-9]+$ && $span =~ ^[0-9]+$ && $guest =~ ^[0-9]+$ ]] ||
-			die "$c: timing markers missing from $work/$c.log"
+		[[ $init =~ ^[0-9]+$ && $span =~ ^[0-9]+$ && $guest =~ ^[0-9]+$ && $REPEAT =~ ^[1-9][0-9]*$ ]] ||
+			bad "$c" "timing markers missing"
 		boot_us[$c]+="$((init - t0)) "
 		run_us[$c]+="$((span / REPEAT)) "
 		guest_us[$c]+="$((guest / REPEAT)) "

@@ -337,20 +337,23 @@ kmap_to /tmp/split.kmap
 ok "allocations: the 6.x header, without the command column its rows carry" \
 	eq "$(head -n 1 /tmp/split.alloc)" "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type"
 ok "accesses: the 6.x header" eq "$(head -n 1 /tmp/split.acc)" "alloc_index,access_ip,pid,writes,reads"
-# Dead objects only: a live one (an mm an idle CPU holds lazily) may die
-# between the reads.
+# The probe's objects that were dead at the first read (allocations): they
+# cannot change before the others, while one alive then (an mm an idle CPU
+# holds lazily) may die in between.
+awk -F, 'NR > 1 && $9 == "mzprobe_split" && $6 != "0" { print $5 }' /tmp/split.alloc >/tmp/split.keys
 ok "allocations: the rows of the probe's dead objects are kmap's object lines" bash -c "
-	awk -F, 'NR > 1 && \$9 == \"mzprobe_split\" && \$6 != \"0\"' /tmp/split.alloc >/tmp/split.a
-	awk -F, '!/^  / && \$9 == \"mzprobe_split\" && \$6 != \"0\"' /tmp/split.kmap >/tmp/split.k
+	awk -F, 'NR == FNR { k[\$1]; next } FNR > 1 && (\$5 in k)' /tmp/split.keys /tmp/split.alloc >/tmp/split.a
+	awk -F, 'NR == FNR { k[\$1]; next } !/^  / && (\$5 in k)' /tmp/split.keys /tmp/split.kmap >/tmp/split.k
 	[ -s /tmp/split.k ] && cmp /tmp/split.a /tmp/split.k"
-# kmap's access lines of the probe's objects as accesses rows: alloc_index
-# first, pid unsigned (awk cannot print 2^64 - 1 as a number, so as text).
+# kmap's access lines of those objects as accesses rows: alloc_index first,
+# pid unsigned (awk cannot print 2^64 - 1 as a number, so as text).
 ok "accesses: the probe's dead objects' rows are kmap's access lines, joined by alloc_index" bash -c "
-	awk -F, '!/^  / { on = (\$9 == \"mzprobe_split\" && \$6 != \"0\"); idx = \$5; next }
+	awk -F, 'NR == FNR { k[\$1]; next } !/^  / { on = (\$5 in k); idx = \$5; next }
 		on { sub(/^  /, \"\"); pid = (\$4 == \"-1\") ? \"18446744073709551615\" : \$4
-		     print idx \",\" \$1 \",\" pid \",\" \$2 \",\" \$3 }' /tmp/split.kmap | sort >/tmp/split.want
-	awk -F, 'NR == FNR { if (\$9 == \"mzprobe_split\" && \$6 != \"0\") keep[\$5] = 1; next }
-		FNR > 1 && (\$1 in keep)' /tmp/split.alloc /tmp/split.acc | sort >/tmp/split.got
+		     print idx \",\" \$1 \",\" pid \",\" \$2 \",\" \$3 }' /tmp/split.keys /tmp/split.kmap |
+		sort >/tmp/split.want
+	awk -F, 'NR == FNR { k[\$1]; next } FNR > 1 && (\$1 in k)' /tmp/split.keys /tmp/split.acc |
+		sort >/tmp/split.got
 	[ -s /tmp/split.want ] && cmp /tmp/split.want /tmp/split.got"
 ok "accesses: no pid printed signed" bash -c "! awk -F, 'FNR > 1 && \$3 ~ /^-/' /tmp/split.acc | grep -q ."
 ok "allocations and accesses mark nothing printed (kmap, read after, has the dead objects)" \

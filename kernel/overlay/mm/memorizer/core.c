@@ -473,8 +473,8 @@ void memorizer_vmalloc(const void *addr, size_t size, size_t span,
  * tail-calls __asan_register_globals(), whose return address therefore names
  * do_ctors()'s caller for every global; the constructor itself says which
  * unit a global comes from. Written by do_ctors() at boot, before any other
- * task or CPU runs; read under mz_lock. 0 outside it (a module's globals):
- * call site 0, as the original records every global.
+ * task or CPU runs; read under mz_lock. 0 outside it: call site 0, as the
+ * original records every global.
  */
 static unsigned long mz_ctor_ip;
 
