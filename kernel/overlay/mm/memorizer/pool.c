@@ -131,8 +131,8 @@ bool mz_pool_ready(void)
 	return mz_pool_base != NULL;
 }
 
-/* Boot-time tables (the access hash): zeroed, page-aligned, never freed. */
-void *__init mz_pool_alloc_zeroed(unsigned long size)
+/* @size zeroed, page-aligned bytes from the bump allocator, never freed. */
+static void *mz_bump_zeroed(unsigned long size)
 {
 	void *p;
 
@@ -144,20 +144,19 @@ void *__init mz_pool_alloc_zeroed(unsigned long size)
 	return p;
 }
 
+/* Boot-time tables (the access hash). */
+void *__init mz_pool_alloc_zeroed(unsigned long size)
+{
+	return mz_bump_zeroed(size);
+}
+
 /*
- * Zeroed page for a table that only grows (global_table), never given back:
- * from the bump allocator only, so that the pages kept for readers stay.
+ * A page for a table that only grows (global_table): from the bump
+ * allocator only, so that the pages kept for readers stay.
  */
 void *mz_pool_alloc_table_page(void)
 {
-	void *p;
-
-	raw_spin_lock(&mz_pool_lock);
-	p = mz_bump(PAGE_SIZE, PAGE_SIZE);
-	raw_spin_unlock(&mz_pool_lock);
-	if (p)
-		memset(p, 0, PAGE_SIZE);
-	return p;
+	return mz_bump_zeroed(PAGE_SIZE);
 }
 
 /* Zeroed page for a kmap reader (struct mz_reader or its buffer). */
