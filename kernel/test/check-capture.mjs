@@ -8,69 +8,16 @@
 // so the kernel's output and the app's reader are tested against each other.
 // No dependencies beyond Node itself. Exits 1 if any check fails.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dumpObjects, kmapStats, loadSymbols, resolveIp, tap } from './host-lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const [kmapArg, mapArg] = process.argv.slice(2);
-if (!kmapArg || !mapArg) {
+const [kmapPath, mapPath] = process.argv.slice(2);
+if (!kmapPath || !mapPath) {
   console.error('usage: check-capture.mjs KMAP SYSTEM_MAP');
   process.exit(2);
 }
-const kmapPath = resolve(kmapArg); // the CLI runs in the repository root
-const mapPath = resolve(mapArg);
 
 const MIN_RESOLVED = 0.9; // share of distinct IPs that must name a function
-let failed = 0;
-let n = 0;
-function check(desc, cond, detail = '') {
-  n += 1;
-  if (cond) {
-    console.log(`ok ${n} - ${desc}`);
-  } else {
-    failed += 1;
-    console.log(`not ok ${n} - ${desc}${detail ? `\n# ${detail}` : ''}`);
-  }
-}
-
-function kmapCli(args) {
-  return ['run', '--silent', 'kmap', '--', ...args];
-}
-
-// ---- System.map: text symbols, sorted, for range lookup ----------------------
-function loadSymbols(path) {
-  const syms = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const m = /^([0-9a-f]{16}) (\S) (\S+)/.exec(line);
-    if (m) syms.push({ addr: BigInt(`0x${m[1]}`), type: m[2], name: m[3] });
-  }
-  syms.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-  const end = syms.find((s) => s.name === '_end')?.addr ?? 0n;
-  return { syms, end };
-}
-
-// The function containing ip: the greatest symbol <= ip, if it is text.
-function resolveIp({ syms, end }, ipHex) {
-  const ip = BigInt(`0x${ipHex}`);
-  if (ip >= end) return null;
-  let lo = 0;
-  let hi = syms.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (syms[mid].addr <= ip) {
-      best = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  if (best < 0 || !'tTwW'.includes(syms[best].type)) return null;
-  return syms[best].name;
-}
+const { check, finish } = tap();
 
 // The instrumentation's own code: KASAN and its stack saving (the unwinder,
 // the stack-trace helpers) and Memorizer. An access line whose IP resolves
@@ -84,17 +31,7 @@ function isSentinel(ipHex) {
 }
 
 // ---- stats -----------------------------------------------------------------
-const statsRun = spawnSync('npm', kmapCli(['stats', kmapPath, '--json']), {
-  cwd: ROOT,
-  encoding: 'utf8',
-  maxBuffer: 64 << 20,
-});
-if (statsRun.status !== 0) {
-  console.error(statsRun.stderr);
-  console.error(`check-capture: the dashboard CLI failed (npm run kmap -- stats); is src/cli present?`);
-  process.exit(1);
-}
-const stats = JSON.parse(statsRun.stdout);
+const stats = kmapStats(kmapPath);
 console.log(`# stats: ${JSON.stringify({ ...stats, bySlab: undefined, byCommand: undefined })}`);
 
 check('parses as variant E', stats.format === 'E', `format ${stats.format}`);
@@ -125,14 +62,7 @@ let vmemmapLines = 0; // access lines on the vmemmap catch-all (struct pages)
 let lsWithAccesses = 0;
 let freed = 0;
 const badOrder = [];
-let dumped = 0;
-
-const child = spawn('npm', kmapCli(['dump', kmapPath]), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
-for await (const line of rl) {
-  if (!line.trim()) continue;
-  const o = JSON.parse(line);
-  dumped += 1;
+const { objects: dumped, exitCode } = await dumpObjects(kmapPath, (o) => {
   if (!isSentinel(o.allocIp) && !allocIps.has(o.allocIp)) {
     allocIps.set(o.allocIp, resolveIp(symbols, o.allocIp) !== null);
   }
@@ -153,8 +83,7 @@ for await (const line of rl) {
     freed += 1;
     if (BigInt(o.freeIndex) <= BigInt(o.allocIndex)) badOrder.push(o.idx);
   }
-}
-const exitCode = await new Promise((res) => child.on('close', res));
+});
 check('dump ran and lists every object', exitCode === 0 && dumped === stats.objects,
   `exit ${exitCode}, dumped ${dumped} of ${stats.objects}`);
 
@@ -184,9 +113,4 @@ console.log(`# ${allocIps.size} distinct allocation IPs (${(allocShare * 100).to
   `${accessIps.size} distinct access IPs (${(accessShare * 100).toFixed(1)}% resolved), ` +
   `${freed} freed objects, ${lsWithAccesses} ls objects with accesses`);
 
-console.log(`1..${n}`);
-if (failed) {
-  console.error(`check-capture: ${failed} of ${n} checks failed`);
-  process.exit(1);
-}
-console.error(`check-capture: all ${n} checks passed`);
+finish('check-capture');
