@@ -5,111 +5,14 @@
 # Results go to the host through /dev/hvc0 (TAP, plan at the end) and are
 # echoed on the console with a "MZ-TAP: " prefix for the log.
 #
-# /testmode selects the suite: "controls" (default) or "exhaust" (booted with
-# a tiny memalloc_size= to check that an exhausted pool stops recording
-# cleanly).
+# The control files' suite; guest-limits.sh has the suites that need a boot
+# of their own (a small pool, time indices).
 set -u	# not -e: /init must never exit (the kernel would panic); failures are reported
 . /common.sh
 guest_setup
 
-N=0
-FAILED=0
-tap() {
-	printf '%s\n' "$*" >&9
-	echo "MZ-TAP: $*"
-}
-ok() {	# ok DESC CMD...: pass if CMD succeeds
-	local desc=$1
-	shift
-	N=$((N + 1))
-	if "$@" >/tmp/last.out 2>&1; then
-		tap "ok $N - $desc"
-	else
-		FAILED=$((FAILED + 1))
-		tap "not ok $N - $desc"
-		sed 's/^/# /' /tmp/last.out | head -20 | while IFS= read -r l; do tap "$l"; done
-	fi
-}
-finish() {
-	tap "1..$N"
-	echo "MZ-TESTS: done $N failed $FAILED"
-	guest_end
-}
-
-hvc_open || { echo "MZ-TESTS: FAIL no /dev/hvc0"; guest_end; }
-MODE=$(cat /testmode 2>/dev/null || echo controls)
-cd "$MZ" 2>/dev/null || { tap "not ok 1 - $MZ exists"; N=1; FAILED=1; finish; }
-
-# ---- helpers -------------------------------------------------------------
-rd() { tr -d '\n' <"$MZ/$1"; }
-eq() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1'"; return 1; }; }
-stat_of() { sed -n "s/^$1: //p" "$MZ/stats"; }
-mode_is() { eq "$(stat -c %A "$MZ/$1")" "$2"; }
-link_to() { [ -L "$MZ/$1" ] && eq "$(readlink "$MZ/$1")" "$2"; }
-
-# A probe is a script; its comm is its file name, so its objects are easy to
-# find in the kmap (field 9).
-probe() {
-	local name=$1
-	printf '#!/bin/sh\ncat /proc/version >/dev/null\nls -l / >/dev/null\n' >/tmp/"$name"
-	chmod +x /tmp/"$name"
-	/tmp/"$name"
-}
-kmap_to() { cat "$MZ/kmap" >"$1"; }
-objects_of() { awk -F, -v c="$1" '!/^  / && $9 == c' "$2"; }
-count_of() { objects_of "$1" "$2" | wc -l; }
-has_objects() { [ "$(count_of "$1" "$2")" -gt 0 ] || { echo "no objects of $1"; return 1; }; }
-no_objects() { [ "$(count_of "$1" "$2")" -eq 0 ] || { objects_of "$1" "$2" | head -3; return 1; }; }
-accesses_of() {	# access lines under objects of command $1
-	awk -F, -v c="$1" '!/^  / { on = ($9 == c) } /^  / && on' "$2"
-}
-has_accesses() { [ "$(accesses_of "$1" "$2" | wc -l)" -gt 0 ] || { echo "no accesses to $1 objects"; return 1; }; }
-no_accesses() { [ "$(accesses_of "$1" "$2" | wc -l)" -eq 0 ]; }
-dead_lines() { awk -F, '!/^  / && $6 != "0"' "$1" | wc -l; }
-well_formed() {	# variant E, exactly: 11 fields, 16-digit lower-case hex
-	awk -F, '
-	/^  / { if ($0 !~ /^  [0-9a-f]{16},[0-9]+,[0-9]+,-?[0-9]+$/) { print "bad access: " $0; bad++ } next }
-	{
-		if (NF < 11 || $1 !~ /^[0-9a-f]{16}$/ || $3 !~ /^[0-9a-f]{16}$/ ||
-		    $7 !~ /^[0-9a-f]{16}$/ || $4 !~ /^[0-9]+$/ || $5 !~ /^[0-9]+$/ ||
-		    $6 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/) { print "bad object: " $0; bad++ }
-	}
-	END { exit bad > 0 }' "$1"
-}
-once() {	# no object twice (same address and allocation index) in one kmap
-	awk -F, '!/^  / { k = $3 "," $5; if (k in seen) { print "twice: " $0; bad++ } seen[k] = 1 }
-		END { if (bad) print bad " objects printed twice"; exit bad > 0 }' "$1"
-}
-# record NAME: the classic sequence around probe NAME, kmap to /tmp/NAME.kmap
-record() {
-	echo 1 >clear_dead_objs
-	cat kmap >/dev/null
-	echo 1 >clear_printed_list
-	echo 0 >print_live_obj
-	echo 1 >memorizer_log_access
-	echo 1 >memorizer_enabled
-	probe "$1"
-	echo 0 >memorizer_enabled
-	echo 0 >memorizer_log_access
-	kmap_to /tmp/"$1".kmap
-}
-
-if [ "$MODE" = exhaust ]; then
-	ok "debugfs directory exists" test -d "$MZ"
-	ok "pool exhaustion is reported in stats" eq "$(stat_of pool_exhausted)" 1
-	ok "dropped events are counted" test "$(stat_of dropped_objects)" -gt 0
-	ok "recording was switched off" eq "$(rd memorizer_enabled)" 0
-	ok "exactly one exhaustion warning on the console" \
-		eq "$(dmesg | grep -c 'pool of .* exhausted')" 1
-	ok "kmap still reads" kmap_to /tmp/exhaust.kmap
-	ok "kmap of an exhausted pool is well formed" well_formed /tmp/exhaust.kmap
-	echo 1 >memorizer_enabled
-	probe mzprobe_exh
-	echo 0 >memorizer_enabled
-	ok "re-enabling on a full pool stops recording again, no panic" \
-		eq "$(stat_of pool_exhausted) $(rd memorizer_enabled)" "1 0"
-	finish
-fi
+. /guest-lib.sh
+tap_start
 
 # ---- the control surface -------------------------------------------------
 ok "debugfs directory exists" test -d "$MZ"
@@ -245,6 +148,29 @@ echo 0 >memorizer_enabled
 kmap_to /tmp/modepid.kmap
 ok "pid mode: that pid's child is recorded" has_objects mzprobe_pid /tmp/modepid.kmap
 ok "pid mode: another task is not" no_objects mzprobe_notpid /tmp/modepid.kmap
+
+# mode 2 adds interrupt context to the writer's task tree; mode 3 does not.
+# Interrupts (timer ticks, the consoles') taken while the probe runs touch
+# its objects or allocate (access lines with pid -1; objects of hardirq or
+# softirq).
+irq_lines() { awk -F, '(/^  / && $4 == "-1") || (!/^  / && ($9 == "hardirq" || $9 == "softirq"))' "$1" | wc -l; }
+for m in 2 3; do
+	echo 1 >clear_dead_objects
+	cat kmap >/dev/null
+	echo 1 >clear_printed_list
+	echo 0 >log_live_enabled
+	echo 1 >log_accesses_enabled
+	(echo "$m" >"$MZ/memorizer_enabled"
+	 for i in 1 2 3; do probe mzprobe_irq$m; echo "tick $i" >/dev/ttyS0; done)
+	echo 0 >memorizer_enabled
+	echo 0 >log_accesses_enabled
+	kmap_to /tmp/irq$m.kmap
+done
+ok "mode 2: the writer's task tree is recorded" has_objects mzprobe_irq2 /tmp/irq2.kmap
+ok "mode 2: interrupt context is recorded too ($(irq_lines /tmp/irq2.kmap) lines)" test "$(irq_lines /tmp/irq2.kmap)" -gt 0
+ok "mode 3: the writer's task tree is recorded" has_objects mzprobe_irq3 /tmp/irq3.kmap
+ok "mode 3: interrupt context is not" eq "$(irq_lines /tmp/irq3.kmap)" 0
+echo 1 >log_live_enabled
 
 # clear operations wait for open readers (cursors point into the lists)
 exec 8<"$MZ/kmap"
