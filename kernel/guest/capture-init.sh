@@ -17,6 +17,7 @@ guest_setup
 RUNS=$(cat /runs 2>/dev/null || echo 0)
 MODE=$(cat /mode 2>/dev/null || echo all)
 STREAM=$(cat /stream 2>/dev/null || echo 0)
+SPLIT=$(cat /split 2>/dev/null || echo 0)
 REPEAT=5	# workload runs per timing sample (clock has 4 ms steps)
 
 fail() {
@@ -47,6 +48,7 @@ workload_raw() {
 [ -c /dev/hvc0 ] || fail "no /dev/hvc0 (virtio console missing)"
 hvc_open || fail "cannot set up /dev/hvc0"
 echo "MZ-CAPTURE: start: $(cat /workload)"
+echo "MZ-CAPTURE: boot-pool-used $(sed -n 's/^pool_used_bytes: //p' "$MZ/stats")"
 if [ -s /setup ] && [ -n "$(cat /setup)" ]; then
 	echo "MZ-CAPTURE: setup: $(cat /setup)"
 	(cd / && /bin/sh /setup) >/tmp/setup.out 2>&1
@@ -100,6 +102,14 @@ if [ "$STREAM" = 1 ]; then
 	wait "$streamer" || fail "reading kmap_stream"
 	stream_bytes=$(cat /tmp/stream.bytes)
 	echo "MZ-CAPTURE: stream-bytes $stream_bytes"
+fi
+if [ "$SPLIT" = 1 ]; then
+	# The split pair of the same objects (it marks nothing printed), sent
+	# ahead of the kmap through the same channel; the host cuts it off.
+	n=$(send "$MZ/allocations") || fail "reading allocations or writing /dev/hvc0"
+	echo "MZ-CAPTURE: allocations-bytes $n"
+	n=$(send "$MZ/accesses") || fail "reading accesses or writing /dev/hvc0"
+	echo "MZ-CAPTURE: accesses-bytes $n"
 fi
 kmap_bytes=$(send "$MZ/kmap") || fail "reading kmap or writing /dev/hvc0"
 cd /

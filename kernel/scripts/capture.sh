@@ -20,6 +20,13 @@
 #   --add SRC:DEST     copy a host file into the guest at DEST (a static
 #                      binary, a script, data); repeatable
 #   --setup CMD        shell command run before recording starts
+#   --config C         kernel: minimal (tinyconfig-based, the default) or full
+#                      (defconfig-based: ext4 on a virtio-blk disk mounted at
+#                      /data, networking: lo and eth0 on QEMU's user network,
+#                      epoll; kernel/build-full, a long first build)
+#   --mem SIZE         guest RAM, e.g. 1G, 1536M (default: 1G minimal, 2G full)
+#   --disk-size SIZE   the full config's ext4 disk, made empty for each
+#                      capture (default 256M)
 #   --timeout SECS     boot timeout (default 300); a hang or panic ends there
 #   --memalloc-size S  Memorizer pool (default 256M)
 #   --smp N            virtual CPUs (default 1; the workload may run on any)
@@ -30,6 +37,10 @@
 #                      once, not all the run ever freed; the kmap is the
 #                      stream, then the kmap read at the end (live objects);
 #                      in --mode all the stream's reader is recorded too
+#   --split            also write the split CSV pair Memorizer prints of the
+#                      same objects, DIR/NAME.allocations and
+#                      DIR/NAME.accesses (read just before the kmap; not with
+#                      --stream, which drains what they would list)
 #   --append ARGS      extra kernel command line
 #   --gdb              wait for gdb on :1234 (QEMU -s -S) and print the command
 #
@@ -48,6 +59,7 @@ usage() {
 }
 
 workload= outp= tmo=300 pool=256M runs=0 append= gdb=0 mode=all setup= smp=${QEMU_SMP:-1} stream=0
+config=$KERNEL_CONFIG mem= disk_size=256M split=0
 adds=()
 while (($#)); do
 	case $1 in
@@ -58,11 +70,15 @@ while (($#)); do
 	--out) outp=${2:?}; shift 2 ;;
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--memalloc-size) pool=${2:?}; shift 2 ;;
+	--config) config=${2:?}; shift 2 ;;
+	--mem) mem=${2:?}; shift 2 ;;
+	--disk-size) disk_size=${2:?}; shift 2 ;;
 	--runs) runs=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--append) append=${2:?}; shift 2 ;;
 	--gdb) gdb=1; shift ;;
 	--stream) stream=1; shift ;;
+	--split) split=1; shift ;;
 	-h|--help) usage ;;
 	*) log "unknown option: $1"; usage ;;
 	esac
@@ -71,7 +87,23 @@ done
 [[ $runs =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ ]] || die "--runs and --timeout take integers"
 [[ $smp =~ ^[1-8]$ ]] || die "--smp (or QEMU_SMP) takes 1 to 8 CPUs (got: $smp)"
 export QEMU_SMP=$smp
+kernel_config "$config" || usage
+# mib SIZE: a size with an M or G suffix in MiB (Memorizer's plain number is GiB).
+mib_of() {
+	[[ $1 =~ ^([0-9]+)([MG]?)$ ]] || return 1
+	case ${BASH_REMATCH[2]} in M) echo "${BASH_REMATCH[1]}" ;; *) echo $((BASH_REMATCH[1] * 1024)) ;; esac
+}
+mem=${mem:-$CONFIG_MEM}
+mem_mib=$(mib_of "$mem") || die "--mem takes a size like 1G or 1536M (got: $mem)"
+pool_mib=$(mib_of "$pool") || die "--memalloc-size takes a size like 256M or 1G (got: $pool)"
+((mem_mib >= 256)) || die "--mem: the guest needs 256M or more (got: $mem)"
+# The pool comes out of guest RAM at boot; the kernel and the workload need the rest.
+((pool_mib * 2 <= mem_mib)) ||
+	die "--memalloc-size $pool is more than half of the guest's RAM ($mem): give it more with --mem"
+export QEMU_MEM=${mem_mib}M
+[[ $disk_size =~ ^[0-9]+[MG]$ ]] || die "--disk-size takes a size like 256M (got: $disk_size)"
 [[ $mode == all || $mode == task || $mode == pid ]] || die "--mode is all, task or pid (got: $mode)"
+((!(split && stream))) || die "--split and --stream do not go together: the stream drains the dead objects the pair would list"
 add_specs=()
 for spec in "${adds[@]}"; do
 	src=${spec%%:*} dest=${spec#*:}
@@ -79,25 +111,32 @@ for spec in "${adds[@]}"; do
 	[[ -f $src && -r $src ]] || die "--add: no readable file $src"
 	dest=${dest#/}
 	[[ $dest != *..* && $dest != init && $dest != common.sh && $dest != workload && $dest != setup &&
-	   $dest != runs && $dest != mode && $dest != stream ]] || die "--add: $dest is not a place the capture can use"
+	   $dest != runs && $dest != mode && $dest != stream && $dest != split ]] || die "--add: $dest is not a place the capture can use"
 	add_specs+=("$(realpath "$src"):$dest")
 done
 
-bash "$KDIR/scripts/build.sh"
+bash "$KDIR/scripts/build.sh"	# the config chosen above (KERNEL_CONFIG)
 
 mkdir -p "$(dirname "$outp")"
 outp=$(cd "$(dirname "$outp")" && pwd)/$(basename "$outp")
 work=$(mktemp -d "${TMPDIR:-/tmp}/mz-capture.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+if ((CONFIG_DEVICES)); then
+	mkfs=$(PATH=$PATH:/usr/sbin:/sbin command -v mkfs.ext4) ||
+		die "the full config's disk needs mkfs.ext4: apt-get install -y e2fsprogs"
+	"$mkfs" -q -F -L data "$work/disk.img" "$disk_size" >/dev/null || die "mkfs.ext4 failed"
+	export QEMU_DISK=$work/disk.img
+fi
 printf '%s\n' "$workload" >"$work/workload"
 printf '%s\n' "$setup" >"$work/setup"
 echo "$runs" >"$work/runs"
 echo "$mode" >"$work/mode"
 echo "$stream" >"$work/stream"
+echo "$split" >"$work/split"
 make_initramfs "$work/initramfs.cpio.gz" "$KDIR/guest/capture-init.sh" \
 	"$KDIR/guest/common.sh:common.sh" "$work/workload:workload" "$work/runs:runs" \
-	"$work/setup:setup" "$work/mode:mode" "$work/stream:stream" ${add_specs[@]+"${add_specs[@]}"}
+	"$work/setup:setup" "$work/mode:mode" "$work/stream:stream" "$work/split:split" ${add_specs[@]+"${add_specs[@]}"}
 
 cmdline="memalloc_size=$pool memorizer_enabled_boot=no mem_log_boot=no $append"
 if ((gdb)); then
@@ -106,7 +145,7 @@ if ((gdb)); then
 	tmo=$((tmo > 3600 ? tmo : 3600))
 fi
 
-log "booting (timeout ${tmo}s, CPUs: $smp): $workload"
+log "booting the $KERNEL_CONFIG kernel (timeout ${tmo}s, CPUs: $smp, RAM: $mem): $workload"
 t0=$(date +%s.%N)
 set +e
 run_qemu "$OUT/bzImage" "$work/initramfs.cpio.gz" "$cmdline" "$work/hvc0" \
@@ -138,11 +177,18 @@ if ! grep -q 'MZ-CAPTURE: sent' "$outp.log"; then
 	die "no kmap was sent"
 fi
 
-want=$(sed -n 's/^MZ-CAPTURE: kmap-bytes \([0-9]*\).*/\1/p' "$outp.log" | tr -d '\r')
-got=$(stat -c %s "$work/hvc0")
-[[ $want == "$got" ]] || { show_tail; die "kmap truncated: guest sent $want bytes, host got $got"; }
-
 field() { sed -n "s/^MZ-CAPTURE: $1 \(.*\)/\1/p" "$outp.log" | tr -d '\r'; }
+want=$(field kmap-bytes)
+abytes=0 cbytes=0
+if ((split)); then
+	abytes=$(field allocations-bytes) cbytes=$(field accesses-bytes)
+	[[ $abytes =~ ^[0-9]+$ && $cbytes =~ ^[0-9]+$ ]] || { show_tail; die "the guest did not send the split pair"; }
+fi
+got=$(stat -c %s "$work/hvc0")
+[[ $want =~ ^[0-9]+$ && $((want + abytes + cbytes)) == "$got" ]] ||
+	{ show_tail; die "kmap truncated: guest sent $want + $abytes + $cbytes bytes, host got $got"; }
+got=$want
+
 # Memorizer's counters after the workload (the guest prints its stats file).
 stat_of() { sed -n "s/^MZ-STATS: $1: \([0-9]*\).*/\1/p" "$outp.log" | tr -d '\r' | tail -n 1; }
 exhausted=$(stat_of pool_exhausted) dobj=$(stat_of dropped_objects) dacc=$(stat_of dropped_accesses)
@@ -150,7 +196,16 @@ pbytes=$(stat_of pool_bytes) pused=$(stat_of pool_used_bytes)
 [[ -n $exhausted && -n $dobj && -n $dacc && -n $pbytes && -n $pused ]] ||
 	{ show_tail; die "the guest printed no Memorizer stats: cannot tell whether anything was lost"; }
 mib() { echo "scale=1; $1 / 1048576" | bc; }
-rm -f "$outp.kmap" "$outp.partial.kmap" "$outp.warnings"
+rm -f "$outp.kmap" "$outp.partial.kmap" "$outp.warnings" "$outp.allocations" "$outp.accesses"
+if ((split)); then
+	# The pair went first through the same channel: cut it off the front.
+	# (No pipes: a head that stops early would end its writer by SIGPIPE.)
+	head -c "$abytes" "$work/hvc0" >"$outp.allocations"
+	tail -c +"$((abytes + 1))" "$work/hvc0" >"$work/rest"
+	head -c "$cbytes" "$work/rest" >"$outp.accesses"
+	tail -c +"$((cbytes + 1))" "$work/rest" >"$work/hvc0"
+	rm -f "$work/rest"
+fi
 cp "$OUT/System.map" "$outp.System.map"
 log "boot+capture took ${secs}s (QEMU wall time)"
 log "workload exit status in guest: $(field workload-status)"
@@ -165,12 +220,14 @@ if ((exhausted || dobj || dacc)); then
 	# more for all that went unseen after recording stopped: twice that.
 	need=$(((pused + dobj * 136 + dacc * 56) * 2))
 	log "  Run again with a bigger pool, e.g. --memalloc-size $(((need + 1048575) / 1048576))M"
-	log "  (the boot alone takes about 7.5 MB of it)."
+	log "  (the boot alone took $(mib "$(field boot-pool-used)") MiB of it)."
+
 	lost=1
 else
 	mv "$work/hvc0" "$outp.kmap"
 	log "kmap: $outp.kmap ($got bytes, $(grep -vc '^  ' "$outp.kmap") objects)"
 	((stream)) && log "  of which streamed from kmap_stream during the run: $(field stream-bytes) bytes"
+	((split)) && log "  and the split pair: $outp.allocations, $outp.accesses"
 	lost=0
 fi
 if guest_failed "$outp.log"; then

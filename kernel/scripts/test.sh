@@ -4,15 +4,20 @@
 # test.sh - the whole kernel test (npm run kernel:test):
 #   1. build (build.sh; seconds when nothing changed)
 #   2. smoke boot: busybox /init, power off; timed
-#   3-7 at 1 CPU, then again at 2 CPUs:
+#   3-8 at 1 CPU, then again at 2 CPUs:
 #   3. guest TAP tests of every control file (test/guest-tests.sh)
-#   4. guest TAP tests with an exhausted pool (memalloc_size=4M)
+#   4. guest TAP tests that need a boot of their own (test/guest-limits.sh):
+#      a pool exhausted at boot (memalloc_size=4M), one that runs out while
+#      recording and is refilled by the clears (16M), time indices
 #   5. capture of `ls -l /` (capture.sh; at 2 CPUs with --stream) and host
 #      checks with the dashboard's parser (test/check-capture.mjs), the
 #      instrumentation-noise check included
 #   6. a capture whose pool runs out: exit status 3, the kmap kept as .partial
 #   7. a researcher's own program (test/probe.c, static; --add, --setup,
 #      --mode pid) and host checks (test/check-own-workload.mjs)
+#   8. the content probe (mm/memorizer/probe.c): known objects from known
+#      functions, checked exactly on the host (test/check-probe.mjs), in the
+#      kmap and in the split CSV pair (capture.sh --split)
 # Prints build and boot times; exits non-zero on any failure.
 set -euo pipefail
 
@@ -40,7 +45,8 @@ trap 'rm -rf "$work"' EXIT
 boot() {
 	local name=$1 init=$2 append=$3 rc
 	shift 3
-	make_initramfs "$work/$name.cpio.gz" "$init" "$KDIR/guest/common.sh:common.sh" "$@"
+	make_initramfs "$work/$name.cpio.gz" "$init" "$KDIR/guest/common.sh:common.sh" \
+		"$KDIR/test/guest-lib.sh:guest-lib.sh" "$@"
 	local b0 b1
 	b0=$(now)
 	set +e
@@ -89,7 +95,7 @@ cpus_up() {
 	}
 }
 
-# tests_at NCPU: steps 3-7 with NCPU virtual CPUs. Their logs and captures
+# tests_at NCPU: steps 3-8 with NCPU virtual CPUs. Their logs and captures
 # end in -smpN when NCPU > 1. QEMU's multi-threaded TCG gives each vCPU a
 # host thread, so two CPUs really record at once.
 tests_at() {
@@ -108,14 +114,17 @@ tests_at() {
 		failures+=("guest control tests$at (boot)")
 	fi
 
-	# ---- 4. exhausted pool -----------------------------------------------------
-	echo exhaust >"$work/mode.exhaust"
-	if boot "exhaust$sfx" "$KDIR/test/guest-tests.sh" "memalloc_size=4M" \
-		"$work/mode.exhaust:testmode"; then
-		tap_check "exhaust$sfx" && cpus_up "exhaust$sfx" || failures+=("guest exhausted-pool tests$at")
-	else
-		failures+=("guest exhausted-pool tests$at (boot)")
-	fi
+	# ---- 4. suites with boot parameters of their own ---------------------------------
+	local suite params
+	for suite in exhaust:memalloc_size=4M refill:memalloc_size=16M timeidx:memorizer_index_type=time; do
+		params=${suite#*:} suite=${suite%%:*}
+		echo "$suite" >"$work/mode.$suite"
+		if boot "$suite$sfx" "$KDIR/test/guest-limits.sh" "$params" "$work/mode.$suite:testmode"; then
+			tap_check "$suite$sfx" && cpus_up "$suite$sfx" || failures+=("guest $suite tests$at")
+		else
+			failures+=("guest $suite tests$at (boot)")
+		fi
+	done
 
 	# ---- 5. capture + host checks -----------------------------------------------
 	# At 2 CPUs through kmap_stream: the dead objects reach the host while
@@ -163,6 +172,18 @@ tests_at() {
 			failures+=("host checks of the own-program capture$at")
 	else
 		failures+=("capture of an own program (--add, --setup, --mode pid)$at")
+	fi
+
+	# ---- 8. the content probe ---------------------------------------------------
+	# With the split CSV pair of the same objects: the same checks run on it.
+	if bash "$KDIR/scripts/capture.sh" --out "$TESTOUT/content$sfx" --mode pid --smp "$ncpu" --split \
+		--workload 'echo 1 >/sys/kernel/debug/memorizer/probe'; then
+		cpus_up "content$sfx" &&
+		node "$KDIR/test/check-probe.mjs" "$TESTOUT/content$sfx.kmap" "$TESTOUT/content$sfx.System.map" \
+			"$TESTOUT/content$sfx.allocations" "$TESTOUT/content$sfx.accesses" ||
+			failures+=("host checks of the content probe$at")
+	else
+		failures+=("capture of the content probe$at")
 	fi
 }
 

@@ -63,8 +63,10 @@ export function kmapStats(path) {
 // line: allocIp, pid, address, size, allocIndex, freeIndex, freeIp, type,
 // command, slab, newType, live, accesses [{ ip, writes, reads, pid }]).
 // Resolves to { objects, exitCode }; onObject(o) sees each as it comes.
-export async function dumpObjects(path, onObject) {
-  const child = spawn('npm', kmapCli(['dump', resolve(path)]), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+// paths: a kmap, or the split CSV pair [allocations, accesses].
+export async function dumpObjects(paths, onObject) {
+  const files = (Array.isArray(paths) ? paths : [paths]).map((p) => resolve(p));
+  const child = spawn('npm', kmapCli(['dump', ...files]), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const closed = new Promise((res) => child.on('close', res));
   let objects = 0;
   for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
