@@ -4,24 +4,38 @@
 # build.sh - build the Memorizer kernel (Linux 6.1 + kernel/patches + kernel/overlay).
 #
 # Steps: check apt prerequisites, unpack /usr/src/linux-source-6.1.tar.xz into
-# kernel/build/ (once), apply the patch series and copy the overlay, merge
-# config/memorizer.fragment onto tinyconfig, run olddefconfig, verify that
-# every requested option survived, build bzImage with -j2 and keep System.map.
-# A second run with nothing changed returns in about a second (stamp files).
+# the build directory (once), apply the patch series and copy the overlay,
+# merge the config fragments onto the base config, run olddefconfig, verify
+# that every requested option survived, build bzImage with -j2 and keep
+# System.map. A second run with nothing changed returns in about a second
+# (stamp files).
 #
-# Outputs: kernel/build/out/{bzImage,System.map,vmlinux,config}
-# Environment: JOBS (default 2), KERNEL_BUILD_DIR (default kernel/build),
-# KERNEL_FRAGMENT (default kernel/config/memorizer.fragment),
-# KERNEL_EXTRA_FRAGMENT (merged after it: a fragment of your own).
+#   build.sh [--config minimal|full]
+#
+# minimal (the default): tinyconfig + config/memorizer.fragment in
+# kernel/build. full: defconfig + memorizer.fragment + config/full.fragment in
+# kernel/build-full (block devices, ext4, networking; builds far longer).
+#
+# Outputs: BUILD/out/{bzImage,System.map,vmlinux,config}
+# Environment: JOBS (default 2), KERNEL_CONFIG (minimal|full, as --config),
+# KERNEL_BUILD_DIR (instead of the config's directory), KERNEL_FRAGMENT
+# (instead of kernel/config/memorizer.fragment), KERNEL_EXTRA_FRAGMENT (merged
+# last: a fragment of your own).
 set -euo pipefail
 
 KDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=$(realpath -m "${KERNEL_BUILD_DIR:-$KDIR/build}")
+. "$KDIR/scripts/configs.sh"
+while (($#)); do
+	case $1 in
+	--config) KERNEL_CONFIG=${2:?--config takes minimal or full}; shift 2 ;;
+	*) printf 'build.sh: unknown option: %s (usage: build.sh [--config minimal|full])\n' "$1" >&2; exit 2 ;;
+	esac
+done
+kernel_config "${KERNEL_CONFIG:-minimal}" || exit 2
 SRC=$BUILD/linux-6.1
-OUT=$BUILD/out
 STAMPS=$BUILD/stamps
 TARBALL=/usr/src/linux-source-6.1.tar.xz
-FRAGMENTS=("${KERNEL_FRAGMENT:-$KDIR/config/memorizer.fragment}")
+FRAGMENTS=("${KERNEL_FRAGMENT:-$KDIR/config/memorizer.fragment}" ${CONFIG_FRAGMENTS[@]+"${CONFIG_FRAGMENTS[@]}"})
 [[ -n ${KERNEL_EXTRA_FRAGMENT:-} ]] && FRAGMENTS+=("$(realpath "$KERNEL_EXTRA_FRAGMENT")")
 JOBS=${JOBS:-2}
 MAKEFLAGS_K=(ARCH=x86_64 -C "$SRC")
@@ -60,7 +74,7 @@ sum_of() {
 input_sum() {
 	local inputs
 	mapfile -t inputs < <(series_files)
-	{ sum_of "${inputs[@]}"; cat "${FRAGMENTS[@]}" | sha256sum; } | sha256sum | cut -d' ' -f1
+	{ echo "$BASE_CONFIG"; sum_of "${inputs[@]}"; cat "${FRAGMENTS[@]}" | sha256sum; } | sha256sum | cut -d' ' -f1
 }
 
 # ---- source tree ----------------------------------------------------------
@@ -173,13 +187,13 @@ verify_config() {
 
 configure() {
 	local want
-	want=$(cat "${FRAGMENTS[@]}" | sha256sum | cut -d' ' -f1)-$(cat "$STAMPS/patches")
+	want=$BASE_CONFIG-$(cat "${FRAGMENTS[@]}" | sha256sum | cut -d' ' -f1)-$(cat "$STAMPS/patches")
 	if [[ -f $SRC/.config && $(cat "$STAMPS/config" 2>/dev/null) == "$want" ]]; then
 		return
 	fi
-	log "configuring: tinyconfig + ${FRAGMENTS[*]##*/}"
-	make -s "${MAKEFLAGS_K[@]}" tinyconfig >"$BUILD/config.log" 2>&1 ||
-		{ cat "$BUILD/config.log" >&2; die "make tinyconfig failed"; }
+	log "configuring: $BASE_CONFIG + ${FRAGMENTS[*]##*/}"
+	make -s "${MAKEFLAGS_K[@]}" "$BASE_CONFIG" >"$BUILD/config.log" 2>&1 ||
+		{ cat "$BUILD/config.log" >&2; die "make $BASE_CONFIG failed"; }
 	# merge_config warns about every choice the fragment overrides: expected.
 	(cd "$SRC" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m .config "${FRAGMENTS[@]}") \
 		>>"$BUILD/config.log" 2>&1 || { cat "$BUILD/config.log" >&2; die "merge_config failed"; }

@@ -6,13 +6,16 @@
 # run_qemu ...                            - boot once under TCG with fixed flags
 #
 # QEMU flags are fixed here so that every boot (capture, tests) is the same
-# machine: TCG, QEMU_SMP CPUs (default one), 1 GiB, no graphics, no reboot,
-# serial console on stdout (captured to a log), and a virtio console
-# (/dev/hvc0 in the guest) backed by a host file as the bulk-data channel.
+# machine: TCG, QEMU_SMP CPUs (default one), the config's RAM (QEMU_MEM
+# overrides), no graphics, no reboot, serial console on stdout (captured to a
+# log), and a virtio console (/dev/hvc0 in the guest) backed by a host file as
+# the bulk-data channel. The full config's boots also get a virtio-blk disk
+# (QEMU_DISK, a raw image; /dev/vda) and a virtio-net NIC on QEMU's user
+# network (eth0: 10.0.2.15, the host side 10.0.2.2).
 
 KDIR=${KDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-BUILD=$(realpath -m "${KERNEL_BUILD_DIR:-$KDIR/build}")
-OUT=$BUILD/out
+. "$KDIR/scripts/configs.sh"
+kernel_config "${KERNEL_CONFIG:-minimal}" || exit 2
 
 # Kernel command line shared by every boot; callers append their own. Under
 # TCG a KASAN kernel runs tens of times slower than on hardware, and a vCPU
@@ -69,9 +72,13 @@ run_qemu() {
 	# QEMU_ICOUNT (e.g. shift=0,sleep=off): the guest's clock counts
 	# instructions instead of following the host's (single-threaded TCG).
 	[[ -n ${QEMU_ICOUNT:-} ]] && extra+=(-icount "$QEMU_ICOUNT")
+	if ((CONFIG_DEVICES)); then
+		[[ -n ${QEMU_DISK:-} ]] && extra+=(-drive "file=$QEMU_DISK,if=virtio,format=raw")
+		extra+=(-netdev user,id=net0 -device virtio-net-pci,netdev=net0)
+	fi
 	: >"$hvc"
 	timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
-		-accel tcg -smp "${QEMU_SMP:-1}" -m 1G \
+		-accel tcg -smp "${QEMU_SMP:-1}" -m "${QEMU_MEM:-$CONFIG_MEM}" \
 		-nographic -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$QEMU_CMDLINE_BASE $append" \
