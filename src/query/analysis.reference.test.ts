@@ -30,6 +30,7 @@ import {
   refLive,
   refLiveOver,
   refMatrix,
+  refMatrixView,
 } from '../testing/reference-analysis.ts';
 import { refCapture, refFilter, refIsLive, type RefCapture, type RefQueryVariant } from '../testing/reference-queries.ts';
 import { QueryContext } from './context.ts';
@@ -37,7 +38,7 @@ import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
 import { HISTOGRAM_BUCKETS, lifetimeChart, liveChart } from './lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from './lifetimes.ts';
-import { matrixRows } from './matrix.ts';
+import { matrixRows, matrixView, onePassView, twoPassView, type MatrixView } from './matrix.ts';
 import {
   emptyFilter,
   LIFETIME_CSV_COLUMNS,
@@ -649,6 +650,11 @@ describe('by hand', () => {
 // Tiny random kmaps: every rule at once on a handful of objects and indices
 // ---------------------------------------------------------------------------
 
+/** A MatrixView with plain arrays, to compare with refMatrixView. */
+function plainView(v: MatrixView) {
+  return { ...v, reads: Array.from(v.reads), writes: Array.from(v.writes), lines: Array.from(v.lines), objects: Array.from(v.objects) };
+}
+
 describe('tiny random kmaps (indices 0-9, every-index reference)', () => {
   it('lifetimes, live bins, matrix and windows agree with the reference on 300 seeds', () => {
     for (let seed = 1; seed <= 300; seed++) {
@@ -669,7 +675,16 @@ describe('tiny random kmaps (indices 0-9, every-index reference)', () => {
       for (const by of LIFETIME_GROUPINGS) same({ ...ctx, by }, lifetimeHistogram(c.ctx, indices, by).rows, refLifetimes(c.cap, kept, by).rows);
       for (const bins of [1, 2, 3, 5, 13]) same({ ...ctx, bins }, liveBins(c.ctx, indices, bins), refLive(c.cap, kept, bins, 'every index'));
       for (const kind of MATRIX_COLUMN_KINDS) {
-        for (const otherTasks of [false, true]) same({ ...ctx, kind, otherTasks }, matrixRows(c.ctx, indices, kind, otherTasks), refMatrix(c.cap, kept, kind, otherTasks));
+        for (const otherTasks of [false, true]) {
+          same({ ...ctx, kind, otherTasks }, matrixRows(c.ctx, indices, kind, otherTasks), refMatrix(c.cap, kept, kind, otherTasks));
+          // The view, top cut with "other", by both ways of counting it (matrixView picks by grid size).
+          for (const [maxRows, maxCols] of [[1, 1], [2, 1], [1, 2], [2, 2], [9, 9]]) {
+            const want = refMatrixView(c.cap, kept, kind, otherTasks, maxRows, maxCols);
+            for (const [how, view] of [['matrixView', matrixView], ['onePassView', onePassView], ['twoPassView', twoPassView]] as const) {
+              same({ ...ctx, kind, otherTasks, maxRows, maxCols, how }, plainView(view(c.ctx, indices, kind, otherTasks, maxRows, maxCols)), want);
+            }
+          }
+        }
       }
       for (const meaning of WINDOW_MEANINGS) {
         const start = int(10) - 1;

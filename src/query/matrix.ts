@@ -59,17 +59,14 @@ function countGrid(
   const siteOf = ctx.sites().siteOf;
   const { ids: colIds } = columnsOf(store, kind);
   const numCells = numRows * numCols + numRows + numCols + 1;
-  const grid: Grid = {
-    reads: new Float64Array(numCells),
-    writes: new Float64Array(numCells),
-    lines: new Float64Array(numCells),
-    objects: new Float64Array(numCells),
-  };
-  const { reads, writes, lines, objects } = grid;
+  // Counted interleaved (reads, writes, lines, objects of a cell side by
+  // side: one cache line per line counted, not four), then split.
+  const acc = new Float64Array(numRows * numCols * 4);
+  // Row of each IP id: one load a line instead of two dependent ones.
+  const rowOfIp = new Int32Array(siteOf.length);
+  for (let ip = 0; ip < siteOf.length; ip++) rowOfIp[ip] = rowOfSite[siteOf[ip]];
   const lastObj = new Int32Array(numRows * numCols).fill(-1);
-  const rowBase = numRows * numCols;
-  const colBase = rowBase + numRows;
-  const total = colBase + numCols;
+  const colObjects = new Float64Array(numCols);
   const n = store.numObjects;
   const starts = store.objects.accessStart.data;
   const objPid = store.objects.pid.data;
@@ -87,20 +84,38 @@ function countGrid(
     let counted = false;
     for (let a = start; a < end; a++) {
       if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
-      const r = rowOfSite[siteOf[accIp[a]]];
+      const r = rowOfIp[accIp[a]];
       if (r < 0) continue;
       const cell = r * numCols + c;
-      reads[cell] += accR[a];
-      writes[cell] += accW[a];
-      lines[cell]++;
+      const at = cell << 2;
+      acc[at] += accR[a];
+      acc[at + 1] += accW[a];
+      acc[at + 2]++;
       if (lastObj[cell] !== i) {
         lastObj[cell] = i;
-        objects[cell]++;
+        acc[at + 3]++;
       }
       counted = true;
     }
-    if (counted) objects[colBase + c]++;
+    if (counted) colObjects[c]++;
   }
+  const grid: Grid = {
+    reads: new Float64Array(numCells),
+    writes: new Float64Array(numCells),
+    lines: new Float64Array(numCells),
+    objects: new Float64Array(numCells),
+  };
+  const { reads, writes, lines, objects } = grid;
+  for (let cell = 0; cell < numRows * numCols; cell++) {
+    reads[cell] = acc[cell << 2];
+    writes[cell] = acc[(cell << 2) + 1];
+    lines[cell] = acc[(cell << 2) + 2];
+    objects[cell] = acc[(cell << 2) + 3];
+  }
+  const rowBase = numRows * numCols;
+  const colBase = rowBase + numRows;
+  const total = colBase + numCols;
+  objects.set(colObjects, colBase);
   for (let r = 0; r < numRows; r++) {
     for (let c = 0; c < numCols; c++) {
       const cell = r * numCols + c;
@@ -278,48 +293,174 @@ export interface MatrixView {
   objects: Float64Array;
 }
 
+/** A view grid past this many cells of every site x column (about 36 bytes each) is counted in two passes. */
+const MAX_ONE_PASS_CELLS = 1 << 18;
+
 /**
  * The top `maxRows` sites and `maxCols` columns by reads + writes of the
  * kept objects' lines (ties by name), everything else in an "other" row
- * and column; every figure, "other" and totals included, counted exactly
- * (distinct objects of "other" cannot be summed from cells, so the grid is
- * counted with the cut applied, after a pass that ranks the sites).
+ * and column; every figure, "other" and totals included, counted exactly.
+ * When every site x column cell fits in MAX_ONE_PASS_CELLS, one pass over
+ * the lines counts them all (onePassView) and the view is folded from it;
+ * otherwise a pass ranks the sites and a second counts the grid with the
+ * cut applied (twoPassView).
  */
 export function matrixView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
+  const numCols = columnsOf(ctx.store, kind).names.length;
+  if (otherTasks && LAYOUTS[ctx.store.variant ?? 'E'].accessPid === 'none') return emptyView();
+  return ctx.sites().numSites * numCols <= MAX_ONE_PASS_CELLS
+    ? onePassView(ctx, indices, kind, otherTasks, maxRows, maxCols)
+    : twoPassView(ctx, indices, kind, otherTasks, maxRows, maxCols);
+}
+
+function emptyView(): MatrixView {
+  return { rows: [], columns: [], otherRow: false, otherColumn: false, numSites: 0, numColumns: 0, reads: new Float64Array(1), writes: new Float64Array(1), lines: new Float64Array(1), objects: new Float64Array(1) };
+}
+
+/**
+ * The top `limit` keys of `count` by total (ties by name), those with a
+ * total above 0 counted in `all`. A key with lines but no reads or writes
+ * still counts (its lines are in the total below 1e-9 per line).
+ */
+function topKeys(count: number, total: (k: number) => number, name: (k: number) => string, limit: number): { kept: number[]; all: number } {
+  const ks: number[] = [];
+  for (let k = 0; k < count; k++) if (total(k) > 0) ks.push(k);
+  ks.sort((a, b) => total(b) - total(a) || compareBytes(name(a), name(b)));
+  return { kept: ks.slice(0, limit), all: ks.length };
+}
+
+/** Keys -> their row (or column) in the view: kept ones in order, the rest "other" (or -1 without one). */
+function viewIndex(size: number, top: { kept: number[]; all: number }): { of: Int32Array; other: boolean; count: number } {
+  const other = top.all > top.kept.length;
+  const of = new Int32Array(size).fill(other ? top.kept.length : -1);
+  top.kept.forEach((k, v) => (of[k] = v));
+  return { of, other, count: top.kept.length + (other ? 1 : 0) };
+}
+
+/**
+ * One pass counts every site x column cell (countGrid); the view's cells,
+ * totals and ranking follow from them, distinct objects included (an
+ * object has one column, so the columns' object sets are disjoint), except
+ * the distinct objects of the "other" row: one object may reach several of
+ * its sites. Those take a second pass that only asks, per kept object,
+ * whether a counted line of it lands on an "other" site, and stops at the
+ * first.
+ */
+export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
   const store = ctx.store;
   const sites = ctx.sites();
-  const { names } = columnsOf(store, kind);
+  const { ids: colIds, names } = columnsOf(store, kind);
   const numSites = sites.numSites;
   const numCols = names.length;
-  const empty = (): MatrixView => ({ rows: [], columns: [], otherRow: false, otherColumn: false, numSites: 0, numColumns: 0, reads: new Float64Array(1), writes: new Float64Array(1), lines: new Float64Array(1), objects: new Float64Array(1) });
-  if (otherTasks && LAYOUTS[store.variant ?? 'E'].accessPid === 'none') return empty();
-  // Totals per site and per column (one pass), then the grid of the top ones with "other" (a second).
-  const totals = siteAndColumnTotals(ctx, indices, kind, otherTasks, numCols);
-  const top = (count: number, total: (k: number) => number, name: (k: number) => string, limit: number) => {
-    const ks: number[] = [];
-    for (let k = 0; k < count; k++) if (total(k) > 0) ks.push(k);
-    ks.sort((a, b) => total(b) - total(a) || compareBytes(name(a), name(b)));
-    return { kept: ks.slice(0, limit), all: ks.length };
-  };
-  // Ordered by reads + writes; a site or column with lines but no reads or writes still counts (by its lines, after).
-  const siteTotal = (s: number) => totals.site[s] + totals.siteLines[s] * 1e-9;
-  const colTotal = (c: number) => totals.col[c] + totals.colLines[c] * 1e-9;
-  const topRows = top(numSites, siteTotal, (s) => sites.key(s), maxRows);
-  const topCols = top(numCols, colTotal, (c) => names[c], maxCols);
-  const otherRow = topRows.all > topRows.kept.length;
-  const otherColumn = topCols.all > topCols.kept.length;
-  const rowOf = new Int32Array(numSites).fill(otherRow ? topRows.kept.length : -1);
-  topRows.kept.forEach((s, r) => (rowOf[s] = r));
-  const colOf = new Int32Array(numCols).fill(otherColumn ? topCols.kept.length : -1);
-  topCols.kept.forEach((c, k) => (colOf[c] = k));
-  const R = topRows.kept.length + (otherRow ? 1 : 0);
-  const C = topCols.kept.length + (otherColumn ? 1 : 0);
-  const grid = countGrid(ctx, indices, kind, otherTasks, rowOf, R, colOf, C);
+  const full = countGrid(ctx, indices, kind, otherTasks, identity(numSites), numSites, identity(numCols), numCols);
+  const fRow = numSites * numCols;
+  const fCol = fRow + numSites;
+  const fTotal = fCol + numCols;
+  const topRows = topKeys(numSites, (s) => full.reads[fRow + s] + full.writes[fRow + s] + full.lines[fRow + s] * 1e-9, (s) => sites.key(s), maxRows);
+  const topCols = topKeys(numCols, (c) => full.reads[fCol + c] + full.writes[fCol + c] + full.lines[fCol + c] * 1e-9, (c) => names[c], maxCols);
+  const rowIx = viewIndex(numSites, topRows);
+  const colIx = viewIndex(numCols, topCols);
+  const R = rowIx.count;
+  const C = colIx.count;
+  const otherR = rowIx.other ? R - 1 : -1;
+  const rowBase = R * C;
+  const colBase = rowBase + R;
+  const total = colBase + C;
+  const size = total + 1;
+  const reads = new Float64Array(size);
+  const writes = new Float64Array(size);
+  const lines = new Float64Array(size);
+  const objects = new Float64Array(size);
+  for (let s = 0; s < numSites; s++) {
+    const r = rowIx.of[s];
+    if (r < 0) continue;
+    for (let c = 0; c < numCols; c++) {
+      const k = colIx.of[c];
+      const f = s * numCols + c;
+      if (k < 0 || full.lines[f] === 0) continue;
+      const v = r * C + k;
+      reads[v] += full.reads[f];
+      writes[v] += full.writes[f];
+      lines[v] += full.lines[f];
+      if (r !== otherR) objects[v] += full.objects[f];
+    }
+    reads[rowBase + r] += full.reads[fRow + s];
+    writes[rowBase + r] += full.writes[fRow + s];
+    lines[rowBase + r] += full.lines[fRow + s];
+    if (r !== otherR) objects[rowBase + r] += full.objects[fRow + s];
+  }
+  for (let c = 0; c < numCols; c++) {
+    const k = colIx.of[c];
+    if (k < 0) continue;
+    reads[colBase + k] += full.reads[fCol + c];
+    writes[colBase + k] += full.writes[fCol + c];
+    lines[colBase + k] += full.lines[fCol + c];
+    objects[colBase + k] += full.objects[fCol + c];
+  }
+  reads[total] = full.reads[fTotal];
+  writes[total] = full.writes[fTotal];
+  lines[total] = full.lines[fTotal];
+  objects[total] = full.objects[fTotal];
+  if (otherR >= 0) {
+    const siteOf = sites.siteOf;
+    const n = store.numObjects;
+    const starts = store.objects.accessStart.data;
+    const objPid = store.objects.pid.data;
+    const accIp = store.accesses.ip.data;
+    const accPid = store.accesses.pid.data;
+    // Whether each IP id's site is in the "other" row: one load a line.
+    const otherIp = new Uint8Array(siteOf.length);
+    for (let ip = 0; ip < siteOf.length; ip++) otherIp[ip] = rowIx.of[siteOf[ip]] === otherR ? 1 : 0;
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const k = colIx.of[colIds[i]];
+      if (k < 0) continue;
+      const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+      const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+      for (let a = starts[i]; a < end; a++) {
+        if (otherIp[accIp[a]] === 0) continue;
+        if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
+        objects[otherR * C + k]++;
+        break;
+      }
+    }
+    for (let k = 0; k < C; k++) objects[rowBase + otherR] += objects[otherR * C + k];
+  }
   return {
     rows: topRows.kept.map((s) => sites.key(s)),
     columns: topCols.kept.map((c) => names[c]),
-    otherRow,
-    otherColumn,
+    otherRow: rowIx.other,
+    otherColumn: colIx.other,
+    numSites: topRows.all,
+    numColumns: topCols.all,
+    reads,
+    writes,
+    lines,
+    objects,
+  };
+}
+
+/**
+ * A pass over the lines ranks the sites and columns (siteAndColumnTotals),
+ * a second counts the grid of the top ones with "other" (countGrid with the
+ * cut applied): for captures with too many sites x columns to count at once.
+ */
+export function twoPassView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
+  const sites = ctx.sites();
+  const { names } = columnsOf(ctx.store, kind);
+  const numSites = sites.numSites;
+  const numCols = names.length;
+  const totals = siteAndColumnTotals(ctx, indices, kind, otherTasks, numCols);
+  const topRows = topKeys(numSites, (s) => totals.site[s] + totals.siteLines[s] * 1e-9, (s) => sites.key(s), maxRows);
+  const topCols = topKeys(numCols, (c) => totals.col[c] + totals.colLines[c] * 1e-9, (c) => names[c], maxCols);
+  const rowIx = viewIndex(numSites, topRows);
+  const colIx = viewIndex(numCols, topCols);
+  const grid = countGrid(ctx, indices, kind, otherTasks, rowIx.of, rowIx.count, colIx.of, colIx.count);
+  return {
+    rows: topRows.kept.map((s) => sites.key(s)),
+    columns: topCols.kept.map((c) => names[c]),
+    otherRow: rowIx.other,
+    otherColumn: colIx.other,
     numSites: topRows.all,
     numColumns: topCols.all,
     ...grid,

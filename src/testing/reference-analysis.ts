@@ -30,6 +30,10 @@
 //   (never freed or free >= end). Variant A (no indices) keeps nothing.
 // - matrix: access lines by (site key, slab or type); with otherTasks only
 //   lines whose pid is present and differs from the object's pid.
+// - matrix view: the top maxRows sites and maxCols columns by reads + writes,
+//   then access lines, then name (code points); the rest in an "other" row
+//   and column; every cell, row and column total and the grand total with
+//   its distinct objects as a set.
 
 import type { IndexWindow, LifetimeGrouping, LifetimeRow, LiveBin, MatrixColumnKind, MatrixRow, ObjectFilter } from '../query/types.ts';
 import { refCompareCodePoints, refFilter, refSiteKey, type DumpAccess, type DumpObject, type RefCapture, type RefQueryVariant } from './reference-queries.ts';
@@ -400,6 +404,56 @@ export function refMatrix(cap: RefCapture, kept: readonly number[], kind: Matrix
       return refCompareCodePoints(x.site, y.site) || refCompareCodePoints(x.column, y.column);
     })
     .map((c) => ({ site: c.site, column: c.column, reads: exact(c.reads), writes: exact(c.writes), accessLines: c.accessLines, objects: c.objects.size }));
+}
+
+/** The Matrix view: the top cut with "other", in matrixView's layout (cells row-major, row totals, column totals, grand total). */
+export function refMatrixView(cap: RefCapture, kept: readonly number[], kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number) {
+  type Line = { site: string; column: string; reads: number; writes: number; object: number };
+  const lines: Line[] = [];
+  for (const idx of kept) {
+    const o = objectAt(cap, idx);
+    for (const a of o.accesses) {
+      if (otherTasks && !byOtherTask(cap, o, a)) continue;
+      lines.push({ site: refSiteKey(cap, a.ip), column: matrixColumn(cap, o, kind), reads: Number(a.reads), writes: Number(a.writes), object: o.idx });
+    }
+  }
+  const ranked = (key: (l: Line) => string, limit: number) => {
+    const t = new Map<string, { rw: number; n: number }>();
+    for (const l of lines) {
+      const e = t.get(key(l)) ?? { rw: 0, n: 0 };
+      t.set(key(l), { rw: e.rw + l.reads + l.writes, n: e.n + 1 });
+    }
+    const all = [...t.keys()].sort((x, y) => t.get(y)!.rw - t.get(x)!.rw || t.get(y)!.n - t.get(x)!.n || refCompareCodePoints(x, y));
+    return { kept: all.slice(0, limit), other: all.length > limit, all: all.length };
+  };
+  const rows = ranked((l) => l.site, maxRows);
+  const cols = ranked((l) => l.column, maxCols);
+  const R = rows.kept.length + (rows.other ? 1 : 0);
+  const C = cols.kept.length + (cols.other ? 1 : 0);
+  const size = R * C + R + C + 1;
+  const acc = Array.from({ length: size }, () => ({ reads: 0, writes: 0, lines: 0, objects: new Set<number>() }));
+  for (const l of lines) {
+    const r = rows.kept.includes(l.site) ? rows.kept.indexOf(l.site) : R - 1;
+    const c = cols.kept.includes(l.column) ? cols.kept.indexOf(l.column) : C - 1;
+    for (const k of [r * C + c, R * C + r, R * C + R + c, size - 1]) {
+      acc[k].reads += l.reads;
+      acc[k].writes += l.writes;
+      acc[k].lines += 1;
+      acc[k].objects.add(l.object);
+    }
+  }
+  return {
+    rows: rows.kept,
+    columns: cols.kept,
+    otherRow: rows.other,
+    otherColumn: cols.other,
+    numSites: rows.all,
+    numColumns: cols.all,
+    reads: acc.map((a) => a.reads),
+    writes: acc.map((a) => a.writes),
+    lines: acc.map((a) => a.lines),
+    objects: acc.map((a) => a.objects.size),
+  };
 }
 
 // ---------------------------------------------------------------------------
