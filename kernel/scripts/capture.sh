@@ -24,11 +24,13 @@
 #                      (defconfig-based: ext4 on a virtio-blk disk mounted at
 #                      /data, networking: lo and eth0 on QEMU's user network,
 #                      epoll; kernel/build-full, a long first build)
-#   --mem SIZE         guest RAM, e.g. 1G, 1536M (default: 1G minimal, 2G full)
+#   --mem SIZE         guest RAM, e.g. 1G, 1536M; a plain number is MiB, as
+#                      QEMU's -m takes it (default: 1G minimal, 2G full)
 #   --disk-size SIZE   the full config's ext4 disk, made empty for each
 #                      capture (default 256M)
 #   --timeout SECS     boot timeout (default 300); a hang or panic ends there
-#   --memalloc-size S  Memorizer pool (default 256M)
+#   --memalloc-size S  Memorizer pool, e.g. 256M, 1G; a plain number is GiB,
+#                      as the kernel's memalloc_size= takes it (default 256M)
 #   --smp N            virtual CPUs (default 1; the workload may run on any)
 #   --runs N           timing runs, recording off and on (default 0: none)
 #   --stream           read kmap_stream while the workload runs: dead objects
@@ -88,18 +90,24 @@ done
 [[ $smp =~ ^[1-8]$ ]] || die "--smp (or QEMU_SMP) takes 1 to 8 CPUs (got: $smp)"
 export QEMU_SMP=$smp
 kernel_config "$config" || usage
-# mib SIZE: a size with an M or G suffix in MiB (Memorizer's plain number is GiB).
+# mib_of SIZE UNIT: SIZE (K, M or G suffix, either case; a plain number is
+# in UNIT, M or G) in MiB, rounded up.
 mib_of() {
-	[[ $1 =~ ^([0-9]+)([MG]?)$ ]] || return 1
-	case ${BASH_REMATCH[2]} in M) echo "${BASH_REMATCH[1]}" ;; *) echo $((BASH_REMATCH[1] * 1024)) ;; esac
+	[[ $1 =~ ^([0-9]+)([KkMmGg]?)$ ]] || return 1
+	local n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]:-$2}
+	case $u in
+	[Kk]) echo $(((n + 1023) / 1024)) ;;
+	[Mm]) echo "$n" ;;
+	*) echo $((n * 1024)) ;;
+	esac
 }
 mem=${mem:-$CONFIG_MEM}
-mem_mib=$(mib_of "$mem") || die "--mem takes a size like 1G or 1536M (got: $mem)"
-pool_mib=$(mib_of "$pool") || die "--memalloc-size takes a size like 256M or 1G (got: $pool)"
+mem_mib=$(mib_of "$mem" M) || die "--mem takes a size like 1G or 1536M (got: $mem)"
+pool_mib=$(mib_of "$pool" G) || die "--memalloc-size takes a size like 256M or 1G (got: $pool)"
 ((mem_mib >= 256)) || die "--mem: the guest needs 256M or more (got: $mem)"
 # The pool comes out of guest RAM at boot; the kernel and the workload need the rest.
 ((pool_mib * 2 <= mem_mib)) ||
-	die "--memalloc-size $pool is more than half of the guest's RAM ($mem): give it more with --mem"
+	die "--memalloc-size $pool is more than half of the guest's RAM ($mem): give it more with --mem, e.g. --mem $((pool_mib * 2 + 512))M"
 export QEMU_MEM=${mem_mib}M
 [[ $disk_size =~ ^[0-9]+[MG]$ ]] || die "--disk-size takes a size like 256M (got: $disk_size)"
 [[ $mode == all || $mode == task || $mode == pid ]] || die "--mode is all, task or pid (got: $mode)"
@@ -219,7 +227,10 @@ if ((exhausted || dobj || dacc)); then
 	# make (struct mz_obj is 136 bytes on x86-64, struct mz_access 56), and
 	# more for all that went unseen after recording stopped: twice that.
 	need=$(((pused + dobj * 136 + dacc * 56) * 2))
-	log "  Run again with a bigger pool, e.g. --memalloc-size $(((need + 1048575) / 1048576))M"
+	need_mib=$(((need + 1048575) / 1048576))
+	more_mem=
+	((need_mib * 2 <= mem_mib)) || more_mem=" --mem $((need_mib * 2 + 512))M"
+	log "  Run again with a bigger pool, e.g. --memalloc-size ${need_mib}M$more_mem"
 	log "  (the boot alone took $(mib "$(field boot-pool-used)") MiB of it)."
 
 	lost=1

@@ -24,7 +24,8 @@
  *                      overlaps is closed with free_ip 0xdeadbeef, that
  *                      object in turn by one at the same address with
  *                      0xfedbeef; the last is touched like the others and
- *                      freed by mzprobe_overlap()
+ *                      freed by mzprobe_overlap() (the page's own free then
+ *                      finds no record: frees_unknown counts one a round)
  *
  * Unlike the rest of mm/memorizer/, this file is built with KASAN: its
  * accesses are the point. The functions are noinline so that their names
@@ -108,8 +109,14 @@ static noinline int mzprobe_alloc(struct mzprobe_round *r)
 	r->kmalloc = kmalloc(MZPROBE_KMALLOC, GFP_KERNEL);
 	r->kmalloc_node = kmalloc_node(MZPROBE_KMALLOC, GFP_KERNEL, 0);
 	r->pages = alloc_pages(GFP_KERNEL, 1);
-	alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(r->bulk_pages),
-			       r->bulk_pages);
+	/*
+	 * The bulk allocator may give fewer pages than asked (one, from its
+	 * fallback path, when the per-CPU list is busy); a call fills only
+	 * the empty slots, so ask again.
+	 */
+	for (i = 0; i < 4 && !(r->bulk_pages[0] && r->bulk_pages[1]); i++)
+		alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(r->bulk_pages),
+				       r->bulk_pages);
 	r->vmalloc = vmalloc(MZPROBE_VMALLOC);
 
 	for (i = 0; i < ARRAY_SIZE(r->cache); i++)
