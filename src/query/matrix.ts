@@ -86,7 +86,8 @@ function countGrid(
       if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
       const r = rowOfIp[accIp[a]];
       if (r < 0) continue;
-      const cell = r * numCols + c;
+      // Column-major while counting: an object's lines stay in its column's strip.
+      const cell = c * numRows + r;
       const at = cell << 2;
       acc[at] += accR[a];
       acc[at + 1] += accW[a];
@@ -106,11 +107,15 @@ function countGrid(
     objects: new Float64Array(numCells),
   };
   const { reads, writes, lines, objects } = grid;
-  for (let cell = 0; cell < numRows * numCols; cell++) {
-    reads[cell] = acc[cell << 2];
-    writes[cell] = acc[(cell << 2) + 1];
-    lines[cell] = acc[(cell << 2) + 2];
-    objects[cell] = acc[(cell << 2) + 3];
+  for (let r = 0; r < numRows; r++) {
+    for (let c = 0; c < numCols; c++) {
+      const cell = r * numCols + c;
+      const at = (c * numRows + r) << 2;
+      reads[cell] = acc[at];
+      writes[cell] = acc[at + 1];
+      lines[cell] = acc[at + 2];
+      objects[cell] = acc[at + 3];
+    }
   }
   const rowBase = numRows * numCols;
   const colBase = rowBase + numRows;
