@@ -231,8 +231,12 @@ function needsExact(grid: Grid): Set<number> {
 
 const identity = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
 
-/** Cells counted at once (about 36 bytes each): a grid past this is counted in slices of sites. */
-const MAX_GRID_CELLS = 1 << 21;
+/**
+ * Cells counted at once (about 68 bytes each at the peak: countGrid's
+ * interleaved scratch, the split grid and the last-object marks): a grid
+ * past this is counted in slices of sites.
+ */
+const MAX_GRID_CELLS = 1 << 20;
 
 /**
  * Every (site, column) pair with at least one access line, sorted by
@@ -298,7 +302,7 @@ export interface MatrixView {
   objects: Float64Array;
 }
 
-/** A view grid past this many cells of every site x column (about 36 bytes each) is counted in two passes. */
+/** A view past this many cells of every site x column (about 68 bytes each at the peak) is counted in two passes. */
 const MAX_ONE_PASS_CELLS = 1 << 18;
 
 /**
@@ -323,14 +327,15 @@ function emptyView(): MatrixView {
 }
 
 /**
- * The top `limit` keys of `count` by total (ties by name), those with a
- * total above 0 counted in `all`. A key with lines but no reads or writes
- * still counts (its lines are in the total below 1e-9 per line).
+ * The top `limit` keys of `count` with access lines, by reads + writes,
+ * then access lines, then name (byte order); `all` counts the keys with
+ * lines. Two keys compared apart: folded into one double (rw + lines *
+ * 1e-9) the lines stopped counting once reads + writes passed about 2^23.
  */
-function topKeys(count: number, total: (k: number) => number, name: (k: number) => string, limit: number): { kept: number[]; all: number } {
+function topKeys(count: number, rw: (k: number) => number, lines: (k: number) => number, name: (k: number) => string, limit: number): { kept: number[]; all: number } {
   const ks: number[] = [];
-  for (let k = 0; k < count; k++) if (total(k) > 0) ks.push(k);
-  ks.sort((a, b) => total(b) - total(a) || compareBytes(name(a), name(b)));
+  for (let k = 0; k < count; k++) if (lines(k) > 0) ks.push(k);
+  ks.sort((a, b) => rw(b) - rw(a) || lines(b) - lines(a) || compareBytes(name(a), name(b)));
   return { kept: ks.slice(0, limit), all: ks.length };
 }
 
@@ -361,8 +366,8 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
   const fRow = numSites * numCols;
   const fCol = fRow + numSites;
   const fTotal = fCol + numCols;
-  const topRows = topKeys(numSites, (s) => full.reads[fRow + s] + full.writes[fRow + s] + full.lines[fRow + s] * 1e-9, (s) => sites.key(s), maxRows);
-  const topCols = topKeys(numCols, (c) => full.reads[fCol + c] + full.writes[fCol + c] + full.lines[fCol + c] * 1e-9, (c) => names[c], maxCols);
+  const topRows = topKeys(numSites, (s) => full.reads[fRow + s] + full.writes[fRow + s], (s) => full.lines[fRow + s], (s) => sites.key(s), maxRows);
+  const topCols = topKeys(numCols, (c) => full.reads[fCol + c] + full.writes[fCol + c], (c) => full.lines[fCol + c], (c) => names[c], maxCols);
   const rowIx = viewIndex(numSites, topRows);
   const colIx = viewIndex(numCols, topCols);
   const R = rowIx.count;
@@ -431,17 +436,19 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
     }
     for (let k = 0; k < C; k++) objects[rowBase + otherR] += objects[otherR * C + k];
   }
+  return viewOf(topRows, topCols, (s) => sites.key(s), names, { reads, writes, lines, objects });
+}
+
+/** The view of a cut (top sites and columns by topKeys) and its counted grid. */
+function viewOf(topRows: { kept: number[]; all: number }, topCols: { kept: number[]; all: number }, siteKey: (s: number) => string, names: readonly string[], grid: Grid): MatrixView {
   return {
-    rows: topRows.kept.map((s) => sites.key(s)),
+    rows: topRows.kept.map(siteKey),
     columns: topCols.kept.map((c) => names[c]),
-    otherRow: rowIx.other,
-    otherColumn: colIx.other,
+    otherRow: topRows.all > topRows.kept.length,
+    otherColumn: topCols.all > topCols.kept.length,
     numSites: topRows.all,
     numColumns: topCols.all,
-    reads,
-    writes,
-    lines,
-    objects,
+    ...grid,
   };
 }
 
@@ -456,18 +463,9 @@ export function twoPassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
   const numSites = sites.numSites;
   const numCols = names.length;
   const totals = siteAndColumnTotals(ctx, indices, kind, otherTasks, numCols);
-  const topRows = topKeys(numSites, (s) => totals.site[s] + totals.siteLines[s] * 1e-9, (s) => sites.key(s), maxRows);
-  const topCols = topKeys(numCols, (c) => totals.col[c] + totals.colLines[c] * 1e-9, (c) => names[c], maxCols);
+  const topRows = topKeys(numSites, (s) => totals.site[s], (s) => totals.siteLines[s], (s) => sites.key(s), maxRows);
+  const topCols = topKeys(numCols, (c) => totals.col[c], (c) => totals.colLines[c], (c) => names[c], maxCols);
   const rowIx = viewIndex(numSites, topRows);
   const colIx = viewIndex(numCols, topCols);
-  const grid = countGrid(ctx, indices, kind, otherTasks, rowIx.of, rowIx.count, colIx.of, colIx.count);
-  return {
-    rows: topRows.kept.map((s) => sites.key(s)),
-    columns: topCols.kept.map((c) => names[c]),
-    otherRow: rowIx.other,
-    otherColumn: colIx.other,
-    numSites: topRows.all,
-    numColumns: topCols.all,
-    ...grid,
-  };
+  return viewOf(topRows, topCols, (s) => sites.key(s), names, countGrid(ctx, indices, kind, otherTasks, rowIx.of, rowIx.count, colIx.of, colIx.count));
 }
