@@ -72,7 +72,17 @@ once() {	# no object twice (same address and allocation index) in one kmap
 	awk -F, '!/^  / { k = $3 "," $5; if (k in seen) { print "twice: " $0; bad++ } seen[k] = 1 }
 		END { if (bad) print bad " objects printed twice"; exit bad > 0 }' "$1"
 }
+# fresh LIVE ACCESSES: no dead or printed object left, log_live_enabled and
+# log_accesses_enabled set: the start of a recorded step.
+fresh() {
+	echo 1 >clear_dead_objects
+	cat kmap >/dev/null
+	echo 1 >clear_printed_list
+	echo "$1" >log_live_enabled
+	echo "$2" >log_accesses_enabled
+}
 # record NAME: the classic sequence around probe NAME, kmap to /tmp/NAME.kmap
+# (the old file names on purpose)
 record() {
 	echo 1 >clear_dead_objs
 	cat kmap >/dev/null

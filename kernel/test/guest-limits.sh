@@ -36,11 +36,7 @@ fi
 
 if [ "$MODE" = refill ]; then
 	ok "the boot fits in the pool" eq "$(stat_of pool_exhausted) $(stat_of dropped_objects)" "0 0"
-	echo 1 >clear_dead_objects
-	cat kmap >/dev/null
-	echo 1 >clear_printed_list
-	echo 0 >log_live_enabled
-	echo 1 >log_accesses_enabled
+	fresh 0 1
 	echo 1 >memorizer_enabled
 	# Every dead object and access record stays until cleared: recorded
 	# runs fill the pool (about 2.7 MB a run in mode 1: 3 runs here).

@@ -73,11 +73,7 @@ ok "recording: log_live_enabled=0 hides untouched live objects" test \
 # disabling stops recording
 rec0=$(stat_of allocs_recorded)
 acc0=$(stat_of accesses_recorded)
-echo 1 >clear_dead_objects
-cat kmap >/dev/null
-echo 1 >clear_printed_list
-echo 0 >log_live_enabled
-echo 1 >log_accesses_enabled
+fresh 0 1
 echo 0 >memorizer_enabled
 probe mzprobe_off
 echo 0 >log_accesses_enabled
@@ -156,11 +152,7 @@ ok "pid mode: another task is not" no_objects mzprobe_notpid /tmp/modepid.kmap
 # with hardirq or softirq in mode 3 too.)
 irq_lines() { awk -F, '/^  / && $4 == "-1"' "$1" | wc -l; }
 for m in 2 3; do
-	echo 1 >clear_dead_objects
-	cat kmap >/dev/null
-	echo 1 >clear_printed_list
-	echo 0 >log_live_enabled
-	echo 1 >log_accesses_enabled
+	fresh 0 1
 	(echo "$m" >"$MZ/memorizer_enabled"
 	 for i in 1 2 3; do probe mzprobe_irq$m; echo "tick $i" >/dev/ttyS0; done)
 	echo 0 >memorizer_enabled
@@ -186,11 +178,7 @@ ok "clear_dead_objects works again once kmap is closed" bash -c "echo 1 >$MZ/cle
 # one line each; bash's read takes one byte at a time from an unseekable
 # file, so the read stops right after the probe's first dead object, with
 # more of them still in the kernel's buffer.
-echo 1 >clear_dead_objects
-cat kmap >/dev/null
-echo 1 >clear_printed_list
-echo 0 >log_live_enabled
-echo 0 >log_accesses_enabled
+fresh 0 0
 echo 1 >memorizer_enabled
 probe mzprobe_early
 echo 0 >memorizer_enabled
@@ -248,11 +236,7 @@ ok "accesses is read-only" mode_is accesses -r--------
 ok "kmap_stream is read-only" mode_is kmap_stream -r--------
 ok "global_table is read-only" mode_is global_table -r--------
 
-echo 1 >clear_dead_objects
-cat kmap >/dev/null
-echo 1 >clear_printed_list
-echo 0 >log_live_enabled
-echo 1 >log_accesses_enabled
+fresh 0 1
 echo 1 >memorizer_enabled
 probe mzprobe_split
 echo 0 >memorizer_enabled
