@@ -307,8 +307,8 @@ const MAX_ONE_PASS_CELLS = 1 << 18;
 
 /**
  * The top `maxRows` sites and `maxCols` columns by reads + writes of the
- * kept objects' lines (ties by name), everything else in an "other" row
- * and column; every figure, "other" and totals included, counted exactly.
+ * kept objects' lines (then access lines, then name: topKeys), everything
+ * else in an "other" row and column; every figure, "other" and totals included, counted exactly.
  * When every site x column cell fits in MAX_ONE_PASS_CELLS, one pass over
  * the lines counts them all (onePassView) and the view is folded from it;
  * otherwise a pass ranks the sites and a second counts the grid with the
