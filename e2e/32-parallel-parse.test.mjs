@@ -6,10 +6,13 @@
 //     line numbers in the whole file; the page must have started parsing
 //     workers (Playwright sees them) and ended them once done. With the
 //     page's knob (localStorage kmap.parseWorkers = 1) it parses in one piece.
+//     Opened by URL (src=) from a server that answers Range requests, the
+//     same file is parsed in ranges, each request a range; from one that does
+//     not, in one piece; the counts are the same either way.
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { kmapCli } from './analysis-helpers.mjs';
 import { generateKmap } from './generate.mjs';
@@ -80,4 +83,33 @@ test('localStorage kmap.parseWorkers = 1 parses the same file in one piece (no p
   assert.equal(num(got.badLines), want.badLines);
   assert.equal(workers.filter((u) => /range-worker/.test(u)).length, 0, `no parsing worker: ${workers.join(', ')}`);
   assertNoErrors(errors);
+});
+
+test('the same file by URL (src=) from a server that answers Range requests is parsed in ranges too; without Range support in one piece', async () => {
+  const want = JSON.parse(await kmapCli(['stats', bigFile, '--json', '--workers', '1']));
+  const url = `/__e2e/tmp/${basename(env.dir)}/big.kmap`;
+  for (const [query, ranged] of [[url, true], [`${url}?ranges=0`, false]]) {
+    const { page, errors } = await openApp(env.browser);
+    const workers = [];
+    const rangeHeaders = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    page.context().on('request', (r) => {
+      if (r.url().includes('/__e2e/tmp/')) rangeHeaders.push(r.headers().range ?? 'whole');
+    });
+    await page.goto(`${page.url().split('?')[0]}?v=2&src=${encodeURIComponent(query)}`);
+    await waitLoaded(page, TIMEOUT * 2);
+    const got = await summary(page);
+    assert.equal(num(got.objects), want.objects, query);
+    assert.equal(num(got.accesses), want.accesses, query);
+    assert.equal(num(got.badLines), want.badLines, query);
+    const parsers = workers.filter((u) => /range-worker/.test(u));
+    if (ranged) {
+      assert.ok(parsers.length >= 1, `parsing workers were started: ${workers.join(', ')}`);
+      assert.ok(rangeHeaders.length >= 3 && rangeHeaders.every((h) => h.startsWith('bytes=')), `every request asked for a range: ${rangeHeaders.join(', ')}`);
+    } else {
+      assert.equal(parsers.length, 0, `no parsing worker: ${workers.join(', ')}`);
+    }
+    assertNoErrors(errors);
+    await page.context().close();
+  }
 });

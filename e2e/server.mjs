@@ -1,10 +1,11 @@
 // A tiny static file server for dist/ (the built app), used by the browser
 // tests: correct MIME types (.js/.mjs/.wasm included), Content-Length, HEAD,
-// and the app's Content-Security-Policy header (../csp.mjs) on every
+// byte ranges and ETags as static hosts send them, and the app's Content-Security-Policy header (../csp.mjs) on every
 // response, test routes and errors included, as a real host would send it.
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../csp.mjs';
 import { gzipSync } from 'node:zlib';
@@ -91,6 +92,60 @@ function serveGzip(req, res, base, pathname) {
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+/**
+ * A file, as a static host sends it: Content-Length, a weak validator
+ * (ETag from size and mtime) and, when `ranges`, one byte range per request
+ * (`Range: bytes=FIRST-[LAST]` answered 206 with Content-Range; a range
+ * past the end 416), as nginx and Apache do.
+ */
+function serveFile(req, res, file, st, ranges) {
+  const headers = {
+    'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Cache-Control': 'no-store',
+    ETag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`,
+    'Accept-Ranges': ranges ? 'bytes' : 'none',
+  };
+  const m = ranges ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
+  if (m) {
+    const first = Number(m[1]);
+    const last = Math.min(st.size - 1, m[2] === '' ? st.size - 1 : Number(m[2]));
+    if (first >= st.size || last < first) {
+      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${st.size}` }).end();
+      return;
+    }
+    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${first}-${last}/${st.size}`, 'Content-Length': last - first + 1 });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file, { start: first, end: last }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': st.size });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+/**
+ * Test route: a file a test wrote into its temporary folder (os.tmpdir(),
+ * a folder named kmap-e2e-*), served as dist/ is:
+ * /__e2e/tmp/FOLDER/NAME[?ranges=0] (ranges=0: a server without Range
+ * support, which answers every request with the whole file).
+ */
+function serveTmp(req, res, pathname) {
+  const ranges = new URL(req.url ?? '/', 'http://x').searchParams.get('ranges') !== '0';
+  const [folder, name, ...rest] = pathname.slice('/__e2e/tmp/'.length).split('/');
+  const file = join(tmpdir(), folder ?? '', name ?? '');
+  let st = null;
+  try {
+    if (folder?.startsWith('kmap-e2e-') && name && rest.length === 0 && !name.startsWith('.')) st = statSync(file);
+  } catch {
+    st = null;
+  }
+  if (!st || !st.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return;
+  }
+  serveFile(req, res, file, st, ranges);
+}
+
 /** Serves `root` on 127.0.0.1 at a free port; resolves { url, close }. */
 export function startServer(root) {
   const base = resolve(root);
@@ -115,6 +170,10 @@ export function startServer(root) {
       serveGzip(req, res, base, pathname);
       return;
     }
+    if (pathname.startsWith('/__e2e/tmp/')) {
+      serveTmp(req, res, pathname);
+      return;
+    }
     if (pathname.endsWith('/')) pathname += 'index.html';
     const file = normalize(join(base, pathname));
     if (file !== base && !file.startsWith(base + sep)) {
@@ -133,16 +192,7 @@ export function startServer(root) {
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': st.size,
-      'Cache-Control': 'no-store',
-    });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    createReadStream(file).pipe(res);
+    serveFile(req, res, file, st, true);
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);

@@ -16,7 +16,7 @@ import { storeDump } from '../src/testing/fuzz-check.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { LoadProgress } from '../src/worker-api.ts';
 import { KmapSession } from './kmap-session.ts';
-import { inThreadRanges, planFileRanges, type RangeRunner } from './parallel-load.ts';
+import { inThreadRanges, planSourceRanges, type RangeRunner } from './parallel-load.ts';
 
 let bytes: Uint8Array;
 let file: File;
@@ -56,7 +56,7 @@ function heldRunner(): RangeRunner & { release(): void; fail(why: string): void;
 
 describe('a big dropped file parsed in ranges', () => {
   it('gives the single parse\'s store, with progress over every range', async () => {
-    const plan = await planFileRanges(file, 3);
+    const plan = await planSourceRanges({ kind: 'blob', blob: file }, 3);
     expect(plan?.starts).toHaveLength(3);
     let started = 0;
     const counting: RangeRunner = { start: (job, onProgress) => (started++, inThreadRanges.start(job, onProgress)) };
@@ -78,7 +78,7 @@ describe('a big dropped file parsed in ranges', () => {
   it('a stop while the other ranges run keeps the first range, complete, as a partial load', async () => {
     const runner = heldRunner();
     const session = new KmapSession(null, undefined, { workers: 2, runner });
-    const plan = (await planFileRanges(file, 2))!;
+    const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 2))!;
     const opening = session.open({ kind: 'file', file, name: 'big.kmap' }, () => {});
     await runner.started;
     // Wait until the first range is parsed (all its rows are there, the other range held back), then stop.
@@ -152,7 +152,7 @@ describe('a big dropped file parsed in ranges', () => {
 
   it('a too-big file read on in one piece after a short first range reads every byte (no slice skipped)', async () => {
     // Three ranges: the first (about 6 MB) is shorter than one 8 MiB slice, so the next slice must start where it ended.
-    const plan = (await planFileRanges(file, 3))!;
+    const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 3))!;
     expect(plan.starts[1]).toBeLessThan(8 * 1024 * 1024);
     const single = parseKmapBytes(bytes);
     const session = new KmapSession(Math.floor(0.8 * budgetBytes(single)), undefined, { workers: 3, runner: inThreadRanges });
@@ -217,7 +217,7 @@ describe('a big dropped file parsed in ranges', () => {
     const counting: RangeRunner = { start: (job, onProgress) => (started++, inThreadRanges.start(job, onProgress)) };
     // Room for the whole store (so the estimate lets the parsing workers start), not for it and the parts at once.
     const session = new KmapSession(Math.floor(1.5 * budgetBytes(single)), undefined, { workers: 2, runner: counting });
-    const plan = (await planFileRanges(file, 2))!;
+    const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 2))!;
     const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => true);
     expect(started).toBe(1);
     expect(result.ok && result.partial?.reason).toBe('memory');
@@ -225,10 +225,10 @@ describe('a big dropped file parsed in ranges', () => {
   });
 
   it('small files, gzip files and URLs load in one piece (no plan)', async () => {
-    expect(await planFileRanges(new File([bytes.subarray(0, 1_000_000) as Uint8Array<ArrayBuffer>], 'small.kmap'), 2)).toBeNull();
-    expect(await planFileRanges(file, 1)).toBeNull();
+    expect(await planSourceRanges({ kind: 'blob', blob: new File([bytes.subarray(0, 1_000_000) as Uint8Array<ArrayBuffer>], 'small.kmap') }, 2)).toBeNull();
+    expect(await planSourceRanges({ kind: 'blob', blob: file }, 1)).toBeNull();
     const gz = new Uint8Array(PARALLEL_MIN_BYTES + 10);
     gz.set([0x1f, 0x8b, 8, 0]);
-    expect(await planFileRanges(new File([gz], 'x.kmap.gz'), 2)).toBeNull();
+    expect(await planSourceRanges({ kind: 'blob', blob: new File([gz], 'x.kmap.gz') }, 2)).toBeNull();
   });
 });

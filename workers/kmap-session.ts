@@ -57,7 +57,8 @@ import type {
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
-import { appendPeakBytes, LaterRanges, laterBytes, planFileRanges, type RangeRunner } from './parallel-load.ts';
+import { appendPeakBytes, LaterRanges, laterBytes, rangesFor, type RangeRunner } from './parallel-load.ts';
+import { rangeChunks, rangeSourceSize } from './byte-ranges.ts';
 import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -209,14 +210,17 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     const seq = ++this.openSeq;
     this.abortLoad?.abort();
     const abort = (this.abortLoad = new AbortController());
-    // A big plain file is cut into ranges: this thread parses the first, parsing workers the others (parallel-load.ts).
-    // The parsing workers start once the memory estimate says the file fits (before it, they would fill memory
-    // while the question waits); a file that does not fit is read in one piece, this range reading on to its end.
-    let plan = source.kind === 'file' && this.parallel ? await planFileRanges(source.file, this.parseWorkers ?? this.parallel.workers, stale).catch(() => null) : null;
+    // A big plain file, or a URL whose server answers Range requests, is cut into ranges: this thread parses the
+    // first, parsing workers the others (parallel-load.ts). The parsing workers start once the memory estimate
+    // says the file fits (before it, they would fill memory while the question waits); a file that does not fit
+    // is read in one piece, this range reading on to its end. A URL's failure to answer is the load's error.
+    const ranges = this.parallel ? await rangesFor(source, this.parseWorkers ?? this.parallel.workers, stale, abort.signal) : { source: null, plan: null };
+    let plan = ranges.plan;
     // A cancel or a newer open() while the plan read the file: this load has touched nothing yet, and ends here.
     // After a cancel (this the newest load) a complete kmap on screen stays; else what an earlier load kept for
     // a cancel comes back (that load, superseded by this one, left it to the newest), as for any cancelled load.
     if (stale()) {
+      void ranges.response?.body?.cancel().catch(() => {});
       const stays = seq === this.openSeq && this.storeComplete && this.store !== null;
       return { ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: stays || this.giveBack(seq) };
     }
@@ -231,8 +235,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       if (this.memoryBudget !== null && this.heldBytes(parser.store) + laterBytes(laterRef.current, parser.store) > this.memoryBudget) laterOverBudget.abort();
     };
     const startLater = () => {
-      if (plan && !laterRef.current && source.kind === 'file') {
-        laterRef.current = new LaterRanges(source.file, plan, this.parallel!.runner, FILE_SLICE_BYTES, onLaterProgress);
+      if (plan && !laterRef.current && ranges.source) {
+        laterRef.current = new LaterRanges(ranges.source, plan, this.parallel!.runner, FILE_SLICE_BYTES, onLaterProgress);
       }
     };
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
@@ -243,7 +247,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       committed = true;
       this.setStore(parser.store);
     };
-    let totalBytes: number | null = sourceBytes(source);
+    let totalBytes: number | null = ranges.source ? rangeSourceSize(ranges.source) : sourceBytes(source);
     // A gzip file is decompressed on the way (src/format/gunzip-web.ts): the
     // parser counts text, `meter` the file's (compressed) bytes against it.
     // Progress and a partial load's size are in the file's bytes, so that they
@@ -292,13 +296,16 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     try {
       try {
         // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
+        if (ranges.error !== undefined) throw ranges.error;
         const chunks =
           source.kind === 'pair'
             ? pairChunks(source, (blob) => fileChunks(blob, stale))
             : kmapText(
-                source.kind === 'file'
-                  ? fileChunks(source.file, stale, () => (plan ? plan.starts[1] : Infinity))
-                  : urlChunks(source.url, stale, abort.signal, (n) => (totalBytes = n)),
+                ranges.source
+                  ? rangeChunks(ranges.source, 0, () => (plan ? plan.starts[1] : Infinity), stale, abort.signal)
+                  : source.kind === 'file'
+                    ? fileChunks(source.file, stale)
+                    : urlChunks(source.url, stale, abort.signal, (n) => (totalBytes = n), ranges.response),
                 meter,
                 this.decompressor,
               );

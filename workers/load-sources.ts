@@ -47,10 +47,13 @@ export function unreachableText(url: string): string {
     : `${url} could not be fetched: the server did not answer (network error).`;
 }
 
-/** The blob's slices up to `end()` (asked before each slice: a parallel load's first range may become the whole file). */
-export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size): AsyncGenerator<Uint8Array> {
+/**
+ * The blob's slices from `start` up to `end()` (asked before each slice: a
+ * parallel load's first range may become the whole file).
+ */
+export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size, start = 0): AsyncGenerator<Uint8Array> {
   // The next slice starts where the last one ended, which end() may have cut short.
-  for (let offset = 0; offset < Math.min(blob.size, end()); ) {
+  for (let offset = start; offset < Math.min(blob.size, end()); ) {
     const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
     if (stale()) throw new Cancelled();
     if (buf.byteLength === 0) return;
@@ -59,39 +62,71 @@ export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => n
   }
 }
 
-/** A URL's body as it arrives; `onTotal` hears its length when the server says it (null: unknown). */
-export async function* urlChunks(url: string, stale: () => boolean, signal: AbortSignal, onTotal: (n: number | null) => void): AsyncGenerator<Uint8Array> {
+/**
+ * A GET of `url`, checked as every kmap fetch is: an unreachable server, an
+ * HTTP error or a web page instead of a file is a KmapFormatError saying so.
+ */
+export async function fetchChecked(url: string, init: RequestInit, stale: () => boolean, signal: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { signal });
+    response = await fetch(url, { ...init, signal });
   } catch (err) {
     if (stale() || signal.aborted) throw err;
     throw new KmapFormatError(unreachableText(url));
   }
-  if (stale()) throw new Cancelled();
+  if (stale()) {
+    void response.body?.cancel().catch(() => {});
+    throw new Cancelled();
+  }
   if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
   // A web server's fallback page (a single-page app answers every unknown
   // path with its index.html and 200) is not the file asked for.
   const type = response.headers.get('Content-Type') ?? '';
   if (/^\s*(text\/html|application\/xhtml)/i.test(type)) {
+    void response.body?.cancel().catch(() => {});
     throw new KmapFormatError(
       `${url} answered HTTP ${response.status} with a web page (${type.split(';')[0].trim()}), not a kmap: the file is probably not on that server.`,
     );
   }
-  const length = response.headers.get('Content-Length');
-  onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
+  return response;
+}
+
+/** A response's body as it arrives; a reader left early (a stop) cancels the rest of it. */
+export async function* bodyChunks(response: Response, url: string, stale: () => boolean): AsyncGenerator<Uint8Array> {
   if (!response.body) throw new KmapFormatError(`${url} answered without a body.`);
   const reader = response.body.getReader();
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (stale()) throw new Cancelled();
-      if (done) return;
+      if (done) {
+        finished = true;
+        return;
+      }
       yield value;
     }
   } finally {
-    reader.releaseLock();
+    if (finished) reader.releaseLock();
+    else void reader.cancel().catch(() => {});
   }
+}
+
+/**
+ * A URL's body as it arrives (`response`: its answer when already asked);
+ * `onTotal` hears its length when the server says it (null: unknown).
+ */
+export async function* urlChunks(
+  url: string,
+  stale: () => boolean,
+  signal: AbortSignal,
+  onTotal: (n: number | null) => void,
+  response?: Response,
+): AsyncGenerator<Uint8Array> {
+  response ??= await fetchChecked(url, {}, stale, signal);
+  const length = response.headers.get('Content-Length');
+  onTotal(length && !response.headers.get('Content-Encoding') ? Number(length) : null);
+  yield* bodyChunks(response, url, stale);
 }
 
 /** A symbol file's text (a dropped file, or a URL fetched whole), or why it cannot be had, in words. */

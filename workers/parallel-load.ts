@@ -1,4 +1,5 @@
-// The data worker's parallel parse of a dropped file (the rules of the cut
+// The data worker's parallel parse of a dropped file, or of a URL whose
+// server answers Range requests (byte-ranges.ts; the rules of the cut
 // and of the stitch: src/format/ranges.ts). The data worker parses the first
 // range itself, as it parses any file, so that rows show while the file
 // loads; parsing workers (range-worker.ts), one per further range, parse the
@@ -16,14 +17,16 @@ import type { KmapStore } from '../src/store/kmap-store.ts';
 import { budgetBytes } from '../src/store/memory-estimate.ts';
 import type { StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
-import { Cancelled } from './load-sources.ts';
+import { probeUrl, readAt, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
+import type { KmapSource } from '../src/worker-api.ts';
 
-/** One range for a parsing worker: [start, end) of `file`. */
+/** One range for a parsing worker: [start, end) of `source`. */
 export interface RangeJob {
-  readonly file: Blob;
+  readonly source: RangeSource;
   readonly start: number;
   readonly end: number;
   readonly variant: Variant;
+  /** Bytes per push into the range's parser when run in this thread (the tests' tiny chunks); a parsing worker pushes what it reads. */
   readonly chunkBytes: number;
 }
 
@@ -70,8 +73,7 @@ export const inThreadRanges: RangeRunner = {
   start(job, onProgress) {
     let stopped = false;
     const part = (async () => {
-      const bytes = new Uint8Array(await job.file.slice(job.start, job.end).arrayBuffer());
-      if (stopped) throw new Error('stopped');
+      const bytes = await readAt(job.source, job.start, job.end - job.start, () => stopped, new AbortController().signal);
       onProgress({ bytes: bytes.length, objects: 0, accessLines: 0 });
       return parseRangeBytes(bytes, job.variant, job.chunkBytes);
     })();
@@ -79,12 +81,43 @@ export const inThreadRanges: RangeRunner = {
   },
 };
 
-/** The plan for `workers` ranges of a dropped file, or null to load it in one piece; stops reading (Cancelled) once `stale()`. */
-export function planFileRanges(file: Blob, workers: number, stale: () => boolean = () => false): Promise<FilePlan | null> {
-  return planFile(file.size, workers, async (from, length) => {
-    if (stale()) throw new Cancelled();
-    return new Uint8Array(await file.slice(from, from + length).arrayBuffer());
-  });
+/** The plan for `workers` ranges of a source, or null to load it in one piece; stops reading (Cancelled) once `stale()`. */
+export function planSourceRanges(source: RangeSource, workers: number, stale: () => boolean = () => false, signal = new AbortController().signal): Promise<FilePlan | null> {
+  return planFile(rangeSourceSize(source), workers, (from, length) => readAt(source, from, length, stale, signal));
+}
+
+/**
+ * How a load reads its source: `source` set when it can be read at any
+ * offset (a dropped file; a URL whose server answers Range requests), then
+ * `plan` set when it is worth cutting; `response` set when a URL's server sent
+ * the whole file to the probe (read it as a stream); `error` when the URL
+ * failed (the load's error, said where every load's error is said).
+ */
+export interface LoadRanges {
+  readonly source: RangeSource | null;
+  readonly plan: FilePlan | null;
+  readonly response?: Response;
+  readonly error?: unknown;
+}
+
+/** The ranges of a load with `workers` ranges at most (a split CSV pair is never cut). */
+export async function rangesFor(source: KmapSource, workers: number, stale: () => boolean, signal: AbortSignal): Promise<LoadRanges> {
+  if (source.kind === 'pair') return { source: null, plan: null };
+  let ranged: RangeSource;
+  if (source.kind === 'file') ranged = { kind: 'blob', blob: source.file };
+  else {
+    try {
+      const probe = await probeUrl(source.url, stale, signal);
+      if (probe.kind === 'stream') return { source: null, plan: null, response: probe.response };
+      ranged = probe.source;
+    } catch (error) {
+      return { source: null, plan: null, error };
+    }
+  }
+  // A plan that cannot be made (a read failed) is no error yet: the one-piece read meets it again and says it.
+  const plan = await planSourceRanges(ranged, workers, stale, signal).catch(() => null);
+  // Without a plan a URL is read as one stream (one request, not many).
+  return { source: plan || source.kind === 'file' ? ranged : null, plan };
 }
 
 /** What the parsing workers' stores take, as the budget sees it: the first range's bytes per row, times their rows. */
@@ -117,11 +150,11 @@ export class LaterRanges {
   private readonly progress: RangeProgress[];
   private readonly running: { stop(): void }[] = [];
 
-  constructor(file: Blob, plan: FilePlan, runner: RangeRunner, chunkBytes: number, onProgress: () => void) {
+  constructor(source: RangeSource, plan: FilePlan, runner: RangeRunner, chunkBytes: number, onProgress: () => void) {
     const later = plan.starts.slice(1);
     this.progress = later.map(() => ({ bytes: 0, objects: 0, accessLines: 0 }));
     const parts = later.map((start, k) => {
-      const run = runner.start({ file, start, end: plan.starts[k + 2] ?? file.size, variant: plan.variant, chunkBytes }, (p) => {
+      const run = runner.start({ source, start, end: plan.starts[k + 2] ?? rangeSourceSize(source), variant: plan.variant, chunkBytes }, (p) => {
         this.progress[k] = p;
         onProgress();
       });
