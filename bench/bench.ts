@@ -4,6 +4,7 @@
 //                 [--parquet]  (only the Parquet section: bench/parquet.ts; export, dataset size, queries)
 //                 [--threads]  (only the parsing-threads section: bench/cli-threads.ts; kmap --workers 1/2/3)
 //                 [--browser-load]  (only the browser-load section: bench/browser-load.ts; one piece against ranges; build dist/ first)
+//                 [--peers [--sweep-runs N]]  (only the peers section: bench/peers.ts; kmap stats against Papa Parse, d3-dsv, DuckDB, whole processes)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -31,6 +32,7 @@ import { measureBrowserViews } from './browser-views.ts';
 import { measureCliStart } from './cli-start.ts';
 import { measureParquet } from './parquet.ts';
 import { measureThreads } from './cli-threads.ts';
+import { measurePeers } from './peers.ts';
 import { measureBrowserLoad } from './browser-load.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,10 +112,12 @@ interface Args {
   parquetOnly: boolean;
   threadsOnly: boolean;
   browserLoadOnly: boolean;
+  peersOnly: boolean;
+  sweepRuns: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false, peersOnly: false, sweepRuns: 1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -134,6 +138,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--parquet') a.parquetOnly = true;
     else if (k === '--threads') a.threadsOnly = true;
     else if (k === '--browser-load') a.browserLoadOnly = true;
+    else if (k === '--peers') a.peersOnly = true;
+    else if (k === '--sweep-runs') a.sweepRuns = Number(v());
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
@@ -374,6 +380,10 @@ async function main(): Promise<void> {
   }
   if (args.threadsOnly) {
     return fileSection(args, file.path, fileStats, 'threads', (describeFile) => measureThreads({ root: ROOT, kmap: file.path, outDir: resolve(OUT_DIR, 'threads'), runs: args.runs, describeFile }));
+  }
+  if (args.peersOnly) {
+    return fileSection(args, file.path, fileStats, 'peers', (describeFile, fileBytes) =>
+      measurePeers({ root: ROOT, kmap: file.path, runs: args.runs, sweepRuns: args.sweepRuns, describeFile, fileBytes }));
   }
   if (args.browserLoadOnly) return fileSection(args, file.path, fileStats, 'browser-load', (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs));
   const all = [...CONTENDERS];
