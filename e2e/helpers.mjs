@@ -41,7 +41,8 @@ export function withBrowserAndFolder(prefix, prepare) {
   return env;
 }
 
-export async function launch() {
+/** Launches Debian's chromium headless; `extraArgs`: more switches (e.g. --js-flags=--expose-gc). */
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.KMAP_CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -51,6 +52,7 @@ export async function launch() {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

@@ -78,6 +78,20 @@ export interface PartialLoad {
   keptBytes: number;
 }
 
+/**
+ * What the data worker holds for the page (the summary strip's "Memory"):
+ * figures from the store's own columns and tables, so that a test can check
+ * that a replaced or cancelled file gave its memory back.
+ */
+export interface MemoryUse {
+  /** Bytes the loaded kmap holds: its typed columns at their capacity and its interning tables. */
+  dataBytes: number;
+  /** Bytes of the kmap shown before, held while a load runs (Cancel gives it back); 0 otherwise. */
+  keptBytes: number;
+  /** The worker's memory budget for data, or null where there is none (the CLI). */
+  budgetBytes: number | null;
+}
+
 /** A file whose data will not fit in the worker's memory budget (asked before the rest is read). */
 export interface MemoryWarning {
   fileBytes: number;
@@ -203,6 +217,8 @@ export interface KmapWorkerApi {
    */
   holdAliveLock(name: string): Promise<boolean>;
   summary(): KmapSummary | null;
+  /** What the loaded data (and a kmap kept for Cancel) holds in memory now. */
+  memoryUse(): MemoryUse;
   /**
    * Loads a System.map or /proc/kallsyms and applies it to the loaded kmap
    * (and to any loaded later, until clearSymbols()). Replaces the previous

@@ -45,6 +45,7 @@ import type {
   KmapSource,
   KmapWorkerApi,
   LoadProgress,
+  MemoryUse,
   MemoryWarning,
   OpenResult,
   ParquetExportFile,
@@ -127,6 +128,10 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
   private heldBytes(loading: KmapStore): number {
     return budgetBytes(loading) + this.keptBytes();
+  }
+
+  memoryUse(): MemoryUse {
+    return { dataBytes: this.store ? storeBytes(this.store) : 0, keptBytes: this.keptBytes(), budgetBytes: this.memoryBudget };
   }
 
   /** Bytes of the kmap kept for a Cancel while a load runs. */

@@ -4,7 +4,7 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { preflight } from './preflight.ts';
 import { FINGERPRINT_HEAD_BYTES, fingerprint, fingerprintSize } from '../view-state/fingerprint.ts';
@@ -470,7 +470,7 @@ async function refresh(seq: number, grew = false): Promise<void> {
   const api = kmapApi();
   const q = currentQuery();
   const qseq = ++querySeq;
-  let answers: [QueryResult, KmapSummary | null, NameList, NameList, NameList, FilteredTotals];
+  let answers: [QueryResult, KmapSummary | null, NameList, NameList, NameList, FilteredTotals, MemoryUse];
   try {
     answers = await Promise.all([
       api.query(q),
@@ -479,17 +479,19 @@ async function refresh(seq: number, grew = false): Promise<void> {
       api.nameOptions('type', '', NAMES_FETCHED),
       api.nameOptions('command', '', NAMES_FETCHED),
       api.totals(q.filter),
+      api.memoryUse(),
     ]);
   } catch (err) {
     if (seq === loadSeq && qseq === querySeq) setData({ error: `The query failed: ${describe(err)}` });
     return;
   }
-  const [result, summary, slab, type, command, totals] = answers;
+  const [result, summary, slab, type, command, totals, memory] = answers;
   if (seq !== loadSeq || qseq !== querySeq) return;
   const d = useDataStore.getState();
   setData({
     result,
     totals,
+    memory,
     summary: summary ?? d.summary,
     nameOptions: { slab, type, command },
     selectionVersion: d.selectionVersion + 1,

@@ -5,7 +5,7 @@
 // by what the filter keeps ("39 of 671").
 
 import { useState } from 'react';
-import { isEmptyFilter, type FilteredTotals, type PartialLoad } from '../../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type MemoryUse, type PartialLoad } from '../../worker-api.ts';
 import { formatBytes, formatCount, formatMB, percentOf } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
 import { useViewStore } from '../stores/view-store.ts';
@@ -57,12 +57,22 @@ function partialText(p: PartialLoad): string {
   return p.totalBytes === null ? `first ${formatMB(p.bytesKept)}` : `first ${pct}%: ${formatMB(p.bytesKept)} of ${formatMB(p.totalBytes)}`;
 }
 
+/** The data worker's memory: the loaded kmap, and a kmap kept for Cancel while a load runs. */
+function memoryTitle(m: MemoryUse): string {
+  return (
+    `The loaded data holds ${formatBytes(m.dataBytes)} in the data worker (${formatCount(m.dataBytes)} bytes of columns and name tables)` +
+    (m.keptBytes > 0 ? `; the kmap shown before holds ${formatBytes(m.keptBytes)} until this load ends` : '') +
+    (m.budgetBytes !== null ? `. This tab allows data up to about ${formatBytes(m.budgetBytes)}.` : '.')
+  );
+}
+
 export function SummaryStrip() {
   const s = useDataStore((st) => st.summary);
   const phase = useDataStore((st) => st.phase);
   const totals = useDataStore((st) => st.totals);
   const filterActive = useViewStore((st) => !isEmptyFilter(st.filter));
   const partial = useDataStore((st) => st.partial);
+  const memory = useDataStore((st) => st.memory);
   const [showBad, setShowBad] = useState(false);
   if (!s) return null;
   const t: FilteredTotals | null = filterActive ? totals : null;
@@ -141,6 +151,14 @@ export function SummaryStrip() {
             </button>
           </dd>
         </div>
+        {memory && (
+          <div className="summary-item">
+            <dt>Memory</dt>
+            <dd data-testid="summary-memory" data-bytes={memory.dataBytes + memory.keptBytes} title={memoryTitle(memory)}>
+              {formatBytes(memory.dataBytes + memory.keptBytes)}
+            </dd>
+          </div>
+        )}
         {phase === 'loading' && <div className="summary-item muted">(so far)</div>}
         {phase === 'ready' && partial && (
           <div

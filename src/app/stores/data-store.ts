@@ -3,7 +3,7 @@
 // and symbols-loader.ts (the symbols); components read it.
 
 import { create } from 'zustand';
-import type { FilteredTotals, KmapSummary, LoadProgress, MemoryWarning, NameField, NameList, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
+import type { FilteredTotals, KmapSummary, LoadProgress, MemoryUse, MemoryWarning, NameField, NameList, PartialLoad, QueryResult, SymbolsInfo } from '../../worker-api.ts';
 
 export type Phase = 'empty' | 'loading' | 'ready';
 
@@ -28,6 +28,8 @@ export interface DataState {
   result: QueryResult | null;
   /** Totals over the filtered objects (the summary strip's filtered column). */
   totals: FilteredTotals | null;
+  /** What the data worker holds (the summary strip's "Memory"), as of the last refresh. */
+  memory: MemoryUse | null;
   /** The symbol file applied to the data, with its resolution; null without one. */
   symbols: SymbolsInfo;
   /** Where the symbol file came from when loaded by URL (it goes into ?symbols=). */
@@ -87,6 +89,7 @@ function emptyFields() {
     nameOptions: NO_NAME_OPTIONS,
     result: null,
     totals: null,
+    memory: null,
     partial: null,
     selectionGrew: false,
   };
