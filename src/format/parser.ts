@@ -141,7 +141,7 @@ export class KmapParser extends FastPathE {
     if (this.detector.scan(chunk)) this.decide(false);
   }
 
-  /** Ends the input: parses a last line without a newline, trims the store. */
+  /** Ends the input: parses a last line without a newline, trims the store (KmapStore.trimFinished). */
   finish(): KmapStore {
     if (!this.sniffed) {
       const rest = this.sniff(new Uint8Array(0));
@@ -168,7 +168,7 @@ export class KmapParser extends FastPathE {
     }
     // A range keeps its slack: a first range's store receives the others (appendParts sizes its columns once) or
     // its caller trims it; a later range's columns are sent as they are (their unused tails were never written).
-    if (!this.range) this.store.trim();
+    if (!this.range) this.store.trimFinished();
     return this.store;
   }
 

@@ -32,6 +32,7 @@ export interface KmapSummary {
   indexKind: IndexKind;
   hasType: boolean;
   hasSlab: boolean;
+  /** Bytes of the rows the store holds (KmapStore.rowBytes: however the file was read) and of its interning tables. */
   memory: { objectBytes: number; accessBytes: number; internBytes: number };
   /** The two files and the join's counts when the data came from the split CSV pair; null for a kmap. Not in statsJson. */
   split: SplitSource | null;
@@ -75,7 +76,7 @@ export function summarize(store: KmapStore, maxNames = Number.POSITIVE_INFINITY)
     indexKind: indexKind(store),
     hasType: layout?.hasType ?? false,
     hasSlab: layout?.hasSlab ?? false,
-    memory: { objectBytes: store.objectBytes, accessBytes: store.accessBytes, internBytes: store.internBytes },
+    memory: { objectBytes: store.rowBytes().objects, accessBytes: store.rowBytes().accesses, internBytes: store.internBytes },
     split: store.split ? { ...store.split } : null,
   };
 }

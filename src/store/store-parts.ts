@@ -196,12 +196,6 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
     }
     linesBefore += part.numLines;
   }
-  store.trim(SLACK_KEPT);
+  // Reserved above: a column keeps a little slack rather than being copied to its length (KmapStore.trimFinished).
+  store.trimFinished();
 }
-
-/**
- * Slack a stitched column may keep instead of being copied to its length: a
- * reservation from an estimate (KmapStore.reserve) that came out a little
- * high. Its unused tail was never written.
- */
-const SLACK_KEPT = 1 / 8;
