@@ -103,7 +103,7 @@ export async function readAt(source: RangeSource, from: number, length: number, 
 /**
  * The bytes [start, end()) in order, `end` asked again before each read (a
  * parallel load's first range may become the whole file). A blob is read in
- * FILE_SLICE_BYTES slices; a URL in Range requests of `requestBytes`,
+ * slices growing to FILE_SLICE_BYTES (fileChunks); a URL in Range requests of `requestBytes`,
  * each streamed as it arrives. Ends early when the source has no more bytes
  * (a file that shrank; the caller checks what it got); a URL's answer that
  * ends short is an error.

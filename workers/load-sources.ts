@@ -11,6 +11,15 @@ import type { SymbolSource } from '../src/worker-api.ts';
 /** Read size for a dropped file: large enough to amortise the await per slice. */
 export const FILE_SLICE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The first slice of a read; each next one is twice as big, up to
+ * FILE_SLICE_BYTES. The worker answers the page (rows, summary) only between
+ * slices, and an 8 MiB slice takes it 100-200 ms to parse: small slices at the
+ * start put the first rows on screen after a few hundred KiB, and let the
+ * page's first questions in between, without paying per-slice costs later.
+ */
+export const FIRST_SLICE_BYTES = 256 * 1024;
+
 /** Thrown inside a load that a cancel() or a newer open() made stale. */
 export class Cancelled extends Error {}
 
@@ -53,11 +62,13 @@ export function unreachableText(url: string): string {
  */
 export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size, start = 0): AsyncGenerator<Uint8Array> {
   // The next slice starts where the last one ended, which end() may have cut short.
+  let slice = FIRST_SLICE_BYTES;
   for (let offset = start; offset < Math.min(blob.size, end()); ) {
-    const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + FILE_SLICE_BYTES)).arrayBuffer();
+    const buf = await blob.slice(offset, Math.min(blob.size, end(), offset + slice)).arrayBuffer();
     if (stale()) throw new Cancelled();
     if (buf.byteLength === 0) return;
     offset += buf.byteLength;
+    slice = Math.min(FILE_SLICE_BYTES, slice * 2);
     yield new Uint8Array(buf);
   }
 }

@@ -350,14 +350,17 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
 
   // Refresh the table about 4 times a second while loading, but never spend
   // more than a fifth of the time on it (a sorted query over millions of
-  // objects takes a while and would slow the parse down).
+  // objects takes a while and would slow the parse down). The first refresh
+  // comes with the first progress that has objects: the first rows at once.
   let nextRefresh = performance.now() + REFRESH_WHILE_LOADING_MS;
+  let shownRows = false;
   let refreshing = false;
   const onProgress = (p: LoadProgress) => {
     if (seq !== loadSeq) return;
     setData({ progress: p });
     const now = performance.now();
-    if (!refreshing && !p.done && now >= nextRefresh) {
+    if (!refreshing && !p.done && (now >= nextRefresh || (!shownRows && p.objects > 0))) {
+      shownRows = p.objects > 0;
       refreshing = true;
       void refresh(seq, true).finally(() => {
         const end = performance.now();
