@@ -75,7 +75,15 @@ async function cliSection(args: Args): Promise<void> {
  * measurement's own lines, the load average at the end; written between the
  * section's markers, `<!-- bench-NAME:begin ... -->` and `<!-- bench-NAME:end -->`.
  */
-async function fileSection(args: Args, path: string, st: GenerateStats, name: string, measure: (describeFile: string, bytes: number) => Promise<string[]>): Promise<void> {
+async function fileSection(
+  args: Args,
+  path: string,
+  st: GenerateStats,
+  name: string,
+  measure: (describeFile: string, bytes: number) => Promise<string[]>,
+  /** The arguments that write this section, as its marker says (default --NAME). */
+  flags = `--${name}`,
+): Promise<void> {
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const bytes = statSync(path).size;
   const describeFile = `the ${formatSize(bytes)} benchmark kmap (${st.objects.toLocaleString('en-US')} objects, ${st.accessLines.toLocaleString('en-US')} access lines)`;
@@ -91,7 +99,7 @@ async function fileSection(args: Args, path: string, st: GenerateStats, name: st
   ];
   const text = lines.join('\n');
   console.log('\n' + text);
-  if (args.write) writeSection(`<!-- bench-${name}:begin (written by npm run bench -- --${name}; edits inside are overwritten) -->`, `<!-- bench-${name}:end -->`, text);
+  if (args.write) writeSection(`<!-- bench-${name}:begin (written by npm run bench -- ${flags}; edits inside are overwritten) -->`, `<!-- bench-${name}:end -->`, text);
 }
 
 setFlagsFromString('--expose-gc');
@@ -385,7 +393,12 @@ async function main(): Promise<void> {
     return fileSection(args, file.path, fileStats, 'peers', (describeFile, fileBytes) =>
       measurePeers({ root: ROOT, kmap: file.path, runs: args.runs, sweepRuns: args.sweepRuns, describeFile, fileBytes }));
   }
-  if (args.browserLoadOnly) return fileSection(args, file.path, fileStats, 'browser-load', (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs));
+  if (args.browserLoadOnly) {
+    // The 1 GB file has its section; another size (the 5 GB file) one of its own beside it.
+    const name = args.sizeText === '1GB' ? 'browser-load' : `browser-load-${args.sizeText}`;
+    const flags = args.sizeText === '1GB' ? '--browser-load' : `--browser-load --size ${args.sizeText}`;
+    return fileSection(args, file.path, fileStats, name, (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs), flags);
+  }
   const all = [...CONTENDERS];
   if (args.candidate) {
     const candidatePath = resolve(args.candidate);

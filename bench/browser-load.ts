@@ -7,10 +7,16 @@
 // parsing workers). A fresh browser context per load, the two ways
 // interleaved (the order flips each round); the page's memory is the
 // resident memory of Chromium's renderer processes once loaded (the data
-// worker and its parsing workers live there), read from /proc.
+// worker and its parsing workers live there), read from /proc, beside the
+// summary's Memory figure. A file too big for the tab makes the page ask
+// before reading the rest: the benchmark answers "load what fits" and reports
+// the question and the partial load. Once loaded, each load times sorting,
+// scrolling and filtering (browser-interactions.ts). `--size 5GB` writes a
+// section of its own.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { timeInteractions, type InteractionTimes } from './browser-interactions.ts';
 
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
 
@@ -39,9 +45,35 @@ interface LoadRun {
   firstRowsMs: number;
   loadedMs: number;
   rssMb: number;
+  /** The summary's object count, the Memory figure (MB) and its Partial mark, once loaded. */
+  objects: string;
+  memoryMb: number;
+  partial: string | null;
+  /** The "Too big for this tab" question's text, when the page asked it (answered: load what fits). */
+  asked: string | null;
+  interactions: InteractionTimes | null;
 }
 
-async function loadOnce(browser: Browser, url: string, file: string, parseWorkers: string | null): Promise<LoadRun> {
+/**
+ * Waits until the load ends; when the page asks whether to load the part that
+ * fits (a file too big for the tab), answers yes and says what it asked.
+ */
+async function waitLoadEnd(page: Page): Promise<string | null> {
+  const question = page.getByRole('alertdialog', { name: 'Too big for this tab' });
+  const loaded = page.waitForFunction(
+    () => !document.querySelector('[role="progressbar"]') && Number(document.querySelector('header.topbar')?.getAttribute('data-load-count')) > 0,
+    undefined,
+    { timeout: 1_800_000, polling: 50 },
+  );
+  const which = await Promise.race([loaded.then(() => 'loaded' as const), question.waitFor({ timeout: 1_800_000 }).then(() => 'asked' as const)]);
+  if (which === 'loaded') return null;
+  const text = ((await question.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  await question.getByRole('button', { name: /^Load the first/ }).click();
+  await loaded;
+  return text;
+}
+
+async function loadOnce(browser: Browser, url: string, file: string, parseWorkers: string | null, interact: boolean): Promise<LoadRun> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     if (parseWorkers !== null) await context.addInitScript((n) => localStorage.setItem('kmap.parseWorkers', n), parseWorkers);
@@ -53,13 +85,15 @@ async function loadOnce(browser: Browser, url: string, file: string, parseWorker
     await page.getByLabel('Open kmap').setInputFiles(file);
     await page.locator('[data-testid="object-row"]').first().waitFor({ state: 'visible', timeout: 1_800_000 });
     const firstRowsMs = performance.now() - t0;
-    await page.waitForFunction(
-      () => !document.querySelector('[role="progressbar"]') && Number(document.querySelector('header.topbar')?.getAttribute('data-load-count')) > 0,
-      undefined,
-      { timeout: 1_800_000, polling: 50 },
-    );
+    const asked = await waitLoadEnd(page);
     const loadedMs = performance.now() - t0;
-    return { firstRowsMs, loadedMs, rssMb: rendererRssMb() };
+    const rssMb = rendererRssMb();
+    const objects = ((await page.getByTestId('summary-objects').textContent()) ?? '').trim();
+    const memoryMb = Number(await page.getByTestId('summary-memory').getAttribute('data-bytes')) / 1e6;
+    const partialMark = page.getByTestId('summary-partial');
+    const partial = (await partialMark.count()) > 0 ? ((await partialMark.textContent()) ?? '').trim() : null;
+    const interactions = interact ? await timeInteractions(page) : null;
+    return { firstRowsMs, loadedMs, rssMb, objects, memoryMb, partial, asked, interactions };
   } finally {
     await context.close();
   }
@@ -80,9 +114,14 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
   try {
     for (let round = 0; round < runs; round++) {
       for (const way of round % 2 === 0 ? ways : [...ways].reverse()) {
-        const r = await loadOnce(browser, server.url, file, way.setting);
+        const r = await loadOnce(browser, server.url, file, way.setting, true);
         results.get(way.id)!.push(r);
-        console.error(`  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms, loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, renderers ${r.rssMb.toFixed(0)} MB`);
+        const i = r.interactions!;
+        console.error(
+          `  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms, loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, ` +
+            `renderers ${r.rssMb.toFixed(0)} MB, data ${r.memoryMb.toFixed(0)} MB, ${r.objects} objects${r.partial ? `, partial: ${r.partial}` : ''}${r.asked ? ' (asked)' : ''}; ` +
+            `sort ${i.sortMs.toFixed(0)} ms, scroll ${i.scrollMs.toFixed(0)} ms, filter to ${i.slab} ${i.filterMs.toFixed(0)} ms`,
+        );
       }
     }
   } finally {
@@ -91,16 +130,27 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
   }
   const mmm = (xs: number[], d: number) => `**${median(xs).toFixed(d)}** (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
   const oneLoaded = median(results.get('one')!.map((r) => r.loadedMs));
+  const all = [...results.values()].flat();
+  const notes = [...new Set(all.map((r) => (r.partial ? `Partial: ${r.partial}.` : '')).filter(Boolean))];
+  const asked = [...new Set(all.map((r) => r.asked).filter((a): a is string => a !== null))];
+  const interactionMs = (pick: (i: InteractionTimes) => number) => all.map((r) => pick(r.interactions!));
   return [
     `In Chromium (${version}; navigator.hardwareConcurrency ${cores}), the built dashboard with ${describeFile} chosen through the file input, ` +
-      `a fresh context per load, the two ways interleaved over ${runs} rounds; median (min-max). Renderer memory: resident MB of Chromium's renderer processes once loaded.`,
+      `a fresh context per load, the two ways interleaved over ${runs} rounds; median (min-max). Renderer memory: resident MB of Chromium's renderer processes once loaded; ` +
+      `data: the summary's Memory figure (the store's columns and name tables).`,
     '',
-    '| parse | first rows ms | loaded s | MB/s | renderer MB | vs one piece |',
-    '|---|---|---|---|---|---|',
+    '| parse | first rows ms | loaded s | MB/s | objects | data MB | renderer MB | vs one piece |',
+    '|---|---|---|---|---|---|---|---|',
     ...ways.map((w) => {
       const rs = results.get(w.id)!;
       const loaded = median(rs.map((r) => r.loadedMs));
-      return `| ${w.name} | ${mmm(rs.map((r) => r.firstRowsMs), 0)} | ${mmm(rs.map((r) => r.loadedMs / 1000), 2)} | ${(fileBytes / 1e6 / (loaded / 1000)).toFixed(0)} | ${median(rs.map((r) => r.rssMb)).toFixed(0)} | ${(oneLoaded / loaded).toFixed(2)}x |`;
+      return `| ${w.name} | ${mmm(rs.map((r) => r.firstRowsMs), 0)} | ${mmm(rs.map((r) => r.loadedMs / 1000), 2)} | ${(fileBytes / 1e6 / (loaded / 1000)).toFixed(0)} | ${rs[0].objects}${rs.some((r) => r.partial) ? ' (partial)' : ''} | ${median(rs.map((r) => r.memoryMb)).toFixed(0)} | ${median(rs.map((r) => r.rssMb)).toFixed(0)} | ${(oneLoaded / loaded).toFixed(2)}x |`;
     }),
+    '',
+    ...(asked.length > 0 ? [`The page asked before reading the rest (answered: load what fits): "${asked[0]}"`, ''] : []),
+    ...(notes.length > 0 ? [notes.join(' '), ''] : []),
+    `Once loaded, over all ${all.length} loads (the action to the answer's rows on screen; bench/browser-interactions.ts): ` +
+      `sort by size ${mmm(interactionMs((i) => i.sortMs), 0)} ms, scroll half way down ${mmm(interactionMs((i) => i.scrollMs), 0)} ms, ` +
+      `filter to slab ${all[0].interactions!.slab} ${mmm(interactionMs((i) => i.filterMs), 0)} ms (target: each under 150 ms).`,
   ];
 }
