@@ -15,7 +15,7 @@ export interface InteractionTimes {
   slab: string;
 }
 
-/** Runs in the page: the objects grid's rows are all rendered (none pending), the first at `pos`. */
+/** Runs in the page: the objects grid has rows, all rendered (none pending). */
 function rowsSettled(): boolean {
   return document.querySelectorAll('[data-testid="object-row-pending"]').length === 0 && document.querySelectorAll('[data-testid="object-row"]').length > 0;
 }

@@ -93,8 +93,8 @@ function serveGzip(req, res, base, pathname) {
 }
 
 /**
- * A file, as a static host sends it: Content-Length, a weak validator
- * (ETag from size and mtime) and, when `ranges`, one byte range per request
+ * A file, as a static host sends it: Content-Length, a validator
+ * (an ETag from size and mtime) and, when `ranges`, one byte range per request
  * (`Range: bytes=FIRST-[LAST]` answered 206 with Content-Range; a range
  * past the end 416), as nginx and Apache do.
  */

@@ -8,13 +8,16 @@
 // its first byte answers 206 Partial Content with `Content-Range: bytes
 // 0-0/SIZE` and no Content-Encoding (a compressed answer's ranges would be
 // of the compressed bytes). Every later answer must be 206 for exactly the
-// bytes asked, of a file of the same SIZE and, when the server names a
-// version (ETag), the same version: a file that changed on the server
+// bytes asked, not encoded, of a file of the same SIZE and, when the server
+// names a version (ETag, Last-Modified), the same version: a file that changed on the server
 // while it was read fails the load with that said, instead of mixing two
 // files. A server that ignores Range (200 with the whole file) is read as
 // one stream, as before; the answer to the probe is then that stream, so
 // the file is not asked for twice. A cross-origin server must also expose
-// Content-Range (Access-Control-Expose-Headers) for its ranges to be seen.
+// Content-Range (Access-Control-Expose-Headers) for its ranges to be seen,
+// and ETag for its version to be compared (Last-Modified is always visible).
+// Without either, a file replaced by another of the same size between two
+// requests cannot be told apart.
 
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { bodyChunks, Cancelled, fetchChecked, fileChunks } from './load-sources.ts';
@@ -22,7 +25,7 @@ import { bodyChunks, Cancelled, fetchChecked, fileChunks } from './load-sources.
 /** Where a parallel load reads its bytes: plain data that a parsing worker can be sent (structured clone). */
 export type RangeSource =
   | { readonly kind: 'blob'; readonly blob: Blob }
-  | { readonly kind: 'url'; readonly url: string; readonly size: number; readonly etag: string | null };
+  | { readonly kind: 'url'; readonly url: string; readonly size: number; readonly etag: string | null; readonly lastModified: string | null };
 
 export function rangeSourceSize(source: RangeSource): number {
   return source.kind === 'blob' ? source.blob.size : source.size;
@@ -57,7 +60,7 @@ export async function probeUrl(
   if (response.status === 206 && range && range.first === 0 && range.last === 0 && !encoded(response)) {
     await response.arrayBuffer();
     if (stale()) throw new Cancelled();
-    return { kind: 'ranges', source: { kind: 'url', url, size: range.size, etag: response.headers.get('ETag') } };
+    return { kind: 'ranges', source: { kind: 'url', url, size: range.size, etag: response.headers.get('ETag'), lastModified: response.headers.get('Last-Modified') } };
   }
   if (response.status === 206) {
     // Ranges the page cannot use (compressed, or Content-Range not exposed to it): ask for the whole file.
@@ -72,14 +75,17 @@ async function fetchRange(source: RangeSource & { kind: 'url' }, from: number, t
   const response = await fetchChecked(source.url, { headers: { Range: `bytes=${from}-${to - 1}` } }, stale, signal);
   const range = contentRange(response);
   const etag = response.headers.get('ETag');
+  const modified = response.headers.get('Last-Modified');
+  const otherVersion = (source.etag !== null && etag !== null && etag !== source.etag) || (source.lastModified !== null && modified !== null && modified !== source.lastModified);
   const changed =
-    response.status !== 206 || !range || range.first !== from || range.last !== to - 1 || range.size !== source.size || (source.etag !== null && etag !== null && etag !== source.etag);
+    response.status !== 206 || !range || range.first !== from || range.last !== to - 1 || range.size !== source.size || encoded(response) || otherVersion;
   if (changed) {
     void response.body?.cancel().catch(() => {});
     throw new KmapFormatError(
       `${source.url} changed while it was read: asked for bytes ${from}-${to - 1} of ${source.size}, it answered HTTP ${response.status}` +
         (range ? ` with bytes ${range.first}-${range.last} of ${range.size}` : ' without a range') +
-        (source.etag !== null && etag !== null && etag !== source.etag ? ` and another version (ETag ${etag}, was ${source.etag})` : '') +
+        (encoded(response) ? ` encoded (${response.headers.get('Content-Encoding')})` : '') +
+        (otherVersion ? ` of another version (${etag !== source.etag ? `ETag ${etag}, was ${source.etag}` : `modified ${modified}, was ${source.lastModified}`})` : '') +
         '. Open it again.',
     );
   }
@@ -97,6 +103,9 @@ export async function readAt(source: RangeSource, from: number, length: number, 
   }
   const buf = await (await fetchRange(source, from, to, stale, signal)).arrayBuffer();
   if (stale()) throw new Cancelled();
+  if (buf.byteLength !== to - from) {
+    throw new KmapFormatError(`${source.url} answered ${buf.byteLength} bytes for bytes ${from}-${to - 1} (${to - from}): the connection broke or the file changed. Open it again.`);
+  }
   return new Uint8Array(buf);
 }
 

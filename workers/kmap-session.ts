@@ -16,7 +16,8 @@
 // - A gzip file (its first two bytes) is decompressed on the way
 //   (src/format/gunzip-web.ts); progress counts its compressed bytes, and a
 //   damaged one fails like any other load (nothing of it is kept).
-// - A dropped plain file of 16 MB or more is cut into ranges
+// - A dropped plain file of 16 MB or more (or a URL whose server answers
+//   Range requests: byte-ranges.ts) is cut into ranges
 //   (parallel-load.ts): this loop parses the first range as above (so rows
 //   show and stop/budget/estimate work as for any file) while parsing
 //   workers parse the others; their parts are appended once the first range
@@ -59,11 +60,11 @@ import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 import { appendPeakBytes, LaterRanges, laterBytes, rangesFor, type RangeRunner } from './parallel-load.ts';
-import { rangeChunks, rangeSourceSize } from './byte-ranges.ts';
+import { rangeChunks, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
 import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
 
 const PROGRESS_INTERVAL_MS = 100;
-/** The memory estimate is made once this much of a file is parsed (a dropped file: its first 8 MiB slice). */
+/** The memory estimate is made once this much of a file is parsed (a dropped file: after its first few slices). */
 const ESTIMATE_AFTER_BYTES = 1024 * 1024;
 
 interface LoadedSymbols {
@@ -185,9 +186,10 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
    * it; Stop and the memory budget do not, which a hostile file of that
    * kind can use to take as long and as much memory as its parse takes.
    */
-  private async parseWhole(file: Blob, stale: () => boolean): Promise<KmapStore> {
+  /** The whole of a source parsed in one piece (a dropped file, or a URL by Range requests). */
+  private async parseWhole(source: RangeSource, stale: () => boolean, signal: AbortSignal): Promise<KmapStore> {
     const parser = new KmapParser();
-    for await (const chunk of fileChunks(file, stale)) parser.push(chunk);
+    for await (const chunk of rangeChunks(source, 0, () => Infinity, stale, signal)) parser.push(chunk);
     return parser.finish();
   }
 
@@ -224,7 +226,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     // A cancel or a newer open() while the plan read the file: this load has touched nothing yet, and ends here.
     // After a cancel (this the newest load) a complete kmap on screen stays; else what an earlier load kept for
     // a cancel comes back (that load, superseded by this one, left it to the newest), as for any cancelled load.
-    if (stale()) {
+    // stop() before anything was read ends the load as a cancel would: there is nothing of this file to keep.
+    if (stale() || this.stopToken === token) {
       void ranges.response?.body?.cancel().catch(() => {});
       const stays = seq === this.openSeq && this.storeComplete && this.store !== null;
       return { ok: false, cancelled: true, error: 'Loading was cancelled.', previousKept: stays || this.giveBack(seq) };
@@ -401,7 +404,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece
           // (the parts dropped first). Rare: a hostile file (names near the cap, no good object before bad lines).
           parts = null;
-          this.setStore(await this.parseWhole((source as { file: Blob }).file, stale));
+          this.setStore(await this.parseWhole(ranges.source!, stale, abort.signal));
         }
       }
       // A range parser leaves its slack for the append (KmapParser.finish): trimmed here whatever came of it.

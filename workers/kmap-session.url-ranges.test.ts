@@ -10,7 +10,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseKmapBytes } from '../src/format/parser.ts';
 import { PARALLEL_MIN_BYTES } from '../src/format/ranges.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
@@ -21,6 +21,13 @@ import { rangeChunks, readAt } from './byte-ranges.ts';
 import { KmapSession } from './kmap-session.ts';
 import { inThreadRanges, type RangeRunner } from './parallel-load.ts';
 
+/** appendRanges refuses while `refuse` is set: the fallback to one piece, without a hostile file. */
+const stitch = vi.hoisted(() => ({ refuse: false }));
+vi.mock('../src/format/ranges.ts', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../src/format/ranges.ts')>();
+  return { ...m, appendRanges: (...a: Parameters<typeof m.appendRanges>) => (stitch.refuse ? false : m.appendRanges(...a)) };
+});
+
 /** How the test server answers: per path, the bytes and what it does with a Range header. */
 interface Served {
   bytes: Uint8Array;
@@ -29,6 +36,8 @@ interface Served {
   etag?: () => string;
   /** Replaces the body of the n-th request (1-based) by these bytes: the file changed on the server. */
   changeAfter?: number;
+  /** More headers on every answer (Last-Modified, Content-Encoding: sent as they are, the body not encoded). */
+  headers?: Record<string, string>;
 }
 
 let server: Server;
@@ -51,6 +60,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   if (f.changeAfter !== undefined && seen.length > f.changeAfter) bytes = bytes.subarray(0, bytes.length - 1000);
   const headers: Record<string, string> = { 'Content-Type': 'text/plain', 'Accept-Ranges': f.ranges ? 'bytes' : 'none' };
   if (f.etag) headers.ETag = f.etag();
+  Object.assign(headers, f.headers);
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (f.ranges && m) {
     const first = Number(m[1]);
@@ -155,6 +165,51 @@ describe('a kmap opened by URL', () => {
     }
   });
 
+  it('whose ranges cannot be stitched is read again in one piece, by Range requests', async () => {
+    // The stitch says no (format/ranges.ts: names near the cap; made to say no here) and the file is parsed
+    // again whole, from the same URL.
+    const url = serve('/unstitched.kmap', { bytes: big, ranges: true });
+    const runner = counting();
+    const session = new KmapSession(null, undefined, { workers: 2, runner });
+    stitch.refuse = true;
+    try {
+      const result = await session.open({ kind: 'url', url, name: 'unstitched.kmap' }, () => {});
+      expect(result.ok, result.ok ? '' : result.error).toBe(true);
+    } finally {
+      stitch.refuse = false;
+    }
+    expect(runner.jobs.length).toBe(1);
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(big)));
+    const asked = requests.get('/unstitched.kmap')!;
+    expect(asked.every((r) => r.startsWith('bytes='))).toBe(true);
+    expect(asked.at(-1)).toMatch(/^bytes=0-/);
+  });
+
+  it('from a server whose answers are encoded, short, or of another Last-Modified fails with that said', async () => {
+    const signal = new AbortController().signal;
+    const url = serve('/checked.kmap', { bytes: big, ranges: true });
+    const source = { kind: 'url', url, size: big.length, etag: null, lastModified: null } as const;
+    // A source that says the file is longer than it is: the answer for its last bytes is short.
+    await expect(readAt({ ...source, size: big.length + 10 }, big.length - 5, 10, () => false, signal)).rejects.toThrow(/changed while it was read: asked for bytes \d+-\d+ of \d+, it answered HTTP 206 with bytes/);
+    const dated = serve('/dated.kmap', { bytes: big, ranges: true, headers: { 'Last-Modified': 'Sat, 05 Dec 2026 08:00:00 GMT' } });
+    await expect(readAt({ ...source, url: dated, lastModified: 'Fri, 04 Dec 2026 08:00:00 GMT' }, 0, 10, () => false, signal)).rejects.toThrow(
+      'of another version (modified Sat, 05 Dec 2026 08:00:00 GMT, was Fri, 04 Dec 2026 08:00:00 GMT)',
+    );
+    const gz = serve('/encoded.kmap', { bytes: big, ranges: true, headers: { 'Content-Encoding': 'br' } });
+    await expect(readAt({ ...source, url: gz }, 0, 10, () => false, signal)).rejects.toThrow('encoded (br)');
+  });
+
+  it('stopped while the server is asked whether it answers ranges ends as a cancel: the kmap shown stays', async () => {
+    const small = new TextEncoder().encode(writeKmap({ variant: 'E', objects: 50, seed: 7 }));
+    const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
+    expect((await session.open({ kind: 'url', url: serve('/shown.kmap', { bytes: small, ranges: true }), name: 'shown.kmap' }, () => {})).ok).toBe(true);
+    const before = storeDump(storeOf(session)!);
+    const opening = session.open({ kind: 'url', url: serve('/stopped.kmap', { bytes: big, ranges: true }), name: 'stopped.kmap' }, () => {});
+    session.stop();
+    expect(await opening).toMatchObject({ ok: false, cancelled: true, previousKept: true });
+    expect(storeDump(storeOf(session)!)).toEqual(before);
+  });
+
   it('that is missing, or is a web page, says so as before, from the probe', async () => {
     const session = new KmapSession(null, undefined, { workers: 2, runner: inThreadRanges });
     const missing = await session.open({ kind: 'url', url: `${base}/nothing-here.kmap`, name: 'x' }, () => {});
@@ -163,7 +218,7 @@ describe('a kmap opened by URL', () => {
 
   it('is read in Range requests of a bounded size, each streamed, to exactly the bytes asked for', async () => {
     const url = serve('/pieces.kmap', { bytes: big, ranges: true });
-    const source = { kind: 'url', url, size: big.length, etag: null } as const;
+    const source = { kind: 'url', url, size: big.length, etag: null, lastModified: null } as const;
     const signal = new AbortController().signal;
     const parts: Uint8Array[] = [];
     for await (const c of rangeChunks(source, 1000, () => 1_000_000, () => false, signal, 300_000)) parts.push(c.slice());

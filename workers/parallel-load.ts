@@ -18,6 +18,7 @@ import { budgetBytes } from '../src/store/memory-estimate.ts';
 import type { StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
 import { probeUrl, readAt, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
+import { KmapFormatError } from '../src/format/sniff.ts';
 import type { KmapSource } from '../src/worker-api.ts';
 
 /** One range for a parsing worker: [start, end) of `source`. */
@@ -39,7 +40,8 @@ export interface RangeProgress {
 export type FromRangeWorker =
   | ({ readonly type: 'progress' } & RangeProgress)
   | { readonly type: 'done'; readonly part: StorePart }
-  | { readonly type: 'error'; readonly message: string };
+  /** `format`: a KmapFormatError (a message for the user as it is: a URL that changed, a broken answer). */
+  | { readonly type: 'error'; readonly message: string; readonly format: boolean };
 
 /** Runs one range's parse; stop() ends it (its part then never comes). */
 export interface RangeRunner {
@@ -57,7 +59,7 @@ export const workerRanges: RangeRunner = {
         const m = e.data;
         if (m.type === 'progress') onProgress(m);
         else if (m.type === 'done') resolve(m.part);
-        else reject(new Error(m.message));
+        else reject(m.format ? new KmapFormatError(m.message) : new Error(m.message));
       };
       worker.onerror = (e) => reject(new Error(e.message || 'a parsing worker failed to start'));
     });
@@ -102,7 +104,8 @@ export interface LoadRanges {
 
 /** The ranges of a load with `workers` ranges at most (a split CSV pair is never cut). */
 export async function rangesFor(source: KmapSource, workers: number, stale: () => boolean, signal: AbortSignal): Promise<LoadRanges> {
-  if (source.kind === 'pair') return { source: null, plan: null };
+  // One range (kmap.parseWorkers = 1): a URL is read as one stream, without a probe.
+  if (source.kind === 'pair' || (source.kind === 'url' && workers < 2)) return { source: null, plan: null };
   let ranged: RangeSource;
   if (source.kind === 'file') ranged = { kind: 'blob', blob: source.file };
   else {

@@ -8,6 +8,7 @@ import { rangeParser } from '../src/format/ranges.ts';
 import { storeToPart, transferList } from '../src/store/store-parts.ts';
 import type { RangeJob, FromRangeWorker } from './parallel-load.ts';
 import { rangeChunks } from './byte-ranges.ts';
+import { KmapFormatError } from '../src/format/sniff.ts';
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<RangeJob>) => void) | null; postMessage: (m: FromRangeWorker, transfer?: Transferable[]) => void };
 
@@ -25,5 +26,7 @@ async function parse(job: RangeJob): Promise<void> {
 }
 
 scope.onmessage = (e) => {
-  parse(e.data).catch((err: unknown) => scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  parse(e.data).catch((err: unknown) =>
+    scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), format: err instanceof KmapFormatError }),
+  );
 };
