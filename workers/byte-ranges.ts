@@ -9,7 +9,7 @@
 // 0-0/SIZE` and no Content-Encoding (a compressed answer's ranges would be
 // of the compressed bytes). Every later answer must be 206 for exactly the
 // bytes asked, not encoded, of a file of the same SIZE and, when the server
-// names a version (ETag, Last-Modified), the same version: a file that changed on the server
+// names a version (its ETag, else Last-Modified), the same version: a file that changed on the server
 // while it was read fails the load with that said, instead of mixing two
 // files. A server that ignores Range (200 with the whole file) is read as
 // one stream, as before; the answer to the probe is then that stream, so
@@ -76,7 +76,11 @@ async function fetchRange(source: RangeSource & { kind: 'url' }, from: number, t
   const range = contentRange(response);
   const etag = response.headers.get('ETag');
   const modified = response.headers.get('Last-Modified');
-  const otherVersion = (source.etag !== null && etag !== null && etag !== source.etag) || (source.lastModified !== null && modified !== null && modified !== source.lastModified);
+  // The ETag names the version when the server gives one; Last-Modified only without it (some servers
+  // stamp each answer anew, or serve one file from several machines with other times).
+  const otherEtag = source.etag !== null && etag !== null && etag !== source.etag;
+  const otherModified = source.etag === null && etag === null && source.lastModified !== null && modified !== null && modified !== source.lastModified;
+  const otherVersion = otherEtag || otherModified;
   const changed =
     response.status !== 206 || !range || range.first !== from || range.last !== to - 1 || range.size !== source.size || encoded(response) || otherVersion;
   if (changed) {
@@ -85,7 +89,7 @@ async function fetchRange(source: RangeSource & { kind: 'url' }, from: number, t
       `${source.url} changed while it was read: asked for bytes ${from}-${to - 1} of ${source.size}, it answered HTTP ${response.status}` +
         (range ? ` with bytes ${range.first}-${range.last} of ${range.size}` : ' without a range') +
         (encoded(response) ? ` encoded (${response.headers.get('Content-Encoding')})` : '') +
-        (otherVersion ? ` of another version (${etag !== source.etag ? `ETag ${etag}, was ${source.etag}` : `modified ${modified}, was ${source.lastModified}`})` : '') +
+        (otherVersion ? ` of another version (${otherEtag ? `ETag ${etag}, was ${source.etag}` : `modified ${modified}, was ${source.lastModified}`})` : '') +
         '. Open it again.',
     );
   }

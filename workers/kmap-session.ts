@@ -181,12 +181,13 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   /**
-   * A whole file in one piece, with no progress: the rare file whose ranges
-   * cannot be stitched (names near the cap, a garbage start). Cancel stops
-   * it; Stop and the memory budget do not, which a hostile file of that
-   * kind can use to take as long and as much memory as its parse takes.
+   * A whole source in one piece (a dropped file, or a URL by Range
+   * requests), with no progress: the rare file whose ranges cannot be
+   * stitched (names near the cap, a garbage start). Cancel stops it (at its
+   * next slice: `stale`); Stop and the memory budget do not, which a hostile
+   * file of that kind can use to take as long and as much memory as its
+   * parse takes.
    */
-  /** The whole of a source parsed in one piece (a dropped file, or a URL by Range requests). */
   private async parseWhole(source: RangeSource, stale: () => boolean, signal: AbortSignal): Promise<KmapStore> {
     const parser = new KmapParser();
     for await (const chunk of rangeChunks(source, 0, () => Infinity, stale, signal)) parser.push(chunk);
@@ -404,7 +405,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           // The stitch cannot promise the single parse's store (format/ranges.ts): the file again, in one piece
           // (the parts dropped first). Rare: a hostile file (names near the cap, no good object before bad lines).
           parts = null;
-          this.setStore(await this.parseWhole(ranges.source!, stale, abort.signal));
+          // Not the load's signal: stop() aborts it, and Stop does not end this read.
+          this.setStore(await this.parseWhole(ranges.source!, stale, new AbortController().signal));
         }
       }
       // A range parser leaves its slack for the append (KmapParser.finish): trimmed here whatever came of it.
