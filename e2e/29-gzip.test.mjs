@@ -3,7 +3,9 @@
 //     multi-member one (Chromium's decompressor stops at the end of a member:
 //     the worker starts a new one there) and .gz links (src=, a .gz file, and
 //     the plain file sent with Content-Encoding: gzip, which the browser
-//     undoes) show the plain sample's summary; the progress bar counts
+//     undoes; that server compresses even the answer to the load's Range
+//     probe, which Chromium refuses, so the load asks again without Range)
+//     show the plain sample's summary; the progress bar counts
 //     compressed bytes; a damaged .gz says what is wrong and gives the kmap
 //     shown before back; and a gzip file whose text would not fit is asked
 //     about after its first megabyte of text, with its text's size estimated

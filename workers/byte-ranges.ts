@@ -13,14 +13,16 @@
 // while it was read fails the load with that said, instead of mixing two
 // files. A server that ignores Range (200 with the whole file) is read as
 // one stream, as before; the answer to the probe is then that stream, so
-// the file is not asked for twice. A cross-origin server must also expose
+// the file is not asked for twice; one that fails the probe (a network
+// error, 416) is asked again without Range, and that answer is the load's.
+// A cross-origin server must also expose
 // Content-Range (Access-Control-Expose-Headers) for its ranges to be seen,
 // and ETag for its version to be compared (Last-Modified is always visible).
 // Without either, a file replaced by another of the same size between two
 // requests cannot be told apart.
 
 import { KmapFormatError } from '../src/format/sniff.ts';
-import { bodyChunks, Cancelled, fetchChecked, fileChunks } from './load-sources.ts';
+import { bodyChunks, Cancelled, checkedResponse, fetchChecked, fileChunks } from './load-sources.ts';
 
 /** Where a parallel load reads its bytes: plain data that a parsing worker can be sent (structured clone). */
 export type RangeSource =
@@ -55,7 +57,21 @@ export async function probeUrl(
   stale: () => boolean,
   signal: AbortSignal,
 ): Promise<{ readonly kind: 'ranges'; readonly source: RangeSource & { kind: 'url' } } | { readonly kind: 'stream'; readonly response: Response }> {
-  const response = await fetchChecked(url, { headers: { Range: 'bytes=0-0' } }, stale, signal);
+  let asked: Response | null = null;
+  try {
+    asked = await fetch(url, { headers: { Range: 'bytes=0-0' }, signal });
+  } catch (err) {
+    if (stale() || signal.aborted) throw err;
+  }
+  if (asked === null || asked.status === 416) {
+    // A Range request can fail where a plain one would not: a server that compresses its answer although
+    // a Range request asks for none (Accept-Encoding: identity; Chromium then refuses the answer as a
+    // network error), or one that answers an empty file's first byte with 416. The plain request is the
+    // load, and its failure, if any, the one said.
+    void asked?.body?.cancel().catch(() => {});
+    return { kind: 'stream', response: await fetchChecked(url, {}, stale, signal) };
+  }
+  const response = checkedResponse(url, asked, stale);
   const range = contentRange(response);
   if (response.status === 206 && range && range.first === 0 && range.last === 0 && !encoded(response)) {
     await response.arrayBuffer();

@@ -40,6 +40,8 @@ interface Served {
   shortBody?: boolean;
   /** More headers on every answer (Last-Modified, Content-Encoding: sent as they are, the body not encoded). */
   headers?: Record<string, string>;
+  /** How a request with a Range header fails: the connection closed unanswered (a network error), or 416. */
+  rangeFails?: 'reset' | 416;
 }
 
 let server: Server;
@@ -63,6 +65,14 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   const headers: Record<string, string> = { 'Content-Type': 'text/plain', 'Accept-Ranges': f.ranges ? 'bytes' : 'none' };
   if (f.etag) headers.ETag = f.etag();
   Object.assign(headers, f.headers);
+  if (f.rangeFails === 'reset' && req.headers.range) {
+    req.socket.destroy();
+    return;
+  }
+  if (f.rangeFails === 416 && req.headers.range) {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${bytes.length}` }).end();
+    return;
+  }
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (f.ranges && m) {
     const first = Number(m[1]);
@@ -141,6 +151,22 @@ describe('a kmap opened by URL', () => {
     expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(big)));
     expect(runner.jobs).toEqual([]);
     expect(requests.get('/plain.kmap')).toEqual(['bytes=0-0']);
+  });
+
+  it('whose server fails the probe (a network error, 416) is asked again without Range and read as one stream', async () => {
+    // As a server that compresses every answer does to Chromium, which refuses a compressed answer to a Range request.
+    const url = serve('/reset.kmap', { bytes: big, ranges: true, rangeFails: 'reset' });
+    const session = new KmapSession(null, undefined, { workers: 3, runner: inThreadRanges });
+    const opened = await session.open({ kind: 'url', url, name: 'reset.kmap' }, () => {});
+    expect(opened.ok ? '' : opened.error).toBe('');
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(big)));
+    expect(requests.get('/reset.kmap')).toEqual(['bytes=0-0', 'whole']);
+    // An empty file has no first byte to send: its 416 is no error, the plain answer says what the file is.
+    const empty = serve('/empty.kmap', { bytes: new Uint8Array(0), ranges: true, rangeFails: 416 });
+    const none = await session.open({ kind: 'url', url: empty, name: 'empty.kmap' }, () => {});
+    expect(none.ok).toBe(false);
+    expect(none.ok ? '' : none.error).not.toMatch(/HTTP 416/);
+    expect(requests.get('/empty.kmap')).toEqual(['bytes=0-0', 'whole']);
   });
 
   it('too small to cut is read as one stream after the probe', async () => {

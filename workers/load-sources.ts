@@ -85,6 +85,11 @@ export async function fetchChecked(url: string, init: RequestInit, stale: () => 
     if (stale() || signal.aborted) throw err;
     throw new KmapFormatError(unreachableText(url));
   }
+  return checkedResponse(url, response, stale);
+}
+
+/** A fetch's answer checked as fetchChecked does: Cancelled once `stale()`; an HTTP error or a web page is a KmapFormatError saying so. */
+export function checkedResponse(url: string, response: Response, stale: () => boolean): Response {
   if (stale()) {
     void response.body?.cancel().catch(() => {});
     throw new Cancelled();
