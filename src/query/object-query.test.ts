@@ -89,22 +89,41 @@ describe('selectObjects filter', () => {
 });
 
 describe('radixSortSelection', () => {
-  it('matches a comparator sort on random 64-bit keys, stable in both directions', () => {
-    const r = rng(3);
-    const n = 20000;
-    const lo = new Uint32Array(n);
-    const hi = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      lo[i] = Math.floor(r() * 2 ** 32) & 0xffff00ff; // duplicates in low digits
-      hi[i] = Math.floor(r() * 4);
-    }
-    for (const desc of [false, true]) {
-      const indices = Uint32Array.from({ length: n }, (_, i) => i * 2);
-      radixSortSelection(indices, lo, hi, desc);
-      const want = Array.from({ length: n }, (_, i) => i)
-        .sort((a, b) => (desc ? -1 : 1) * (hi[a] - hi[b] || lo[a] - lo[b]) || a - b)
-        .map((i) => i * 2);
-      expect(Array.from(indices)).toEqual(want);
-    }
-  });
+  /** The comparator sort it must equal: by (hi, lo), ties in selection order, both directions. */
+  function reference(lo: Uint32Array, hi: Uint32Array | null, desc: boolean, n: number): number[] {
+    return Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => (desc ? -1 : 1) * ((hi ? hi[a] - hi[b] : 0) || lo[a] - lo[b]) || a - b)
+      .map((i) => i * 2);
+  }
+
+  // Key shapes that pick different digit layouts: one digit, a skipped
+  // pass, uneven widths, every bit of lo, a hi word mostly 0.
+  const shapes: [string, (r: () => number, i: number) => [number, number]][] = [
+    ['random 64-bit, duplicates in low digits', (r) => [Math.floor(r() * 2 ** 32) & 0xffff00ff, Math.floor(r() * 4)]],
+    ['every key 0', () => [0, 0]],
+    ['every key the same', () => [0xdead_beef, 7]],
+    ['few small values (one pass)', (r) => [1 << Math.floor(r() * 12), 0]],
+    ['24-bit indices', (r) => [Math.floor(r() * 2 ** 24), 0]],
+    ['every bit of lo', (r) => [Math.floor(r() * 2 ** 32), 0]],
+    ['13 bits, only high ones vary', (r) => [(Math.floor(r() * 4) << 11) | 5, 0]],
+    ['hi word set on a few', (r, i) => [Math.floor(r() * 2 ** 32), i % 97 === 0 ? Math.floor(r() * 2 ** 32) : 0]],
+  ];
+  for (const [name, gen] of shapes) {
+    it(`matches a comparator sort, stable in both directions: ${name}`, () => {
+      const r = rng(3);
+      for (const n of [2, 3, 1000, 20000]) {
+        const lo = new Uint32Array(n);
+        const hi = new Uint32Array(n);
+        for (let i = 0; i < n; i++) [lo[i], hi[i]] = gen(r, i);
+        for (const withHi of [false, true]) {
+          for (const desc of [false, true]) {
+            const indices = Uint32Array.from({ length: n }, (_, i) => i * 2);
+            // lo and hi are scratch to the sort: it gets copies.
+            radixSortSelection(indices, lo.slice(), withHi ? hi.slice() : null, desc);
+            expect(Array.from(indices)).toEqual(reference(lo, withHi ? hi : null, desc, n));
+          }
+        }
+      }
+    });
+  }
 });
