@@ -381,7 +381,12 @@ async function main(): Promise<void> {
   if (args.cliOnly) return cliSection(args);
   const file = ensureFile(args);
   const fileStats = file.meta.stats;
-  if (args.browserOnly) return fileSection(args, file.path, fileStats, 'browser', (describe) => measureBrowserViews(ROOT, file.path, describe));
+  if (args.browserOnly) {
+    // As --browser-load: the 1 GB file has its section, another size (10 M objects: --size 2400MB) its own.
+    const name = args.sizeText === '1GB' ? 'browser' : `browser-${args.sizeText}`;
+    const flags = args.sizeText === '1GB' ? '--browser' : `--browser --size ${args.sizeText}`;
+    return fileSection(args, file.path, fileStats, name, (describe) => measureBrowserViews(ROOT, file.path, describe), flags);
+  }
   if (args.parquetOnly) {
     return fileSection(args, file.path, fileStats, 'parquet', (describeFile) =>
       measureParquet({ root: ROOT, kmap: file.path, outDir: resolve(OUT_DIR, 'parquet'), runs: args.runs, queryRuns: Math.max(5, args.runs), describeFile }));
