@@ -69,6 +69,7 @@ export async function probeUrl(
     // network error), or one that answers an empty file's first byte with 416. The plain request is the
     // load, and its failure, if any, the one said.
     void asked?.body?.cancel().catch(() => {});
+    if (stale()) throw new Cancelled();
     return { kind: 'stream', response: await fetchChecked(url, {}, stale, signal) };
   }
   const response = checkedResponse(url, asked, stale);

@@ -94,7 +94,10 @@ export function checkedResponse(url: string, response: Response, stale: () => bo
     void response.body?.cancel().catch(() => {});
     throw new Cancelled();
   }
-  if (!response.ok) throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
+  if (!response.ok) {
+    void response.body?.cancel().catch(() => {});
+    throw new KmapFormatError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim() + '.');
+  }
   // A web server's fallback page (a single-page app answers every unknown
   // path with its index.html and 200) is not the file asked for.
   const type = response.headers.get('Content-Type') ?? '';

@@ -22,7 +22,9 @@
 // (descending flips each digit; the scatter stays forward).
 //
 // `lo` and `hi` are scratch: the sort reuses them as buffers and leaves them
-// in no useful order.
+// in no useful order. Beside them it holds one n-length buffer for the
+// selection and one per word it carries: three at most (a 64-bit key whose
+// hi word varies), where the permutation sort it replaced held two.
 
 /** Widest digit: 2^12 buckets, whose counts (16 KB) stay in the first-level cache and the 4,096 places a scatter writes to in the second. */
 const MAX_DIGIT_BITS = 12;
