@@ -35,6 +35,9 @@ const ALLOCATED = [
   ['ALLOC_PAGES', 2 * PAGE, 'no-slab', 1], // order 1
   ['ALLOC_PAGES', PAGE, 'no-slab', 2], // alloc_pages_bulk_array()
   ['VMALLOC', 3 * PAGE + 100, 'no-slab', 1], // the requested size
+  // Freed by the second of two free_pages() (a second reference held over the first) and touched
+  // between them: its accesses are its own only if the first call, which frees nothing, did not retire it.
+  ['ALLOC_PAGES_GETFREEPAGES', PAGE, 'no-slab', 1],
 ];
 const ALLOCATED_TOTAL = ALLOCATED.reduce((n, [, , , c]) => n + c, 0);
 const NONE = ''; // newType when no later allocation closed the object

@@ -14,11 +14,15 @@
  *                      node 0, 2 by kmem_cache_alloc_bulk(), kmalloc(100),
  *                      kmalloc_node(100, node 0), alloc_pages() of order 1,
  *                      2 pages by alloc_pages_bulk_array(), vmalloc() of
- *                      3 pages + 100 bytes
+ *                      3 pages + 100 bytes, a page by __get_free_pages()
  *   mzprobe_touch()    each of them: 2 writes of 8 bytes by mzprobe_store()
- *                      and 3 reads of 8 bytes by mzprobe_load()
+ *                      and 3 reads of 8 bytes by mzprobe_load() (the
+ *                      __get_free_pages() page in mzprobe_free(), below)
  *   mzprobe_free()     all but the first cache object, which stays live
- *                      until the next round
+ *                      until the next round; the __get_free_pages() page
+ *                      with a second reference held: free_pages() drops
+ *                      that one and frees nothing, the page is touched
+ *                      (still live), and a second free_pages() frees it
  *   mzprobe_overlap()  the sentinels of a free Memorizer never saw: a page
  *                      whose range a (forged) allocation at page + 256
  *                      overlaps is closed with free_ip 0xdeadbeef, that
@@ -60,6 +64,7 @@ struct mzprobe_round {
 	struct page *pages;		/* order 1 */
 	struct page *bulk_pages[2];
 	void *vmalloc;
+	unsigned long gfp;		/* __get_free_pages(), order 0 */
 };
 
 static struct kmem_cache *mzprobe_cache;
@@ -118,18 +123,19 @@ static noinline int mzprobe_alloc(struct mzprobe_round *r)
 		alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(r->bulk_pages),
 				       r->bulk_pages);
 	r->vmalloc = vmalloc(MZPROBE_VMALLOC);
+	r->gfp = __get_free_pages(GFP_KERNEL, 0);
 
 	for (i = 0; i < ARRAY_SIZE(r->cache); i++)
 		if (!r->cache[i])
 			return -ENOMEM;
 	if (!r->cache_nonode || !r->cache_node || !r->bulk[0] ||
 	    !r->kmalloc || !r->kmalloc_node || !r->pages ||
-	    !r->bulk_pages[0] || !r->bulk_pages[1] || !r->vmalloc)
+	    !r->bulk_pages[0] || !r->bulk_pages[1] || !r->vmalloc || !r->gfp)
 		return -ENOMEM;
 	return 0;
 }
 
-static noinline void mzprobe_free(struct mzprobe_round *r)
+static noinline void mzprobe_free(struct mzprobe_round *r, bool touch)
 {
 	int i;
 
@@ -152,6 +158,19 @@ static noinline void mzprobe_free(struct mzprobe_round *r)
 	for (i = 0; i < ARRAY_SIZE(r->bulk_pages); i++)
 		if (r->bulk_pages[i])
 			__free_page(r->bulk_pages[i]);
+	if (r->gfp) {
+		/*
+		 * Another reference held: free_pages() only drops it, so the
+		 * page is still a live object when touched, and the free is
+		 * the second call's. Touched like the others when the round
+		 * got all its objects.
+		 */
+		get_page(virt_to_page(r->gfp));
+		free_pages(r->gfp, 0);
+		if (touch)
+			mzprobe_touch((void *)r->gfp);
+		free_pages(r->gfp, 0);
+	}
 	for (i = 0; i < ARRAY_SIZE(r->cache); i++)
 		if (r->cache[i] && (i || r->cache[0] != mzprobe_kept))
 			kmem_cache_free(mzprobe_cache, r->cache[i]);
@@ -204,7 +223,7 @@ static int mzprobe_run(void)
 		mzprobe_touch(r.vmalloc);
 		mzprobe_kept = r.cache[0];
 	}
-	mzprobe_free(&r);
+	mzprobe_free(&r, !ret);
 	if (!ret)
 		ret = mzprobe_overlap();
 	mutex_unlock(&mzprobe_mutex);
