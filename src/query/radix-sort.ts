@@ -126,20 +126,14 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
         dl[at] = srcLo[i];
         dh[at] = sh[i];
       }
-    } else if (carryLo) {
-      const dl = (dstLo ??= new Uint32Array(n));
+    } else if (carryLo || carryHi) {
+      // One word carried: lo while later passes read it, else hi.
+      const from = carryLo ? srcLo : srcHi!;
+      const to = carryLo ? (dstLo ??= new Uint32Array(n)) : (dstHi ??= new Uint32Array(n));
       for (let i = 0; i < n; i++) {
         const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
         dstIdx[at] = srcIdx[i];
-        dl[at] = srcLo[i];
-      }
-    } else if (carryHi) {
-      const dh = (dstHi ??= new Uint32Array(n));
-      const sh = srcHi!;
-      for (let i = 0; i < n; i++) {
-        const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
-        dstIdx[at] = srcIdx[i];
-        dh[at] = sh[i];
+        to[at] = from[i];
       }
     } else {
       for (let i = 0; i < n; i++) dstIdx[counts[base + (((key[i] >>> shift) & mask) ^ flip)]++] = srcIdx[i];
