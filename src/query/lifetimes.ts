@@ -18,7 +18,6 @@
 // orders are radix-sorted once per store size and shared by every filter.
 
 import { LAYOUTS } from '../format/variants.ts';
-import { keyWords } from '../store/columns.ts';
 import { compareBytes } from './compare.ts';
 import { MAX_EXACT, type Exact } from '../store/exact.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
@@ -27,6 +26,7 @@ import { radixSortSelection } from './radix-sort.ts';
 import type { LifetimeGrouping, LifetimeRow, LiveBin } from './types.ts';
 
 const TWO_32 = 0x100000000;
+const TWO_31 = 0x80000000;
 
 /** The lifetime bucket of a non-negative lifetime: -1 for [0, 1), k for [2^k, 2^(k+1)). */
 export function lifetimeBucket(lifetime: number): number {
@@ -160,20 +160,19 @@ function exactBucketBytes(store: KmapStore, indices: Uint32Array, ids: ArrayLike
 // Live over the index axis
 // ---------------------------------------------------------------------------
 
-/** The store's objects sorted by alloc index, and its freed objects (free > alloc) sorted by free index. */
-interface EventOrders {
-  allocOrder: Uint32Array;
-  freeOrder: Uint32Array;
+/**
+ * Every alloc and free of the store in index order, as one stream: an
+ * object's alloc is `id * 2 + 1`, its free `id * 2`, a free before an alloc
+ * at the same index. Allocs of the objects ever live (never freed, or freed
+ * after their alloc index), frees of the objects freed after their alloc
+ * index. One stream, so a walk reads it in order and looks an event's index
+ * up only where it searches for a bin's edge.
+ */
+export interface EventOrders {
+  events: Uint32Array;
   /** [min alloc index, max index seen + 1): the capture's whole axis (0, 0 when empty). */
   axisStart: number;
   axisEnd: number;
-}
-
-function sortedBy(col: KmapStore['objects']['allocIndex'], objs: Uint32Array): Uint32Array {
-  const lo = new Uint32Array(objs.length);
-  const hi = keyWords(col, 0, objs.length, lo, null, (k) => objs[k]);
-  radixSortSelection(objs, lo, hi, false);
-  return objs;
 }
 
 /**
@@ -184,16 +183,17 @@ function justAbove(max: number): number {
   return max < MAX_EXACT ? max + 1 : max + 2 ** (Math.floor(Math.log2(max)) - 52);
 }
 
+/** Object ids are carried shifted left by one in a Uint32Array. */
+const MAX_EVENT_OBJECTS = 2 ** 31;
+
 export function eventOrders(ctx: QueryContext): EventOrders {
   const store = ctx.store;
   return ctx.memo('eventOrders', () => {
     const n = store.numObjects;
+    if (n > MAX_EVENT_OBJECTS) throw new Error(`the live chart handles at most ${MAX_EVENT_OBJECTS} objects (this store has ${n})`);
     const alloc = store.objects.allocIndex.data;
     const free = store.objects.freeIndex.data;
-    const everLive = new Uint32Array(n);
-    const freed = new Uint32Array(n);
-    let numLive = 0;
-    let numFreed = 0;
+    let numEvents = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
@@ -202,19 +202,67 @@ export function eventOrders(ctx: QueryContext): EventOrders {
       if (a < min) min = a;
       if (a > max) max = a;
       if (f > max) max = f;
-      if (f === 0) everLive[numLive++] = i;
-      else if (f > a) {
-        everLive[numLive++] = i;
-        freed[numFreed++] = i;
+      if (f === 0) numEvents++;
+      else if (f > a) numEvents += 2;
+    }
+    // One sort of every event by (index, alloc after free): the key is
+    // index * 2 + (1 for an alloc), split into 32-bit words. Exact while
+    // indices stay below 2^53; past that (a damaged file) a comparator sort
+    // on the indices' doubles, which is what the walk compares.
+    const events = new Uint32Array(numEvents);
+    const lo = new Uint32Array(numEvents);
+    let hi: Uint32Array | null = null;
+    let k = 0;
+    if (max < TWO_31) {
+      for (let i = 0; i < n; i++) {
+        const a = alloc[i];
+        const f = free[i];
+        if (f !== 0 && f <= a) continue;
+        events[k] = i * 2 + 1;
+        lo[k++] = a * 2 + 1;
+        if (f === 0) continue;
+        events[k] = i * 2;
+        lo[k++] = f * 2;
+      }
+    } else {
+      hi = new Uint32Array(numEvents);
+      for (let i = 0; i < n; i++) {
+        const a = alloc[i];
+        const f = free[i];
+        if (f !== 0 && f <= a) continue;
+        events[k] = i * 2 + 1;
+        lo[k] = (a % TWO_31) * 2 + 1;
+        hi[k++] = Math.floor(a / TWO_31);
+        if (f === 0) continue;
+        events[k] = i * 2;
+        lo[k] = (f % TWO_31) * 2;
+        hi[k++] = Math.floor(f / TWO_31);
       }
     }
-    return {
-      allocOrder: sortedBy(store.objects.allocIndex, everLive.slice(0, numLive)),
-      freeOrder: sortedBy(store.objects.freeIndex, freed.slice(0, numFreed)),
-      axisStart: n > 0 ? min : 0,
-      axisEnd: n > 0 ? justAbove(max) : 0,
-    };
+    if (max <= MAX_EXACT) radixSortSelection(events, lo, hi, false);
+    else {
+      const at = (e: number) => (e & 1 ? alloc[e >>> 1] : free[e >>> 1]);
+      events.sort((x, y) => at(x) - at(y) || (x & 1) - (y & 1) || x - y);
+    }
+    return { events, axisStart: n > 0 ? min : 0, axisEnd: n > 0 ? justAbove(max) : 0 };
   });
+}
+
+/**
+ * The first position p in [from, events.length) whose event's index is
+ * above x (strict) or at least x (!strict); events.length when none is.
+ */
+function firstPast(events: Uint32Array, alloc: ArrayLike<number>, free: ArrayLike<number>, from: number, x: number, strict: boolean): number {
+  let lo = from;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = events[mid];
+    const t = e & 1 ? alloc[e >>> 1] : free[e >>> 1];
+    if (strict ? t > x : t >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Bin edges over [start, end): width floor(span / n), the last bin takes the remainder. */
@@ -267,7 +315,7 @@ export function liveSeries(
   numGroups = 0,
 ): LiveSeries {
   const store = ctx.store;
-  const { allocOrder, freeOrder } = eventOrders(ctx);
+  const { events } = eventOrders(ctx);
   const bins = edges.length - 1;
   const maxObjects = new Float64Array(bins);
   const maxBytes = new Float64Array(bins);
@@ -290,49 +338,32 @@ export function liveSeries(
   const grouped = groups !== null;
   let objects = 0;
   let bytes = 0;
-  let ia = 0;
-  let jf = 0;
-  const nA = allocOrder.length;
-  const nF = freeOrder.length;
-  let nextA = nA > 0 ? alloc[allocOrder[0]] : Number.POSITIVE_INFINITY;
-  let nextF = nF > 0 ? free[freeOrder[0]] : Number.POSITIVE_INFINITY;
+  let p = 0;
   let bytesNear = false;
-  // The two loops below apply events the same way, written out twice to keep
-  // the per-event work inline (this walk visits every alloc and free of the
-  // capture). Events in index order, a free before an alloc at the same index. A
-  // free only lowers the counts, so maxima are taken after allocs only: the
-  // last alloc at an index leaves the count at that index, and the ones
-  // before it leave less.
+  // Events in index order, a free before an alloc at the same index. A free
+  // only lowers the counts, so maxima are taken after allocs only: the last
+  // alloc at an index leaves the count at that index, and the ones before it
+  // leave less. The two loops apply events the same way, written out twice
+  // to keep the per-event work inline (this walk visits every event up to
+  // the range's end).
   for (let b = 0; b < bins; b++) {
     const bs = edges[b];
     const be = edges[b + 1];
     if (be <= bs) continue; // an empty bin: no index in it
     // Everything up to and including index bs; the counts at bs start the bin's maxima.
-    for (;;) {
-      if (nextF <= nextA) {
-        if (nextF > bs) break;
-        const i = freeOrder[jf++];
-        nextF = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
-        const k = keep[i];
-        if (k === 0) continue;
-        objects--;
-        bytes -= size[i];
-        if (grouped) {
-          gObjects[k - 1]--;
-          gBytes[k - 1] -= size[i];
-        }
-      } else {
-        if (nextA > bs) break;
-        const i = allocOrder[ia++];
-        nextA = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
-        const k = keep[i];
-        if (k === 0) continue;
-        objects++;
-        bytes += size[i];
-        if (grouped) {
-          gObjects[k - 1]++;
-          gBytes[k - 1] += size[i];
-        }
+    const atStart = firstPast(events, alloc, free, p, bs, true);
+    for (; p < atStart; p++) {
+      const e = events[p];
+      const i = e >>> 1;
+      const k = keep[i];
+      if (k === 0) continue;
+      const s = e & 1 ? size[i] : -size[i];
+      const d = e & 1 ? 1 : -1;
+      objects += d;
+      bytes += s;
+      if (grouped) {
+        gObjects[k - 1] += d;
+        gBytes[k - 1] += s;
       }
     }
     let mo = objects;
@@ -343,37 +374,32 @@ export function liveSeries(
         groupMaxBytes[g * bins + b] = gBytes[g];
       }
     }
-    for (;;) {
-      if (nextF <= nextA) {
-        if (nextF >= be) break;
-        const i = freeOrder[jf++];
-        nextF = jf < nF ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY;
-        const k = keep[i];
-        if (k === 0) continue;
+    const atEnd = firstPast(events, alloc, free, p, be, false);
+    for (; p < atEnd; p++) {
+      const e = events[p];
+      const i = e >>> 1;
+      const k = keep[i];
+      if (k === 0) continue;
+      if ((e & 1) === 0) {
         objects--;
         bytes -= size[i];
         if (grouped) {
           gObjects[k - 1]--;
           gBytes[k - 1] -= size[i];
         }
-      } else {
-        if (nextA >= be) break;
-        const i = allocOrder[ia++];
-        nextA = ia < nA ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY;
-        const k = keep[i];
-        if (k === 0) continue;
-        objects++;
-        bytes += size[i];
-        if (objects > mo) mo = objects;
-        if (bytes > mb) mb = bytes;
-        if (grouped) {
-          const g = k - 1;
-          const cell = g * bins + b;
-          gObjects[g]++;
-          gBytes[g] += size[i];
-          if (gObjects[g] > groupMaxObjects[cell]) groupMaxObjects[cell] = gObjects[g];
-          if (gBytes[g] > groupMaxBytes[cell]) groupMaxBytes[cell] = gBytes[g];
-        }
+        continue;
+      }
+      objects++;
+      bytes += size[i];
+      if (objects > mo) mo = objects;
+      if (bytes > mb) mb = bytes;
+      if (grouped) {
+        const g = k - 1;
+        const cell = g * bins + b;
+        gObjects[g]++;
+        gBytes[g] += size[i];
+        if (gObjects[g] > groupMaxObjects[cell]) groupMaxObjects[cell] = gObjects[g];
+        if (gBytes[g] > groupMaxBytes[cell]) groupMaxBytes[cell] = gBytes[g];
       }
     }
     maxObjects[b] = mo;
@@ -404,24 +430,18 @@ export function liveBins(ctx: QueryContext, indices: Uint32Array, bins: number):
 /** Each bin's maximum of live bytes with bigints (the same walk as liveSeries). */
 function exactMaxBytes(ctx: QueryContext, indices: Uint32Array, edges: Float64Array): bigint[] {
   const store = ctx.store;
-  const { allocOrder, freeOrder } = eventOrders(ctx);
+  const { events } = eventOrders(ctx);
   const keep = new Uint8Array(store.numObjects);
   for (let p = 0; p < indices.length; p++) keep[indices[p]] = 1;
   const alloc = store.objects.allocIndex.data;
   const free = store.objects.freeIndex.data;
-  const sizeOf = (i: number) => BigInt(store.objects.size.exact(i));
   let bytes = 0n;
-  let ia = 0;
-  let jf = 0;
-  const nextFree = () => (jf < freeOrder.length ? free[freeOrder[jf]] : Number.POSITIVE_INFINITY);
-  const nextAlloc = () => (ia < allocOrder.length ? alloc[allocOrder[ia]] : Number.POSITIVE_INFINITY);
+  let p = 0;
   const step = () => {
-    if (nextFree() <= nextAlloc()) {
-      const i = freeOrder[jf++];
-      if (keep[i]) bytes -= sizeOf(i);
-    } else {
-      const i = allocOrder[ia++];
-      if (keep[i]) bytes += sizeOf(i);
+    const e = events[p++];
+    if (keep[e >>> 1]) {
+      const s = BigInt(store.objects.size.exact(e >>> 1));
+      bytes += e & 1 ? s : -s;
     }
   };
   const out: bigint[] = [];
@@ -430,9 +450,11 @@ function exactMaxBytes(ctx: QueryContext, indices: Uint32Array, edges: Float64Ar
       out.push(0n);
       continue;
     }
-    while (Math.min(nextFree(), nextAlloc()) <= edges[b]) step();
+    const atStart = firstPast(events, alloc, free, p, edges[b], true);
+    while (p < atStart) step();
     let max = bytes;
-    while (Math.min(nextFree(), nextAlloc()) < edges[b + 1]) {
+    const atEnd = firstPast(events, alloc, free, p, edges[b + 1], false);
+    while (p < atEnd) {
       step();
       if (bytes > max) max = bytes;
     }
