@@ -17,6 +17,7 @@ import { filterObjects } from '../src/query/filter.ts';
 import { lifetimeChart, liveChart } from '../src/query/lifetime-charts.ts';
 import { eventOrders, lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
 import { matrixRows, matrixView } from '../src/query/matrix.ts';
+import { sortSelection } from '../src/query/object-query.ts';
 import { accessSites } from '../src/query/sites.ts';
 import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
@@ -96,6 +97,14 @@ export function measureQueries(store: KmapStore, runs: number, gc: () => void): 
   for (const [label, f] of filters) add(`filter: ${label}`, `${filterObjects(plain, f).indices.length.toLocaleString('en-US')} objects kept`, () => filterObjects(plain, f));
 
   const everything = filterObjects(plain, all).indices;
+  // The objects table's sort: as the worker does, a copy of the filter's indices into a buffer kept between sorts.
+  const sorted = new Uint32Array(everything.length);
+  for (const key of ['size', 'slab', 'reads', 'address'] as const) {
+    add(`sort all objects by ${key}, descending`, '', () => {
+      sorted.set(everything);
+      sortSelection(plain, sorted, { key, desc: true });
+    });
+  }
   add('filtered totals (summary strip), all objects', '', () => filteredTotals(plain, everything));
   for (const by of BREAKDOWN_KEYS) {
     add(`breakdown by ${by}, all objects`, `${breakdown(plain, everything, by).length.toLocaleString('en-US')} groups`, () => breakdown(plain, everything, by));

@@ -682,6 +682,29 @@ describe('query(), rows(), positionOf()', () => {
     ascRows.forEach((r, p) => expect(session.positionOf(r.idx)).toBe(p));
   });
 
+  it('sorts reuse one buffer: each answer is its own order, the filter stays in file order, positions forget dropped objects', () => {
+    // The sorted selection and the positions are buffers kept between queries:
+    // a sort writes a copy, never the filter's cached indices, and a smaller
+    // selection after a larger one sees none of the larger one's objects.
+    const all = filter();
+    const few = filter({ slabs: ['dentry'] });
+    const fileOrder = SAMPLE_OBJECTS.flatMap((o, idx) => (o.slab === 'dentry' ? [idx] : []));
+    const bySize = (desc: boolean, idx: number[]) =>
+      [...idx].sort((a, b) => (desc ? SAMPLE_OBJECTS[b].size - SAMPLE_OBJECTS[a].size : SAMPLE_OBJECTS[a].size - SAMPLE_OBJECTS[b].size) || a - b);
+    session.query({ filter: all, sort: { key: 'size', desc: true } });
+    expect(allRows(session).map((r) => r.idx)).toEqual(bySize(true, SAMPLE_OBJECTS.map((_, i) => i)));
+    const farthest = session.rows(670, 1)[0].idx;
+    expect(session.positionOf(farthest)).toBe(670);
+    session.query({ filter: few, sort: { key: 'size', desc: false } });
+    expect(allRows(session).map((r) => r.idx)).toEqual(bySize(false, fileOrder));
+    if (!fileOrder.includes(farthest)) expect(session.positionOf(farthest)).toBe(-1);
+    for (const idx of SAMPLE_OBJECTS.map((_, i) => i).filter((i) => !fileOrder.includes(i))) expect(session.positionOf(idx)).toBe(-1);
+    session.query({ filter: few, sort: null });
+    expect(allRows(session).map((r) => r.idx)).toEqual(fileOrder);
+    session.query({ filter: all, sort: null });
+    expect(allRows(session).map((r) => r.idx)).toEqual(SAMPLE_OBJECTS.map((_, i) => i));
+  });
+
   it('unknown names are reported and keep nothing; unreadable search terms are reported', () => {
     const r = session.query({ filter: filter({ slabs: ['no-such-cache'], commands: ['nobody'] }), sort: null });
     expect(r.total).toBe(0);

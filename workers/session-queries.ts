@@ -61,6 +61,13 @@ export abstract class SessionQueries {
   protected selection: Uint32Array = new Uint32Array(0);
   /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
   protected positions: Uint32Array | null = null;
+  /**
+   * Buffers kept for the next selection of the same context: the sorted
+   * selection and the positions. Both are as long as the store, and a fresh
+   * buffer that long costs more to touch than the work done in it
+   * (src/query/scratch.ts); a new context (a new store or symbols) drops them.
+   */
+  private reuse: { ctx: QueryContext; sorted: Uint32Array | null; positions: Uint32Array | null } | null = null;
   /** Bumped when the store or the symbols change: cached results are stale. */
   protected generation = 0;
   protected filterCache = new Map<string, FilterResult>();
@@ -125,8 +132,13 @@ export abstract class SessionQueries {
     const f = this.filtered(q.filter);
     let indices = f.indices;
     if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
-      indices = indices.slice();
-      sortSelection(this.store, indices, q.sort);
+      // A copy: the filter's indices stay cached in file order.
+      const reuse = this.reused();
+      if (!reuse.sorted || reuse.sorted.length < indices.length) reuse.sorted = new Uint32Array(this.store.numObjects);
+      const sorted = reuse.sorted.subarray(0, indices.length);
+      sorted.set(indices);
+      sortSelection(this.ctx, sorted, q.sort);
+      indices = sorted;
     }
     this.selection = indices;
     this.positions = null;
@@ -239,6 +251,12 @@ export abstract class SessionQueries {
     return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
   }
 
+  /** The buffers kept for the current context (see `reuse`). */
+  private reused(): { sorted: Uint32Array | null; positions: Uint32Array | null } {
+    if (!this.reuse || this.reuse.ctx !== this.ctx) this.reuse = { ctx: this.ctx!, sorted: null, positions: null };
+    return this.reuse;
+  }
+
   rows(start: number, count: number): ObjectRow[] {
     if (!this.store) return [];
     const end = Math.min(this.selection.length, start + count);
@@ -250,7 +268,10 @@ export abstract class SessionQueries {
   positionOf(idx: number): number {
     if (!this.store || idx < 0 || idx >= this.store.numObjects) return -1;
     if (!this.positions || this.positions.length !== this.store.numObjects) {
-      this.positions = new Uint32Array(this.store.numObjects);
+      const reuse = this.reused();
+      if (!reuse.positions || reuse.positions.length !== this.store.numObjects) reuse.positions = new Uint32Array(this.store.numObjects);
+      else reuse.positions.fill(0);
+      this.positions = reuse.positions;
       for (let p = 0; p < this.selection.length; p++) this.positions[this.selection[p]] = p + 1;
     }
     return this.positions[idx] - 1;

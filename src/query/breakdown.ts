@@ -103,12 +103,12 @@ export function filteredTotals(ctx: QueryContext, indices: Uint32Array): Filtere
   };
 }
 
-/** Dense group id of each kept object, and the key string of each group id. */
+/** Dense group id of each kept object (scratch: used by breakdown() only), and the key string of each group id. */
 function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { ids: Int32Array; numGroups: number; keyOf: (g: number) => string } {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   const o = store.objects;
-  const ids = new Int32Array(indices.length);
+  const ids = ctx.scratch.i32('breakdown.ids', indices.length);
   const byColumn = (col: ArrayLike<number>, count: number, name: (id: number) => string) => {
     for (let p = 0; p < indices.length; p++) ids[p] = col[indices[p]];
     return { ids, numGroups: count, keyOf: name };

@@ -1,15 +1,20 @@
 // What every query over one store needs besides the filter: the store, the
 // symbols applied to it (or none), and the site keys derived from both,
-// rebuilt only when the store has interned new IPs (while a file loads).
+// rebuilt only when the store has interned new IPs (while a file loads);
+// the values derived from the whole store (memo()); and the scratch arrays
+// its queries reuse (scratch.ts).
 
 import type { KmapStore } from '../store/kmap-store.ts';
 import type { IpSymbols } from '../symbols/ip-symbols.ts';
+import { ScratchArrays } from './scratch.ts';
 import { SiteKeys } from './site-keys.ts';
 
 export class QueryContext {
   private siteKeys: SiteKeys | null = null;
   private siteKeysIps = -1;
   private memos = new Map<string, { stamp: string; value: unknown }>();
+  /** Temporaries of this store's queries, kept between them (the rules are in scratch.ts). */
+  readonly scratch = new ScratchArrays();
 
   constructor(
     readonly store: KmapStore,

@@ -89,7 +89,7 @@ describe('64-bit values, exact', () => {
   it('sorts by size, index and reads exactly (MAX and MAX - 1 are the same double)', () => {
     const order = (key: 'size' | 'allocIndex' | 'freeIndex', desc: boolean) => {
       const idx = all.slice();
-      sortSelection(store, idx, { key, desc });
+      sortSelection(ctx, idx, { key, desc });
       return [...idx];
     };
     expect(order('size', false)).toEqual([2, 1, 0]);

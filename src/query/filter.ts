@@ -187,7 +187,8 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
 
   const hasFlag = filter.flag ? flagTester(ctx, filter.flag) : null;
 
-  const out = new Uint32Array(n);
+  // The kept indices are gathered in scratch and copied out at the end (the result is cached).
+  const out = ctx.scratch.u32('filterObjects.out', n);
   let k = 0;
   // An unreadable search term, or a window without indices, matches nothing (search-syntax.ts).
   const total = search.errors.length > 0 || (win && !layout.hasIndices) ? 0 : n;

@@ -322,7 +322,7 @@ export function liveSeries(
   const groupMaxObjects = new Float64Array(bins * numGroups);
   const groupMaxBytes = new Float64Array(bins * numGroups);
   // Kept objects as a mask (and their group + 1, so 0 = not kept).
-  const keep = new Uint8Array(store.numObjects);
+  const keep = ctx.scratch.u8('liveSeries.keep', store.numObjects);
   if (groups) {
     // Group ids -> series: object i is in series seriesOf[ids[i]].
     const { ids, seriesOf } = groups;
@@ -431,7 +431,7 @@ export function liveBins(ctx: QueryContext, indices: Uint32Array, bins: number):
 function exactMaxBytes(ctx: QueryContext, indices: Uint32Array, edges: Float64Array): bigint[] {
   const store = ctx.store;
   const { events } = eventOrders(ctx);
-  const keep = new Uint8Array(store.numObjects);
+  const keep = ctx.scratch.u8('exactMaxBytes.keep', store.numObjects);
   for (let p = 0; p < indices.length; p++) keep[indices[p]] = 1;
   const alloc = store.objects.allocIndex.data;
   const free = store.objects.freeIndex.data;

@@ -61,7 +61,7 @@ function countGrid(
   const numCells = numRows * numCols + numRows + numCols + 1;
   // Counted interleaved (reads, writes, lines, objects of a cell side by
   // side: one cache line per line counted, not four), then split.
-  const acc = new Float64Array(numRows * numCols * 4);
+  const acc = ctx.scratch.f64('countGrid.acc', numRows * numCols * 4);
   // Row of each IP id: one load a line instead of two dependent ones.
   const rowOfIp = new Int32Array(siteOf.length);
   for (let ip = 0; ip < siteOf.length; ip++) rowOfIp[ip] = rowOfSite[siteOf[ip]];

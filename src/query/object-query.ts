@@ -4,6 +4,7 @@
 
 import type { KmapStore } from '../store/kmap-store.ts';
 import { keyWords } from '../store/columns.ts';
+import { objectSums } from './breakdown.ts';
 import { radixSortSelection } from './radix-sort.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects, type FilterResult } from './filter.ts';
@@ -18,7 +19,7 @@ export interface Selection extends Omit<FilterResult, 'indices'> {
 export function selectObjects(ctx: QueryContext, query: ViewQuery): Selection {
   const result = filterObjects(ctx, query.filter);
   const indices = result.indices;
-  if (query.sort && !(query.sort.key === 'idx' && !query.sort.desc)) sortSelection(ctx.store, indices, query.sort);
+  if (query.sort && !(query.sort.key === 'idx' && !query.sort.desc)) sortSelection(ctx, indices, query.sort);
   return { ...result, indices };
 }
 
@@ -42,31 +43,17 @@ function ipRanks(store: KmapStore): Uint32Array {
   return ranks(store.ips.size, (a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
 }
 
-/** Per-object sums of reads or writes over its access lines. */
-export function accessTotals(store: KmapStore, which: 'reads' | 'writes'): Float64Array {
-  const n = store.numObjects;
-  const counts = store.accesses[which].data;
-  const starts = store.objects.accessStart.data;
-  const totals = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
-    let sum = 0;
-    for (let a = starts[i]; a < end; a++) sum += counts[a];
-    totals[i] = sum;
-  }
-  return totals;
-}
-
 /**
  * The sort key of each object for `column`, as a number that orders like
  * the column. 64-bit values never become numbers: IPs sort by the rank of
  * their id, addresses by a two-part key (see sortSelection).
  */
-function sortKeys(store: KmapStore, column: ObjectColumn): ArrayLike<number> {
+function sortKeys(ctx: QueryContext, column: ObjectColumn): ArrayLike<number> {
+  const store = ctx.store;
   const o = store.objects;
   const n = store.numObjects;
   const byId = (ids: ArrayLike<number>, rank: Uint32Array): Uint32Array => {
-    const keys = new Uint32Array(n);
+    const keys = ctx.scratch.u32('sortKeys.keys', n);
     for (let i = 0; i < n; i++) keys[i] = rank[ids[i]];
     return keys;
   };
@@ -74,7 +61,7 @@ function sortKeys(store: KmapStore, column: ObjectColumn): ArrayLike<number> {
     case 'idx':
     case 'address': // sorted by its hi/lo halves in sortSelection
     {
-      const keys = new Uint32Array(n);
+      const keys = ctx.scratch.u32('sortKeys.keys', n);
       for (let i = 0; i < n; i++) keys[i] = i;
       return keys;
     }
@@ -95,27 +82,27 @@ function sortKeys(store: KmapStore, column: ObjectColumn): ArrayLike<number> {
       return byId(o.command.data, nameRanks(store.commands.names()));
     case 'slab':
       return byId(o.slab.data, nameRanks(store.slabs.names()));
-    case 'accessLines': {
-      const keys = new Float64Array(n);
-      const starts = o.accessStart.data;
-      for (let i = 0; i < n; i++) keys[i] = (i + 1 < n ? starts[i + 1] : store.numAccesses) - starts[i];
-      return keys;
-    }
+    case 'accessLines':
     case 'reads':
     case 'writes':
-      return accessTotals(store, column);
+      // Per-object sums over the access lines, computed once per store (objectSums).
+      return objectSums(ctx)[column === 'accessLines' ? 'lines' : column];
   }
 }
 
-/** Sorts `indices` in place; ties keep file order in both directions. */
-export function sortSelection(store: KmapStore, indices: Uint32Array, sort: SortSpec<ObjectColumn>): void {
+/**
+ * Sorts `indices` in place; ties keep file order in both directions. Its
+ * temporaries (the key words, the sort's buffers) are the context's scratch.
+ */
+export function sortSelection(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>): void {
+  const store = ctx.store;
   const n = indices.length;
-  const lo = new Uint32Array(n);
+  const lo = ctx.scratch.u32('sortSelection.lo', n);
   let hi: Uint32Array | null = null;
   if (sort.key === 'address') {
     const vaHi = store.objects.vaHi.data;
     const vaLo = store.objects.vaLo.data;
-    hi = new Uint32Array(n);
+    hi = ctx.scratch.u32('sortSelection.hi', n);
     for (let i = 0; i < n; i++) {
       lo[i] = vaLo[indices[i]];
       hi[i] = vaHi[indices[i]];
@@ -126,15 +113,15 @@ export function sortSelection(store: KmapStore, indices: Uint32Array, sort: Sort
   } else {
     // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
     // reads or writes above that sorts by its nearest double.
-    const keys = sortKeys(store, sort.key);
+    const keys = sortKeys(ctx, sort.key);
     for (let i = 0; i < n; i++) {
       const k = keys[indices[i]];
       lo[i] = k >>> 0;
       if (k > 0xffffffff) {
-        hi ??= new Uint32Array(n);
+        hi ??= ctx.scratch.u32('sortSelection.hi', n);
         hi[i] = Math.floor(k / 0x100000000);
       }
     }
   }
-  radixSortSelection(indices, lo, hi, sort.desc);
+  radixSortSelection(indices, lo, hi, sort.desc, ctx.scratch);
 }

@@ -24,7 +24,10 @@
 // `lo` and `hi` are scratch: the sort reuses them as buffers and leaves them
 // in no useful order. Beside them it holds one n-length buffer for the
 // selection and one per word it carries: three at most (a 64-bit key whose
-// hi word varies), where the permutation sort it replaced held two.
+// hi word varies), where the permutation sort it replaced held two; those
+// come from the caller's ScratchArrays when it passes one.
+
+import type { ScratchArrays } from './scratch.ts';
 
 /** Widest digit: 2^12 buckets, whose counts (16 KB) stay in the first-level cache and the 4,096 places a scatter writes to in the second. */
 const MAX_DIGIT_BITS = 12;
@@ -59,9 +62,11 @@ function wordPasses(word: 0 | 1, bits: number): Pass[] {
 /**
  * Sorts `indices` in place by key. `lo[i]` and `hi[i]` are the key words of
  * the object at selection position i (not of object indices[i]); both are
- * overwritten.
+ * overwritten. With `scratch`, the pass buffers are borrowed from it (keys
+ * 'radixSort.*', so the caller's lo and hi must not be among them) instead
+ * of allocated: the sort of a 10 M selection moves through 80-120 MB of them.
  */
-export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean): void {
+export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null = null): void {
   const n = indices.length;
   if (n < 2) return;
   const all = [...wordPasses(0, usedBits(lo.subarray(0, n))), ...(hi ? wordPasses(1, usedBits(hi.subarray(0, n))) : [])];
@@ -104,7 +109,8 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     else lastHi = k;
   }
   let srcIdx: Uint32Array = indices;
-  let dstIdx: Uint32Array = new Uint32Array(n);
+  const buffer = (role: string) => (scratch ? scratch.u32(`radixSort.${role}`, n) : new Uint32Array(n));
+  let dstIdx: Uint32Array = buffer('idx');
   let srcLo = lo;
   let dstLo: Uint32Array | null = null;
   let srcHi = hi;
@@ -117,8 +123,8 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     const carryHi = srcHi !== null && k < lastHi;
     const key = word === 0 ? srcLo : srcHi!;
     if (carryLo && carryHi) {
-      const dl = (dstLo ??= new Uint32Array(n));
-      const dh = (dstHi ??= new Uint32Array(n));
+      const dl = (dstLo ??= buffer('lo'));
+      const dh = (dstHi ??= buffer('hi'));
       const sh = srcHi!;
       for (let i = 0; i < n; i++) {
         const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
@@ -129,7 +135,7 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     } else if (carryLo || carryHi) {
       // One word carried: lo while later passes read it, else hi.
       const from = carryLo ? srcLo : srcHi!;
-      const to = carryLo ? (dstLo ??= new Uint32Array(n)) : (dstHi ??= new Uint32Array(n));
+      const to = carryLo ? (dstLo ??= buffer('lo')) : (dstHi ??= buffer('hi'));
       for (let i = 0; i < n; i++) {
         const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
         dstIdx[at] = srcIdx[i];
