@@ -107,6 +107,9 @@ describe('radixSortSelection', () => {
     ['every bit of lo', (r) => [Math.floor(r() * 2 ** 32), 0]],
     ['13 bits, only high ones vary', (r) => [(Math.floor(r() * 4) << 11) | 5, 0]],
     ['hi word set on a few', (r, i) => [Math.floor(r() * 2 ** 32), i % 97 === 0 ? Math.floor(r() * 2 ** 32) : 0]],
+    // Kernel addresses: every hi word ffff88xx, sorted on the bits above the smallest.
+    ['kernel addresses (shared top bits in both words)', (r) => [0xc0000000 + Math.floor(r() * 2 ** 20) * 64, 0xffff8880 + Math.floor(r() * 128)]],
+    ['a narrow span high in lo (jiffies)', (r) => [0xfffb0000 + Math.floor(r() * 70000), 0]],
   ];
   for (const [name, gen] of shapes) {
     it(`matches a comparator sort, stable in both directions: ${name}`, () => {
