@@ -11,6 +11,7 @@ import { allocIpSentinel } from '../format/sentinels.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
+import { candidatesByName } from './column-index.ts';
 import { flagTester } from './quality.ts';
 import { parseSearch } from './search-syntax.ts';
 import type { ObjectFilter } from './types.ts';
@@ -187,12 +188,16 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
 
   const hasFlag = filter.flag ? flagTester(ctx, filter.flag) : null;
 
-  // The kept indices are gathered in scratch and copied out at the end (the result is cached).
-  const out = ctx.scratch.u32('filterObjects.out', n);
-  let k = 0;
   // An unreadable search term, or a window without indices, matches nothing (search-syntax.ts).
-  const total = search.errors.length > 0 || (win && !layout.hasIndices) ? 0 : n;
-  for (let i = 0; i < total; i++) {
+  const nothing = search.errors.length > 0 || (win && !layout.hasIndices);
+  // Names that keep few objects: only theirs are visited (column-index.ts); each is still tested in full below.
+  const candidates = nothing ? null : candidatesByName(ctx, [['slab', slabFinal], ['type', typeFinal], ['command', cmdMask]]);
+  const total = nothing ? 0 : candidates ? candidates.length : n;
+  // The kept indices are gathered in scratch and copied out at the end (the result is cached).
+  const out = ctx.scratch.u32('filterObjects.out', total);
+  let k = 0;
+  for (let c = 0; c < total; c++) {
+    const i = candidates ? candidates[c] : c;
     if (slabFinal && slabFinal[slab[i]] !== 1) continue;
     if (typeFinal && typeFinal[type[i]] !== 1) continue;
     if (cmdMask && cmdMask[cmd[i]] !== 1) continue;
