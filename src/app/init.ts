@@ -2,6 +2,7 @@
 // whenever the filter or sort changes, load ?src= and ?symbols= (in
 // parallel), and keep the wrong-symbols warning in step with the symbols.
 
+import { kmapApi } from './kmap-client.ts';
 import { openUrl, runQuery, setRestorePending } from './loader.ts';
 import { useDataStore } from './stores/data-store.ts';
 import { useNoticeStore } from './stores/notice-store.ts';
@@ -27,4 +28,8 @@ export function initApp(): void {
   });
   if (state.symbols) void openSymbolsUrl(state.symbols);
   if (state.src) void openUrl(state.src);
+  // The data worker starts now, not when the first file is chosen: loading
+  // and compiling its code takes a few hundred milliseconds that would
+  // otherwise come before the first rows.
+  kmapApi();
 }
