@@ -44,44 +44,28 @@ function ipRanks(store: KmapStore): Uint32Array {
 }
 
 /**
- * The sort key of each object for `column`, as a number that orders like
- * the column. 64-bit values never become numbers: IPs sort by the rank of
- * their id, addresses by a two-part key (see sortSelection).
+ * How the sort key of each object for `column` is read, as a number that
+ * orders like the column: a column of numbers; ids whose rank orders them
+ * (names, IPs: 64-bit values never become numbers); or null, the object's
+ * index itself. Addresses and 64-bit columns are read in sortSelection.
  */
-function sortKeys(ctx: QueryContext, column: ObjectColumn): ArrayLike<number> {
+function sortKeys(ctx: QueryContext, column: Exclude<ObjectColumn, 'address' | 'size' | 'allocIndex' | 'freeIndex'>): ArrayLike<number> | { ids: ArrayLike<number>; rank: Uint32Array } | null {
   const store = ctx.store;
   const o = store.objects;
-  const n = store.numObjects;
-  const byId = (ids: ArrayLike<number>, rank: Uint32Array): Uint32Array => {
-    const keys = ctx.scratch.u32('sortKeys.keys', n);
-    for (let i = 0; i < n; i++) keys[i] = rank[ids[i]];
-    return keys;
-  };
   switch (column) {
     case 'idx':
-    case 'address': // sorted by its hi/lo halves in sortSelection
-    {
-      const keys = ctx.scratch.u32('sortKeys.keys', n);
-      for (let i = 0; i < n; i++) keys[i] = i;
-      return keys;
-    }
+      return null;
     case 'allocIp':
     case 'freeIp':
-      return byId(o[column].data, ipRanks(store));
+      return { ids: o[column].data, rank: ipRanks(store) };
     case 'pid':
       return o.pid.data;
-    case 'size':
-      return o.size.data;
-    case 'allocIndex':
-      return o.allocIndex.data;
-    case 'freeIndex':
-      return o.freeIndex.data;
     case 'type':
-      return byId(o.type.data, nameRanks(store.types.names()));
+      return { ids: o.type.data, rank: nameRanks(store.types.names()) };
     case 'command':
-      return byId(o.command.data, nameRanks(store.commands.names()));
+      return { ids: o.command.data, rank: nameRanks(store.commands.names()) };
     case 'slab':
-      return byId(o.slab.data, nameRanks(store.slabs.names()));
+      return { ids: o.slab.data, rank: nameRanks(store.slabs.names()) };
     case 'accessLines':
     case 'reads':
     case 'writes':
@@ -114,12 +98,18 @@ export function sortSelection(ctx: QueryContext, indices: Uint32Array, sort: Sor
     // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
     // reads or writes above that sorts by its nearest double.
     const keys = sortKeys(ctx, sort.key);
-    for (let i = 0; i < n; i++) {
-      const k = keys[indices[i]];
-      lo[i] = k >>> 0;
-      if (k > 0xffffffff) {
-        hi ??= ctx.scratch.u32('sortSelection.hi', n);
-        hi[i] = Math.floor(k / 0x100000000);
+    if (keys === null) lo.set(indices);
+    else if ('rank' in keys) {
+      const { ids, rank } = keys;
+      for (let i = 0; i < n; i++) lo[i] = rank[ids[indices[i]]];
+    } else {
+      for (let i = 0; i < n; i++) {
+        const k = keys[indices[i]];
+        lo[i] = k >>> 0;
+        if (k > 0xffffffff) {
+          hi ??= ctx.scratch.u32('sortSelection.hi', n);
+          hi[i] = Math.floor(k / 0x100000000);
+        }
       }
     }
   }
