@@ -209,6 +209,38 @@ describe('ranges parsed apart and stitched give the single parse', () => {
     for (const s of plan!.starts.slice(1)) expect(isRangeStart(whole, s)).toBe(true);
   });
 
+  it('planFile decides the variant from the first MiB, and reads 4 MiB only when the first holds too few object lines', async () => {
+    const reads: number[] = [];
+    const planOf = async (bytes: Uint8Array) => {
+      reads.length = 0;
+      return planFile(bytes.length, 2, async (from, length) => {
+        if (from === 0) reads.push(length);
+        return bytes.subarray(from, from + length);
+      });
+    };
+    const repeat = (unit: Uint8Array, size: number) => {
+      const out = new Uint8Array(size);
+      for (let at = 0; at < size; at += unit.length) out.set(unit.subarray(0, Math.min(unit.length, size - at)), at);
+      return out;
+    };
+    // Short lines: 2,000 object lines fit in the first MiB.
+    const plain = repeat(enc.encode(writeKmap({ variant: 'D', objects: 2500, seed: 6, damage: 0, longLine: false, leadingAccess: false })), PARALLEL_MIN_BYTES + 4096);
+    expect((await planOf(plain))?.variant).toBe(parseKmapBytes(plain.subarray(0, HEAD_BYTES)).variant);
+    expect(reads).toEqual([1 << 20]);
+    // Each object with 40 long access lines: the first MiB holds too few object lines; 4 MiB decides, as the single parse does.
+    const heavy = writeKmap({ variant: 'E', objects: 2500, seed: 7, damage: 0, longLine: false, leadingAccess: false })
+      .split('\n')
+      .map((line) => (line !== '' && line[0] !== ' ' ? `${line}\n${'  ffffffff81500004,1,2,42\n'.repeat(40).trimEnd()}` : line))
+      .join('\n');
+    const heavyBytes = repeat(enc.encode(heavy), PARALLEL_MIN_BYTES + 4096);
+    const firstMiBObjects = new TextDecoder().decode(heavyBytes.subarray(0, 1 << 20)).split('\n').filter((l) => l !== '' && l[0] !== ' ').length;
+    expect(firstMiBObjects).toBeLessThan(2000);
+    const plan = await planOf(heavyBytes);
+    expect(plan?.variant).toBe('E');
+    expect(plan?.variant).toBe(parseKmapBytes(heavyBytes.subarray(0, HEAD_BYTES)).variant);
+    expect(reads).toEqual([1 << 20, HEAD_BYTES]);
+  });
+
   it('detectHead names the variant the single parse detects, and null for what is no kmap or too short to tell', () => {
     for (const variant of ['A', 'B', 'C', 'D', 'E'] as Variant[]) {
       const bytes = enc.encode(writeKmap({ variant, objects: 2500, seed: 5, damage: 0, longLine: false, leadingAccess: false }));
