@@ -88,6 +88,13 @@ export interface MemoryUse {
   dataBytes: number;
   /** Bytes of the kmap shown before, held while a load runs (Cancel gives it back); 0 otherwise. */
   keptBytes: number;
+  /**
+   * Bytes the queries keep for the loaded kmap beside its data: values computed
+   * once per kmap (per-object sums, allocs and frees in index order, name
+   * indexes), temporaries kept for the next query, the sorted selection.
+   * Not counted against the budget.
+   */
+  queryBytes: number;
   /** The worker's memory budget for data, or null where there is none (the CLI). */
   budgetBytes: number | null;
 }

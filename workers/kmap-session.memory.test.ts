@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmapSession } from './kmap-session.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { KmapSource, MemoryWarning, OpenResult } from '../src/worker-api.ts';
+import { emptyFilter } from '../src/query/types.ts';
 
 const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
 const BYTES = new TextEncoder().encode(TEXT);
@@ -204,5 +205,26 @@ describe('Save as kmap within the budget', () => {
     const kept = session.query({ filter: some, sort: null }).total;
     expect(kept).toBeGreaterThan(0);
     expect(session.kmapSlice(some).size).toBeGreaterThan(0);
+  });
+});
+
+describe('memoryUse(): what the queries keep', () => {
+  it('grows with what a sort keeps, is not counted as data, and goes with the kmap', async () => {
+    const session = new KmapSession();
+    const opened = await session.open({ kind: 'file', file: new Blob([BYTES]) as File, name: 'q.kmap' }, noProgress);
+    expect(opened.ok).toBe(true);
+    const n = session.summary()!.objects;
+    const before = session.memoryUse();
+    const filter = { ...emptyFilter() };
+    session.query({ filter, sort: { key: 'size', desc: true } });
+    const after = session.memoryUse();
+    expect(after.dataBytes).toBe(before.dataBytes);
+    // The sorted selection, the sort's key words and its two pass buffers: 4 bytes an object each, at least.
+    expect(after.queryBytes - before.queryBytes).toBeGreaterThanOrEqual(4 * 4 * n);
+    // A second sort reuses them.
+    session.query({ filter, sort: { key: 'slab', desc: false } });
+    expect(session.memoryUse().queryBytes).toBeLessThan(after.queryBytes + 4 * n + 4096);
+    session.close();
+    expect(session.memoryUse()).toMatchObject({ dataBytes: 0, queryBytes: 0 });
   });
 });

@@ -132,7 +132,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   memoryUse(): MemoryUse {
-    return { dataBytes: this.store ? storeBytes(this.store) : 0, keptBytes: this.keptBytes(), budgetBytes: this.memoryBudget };
+    return { dataBytes: this.store ? storeBytes(this.store) : 0, keptBytes: this.keptBytes(), queryBytes: this.queryBytes(), budgetBytes: this.memoryBudget };
   }
 
   /** Bytes of the kmap kept for a Cancel while a load runs. */

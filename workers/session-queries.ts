@@ -251,6 +251,12 @@ export abstract class SessionQueries {
     return new Blob([...kmapSliceChunks(ctx.store, indices)] as BlobPart[], { type: 'text/plain' });
   }
 
+  /** Bytes the queries keep for the loaded kmap (MemoryUse.queryBytes). */
+  protected queryBytes(): number {
+    const reuse = this.reuse && this.reuse.ctx === this.ctx ? this.reuse : null;
+    return (this.ctx?.heldBytes() ?? 0) + (reuse?.sorted?.byteLength ?? 0) + (reuse?.positions?.byteLength ?? 0);
+  }
+
   /** The buffers kept for the current context (see `reuse`). */
   private reused(): { sorted: Uint32Array | null; positions: Uint32Array | null } {
     if (!this.reuse || this.reuse.ctx !== this.ctx) this.reuse = { ctx: this.ctx!, sorted: null, positions: null };

@@ -62,6 +62,13 @@ function memoIndex(ctx: QueryContext, column: IndexedColumn, numIds: number): Co
   return built;
 }
 
+/** Bytes of the indexes kept for `ctx`. */
+export function indexBytes(ctx: QueryContext): number {
+  let n = 0;
+  for (const index of memos.get(ctx)?.values() ?? []) n += index.starts.byteLength + index.objects.byteLength;
+  return n;
+}
+
 function runningCounts(store: KmapStore, column: IndexedColumn): readonly number[] {
   return column === 'slab' ? store.objectsBySlab : column === 'type' ? store.objectsByType : store.objectsByCommand;
 }

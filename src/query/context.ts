@@ -6,6 +6,7 @@
 
 import type { KmapStore } from '../store/kmap-store.ts';
 import type { IpSymbols } from '../symbols/ip-symbols.ts';
+import { indexBytes } from './column-index.ts';
 import { ScratchArrays } from './scratch.ts';
 import { SiteKeys } from './site-keys.ts';
 
@@ -40,6 +41,20 @@ export class QueryContext {
     const value = compute();
     this.memos.set(key, { stamp, value });
     return value;
+  }
+
+  /**
+   * Bytes this context keeps: its memoised values' typed arrays (a value, or
+   * the arrays among its own properties), the name indexes and the scratch.
+   */
+  heldBytes(): number {
+    let n = this.scratch.bytes() + indexBytes(this);
+    const size = (v: unknown) => (ArrayBuffer.isView(v) ? v.byteLength : 0);
+    for (const { value } of this.memos.values()) {
+      n += size(value);
+      if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) for (const v of Object.values(value)) n += size(v);
+    }
+    return n;
   }
 
   /** `name+0xoff` of an IP id when symbols resolve it, else null. */

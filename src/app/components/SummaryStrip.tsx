@@ -62,6 +62,7 @@ function memoryTitle(m: MemoryUse): string {
   return (
     `The loaded data holds ${formatBytes(m.dataBytes)} in the data worker (${formatCount(m.dataBytes)} bytes of columns and name tables)` +
     (m.keptBytes > 0 ? `; the kmap shown before holds ${formatBytes(m.keptBytes)} until this load ends` : '') +
+    (m.queryBytes > 0 ? `; its queries keep ${formatBytes(m.queryBytes)} more (per-object sums, orders and indexes computed once, buffers reused by the next query)` : '') +
     (m.budgetBytes !== null ? `. This tab allows data up to about ${formatBytes(m.budgetBytes)}.` : '.')
   );
 }
