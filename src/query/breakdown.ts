@@ -243,45 +243,79 @@ export function breakdown(ctx: QueryContext, indices: Uint32Array, by: Breakdown
   return [...rows.values()].sort((a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.key, b.key));
 }
 
-/** Objects and bytes by (type, slab, alloc site): the cells of the Breakdown chart, biggest first. */
-export function hierarchy(ctx: QueryContext, indices: Uint32Array): HierarchyCell[] {
+/** Hierarchy cells counted in dense arrays up to this many (type x slab x site); beyond, by key in a Map. */
+const DENSE_HIERARCHY_CELLS = 1 << 22;
+
+/**
+ * Objects and bytes by (type, slab, alloc site): the cells of the Breakdown
+ * chart, biggest first. A cell is the number (type * slabs + slab) * sites +
+ * site (type and slab 0 where the variant lacks them): counted in dense
+ * scratch arrays when the product is small enough (a real capture's is a few
+ * hundred thousand), else in a Map by that number (`denseCells`: the
+ * limit, for the tests of both ways).
+ */
+export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = DENSE_HIERARCHY_CELLS): HierarchyCell[] {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   const sites = ctx.sites();
   const o = store.objects;
-  const cells = new Map<string, HierarchyCell>();
-  const cellOf = (i: number) => `${layout.hasType ? o.type.data[i] : -1},${layout.hasSlab ? o.slab.data[i] : -1},${sites.siteOf[o.allocIp.data[i]]}`;
-  for (let p = 0; p < indices.length; p++) {
-    const i = indices[p];
-    const t = layout.hasType ? o.type.data[i] : -1;
-    const s = layout.hasSlab ? o.slab.data[i] : -1;
-    const site = sites.siteOf[o.allocIp.data[i]];
-    const id = `${t},${s},${site}`;
-    let cell = cells.get(id);
-    if (!cell) {
-      cell = {
-        type: t < 0 ? '' : store.types.name(t),
-        slab: s < 0 ? '' : store.slabs.name(s),
-        site: sites.key(site),
-        objects: 0,
-        bytes: 0,
-      };
-      cells.set(id, cell);
+  const numSlabs = layout.hasSlab ? Math.max(1, store.slabs.size) : 1;
+  const numSites = Math.max(1, sites.numSites);
+  const numCells = (layout.hasType ? Math.max(1, store.types.size) : 1) * numSlabs * numSites;
+  if (numCells > Number.MAX_SAFE_INTEGER) throw new Error(`too many (type, slab, site) combinations to count: ${numCells}`);
+  const typeOf = layout.hasType ? o.type.data : null;
+  const slabOf = layout.hasSlab ? o.slab.data : null;
+  const ip = o.allocIp.data;
+  const siteOf = sites.siteOf;
+  const size = o.size.data;
+  const cellOf = (i: number) => ((typeOf ? typeOf[i] : 0) * numSlabs + (slabOf ? slabOf[i] : 0)) * numSites + siteOf[ip[i]];
+  // Each cell's objects and bytes (a double sum until the check below).
+  const found: { cell: number; objects: number; bytes: number }[] = [];
+  if (numCells <= denseCells) {
+    const objects = ctx.scratch.f64('hierarchy.objects', numCells);
+    const bytes = ctx.scratch.f64('hierarchy.bytes', numCells);
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const c = cellOf(i);
+      objects[c]++;
+      bytes[c] += size[i];
     }
-    cell.objects++;
-    cell.bytes = (cell.bytes as number) + o.size.data[i]; // a double sum until the check below
+    for (let c = 0; c < numCells; c++) if (objects[c] > 0) found.push({ cell: c, objects: objects[c], bytes: bytes[c] });
+  } else {
+    const byCell = new Map<number, { cell: number; objects: number; bytes: number }>();
+    for (let p = 0; p < indices.length; p++) {
+      const i = indices[p];
+      const c = cellOf(i);
+      let e = byCell.get(c);
+      if (!e) byCell.set(c, (e = { cell: c, objects: 0, bytes: 0 }));
+      e.objects++;
+      e.bytes += size[i];
+    }
+    found.push(...byCell.values());
   }
   // A cell's bytes above 2^53 - 1 (near in doubles): summed again exactly.
-  const exact = new Map<HierarchyCell, ExactSum>();
-  for (const cell of cells.values()) if ((cell.bytes as number) > MAX_EXACT) exact.set(cell, new ExactSum());
+  const exact = new Map<number, ExactSum>();
+  for (const f of found) if (f.bytes > MAX_EXACT) exact.set(f.cell, new ExactSum());
   if (exact.size > 0) {
     for (let p = 0; p < indices.length; p++) {
-      const sum = exact.get(cells.get(cellOf(indices[p]))!);
+      const sum = exact.get(cellOf(indices[p]));
       if (sum) addEntry(sum, o.size, indices[p]);
     }
-    for (const [cell, sum] of exact) cell.bytes = sum.value;
   }
-  return [...cells.values()].sort(
+  const cells: HierarchyCell[] = found.map(({ cell, objects, bytes }) => {
+    const site = cell % numSites;
+    const typeSlab = (cell - site) / numSites;
+    const slab = typeSlab % numSlabs;
+    const type = (typeSlab - slab) / numSlabs;
+    return {
+      type: layout.hasType ? store.types.name(type) : '',
+      slab: layout.hasSlab ? store.slabs.name(slab) : '',
+      site: sites.key(site),
+      objects,
+      bytes: exact.get(cell)?.value ?? bytes,
+    };
+  });
+  return cells.sort(
     (a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site),
   );
 }

@@ -16,6 +16,7 @@ import { parseSymbolMap } from '../symbols/symbol-map.ts';
 import { rng, writeKmap } from '../testing/kmap-writer.ts';
 import {
   refBreakdown,
+  refHierarchy,
   refCapture,
   refCompareCodePoints,
   refFilter,
@@ -27,7 +28,7 @@ import {
   type RefCapture,
   type RefQueryVariant,
 } from '../testing/reference-queries.ts';
-import { breakdown, filteredTotals } from './breakdown.ts';
+import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import { compareBytes } from './compare.ts';
 import { QueryContext } from './context.ts';
 import { dumpText } from './dump.ts';
@@ -240,6 +241,9 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
         for (const by of BREAKDOWN_KEYS) {
           expect({ by, rows: breakdown(c.ctx, got.indices, by) }).toEqual({ by, rows: refBreakdown(c.cap, want, by) });
         }
+        const cells = refHierarchy(c.cap, want);
+        expect(hierarchy(c.ctx, got.indices)).toEqual(cells);
+        expect(hierarchy(c.ctx, got.indices, 0)).toEqual(cells); // counted in a Map
         const sites = accessSites(c.ctx, got.indices, f.otherTasks).map(({ site, reads, writes, accessLines, objects, pids }) => ({
           site,
           reads,

@@ -9,7 +9,7 @@
 // arithmetic with BigInt, keeps symbols in a plain sorted array, and groups
 // with Maps keyed by strings.
 
-import type { BreakdownKey, BreakdownRow, FilteredTotals, ObjectFilter } from '../query/types.ts';
+import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, ObjectFilter } from '../query/types.ts';
 
 export type RefQueryVariant = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -463,6 +463,31 @@ export function refBreakdown(cap: RefCapture, kept: readonly number[], by: Break
   return [...rows.values()]
     .sort((a, b) => (a.bytes !== b.bytes ? (b.bytes > a.bytes ? 1 : -1) : refCompareCodePoints(a.key, b.key)))
     .map((r) => ({ ...r, bytes: refExact(r.bytes), liveBytes: refExact(r.liveBytes), reads: refExact(r.reads), writes: refExact(r.writes) }));
+}
+
+/** Breakdown chart cells by (type, slab, alloc site): bytes descending, then type, slab, site in code point order. */
+export function refHierarchy(cap: RefCapture, kept: readonly number[]): HierarchyCell[] {
+  const cells = new Map<string, { type: string; slab: string; site: string; objects: number; bytes: bigint }>();
+  for (const idx of kept) {
+    const o = objectAt(cap, idx);
+    const type = groupKey(cap, o, 'type');
+    const slab = groupKey(cap, o, 'slab');
+    const site = groupKey(cap, o, 'site');
+    const key = JSON.stringify([type, slab, site]);
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { type, slab, site, objects: 0, bytes: 0n }));
+    cell.objects += 1;
+    cell.bytes += BigInt(o.size);
+  }
+  return [...cells.values()]
+    .sort(
+      (a, b) =>
+        (a.bytes !== b.bytes ? (b.bytes > a.bytes ? 1 : -1) : 0) ||
+        refCompareCodePoints(a.type, b.type) ||
+        refCompareCodePoints(a.slab, b.slab) ||
+        refCompareCodePoints(a.site, b.site),
+    )
+    .map((c) => ({ ...c, bytes: refExact(c.bytes) }));
 }
 
 export interface RefSiteRow {
