@@ -126,35 +126,49 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
   const ids = lacks ? null : by === 'slab' ? store.objects.slab.data : store.objects.type.data;
   const typeNames = layout.hasType ? store.types.names() : [];
   const inducedId = typeNames.indexOf(INDUCED_TYPE);
-  const allocFlags = allocIpFlags(store);
-  const freeFlags = freeIpFlags(store);
+  // Counted by number: a row of COUNTED columns per group, each flag as its column.
+  const COUNTED = QUALITY_CSV_COLUMNS.slice(1) as Exclude<(typeof QUALITY_CSV_COLUMNS)[number], 'group'>[];
+  const col = (k: (typeof COUNTED)[number]) => COUNTED.indexOf(k);
+  const width = COUNTED.length;
+  const allocCol = Int8Array.from(allocIpFlags(store), (f) => (f ? col(f as 'catchAll' | 'ufo' | 'preregistered') : -1));
+  const freeCol = Int8Array.from(freeIpFlags(store), (f) => (f ? col(f as 'overlapped' | 'nested' | 'freeUnseen') : -1));
+  const [OBJECTS, LIVE, INDUCED, CATCH_ALL, CATCH_ALL_LINES, UNACCESSED, READ_ONLY, WRITE_ONLY] = (
+    ['objects', 'live', 'induced', 'catchAll', 'catchAllLines', 'unaccessed', 'readOnly', 'writeOnly'] as const
+  ).map(col);
   const sums = objectSums(ctx);
+  const { lines, reads, writes } = sums;
   const o = store.objects;
-  const rows = new Map<number, QualityRow>();
+  const allocIp = o.allocIp.data;
+  const freeIp = o.freeIp.data;
+  const type = o.type.data;
+  const counts = new Float64Array(names.length * width);
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const row = (ids ? ids[i] : 0) * width;
+    counts[row + OBJECTS]++;
+    if (store.isLive(i)) counts[row + LIVE]++;
+    else if (freeCol[freeIp[i]] >= 0) counts[row + freeCol[freeIp[i]]]++;
+    const a = allocCol[allocIp[i]];
+    if (a >= 0) {
+      counts[row + a]++;
+      if (a === CATCH_ALL) counts[row + CATCH_ALL_LINES] += lines[i];
+    }
+    if (inducedId >= 0 && type[i] === inducedId) counts[row + INDUCED]++;
+    // accessFlag(), inline.
+    if (lines[i] === 0) counts[row + UNACCESSED]++;
+    else if (reads[i] > 0 !== writes[i] > 0) counts[row + (reads[i] > 0 ? READ_ONLY : WRITE_ONLY)]++;
+  }
   const blank = (group: string): QualityRow => ({
     group, objects: 0, live: 0, overlapped: 0, nested: 0, freeUnseen: 0, ufo: 0, induced: 0, preregistered: 0, catchAll: 0, catchAllLines: 0, unaccessed: 0, readOnly: 0, writeOnly: 0,
   });
-  for (let p = 0; p < indices.length; p++) {
-    const i = indices[p];
-    const g = ids ? ids[i] : 0;
-    let row = rows.get(g);
-    if (!row) rows.set(g, (row = blank(names[g])));
-    row.objects++;
-    if (store.isLive(i)) row.live++;
-    else {
-      const f = freeFlags[o.freeIp.data[i]];
-      if (f) row[f as 'overlapped' | 'nested' | 'freeUnseen']++;
-    }
-    const a = allocFlags[o.allocIp.data[i]];
-    if (a) {
-      row[a as 'catchAll' | 'ufo' | 'preregistered']++;
-      if (a === 'catchAll') row.catchAllLines += sums.lines[i];
-    }
-    if (inducedId >= 0 && o.type.data[i] === inducedId) row.induced++;
-    const x = accessFlag(sums, i);
-    if (x) row[x]++;
+  const rows: QualityRow[] = [];
+  for (let g = 0; g < names.length; g++) {
+    if (counts[g * width + OBJECTS] === 0) continue;
+    const row = blank(names[g]);
+    COUNTED.forEach((k, c) => (row[k] = counts[g * width + c]));
+    rows.push(row);
   }
-  const list = [...rows.values()].sort((a, b) => b.objects - a.objects || compareBytes(a.group, b.group));
+  const list = rows.sort((a, b) => b.objects - a.objects || compareBytes(a.group, b.group));
   const total = blank('');
   for (const r of list) for (const k of QUALITY_CSV_COLUMNS) if (k !== 'group') total[k] += r[k];
   return { rows: list, total };
