@@ -224,6 +224,12 @@ describe('memoryUse(): what the queries keep', () => {
     // A second sort reuses them.
     session.query({ filter, sort: { key: 'slab', desc: false } });
     expect(session.memoryUse().queryBytes).toBeLessThan(after.queryBytes + 4 * n + 4096);
+    // A new file: the first one's context and buffers are let go (not held, not counted).
+    const small = await session.open({ kind: 'file', file: new Blob([TINY]) as File, name: 'tiny.kmap' }, noProgress);
+    expect(small.ok).toBe(true);
+    session.query({ filter, sort: null });
+    expect(session.memoryUse().queryBytes).toBeLessThan(4 * n);
+    session.query({ filter, sort: { key: 'size', desc: true } });
     session.close();
     expect(session.memoryUse()).toMatchObject({ dataBytes: 0, queryBytes: 0 });
   });

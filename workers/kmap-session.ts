@@ -123,7 +123,9 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
 
   protected override sliceRoom(): number | null {
     if (this.memoryBudget === null || !this.store) return null;
-    return this.memoryBudget - budgetBytes(this.store) - this.keptBytes();
+    // What the queries keep is let go first (a slice or an export is no time to hold the next sort's buffers).
+    this.ctx?.scratch.clear();
+    return this.memoryBudget - budgetBytes(this.store) - this.keptBytes() - this.queryBytes();
   }
 
   /** What a load holds now, as the budget sees it: its columns with growth headroom, plus the kept previous kmap. */
@@ -174,6 +176,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   private rebuildContext(): void {
+    this.reuse = null;
     this.ctx = this.store ? new QueryContext(this.store, this.symbols ? new IpSymbols(this.symbols.table, this.store.ips) : null) : null;
     this.generation++;
     this.filterCache.clear();

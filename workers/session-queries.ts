@@ -65,9 +65,11 @@ export abstract class SessionQueries {
    * Buffers kept for the next selection of the same context: the sorted
    * selection and the positions. Both are as long as the store, and a fresh
    * buffer that long costs more to touch than the work done in it
-   * (src/query/scratch.ts); a new context (a new store or symbols) drops them.
+   * (src/query/scratch.ts). They belong to one context: the lifecycle sets
+   * this to null whenever it makes a new one (a new store or symbols), so
+   * that the old context and its store are let go.
    */
-  private reuse: { ctx: QueryContext; sorted: Uint32Array | null; positions: Uint32Array | null } | null = null;
+  protected reuse: { ctx: QueryContext; sorted: Uint32Array | null; positions: Uint32Array | null } | null = null;
   /** Bumped when the store or the symbols change: cached results are stale. */
   protected generation = 0;
   protected filterCache = new Map<string, FilterResult>();
@@ -134,6 +136,9 @@ export abstract class SessionQueries {
     if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
       // A copy: the filter's indices stay cached in file order.
       const reuse = this.reused();
+      // The buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
+      this.selection = new Uint32Array(0);
+      this.positions = null;
       if (!reuse.sorted || reuse.sorted.length < indices.length) reuse.sorted = new Uint32Array(this.store.numObjects);
       const sorted = reuse.sorted.subarray(0, indices.length);
       sorted.set(indices);
@@ -253,7 +258,7 @@ export abstract class SessionQueries {
 
   /** Bytes the queries keep for the loaded kmap (MemoryUse.queryBytes). */
   protected queryBytes(): number {
-    const reuse = this.reuse && this.reuse.ctx === this.ctx ? this.reuse : null;
+    const reuse = this.reuse;
     return (this.ctx?.heldBytes() ?? 0) + (reuse?.sorted?.byteLength ?? 0) + (reuse?.positions?.byteLength ?? 0);
   }
 

@@ -114,7 +114,7 @@ export function candidatesByName(ctx: QueryContext, masks: readonly [IndexedColu
     }
     marked += starts[g + 1] - starts[g];
   }
-  const out = ctx.scratch.u32('candidates', marked + (n - covered));
+  const out = ctx.scratch.u32('candidates', marked + (n - covered), false); // read only up to what was written
   let m = 0;
   for (let w = 0; w < bits.length; w++) {
     let word = bits[w];

@@ -194,7 +194,7 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   const candidates = nothing ? null : candidatesByName(ctx, [['slab', slabFinal], ['type', typeFinal], ['command', cmdMask]]);
   const total = nothing ? 0 : candidates ? candidates.length : n;
   // The kept indices are gathered in scratch and copied out at the end (the result is cached).
-  const out = ctx.scratch.u32('filterObjects.out', total);
+  const out = ctx.scratch.u32('filterObjects.out', total, false); // read only up to what was written
   let k = 0;
   for (let c = 0; c < total; c++) {
     const i = candidates ? candidates[c] : c;

@@ -81,7 +81,7 @@ function sortKeys(ctx: QueryContext, column: Exclude<ObjectColumn, 'address' | '
 export function sortSelection(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>): void {
   const store = ctx.store;
   const n = indices.length;
-  const lo = ctx.scratch.u32('sortSelection.lo', n);
+  const lo = ctx.scratch.u32('sortSelection.lo', n, false); // every key word written below
   let hi: Uint32Array | null = null;
   if (sort.key === 'address') {
     const vaHi = store.objects.vaHi.data;

@@ -6,9 +6,11 @@
 // Digits: each word is cut into as few passes as keep a digit at most
 // MAX_DIGIT_BITS wide, over only the bits that vary (each word less its
 // smallest value, then up to the highest set bit across all keys), so
-// 24-bit alloc indices take 2 passes, sizes below 2^12 one, and the high
-// words of kernel addresses (ffff8880 to ffff88ff) one instead of three. A
-// pass in which every key has the same digit is skipped.
+// 24-bit alloc indices take 2 passes and sizes below 2^12 one. A pass in
+// which every key has the same digit is skipped (so the high words of
+// kernel addresses, ffff8880 to ffff88ff, took one pass before the
+// subtraction too; it saves their histogram reads, and a pass where values
+// straddle a power of two).
 // Wide digits (16 bits, 65,536 buckets) looked cheaper but lose at millions
 // of rows: each scatter then writes to 65,536 places at once, far more than
 // the caches hold (the 16-bit sort this replaced took 3-3.5x as long on
@@ -123,7 +125,7 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     else lastHi = k;
   }
   let srcIdx: Uint32Array = indices;
-  const buffer = (role: string) => (scratch ? scratch.u32(`radixSort.${role}`, n) : new Uint32Array(n));
+  const buffer = (role: string) => (scratch ? scratch.u32(`radixSort.${role}`, n, false) : new Uint32Array(n)); // every element written before read
   let dstIdx: Uint32Array = buffer('idx');
   let srcLo = lo;
   let dstLo: Uint32Array | null = null;

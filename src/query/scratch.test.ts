@@ -35,6 +35,16 @@ describe('ScratchArrays', () => {
     expect(s.bytes()).toBeGreaterThanOrEqual(2200);
   });
 
+  it('zero = false hands the buffer back as it was left; clear() lets every buffer go', () => {
+    const s = new ScratchArrays();
+    s.u32('a', 8).fill(5);
+    expect(Array.from(s.u32('a', 8, false))).toEqual([5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(s.bytes()).toBe(32);
+    s.clear();
+    expect(s.bytes()).toBe(0);
+    expect(Array.from(s.u32('a', 8, false))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]); // fresh again
+  });
+
   it('different keys never share memory', () => {
     const s = new ScratchArrays();
     const a = s.i32('a', 64);

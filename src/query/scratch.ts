@@ -9,7 +9,7 @@
 // time and 0.05 ms per MB after, so a 40 MB temporary costs 150 ms before the
 // query does anything. Bare metal pays less (page faults and zeroing, about
 // 0.2-0.3 ms per MB) but still pays. Kept per context, a temporary is paid for
-// once per store.
+// once per context (a new store, or symbols loaded or removed, make a new one).
 //
 // Rules (what makes sharing safe):
 // - One buffer per key. An array borrowed under a key is valid until the
@@ -22,12 +22,15 @@
 // - Queries run one at a time on a context (the data worker answers one
 //   message at a time; the CLI runs one query), so no two borrows of a key
 //   overlap except inside one query, which the keys rule covers.
-// - Every borrow is zero-filled (a fill of warm memory: 10 MB in under 1 ms).
+// - Every borrow is zero-filled (a fill of warm memory: 10 MB in about 1 ms),
+//   unless the borrower passes zero = false because it writes every element
+//   it reads (a sort's pass buffers, a list filled from its start).
 //
 // The memory stays held while the context lives (its store loaded), at most
 // one buffer per key, each as large as the largest borrow so far (rounded up
 // by an eighth so that a store growing while it loads does not reallocate on
-// every query). bytes() reports it.
+// every query). bytes() reports it; clear() lets it all go (before a slice or
+// an export, which need the room more).
 
 export class ScratchArrays {
   private buffers = new Map<string, ArrayBuffer>();
@@ -42,28 +45,33 @@ export class ScratchArrays {
     return { buffer, fresh: true };
   }
 
-  u8(key: string, length: number): Uint8Array {
+  u8(key: string, length: number, zero = true): Uint8Array {
     const { buffer, fresh } = this.buffer(key, length);
     const view = new Uint8Array(buffer, 0, length);
-    return fresh ? view : view.fill(0);
+    return fresh || !zero ? view : view.fill(0);
   }
 
-  i32(key: string, length: number): Int32Array {
+  i32(key: string, length: number, zero = true): Int32Array {
     const { buffer, fresh } = this.buffer(key, length * 4);
     const view = new Int32Array(buffer, 0, length);
-    return fresh ? view : view.fill(0);
+    return fresh || !zero ? view : view.fill(0);
   }
 
-  u32(key: string, length: number): Uint32Array {
+  u32(key: string, length: number, zero = true): Uint32Array {
     const { buffer, fresh } = this.buffer(key, length * 4);
     const view = new Uint32Array(buffer, 0, length);
-    return fresh ? view : view.fill(0);
+    return fresh || !zero ? view : view.fill(0);
   }
 
-  f64(key: string, length: number): Float64Array {
+  f64(key: string, length: number, zero = true): Float64Array {
     const { buffer, fresh } = this.buffer(key, length * 8);
     const view = new Float64Array(buffer, 0, length);
-    return fresh ? view : view.fill(0);
+    return fresh || !zero ? view : view.fill(0);
+  }
+
+  /** Lets every buffer go (the next borrow of a key allocates again). */
+  clear(): void {
+    this.buffers.clear();
   }
 
   /** Bytes held by all keys. */
