@@ -45,28 +45,33 @@ export class ScratchArrays {
     return { buffer, fresh: true };
   }
 
+  /** A view of `length` elements of `Type` on the key's buffer, zero-filled unless `zero` is false. */
+  private view<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(
+    key: string,
+    Type: { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+    length: number,
+    zero: boolean,
+  ): T {
+    const { buffer, fresh } = this.buffer(key, length * Type.BYTES_PER_ELEMENT);
+    const view = new Type(buffer, 0, length);
+    if (!fresh && zero) view.fill(0);
+    return view;
+  }
+
   u8(key: string, length: number, zero = true): Uint8Array {
-    const { buffer, fresh } = this.buffer(key, length);
-    const view = new Uint8Array(buffer, 0, length);
-    return fresh || !zero ? view : view.fill(0);
+    return this.view(key, Uint8Array, length, zero);
   }
 
   i32(key: string, length: number, zero = true): Int32Array {
-    const { buffer, fresh } = this.buffer(key, length * 4);
-    const view = new Int32Array(buffer, 0, length);
-    return fresh || !zero ? view : view.fill(0);
+    return this.view(key, Int32Array, length, zero);
   }
 
   u32(key: string, length: number, zero = true): Uint32Array {
-    const { buffer, fresh } = this.buffer(key, length * 4);
-    const view = new Uint32Array(buffer, 0, length);
-    return fresh || !zero ? view : view.fill(0);
+    return this.view(key, Uint32Array, length, zero);
   }
 
   f64(key: string, length: number, zero = true): Float64Array {
-    const { buffer, fresh } = this.buffer(key, length * 8);
-    const view = new Float64Array(buffer, 0, length);
-    return fresh || !zero ? view : view.fill(0);
+    return this.view(key, Float64Array, length, zero);
   }
 
   /** Lets every buffer go (the next borrow of a key allocates again). */
