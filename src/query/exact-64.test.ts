@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
-import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
+import { breakdown, filteredTotals, hierarchy, objectSums } from './breakdown.ts';
 import { QueryContext } from './context.ts';
 import { breakdownCsv, jsonText, sitesCsv } from './csv.ts';
 import { filterObjects } from './filter.ts';
@@ -105,5 +105,26 @@ describe('64-bit values, exact', () => {
     // [va, va + size): object 0 is [0x1000, 0x1000 + 2^64 - 1), object 1 is [0, 2^64 - 2).
     expect([...filterObjects(ctx, { ...emptyFilter(), search: 'addr:ffffffffffffffff' }).indices]).toEqual([0]);
     expect([...filterObjects(ctx, { ...emptyFilter(), search: 'addr:0000000000000800' }).indices]).toEqual([1]);
+  });
+});
+
+describe('objectSums', () => {
+  it('keeps 4-byte sums until one passes 2^32 - 1, then doubles with every earlier value kept', () => {
+    const text = [
+      'ffffffff81400008,42,ffff888005000000,64,10,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81500004,1,2,42',
+      'ffffffff81400010,42,ffff888005000100,64,11,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81500004,3,4294967295,42',
+      '  ffffffff81500014,0,7,42',
+      'ffffffff81400018,42,ffff888005000200,64,12,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81500004,5,6,42',
+      '',
+    ].join('\n');
+    const sums = objectSums(new QueryContext(parseKmapBytes(new TextEncoder().encode(text))));
+    expect(sums.reads).toBeInstanceOf(Float64Array);
+    expect(Array.from(sums.reads)).toEqual([2, 4294967302, 6]);
+    expect(sums.writes).toBeInstanceOf(Uint32Array);
+    expect(Array.from(sums.writes)).toEqual([1, 3, 5]);
+    expect(Array.from(sums.lines)).toEqual([1, 2, 1]);
   });
 });
