@@ -13,13 +13,8 @@ import { addEntry, exactSumRange } from '../store/columns.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 
 /**
- * Access lines, reads and writes of every object (sums over its lines),
- * computed once per store size. A sum above 2^53 - 1 is only near (see
- * objectSumExact); the others are exact.
- */
-/**
  * Per object: its access lines, and the sums of their reads and writes (a
- * double sum, near above 2^53 - 1: objectSumExact). Computed once per store.
+ * double sum, near above 2^53 - 1: objectSumExact). Computed once per store size.
  * Stored 4 bytes an object where every value fits (lines always do; reads
  * and writes unless some object's sum passes 2^32 - 1, then that column is
  * doubles): at 10 M objects 120 MB instead of 240, which is also less fresh
@@ -260,12 +255,16 @@ const DENSE_HIERARCHY_CELLS = 1 << 22;
 /**
  * Objects and bytes by (type, slab, alloc site): the cells of the Breakdown
  * chart, biggest first. A cell is the number (type * slabs + slab) * sites +
- * site (type and slab 0 where the variant lacks them): counted in dense
- * scratch arrays when the product is small enough (a real capture's is a few
- * hundred thousand), else in a Map by that number (`denseCells`: the
- * limit, for the tests of both ways).
+ * site (type and slab 0 where the variant lacks them; sites are numbered
+ * over every IP of the store, access IPs too). It is counted in dense
+ * scratch arrays when there are at most `denseCells` such numbers and not
+ * many more than the objects counted (the 2.4 GB benchmark file: 3.4 M
+ * numbers for 9.9 M objects); else in a Map by that number, or by a string
+ * of the three ids where the numbers pass 2^53 (a file with hundreds of
+ * thousands of names). `denseCells` and `numericCells` (the limits of the
+ * first two ways) are there for the tests of every way.
  */
-export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = DENSE_HIERARCHY_CELLS): HierarchyCell[] {
+export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = DENSE_HIERARCHY_CELLS, numericCells = Number.MAX_SAFE_INTEGER): HierarchyCell[] {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   const sites = ctx.sites();
@@ -273,59 +272,55 @@ export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = 
   const numSlabs = layout.hasSlab ? Math.max(1, store.slabs.size) : 1;
   const numSites = Math.max(1, sites.numSites);
   const numCells = (layout.hasType ? Math.max(1, store.types.size) : 1) * numSlabs * numSites;
-  if (numCells > Number.MAX_SAFE_INTEGER) throw new Error(`too many (type, slab, site) combinations to count: ${numCells}`);
   const typeOf = layout.hasType ? o.type.data : null;
   const slabOf = layout.hasSlab ? o.slab.data : null;
   const ip = o.allocIp.data;
   const siteOf = sites.siteOf;
   const size = o.size.data;
   const cellOf = (i: number) => ((typeOf ? typeOf[i] : 0) * numSlabs + (slabOf ? slabOf[i] : 0)) * numSites + siteOf[ip[i]];
-  // Each cell's objects and bytes (a double sum until the check below).
-  const found: { cell: number; objects: number; bytes: number }[] = [];
-  if (numCells <= denseCells) {
+  const keyOf: (i: number) => number | string =
+    numCells <= numericCells ? cellOf : (i) => `${typeOf ? typeOf[i] : 0},${slabOf ? slabOf[i] : 0},${siteOf[ip[i]]}`;
+  // Each cell's objects and bytes (a double sum until the check below), and an object of it (for its names).
+  const found: { key: number | string; first: number; objects: number; bytes: number }[] = [];
+  if (numCells <= Math.min(denseCells, 4 * indices.length + 65536)) {
     const objects = ctx.scratch.f64('hierarchy.objects', numCells);
     const bytes = ctx.scratch.f64('hierarchy.bytes', numCells);
+    const first = ctx.scratch.u32('hierarchy.first', numCells, false); // read only where objects > 0
     for (let p = 0; p < indices.length; p++) {
       const i = indices[p];
       const c = cellOf(i);
-      objects[c]++;
+      if (objects[c]++ === 0) first[c] = i;
       bytes[c] += size[i];
     }
-    for (let c = 0; c < numCells; c++) if (objects[c] > 0) found.push({ cell: c, objects: objects[c], bytes: bytes[c] });
+    for (let c = 0; c < numCells; c++) if (objects[c] > 0) found.push({ key: c, first: first[c], objects: objects[c], bytes: bytes[c] });
   } else {
-    const byCell = new Map<number, { cell: number; objects: number; bytes: number }>();
+    const byCell = new Map<number | string, { key: number | string; first: number; objects: number; bytes: number }>();
     for (let p = 0; p < indices.length; p++) {
       const i = indices[p];
-      const c = cellOf(i);
-      let e = byCell.get(c);
-      if (!e) byCell.set(c, (e = { cell: c, objects: 0, bytes: 0 }));
+      const key = keyOf(i);
+      let e = byCell.get(key);
+      if (!e) byCell.set(key, (e = { key, first: i, objects: 0, bytes: 0 }));
       e.objects++;
       e.bytes += size[i];
     }
     found.push(...byCell.values());
   }
   // A cell's bytes above 2^53 - 1 (near in doubles): summed again exactly.
-  const exact = new Map<number, ExactSum>();
-  for (const f of found) if (f.bytes > MAX_EXACT) exact.set(f.cell, new ExactSum());
+  const exact = new Map<number | string, ExactSum>();
+  for (const f of found) if (f.bytes > MAX_EXACT) exact.set(f.key, new ExactSum());
   if (exact.size > 0) {
     for (let p = 0; p < indices.length; p++) {
-      const sum = exact.get(cellOf(indices[p]));
+      const sum = exact.get(keyOf(indices[p]));
       if (sum) addEntry(sum, o.size, indices[p]);
     }
   }
-  const cells: HierarchyCell[] = found.map(({ cell, objects, bytes }) => {
-    const site = cell % numSites;
-    const typeSlab = (cell - site) / numSites;
-    const slab = typeSlab % numSlabs;
-    const type = (typeSlab - slab) / numSlabs;
-    return {
-      type: layout.hasType ? store.types.name(type) : '',
-      slab: layout.hasSlab ? store.slabs.name(slab) : '',
-      site: sites.key(site),
-      objects,
-      bytes: exact.get(cell)?.value ?? bytes,
-    };
-  });
+  const cells: HierarchyCell[] = found.map(({ key, first, objects, bytes }) => ({
+    type: typeOf ? store.types.name(typeOf[first]) : '',
+    slab: slabOf ? store.slabs.name(slabOf[first]) : '',
+    site: sites.key(siteOf[ip[first]]),
+    objects,
+    bytes: exact.get(key)?.value ?? bytes,
+  }));
   return cells.sort(
     (a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site),
   );

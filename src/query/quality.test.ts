@@ -15,7 +15,7 @@ import { refFlags, refQuality } from '../testing/reference-quality.ts';
 import { QueryContext } from './context.ts';
 import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
-import { qualityRows } from './quality.ts';
+import { INDUCED_TYPE, qualityRows } from './quality.ts';
 import { emptyFilter, QUALITY_FLAGS, type ObjectFilter } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,6 +23,18 @@ const ROOT = join(import.meta.dirname, '..', '..');
 function inputs(): { name: string; store: KmapStore }[] {
   const out = (['A', 'B', 'C', 'D', 'E'] as const).map((v) => ({ name: `variant ${v}`, store: parseKmapBytes(new TextEncoder().encode(writeKmap({ variant: v, objects: 3000, seed: 11 }))) }));
   out.push({ name: 'sample', store: parseKmapBytes(readFileSync(join(ROOT, 'public', 'sample.kmap'))) });
+  // Induced allocations: the writer makes none, so every 7th object line of a variant-E kmap is given that type.
+  let k = 0;
+  const induced = writeKmap({ variant: 'E', objects: 3000, seed: 12 })
+    .split('\n')
+    .map((line) => {
+      const f = line.split(',');
+      if (line[0] === ' ' || f.length !== 11 || k++ % 7 !== 0) return line;
+      f[7] = INDUCED_TYPE;
+      return f.join(',');
+    })
+    .join('\n');
+  out.push({ name: 'variant E with induced allocations', store: parseKmapBytes(new TextEncoder().encode(induced)) });
   return out;
 }
 
@@ -38,6 +50,7 @@ describe('quality', () => {
         for (const by of ['slab', 'type'] as const) {
           const got = qualityRows(ctx, kept, by).rows;
           expect(got).toEqual(refQuality(cap, [...kept], by));
+          if (name.includes('induced')) expect(got.reduce((n, r) => n + r.induced, 0)).toBeGreaterThan(100);
         }
       }
       // The writer's kmaps have every flag somewhere (else this test proves
