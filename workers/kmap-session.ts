@@ -176,7 +176,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   private rebuildContext(): void {
-    this.reuse = null;
+    this.forgetBuffers();
     this.ctx = this.store ? new QueryContext(this.store, this.symbols ? new IpSymbols(this.symbols.table, this.store.ips) : null) : null;
     this.generation++;
     this.filterCache.clear();

@@ -62,14 +62,13 @@ export abstract class SessionQueries {
   /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
   protected positions: Uint32Array | null = null;
   /**
-   * Buffers kept for the next selection of the same context: the sorted
-   * selection and the positions. Both are as long as the store, and a fresh
-   * buffer that long costs more to touch than the work done in it
-   * (src/query/scratch.ts). They belong to one context: the lifecycle sets
-   * this to null whenever it makes a new one (a new store or symbols), so
-   * that the old context and its store are let go.
+   * Buffers kept for the next selection: the sorted selection's and the
+   * positions'. Both are as long as the store, and a fresh buffer that long
+   * costs more to touch than the work done in it (src/query/scratch.ts).
+   * The lifecycle drops them with each new context (forgetBuffers()).
    */
-  protected reuse: { ctx: QueryContext; sorted: Uint32Array | null; positions: Uint32Array | null } | null = null;
+  private sortedBuffer: Uint32Array | null = null;
+  private positionsBuffer: Uint32Array | null = null;
   /** Bumped when the store or the symbols change: cached results are stale. */
   protected generation = 0;
   protected filterCache = new Map<string, FilterResult>();
@@ -135,12 +134,11 @@ export abstract class SessionQueries {
     let indices = f.indices;
     if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
       // A copy: the filter's indices stay cached in file order.
-      const reuse = this.reused();
       // The buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
       this.selection = new Uint32Array(0);
       this.positions = null;
-      if (!reuse.sorted || reuse.sorted.length < indices.length) reuse.sorted = new Uint32Array(this.store.numObjects);
-      const sorted = reuse.sorted.subarray(0, indices.length);
+      if (!this.sortedBuffer || this.sortedBuffer.length < indices.length) this.sortedBuffer = new Uint32Array(this.store.numObjects);
+      const sorted = this.sortedBuffer.subarray(0, indices.length);
       sorted.set(indices);
       sortSelection(this.ctx, sorted, q.sort);
       indices = sorted;
@@ -258,14 +256,13 @@ export abstract class SessionQueries {
 
   /** Bytes the queries keep for the loaded kmap (MemoryUse.queryBytes). */
   protected queryBytes(): number {
-    const reuse = this.reuse;
-    return (this.ctx?.heldBytes() ?? 0) + (reuse?.sorted?.byteLength ?? 0) + (reuse?.positions?.byteLength ?? 0);
+    return (this.ctx?.heldBytes() ?? 0) + (this.sortedBuffer?.byteLength ?? 0) + (this.positionsBuffer?.byteLength ?? 0);
   }
 
-  /** The buffers kept for the current context (see `reuse`). */
-  private reused(): { sorted: Uint32Array | null; positions: Uint32Array | null } {
-    if (!this.reuse || this.reuse.ctx !== this.ctx) this.reuse = { ctx: this.ctx!, sorted: null, positions: null };
-    return this.reuse;
+  /** Lets the reused selection buffers go (with the context they were made for: a new store or symbols). */
+  protected forgetBuffers(): void {
+    this.sortedBuffer = null;
+    this.positionsBuffer = null;
   }
 
   rows(start: number, count: number): ObjectRow[] {
@@ -279,10 +276,9 @@ export abstract class SessionQueries {
   positionOf(idx: number): number {
     if (!this.store || idx < 0 || idx >= this.store.numObjects) return -1;
     if (!this.positions || this.positions.length !== this.store.numObjects) {
-      const reuse = this.reused();
-      if (!reuse.positions || reuse.positions.length !== this.store.numObjects) reuse.positions = new Uint32Array(this.store.numObjects);
-      else reuse.positions.fill(0);
-      this.positions = reuse.positions;
+      if (!this.positionsBuffer || this.positionsBuffer.length !== this.store.numObjects) this.positionsBuffer = new Uint32Array(this.store.numObjects);
+      else this.positionsBuffer.fill(0);
+      this.positions = this.positionsBuffer;
       for (let p = 0; p < this.selection.length; p++) this.positions[this.selection[p]] = p + 1;
     }
     return this.positions[idx] - 1;
