@@ -282,7 +282,8 @@ export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = 
     numCells <= numericCells ? cellOf : (i) => `${typeOf ? typeOf[i] : 0},${slabOf ? slabOf[i] : 0},${siteOf[ip[i]]}`;
   // Each cell's objects and bytes (a double sum until the check below), and an object of it (for its names).
   const found: { key: number | string; first: number; objects: number; bytes: number }[] = [];
-  if (numCells <= Math.min(denseCells, 4 * indices.length + 65536)) {
+  // Dense only where cells are numbers (keyOf is cellOf), few, and not many more than the objects.
+  if (numCells <= Math.min(denseCells, numericCells, 4 * indices.length + 65536)) {
     const objects = ctx.scratch.f64('hierarchy.objects', numCells);
     const bytes = ctx.scratch.f64('hierarchy.bytes', numCells);
     const first = ctx.scratch.u32('hierarchy.first', numCells, false); // read only where objects > 0

@@ -138,11 +138,10 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
   };
   const allocCol = columnsOf(allocIpFlags(store));
   const freeCol = columnsOf(freeIpFlags(store));
-  const [OBJECTS, LIVE, INDUCED, CATCH_ALL, CATCH_ALL_LINES, UNACCESSED, READ_ONLY, WRITE_ONLY] = (
-    ['objects', 'live', 'induced', 'catchAll', 'catchAllLines', 'unaccessed', 'readOnly', 'writeOnly'] as const
-  ).map(col);
+  const [OBJECTS, LIVE, INDUCED, CATCH_ALL, CATCH_ALL_LINES] = (['objects', 'live', 'induced', 'catchAll', 'catchAllLines'] as const).map(col);
+  const accessCol = { unaccessed: col('unaccessed'), readOnly: col('readOnly'), writeOnly: col('writeOnly') };
   const sums = objectSums(ctx);
-  const { lines, reads, writes } = sums;
+  const { lines } = sums;
   const o = store.objects;
   const allocIp = o.allocIp.data;
   const freeIp = o.freeIp.data;
@@ -174,9 +173,8 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
       if (a === CATCH_ALL) counts[row + CATCH_ALL_LINES] += lines[i];
     }
     if (inducedId >= 0 && type[i] === inducedId) counts[row + INDUCED]++;
-    // accessFlag(), inline.
-    if (lines[i] === 0) counts[row + UNACCESSED]++;
-    else if (reads[i] > 0 !== writes[i] > 0) counts[row + (reads[i] > 0 ? READ_ONLY : WRITE_ONLY)]++;
+    const x = accessFlag(sums, i);
+    if (x) counts[row + accessCol[x]]++;
   }
   const blank = (group: string): QualityRow => ({
     group, objects: 0, live: 0, overlapped: 0, nested: 0, freeUnseen: 0, ufo: 0, induced: 0, preregistered: 0, catchAll: 0, catchAllLines: 0, unaccessed: 0, readOnly: 0, writeOnly: 0,
