@@ -5,6 +5,7 @@
 //                 [--threads]  (only the parsing-threads section: bench/cli-threads.ts; kmap --workers 1/2/3)
 //                 [--browser-load]  (only the browser-load section: bench/browser-load.ts; one piece against ranges; build dist/ first)
 //                 [--peers [--sweep-runs N]]  (only the peers section: bench/peers.ts; kmap stats against Papa Parse, d3-dsv, DuckDB, whole processes)
+//                 [--access-scale 0.6]  (a file with 0.6x the access lines an object: 10 M objects and 30 M lines at --size 1850MB)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -122,10 +123,12 @@ interface Args {
   browserLoadOnly: boolean;
   peersOnly: boolean;
   sweepRuns: number;
+  /** The generator's accessScale: access lines an object relative to its default (about 5). */
+  accessScale: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false, peersOnly: false, sweepRuns: 1 };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false, peersOnly: false, sweepRuns: 1, accessScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -148,9 +151,10 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--browser-load') a.browserLoadOnly = true;
     else if (k === '--peers') a.peersOnly = true;
     else if (k === '--sweep-runs') a.sweepRuns = Number(v());
+    else if (k === '--access-scale') a.accessScale = Number(v());
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
-  if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536) throw new Error('bad --runs, --seed or --chunk');
+  if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536 || !(a.accessScale >= 0)) throw new Error('bad --runs, --seed, --chunk or --access-scale');
   return a;
 }
 
@@ -160,27 +164,30 @@ interface Meta {
   version: number;
   seed: number;
   targetBytes: number;
+  /** Absent in files generated before the option (1). */
+  accessScale?: number;
   stats: GenerateStats;
 }
 
 function ensureFile(args: Args): { path: string; meta: Meta; reused: boolean; genSecs: number } {
-  const path = resolve(OUT_DIR, `kmap-E-seed${args.seed}-${args.size}.kmap`);
+  const scaled = args.accessScale !== 1 ? `-a${args.accessScale}` : '';
+  const path = resolve(OUT_DIR, `kmap-E-seed${args.seed}-${args.size}${scaled}.kmap`);
   const metaPath = `${path}.json`;
   if (existsSync(path) && existsSync(metaPath)) {
     try {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta;
-      if (meta.version === GENERATOR_VERSION && meta.seed === args.seed && meta.targetBytes === args.size && statSync(path).size === meta.stats.bytes) {
+      if (meta.version === GENERATOR_VERSION && meta.seed === args.seed && meta.targetBytes === args.size && (meta.accessScale ?? 1) === args.accessScale && statSync(path).size === meta.stats.bytes) {
         return { path, meta, reused: true, genSecs: 0 };
       }
     } catch {
       // regenerate
     }
   }
-  console.error(`generating ${relative(ROOT, path)} (${formatSize(args.size)}, seed ${args.seed}) ...`);
+  console.error(`generating ${relative(ROOT, path)} (${formatSize(args.size)}, seed ${args.seed}${scaled ? `, access lines x${args.accessScale}` : ''}) ...`);
   const t0 = performance.now();
-  const stats = generateToFile(path, { seed: args.seed, targetBytes: args.size });
+  const stats = generateToFile(path, { seed: args.seed, targetBytes: args.size, accessScale: args.accessScale });
   const genSecs = (performance.now() - t0) / 1000;
-  const meta: Meta = { version: GENERATOR_VERSION, seed: args.seed, targetBytes: args.size, stats };
+  const meta: Meta = { version: GENERATOR_VERSION, seed: args.seed, targetBytes: args.size, ...(scaled ? { accessScale: args.accessScale } : {}), stats };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2) + '\n');
   console.error(`  ${formatSize(stats.bytes)} in ${genSecs.toFixed(1)} s (${(stats.bytes / 1e6 / genSecs).toFixed(0)} MB/s)`);
   return { path, meta, reused: false, genSecs };
@@ -383,8 +390,10 @@ async function main(): Promise<void> {
   const fileStats = file.meta.stats;
   if (args.browserOnly) {
     // As --browser-load: the 1 GB file has its section, another size (10 M objects: --size 2400MB) its own.
-    const name = args.sizeText === '1GB' ? 'browser' : `browser-${args.sizeText}`;
-    const flags = args.sizeText === '1GB' ? '--browser' : `--browser --size ${args.sizeText}`;
+    // A file with another number of access lines an object (--access-scale) has its own too.
+    const scaled = args.accessScale !== 1;
+    const name = args.sizeText === '1GB' && !scaled ? 'browser' : `browser-${args.sizeText}${scaled ? `-a${args.accessScale}` : ''}`;
+    const flags = args.sizeText === '1GB' && !scaled ? '--browser' : `--browser --size ${args.sizeText}${scaled ? ` --access-scale ${args.accessScale}` : ''}`;
     return fileSection(args, file.path, fileStats, name, (describe) => measureBrowserViews(ROOT, file.path, describe), flags);
   }
   if (args.parquetOnly) {

@@ -1,4 +1,4 @@
-// npm run gen -- --out FILE [--size 1GB | --objects N] [--seed 1]
+// npm run gen -- --out FILE [--size 1GB | --objects N] [--seed 1] [--access-scale 1]
 // npm run gen -- --sample [--out FILE | --force]
 //   the synthetic first-run sample (seed 1, 1.5 MB); to public/sample.kmap only with --force,
 //   since that file may be a real kernel capture by now
@@ -15,7 +15,7 @@ export const SAMPLE_SEED = 1;
 export const SAMPLE_BYTES = 1_500_000;
 
 /** Writes the generated kmap to `path` (via a temporary file, renamed when complete). */
-export function generateToFile(path: string, opts: { seed: number; targetBytes?: number; numObjects?: number }): GenerateStats {
+export function generateToFile(path: string, opts: { seed: number; targetBytes?: number; numObjects?: number; accessScale?: number }): GenerateStats {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
@@ -34,7 +34,7 @@ export function generateToFile(path: string, opts: { seed: number; targetBytes?:
 }
 
 function usage(): never {
-  console.error('usage: npm run gen -- --out FILE [--size 1GB | --objects N] [--seed 1]\n       npm run gen -- --sample [--out FILE | --force]');
+  console.error('usage: npm run gen -- --out FILE [--size 1GB | --objects N] [--seed 1] [--access-scale 1]\n       npm run gen -- --sample [--out FILE | --force]');
   process.exit(2);
 }
 
@@ -43,6 +43,7 @@ function main(argv: string[]): void {
   let size: number | undefined;
   let objects: number | undefined;
   let seed = 1;
+  let accessScale = 1;
   let sample = false;
   let force = false;
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +53,7 @@ function main(argv: string[]): void {
     else if (a === '--size') size = parseSize(val());
     else if (a === '--objects') objects = Number(val());
     else if (a === '--seed') seed = Number(val());
+    else if (a === '--access-scale') accessScale = Number(val());
     else if (a === '--sample') sample = true;
     else if (a === '--force') force = true;
     else if (a === '--help' || a === '-h') usage();
@@ -74,9 +76,9 @@ function main(argv: string[]): void {
   }
   if (!out) usage();
   if (objects !== undefined && !(Number.isInteger(objects) && objects > 0)) usage();
-  if (!Number.isInteger(seed)) usage();
+  if (!Number.isInteger(seed) || !(accessScale >= 0)) usage();
   const t0 = performance.now();
-  const stats = generateToFile(out, objects !== undefined ? { seed, numObjects: objects } : { seed, targetBytes: size ?? 1e9 });
+  const stats = generateToFile(out, objects !== undefined ? { seed, numObjects: objects, accessScale } : { seed, targetBytes: size ?? 1e9, accessScale });
   const secs = (performance.now() - t0) / 1000;
   console.error(`wrote ${out}: ${formatSize(stats.bytes)} in ${secs.toFixed(1)} s (${(stats.bytes / 1e6 / secs).toFixed(0)} MB/s)`);
   console.log(JSON.stringify({ file: out, seed, ...stats }));

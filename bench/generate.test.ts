@@ -37,6 +37,20 @@ describe('generateKmap', () => {
     expect(c.hash).not.toBe(a.hash);
   });
 
+  it('scales the access lines with accessScale, leaving the default output as it was', () => {
+    const base = hashOf({ seed: 7, numObjects: 20_000 });
+    expect(hashOf({ seed: 7, numObjects: 20_000, accessScale: 1 }).hash).toBe(base.hash);
+    const fewer = hashOf({ seed: 7, numObjects: 20_000, accessScale: 0.6 }).stats;
+    expect(fewer.objects).toBe(20_000);
+    // About 3 lines an object against about 5 (rounding down each object's count).
+    expect(fewer.accessLines / base.stats.accessLines).toBeGreaterThan(0.5);
+    expect(fewer.accessLines / base.stats.accessLines).toBeLessThan(0.65);
+    // At 0 only the sentinel objects' lines are left (not scaled).
+    const none = hashOf({ seed: 7, numObjects: 20_000, accessScale: 0 }).stats;
+    expect(none.accessLines).toBeGreaterThanOrEqual(none.catchAll * 20);
+    expect(none.accessLines).toBeLessThan(base.stats.accessLines * 0.02);
+  });
+
   it('stops at the first object boundary past targetBytes', () => {
     const { bytes, stats } = collect({ seed: 3, targetBytes: 300_000 });
     expect(stats.bytes).toBeGreaterThanOrEqual(300_000);
