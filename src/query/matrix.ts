@@ -16,6 +16,7 @@ import { addEntry } from '../store/columns.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
+import type { SiteKeys } from './site-keys.ts';
 import type { MatrixColumnKind, MatrixRow } from './types.ts';
 
 /** The column id of each object and the column names ('' for all when the variant lacks the field). */
@@ -39,6 +40,17 @@ interface Grid {
 }
 
 /**
+ * A counted grid; the kept objects with a counted line, in the order met,
+ * and beside each the highest row any of its counted lines fell in (views
+ * of scratch: read them before the next query).
+ */
+interface CountedGrid {
+  grid: Grid;
+  counted: Uint32Array;
+  highestRow: Int32Array;
+}
+
+/**
  * One pass over the kept objects' lines into the cells; the totals are then
  * summed from the cells, except distinct objects of a column (and of all),
  * which are the objects of that column with a counted line: an object has
@@ -54,7 +66,7 @@ function countGrid(
   numRows: number,
   colOfColumn: Int32Array,
   numCols: number,
-): Grid {
+): CountedGrid {
   const store = ctx.store;
   const siteOf = ctx.sites().siteOf;
   const { ids: colIds } = columnsOf(store, kind);
@@ -77,31 +89,60 @@ function countGrid(
   const accPid = store.accesses.pid.data;
   const accR = store.accesses.reads.data;
   const accW = store.accesses.writes.data;
+  // The kept objects with a counted line and their highest row (onePassView's
+  // second pass visits only these: about half the objects have no line).
+  const counted = ctx.scratch.u32('countGrid.counted', indices.length, false);
+  const highestRow = ctx.scratch.i32('countGrid.highestRow', indices.length, false);
+  let numCounted = 0;
+  const numAccesses = store.numAccesses;
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
+    const start = starts[i];
+    const end = i + 1 < n ? starts[i + 1] : numAccesses;
+    if (start === end) continue;
     const c = colOfColumn[colIds[i]];
     if (c < 0) continue;
-    const start = starts[i];
-    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
-    const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
-    let counted = false;
-    for (let a = start; a < end; a++) {
-      if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
-      const r = rowOfIp[accIp[a]];
-      if (r < 0) continue;
-      // Column-major while counting: an object's lines stay in its column's strip.
-      const cell = c * numRows + r;
-      const at = cell << 2;
-      acc[at] += accR[a];
-      acc[at + 1] += accW[a];
-      acc[at + 2]++;
-      if (lastObj[r] !== i) {
-        lastObj[r] = i;
-        acc[at + 3]++;
+    const strip = c * numRows;
+    let highest = -1;
+    // The same loop twice, with and without the other-tasks test, so that
+    // the common case tests nothing per line beyond its row.
+    if (otherTasks) {
+      const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+      for (let a = start; a < end; a++) {
+        if (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner) continue;
+        const r = rowOfIp[accIp[a]];
+        if (r < 0) continue;
+        const at = (strip + r) << 2;
+        acc[at] += accR[a];
+        acc[at + 1] += accW[a];
+        acc[at + 2]++;
+        if (lastObj[r] !== i) {
+          lastObj[r] = i;
+          acc[at + 3]++;
+        }
+        highest = Math.max(highest, r);
       }
-      counted = true;
+    } else {
+      for (let a = start; a < end; a++) {
+        const r = rowOfIp[accIp[a]];
+        if (r < 0) continue;
+        // Column-major while counting: an object's lines stay in its column's strip.
+        const at = (strip + r) << 2;
+        acc[at] += accR[a];
+        acc[at + 1] += accW[a];
+        acc[at + 2]++;
+        if (lastObj[r] !== i) {
+          lastObj[r] = i;
+          acc[at + 3]++;
+        }
+        highest = Math.max(highest, r);
+      }
     }
-    if (counted) colObjects[c]++;
+    if (highest >= 0) {
+      colObjects[c]++;
+      highestRow[numCounted] = highest;
+      counted[numCounted++] = i;
+    }
   }
   const grid: Grid = {
     reads: new Float64Array(numCells),
@@ -142,7 +183,7 @@ function countGrid(
     lines[total] += lines[colBase + c];
     objects[total] += objects[colBase + c];
   }
-  return grid;
+  return { grid, counted: counted.subarray(0, numCounted), highestRow: highestRow.subarray(0, numCounted) };
 }
 
 /**
@@ -260,7 +301,7 @@ export function matrixRows(ctx: QueryContext, indices: Uint32Array, kind: Matrix
     const count = Math.min(sliceRows, numSites - first);
     const rowOf = new Int32Array(numSites).fill(-1);
     for (let s = 0; s < count; s++) rowOf[first + s] = s;
-    const grid = countGrid(ctx, indices, kind, otherTasks, rowOf, count, identity(numCols), numCols);
+    const { grid } = countGrid(ctx, indices, kind, otherTasks, rowOf, count, identity(numCols), numCols);
     const big = needsExact(grid);
     const exact = big.size > 0 ? exactCells(ctx, indices, kind, otherTasks, (s, c) => (rowOf[s] < 0 ? [] : [rowOf[s] * numCols + c]), big) : null;
     for (let r = 0; r < count; r++) {
@@ -351,13 +392,39 @@ function viewIndex(size: number, top: { kept: number[]; all: number }): { of: In
 }
 
 /**
+ * Each site's row in the one-pass grid: the sites ordered by their access
+ * lines over the whole store, most first. The top rows of a view are then
+ * mostly the grid's first rows, and the second pass of onePassView decides
+ * most objects by the highest grid row of their lines alone. Only that
+ * pass's speed depends on the order, never a count: rows from an older
+ * store (a file still loading) are as right. One pass over the lines' IPs,
+ * once per SiteKeys (new IPs or new symbols make a new one).
+ */
+const gridRowsBySites = new WeakMap<SiteKeys, Int32Array>();
+function gridRows(ctx: QueryContext): Int32Array {
+  const sites = ctx.sites();
+  const known = gridRowsBySites.get(sites);
+  if (known) return known;
+  const ip = ctx.store.accesses.ip.data;
+  const perIp = new Float64Array(sites.siteOf.length);
+  for (let a = 0, end = ctx.store.numAccesses; a < end; a++) perIp[ip[a]]++;
+  const perSite = new Float64Array(sites.numSites);
+  for (let i = 0; i < perIp.length; i++) perSite[sites.siteOf[i]] += perIp[i];
+  const order = Array.from({ length: sites.numSites }, (_, s) => s).sort((x, y) => perSite[y] - perSite[x] || x - y);
+  const rows = new Int32Array(sites.numSites);
+  order.forEach((s, r) => (rows[s] = r));
+  gridRowsBySites.set(sites, rows);
+  return rows;
+}
+
+/**
  * One pass counts every site x column cell (countGrid); the view's cells,
  * totals and ranking follow from them, distinct objects included (an
  * object has one column, so the columns' object sets are disjoint), except
  * the distinct objects of the "other" row: one object may reach several of
- * its sites. Those take a second pass that only asks, per kept object,
- * whether a counted line of it lands on an "other" site, and stops at the
- * first.
+ * its sites. Those take a second pass over the objects with a counted line
+ * that asks whether one of them lands on an "other" site: mostly answered by
+ * the object's highest grid row, else by its lines, up to the first such.
  */
 export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
   const store = ctx.store;
@@ -365,11 +432,13 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
   const { ids: colIds, names } = columnsOf(store, kind);
   const numSites = sites.numSites;
   const numCols = names.length;
-  const full = countGrid(ctx, indices, kind, otherTasks, identity(numSites), numSites, identity(numCols), numCols);
+  // Site s is the grid's row row[s] (popular sites first, gridRows()).
+  const row = gridRows(ctx);
+  const { grid: full, counted, highestRow } = countGrid(ctx, indices, kind, otherTasks, row, numSites, identity(numCols), numCols);
   const fRow = numSites * numCols;
   const fCol = fRow + numSites;
   const fTotal = fCol + numCols;
-  const topRows = topKeys(numSites, (s) => full.reads[fRow + s] + full.writes[fRow + s], (s) => full.lines[fRow + s], (s) => sites.key(s), maxRows);
+  const topRows = topKeys(numSites, (s) => full.reads[fRow + row[s]] + full.writes[fRow + row[s]], (s) => full.lines[fRow + row[s]], (s) => sites.key(s), maxRows);
   const topCols = topKeys(numCols, (c) => full.reads[fCol + c] + full.writes[fCol + c], (c) => full.lines[fCol + c], (c) => names[c], maxCols);
   const rowIx = viewIndex(numSites, topRows);
   const colIx = viewIndex(numCols, topCols);
@@ -389,7 +458,7 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
     if (r < 0) continue;
     for (let c = 0; c < numCols; c++) {
       const k = colIx.of[c];
-      const f = s * numCols + c;
+      const f = row[s] * numCols + c;
       if (k < 0 || full.lines[f] === 0) continue;
       const v = r * C + k;
       reads[v] += full.reads[f];
@@ -397,10 +466,10 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
       lines[v] += full.lines[f];
       if (r !== otherR) objects[v] += full.objects[f];
     }
-    reads[rowBase + r] += full.reads[fRow + s];
-    writes[rowBase + r] += full.writes[fRow + s];
-    lines[rowBase + r] += full.lines[fRow + s];
-    if (r !== otherR) objects[rowBase + r] += full.objects[fRow + s];
+    reads[rowBase + r] += full.reads[fRow + row[s]];
+    writes[rowBase + r] += full.writes[fRow + row[s]];
+    lines[rowBase + r] += full.lines[fRow + row[s]];
+    if (r !== otherR) objects[rowBase + r] += full.objects[fRow + row[s]];
   }
   for (let c = 0; c < numCols; c++) {
     const k = colIx.of[c];
@@ -424,10 +493,31 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
     // Whether each IP id's site is in the "other" row: one load a line.
     const otherIp = new Uint8Array(siteOf.length);
     for (let ip = 0; ip < siteOf.length; ip++) otherIp[ip] = rowIx.of[siteOf[ip]] === otherR ? 1 : 0;
-    for (let p = 0; p < indices.length; p++) {
-      const i = indices[p];
+    // The same by grid row, and the lowest grid row in "other" (numSites when none).
+    const otherGridRow = new Uint8Array(numSites);
+    let lowestOther = numSites;
+    for (let s = 0; s < numSites; s++) {
+      if (rowIx.of[s] !== otherR) continue;
+      otherGridRow[row[s]] = 1;
+      lowestOther = Math.min(lowestOther, row[s]);
+    }
+    // Each object with a counted line (countGrid's list) is decided by the
+    // highest grid row of its counted lines where it can be: below every
+    // "other" row, all its sites are top rows; on an "other" row, it has a
+    // counted line there. Only an object whose highest row is a top row
+    // above an "other" one has its lines read, until the first on an
+    // "other" site. With grid rows in the order of the sites' lines, the top
+    // rows are mostly the first ones, and few objects are read.
+    for (let p = 0; p < counted.length; p++) {
+      const m = highestRow[p];
+      if (m < lowestOther) continue;
+      const i = counted[p];
       const k = colIx.of[colIds[i]];
       if (k < 0) continue;
+      if (otherGridRow[m] === 1) {
+        objects[otherR * C + k]++;
+        continue;
+      }
       const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
       const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
       for (let a = starts[i]; a < end; a++) {
@@ -470,5 +560,5 @@ export function twoPassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
   const topCols = topKeys(numCols, (c) => totals.col[c], (c) => totals.colLines[c], (c) => names[c], maxCols);
   const rowIx = viewIndex(numSites, topRows);
   const colIx = viewIndex(numCols, topCols);
-  return viewOf(topRows, topCols, (s) => sites.key(s), names, countGrid(ctx, indices, kind, otherTasks, rowIx.of, rowIx.count, colIx.of, colIx.count));
+  return viewOf(topRows, topCols, (s) => sites.key(s), names, countGrid(ctx, indices, kind, otherTasks, rowIx.of, rowIx.count, colIx.of, colIx.count).grid);
 }
