@@ -24,7 +24,37 @@ class WorkerSession extends KmapSession {
   }
 }
 
+/**
+ * Calls that take this long or more are written to the console at debug
+ * level (DevTools shows them under "Verbose") as `kmap worker: NAME N ms`:
+ * the worker's own share of a wait, which `npm run bench -- --browser`
+ * reads beside the time a view takes to show. An async call is timed to
+ * its end (a load, an export).
+ */
+const LOGGED_CALL_MS = 20;
+
+/** `session` with each of its methods timed (calls inside the session are not: they go to the object itself). */
+function timed<T extends object>(session: T): T {
+  return new Proxy(session, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || typeof key !== 'string') return value;
+      return (...args: unknown[]) => {
+        const t0 = performance.now();
+        const log = () => {
+          const ms = performance.now() - t0;
+          if (ms >= LOGGED_CALL_MS) console.debug(`kmap worker: ${key} ${ms.toFixed(0)} ms`);
+        };
+        const out: unknown = value.apply(target, args);
+        if (out instanceof Promise) out.then(log, log);
+        else log();
+        return out;
+      };
+    },
+  });
+}
+
 /** Ranges of a big dropped file parsed at once: one per core the browser reports, at least 2 (parallel-load.ts). */
 const parallel = { workers: Math.max(2, navigator.hardwareConcurrency || 2), runner: workerRanges };
 
-Comlink.expose(new WorkerSession(memoryBudget(), undefined, parallel));
+Comlink.expose(timed(new WorkerSession(memoryBudget(), undefined, parallel)));
