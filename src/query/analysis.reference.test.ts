@@ -36,7 +36,7 @@ import { refCapture, refFilter, refIsLive, type RefCapture, type RefQueryVariant
 import { QueryContext } from './context.ts';
 import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
-import { HISTOGRAM_BUCKETS, lifetimeChart, liveChart } from './lifetime-charts.ts';
+import { chartGroups, HISTOGRAM_BUCKETS, lifetimeChart, lifetimeChartBy, liveChart } from './lifetime-charts.ts';
 import { lifetimeHistogram, liveBins } from './lifetimes.ts';
 import { matrixRows, matrixView, onePassView, twoPassView, type MatrixView } from './matrix.ts';
 import {
@@ -377,6 +377,10 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
           }
           for (const top of [1, 3, 1000]) {
             const chart = lifetimeChart(c.ctx, indices, by, top);
+            // Both ways of counting give the same chart, with chartGroups' groups.
+            expect(lifetimeChartBy(c.ctx, indices, by, top, 'ranked first')).toEqual(chart);
+            expect(lifetimeChartBy(c.ctx, indices, by, top, 'one pass')).toEqual(chart);
+            expect(chart.groups).toEqual(chartGroups(c.ctx, indices, by, top).names);
             const numSeries = chart.groups.length + (chart.otherGroup ? 1 : 0);
             const got = new Map<string, { objects: number; bytes: bigint }>();
             for (let slot = 0; slot < HISTOGRAM_BUCKETS; slot++) {

@@ -8,7 +8,7 @@
 import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import { evenEdges, eventOrders, lifetimeGroups, lifetimeSlot, liveSeries, LIVE_SLOT } from './lifetimes.ts';
+import { evenEdges, eventOrders, lifetimeGroups, liveSeries, LIVE_SLOT, slotOf } from './lifetimes.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 
@@ -28,6 +28,11 @@ export function chartGroups(ctx: QueryContext, indices: Uint32Array, by: Lifetim
   const { ids, names } = lifetimeGroups(ctx.store, by);
   const counts = new Float64Array(names.length);
   for (let p = 0; p < indices.length; p++) counts[ids[indices[p]]]++;
+  return topGroups(counts, names, limit);
+}
+
+/** The top `limit` groups by `counts` (per group id; ties by name), the rest "other". */
+function topGroups(counts: Float64Array, names: readonly string[], limit: number): ChartGroups {
   const present: number[] = [];
   for (let g = 0; g < names.length; g++) if (counts[g] > 0) present.push(g);
   present.sort((a, b) => counts[b] - counts[a] || compareBytes(names[a], names[b]));
@@ -52,33 +57,71 @@ export interface LifetimeChart {
   axisEnd: number;
 }
 
-export function lifetimeChart(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroups: number): LifetimeChart {
+/** Groups x buckets counted per group id in the lifetime chart's one pass up to this many cells; past it (a damaged file's many names) groups are ranked first. */
+const MAX_DENSE_CELLS = 1 << 22;
+
+export function lifetimeChart(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroupCount: number): LifetimeChart {
+  const dense = lifetimeGroups(ctx.store, by).names.length * HISTOGRAM_BUCKETS <= MAX_DENSE_CELLS;
+  return lifetimeChartBy(ctx, indices, by, topGroupCount, dense ? 'one pass' : 'ranked first');
+}
+
+/**
+ * lifetimeChart counted one way or the other (the same answer; exported for
+ * the tests): 'one pass' counts every group's buckets and kept objects, then
+ * ranks the top groups from those counts and folds their buckets into
+ * series; 'ranked first' ranks the groups by a pass of their own
+ * (chartGroups), then counts into the series (for a damaged file's many
+ * names, where a cell per group and bucket would be too many).
+ */
+export function lifetimeChartBy(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroupCount: number, way: 'one pass' | 'ranked first'): LifetimeChart {
   const store = ctx.store;
-  const groups = chartGroups(ctx, indices, by, topGroups);
-  const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
-  const objects = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
-  const bytes = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+  const { ids, names } = lifetimeGroups(store, by);
   const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices;
+  const dense = way === 'one pass';
+  const ranked = dense ? null : chartGroups(ctx, indices, by, topGroupCount);
+  const cells = dense ? names.length : ranked!.names.length + (ranked!.otherGroup ? 1 : 0);
+  const cellObjects = new Float64Array(cells * HISTOGRAM_BUCKETS);
+  const cellBytes = new Float64Array(cells * HISTOGRAM_BUCKETS);
+  const groupCounts = new Float64Array(dense ? names.length : 0);
   let live = 0;
   let freed = 0;
   let inconsistent = 0;
-  if (hasIndices) {
-    const { ids } = lifetimeGroups(store, by);
-    const other = groups.names.length;
-    const size = store.objects.size.data;
-    for (let p = 0; p < indices.length; p++) {
-      const i = indices[p];
-      const slot = lifetimeSlot(store, i);
-      if (slot < 0) {
-        if (slot === LIVE_SLOT) live++;
-        else inconsistent++;
-        continue;
+  const size = store.objects.size.data;
+  const alloc = store.objects.allocIndex.data;
+  const free = store.objects.freeIndex.data;
+  // Each object's cell row: its group id (dense), else its series.
+  const rowOf = ranked ? Int32Array.from(ranked.seriesOfGroup, (s) => (s < 0 ? ranked.names.length : s)) : null;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const g = ids[i];
+    if (dense) groupCounts[g]++;
+    if (!hasIndices) continue;
+    const slot = slotOf(store, i, alloc[i], free[i]);
+    if (slot < 0) {
+      if (slot === LIVE_SLOT) live++;
+      else inconsistent++;
+      continue;
+    }
+    freed++;
+    const cell = (rowOf ? rowOf[g] : g) * HISTOGRAM_BUCKETS + slot;
+    cellObjects[cell]++;
+    cellBytes[cell] += size[i];
+  }
+  const groups = ranked ?? topGroups(groupCounts, names, topGroupCount);
+  const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
+  let objects = cellObjects;
+  let bytes = cellBytes;
+  // Ranked first, the cells are the series already.
+  if (dense) {
+    objects = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+    bytes = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+    for (let g = 0; g < names.length; g++) {
+      if (groupCounts[g] === 0) continue;
+      const s = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
+      for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
+        objects[s * HISTOGRAM_BUCKETS + b] += cellObjects[g * HISTOGRAM_BUCKETS + b];
+        bytes[s * HISTOGRAM_BUCKETS + b] += cellBytes[g * HISTOGRAM_BUCKETS + b];
       }
-      freed++;
-      const s = groups.seriesOfGroup[ids[i]];
-      const cell = (s < 0 ? other : s) * HISTOGRAM_BUCKETS + slot;
-      objects[cell]++;
-      bytes[cell] += size[i];
     }
   }
   const axis = hasIndices && store.numObjects > 0 ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
