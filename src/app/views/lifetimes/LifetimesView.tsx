@@ -93,7 +93,10 @@ export function LifetimesView() {
   const bins = Math.max(32, Math.min(8192, Math.round((chartWidth - 74) * BINS_PER_PX)));
   const surface = { ...filter, window: null };
   const liveKey = width > 0 && hasIndices ? `${effBy}\n${bins}\n${range?.join('-') ?? 'all'}\n${filterKey(surface)}` : null;
-  const live = useWorkerResult<LiveChartData>('live-chart', liveKey, () => kmapApi().liveChart(surface, effBy, TOP_GROUPS, bins, range));
+  // The totals first (topGroups 0: no series, about two thirds of the walk), drawn until the stacked answer comes.
+  const liveTotals = useWorkerResult<LiveChartData>('live-totals', liveKey, () => kmapApi().liveChart(surface, effBy, 0, bins, range));
+  const liveStacked = useWorkerResult<LiveChartData>('live-chart', liveKey, () => kmapApi().liveChart(surface, effBy, TOP_GROUPS, bins, range));
+  const live = liveStacked.value && !liveStacked.stale ? liveStacked : liveTotals.value && !liveTotals.stale ? { ...liveTotals, computing: liveStacked.computing, error: liveStacked.error ?? liveTotals.error } : liveStacked;
   const histKey = hasIndices ? `${effBy}\n${filterKey(filter)}` : null;
   const hist = useWorkerResult<LifetimeChart>('lifetime-chart', histKey, () => kmapApi().lifetimeChart(filter, effBy, TOP_GROUPS));
 
