@@ -154,7 +154,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--access-scale') a.accessScale = Number(v());
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
-  if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536 || !(a.accessScale >= 0)) throw new Error('bad --runs, --seed, --chunk or --access-scale');
+  if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536 || !(a.accessScale >= 0 && Number.isFinite(a.accessScale))) throw new Error('bad --runs, --seed, --chunk or --access-scale');
   return a;
 }
 

@@ -104,6 +104,8 @@ export async function measureBrowserViews(root: string, file: string, describeFi
       await page.getByRole('tab', { name: 'Objects', exact: true }).click();
       await page.locator('section[aria-label="Filters"]').getByRole('radio', { name: f, exact: true }).check();
       await page.waitForFunction(() => !/loading/.test(document.querySelector('[data-testid="row-count"]')?.textContent ?? 'loading'), undefined, { timeout: 600_000 });
+      // Calls the filter itself started (the table's rows, totals) end before the first tab's look.
+      await page.waitForTimeout(500);
       for (const tab of TABS) {
         const look = await showTab(page, tab, calls);
         looks.get(tab)!.push(look);

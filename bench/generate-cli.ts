@@ -76,7 +76,7 @@ function main(argv: string[]): void {
   }
   if (!out) usage();
   if (objects !== undefined && !(Number.isInteger(objects) && objects > 0)) usage();
-  if (!Number.isInteger(seed) || !(accessScale >= 0)) usage();
+  if (!Number.isInteger(seed) || !(accessScale >= 0 && Number.isFinite(accessScale))) usage();
   const t0 = performance.now();
   const stats = generateToFile(out, objects !== undefined ? { seed, numObjects: objects, accessScale } : { seed, targetBytes: size ?? 1e9, accessScale });
   const secs = (performance.now() - t0) / 1000;

@@ -9,9 +9,12 @@
 // Suites 1-4 run one after another; the kernel suite runs beside them from
 // the start (its output, kept in a file meanwhile, is printed once it ends).
 // Why: alone it takes 14-18 minutes on two cores, and much of that leaves a
-// core idle (its QEMU boots at one CPU) as the browser suite does (it waits
-// on pages), so side by side the whole run takes several minutes less than
-// the sum. KMAP_TEST_SERIAL=1 runs all five one after another instead.
+// core idle (half of its QEMU boots are at one CPU), as the browser suite
+// does (it waits on pages): side by side, a fresh clone's whole run took 22
+// minutes against 26 one after another (kernel 22 of them, unit and browser
+// 18). The cost: every suite runs on a busier machine (a first run also
+// builds the kernel meanwhile), and a few tests bound a wait (a refusal
+// within 1.5 s). KMAP_TEST_SERIAL=1 runs all five one after another instead.
 // Set KMAP_TEST_ONLY=unit,e2e (a comma list of suite names) to run fewer.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,6 +43,13 @@ function startBeside(suite) {
   const t0 = Date.now();
   console.log(`\n=== ${suite.name}: ${suite.cmd.join(' ')} (beside the other suites; its output follows when it ends)`);
   const child = spawn(suite.cmd[0], suite.cmd.slice(1), { stdio: ['ignore', fd, fd] });
+  // Stopped by hand (Ctrl-C reaches the suite too): say where its output is.
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      console.log(`\n=== ${suite.name}: stopped; its output so far is in ${logPath}`);
+      process.exit(130);
+    });
+  }
   const done = new Promise((resolve) => {
     child.on('error', (err) => resolve({ code: null, signal: String(err) }));
     child.on('exit', (code, signal) => resolve({ code, signal }));

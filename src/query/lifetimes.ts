@@ -14,8 +14,10 @@
 // The live bins keep each bin's maximum, so no peak is lost at any bin
 // count: the walk visits every alloc and free in index order (frees before
 // allocs at the same index, so a count between the two is never above the
-// count at that index) and takes the maximum after each alloc. The two
-// orders are radix-sorted once per store size and shared by every filter.
+// count at that index) and takes the maximum after each alloc (the totals
+// after every event, which is the same: a free never raises them). The one
+// stream of events is radix-sorted once per store size and shared by every
+// filter.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
