@@ -61,7 +61,8 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
   await page.getByRole('tab', { name: tab, exact: true }).click();
   let firstMs: number | undefined;
   if (tab === 'Lifetimes') {
-    await page.locator('[data-testid="live-chart"]').waitFor({ timeout: 600_000 });
+    // Drawn for this filter (a chart kept from the last look shows dimmed, data-stale, meanwhile).
+    await page.locator('[data-testid="live-chart"]:not([data-stale])').waitFor({ timeout: 600_000 });
     firstMs = performance.now() - t0;
   }
   await page.waitForFunction(viewReady, tab, { timeout: 600_000, polling: 20 });

@@ -187,6 +187,8 @@ export function LiveChart({ data, metric, width, height, window: win, onBrush, f
           role="img"
           aria-label={label}
           data-testid="live-chart"
+          data-stale={dimmed ? 'true' : undefined}
+          data-series={numSeries}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
