@@ -49,7 +49,7 @@ const WORKER_CALL = /^kmap worker: (\w+) (\d+) ms$/;
 
 interface Look {
   ms: number;
-  /** Lifetimes only: until the live chart is first drawn (its totals, before the stacked series). */
+  /** Lifetimes only: until this look's live chart is drawn (the histogram may still be computing). */
   firstMs?: number;
   /** The worker's calls logged during the look: name and ms. */
   calls: [string, number][];
@@ -127,7 +127,7 @@ export async function measureBrowserViews(root: string, file: string, describeFi
         return `| ${tab} | ${live.ms.toFixed(0)} | ${freed.ms.toFixed(0)} | **${all.ms.toFixed(0)}** | ${callsText(all.calls)} |`;
       }),
       '',
-      `Lifetimes draws the live chart's totals first (a liveChart call without series), then the stacked series: the live chart was first on screen after ` +
+      `Lifetimes: the live chart was first on screen (this filter's, not the last look's kept dimmed) after ` +
         looks.get('Lifetimes')!.map((l, k) => `${l.firstMs!.toFixed(0)} ms (${['live only', 'freed only', 'all objects'][k]})`).join(', ') + '.',
       '',
     ];

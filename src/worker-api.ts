@@ -270,8 +270,6 @@ export interface KmapWorkerApi {
    * end) of the index axis; null: all of it) in at most `bins` bins, each
    * the maximum at any index in it, stacked by the same groups as
    * lifetimeChart. Every filter field applies, the index window included.
-   * topGroups 0 gives the totals alone (no series), in about two thirds of
-   * the time: what the view draws until the stacked answer comes.
    */
   liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart;
   /**

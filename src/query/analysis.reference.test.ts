@@ -446,12 +446,6 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
             expect({ g, objects: Array.from(chart.seriesMaxObjects.slice(s * n, (s + 1) * n)) }).toEqual({ g, objects: wantG.map((b) => b.maxLiveObjects) });
             expect({ g, bytes: Array.from(chart.seriesMaxBytes.slice(s * n, (s + 1) * n)) }).toEqual({ g, bytes: wantG.map((b) => Number(b.maxLiveBytes)) });
           });
-          // topGroups 0: the same totals, bins and peak, without series.
-          const totals = liveChart(c.ctx, indices, 'slab', 0, bins, null);
-          expect({ groups: totals.groups, otherGroup: totals.otherGroup, series: totals.seriesMaxObjects.length + totals.seriesMaxBytes.length }).toEqual({ groups: [], otherGroup: false, series: 0 });
-          expect(Array.from(totals.maxObjects)).toEqual(want.map((b) => b.maxLiveObjects));
-          expect(Array.from(totals.maxBytes)).toEqual(want.map((b) => Number(b.maxLiveBytes)));
-          expect([totals.edges, totals.peakBin, totals.bytesNear]).toEqual([chart.edges, chart.peakBin, chart.bytesNear]);
         }
       }
     });

@@ -158,9 +158,7 @@ export interface LiveChart {
 /**
  * Live objects and bytes of the kept objects over [start, end) (null: the
  * capture's whole axis) in at most `bins` bins of even widths (evenEdges),
- * at least one index each. With topGroups 0, the totals alone, without
- * series (no groups, no "other"): the walk then skips the per-series
- * figures, about a third of its time, so a view can draw the totals first.
+ * at least one index each.
  */
 export function liveChart(
   ctx: QueryContext,
@@ -171,8 +169,7 @@ export function liveChart(
   range: [number, number] | null,
 ): LiveChart {
   const store = ctx.store;
-  const totalsOnly = topGroups <= 0;
-  const groups = totalsOnly ? { names: [], otherGroup: false, seriesOfGroup: new Int32Array(0) } : chartGroups(ctx, indices, by, topGroups);
+  const groups = chartGroups(ctx, indices, by, topGroups);
   const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
   const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices && store.numObjects > 0;
   const axis = hasIndices ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
@@ -188,7 +185,7 @@ export function liveChart(
   // Every group id to its series: a top group's own, else "other" (the last).
   const seriesOf = new Int32Array(groups.seriesOfGroup.length);
   for (let g = 0; g < seriesOf.length; g++) seriesOf[g] = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
-  const s = liveSeries(ctx, indices, evenEdges(start, end, n), totalsOnly ? null : { ids, seriesOf }, numSeries);
+  const s = liveSeries(ctx, indices, evenEdges(start, end, n), { ids, seriesOf }, numSeries);
   let peakBin = -1;
   for (let b = 0; b < n; b++) if (s.maxBytes[b] > 0 && (peakBin < 0 || s.maxBytes[b] > s.maxBytes[peakBin])) peakBin = b;
   return {

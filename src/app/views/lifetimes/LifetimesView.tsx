@@ -93,14 +93,11 @@ export function LifetimesView() {
   const bins = Math.max(32, Math.min(8192, Math.round((chartWidth - 74) * BINS_PER_PX)));
   const surface = { ...filter, window: null };
   const liveKey = width > 0 && hasIndices ? `${effBy}\n${bins}\n${range?.join('-') ?? 'all'}\n${filterKey(surface)}` : null;
-  // Asked in this order (the worker answers one at a time): the live totals (topGroups 0: no series,
-  // about a third of the stacked walk), the histogram, then the stacked series. The totals are drawn
-  // until the stacked answer comes. All three wait for the chart's width, so that none goes first alone.
-  const liveTotals = useWorkerResult<LiveChartData>('live-totals', liveKey, () => kmapApi().liveChart(surface, effBy, 0, bins, range));
+  // Both asked at once, once the chart's width is known (the worker answers one at a time): the
+  // histogram (the shorter) first, then the live chart.
   const histKey = width > 0 && hasIndices ? `${effBy}\n${filterKey(filter)}` : null;
   const hist = useWorkerResult<LifetimeChart>('lifetime-chart', histKey, () => kmapApi().lifetimeChart(filter, effBy, TOP_GROUPS));
-  const liveStacked = useWorkerResult<LiveChartData>('live-chart', liveKey, () => kmapApi().liveChart(surface, effBy, TOP_GROUPS, bins, range));
-  const live = liveStacked.value && !liveStacked.stale ? liveStacked : liveTotals.value && !liveTotals.stale ? { ...liveTotals, computing: liveStacked.computing, error: liveStacked.error ?? liveTotals.error } : liveStacked;
+  const live = useWorkerResult<LiveChartData>('live-chart', liveKey, () => kmapApi().liveChart(surface, effBy, TOP_GROUPS, bins, range));
 
   const win = filter.window;
   // The bands are the objects the filter keeps, the window included (each of them is live in it).
