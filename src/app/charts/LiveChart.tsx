@@ -188,7 +188,6 @@ export function LiveChart({ data, metric, width, height, window: win, onBrush, f
           aria-label={label}
           data-testid="live-chart"
           data-stale={dimmed ? 'true' : undefined}
-          data-series={numSeries}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
