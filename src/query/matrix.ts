@@ -6,185 +6,18 @@
 //
 // Sites are ctx.sites() keys (a function with symbols, else the hex IP).
 // With otherTasks only lines whose pid differs from the allocating pid
-// count (as in sites.ts). Distinct objects: an object has one column, and
-// its lines are contiguous, so a cell counts an object when its row's
-// last-seen object differs; per-object site sets are not needed.
+// count (as in sites.ts). The counting pass over the lines, distinct
+// objects included: matrix-grid.ts.
 
 import { LAYOUTS } from '../format/variants.ts';
-import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
+import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS } from '../store/kmap-store.ts';
 import { addEntry } from '../store/columns.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
+import { columnsOf, countGrid, type Grid } from './matrix-grid.ts';
 import type { SiteKeys } from './site-keys.ts';
 import type { MatrixColumnKind, MatrixRow } from './types.ts';
-
-/** The column id of each object and the column names ('' for all when the variant lacks the field). */
-function columnsOf(store: KmapStore, kind: MatrixColumnKind): { ids: ArrayLike<number>; names: readonly string[] } {
-  const layout = LAYOUTS[store.variant ?? 'E'];
-  if (kind === 'slab' ? !layout.hasSlab : !layout.hasType) return { ids: new Uint8Array(store.numObjects), names: [''] };
-  return kind === 'slab' ? { ids: store.objects.slab.data, names: store.slabs.names() } : { ids: store.objects.type.data, names: store.types.names() };
-}
-
-/**
- * Counts over a grid of rowOf(site) x colOf(column) cells (-1 skips), plus
- * each row's and column's totals and the grand total, with distinct objects
- * exact everywhere. Cell (r, c) is at r * numCols + c; row totals at
- * numRows * numCols + r, column totals after those, the grand total last.
- */
-interface Grid {
-  reads: Float64Array;
-  writes: Float64Array;
-  lines: Float64Array;
-  objects: Float64Array;
-}
-
-/**
- * A counted grid; the kept objects with a counted line, in the order met,
- * and beside each the highest row any of its counted lines fell in (views
- * of scratch: read them before the next query).
- */
-interface CountedGrid {
-  grid: Grid;
-  counted: Uint32Array;
-  highestRow: Int32Array;
-}
-
-/**
- * One pass over the kept objects' lines into the cells; the totals are then
- * summed from the cells, except distinct objects of a column (and of all),
- * which are the objects of that column with a counted line: an object has
- * one column, so a row's distinct objects are the sum over its cells, but a
- * column's are not the sum over its rows (one object, several sites).
- */
-function countGrid(
-  ctx: QueryContext,
-  indices: Uint32Array,
-  kind: MatrixColumnKind,
-  otherTasks: boolean,
-  rowOfSite: Int32Array,
-  numRows: number,
-  colOfColumn: Int32Array,
-  numCols: number,
-): CountedGrid {
-  const store = ctx.store;
-  const siteOf = ctx.sites().siteOf;
-  const { ids: colIds } = columnsOf(store, kind);
-  const numCells = numRows * numCols + numRows + numCols + 1;
-  // Counted interleaved (reads, writes, lines, objects of a cell side by
-  // side: one cache line per line counted, not four), then split.
-  const acc = ctx.scratch.f64('countGrid.acc', numRows * numCols * 4);
-  // Row of each IP id: one load a line instead of two dependent ones.
-  const rowOfIp = new Int32Array(siteOf.length);
-  for (let ip = 0; ip < siteOf.length; ip++) rowOfIp[ip] = rowOfSite[siteOf[ip]];
-  // The last object counted in each row: an object's lines all fall in its
-  // one column, so a new (row, object) pair is a new object of the cell.
-  // Per row, not per cell: a few kB that stay in the first-level cache.
-  const lastObj = new Int32Array(numRows).fill(-1);
-  const colObjects = new Float64Array(numCols);
-  const n = store.numObjects;
-  const starts = store.objects.accessStart.data;
-  const objPid = store.objects.pid.data;
-  const accIp = store.accesses.ip.data;
-  const accPid = store.accesses.pid.data;
-  const accR = store.accesses.reads.data;
-  const accW = store.accesses.writes.data;
-  // The kept objects with a counted line and their highest row (onePassView's
-  // second pass visits only these: about half the objects have no line).
-  const counted = ctx.scratch.u32('countGrid.counted', indices.length, false);
-  const highestRow = ctx.scratch.i32('countGrid.highestRow', indices.length, false);
-  let numCounted = 0;
-  const numAccesses = store.numAccesses;
-  for (let p = 0; p < indices.length; p++) {
-    const i = indices[p];
-    const start = starts[i];
-    const end = i + 1 < n ? starts[i + 1] : numAccesses;
-    if (start === end) continue;
-    const c = colOfColumn[colIds[i]];
-    if (c < 0) continue;
-    const strip = c * numRows;
-    let highest = -1;
-    // The same loop twice, with and without the other-tasks test, so that
-    // the common case tests nothing per line beyond its row.
-    if (otherTasks) {
-      const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
-      for (let a = start; a < end; a++) {
-        if (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner) continue;
-        const r = rowOfIp[accIp[a]];
-        if (r < 0) continue;
-        const at = (strip + r) << 2;
-        acc[at] += accR[a];
-        acc[at + 1] += accW[a];
-        acc[at + 2]++;
-        if (lastObj[r] !== i) {
-          lastObj[r] = i;
-          acc[at + 3]++;
-        }
-        highest = Math.max(highest, r);
-      }
-    } else {
-      for (let a = start; a < end; a++) {
-        const r = rowOfIp[accIp[a]];
-        if (r < 0) continue;
-        // Column-major while counting: an object's lines stay in its column's strip.
-        const at = (strip + r) << 2;
-        acc[at] += accR[a];
-        acc[at + 1] += accW[a];
-        acc[at + 2]++;
-        if (lastObj[r] !== i) {
-          lastObj[r] = i;
-          acc[at + 3]++;
-        }
-        highest = Math.max(highest, r);
-      }
-    }
-    if (highest >= 0) {
-      colObjects[c]++;
-      highestRow[numCounted] = highest;
-      counted[numCounted++] = i;
-    }
-  }
-  const grid: Grid = {
-    reads: new Float64Array(numCells),
-    writes: new Float64Array(numCells),
-    lines: new Float64Array(numCells),
-    objects: new Float64Array(numCells),
-  };
-  const { reads, writes, lines, objects } = grid;
-  for (let r = 0; r < numRows; r++) {
-    for (let c = 0; c < numCols; c++) {
-      const cell = r * numCols + c;
-      const at = (c * numRows + r) << 2;
-      reads[cell] = acc[at];
-      writes[cell] = acc[at + 1];
-      lines[cell] = acc[at + 2];
-      objects[cell] = acc[at + 3];
-    }
-  }
-  const rowBase = numRows * numCols;
-  const colBase = rowBase + numRows;
-  const total = colBase + numCols;
-  objects.set(colObjects, colBase);
-  for (let r = 0; r < numRows; r++) {
-    for (let c = 0; c < numCols; c++) {
-      const cell = r * numCols + c;
-      reads[rowBase + r] += reads[cell];
-      writes[rowBase + r] += writes[cell];
-      lines[rowBase + r] += lines[cell];
-      objects[rowBase + r] += objects[cell];
-      reads[colBase + c] += reads[cell];
-      writes[colBase + c] += writes[cell];
-      lines[colBase + c] += lines[cell];
-    }
-  }
-  for (let c = 0; c < numCols; c++) {
-    reads[total] += reads[colBase + c];
-    writes[total] += writes[colBase + c];
-    lines[total] += lines[colBase + c];
-    objects[total] += objects[colBase + c];
-  }
-  return { grid, counted: counted.subarray(0, numCounted), highestRow: highestRow.subarray(0, numCounted) };
-}
 
 /**
  * Reads + writes and access lines per site and per column of the kept
