@@ -394,7 +394,7 @@ async function main(): Promise<void> {
     const scaled = args.accessScale !== 1;
     const name = args.sizeText === '1GB' && !scaled ? 'browser' : `browser-${args.sizeText}${scaled ? `-a${args.accessScale}` : ''}`;
     const flags = args.sizeText === '1GB' && !scaled ? '--browser' : `--browser --size ${args.sizeText}${scaled ? ` --access-scale ${args.accessScale}` : ''}`;
-    return fileSection(args, file.path, fileStats, name, (describe) => measureBrowserViews(ROOT, file.path, describe), flags);
+    return fileSection(args, file.path, fileStats, name, (describe) => measureBrowserViews(ROOT, file.path, describe, args.runs), flags);
   }
   if (args.parquetOnly) {
     return fileSection(args, file.path, fileStats, 'parquet', (describeFile) =>

@@ -12,9 +12,12 @@
 // asked before: live only, freed only, then all objects. The first round
 // also pays what is computed once per file (the allocs and frees in index
 // order, per-object sums, site keys); the last is every object, as the
-// speed targets state them, after that once-per-file work.
+// speed targets state them, after that once-per-file work. Then a zoomed
+// live chart (zoomLook). All of it on --runs pages, one after another, each
+// loading the file afresh; the section gives medians (min-max) over them.
 
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { median } from './process-run.ts';
 
 /** e2e/server.mjs (plain JavaScript): serves dist/ with the app's CSP, as the browser tests do. */
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
@@ -62,7 +65,9 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
   let firstMs: number | undefined;
   if (tab === 'Lifetimes') {
     // Drawn for this filter (a chart kept from the last look shows dimmed, data-stale, meanwhile).
-    await page.locator('[data-testid="live-chart"]:not([data-stale])').waitFor({ timeout: 600_000 });
+    // Polled on a timer, as viewReady: a locator's wait polls on animation frames, which headless
+    // Chromium may not produce while nothing on the page changes (seen: 500 ms late at times).
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-chart"]:not([data-stale])') !== null, undefined, { timeout: 600_000, polling: 20 });
     firstMs = performance.now() - t0;
   }
   await page.waitForFunction(viewReady, tab, { timeout: 600_000, polling: 20 });
@@ -72,24 +77,67 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
   return { ms, firstMs, calls: [...calls] };
 }
 
+/**
+ * A zoomed live chart, as a user makes one on the Lifetimes tab: brush the
+ * last tenth of the axis on the live chart (the window filters everything;
+ * that settles first), then "Zoom to window", timed from that click until
+ * the zoomed chart is drawn. The last tenth is the dearest window to zoom
+ * to: the walk counts every event before the window to know what is live
+ * at its start.
+ */
+async function zoomLook(page: Page, calls: [string, number][]): Promise<Look> {
+  await page.getByRole('tab', { name: 'Lifetimes', exact: true }).click();
+  await page.waitForFunction(viewReady, 'Lifetimes' as Tab, { timeout: 600_000, polling: 20 });
+  const box = (await page.locator('[data-testid="live-chart"]').boundingBox())!;
+  // The plot's margins: LiveChart's M (64 px left, 10 right); the brush clamps to the plot.
+  const plotW = box.width - 64 - 10;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 64 + plotW * 0.9, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 64 + plotW * 0.95, y, { steps: 4 });
+  await page.mouse.move(box.x + box.width, y, { steps: 4 });
+  await page.mouse.up();
+  const zoom = page.getByRole('button', { name: 'Zoom to window', exact: true });
+  await zoom.waitFor();
+  await page.waitForFunction(() => !(document.querySelector('button[title^="Draw the live chart over the window"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 600_000 });
+  // What the window itself asks (the bands, the histogram, the table) ends first.
+  await page.waitForTimeout(300);
+  await page.waitForFunction(viewReady, 'Lifetimes' as Tab, { timeout: 600_000, polling: 20 });
+  await page.waitForTimeout(500);
+  calls.length = 0;
+  const t0 = performance.now();
+  await zoom.click();
+  await page.waitForFunction(
+    () => /zoomed to/.test(document.querySelector('section[aria-label="Live over the index axis"]')?.textContent ?? '') && document.querySelector('[data-testid="live-chart"]:not([data-stale])') !== null && !document.querySelector('[role="tabpanel"] .computing'),
+    undefined,
+    { timeout: 600_000, polling: 20 },
+  );
+  const ms = performance.now() - t0;
+  await page.waitForTimeout(150);
+  return { ms, calls: [...calls] };
+}
+
 function callsText(calls: [string, number][]): string {
   return calls.length === 0 ? 'none of 20 ms or more' : calls.map(([name, ms]) => `${name} ${ms}`).join(' + ');
 }
 
-export async function measureBrowserViews(root: string, file: string, describeFile: string): Promise<string[]> {
-  const serverModule = '../e2e/server.mjs';
-  const { startServer } = (await import(serverModule)) as { startServer: StartServer };
-  const server = await startServer(`${root}/dist`);
-  const browser = await chromium.launch({ executablePath: process.env.KMAP_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+/** One page: the file loaded, each view looked at once per filter, then the zoomed window. */
+interface PageRun {
+  loadMs: number;
+  looks: Map<Tab, Look[]>;
+  zoomed: Look;
+}
+
+async function onePage(browser: Browser, url: string, file: string, run: number): Promise<PageRun> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(600_000);
     const calls: [string, number][] = [];
     page.on('console', (m) => {
       const x = WORKER_CALL.exec(m.text());
       if (x) calls.push([x[1], Number(x[2])]);
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(url);
     const t0 = performance.now();
     await page.getByLabel('Open kmap').setInputFiles(file);
     await page.waitForFunction(
@@ -98,7 +146,7 @@ export async function measureBrowserViews(root: string, file: string, describeFi
       { timeout: 1_800_000, polling: 200 },
     );
     const loadMs = performance.now() - t0;
-    console.error(`  browser: loaded in ${(loadMs / 1000).toFixed(1)} s`);
+    console.error(`  browser, page ${run}: loaded in ${(loadMs / 1000).toFixed(1)} s`);
     const looks = new Map<Tab, Look[]>(TABS.map((t) => [t, []]));
     for (const f of FILTERS) {
       // A new filter (state live / freed / all) so that no answer is cached; back to the Objects tab first.
@@ -111,27 +159,64 @@ export async function measureBrowserViews(root: string, file: string, describeFi
         const look = await showTab(page, tab, calls);
         looks.get(tab)!.push(look);
         const first = look.firstMs !== undefined ? ` (live chart first drawn at ${look.firstMs.toFixed(0)} ms)` : '';
-        console.error(`  browser: ${tab.padEnd(13)} (${f.toLowerCase()} objects) ${look.ms.toFixed(0).padStart(7)} ms${first}; worker: ${callsText(look.calls)}`);
+        console.error(`  browser, page ${run}: ${tab.padEnd(13)} (${f.toLowerCase()} objects) ${look.ms.toFixed(0).padStart(7)} ms${first}; worker: ${callsText(look.calls)}`);
       }
     }
-    const lines = [
-      `In Chromium (${browser.version()}), the built dashboard with ${describeFile} opened through the file input: loaded in ${(loadMs / 1000).toFixed(1)} s. ` +
+    const zoomed = await zoomLook(page, calls);
+    console.error(`  browser, page ${run}: Lifetimes zoomed to the last tenth of the axis (all objects) ${zoomed.ms.toFixed(0).padStart(7)} ms; worker: ${callsText(zoomed.calls)}`);
+    return { loadMs, looks, zoomed };
+  } finally {
+    await page.close();
+  }
+}
+
+/** "median (min-max)" of whole ms, or the one figure. */
+function spread(xs: number[], digits = 0, scale = 1): string {
+  const f = (x: number) => (x / scale).toFixed(digits);
+  return xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`;
+}
+
+/** The worker's calls of one look across pages: each call name's ms (summed within a look), as spread(). */
+function callsSpread(looks: Look[]): string {
+  const names = [...new Set(looks.flatMap((l) => l.calls.map(([n]) => n)))];
+  if (names.length === 0) return 'none of 20 ms or more';
+  return names.map((n) => `${n} ${spread(looks.map((l) => l.calls.filter(([m]) => m === n).reduce((s, [, ms]) => s + ms, 0)))}`).join(' + ');
+}
+
+/**
+ * `runs` pages, one after another in one browser, each loading the file
+ * afresh (a new data worker): every figure is the median (min-max) over them.
+ */
+export async function measureBrowserViews(root: string, file: string, describeFile: string, runs: number): Promise<string[]> {
+  const serverModule = '../e2e/server.mjs';
+  const { startServer } = (await import(serverModule)) as { startServer: StartServer };
+  const server = await startServer(`${root}/dist`);
+  const browser = await chromium.launch({ executablePath: process.env.KMAP_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const pages: PageRun[] = [];
+    for (let run = 1; run <= runs; run++) pages.push(await onePage(browser, `${server.url}/`, file, run));
+    const looksOf = (tab: Tab, k: number) => pages.map((p) => p.looks.get(tab)![k]);
+    const each = runs === 1 ? 'one page' : `median (min-max) of ${runs} pages, each loading the file afresh`;
+    return [
+      `In Chromium (${browser.version()}), the built dashboard with ${describeFile} opened through the file input: loaded in ${spread(pages.map((p) => p.loadMs), 1, 1000)} s (${each}). ` +
         'Then, per view, the time from clicking its tab to its figures on screen with nothing computing (the worker query, the answer crossing to the page, drawing), ' +
         'one first look per filter, in this order: live objects only (this look also pays what is computed once per file), freed only, all objects. ' +
-        'Last column: the data worker\'s own ms for each call it answered during the all-objects look (calls under 20 ms are not logged).',
+        "Last column: the data worker's own ms for each call it answered during the all-objects look (calls under 20 ms are not logged).",
       '',
       '| view | live only, ms | freed only, ms | all objects, ms | the worker during the all-objects look, ms |',
       '|---|---|---|---|---|',
       ...TABS.map((tab) => {
-        const [live, freed, all] = looks.get(tab)!;
-        return `| ${tab} | ${live.ms.toFixed(0)} | ${freed.ms.toFixed(0)} | **${all.ms.toFixed(0)}** | ${callsText(all.calls)} |`;
+        const [live, freed, all] = [0, 1, 2].map((k) => looksOf(tab, k));
+        return `| ${tab} | ${spread(live.map((l) => l.ms))} | ${spread(freed.map((l) => l.ms))} | **${spread(all.map((l) => l.ms))}** | ${callsSpread(all)} |`;
       }),
       '',
-      `Lifetimes: the live chart was first on screen (this filter's, not the last look's kept dimmed) after ` +
-        looks.get('Lifetimes')!.map((l, k) => `${l.firstMs!.toFixed(0)} ms (${['live only', 'freed only', 'all objects'][k]})`).join(', ') + '.',
+      "Lifetimes: the live chart was first on screen (this filter's, not the last look's kept dimmed) after " +
+        ['live only', 'freed only', 'all objects'].map((what, k) => `${spread(looksOf('Lifetimes', k).map((l) => l.firstMs!))} ms (${what})`).join(', ') + '.',
+      '',
+      `A zoomed window (all objects): the last tenth of the axis brushed on the live chart, then "Zoom to window": the zoomed live chart on screen ${spread(pages.map((p) => p.zoomed.ms))} ms after the click; the worker: ${callsSpread(pages.map((p) => p.zoomed))}. ` +
+        '(The last tenth is the dearest window: the walk counts every event before it to know what is live at its start.)',
       '',
     ];
-    return lines;
   } finally {
     await browser.close();
     await server.close();
