@@ -81,9 +81,10 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
  * A zoomed live chart, as a user makes one on the Lifetimes tab: brush the
  * last tenth of the axis on the live chart (the window filters everything;
  * that settles first), then "Zoom to window", timed from that click until
- * the zoomed chart is drawn. The last tenth is the dearest window to zoom
- * to: the walk counts every event before the window to know what is live
- * at its start.
+ * the zoomed chart is drawn. The last tenth: a walk from the first event
+ * would count every event before it to know what is live at its start; the
+ * walk starts instead at the whole-axis chart's last bin start before it
+ * (src/query/live-checkpoints.ts), so this times that path.
  */
 async function zoomLook(page: Page, calls: [string, number][]): Promise<Look> {
   await page.getByRole('tab', { name: 'Lifetimes', exact: true }).click();
@@ -214,7 +215,7 @@ export async function measureBrowserViews(root: string, file: string, describeFi
         ['live only', 'freed only', 'all objects'].map((what, k) => `${spread(looksOf('Lifetimes', k).map((l) => l.firstMs!))} ms (${what})`).join(', ') + '.',
       '',
       `A zoomed window (all objects): the last tenth of the axis brushed on the live chart, then "Zoom to window": the zoomed live chart on screen ${spread(pages.map((p) => p.zoomed.ms))} ms after the click; the worker: ${callsSpread(pages.map((p) => p.zoomed))}. ` +
-        '(The last tenth is the dearest window: the walk counts every event before it to know what is live at its start.)',
+        "(The zoom's walk starts at the whole-axis chart's last bin start before the window, not at the first event.)",
       '',
     ];
   } finally {

@@ -15,7 +15,9 @@ import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } 
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
 import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
-import { lifetimeHistogram, liveBins } from '../src/query/lifetimes.ts';
+import { lifetimeHistogram } from '../src/query/lifetimes.ts';
+import { LiveCheckpoints } from '../src/query/live-checkpoints.ts';
+import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { sortSelection } from '../src/query/object-query.ts';
 import { qualityRows, type QualityRow } from '../src/query/quality.ts';
@@ -195,7 +197,9 @@ export abstract class SessionQueries {
 
   liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {
     const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
-    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range));
+    // Where a zoom's walk may start: the whole-axis chart's bin starts, for this filter and grouping.
+    const checkpoints = this.cached(`live-checkpoints:${by}:${topGroups}`, filter, () => new LiveCheckpoints());
+    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range, checkpoints));
   }
 
   windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {

@@ -37,7 +37,9 @@ import { QueryContext } from './context.ts';
 import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
 import { chartGroups, HISTOGRAM_BUCKETS, lifetimeChart, lifetimeChartBy, liveChart } from './lifetime-charts.ts';
-import { lifetimeHistogram, liveBins } from './lifetimes.ts';
+import { lifetimeHistogram } from './lifetimes.ts';
+import { LiveCheckpoints } from './live-checkpoints.ts';
+import { liveBins } from './live-series.ts';
 import { matrixRows, matrixView, onePassView, twoPassView, type MatrixView } from './matrix.ts';
 import {
   emptyFilter,
@@ -446,6 +448,37 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
             expect({ g, objects: Array.from(chart.seriesMaxObjects.slice(s * n, (s + 1) * n)) }).toEqual({ g, objects: wantG.map((b) => b.maxLiveObjects) });
             expect({ g, bytes: Array.from(chart.seriesMaxBytes.slice(s * n, (s + 1) * n)) }).toEqual({ g, bytes: wantG.map((b) => Number(b.maxLiveBytes)) });
           });
+        }
+      }
+    });
+
+    it('a zoomed liveChart that starts at the whole-axis walk\'s checkpoints: the same chart as from the first event, the reference maxima', () => {
+      const range = refIndexRange(c.cap);
+      if (range === null) return;
+      const lo = Number(range.lo);
+      const hi = Number(range.hi);
+      const span = hi - lo;
+      // A tenth at each end, two indices in the middle, a window running past the axis.
+      const windows = [
+        [lo, lo + Math.ceil(span / 10)],
+        [lo + Math.floor(span * 0.9), hi],
+        [lo + Math.floor(span / 3), lo + Math.floor(span / 3) + 2],
+        [lo + Math.floor(span / 2), hi + 5],
+      ].filter(([s, e]) => e > s);
+      for (const partial of [{}, { state: 'freed' as const }]) {
+        const { indices, kept } = keptBoth(c, filter(partial));
+        const checkpoints = new LiveCheckpoints();
+        // Three top groups and "other": every series' counts pass through the checkpoints.
+        liveChart(c.ctx, indices, 'slab', 3, 37, null, checkpoints);
+        expect(checkpoints.length).toBeGreaterThan(0);
+        for (const [s, e] of windows) {
+          for (const bins of [1, 5]) {
+            const zoomed = liveChart(c.ctx, indices, 'slab', 3, bins, [s, e], checkpoints);
+            expect({ s, e, bins, zoomed }).toEqual({ s, e, bins, zoomed: liveChart(c.ctx, indices, 'slab', 3, bins, [s, e]) });
+            const want = refLiveOver(c.cap, kept, refEvenEdges(BigInt(s), BigInt(e), zoomed.edges.length - 1));
+            expect({ s, e, bins, objects: Array.from(zoomed.maxObjects) }).toEqual({ s, e, bins, objects: want.map((b) => b.maxLiveObjects) });
+            expect({ s, e, bins, bytes: Array.from(zoomed.maxBytes) }).toEqual({ s, e, bins, bytes: want.map((b) => Number(b.maxLiveBytes)) });
+          }
         }
       }
     });

@@ -3,12 +3,14 @@
 // "other"), their lifetime histograms, and live objects and bytes per bin,
 // stacked by the same groups. Typed arrays, so a chart of thousands of bins
 // crosses to the page as a few buffers. The figures come from lifetimes.ts
-// (one liveness rule); the CLI's tables come from there too.
+// and live-series.ts (one liveness rule); the CLI's tables come from there too.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import { evenEdges, eventOrders, lifetimeGroups, liveSeries, LIVE_SLOT, slotOf } from './lifetimes.ts';
+import { lifetimeGroups, LIVE_SLOT, slotOf } from './lifetimes.ts';
+import type { LiveCheckpoints } from './live-checkpoints.ts';
+import { evenEdges, eventOrders, liveSeries } from './live-series.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 
@@ -158,7 +160,8 @@ export interface LiveChart {
 /**
  * Live objects and bytes of the kept objects over [start, end) (null: the
  * capture's whole axis) in at most `bins` bins of even widths (evenEdges),
- * at least one index each.
+ * at least one index each. `checkpoints`: liveSeries's, kept by the caller
+ * per kept objects, grouping and topGroups (the series depend on all three).
  */
 export function liveChart(
   ctx: QueryContext,
@@ -167,6 +170,7 @@ export function liveChart(
   topGroups: number,
   bins: number,
   range: [number, number] | null,
+  checkpoints: LiveCheckpoints | null = null,
 ): LiveChart {
   const store = ctx.store;
   const groups = chartGroups(ctx, indices, by, topGroups);
@@ -185,7 +189,7 @@ export function liveChart(
   // Every group id to its series: a top group's own, else "other" (the last).
   const seriesOf = new Int32Array(groups.seriesOfGroup.length);
   for (let g = 0; g < seriesOf.length; g++) seriesOf[g] = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
-  const s = liveSeries(ctx, indices, evenEdges(start, end, n), { ids, seriesOf }, numSeries);
+  const s = liveSeries(ctx, indices, evenEdges(start, end, n), { ids, seriesOf }, numSeries, checkpoints);
   let peakBin = -1;
   for (let b = 0; b < n; b++) if (s.maxBytes[b] > 0 && (peakBin < 0 || s.maxBytes[b] > s.maxBytes[peakBin])) peakBin = b;
   return {
