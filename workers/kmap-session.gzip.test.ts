@@ -23,6 +23,7 @@ import { KmapSession } from './kmap-session.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { MakeDecompressor } from '../src/format/gunzip-web.ts';
 import type { KmapSource, LoadProgress, MemoryWarning, OpenResult } from '../src/worker-api.ts';
+import { concatBytes as concat } from '../src/testing/bytes.ts';
 
 const SAMPLE = new Uint8Array(readFileSync(new URL('../public/sample.kmap', import.meta.url)));
 const SAMPLE_GZ = new Uint8Array(gzipSync(SAMPLE));
@@ -75,16 +76,6 @@ const blob = (bytes: Uint8Array | Uint8Array[], name: string): KmapSource => ({
   file: new Blob((Array.isArray(bytes) ? bytes : [bytes]) as BlobPart[]),
   name,
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 async function openOk(session: KmapSession, source: KmapSource, onProgress: (p: LoadProgress) => void = noProgress) {
   const r = await session.open(source, onProgress);

@@ -2,6 +2,7 @@
 // end that moves while it reads (a parallel load's first range).
 import { describe, expect, it } from 'vitest';
 import { Cancelled, FILE_SLICE_BYTES, FIRST_SLICE_BYTES, fileChunks } from './load-sources.ts';
+import { concatBytes as concat, sameBytes } from '../src/testing/bytes.ts';
 
 /** A blob that counts the reads asked of it. */
 class CountingBlob extends Blob {
@@ -19,20 +20,9 @@ function bytes(n: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The same bytes (compared whole: a deep equal of megabytes element by element takes minutes). */
+/** The same bytes (a deep equal of megabytes element by element takes minutes). */
 function expectBytes(got: Uint8Array, want: Uint8Array): void {
-  expect(got.length).toBe(want.length);
-  expect(Buffer.compare(got, want)).toBe(0);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  expect(sameBytes(got, want)).toBe('same');
 }
 
 const SIZE = 3 * FILE_SLICE_BYTES + 12345;

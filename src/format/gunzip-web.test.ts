@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { kmapText, newInputMeter, type InputMeter, type MakeDecompressor } from './gunzip-web.ts';
 import { GzipDataError } from './gzip.ts';
+import { concatBytes as concat, sameBytes } from '../testing/bytes.ts';
 
 const enc = new TextEncoder();
 const E_OBJ = 'ffffffff812e4410,731,ffff888004c2a000,64,120551,120870,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,\n';
@@ -23,22 +24,8 @@ function text(lines: number, seed = 1): Uint8Array {
   return enc.encode(s);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** toEqual compares typed arrays element by element, slowly: this compares bytes and names the first difference. */
 function expectSame(actual: Uint8Array, expected: Uint8Array, what = ''): void {
-  const n = Math.min(actual.length, expected.length);
-  let i = 0;
-  while (i < n && actual[i] === expected[i]) i++;
-  expect(i === n && actual.length === expected.length ? 'same' : `differ at byte ${i} of ${actual.length} (expected ${expected.length})`, what).toBe('same');
+  expect(sameBytes(actual, expected), what).toBe('same');
 }
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

@@ -16,19 +16,9 @@ import { filterObjects } from './filter.ts';
 import { kmapSliceChunks } from './kmap-slice.ts';
 import { accessRows, objectRow } from './rows.ts';
 import { emptyFilter, type ObjectFilter } from './types.ts';
+import { concatBytes as concat } from '../testing/bytes.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function concat(chunks: Iterable<Uint8Array>): Uint8Array {
-  const list = [...chunks];
-  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of list) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** Every field of an object and its access lines, without its index. */
 function describeObject(store: KmapStore, i: number) {

@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { NASTY_TOKENS, writeKmap } from './kmap-writer.ts';
 import type { RefVariant } from './reference-parser.ts';
+import { concatBytes as concat } from './bytes.ts';
 
 export const FUZZ_VARIANTS: readonly RefVariant[] = ['A', 'B', 'C', 'D', 'E'];
 
@@ -292,18 +293,6 @@ function toDoc(text: string): Doc {
     s = e + 1;
   }
   return { lines, eols, bom: false, cut: null };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function splitFields(b: Uint8Array): Uint8Array[] {
