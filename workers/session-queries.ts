@@ -7,7 +7,10 @@
 // Caching: filter results (indices) and aggregates are cached by the
 // filter's canonical key (filterKey) for one store generation and, while a
 // file loads, one store size (stamp()); the lifecycle bumps `generation`
-// and clears both caches whenever the store or the symbols change.
+// and clears both caches whenever the store or the symbols change. The
+// result cache keeps the most recently used (a hit counts as a use), and
+// holds one mutable entry kind besides answers: the live chart's
+// LiveCheckpoints per filter and grouping, which its walks fill.
 
 import { breakdown, filteredTotals, hierarchy, objectSums } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
@@ -104,7 +107,13 @@ export abstract class SessionQueries {
 
   protected cached<T>(op: string, filter: ObjectFilter, compute: () => T): T {
     const key = `${op}|${this.stamp()}|${filterKey(filter)}`;
-    if (this.resultCache.has(key)) return this.resultCache.get(key) as T;
+    if (this.resultCache.has(key)) {
+      // Used again: to the most recent end, last to be dropped.
+      const hit = this.resultCache.get(key) as T;
+      this.resultCache.delete(key);
+      this.resultCache.set(key, hit);
+      return hit;
+    }
     const value = compute();
     this.resultCache.set(key, value);
     while (this.resultCache.size > MAX_CACHED_RESULTS) this.resultCache.delete(this.resultCache.keys().next().value!);

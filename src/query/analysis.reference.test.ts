@@ -39,7 +39,7 @@ import { filterObjects } from './filter.ts';
 import { chartGroups, HISTOGRAM_BUCKETS, lifetimeChart, lifetimeChartBy, liveChart } from './lifetime-charts.ts';
 import { lifetimeHistogram } from './lifetimes.ts';
 import { LiveCheckpoints } from './live-checkpoints.ts';
-import { liveBins } from './live-series.ts';
+import { evenEdges, eventOrders, liveBins, liveSeries } from './live-series.ts';
 import { matrixRows, matrixView, onePassView, twoPassView, type MatrixView } from './matrix.ts';
 import {
   emptyFilter,
@@ -452,6 +452,33 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
       }
     });
 
+    it('checkpoints when a narrow zoom walks first, and for the totals alone: a later wider walk still records; zooms match the walk from the first event', () => {
+      const range = refIndexRange(c.cap);
+      if (range === null) return;
+      const lo = Number(range.lo);
+      const hi = Number(range.hi);
+      const span = hi - lo;
+      if (span < 20) return;
+      const { indices, kept } = keptBoth(c, filter({}));
+      const { axisStart, axisEnd } = eventOrders(c.ctx);
+      const checkpoints = new LiveCheckpoints();
+      // A zoom near the axis's start first (its range starts before the axis, as Zoom to window's padding can).
+      liveSeries(c.ctx, indices, evenEdges(lo - 3, lo + Math.floor(span / 10), 4), null, 0, checkpoints);
+      // Then the whole axis: it records past where the zoom's entries end.
+      liveSeries(c.ctx, indices, evenEdges(axisStart, axisEnd, 23), null, 0, checkpoints);
+      const late = lo + Math.floor(span * 0.8);
+      const k = checkpoints.lastAtOrBelow(late, 0);
+      expect(checkpoints.at[k]).toBeGreaterThan(lo + Math.floor(span / 10));
+      for (const [s, e] of [[late, hi], [lo - 3, lo + 2], [lo + Math.floor(span / 2), hi + 4]]) {
+        const edges = evenEdges(s, e, 3);
+        const got = liveSeries(c.ctx, indices, edges, null, 0, checkpoints);
+        const plain = liveSeries(c.ctx, indices, edges, null, 0);
+        expect({ s, e, got: [Array.from(got.maxObjects), Array.from(got.maxBytes)] }).toEqual({ s, e, got: [Array.from(plain.maxObjects), Array.from(plain.maxBytes)] });
+        const want = refLiveOver(c.cap, kept, refEvenEdges(BigInt(s), BigInt(e), 3));
+        expect({ s, e, objects: Array.from(got.maxObjects) }).toEqual({ s, e, objects: want.map((b) => b.maxLiveObjects) });
+      }
+    });
+
     it('a zoomed liveChart that starts at the whole-axis walk\'s checkpoints: the same chart as from the first event, the reference maxima', () => {
       const range = refIndexRange(c.cap);
       if (range === null) return;
@@ -474,6 +501,8 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
         for (const [s, e] of windows) {
           for (const bins of [1, 5]) {
             const zoomed = liveChart(c.ctx, indices, 'slab', 3, bins, [s, e], checkpoints);
+            // It started at a checkpoint (the whole-axis walk recorded one at or before every window).
+            expect(checkpoints.lastAtOrBelow(s, zoomed.groups.length + (zoomed.otherGroup ? 1 : 0))).toBeGreaterThanOrEqual(0);
             expect({ s, e, bins, zoomed }).toEqual({ s, e, bins, zoomed: liveChart(c.ctx, indices, 'slab', 3, bins, [s, e]) });
             const want = refLiveOver(c.cap, kept, refEvenEdges(BigInt(s), BigInt(e), zoomed.edges.length - 1));
             expect({ s, e, bins, objects: Array.from(zoomed.maxObjects) }).toEqual({ s, e, bins, objects: want.map((b) => b.maxLiveObjects) });

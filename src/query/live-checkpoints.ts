@@ -6,9 +6,12 @@
 // Why: a zoomed live chart walks only its window's bins, but to know what is
 // live at the window's start it must count every event before it: zoomed to
 // the last tenth of the axis, nine tenths of the walk bring nothing to draw.
-// The whole-axis chart (drawn first, always) passes every one of its bin
-// starts anyway; keeping its counts there (about 2,700 bins x (2 + 2 x
-// series) doubles) lets a zoom start at the last bin start before its window.
+// The whole-axis chart (usually drawn before any zoom) passes every one of
+// its bin starts anyway; keeping its counts there (about 2,700 bins x (2 + 2
+// x series) doubles) lets a zoom start at the last bin start before its
+// window. A walk over a wider span than the entries cover replaces them,
+// keeping those up to where it started (so a zoom made first, near the axis's
+// start, does not keep the whole-axis walk from recording).
 //
 // Invariant of entry k: after every event at an index <= at[k] and no other
 // (events [0, pos[k]) of eventOrders' order), the kept objects' live objects
@@ -45,18 +48,30 @@ export class LiveCheckpoints {
     return lo - 1;
   }
 
-  /** Whether a walk from the first event over `span` indices should record (it covers more than what is kept). */
+  /** Whether a walk over `span` indices should record (it covers more than what is kept). */
   wants(span: number): boolean {
     return span > this.span;
   }
 
-  /** Starts a recording of up to `capacity` entries (replacing the old). */
-  begin(capacity: number, numGroups: number, span: number): void {
+  /**
+   * Starts a recording of up to `capacity` new entries, keeping entries
+   * [0, keep] (the walk started at entry `keep`; -1: at the first event, and
+   * nothing is kept). Entries are appended in index order after them.
+   */
+  begin(capacity: number, numGroups: number, span: number, keep = -1): void {
+    const kept = keep >= 0 && numGroups === this.numGroups ? keep + 1 : 0;
+    const stride = 2 + 2 * numGroups;
+    const at = new Float64Array(kept + capacity);
+    const pos = new Float64Array(kept + capacity);
+    const counts = new Float64Array((kept + capacity) * stride);
+    at.set(this.at.subarray(0, kept));
+    pos.set(this.pos.subarray(0, kept));
+    counts.set(this.counts.subarray(0, kept * stride));
+    this.at = at;
+    this.pos = pos;
+    this.counts = counts;
     this.numGroups = numGroups;
     this.span = span;
-    this.at = new Float64Array(capacity);
-    this.pos = new Float64Array(capacity);
-    this.counts = new Float64Array(capacity * (2 + 2 * numGroups));
-    this.length = 0;
+    this.length = kept;
   }
 }

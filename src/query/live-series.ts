@@ -235,9 +235,10 @@ export function liveSeries(
       group[g * 4 + 1] = c[at + 3 + 2 * g];
     }
   }
-  // Recording (from the first event only, so that every entry counts every event before it).
-  const record = checkpoints !== null && from < 0 && checkpoints.wants(edges[bins] - edges[0]) ? checkpoints : null;
-  record?.begin(bins, numGroups, edges[bins] - edges[0]);
+  // A walk wider than what is kept records its bin starts after the entries
+  // it started from (each entry, old or new, counts every event before it).
+  const record = checkpoints !== null && checkpoints.wants(edges[bins] - edges[0]) ? checkpoints : null;
+  record?.begin(bins, numGroups, edges[bins] - edges[0], from);
   // Events in index order, a free before an alloc at the same index. A free
   // only lowers the counts, so the maxima after allocs are the maxima after
   // every event: the totals take them after each one without a branch on
