@@ -244,7 +244,11 @@ export interface KmapWorkerApi {
    * names: the page asks for a few hundred.
    */
   nameOptions(field: NameField, query?: string, limit?: number): NameList;
-  /** Filters and sorts; the result becomes the selection rows() reads. */
+  /**
+   * Filters and sorts; the result becomes the selection rows() reads. With
+   * q.firstRows, the answer carries rows [0, firstRows) of it as rows() would
+   * give them (one round trip for what a new filter or sort shows first).
+   */
   query(q: ViewQuery): QueryResult;
   /** Totals over the objects the filter keeps. */
   totals(filter: ObjectFilter): FilteredTotals;

@@ -211,6 +211,11 @@ describe('open()', () => {
     // Queries after the load see it.
     expect(session.query({ filter: filter(), sort: null })).toEqual({ total: 671, numObjects: 671, unknownNames: [], searchErrors: [] });
     expect(session.totals(filter()).objects).toBe(671);
+    // Asked for, the first rows come with the answer, as rows() gives them, for the new selection.
+    const sorted = session.query({ filter: filter(), sort: { key: 'size', desc: true }, firstRows: 5 });
+    expect(sorted.firstRows).toEqual(session.rows(0, 5));
+    expect(sorted.firstRows!.map((r) => r.size)).toEqual([...sorted.firstRows!.map((r) => r.size)].sort((a, b) => Number(b) - Number(a)));
+    expect(session.query({ filter: filter(), sort: null, firstRows: 2 }).firstRows!.map((r) => r.idx)).toEqual([0, 1]);
     expect(session.object(2)).toMatchObject({ idx: 2, allocIp: 'ffffffff812cab9b', size: 192, command: 'swapper/0', slab: 'radix_tree_node' });
   });
 

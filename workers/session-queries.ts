@@ -156,7 +156,9 @@ export abstract class SessionQueries {
     }
     this.selection = indices;
     this.positions = null;
-    return { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
+    const result: QueryResult = { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
+    if (q.firstRows !== undefined) result.firstRows = this.rows(0, q.firstRows);
+    return result;
   }
 
   totals(filter: ObjectFilter): FilteredTotals {

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
+import { ROW_PAGE_SIZE } from './row-cache.ts';
 import { preflight } from './preflight.ts';
 import { FINGERPRINT_HEAD_BYTES, fingerprint, fingerprintSize } from '../view-state/fingerprint.ts';
 import { shownName } from '../query/shown-name.ts';
@@ -471,7 +472,8 @@ function symbolsSettled(): Promise<void> {
 /** Re-runs the query, the summary and the pickers' names (the most frequent few hundred of each). */
 async function refresh(seq: number, grew = false): Promise<void> {
   const api = kmapApi();
-  const q = currentQuery();
+  // The table's first page comes with the answer (a new filter or sort shows the top).
+  const q = { ...currentQuery(), firstRows: ROW_PAGE_SIZE };
   const qseq = ++querySeq;
   let answers: [QueryResult, KmapSummary | null, NameList, NameList, NameList, FilteredTotals, MemoryUse];
   try {

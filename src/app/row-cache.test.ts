@@ -25,6 +25,21 @@ describe('RowCache', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('serves a seeded page without fetching it; a reset drops it', async () => {
+    const { fetch, calls } = makeFetch(1000);
+    const cache = new RowCache(fetch, 100, 10);
+    cache.seed(0, Array.from({ length: 100 }, (_, i) => -i));
+    expect(await cache.ensure(0, 150, 1000)).toBe(true);
+    expect(calls).toEqual([[100, 100]]);
+    expect([cache.get(0), cache.get(99), cache.get(100)]).toEqual([-0, -99, 1000]);
+    expect(cache.isFresh(5)).toBe(true);
+    cache.reset();
+    expect(cache.get(5)).toBeUndefined();
+    await cache.ensure(0, 10, 1000);
+    expect(calls).toEqual([[100, 100], [0, 100]]);
+    expect(cache.get(5)).toBe(50);
+  });
+
   it('shares a fetch in flight, and every caller that waited for it hears that it landed', async () => {
     const { fetch, calls } = makeFetch(1000);
     const cache = new RowCache(fetch, 100, 10);

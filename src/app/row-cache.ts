@@ -2,9 +2,13 @@
 // the rows of its visible window; missing pages are fetched with one
 // rows(start, count) call each, at most `maxPages` are kept (least recently
 // used out). A new selection (query) gets a new cache generation, and pages
-// that arrive for an older generation are dropped. Pure TypeScript.
+// that arrive for an older generation are dropped; the first page may come
+// with the query's own answer (seed). Pure TypeScript.
 
 export type FetchRows<R> = (start: number, count: number) => Promise<R[]>;
+
+/** Rows per page (the query asks for the first page with its answer: loader.ts). */
+export const ROW_PAGE_SIZE = 128;
 
 export class RowCache<R> {
   private pages = new Map<number, R[]>();
@@ -15,7 +19,7 @@ export class RowCache<R> {
 
   constructor(
     private fetchRows: FetchRows<R>,
-    readonly pageSize = 128,
+    readonly pageSize = ROW_PAGE_SIZE,
     readonly maxPages = 48,
   ) {}
 
@@ -29,6 +33,17 @@ export class RowCache<R> {
     this.stale = keepStale ? new Map([...this.stale, ...this.pages]) : new Map();
     this.pages = new Map();
     this.inFlight.clear();
+  }
+
+  /**
+   * Page `p` of the current generation, already in hand (the query's answer
+   * carries the first page): no fetch for it. A short page (fewer rows than
+   * pageSize) is only right as the selection's last one.
+   */
+  seed(p: number, rows: R[]): void {
+    this.inFlight.delete(p);
+    this.pages.set(p, rows);
+    this.stale.delete(p);
   }
 
   /** The row at position `pos`, or undefined when its page is not loaded. */

@@ -4,6 +4,7 @@
 // `src/worker-api.ts` re-exports these; nothing in query/ imports the contract.
 
 import type { Exact } from '../store/exact.ts';
+import type { ObjectRow } from './rows.ts';
 
 /** Columns of the objects table; every one is sortable. */
 export const OBJECT_COLUMNS = [
@@ -151,6 +152,12 @@ export function filterKey(f: ObjectFilter): string {
 export interface ViewQuery {
   filter: ObjectFilter;
   sort: SortSpec<ObjectColumn> | null;
+  /**
+   * Also answer the new selection's first rows, [0, firstRows), in
+   * QueryResult.firstRows: a new filter or sort shows the table's top, so
+   * the page need not ask rows() for them in a second round trip.
+   */
+  firstRows?: number;
 }
 
 export interface QueryResult {
@@ -162,6 +169,8 @@ export interface QueryResult {
   unknownNames: string[];
   /** Problems with the search text (a bad address, an unknown field value), for the user. */
   searchErrors: string[];
+  /** Rows [0, ViewQuery.firstRows) of the selection, as rows() gives them; absent when not asked. */
+  firstRows?: ObjectRow[];
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type ReactElement,
   type RefObject,
 } from 'react';
-import { isEmptyFilter, OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../../worker-api.ts';
+import { isEmptyFilter, OBJECT_COLUMNS, type ObjectColumn, type ObjectRow, type QueryResult } from '../../../worker-api.ts';
 import { kmapApi } from '../../kmap-client.ts';
 import { RowCache } from '../../row-cache.ts';
 import {
@@ -115,11 +115,18 @@ export function ObjectsTable() {
   const [, setLoadedTick] = useState(0);
 
   const cache = useMemo(() => new RowCache<ObjectRow>((start, count) => kmapApi().rows(start, count)), []);
-  // A new selection: drop cached pages before this render reads them.
+  // A new selection: drop cached pages before this render reads them. Its
+  // first page came with the query's answer (loader.ts asks for it), but
+  // only an answer not seeded before is this selection's: the version also
+  // moves on alone (symbols applied, before their query runs).
   const cacheVersion = useRef(-1);
+  const seededResult = useRef<QueryResult | null>(null);
   if (cacheVersion.current !== version) {
     cacheVersion.current = version;
     cache.reset(grew);
+    const result = useDataStore.getState().result;
+    if (result?.firstRows && result !== seededResult.current) cache.seed(0, result.firstRows);
+    seededResult.current = result;
   }
 
   const geometry: ScrollGeometry = useMemo(
