@@ -100,7 +100,7 @@ async function zoomLook(page: Page, calls: [string, number][]): Promise<Look> {
   await page.mouse.up();
   const zoom = page.getByRole('button', { name: 'Zoom to window', exact: true });
   await zoom.waitFor();
-  await page.waitForFunction(() => !(document.querySelector('button[title^="Draw the live chart over the window"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 600_000 });
+  await page.waitForFunction(() => !(document.querySelector('button[title^="Draw the live chart over the window"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 600_000, polling: 20 });
   // What the window itself asks (the bands, the histogram, the table) ends first.
   await page.waitForTimeout(300);
   await page.waitForFunction(viewReady, 'Lifetimes' as Tab, { timeout: 600_000, polling: 20 });
@@ -177,11 +177,20 @@ function spread(xs: number[], digits = 0, scale = 1): string {
   return xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`;
 }
 
-/** The worker's calls of one look across pages: each call name's ms (summed within a look), as spread(). */
+/**
+ * The worker's calls of one look across pages: each call name's ms (summed
+ * within a look), as spread() over the pages that logged it; a call under
+ * 20 ms is not logged, so a page without it is left out and counted apart.
+ */
 function callsSpread(looks: Look[]): string {
   const names = [...new Set(looks.flatMap((l) => l.calls.map(([n]) => n)))];
   if (names.length === 0) return 'none of 20 ms or more';
-  return names.map((n) => `${n} ${spread(looks.map((l) => l.calls.filter(([m]) => m === n).reduce((s, [, ms]) => s + ms, 0)))}`).join(' + ');
+  return names
+    .map((n) => {
+      const logged = looks.filter((l) => l.calls.some(([m]) => m === n)).map((l) => l.calls.filter(([m]) => m === n).reduce((s, [, ms]) => s + ms, 0));
+      return `${n} ${spread(logged)}${logged.length < looks.length ? ` (in ${logged.length} of ${looks.length} pages; under 20 ms in the others)` : ''}`;
+    })
+    .join(' + ');
 }
 
 /**

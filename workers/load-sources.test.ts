@@ -1,5 +1,6 @@
 // fileChunks: a dropped file's slices in order, one read ahead, cut to an
-// end that moves while it reads (a parallel load's first range).
+// end that moves while it reads (a parallel load's first range grows to the
+// whole file; one that moved down is cut to, though no caller does that today).
 import { describe, expect, it } from 'vitest';
 import { Cancelled, FILE_SLICE_BYTES, FIRST_SLICE_BYTES, fileChunks } from './load-sources.ts';
 import { concatBytes as concat, sameBytes } from '../src/testing/bytes.ts';
