@@ -79,6 +79,14 @@ describe('fileChunks', () => {
     expect((await it.next()).done).toBe(false);
     stale = true;
     await expect(it.next()).rejects.toBeInstanceOf(Cancelled);
+    // Stale while the caller holds the slice at the end, then the end moves on: Cancelled, not a clean end.
+    let end = FIRST_SLICE_BYTES;
+    stale = false;
+    const held = fileChunks(new Blob([data]), () => stale, () => end);
+    expect((await held.next()).value.length).toBe(FIRST_SLICE_BYTES);
+    stale = true;
+    end = SIZE;
+    await expect(held.next()).rejects.toBeInstanceOf(Cancelled);
     const none: Uint8Array[] = [];
     for await (const c of fileChunks(new Blob([data]), () => false, () => 100, 100)) none.push(c);
     expect(none).toEqual([]);

@@ -92,8 +92,11 @@ export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => n
     slice = Math.min(FILE_SLICE_BYTES, slice * 2);
     next = offset < limit() ? read(offset, slice) : null;
     yield new Uint8Array(buf, 0, keep);
-    // end() may have moved on while the caller had the slice (and a stale load reads no more).
-    if (next === null && !stale() && offset < limit()) next = read(offset, slice);
+    // end() may have moved on while the caller had the slice; a stale load stops there.
+    if (next === null && offset < limit()) {
+      if (stale()) throw new Cancelled();
+      next = read(offset, slice);
+    }
   }
 }
 

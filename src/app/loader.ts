@@ -4,7 +4,7 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type ObjectRow, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { ROW_PAGE_SIZE } from './row-cache.ts';
 import { preflight } from './preflight.ts';
@@ -469,11 +469,26 @@ function symbolsSettled(): Promise<void> {
   });
 }
 
+/** The first page of rows that came with the answer applied last: the selection version it made and the query it answered. */
+let firstPage: { version: number; qseq: number; rows: ObjectRow[] } | null = null;
+
+/**
+ * Rows [0, ROW_PAGE_SIZE) of the worker's current selection, when they came
+ * with the answer that made selection `version` and no query has been sent
+ * since (the worker's selection is then still theirs); else null, and the
+ * table asks rows() as before. Decided here, not per table: a table mounted
+ * later (a drill-down sends the query, then shows the tab) or a version moved
+ * on alone (symbols applied, before their query) must not seed older rows.
+ */
+export function firstPageFor(version: number): ObjectRow[] | null {
+  return firstPage !== null && firstPage.version === version && firstPage.qseq === querySeq ? firstPage.rows : null;
+}
+
 /** Re-runs the query, the summary and the pickers' names (the most frequent few hundred of each). */
 async function refresh(seq: number, grew = false): Promise<void> {
   const api = kmapApi();
-  // The table's first page comes with the answer (a new filter or sort shows the top).
-  const q = { ...currentQuery(), firstRows: ROW_PAGE_SIZE };
+  // The table's first page comes with the answer when the table is shown (a new filter or sort shows its top).
+  const q = { ...currentQuery(), ...(useViewStore.getState().tab === 'objects' ? { firstRows: ROW_PAGE_SIZE } : {}) };
   const qseq = ++querySeq;
   let answers: [QueryResult, KmapSummary | null, NameList, NameList, NameList, FilteredTotals, MemoryUse];
   try {
@@ -490,16 +505,18 @@ async function refresh(seq: number, grew = false): Promise<void> {
     if (seq === loadSeq && qseq === querySeq) setData({ error: `The query failed: ${describe(err)}` });
     return;
   }
-  const [result, summary, slab, type, command, totals, memory] = answers;
+  const [{ firstRows, ...result }, summary, slab, type, command, totals, memory] = answers;
   if (seq !== loadSeq || qseq !== querySeq) return;
   const d = useDataStore.getState();
+  const version = d.selectionVersion + 1;
+  firstPage = firstRows ? { version, qseq, rows: firstRows } : null;
   setData({
     result,
     totals,
     memory,
     summary: summary ?? d.summary,
     nameOptions: { slab, type, command },
-    selectionVersion: d.selectionVersion + 1,
+    selectionVersion: version,
     dataVersion: grew || summary?.objects !== d.summary?.objects ? d.dataVersion + 1 : d.dataVersion,
     selectionGrew: grew,
   });

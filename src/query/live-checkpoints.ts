@@ -28,7 +28,7 @@ export class LiveCheckpoints {
   length = 0;
   /** Groups per entry (counts' stride is 2 + 2 * numGroups); -1 until the first recording. */
   numGroups = -1;
-  /** The index span the entries cover: a wider recording from the first event replaces them. */
+  /** The index span of the walk that recorded them: a walk over a wider span records anew. */
   span = 0;
 
   get stride(): number {

@@ -186,8 +186,8 @@ export interface LiveSeries {
  * `groups` (optional) maps an object to a group 0..numGroups-1 for the
  * stacked series. `checkpoints` (optional, kept by the caller for these
  * kept objects and groups): the walk starts at the last one at or before
- * its first bin, and a walk from the first event over a wider span than
- * they cover records its bin starts there.
+ * its first bin, and a walk over a wider span than they were recorded over
+ * records its bin starts there (after the entries it started from).
  */
 export function liveSeries(
   ctx: QueryContext,

@@ -24,7 +24,7 @@ import {
   type ReactElement,
   type RefObject,
 } from 'react';
-import { isEmptyFilter, OBJECT_COLUMNS, type ObjectColumn, type ObjectRow, type QueryResult } from '../../../worker-api.ts';
+import { isEmptyFilter, OBJECT_COLUMNS, type ObjectColumn, type ObjectRow } from '../../../worker-api.ts';
 import { kmapApi } from '../../kmap-client.ts';
 import { RowCache } from '../../row-cache.ts';
 import {
@@ -35,6 +35,7 @@ import {
   visibleRange,
   type ScrollGeometry,
 } from '../../scroll-math.ts';
+import { firstPageFor } from '../../loader.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { ClearFiltersButton } from '../../components/filters/ClearFiltersButton.tsx';
@@ -116,17 +117,14 @@ export function ObjectsTable() {
 
   const cache = useMemo(() => new RowCache<ObjectRow>((start, count) => kmapApi().rows(start, count)), []);
   // A new selection: drop cached pages before this render reads them. Its
-  // first page came with the query's answer (loader.ts asks for it), but
-  // only an answer not seeded before is this selection's: the version also
-  // moves on alone (symbols applied, before their query runs).
+  // first page may have come with the query's answer (firstPageFor says
+  // when that is still the worker's selection).
   const cacheVersion = useRef(-1);
-  const seededResult = useRef<QueryResult | null>(null);
   if (cacheVersion.current !== version) {
     cacheVersion.current = version;
     cache.reset(grew);
-    const result = useDataStore.getState().result;
-    if (result?.firstRows && result !== seededResult.current) cache.seed(0, result.firstRows);
-    seededResult.current = result;
+    const first = firstPageFor(version);
+    if (first) cache.seed(0, first);
   }
 
   const geometry: ScrollGeometry = useMemo(
