@@ -25,10 +25,12 @@ const env = withBrowserAndFolder('kmap-e2e-keep-', (dir) => {
 /** Chooses the big file and waits until its rows are on screen while it still loads. */
 async function startBigLoad(page) {
   await page.getByLabel('Open kmap').setInputFiles(bigFile);
+  // As soon as the new file's first rows show (its first slice: about 2,000 objects): the whole
+  // file loads in a few seconds on a quiet machine, and a later Cancel may come after its end.
   await page.waitForFunction(
     () => {
       const objects = Number(document.querySelector('[data-testid="summary-objects"]')?.textContent?.replace(/,/g, '') ?? '0');
-      return document.querySelector('[role="progressbar"]') !== null && objects > 20_000;
+      return document.querySelector('[role="progressbar"]') !== null && objects > 1_000;
     },
     undefined,
     { timeout: TIMEOUT, polling: 20 },
@@ -81,7 +83,7 @@ test('"Stop and keep what is loaded" keeps the objects read so far, marked parti
   await waitLoaded(page);
   const s = await summary(page);
   const objects = Number(s.objects.replace(/,/g, ''));
-  assert.ok(objects > 20_000 && objects < BIG_OBJECTS, `kept ${objects} of ${BIG_OBJECTS}`);
+  assert.ok(objects > 1_000 && objects < BIG_OBJECTS, `kept ${objects} of ${BIG_OBJECTS}`);
   // The generator's exact counts: n objects, ceil(n / 4) access lines; complete lines only.
   assert.equal(Number(s.accesses.replace(/,/g, '')), Math.ceil(objects / 4));
   assert.equal(s.badLines, '0', 'a line cut by the stop is left out, not counted bad');
