@@ -52,6 +52,24 @@ import type {
   ViewQuery,
 } from '../src/worker-api.ts';
 
+/**
+ * The cache's value for `key`, computed and added when missing; a hit moves
+ * it to the most recent end, and past `max` entries the least recently used
+ * goes (a Map keeps insertion order).
+ */
+function lruGet<V>(cache: Map<string, V>, key: string, max: number, compute: () => V): V {
+  if (cache.has(key)) {
+    const hit = cache.get(key) as V;
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const value = compute();
+  cache.set(key, value);
+  while (cache.size > max) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
 /** Filter results kept (each up to 4 bytes per object). */
 const MAX_CACHED_FILTERS = 4;
 /** Aggregate results kept. */
@@ -92,34 +110,12 @@ export abstract class SessionQueries {
 
   protected filtered(filter: ObjectFilter): FilterResult {
     const ctx = this.ctx!;
-    const key = `${this.stamp()}|${filterKey(filter)}`;
-    const hit = this.filterCache.get(key);
-    if (hit) {
-      this.filterCache.delete(key);
-      this.filterCache.set(key, hit);
-      return hit;
-    }
-    const result = filterObjects(ctx, filter);
-    this.filterCache.set(key, result);
-    while (this.filterCache.size > MAX_CACHED_FILTERS) this.filterCache.delete(this.filterCache.keys().next().value!);
-    return result;
+    return lruGet(this.filterCache, `${this.stamp()}|${filterKey(filter)}`, MAX_CACHED_FILTERS, () => filterObjects(ctx, filter));
   }
 
   protected cached<T>(op: string, filter: ObjectFilter, compute: () => T): T {
-    const key = `${op}|${this.stamp()}|${filterKey(filter)}`;
-    if (this.resultCache.has(key)) {
-      // Used again: to the most recent end, last to be dropped.
-      const hit = this.resultCache.get(key) as T;
-      this.resultCache.delete(key);
-      this.resultCache.set(key, hit);
-      return hit;
-    }
-    const value = compute();
-    this.resultCache.set(key, value);
-    while (this.resultCache.size > MAX_CACHED_RESULTS) this.resultCache.delete(this.resultCache.keys().next().value!);
-    return value;
+    return lruGet(this.resultCache, `${op}|${this.stamp()}|${filterKey(filter)}`, MAX_CACHED_RESULTS, compute) as T;
   }
-
 
   nameOptions(field: NameField, query = '', limit = Number.POSITIVE_INFINITY): NameList {
     const store = this.store;
