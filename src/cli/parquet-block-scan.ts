@@ -18,13 +18,23 @@
 // loop (setImmediate), and a scan takes a prebuilt piece when there is one
 // (else builds it on the spot). Rows come out in the same order either way.
 //
+// Sort keys typed per file: a string column the table is sorted by (the
+// accesses' slab and access_fn, the capmap's access_fn: the string columns
+// of STATS_COLUMNS) reaches DuckDB as an ENUM of the names that file holds,
+// not of the whole dictionary. DuckDB writes an ENUM column's min/max as its
+// dictionary's range, so with one row group per file (parquet-export.ts sets
+// ROW_GROUP_SIZE to the file's rows) that range is exact; and an ENUM costs
+// DuckDB an id per row where a VARCHAR column hashes every value into a
+// dictionary (1.1 of the 2.7 CPU-s DuckDB took to write the 1 GB benchmark
+// kmap's accesses from a table of VARCHARs, measured).
+//
 // Invariants: a scan takes its file's pieces strictly in order and ends (row
 // count 0) after the last; a table's column types are fixed by its first
-// piece (the dictionaries do not change between pieces); one table at a
-// time.
+// piece (the dictionaries do not change between pieces), but for the sort
+// keys, which are fixed per file by keyIds; one table at a time.
 
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumType, DuckDBType } from '@duckdb/node-api';
-import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
+import { PARQUET_COLUMNS, STATS_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
 import type { Bindings, DuckApi } from './parquet-export.ts';
 
 /** DuckDB's vector size: rows per data chunk. */
@@ -44,8 +54,25 @@ interface Piece {
 
 type Narrow = Uint8Array | Uint16Array | Uint32Array;
 
+/** A table's (or one file's) DuckDB column types, bytes per value, and the remap of each ENUM column's ids (null: ids as they are). */
+interface ColumnTypes {
+  readonly types: DuckDBType[];
+  readonly widths: number[];
+  readonly remaps: (Uint32Array | null)[];
+}
+
+/** The distinct dictionary ids column `column` holds in rows [start, end) (ParquetTables.accessesKeyIds). */
+export type KeyIds = (column: number, start: number, end: number) => Uint32Array;
+
+/** The columns typed per file: the table's sort keys that are strings. */
+function keyColumns(table: ParquetTableName): number[] {
+  const keys = STATS_COLUMNS[table];
+  return PARQUET_COLUMNS[table].flatMap((d, c) => (d.type === 'VARCHAR' && keys.has(d.name) ? [c] : []));
+}
+
 /** One running scan of a file: its next piece and the piece it is in. */
 interface ScanState {
+  readonly file: number;
   nextPiece: number;
   endPiece: number;
   current: { block: TableBlock; next: number; narrow: Narrow[] } | null;
@@ -54,6 +81,10 @@ interface ScanState {
 export class BlockScan {
   private table: ParquetTableName | null = null;
   private make: ((start: number, end: number) => TableBlock) | null = null;
+  private keyIds: KeyIds | null = null;
+  /** The sort keys' dictionaries (from the table's first piece) and each file's types. */
+  private keyDicts = new Map<number, readonly string[]>();
+  private fileTypes = new Map<number, ColumnTypes>();
   private pieces: Piece[] = [];
   /** First piece of each file, and one past the last file's last. */
   private fileStarts: number[] = [];
@@ -64,7 +95,7 @@ export class BlockScan {
   private prefetching = false;
   /** Set by abort(): every scan ends at its next callback. */
   private aborted = false;
-  private readonly types = new Map<ParquetTableName, { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] }>();
+  private readonly types = new Map<ParquetTableName, ColumnTypes>();
   private readonly enums = new Map<readonly string[], { type: DuckDBEnumType; remap: Uint32Array | null }>();
   private readonly validity = new Uint8Array(CHUNK_ROWS / 8);
 
@@ -83,14 +114,16 @@ export class BlockScan {
         name: `kmap_${table}`,
         parameterTypes: [this.api.INTEGER],
         bindFunction: (info) => {
-          const { types } = this.typesOf(table);
+          const file = Number(info.getParameter(0));
+          if (this.table !== table || file < 0 || file >= this.fileStarts.length) throw new Error(`kmap export: kmap_${table}(${file}) has no rows to scan`);
+          const { types } = this.typesOf(table, file);
           defs.forEach((d, c) => info.addResultColumn(d.name, types[c]));
-          info.setBindData({ file: Number(info.getParameter(0)) });
+          info.setBindData({ file });
         },
         initFunction: (info) => {
           const { file } = info.bindData as { file: number };
           if (this.table !== table || file < 0 || file >= this.fileStarts.length) throw new Error(`kmap export: kmap_${table}(${file}) has no rows to scan`);
-          const state: ScanState = { nextPiece: this.fileStarts[file], endPiece: this.fileStarts[file + 1] ?? this.pieces.length, current: null };
+          const state: ScanState = { file, nextPiece: this.fileStarts[file], endPiece: this.fileStarts[file + 1] ?? this.pieces.length, current: null };
           this.scans.add(state);
           info.setInitData(state);
           this.kick();
@@ -100,10 +133,16 @@ export class BlockScan {
     );
   }
 
-  /** A table of numRows rows, written in files of fileRows rows (at least one file); make(start, end) builds rows [start, end). */
-  beginTable(table: ParquetTableName, numRows: number, fileRows: number, make: (start: number, end: number) => TableBlock): number {
+  /**
+   * A table of numRows rows, written in files of fileRows rows (at least one
+   * file); make(start, end) builds rows [start, end), and keyIds tells which
+   * names of a sort key a file holds (for the table's string sort keys).
+   */
+  beginTable(table: ParquetTableName, numRows: number, fileRows: number, make: (start: number, end: number) => TableBlock, keyIds: KeyIds): number {
     this.table = table;
     this.make = make;
+    this.keyIds = keyIds;
+    this.fileTypes.clear();
     this.pieces = [];
     this.fileStarts = [];
     for (let f = 0, s = 0; f === 0 || s < numRows; f++, s += fileRows) {
@@ -118,6 +157,7 @@ export class BlockScan {
       const first = this.build(0);
       this.built.set(0, first);
       this.types.set(table, this.columnTypes(table, first));
+      for (const c of keyColumns(table)) this.keyDicts.set(c, first.columns[c].dict ?? []);
     }
     return this.fileStarts.length;
   }
@@ -131,6 +171,9 @@ export class BlockScan {
   endTable(): void {
     this.table = null;
     this.make = null;
+    this.keyIds = null;
+    this.keyDicts.clear();
+    this.fileTypes.clear();
     this.pieces = [];
     this.fileStarts = [];
     this.built.clear();
@@ -175,8 +218,40 @@ export class BlockScan {
     };
     setImmediate(step);
   }
-  private typesOf(table: ParquetTableName): { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] } {
-    return this.types.get(table) ?? this.columnTypes(table, null);
+  /** The column types of a file: the table's, with each string sort key an ENUM of the names the file holds. */
+  private typesOf(table: ParquetTableName, file: number): ColumnTypes {
+    const base = this.types.get(table) ?? this.columnTypes(table, null);
+    const keys = keyColumns(table);
+    if (keys.length === 0 || this.pieces.length === 0) return base;
+    let t = this.fileTypes.get(file);
+    if (t) return t;
+    t = { types: [...base.types], widths: [...base.widths], remaps: [...base.remaps] };
+    const start = this.pieces[this.fileStarts[file]].start;
+    const end = this.pieces[(this.fileStarts[file + 1] ?? this.pieces.length) - 1].end;
+    for (const c of keys) {
+      const dict = this.keyDicts.get(c) ?? [];
+      if (dict.length === 0) continue; // a field the variant lacks: all null (VARCHAR)
+      const { names, remap } = namesOf(dict, this.keyIds!(c, start, end));
+      // A file whose rows all hold null here (none do today) keeps the VARCHAR of no names.
+      if (names.length === 0) {
+        t.types[c] = this.api.VARCHAR;
+        t.widths[c] = 0;
+        t.remaps[c] = null;
+        continue;
+      }
+      const type = this.api.ENUM(names);
+      t.types[c] = type;
+      t.widths[c] = this.enumWidth(type);
+      t.remaps[c] = remap;
+    }
+    this.fileTypes.set(file, t);
+    return t;
+  }
+
+  private enumWidth(type: DuckDBEnumType): number {
+    const api = this.api;
+    const id = type.internalTypeId;
+    return id === api.DuckDBTypeId.UTINYINT ? 1 : id === api.DuckDBTypeId.USMALLINT ? 2 : 4;
   }
 
   /**
@@ -185,14 +260,21 @@ export class BlockScan {
    * distinct: a dictionary with a name twice (a symbol named like a hex IP
    * key, say) gets an ENUM of its distinct names and a remap of its ids.
    */
-  private columnTypes(table: ParquetTableName, block: TableBlock | null): { types: DuckDBType[]; widths: number[]; remaps: (Uint32Array | null)[] } {
+  private columnTypes(table: ParquetTableName, block: TableBlock | null): ColumnTypes {
     const api = this.api;
     const types: DuckDBType[] = [];
     const widths: number[] = [];
     const remaps: (Uint32Array | null)[] = [];
+    const keys = new Set(keyColumns(table));
     PARQUET_COLUMNS[table].forEach((def, c) => {
       const dict = block?.columns[c].dict ?? null;
       remaps.push(null);
+      if (keys.has(c)) {
+        // Typed per file (typesOf); this stands for a file without rows.
+        types.push(api.VARCHAR);
+        widths.push(0);
+        return;
+      }
       if (def.type === 'BIGINT') {
         types.push(api.BIGINT);
         widths.push(8);
@@ -211,8 +293,7 @@ export class BlockScan {
         }
         types.push(e.type);
         remaps[c] = e.remap;
-        const id = e.type.internalTypeId;
-        widths.push(id === api.DuckDBTypeId.UTINYINT ? 1 : id === api.DuckDBTypeId.USMALLINT ? 2 : 4);
+        widths.push(this.enumWidth(e.type));
       }
     });
     return { types, widths, remaps };
@@ -230,7 +311,7 @@ export class BlockScan {
     const block = this.built.get(i) ?? this.build(i);
     this.built.delete(i);
     scan.nextPiece++;
-    const { widths, remaps } = this.typesOf(this.table!);
+    const { widths, remaps } = this.typesOf(this.table!, scan.file);
     scan.current = { block, next: 0, narrow: block.columns.map((col, c) => narrowed(col, widths[c], remaps[c])) };
     this.kick();
     return scan.current;
@@ -244,7 +325,7 @@ export class BlockScan {
     if (!cur || n <= 0) return;
     const b = this.bindings;
     const raw = output.chunk;
-    const { widths } = this.typesOf(table);
+    const { widths } = this.typesOf(table, scan.file);
     const s = cur.next;
     const columns = cur.block.columns;
     for (let c = 0; c < columns.length; c++) {
@@ -277,6 +358,22 @@ function narrowed(col: BlockColumn, width: number, remap: Uint32Array | null): N
   else if (width === 4) return col.data;
   else out.set(col.data);
   return out;
+}
+
+/** The distinct names of the ids `used` (ids of `dict`), in first-seen order, and id -> index among them (0 for ids not used). */
+function namesOf(dict: readonly string[], used: Uint32Array): { names: string[]; remap: Uint32Array } {
+  const index = new Map<string, number>();
+  const remap = new Uint32Array(dict.length);
+  for (const id of used) {
+    const name = dict[id];
+    let k = index.get(name);
+    if (k === undefined) {
+      k = index.size;
+      index.set(name, k);
+    }
+    remap[id] = k;
+  }
+  return { names: [...index.keys()], remap };
 }
 
 /** A dictionary's distinct names in first-seen order, and id -> index among them (null when all are distinct already). */

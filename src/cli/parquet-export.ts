@@ -79,26 +79,30 @@ const ENUM_NAMES_MAX = 4096;
 /**
  * The COPY's select list. String columns reach DuckDB as ENUMs, and DuckDB
  * writes an ENUM column with its whole dictionary in every row group and
- * that dictionary's range as every row group's min/max (valid bounds, but
- * no row group could be skipped by them). So the columns a reader prunes by
- * (STATS_COLUMNS: slab and access_fn of the accesses, access_fn of the
- * capmap) are cast to VARCHAR and get their own names and range per row
- * group, and so is a column whose dictionary passes ENUM_NAMES_MAX (a
- * capture without symbols and with very many allocating IPs: repeating its
- * dictionary per row group made files several times bigger). The other
- * string columns stay ENUMs: their rows are not sorted, so their exact range
- * would span nearly every value anyway, and the cast with the VARCHAR
- * writer's per-value dictionary hashing was most of DuckDB's time (the 1 GB
- * benchmark kmap's accesses from a DuckDB table, 2 threads: the five string
- * columns as VARCHAR took 6.0 s to write, as ENUMs 0.44 s, slab and
- * access_fn cast and the rest ENUMs 1.95 s). alloc_fn and free_fn have
+ * that dictionary's range as every row group's min/max. The sort keys that
+ * readers prune by (STATS_COLUMNS: slab and access_fn of the accesses,
+ * access_fn of the capmap) are ENUMs of the names of their own file, one
+ * row group per file (./parquet-block-scan.ts), so their range is exact. A
+ * column whose dictionary passes ENUM_NAMES_MAX (a capture without symbols
+ * and with very many allocating IPs: repeating its dictionary per row group
+ * made files several times bigger) is cast to VARCHAR. The other string
+ * columns stay ENUMs: their rows are not sorted, so their exact range would
+ * span nearly every value anyway, and the cast with the VARCHAR writer's
+ * per-value dictionary hashing was most of DuckDB's time (the 1 GB benchmark
+ * kmap's accesses from a DuckDB table, 2 threads: the five string columns as
+ * VARCHAR took 6.0 s to write, as ENUMs 0.44 s). alloc_fn and free_fn have
  * dictionaries of the functions that column uses (ParquetTables), not of
  * every accessing IP.
  */
 function selectList(table: ParquetTableName, dictionarySize: (column: string) => number): string {
   const keys = STATS_COLUMNS[table];
-  const cast = (name: string) => keys.has(name) || dictionarySize(name) > ENUM_NAMES_MAX;
+  const cast = (name: string) => !keys.has(name) && dictionarySize(name) > ENUM_NAMES_MAX;
   return PARQUET_COLUMNS[table].map((c) => (c.type === 'VARCHAR' && cast(c.name) ? `${c.name}::VARCHAR AS ${c.name}` : c.name)).join(', ');
+}
+
+/** The distinct values of ids, in first-seen order. */
+function distinctIds(ids: Uint32Array | Uint8Array): Uint32Array {
+  return Uint32Array.from(new Set(ids));
 }
 
 /** The partition folder of a capture in a table. */
@@ -169,7 +173,15 @@ export async function exportParquet(
       const make = capmap ? (s: number, e: number) => sliceBlock(capmap, s, e) : (s: number, e: number) => (table === 'objects' ? tables.objectsBlock(s, e) : tables.accessesBlock(s, e));
       // The capmap is one file (thousands of rows); the other tables a file per block.
       const fileRows = capmap ? Math.max(1, numRows) : blockRows;
-      const numFiles = blockScan.beginTable(table, numRows, fileRows, make);
+      const keyIds = (c: number, s: number, e: number) => {
+        const name = PARQUET_COLUMNS[table][c].name;
+        if (capmap) return distinctIds(capmap.columns[c].data.subarray(s, e));
+        if (table === 'accesses' && (name === 'slab' || name === 'access_fn')) return tables.accessesKeyIds(name, s, e);
+        throw new Error(`kmap export: ${table}.${name} is no sort key`);
+      };
+      const numFiles = blockScan.beginTable(table, numRows, fileRows, make, keyIds);
+      // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
+      const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
       let nextFile = 0;
       let rowsDone = 0;
       // Each connection takes the next file until none is left. The first
@@ -186,7 +198,7 @@ export async function exportParquet(
           for (let k = nextFile++; k < numFiles && failure === null && !interrupted; k = nextFile++) {
             const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
             try {
-              await con.run(`COPY (SELECT ${selectList(table, (c) => tables.dictionarySize(c))} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ${meta})`);
+              await con.run(`COPY (SELECT ${selectList(table, (c) => tables.dictionarySize(c))} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, ${rowGroup}COMPRESSION zstd, COMPRESSION_LEVEL 1, ${meta})`);
             } catch (e) {
               stopAll(e);
               return;

@@ -95,6 +95,24 @@ describe('the accesses rows', () => {
     }
   });
 
+  it.each(seeds.map((s) => [s.name, s.text]))('%s: the sort keys of any range of rows are the names those rows hold', (_name, text) => {
+    const ctx = load(text);
+    const want = referenceRows(ctx);
+    const n = want.length;
+    const tables = new ParquetTables(ctx);
+    // Names of a range, in row order, each once (slab is column 6, access_fn column 2 of a row).
+    const namesIn = (col: number, s: number, e: number) => [...new Set(want.slice(s, e).map((r) => r[col]))].filter((v) => v !== null);
+    const sites = ctx.sites();
+    const dicts = { slab: ctx.store.slabs.names(), access_fn: Array.from({ length: sites.numSites }, (_, k) => sites.key(k)) };
+    for (const [s, e] of [[0, n], [0, 1], [n >> 1, n], [3, Math.min(n, 40)], [n - 1, n]]) {
+      if (s < 0 || s >= e || e > n) continue;
+      for (const [name, col] of [['slab', 6], ['access_fn', 2]] as const) {
+        const got = [...tables.accessesKeyIds(name, s, e)].map((id) => dicts[name][id]);
+        expect(got, `${name} in rows [${s}, ${e})`).toEqual(namesIn(col, s, e));
+      }
+    }
+  });
+
   it('keep values past 2^53 - 1 exact in both sorts (looked up by their file-order line)', () => {
     const ctx = load(
       [

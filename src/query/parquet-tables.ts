@@ -416,6 +416,58 @@ export class ParquetTables {
     return rec;
   }
 
+  /**
+   * The distinct dictionary ids a sort-key column of the accesses (slab or
+   * access_fn) holds in sorted rows [start, end), in row order: what a
+   * writer that types each file's column by the names it holds needs
+   * (src/cli/parquet-block-scan.ts). Empty for a field the variant lacks.
+   *
+   * The rows are sorted by slab, so a slab's rows are one run: its end is
+   * found by galloping (a few lookups per slab, where reading every row's
+   * object record cost 0.2 s over the 1 GB benchmark kmap). access_fn reads
+   * every row (its IP is in the sorted arrays).
+   */
+  accessesKeyIds(name: 'slab' | 'access_fn', start: number, end: number): Uint32Array {
+    if (this.absent(name)) return new Uint32Array(0);
+    const { obj, ip } = this.sortedLines();
+    const out: number[] = [];
+    if (name === 'slab') {
+      const rec = this.objectRecords();
+      const slabAt = (k: number) => rec[4 * obj[k]];
+      for (let k = start; k < end; ) {
+        const id = slabAt(k);
+        out.push(id);
+        // The run of id is [k, e): gallop to a row past it (or the end), then halve the gap.
+        let lo = k;
+        let step = 1;
+        while (lo + step < end && slabAt(lo + step) === id) {
+          lo += step;
+          step *= 2;
+        }
+        let hi = Math.min(end, lo + step);
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >>> 1;
+          if (slabAt(mid) === id) lo = mid;
+          else hi = mid;
+        }
+        k = hi;
+      }
+      return Uint32Array.from(out);
+    }
+    const seen = new Uint8Array(this.dictOf(name).length);
+    const siteOf = this.siteOf;
+    for (let k = start, last = -1; k < end; k++) {
+      const id = siteOf[ip[k]];
+      if (id === last) continue;
+      last = id;
+      if (!seen[id]) {
+        seen[id] = 1;
+        out.push(id);
+      }
+    }
+    return Uint32Array.from(out);
+  }
+
   /** Access rows [start, end) of sortedLines(). */
   accessesBlock(start: number, end: number): TableBlock {
     const s = this.store;
