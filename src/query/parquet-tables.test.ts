@@ -113,6 +113,32 @@ describe('the accesses rows', () => {
     }
   });
 
+  it.each(seeds.map((s) => [s.name, s.text]))('%s: the capmap counted in the sort is the capmap counted on its own', (_name, text) => {
+    const ctx = load(text);
+    const alone = rowsOf(new ParquetTables(ctx).capmapBlock());
+    const inSort = new ParquetTables(ctx);
+    inSort.sortedLines();
+    const radix = new ParquetTables(ctx, 1);
+    radix.sortedLines();
+    expect(rowsOf(inSort.capmapBlock())).toEqual(alone);
+    expect(rowsOf(radix.capmapBlock())).toEqual(alone);
+    // The reference: the accesses rows grouped by (access_fn, slab, alloc_type), in their order.
+    const cells = new Map<string, { row: unknown[]; objs: Set<unknown> }>();
+    for (const r of referenceRows(ctx)) {
+      const key = JSON.stringify([r[2], r[6], r[7]]);
+      let cell = cells.get(key);
+      if (!cell) cells.set(key, (cell = { row: [r[2], r[6], r[7], 0n, 0n, 0n, 0n], objs: new Set() }));
+      cell.row[3] = BigInt.asIntN(64, (cell.row[3] as bigint) + (r[4] as bigint));
+      cell.row[4] = BigInt.asIntN(64, (cell.row[4] as bigint) + (r[5] as bigint));
+      cell.row[5] = (cell.row[5] as bigint) + 1n;
+      cell.objs.add(r[0]);
+    }
+    const want = [...cells.values()].map((c) => [...c.row.slice(0, 6), BigInt(c.objs.size)]);
+    expect(new Set(alone.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))).toEqual(
+      new Set(want.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))),
+    );
+  });
+
   it('keep values past 2^53 - 1 exact in both sorts (looked up by their file-order line)', () => {
     const ctx = load(
       [

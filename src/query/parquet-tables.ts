@@ -19,6 +19,7 @@ import { MAX_EXACT } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { radixSortSelection } from './radix-sort.ts';
+import { CapmapCells, countCells, exactSums } from './parquet-capmap.ts';
 import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from './parquet-schema.ts';
 
 const TWO_32 = 4294967296;
@@ -128,6 +129,8 @@ export class ParquetTables {
   private readonly freeSites: { names: string[]; ofIp: Uint32Array };
   private sortedMemo: SortedLines | null = null;
   private objectRecordsMemo: Uint32Array | null = null;
+  /** The capmap's cells, once counted (kept when the accesses' arrays go). */
+  private capmapCells: CapmapCells | null = null;
   /**
    * Sums (an object's reads or writes, a capmap cell's) that passed 2^64 - 1
    * and were written as their low 64 bits: only a hostile kmap has one; the
@@ -347,6 +350,12 @@ export class ParquetTables {
     const starts = s.objects.accessStart.data;
     const numObjects = s.numObjects;
     if (numKeys <= this.keyBucketsMax) {
+      // The capmap's cells are counted on the way (./parquet-capmap.ts): per key, a chain of its types' cells.
+      const cells = exactSums(s) ? new CapmapCells(true) : null;
+      const cellOfKey = cells ? new Int32Array(numKeys).fill(-1) : null;
+      const nextCell: number[] = [];
+      const typeIds = s.objects.type.data;
+      const hasType = this.layout.hasType;
       const next = new Uint32Array(numKeys + 1);
       for (let i = 0; i < numObjects; i++) {
         const le = i + 1 < numObjects ? starts[i + 1] : n;
@@ -358,17 +367,30 @@ export class ParquetTables {
       for (let i = 0; i < numObjects; i++) {
         const le = i + 1 < numObjects ? starts[i + 1] : n;
         const base = hasSlab ? slabRank[slabIds[i]] * numSites : 0;
+        const typeId = hasType ? typeIds[i] : 0;
         for (let j = starts[i]; j < le; j++) {
           const id = ipIds[j];
-          const at = next[base + siteRank[siteOf[id]]]++;
+          const key = base + siteRank[siteOf[id]];
+          const at = next[key]++;
           obj[at] = i;
           ip[at] = id;
           pid[at] = pids[j];
           r[at] = reads[j];
           w[at] = writes[j];
           if (line) line[at] = j;
+          if (cells) {
+            let c = cellOfKey![key];
+            while (c >= 0 && cells.type[c] !== typeId) c = nextCell[c];
+            if (c < 0) {
+              c = cells.open(siteOf[id], hasSlab ? slabIds[i] : 0, typeId);
+              nextCell.push(cellOfKey![key]);
+              cellOfKey![key] = c;
+            }
+            cells.add(c, i, reads[j], writes[j]);
+          }
         }
       }
+      this.capmapCells = cells;
     } else {
       const lineObj = new Uint32Array(n);
       for (let i = 0; i < numObjects; i++) lineObj.fill(i, starts[i], i + 1 < numObjects ? starts[i + 1] : n);
@@ -550,80 +572,17 @@ export class ParquetTables {
    * line of the capture (no filter, every task), with distinct objects. One
    * block (its rows are the distinct triples: thousands, not millions),
    * ordered as the accesses are: slab, then access_fn (byte order), then
-   * type id.
-   *
-   * One pass over the lines in file order (sequential reads; a walk in the
-   * accesses' sorted order was twice as slow, measured): an object's lines
-   * are contiguous, so a cell counts an object when its last-seen object
-   * differs. A cell's key is a number while (site, slab, type) fits 2^53; a
-   * hostile file with a million of each falls back to string keys.
+   * type id. Its cells come from the accesses' sort when it ran and could
+   * count them, else from a pass of their own (./parquet-capmap.ts).
    */
   capmapBlock(): TableBlock {
     const s = this.store;
-    const numSlabs = Math.max(1, s.slabs.size);
-    const numTypes = Math.max(1, s.types.size);
     const hasSlab = this.layout.hasSlab;
     const hasType = this.layout.hasType;
-    const numeric = Math.max(1, this.sites.names.length) * numSlabs * numTypes <= MAX_EXACT;
-    const cellOf = new Map<number | string, number>();
-    const cellFn: number[] = [];
-    const cellSlab: number[] = [];
-    const cellType: number[] = [];
-    const reads: number[] = [];
-    const writes: number[] = [];
-    const readsBig: bigint[] = [];
-    const writesBig: bigint[] = [];
-    const lines: number[] = [];
-    const objects: number[] = [];
-    const lastObj: number[] = [];
-    // One check: when the capture's totals are exact doubles, every cell's sum is too.
-    const exact = !s.accesses.reads.wide && !s.accesses.writes.wide && s.readsNear <= MAX_EXACT && s.writesNear <= MAX_EXACT;
-    const ipIds = s.accesses.ip.data;
-    const siteOf = this.siteOf;
-    const r = s.accesses.reads;
-    const w = s.accesses.writes;
-    for (let i = 0; i < s.numObjects; i++) {
-      const [ls, le] = s.accessRange(i);
-      const slabId = hasSlab ? s.objects.slab.data[i] : 0;
-      const typeId = hasType ? s.objects.type.data[i] : 0;
-      const group = slabId * numTypes + typeId;
-      for (let j = ls; j < le; j++) {
-        const site = siteOf[ipIds[j]];
-        const key = numeric ? site * numSlabs * numTypes + group : `${site},${slabId},${typeId}`;
-        let c = cellOf.get(key);
-        if (c === undefined) {
-          c = cellFn.length;
-          cellOf.set(key, c);
-          cellFn.push(site);
-          cellSlab.push(slabId);
-          cellType.push(typeId);
-          reads.push(0);
-          writes.push(0);
-          readsBig.push(0n);
-          writesBig.push(0n);
-          lines.push(0);
-          objects.push(0);
-          lastObj.push(-1);
-        }
-        if (exact) {
-          reads[c] += r.data[j];
-          writes[c] += w.data[j];
-        } else {
-          readsBig[c] += r.wide?.get(j) ?? BigInt(r.data[j]);
-          writesBig[c] += w.wide?.get(j) ?? BigInt(w.data[j]);
-        }
-        lines[c]++;
-        if (lastObj[c] !== i) {
-          lastObj[c] = i;
-          objects[c]++;
-        }
-      }
-    }
-    const slabRank = hasSlab ? ranks(s.slabs.names()) : null;
-    const siteRank = this.sites.rank;
-    const order = cellFn
-      .map((_, c) => c)
-      .sort((a, b) => (slabRank ? slabRank[cellSlab[a]] - slabRank[cellSlab[b]] : 0) || siteRank[cellFn[a]] - siteRank[cellFn[b]] || cellType[a] - cellType[b]);
+    const cells = (this.capmapCells ??= countCells(s, this.siteOf, this.sites.names.length, hasSlab, hasType));
+    const exact = cells.exact;
+    const { fn: cellFn, slab: cellSlab, type: cellType, reads, writes, readsBig, writesBig, lines, objects } = cells;
+    const order = cells.order(hasSlab ? ranks(s.slabs.names()) : null, this.sites.rank);
     const n = order.length;
     const fn = new Uint32Array(n);
     const slab = new Uint32Array(n);
