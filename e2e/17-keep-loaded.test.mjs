@@ -43,6 +43,8 @@ test('Cancel after the new file showed rows gives the first kmap back with its f
   const first = await summary(page);
   await page.getByLabel('Search').fill('kmalloc');
   await page.getByLabel('Search').press('Enter');
+  // The filtered count ("3 of 11 objects"), not the count from before the search applied.
+  await page.waitForFunction(() => / of /.test(document.querySelector('[data-testid="row-count"]')?.textContent ?? ''));
   const kept = await rowCountText(page);
   await page.locator('[data-testid="object-row"]').first().click();
   const selected = await page.locator('[data-testid="object-row"][aria-selected="true"]').getAttribute('data-idx');
