@@ -23,6 +23,7 @@
 
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { bodyChunks, Cancelled, checkedResponse, fetchChecked, fileChunks } from './load-sources.ts';
+import { defaultReads, type SliceReads } from './slice-reads.ts';
 
 /** Where a parallel load reads its bytes: plain data that a parsing worker can be sent (structured clone). */
 export type RangeSource =
@@ -136,7 +137,7 @@ export async function readAt(source: RangeSource, from: number, length: number, 
  * slices growing to FILE_SLICE_BYTES (fileChunks); a URL in Range requests of `requestBytes`,
  * each streamed as it arrives. Ends early when the source has no more bytes
  * (a file that shrank; the caller checks what it got); a URL's answer that
- * ends short is an error.
+ * ends short is an error. `reads`: how a blob's slices are read (fileChunks).
  */
 export async function* rangeChunks(
   source: RangeSource,
@@ -145,9 +146,10 @@ export async function* rangeChunks(
   stale: () => boolean,
   signal: AbortSignal,
   requestBytes = URL_REQUEST_BYTES,
+  reads: (blob: Blob) => SliceReads = defaultReads,
 ): AsyncGenerator<Uint8Array> {
   if (source.kind === 'blob') {
-    yield* fileChunks(source.blob, stale, end, start);
+    yield* fileChunks(source.blob, stale, end, start, reads);
     return;
   }
   for (let offset = start; offset < Math.min(source.size, end()); ) {

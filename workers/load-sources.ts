@@ -7,6 +7,7 @@
 
 import { KmapFormatError } from '../src/format/sniff.ts';
 import type { SymbolSource } from '../src/worker-api.ts';
+import { defaultReads, inThreadReads, type SliceReads } from './slice-reads.ts';
 
 /** Read size for a dropped file: large enough to amortise the await per slice. */
 export const FILE_SLICE_BYTES = 8 * 1024 * 1024;
@@ -57,46 +58,73 @@ export function unreachableText(url: string): string {
 }
 
 /**
+ * Slices a parsing thread reads itself before its reading worker takes over
+ * (fileChunks): 256 KiB + 512 KiB + 1 MiB, enough for the first rows, which
+ * then do not wait for that worker's start or share the cores with it.
+ */
+const THREAD_READS_AFTER = 3;
+
+/**
  * The blob's slices from `start` up to `end()` (asked before each slice: a
  * parallel load's first range may become the whole file).
  *
  * One slice is read ahead: the next slice's read is asked before this one is
- * handed on, so that the browser reads it while the caller parses. Only
- * part of a read overlaps: the bytes still arrive on the reading thread,
- * which must be free to take them. In a Chromium page reading the 1 GB
- * benchmark file while busy 60 ms per 8 MiB (7.15 s in all), the whole took
- * 8.15 s with one read at a time, 7.82 with one ahead, 7.78 with three ahead
- * and 7.76 through blob.stream(); a load in one piece went from 7.13 to 6.79 s
- * (median of 3, interleaved). A slice read ahead past an end() that has
- * since moved down is cut to it (no caller moves it down today; the cut
- * keeps the contract "up to end()" whatever end() does).
+ * handed on, so that it is read while the caller parses. Where the thread can
+ * start workers the reads go through a reading worker of their own
+ * (slice-reads.ts: why and what it gained), all but the first
+ * THREAD_READS_AFTER slices.
+ * Before the reading worker, one read ahead on the parsing thread was worth
+ * little (its bytes arrive through that busy thread's tasks): in a Chromium
+ * page reading the 1 GB benchmark file while busy 60 ms per 8 MiB (7.15 s
+ * in all), the whole took 8.15 s with one read at a time, 7.82 with one
+ * ahead, 7.78 with three ahead and 7.76 through blob.stream(). A slice read
+ * ahead past an end() that has since moved down is cut to it (no caller moves
+ * it down today; the cut keeps the contract "up to end()" whatever end()
+ * does).
  */
-export async function* fileChunks(blob: Blob, stale: () => boolean, end: () => number = () => blob.size, start = 0): AsyncGenerator<Uint8Array> {
+export async function* fileChunks(
+  blob: Blob,
+  stale: () => boolean,
+  end: () => number = () => blob.size,
+  start = 0,
+  reads: (blob: Blob) => SliceReads = defaultReads,
+): AsyncGenerator<Uint8Array> {
   const limit = () => Math.min(blob.size, end());
-  const read = (from: number, size: number) => {
-    const bytes = blob.slice(from, Math.min(limit(), from + size)).arrayBuffer();
+  if (start >= limit()) return;
+  const here = inThreadReads(blob);
+  let reader: SliceReads | null = null;
+  let asked = 0;
+  const read = (from: number, size: number): { from: number; bytes: Promise<ArrayBuffer> } => {
+    // The first slices here (THREAD_READS_AFTER); the reads' worker starts with the last of them.
+    const k = asked++;
+    if (k === THREAD_READS_AFTER - 1) reader = reads(blob);
+    const bytes = (k < THREAD_READS_AFTER || !reader ? here : reader).read(from, Math.min(limit(), from + size));
     // Handled here too, so that a read left behind by a caller that stopped early is no unhandled rejection.
     bytes.catch(() => {});
     return { from, bytes };
   };
-  let slice = FIRST_SLICE_BYTES;
-  let next = start < limit() ? read(start, slice) : null;
-  while (next !== null) {
-    const { from, bytes } = next;
-    const buf = await bytes;
-    if (stale()) throw new Cancelled();
-    // The next slice starts where this one ended, which end() may have cut short.
-    const keep = Math.min(buf.byteLength, limit() - from);
-    if (keep <= 0) return;
-    const offset = from + keep;
-    slice = Math.min(FILE_SLICE_BYTES, slice * 2);
-    next = offset < limit() ? read(offset, slice) : null;
-    yield new Uint8Array(buf, 0, keep);
-    // end() may have moved on while the caller had the slice; a stale load stops there.
-    if (next === null && offset < limit()) {
+  try {
+    let slice = FIRST_SLICE_BYTES;
+    let next: { from: number; bytes: Promise<ArrayBuffer> } | null = read(start, slice);
+    while (next !== null) {
+      const from: number = next.from;
+      const buf = await next.bytes;
       if (stale()) throw new Cancelled();
-      next = read(offset, slice);
+      // The next slice starts where this one ended, which end() may have cut short.
+      const keep = Math.min(buf.byteLength, limit() - from);
+      if (keep <= 0) return;
+      const offset: number = from + keep;
+      slice = Math.min(FILE_SLICE_BYTES, slice * 2);
+      next = offset < limit() ? read(offset, slice) : null;
+      yield new Uint8Array(buf, 0, keep);
+      // end() may have moved on while the caller had the slice; a stale load stops there.
+      if (next === null && offset < limit()) {
+        if (stale()) throw new Cancelled();
+        next = read(offset, slice);
+      }
     }
+  } finally {
+    (reader as SliceReads | null)?.close();
   }
 }
 

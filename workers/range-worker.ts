@@ -7,7 +7,8 @@
 import { rangeParser } from '../src/format/ranges.ts';
 import { storeToPart, transferList } from '../src/store/store-parts.ts';
 import type { RangeJob, FromRangeWorker } from './parallel-load.ts';
-import { rangeChunks } from './byte-ranges.ts';
+import { rangeChunks, URL_REQUEST_BYTES } from './byte-ranges.ts';
+import { inThreadReads } from './slice-reads.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<RangeJob>) => void) | null; postMessage: (m: FromRangeWorker, transfer?: Transferable[]) => void };
@@ -15,7 +16,10 @@ const scope = self as unknown as { onmessage: ((e: MessageEvent<RangeJob>) => vo
 async function parse(job: RangeJob): Promise<void> {
   const parser = rangeParser(job.variant, false);
   let pos = job.start;
-  for await (const buf of rangeChunks(job.source, job.start, () => job.end, () => false, new AbortController().signal)) {
+  // Its own reads, not a reading worker's (slice-reads.ts): on two cores one gained nothing here (the
+  // data worker's range is the longer), and a worker of this worker made Chromium's DevTools protocol
+  // lose this worker's end now and then (Playwright never saw it close: e2e 32 waited forever).
+  for await (const buf of rangeChunks(job.source, job.start, () => job.end, () => false, new AbortController().signal, URL_REQUEST_BYTES, inThreadReads)) {
     parser.push(buf);
     pos += buf.length;
     scope.postMessage({ type: 'progress', bytes: pos - job.start, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
