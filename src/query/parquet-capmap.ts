@@ -10,8 +10,9 @@
 //   benchmark kmap the separate pass took 0.5 s while DuckDB waited);
 // - countCells() below, a Map of cells over the lines in file order, for
 //   what the fused count does not take: sums that may pass 2^53 - 1 (kept
-//   as bigints) and the radix sort of a key space too large for a count
-//   array (a hostile file).
+//   as bigints), more than a few dozen alloc types (the chain is walked per
+//   line), and the radix sort of a key space too large for a count array
+//   (hostile files).
 //
 // Invariants: an object's lines are contiguous in both walks (file order,
 // and the sort keeps ties in file order), so a cell counts an object when

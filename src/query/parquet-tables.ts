@@ -23,6 +23,8 @@ import { CapmapCells, countCells, exactSums } from './parquet-capmap.ts';
 import { PARQUET_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from './parquet-schema.ts';
 
 const TWO_32 = 4294967296;
+/** Alloc types up to which the counting sort counts the capmap's cells too (a chain of types per key, walked per line). */
+const CHAINED_TYPES_MAX = 64;
 /** The accesses' counting sort keeps a count per (slab, function) pair up to this many pairs (16 MB); past it, the radix sort. */
 const KEY_BUCKETS_MAX = 1 << 22;
 
@@ -350,8 +352,10 @@ export class ParquetTables {
     const starts = s.objects.accessStart.data;
     const numObjects = s.numObjects;
     if (numKeys <= this.keyBucketsMax) {
-      // The capmap's cells are counted on the way (./parquet-capmap.ts): per key, a chain of its types' cells.
-      const cells = exactSums(s) ? new CapmapCells(true) : null;
+      // The capmap's cells are counted on the way (./parquet-capmap.ts): per key, a chain of its types' cells,
+      // walked per line, so only while the types are few (a real capture has a score; a hostile file with
+      // thousands would make the walk quadratic: countCells' Map then).
+      const cells = exactSums(s) && s.types.size <= CHAINED_TYPES_MAX ? new CapmapCells(true) : null;
       const cellOfKey = cells ? new Int32Array(numKeys).fill(-1) : null;
       const nextCell: number[] = [];
       const typeIds = s.objects.type.data;
