@@ -82,8 +82,8 @@ export class BlockScan {
   private table: ParquetTableName | null = null;
   private make: ((start: number, end: number) => TableBlock) | null = null;
   private keyIds: KeyIds | null = null;
-  /** The sort keys' dictionaries (from the table's first piece) and each file's types. */
-  private keyDicts = new Map<number, readonly string[]>();
+  /** Per table, its sort keys' dictionaries (from its first piece, as its types); per file of the current table, its types. */
+  private readonly keyDicts = new Map<ParquetTableName, Map<number, readonly string[]>>();
   private fileTypes = new Map<number, ColumnTypes>();
   private pieces: Piece[] = [];
   /** First piece of each file, and one past the last file's last. */
@@ -157,7 +157,7 @@ export class BlockScan {
       const first = this.build(0);
       this.built.set(0, first);
       this.types.set(table, this.columnTypes(table, first));
-      for (const c of keyColumns(table)) this.keyDicts.set(c, first.columns[c].dict ?? []);
+      this.keyDicts.set(table, new Map(keyColumns(table).map((c) => [c, first.columns[c].dict ?? []])));
     }
     return this.fileStarts.length;
   }
@@ -172,7 +172,6 @@ export class BlockScan {
     this.table = null;
     this.make = null;
     this.keyIds = null;
-    this.keyDicts.clear();
     this.fileTypes.clear();
     this.pieces = [];
     this.fileStarts = [];
@@ -229,7 +228,7 @@ export class BlockScan {
     const start = this.pieces[this.fileStarts[file]].start;
     const end = this.pieces[(this.fileStarts[file + 1] ?? this.pieces.length) - 1].end;
     for (const c of keys) {
-      const dict = this.keyDicts.get(c) ?? [];
+      const dict = this.keyDicts.get(table)?.get(c) ?? [];
       if (dict.length === 0) continue; // a field the variant lacks: all null (VARCHAR)
       const { names, remap } = namesOf(dict, this.keyIds!(c, start, end));
       // A file whose rows all hold null here (none do today) keeps the VARCHAR of no names.

@@ -296,6 +296,31 @@ describe('kmap export --parquet, read back with DuckDB', () => {
     expect(stats).toEqual(actual);
   });
 
+  it('writes each accesses file as one row group (past the 122,880 rows DuckDB would cut at), its sort keys exact for the file', async () => {
+    // 40,000 objects of 4 access lines: 160,000 rows, in files of 150,000 (one row group each) and 10,000.
+    const lines: string[] = [];
+    const slabs = ['dentry', 'filp', 'kmalloc-64', 'task_struct'];
+    for (let i = 0; i < 40_000; i++) {
+      lines.push(`ffffffff81001010,${100 + (i % 7)},ffff8880${(0x100000 + i).toString(16).padStart(8, '0')},64,${10 + i},0,0000000000000000,KMALLOC,cat,${slabs[i % 4]},`);
+      for (let k = 0; k < 4; k++) lines.push(`  ffffffff8100${(0x4000 + 16 * ((i + k) % 50)).toString(16)},1,2,${100 + k}`);
+    }
+    const ctx = load(lines.join('\n') + '\n');
+    expect(ctx.store.numAccesses).toBe(160_000);
+    const ds = join(dir, 'row-groups');
+    await exportParquet(new ParquetTables(ctx), ds, 'g', { blockRows: 150_000 });
+    const glob = join(ds, 'accesses', 'capture=g', '*.parquet');
+    const groups = await q(`SELECT file_name AS f, count(DISTINCT row_group_id) AS groups, max(row_group_num_rows) AS rows FROM parquet_metadata('${glob}') GROUP BY f ORDER BY f`);
+    expect(groups.map((g) => [Number(g.groups), Number(g.rows)])).toEqual([
+      [1, 150_000],
+      [1, 10_000],
+    ]);
+    for (const c of ['slab', 'access_fn']) {
+      const stats = await q(`SELECT file_name AS f, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('${glob}') WHERE path_in_schema = '${c}' ORDER BY f`);
+      const actual = await q(`SELECT filename AS f, min(${c}) AS lo, max(${c}) AS hi FROM read_parquet('${glob}', filename = true) GROUP BY f ORDER BY f`);
+      expect(stats).toEqual(actual);
+    }
+  });
+
   it('keeps 64-bit values exact: above 2^53 as is, above 2^63 as the same bits (negative)', async () => {
     const text = [
       'ffffffff81001010,100,ffff888000001000,9007199254740993,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',

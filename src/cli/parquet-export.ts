@@ -9,9 +9,10 @@
 // Nothing is staged in a DuckDB table (an appender into one cost three times
 // as much, measured), so memory is the parsed store (what every kmap command
 // holds), the accesses' sort order, a few pieces of a block and DuckDB's row
-// group being written. String columns reach DuckDB as ENUM columns built once
-// per dictionary (a name costs an id per row, and names never pass through
-// SQL text) and are cast to VARCHAR in the COPY (selectList: why).
+// group being written. String columns reach DuckDB as ENUM columns (a name
+// costs an id per row, and names never pass through SQL text): built once per
+// dictionary, but for the sort keys, built per file of the names it holds
+// (selectList and ./parquet-block-scan.ts: why).
 //
 // A capture is written into a work folder beside the tables
 // (`DIR/.kmap-export-NAME-XXXXXX/`, never inside a table's folder, where a reader's
@@ -82,8 +83,8 @@ const ENUM_NAMES_MAX = 4096;
  * that dictionary's range as every row group's min/max. The sort keys that
  * readers prune by (STATS_COLUMNS: slab and access_fn of the accesses,
  * access_fn of the capmap) are ENUMs of the names of their own file, one
- * row group per file (./parquet-block-scan.ts), so their range is exact. A
- * column whose dictionary passes ENUM_NAMES_MAX (a capture without symbols
+ * row group per file (./parquet-block-scan.ts), so their range is exact.
+ * Another string column whose dictionary passes ENUM_NAMES_MAX (a capture without symbols
  * and with very many allocating IPs: repeating its dictionary per row group
  * made files several times bigger) is cast to VARCHAR. The other string
  * columns stay ENUMs: their rows are not sorted, so their exact range would

@@ -53,7 +53,12 @@ import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COL
 
 /** Rows per file: the CLI's EXPORT_BLOCK_ROWS (src/cli/parquet-export.ts). */
 export const PARQUET_BLOCK_ROWS = 1 << 20;
-/** Rows per row group: DuckDB's default, so that both writers' statistics prune alike. */
+/**
+ * Rows per row group: DuckDB's default, which the CLI's objects files keep
+ * (its accesses and capmap files are one row group each, with exact
+ * statistics per file: src/cli/parquet-block-scan.ts). Here every row group
+ * has its own exact statistics on the sort keys, so smaller groups prune finer.
+ */
 export const PARQUET_ROW_GROUP_ROWS = 122_880;
 
 /**
