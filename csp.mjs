@@ -12,8 +12,8 @@
 // - connect-src 'self' http: https: because `?src=` and `?symbols=` links may
 //   name a kmap on any http(s) server (validSrc in
 //   src/view-state/url-codec.ts); CORS is that server's business.
-// - worker-src 'self': the data worker and its parsing workers are module
-//   files of the build (no blob: worker).
+// - worker-src 'self': the data worker, its parsing workers and its reading
+//   worker are module files of the build (no blob: worker).
 // - img-src 'self' data: for the empty favicon (`data:,`) in index.html and
 //   for a chart's PNG, which is its SVG (built as text from the chart's data,
 //   src/app/charts/svg-export.ts) loaded as a data: image and drawn on a

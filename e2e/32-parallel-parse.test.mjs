@@ -5,7 +5,8 @@
 //     counts `kmap stats --workers 1` prints and its bad lines under their
 //     line numbers in the whole file; the page must have started parsing
 //     workers (Playwright sees them) and ended them once done. With the
-//     page's knob (localStorage kmap.parseWorkers = 1) it parses in one piece.
+//     page's knob (localStorage kmap.parseWorkers = 1) it parses in one piece,
+//     its slices read by the data worker's reading worker.
 //     Opened by URL (src=) from a server that answers Range requests, the
 //     same file is parsed in ranges, each request a range; from one that does
 //     not, in one piece; the counts are the same either way.
@@ -82,6 +83,8 @@ test('localStorage kmap.parseWorkers = 1 parses the same file in one piece (no p
   assert.equal(num(got.objects), want.objects);
   assert.equal(num(got.badLines), want.badLines);
   assert.equal(workers.filter((u) => /range-worker/.test(u)).length, 0, `no parsing worker: ${workers.join(', ')}`);
+  // The data worker read the file through its reading worker (workers/slice-reads.ts), under the page's CSP and Trusted Types.
+  assert.ok(workers.some((u) => /slice-reader/.test(u)), `a reading worker was started: ${workers.join(', ')}`);
   assertNoErrors(errors);
 });
 

@@ -2,7 +2,7 @@
 // 'script'), and so does every worker it starts (a worker's script is served
 // with the same policy). The one sink the app feeds is the Worker constructor:
 // the page starts the data worker, and the data worker its parsing workers
-// (workers/parallel-load.ts). Vite only recognises a worker in the literal
+// (workers/parallel-load.ts) and its reading worker (workers/slice-reads.ts). Vite only recognises a worker in the literal
 // form `new Worker(new URL('...', import.meta.url))`, so its URL cannot pass
 // through a named policy. The default policy lets exactly that sink take a
 // same-origin URL and refuses everything else (a refusal is a CSP

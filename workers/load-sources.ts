@@ -69,10 +69,11 @@ const THREAD_READS_AFTER = 3;
  * parallel load's first range may become the whole file).
  *
  * One slice is read ahead: the next slice's read is asked before this one is
- * handed on, so that it is read while the caller parses. Where the thread can
- * start workers the reads go through a reading worker of their own
- * (slice-reads.ts: why and what it gained), all but the first
- * THREAD_READS_AFTER slices.
+ * handed on, so that it is read while the caller parses. `reads` says how the
+ * slices after the first THREAD_READS_AFTER are read: by default, where the
+ * thread can start workers, through a reading worker of their own
+ * (slice-reads.ts: why and what it gained; the parsing workers of a ranged
+ * load pass in-thread reads).
  * Before the reading worker, one read ahead on the parsing thread was worth
  * little (its bytes arrive through that busy thread's tasks): in a Chromium
  * page reading the 1 GB benchmark file while busy 60 ms per 8 MiB (7.15 s
@@ -95,9 +96,9 @@ export async function* fileChunks(
   let reader: SliceReads | null = null;
   let asked = 0;
   const read = (from: number, size: number): { from: number; bytes: Promise<ArrayBuffer> } => {
-    // The first slices here (THREAD_READS_AFTER); the reads' worker starts with the last of them.
+    // The first slices here (THREAD_READS_AFTER); the reads' worker starts with the last of them, if more follow.
     const k = asked++;
-    if (k === THREAD_READS_AFTER - 1) reader = reads(blob);
+    if (k === THREAD_READS_AFTER - 1 && from + size < limit()) reader = reads(blob);
     const bytes = (k < THREAD_READS_AFTER || !reader ? here : reader).read(from, Math.min(limit(), from + size));
     // Handled here too, so that a read left behind by a caller that stopped early is no unhandled rejection.
     bytes.catch(() => {});

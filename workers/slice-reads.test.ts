@@ -15,18 +15,23 @@ const data = new Uint8Array(SIZE).map((_, i) => (i * 7919) >>> 3);
 /** A stand-in reading worker: messages both ways a macrotask away; `fail` fires its error event before it answers anything. */
 class FakeReader implements ReaderWorker {
   onmessage: ((e: { data: SliceAnswer }) => void) | null = null;
-  onerror: ((e: { message?: string }) => void) | null = null;
+  onerror: ((e: { message?: string; preventDefault?: () => void }) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
   readonly asked: [number, number][] = [];
   terminated = false;
   private readonly serve = sliceServer((m) => setTimeout(() => !this.terminated && this.onmessage?.({ data: m }), 0));
 
-  constructor(private readonly fail: 'never' | 'at once' | 'after one' = 'never') {}
+  constructor(private readonly fail: 'never' | 'at once' | 'after one' | 'garbled answer' = 'never') {}
 
   postMessage(m: SliceRequest): void {
     if (m.type === 'read') {
       this.asked.push([m.from, m.to]);
       if (this.fail === 'at once' || (this.fail === 'after one' && this.asked.length === 2)) {
-        setTimeout(() => this.onerror?.({ message: 'failed' }), 0);
+        setTimeout(() => this.onerror?.({ message: 'failed', preventDefault: () => {} }), 0);
+        return;
+      }
+      if (this.fail === 'garbled answer' && this.asked.length === 2) {
+        setTimeout(() => this.onmessageerror?.(), 0);
         return;
       }
     }
@@ -59,12 +64,37 @@ describe('reads through a reading worker', () => {
     }
   });
 
-  it('go on in this thread when the worker fails to start or fails later', async () => {
-    for (const fail of ['at once', 'after one'] as const) {
+  it('go on in this thread when the worker fails to start, fails later, garbles an answer or cannot be made', async () => {
+    for (const fail of ['at once', 'after one', 'garbled answer'] as const) {
       const fake = new FakeReader(fail);
       expect(sameBytes(await readAll(fake), data)).toBe('same');
       expect(fake.terminated).toBe(true);
     }
+    // A worker the page's policy refuses (the constructor throws): every read here.
+    const parts: Uint8Array[] = [];
+    const refused = () => {
+      throw new TypeError('refused by Trusted Types');
+    };
+    for await (const c of fileChunks(new Blob([data]), () => false, undefined, 0, (blob) => threadedReads(blob, refused))) parts.push(c);
+    expect(sameBytes(concatBytes(parts), data)).toBe('same');
+  });
+
+  it('end the worker when the caller stops early, and start none for a file of the first slices only', async () => {
+    const fake = new FakeReader();
+    let n = 0;
+    for await (const c of fileChunks(new Blob([data]), () => false, undefined, 0, (blob) => threadedReads(blob, () => fake))) {
+      n += c.length;
+      if (fake.asked.length > 0) break;
+    }
+    expect(n).toBeLessThan(SIZE);
+    expect(fake.terminated).toBe(true);
+    // 256 KiB + 512 KiB + 1 MiB read here cover a file of 1.5 MiB: no worker is made.
+    let made = 0;
+    const small = data.subarray(0, 6 * FIRST_SLICE_BYTES);
+    const got: Uint8Array[] = [];
+    for await (const c of fileChunks(new Blob([small]), () => false, undefined, 0, (blob) => threadedReads(blob, () => (made++, new FakeReader())))) got.push(c);
+    expect(sameBytes(concatBytes(got), small)).toBe('same');
+    expect(made).toBe(0);
   });
 
   it('say why a slice could not be read, by the error the worker met', async () => {

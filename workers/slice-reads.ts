@@ -10,8 +10,8 @@
 // load in two ranges each parsing thread was idle about a quarter of the
 // time, in stretches of 10-15 ms. The reading worker does nothing else, so
 // a slice is whole when the parser asks for it and arrives in one message
-// (its ArrayBuffer transferred, not copied). A load in one piece (a gzip
-// file, a URL without Range requests, kmap.parseWorkers = 1) went from
+// (its ArrayBuffer transferred, not copied). A dropped file's load in one piece
+// (a gzip file, kmap.parseWorkers = 1) went from
 // 5.37-6.07 to 4.13-4.30 s (interleaved, three rounds); a load in two ranges
 // on two cores from 3.79-4.19 to 3.65-3.97 s: there the two parsers and the
 // browser's own reading of the file already take both cores.
@@ -40,7 +40,8 @@ export interface ReaderWorker {
   postMessage(message: SliceRequest): void;
   terminate(): void;
   onmessage: ((e: { data: SliceAnswer }) => void) | null;
-  onerror: ((e: { message?: string }) => void) | null;
+  onerror: ((e: { message?: string; preventDefault?: () => void }) => void) | null;
+  onmessageerror: (() => void) | null;
 }
 
 /** Reads on this thread. */
@@ -77,9 +78,17 @@ export function threadedReads(blob: Blob, start: () => ReaderWorker = startReade
       if ('buf' in m) w.resolve(m.buf);
       else w.reject(Object.assign(new Error(m.error), { name: m.name }));
     };
-    worker.onerror = fallBack;
+    // An error in the reading worker is handled here (not reported again in this worker's global).
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      fallBack();
+    };
+    // An answer that could not be deserialised: its read would wait forever.
+    worker.onmessageerror = fallBack;
     worker.postMessage({ type: 'blob', blob });
   } catch {
+    // No worker (Trusted Types refused it, say): every read on this thread.
+    (worker as ReaderWorker | null)?.terminate();
     worker = null;
   }
   return {
