@@ -60,17 +60,18 @@ export class CapmapCells {
   add(c: number, obj: number, reads: number, writes: number): void {
     this.reads[c] += reads;
     this.writes[c] += writes;
-    this.lines[c]++;
-    if (this.lastObj[c] !== obj) {
-      this.lastObj[c] = obj;
-      this.objects[c]++;
-    }
+    this.countLine(c, obj);
   }
 
   /** Counts one line of object obj into cell c, its sums as bigints. */
   addBig(c: number, obj: number, reads: bigint, writes: bigint): void {
     this.readsBig[c] += reads;
     this.writesBig[c] += writes;
+    this.countLine(c, obj);
+  }
+
+  /** The line, and its object when the cell's last line was another object's. */
+  private countLine(c: number, obj: number): void {
     this.lines[c]++;
     if (this.lastObj[c] !== obj) {
       this.lastObj[c] = obj;
