@@ -233,4 +233,20 @@ describe('memoryUse(): what the queries keep', () => {
     session.close();
     expect(session.memoryUse()).toMatchObject({ dataBytes: 0, queryBytes: 0 });
   });
+
+  it('holds the per-object sums a moment after a load, not before the page has its answers', async () => {
+    const session = new KmapSession();
+    const opened = await session.open({ kind: 'file', file: new Blob([BYTES]) as File, name: 'q.kmap' }, noProgress);
+    expect(opened.ok).toBe(true);
+    const n = session.summary()!.objects;
+    // The totals of every object need no per-object sums (the store's own totals).
+    session.totals(emptyFilter());
+    const atLoad = session.memoryUse().queryBytes;
+    // (The filter's kept indices, 4 bytes an object, are held already.)
+    expect(atLoad).toBeLessThanOrEqual(4 * n + 4096);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Lines, reads and writes per object: 4 bytes each at least.
+    expect(session.memoryUse().queryBytes - atLoad).toBeGreaterThanOrEqual(3 * 4 * n);
+    session.close();
+  });
 });

@@ -418,6 +418,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       this.fallback = null;
       // The final size: results cached while loading are stale.
       this.rebuildContext();
+      this.warmAfterLoad();
       report(true);
       return {
         ok: true,
