@@ -31,7 +31,7 @@
 // results of SessionQueries.
 
 import { kmapText, newInputMeter, type MakeDecompressor } from '../src/format/gunzip-web.ts';
-import { GzipDataError, gzipContentMessage } from '../src/format/gzip.ts';
+import { GzipDataError, gzipContentMessage, isGzip } from '../src/format/gzip.ts';
 import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { appendRanges, rangeParser } from '../src/format/ranges.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
@@ -61,6 +61,7 @@ import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
 import { appendPeakBytes, LaterRanges, laterBytes, rangesFor, type RangeRunner } from './parallel-load.ts';
 import { rangeChunks, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
+import { workerText } from './text-reads.ts';
 import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -309,18 +310,22 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       try {
         // A split CSV pair is plain text (its files are told apart by their headers); a kmap may be gzip.
         if (ranges.error !== undefined) throw ranges.error;
+        // A dropped gzip file read in one piece is decompressed by a reading worker beside the parser (text-reads.ts).
+        const gzipFile = source.kind === 'file' && !plan && typeof Worker === 'function' && isGzip(new Uint8Array(await source.file.slice(0, 2).arrayBuffer()));
         const chunks =
           source.kind === 'pair'
             ? pairChunks(source, (blob) => fileChunks(blob, stale))
-            : kmapText(
-                ranges.source
-                  ? rangeChunks(ranges.source, 0, () => (plan ? plan.starts[1] : Infinity), stale, abort.signal)
-                  : source.kind === 'file'
-                    ? fileChunks(source.file, stale)
-                    : urlChunks(source.url, stale, abort.signal, (n) => (totalBytes = n), ranges.response),
-                meter,
-                this.decompressor,
-              );
+            : gzipFile && source.kind === 'file'
+              ? workerText(source.file, meter, stale)
+              : kmapText(
+                  ranges.source
+                    ? rangeChunks(ranges.source, 0, () => (plan ? plan.starts[1] : Infinity), stale, abort.signal)
+                    : source.kind === 'file'
+                      ? fileChunks(source.file, stale)
+                      : urlChunks(source.url, stale, abort.signal, (n) => (totalBytes = n), ranges.response),
+                  meter,
+                  this.decompressor,
+                );
         for await (const chunk of chunks) {
           if (stopped()) {
             endedEarly = true;

@@ -1,0 +1,79 @@
+// A gzip file's text, decompressed by the reading worker (slice-reader.ts,
+// the text way) instead of on the data worker. Chromium's
+// DecompressionStream inflates on the thread that reads it, so on the data
+// worker it took turns with the parser; the reading worker runs kmapText
+// (src/format/gunzip-web.ts: members, checks, the input meter) beside it and
+// hands over the text in batches. The data worker's meter follows the
+// worker's, batch by batch, so progress and the memory estimate read as
+// before. Errors come back by name: a GzipDataError or KmapFormatError as
+// itself (the message the user sees), any other as an Error.
+//
+// Flow: CREDIT batches may wait in the data worker at once; each batch taken
+// gives one more (so the text held ahead is at most CREDIT x TEXT_BATCH_BYTES).
+// A stale load stops at its next batch; leaving the generator (done, an error,
+// a stop) ends the worker.
+
+import { GzipDataError } from '../src/format/gzip.ts';
+import type { InputMeter } from '../src/format/gunzip-web.ts';
+import { KmapFormatError } from '../src/format/sniff.ts';
+import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
+import { Cancelled } from './load-sources.ts';
+import type { TextAnswer, TextRequest } from './slice-reader.ts';
+
+/** Batches the reading worker may send ahead of the parser. */
+const CREDIT = 3;
+
+/** The part of a Worker used here (a test passes a stand-in). */
+export interface TextWorker {
+  postMessage(message: TextRequest): void;
+  terminate(): void;
+  onmessage: ((e: { data: TextAnswer }) => void) | null;
+  onerror: ((e: { message?: string; preventDefault?: () => void }) => void) | null;
+  onmessageerror: (() => void) | null;
+}
+
+function startTextWorker(): TextWorker {
+  allowSameOriginWorkerUrls();
+  return new Worker(new URL('./slice-reader.ts', import.meta.url), { type: 'module', name: 'kmap file reader' }) as unknown as TextWorker;
+}
+
+/** An error from the worker, as the data worker would have met it. */
+function rebuilt(name: string, message: string): Error {
+  if (name === 'GzipDataError') return new GzipDataError(message);
+  if (name === 'KmapFormatError') return new KmapFormatError(message);
+  return Object.assign(new Error(message), { name });
+}
+
+/** The blob's text (decompressed when gzip) through a reading worker, `meter` kept as kmapText keeps it. */
+export async function* workerText(blob: Blob, meter: InputMeter, stale: () => boolean, start: () => TextWorker = startTextWorker): AsyncGenerator<Uint8Array> {
+  const worker = start();
+  const queue: TextAnswer[] = [];
+  let wake: (() => void) | null = null;
+  const push = (m: TextAnswer) => {
+    queue.push(m);
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.onmessage = (e) => push(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    push({ type: 'fail', name: 'Error', message: e.message || 'the file reader failed' });
+  };
+  worker.onmessageerror = () => push({ type: 'fail', name: 'Error', message: 'the file reader sent what could not be read' });
+  try {
+    worker.postMessage({ type: 'text', blob, credit: CREDIT });
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if (stale()) throw new Cancelled();
+      if (m.type === 'fail') throw rebuilt(m.name, m.message);
+      Object.assign(meter, m.meter);
+      if (m.type === 'end') return;
+      worker.postMessage({ type: 'more' });
+      yield new Uint8Array(m.buf);
+    }
+  } finally {
+    worker.terminate();
+  }
+}
