@@ -12,7 +12,8 @@
 // holds one mutable entry kind besides answers: the live chart's
 // LiveCheckpoints per filter and grouping, which its walks fill.
 
-import { breakdown, filteredTotals, hierarchy, objectSums } from '../src/query/breakdown.ts';
+import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
+import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -74,8 +75,10 @@ function lruGet<V>(cache: Map<string, V>, key: string, max: number, compute: () 
 const MAX_CACHED_FILTERS = 4;
 /** Aggregate results kept. */
 const MAX_CACHED_RESULTS = 32;
-/** Delay before a loaded kmap's per-object sums are made (warmAfterLoad): the page's first questions about it come first. */
+/** Delay before a loaded kmap's per-object sums are begun (warmAfterLoad): the page's first questions about it come first. */
 const WARM_AFTER_MS = 250;
+/** Objects summed per turn of the warm-up (about 10-20 ms at 4 access lines an object), so that questions get in between. */
+const WARM_STEP_OBJECTS = 1 << 19;
 /** Names per count list in a summary (the page asks for names with nameOptions). */
 export const SUMMARY_NAMES = 20;
 
@@ -105,18 +108,21 @@ export abstract class SessionQueries {
 
   /**
    * Makes the loaded kmap's per-object sums a moment after its load, once
-   * the page has had its first answers: the load's last refresh does not
-   * need them (the totals of every object are the store's own), but the
-   * first filter, Breakdown or sort by reads does, and would pay for them
-   * then (about 100 ms per 4 M objects). A context replaced meanwhile (a new
+   * the page has had its first answers, in turns of WARM_STEP_OBJECTS
+   * objects: the load's last refresh does not need them (the totals of every
+   * object are the store's own), but the first filter, Breakdown or sort by
+   * reads does, and would pay for them then (about 100 ms per 4 M objects,
+   * more than a second at 5 GB). A question that needs them before the last
+   * turn has the rest summed at once; a context replaced meanwhile (a new
    * file, symbols) is left alone.
    */
   protected warmAfterLoad(): void {
     const ctx = this.ctx;
     if (!ctx) return;
-    setTimeout(() => {
-      if (this.ctx === ctx) objectSums(ctx);
-    }, WARM_AFTER_MS);
+    const turn = () => {
+      if (this.ctx === ctx && !warmObjectSums(ctx, WARM_STEP_OBJECTS)) setTimeout(turn, 0);
+    };
+    setTimeout(turn, WARM_AFTER_MS);
   }
 
 

@@ -9,60 +9,9 @@ import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell } from './types.ts';
 import { OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
-import { addEntry, exactSumRange } from '../store/columns.ts';
+import { addEntry } from '../store/columns.ts';
+import { objectSumExact, objectSums, type ObjectSums } from './object-sums.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
-
-/**
- * Per object: its access lines, and the sums of their reads and writes (a
- * double sum, near above 2^53 - 1: objectSumExact). Computed once per store size.
- * Stored 4 bytes an object where every value fits (lines always do; reads
- * and writes unless some object's sum passes 2^32 - 1, then that column is
- * doubles): at 10 M objects 120 MB instead of 240, which is also less fresh
- * memory to touch on the first Breakdown, Quality or sort by reads.
- */
-export interface ObjectSums {
-  lines: Uint32Array;
-  reads: Uint32Array | Float64Array;
-  writes: Uint32Array | Float64Array;
-}
-
-export function objectSums(ctx: QueryContext): ObjectSums {
-  const store = ctx.store;
-  return ctx.memo('objectSums', () => {
-    const n = store.numObjects;
-    const starts = store.objects.accessStart.data;
-    const lines = new Uint32Array(n);
-    for (let i = 0; i < n; i++) lines[i] = (i + 1 < n ? starts[i + 1] : store.numAccesses) - starts[i];
-    const r = store.accesses.reads.data;
-    const w = store.accesses.writes.data;
-    let reads: Uint32Array | Float64Array = new Uint32Array(n);
-    let writes: Uint32Array | Float64Array = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      const start = starts[i];
-      const end = start + lines[i];
-      let sr = 0;
-      let sw = 0;
-      for (let a = start; a < end; a++) {
-        sr += r[a];
-        sw += w[a];
-      }
-      // A sum past 2^32 - 1: that column becomes doubles from here (the values so far copied).
-      if (sr > 0xffffffff && reads instanceof Uint32Array) reads = Float64Array.from(reads);
-      if (sw > 0xffffffff && writes instanceof Uint32Array) writes = Float64Array.from(writes);
-      reads[i] = sr;
-      writes[i] = sw;
-    }
-    return { lines, reads, writes };
-  });
-}
-
-/** The exact reads (or writes) of object i: its near sum when that is exact, else summed again exactly. */
-export function objectSumExact(store: KmapStore, sums: ObjectSums, i: number, which: 'reads' | 'writes'): Exact {
-  const near = sums[which][i];
-  if (near <= MAX_EXACT) return near;
-  const [start, end] = store.accessRange(i);
-  return exactSumRange(store.accesses[which], start, end);
-}
 
 /** Adds object i's size, reads or writes to `sum` exactly. */
 function addObject(store: KmapStore, sums: ObjectSums, sum: ExactSum, i: number, which: 'size' | 'reads' | 'writes'): void {

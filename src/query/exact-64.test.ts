@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
-import { breakdown, filteredTotals, hierarchy, objectSums } from './breakdown.ts';
+import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
+import { objectSums } from './object-sums.ts';
 import { QueryContext } from './context.ts';
 import { breakdownCsv, jsonText, sitesCsv } from './csv.ts';
 import { filterObjects } from './filter.ts';

@@ -4,7 +4,7 @@
 
 import type { KmapStore } from '../store/kmap-store.ts';
 import { keyWords } from '../store/columns.ts';
-import { objectSums } from './breakdown.ts';
+import { objectSums } from './object-sums.ts';
 import { radixSortSelection } from './radix-sort.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects, type FilterResult } from './filter.ts';

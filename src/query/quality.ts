@@ -16,7 +16,7 @@
 
 import { allocIpSentinel, freeIpSentinel } from '../format/sentinels.ts';
 import { LAYOUTS } from '../format/variants.ts';
-import { objectSums, type ObjectSums } from './breakdown.ts';
+import { objectSums, type ObjectSums } from './object-sums.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
