@@ -177,6 +177,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   private rebuildContext(): void {
+    this.stopWarming();
     this.forgetBuffers();
     this.ctx = this.store ? new QueryContext(this.store, this.symbols ? new IpSymbols(this.symbols.table, this.store.ips) : null) : null;
     this.generation++;
@@ -316,7 +317,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           source.kind === 'pair'
             ? pairChunks(source, (blob) => fileChunks(blob, stale))
             : gzipFile && source.kind === 'file'
-              ? workerText(source.file, meter, stale)
+              ? workerText(source.file, meter, stale, () => kmapText(fileChunks(source.file, stale), meter, this.decompressor))
               : kmapText(
                   ranges.source
                     ? rangeChunks(ranges.source, 0, () => (plan ? plan.starts[1] : Infinity), stale, abort.signal)

@@ -117,12 +117,22 @@ export abstract class SessionQueries {
    * file, symbols) is left alone.
    */
   protected warmAfterLoad(): void {
+    this.stopWarming();
     const ctx = this.ctx;
     if (!ctx) return;
     const turn = () => {
-      if (this.ctx === ctx && !warmObjectSums(ctx, WARM_STEP_OBJECTS)) setTimeout(turn, 0);
+      this.warmTimer = this.ctx === ctx && !warmObjectSums(ctx, WARM_STEP_OBJECTS) ? setTimeout(turn, 0) : null;
     };
-    setTimeout(turn, WARM_AFTER_MS);
+    this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
+  }
+
+  /** The warm-up's next turn, while one is due. */
+  private warmTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Ends a warm-up (its context is going: a new file, symbols, close), so that its timer holds nothing. */
+  protected stopWarming(): void {
+    if (this.warmTimer !== null) clearTimeout(this.warmTimer);
+    this.warmTimer = null;
   }
 
 

@@ -31,6 +31,19 @@ describe('per-object sums in pieces', () => {
     }
   });
 
+  it('a warm-up after a question (or finished by one) finds them done: no second pass, no second copy', () => {
+    const text = bigSeeds(300)[0].text;
+    const asked = load(text);
+    const made = objectSums(asked);
+    expect(warmObjectSums(asked, 1)).toBe(true);
+    expect(objectSums(asked)).toBe(made);
+    const half = load(text);
+    expect(warmObjectSums(half, 2)).toBe(false);
+    const finished = objectSums(half);
+    expect(warmObjectSums(half, 1)).toBe(true);
+    expect(objectSums(half)).toBe(finished);
+  });
+
   it('a sum past 2^32 - 1 in a later piece makes that column doubles, the earlier values kept', () => {
     const text = [
       'ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',

@@ -76,7 +76,11 @@ class SumsInPieces implements ObjectSums {
   }
 }
 
-/** Sums begun in pieces, per context, until they are done (then they are the context's memo). */
+/**
+ * Sums begun in pieces, per context (once done, the same object is the
+ * context's memo, objectSums: a warm-up that comes after a question finds
+ * them done). Not counted by QueryContext.heldBytes until done.
+ */
 const begun = new WeakMap<QueryContext, SumsInPieces>();
 
 function sumsOf(ctx: QueryContext): SumsInPieces {
@@ -93,7 +97,6 @@ export function objectSums(ctx: QueryContext): ObjectSums {
   return ctx.memo('objectSums', () => {
     const sums = sumsOf(ctx);
     sums.step(Number.POSITIVE_INFINITY);
-    begun.delete(ctx);
     return sums;
   });
 }
