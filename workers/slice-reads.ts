@@ -10,8 +10,8 @@
 // load in two ranges each parsing thread was idle about a quarter of the
 // time, in stretches of 10-15 ms. The reading worker does nothing else, so
 // a slice is whole when the parser asks for it and arrives in one message
-// (its ArrayBuffer transferred, not copied). A dropped file's load in one piece
-// (a gzip file, kmap.parseWorkers = 1) went from
+// (its ArrayBuffer transferred, not copied). A load in one piece
+// (kmap.parseWorkers = 1) went from
 // 5.37-6.07 to 4.13-4.30 s (interleaved, three rounds); a load in two ranges
 // on two cores from 3.79-4.19 to 3.65-3.97 s: there the two parsers and the
 // browser's own reading of the file already take both cores.

@@ -11,7 +11,9 @@
 // Flow: CREDIT batches may wait in the data worker at once; each batch taken
 // gives one more (so the text held ahead is at most CREDIT x TEXT_BATCH_BYTES).
 // A stale load stops at its next batch; leaving the generator (done, an error,
-// a stop) ends the worker.
+// a stop) ends the worker. A reading worker that cannot be started (Trusted
+// Types refusing it, say) or that fails before its first answer leaves the
+// text to `here`: the data worker's own kmapText, as before.
 
 import { GzipDataError } from '../src/format/gzip.ts';
 import type { InputMeter } from '../src/format/gunzip-web.ts';
@@ -44,9 +46,24 @@ function rebuilt(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-/** The blob's text (decompressed when gzip) through a reading worker, `meter` kept as kmapText keeps it. */
-export async function* workerText(blob: Blob, meter: InputMeter, stale: () => boolean, start: () => TextWorker = startTextWorker): AsyncGenerator<Uint8Array> {
-  const worker = start();
+/** The blob's text (decompressed when gzip) through a reading worker, `meter` kept as kmapText keeps it; `here` when there is no such worker. */
+export async function* workerText(
+  blob: Blob,
+  meter: InputMeter,
+  stale: () => boolean,
+  here: () => AsyncIterable<Uint8Array>,
+  start: () => TextWorker = startTextWorker,
+): AsyncGenerator<Uint8Array> {
+  let worker: TextWorker;
+  try {
+    worker = start();
+  } catch {
+    yield* here();
+    return;
+  }
+  /** The worker's own failure (not the file's), and whether it has answered yet. */
+  const broken: TextAnswer = { type: 'fail', name: 'Error', message: 'the file reader failed' };
+  let heard = false;
   const queue: TextAnswer[] = [];
   let wake: (() => void) | null = null;
   const push = (m: TextAnswer) => {
@@ -58,15 +75,21 @@ export async function* workerText(blob: Blob, meter: InputMeter, stale: () => bo
   worker.onmessage = (e) => push(e.data);
   worker.onerror = (e) => {
     e.preventDefault?.();
-    push({ type: 'fail', name: 'Error', message: e.message || 'the file reader failed' });
+    push(broken);
   };
-  worker.onmessageerror = () => push({ type: 'fail', name: 'Error', message: 'the file reader sent what could not be read' });
+  worker.onmessageerror = () => push(broken);
   try {
     worker.postMessage({ type: 'text', blob, credit: CREDIT });
     for (;;) {
       while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const m = queue.shift()!;
       if (stale()) throw new Cancelled();
+      if (m === broken && !heard) {
+        worker.terminate();
+        yield* here();
+        return;
+      }
+      heard = true;
       if (m.type === 'fail') throw rebuilt(m.name, m.message);
       Object.assign(meter, m.meter);
       if (m.type === 'end') return;

@@ -1,7 +1,8 @@
 // Decompressing a gzip kmap with the platform's DecompressionStream (the
 // Compression Streams API of browsers, workers and Node), for the data
-// worker's reading worker (workers/slice-reader.ts; the data worker itself
-// where it cannot start one) and the page's preflight; the CLI uses node:zlib
+// worker (a dropped file: by its reading worker, workers/slice-reader.ts, or
+// on the data worker when that worker cannot start; a URL's: on the data
+// worker) and the page's preflight; the CLI uses node:zlib
 // (src/node/gunzip-kmap.ts).
 // kmapText() passes a plain file's bytes on unchanged and decompresses a file
 // that starts with gzip's magic number (./gzip.ts), while it streams.
