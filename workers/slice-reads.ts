@@ -35,29 +35,32 @@ export interface SliceReads {
   close(): void;
 }
 
-/** The part of a Worker that threadedReads uses (a test passes a stand-in). */
-export interface ReaderWorker {
-  postMessage(message: SliceRequest): void;
+/** The part of a Worker that talks to the reading worker, sending `Req` and hearing `Ans` (a test passes a stand-in). */
+export interface WorkerPort<Req, Ans> {
+  postMessage(message: Req): void;
   terminate(): void;
-  onmessage: ((e: { data: SliceAnswer }) => void) | null;
+  onmessage: ((e: { data: Ans }) => void) | null;
   onerror: ((e: { message?: string; preventDefault?: () => void }) => void) | null;
   onmessageerror: (() => void) | null;
 }
+
+/** The reading worker as threadedReads uses it. */
+export type ReaderWorker = WorkerPort<SliceRequest, SliceAnswer>;
 
 /** Reads on this thread. */
 export function inThreadReads(blob: Blob): SliceReads {
   return { read: (from, to) => blob.slice(from, to).arrayBuffer(), close: () => {} };
 }
 
-/** A reading worker in the page's (or a worker's) global. */
-function startReader(): ReaderWorker {
+/** A reading worker (slice-reader.ts) in the page's (or a worker's) global; either way of it (slices, text). */
+export function startReadingWorker<Req, Ans>(): WorkerPort<Req, Ans> {
   // This thread enforces the page's Trusted Types too (src/trusted-worker-urls.ts).
   allowSameOriginWorkerUrls();
-  return new Worker(new URL('./slice-reader.ts', import.meta.url), { type: 'module', name: 'kmap file reader' }) as unknown as ReaderWorker;
+  return new Worker(new URL('./slice-reader.ts', import.meta.url), { type: 'module', name: 'kmap file reader' }) as unknown as WorkerPort<Req, Ans>;
 }
 
 /** Reads through a reading worker (slice-reader.ts); in this thread once that worker has failed. */
-export function threadedReads(blob: Blob, start: () => ReaderWorker = startReader): SliceReads {
+export function threadedReads(blob: Blob, start: () => ReaderWorker = startReadingWorker): SliceReads {
   const here = inThreadReads(blob);
   const waiting = new Map<number, { from: number; to: number; resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }>();
   let worker: ReaderWorker | null = null;

@@ -18,26 +18,15 @@
 import { GzipDataError } from '../src/format/gzip.ts';
 import type { InputMeter } from '../src/format/gunzip-web.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
-import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
 import { Cancelled } from './load-sources.ts';
 import type { TextAnswer, TextRequest } from './slice-reader.ts';
+import { startReadingWorker, type WorkerPort } from './slice-reads.ts';
 
 /** Batches the reading worker may send ahead of the parser. */
 const CREDIT = 3;
 
-/** The part of a Worker used here (a test passes a stand-in). */
-export interface TextWorker {
-  postMessage(message: TextRequest): void;
-  terminate(): void;
-  onmessage: ((e: { data: TextAnswer }) => void) | null;
-  onerror: ((e: { message?: string; preventDefault?: () => void }) => void) | null;
-  onmessageerror: (() => void) | null;
-}
-
-function startTextWorker(): TextWorker {
-  allowSameOriginWorkerUrls();
-  return new Worker(new URL('./slice-reader.ts', import.meta.url), { type: 'module', name: 'kmap file reader' }) as unknown as TextWorker;
-}
+/** The reading worker as workerText uses it. */
+export type TextWorker = WorkerPort<TextRequest, TextAnswer>;
 
 /** An error from the worker, as the data worker would have met it. */
 function rebuilt(name: string, message: string): Error {
@@ -52,7 +41,7 @@ export async function* workerText(
   meter: InputMeter,
   stale: () => boolean,
   here: () => AsyncIterable<Uint8Array>,
-  start: () => TextWorker = startTextWorker,
+  start: () => TextWorker = startReadingWorker,
 ): AsyncGenerator<Uint8Array> {
   let worker: TextWorker;
   try {
