@@ -203,6 +203,15 @@ function filtersFor(cap: RefCapture, few: readonly string[] | null): [string, Pa
 const filter = (partial: Partial<ObjectFilter>): ObjectFilter => ({ ...emptyFilter(), ...partial });
 
 /** The indices the project's filter keeps, checked against the reference first. */
+/** The capture's allocation-index axis as numbers (its first and last event, and their distance), or null when it has none. */
+function indexAxis(c: Case): { lo: number; hi: number; span: number } | null {
+  const range = refIndexRange(c.cap);
+  if (range === null) return null;
+  const lo = Number(range.lo);
+  const hi = Number(range.hi);
+  return { lo, hi, span: hi - lo };
+}
+
 function keptBoth(c: Case, f: ObjectFilter): { indices: Uint32Array; kept: number[] } {
   const indices = filterObjects(c.ctx, f).indices;
   const kept = refFilterWithWindow(c.cap, f);
@@ -453,12 +462,9 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
     });
 
     it('checkpoints when a narrow zoom walks first, and for the totals alone: a later wider walk still records; zooms match the walk from the first event', () => {
-      const range = refIndexRange(c.cap);
-      if (range === null) return;
-      const lo = Number(range.lo);
-      const hi = Number(range.hi);
-      const span = hi - lo;
-      if (span < 20) return;
+      const axis = indexAxis(c);
+      if (axis === null || axis.span < 20) return;
+      const { lo, hi, span } = axis;
       const { indices, kept } = keptBoth(c, filter({}));
       const { axisStart, axisEnd } = eventOrders(c.ctx);
       const checkpoints = new LiveCheckpoints();
@@ -480,11 +486,9 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
     });
 
     it('a zoomed liveChart that starts at the whole-axis walk\'s checkpoints: the same chart as from the first event, the reference maxima', () => {
-      const range = refIndexRange(c.cap);
-      if (range === null) return;
-      const lo = Number(range.lo);
-      const hi = Number(range.hi);
-      const span = hi - lo;
+      const axis = indexAxis(c);
+      if (axis === null) return;
+      const { lo, hi, span } = axis;
       // A tenth at each end, two indices in the middle, a window running past the axis.
       const windows = [
         [lo, lo + Math.ceil(span / 10)],

@@ -6,6 +6,7 @@
 // Both tables are open-addressing hash tables over typed arrays, so interning
 // on the parser's hot path allocates nothing and creates no strings.
 
+import { concatBytes } from './bytes.ts';
 import { Uint32Column } from './columns.ts';
 
 const EMPTY = -1;
@@ -165,13 +166,7 @@ export function encodeName(name: string): Uint8Array {
     run = i + 1;
   }
   parts.push(encoder.encode(name.slice(run)));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** FNV-1a over buf[start, end). */
