@@ -17,6 +17,7 @@ import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
+import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from '../src/query/fold-queries.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
 import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram } from '../src/query/lifetimes.ts';
@@ -207,13 +208,27 @@ export abstract class SessionQueries {
     return { cells: all.slice(0, Math.max(0, limit)), total: all.length };
   }
 
+  /**
+   * An aggregate-only store answers the sites and the matrix from its fold,
+   * for the filters a fold can apply: true then, false for a store with its
+   * lines; a filter it cannot apply is refused with the reason.
+   */
+  private fromFold(filter: ObjectFilter): boolean {
+    if (!this.store?.fold) return false;
+    const problem = foldFilterProblem(filter);
+    if (problem !== null) throw new Error(problem);
+    return true;
+  }
+
   sites(filter: ObjectFilter): SiteRow[] {
     if (!this.ctx) return [];
+    if (this.fromFold(filter)) return this.cached('sites', filter, () => foldSites(this.ctx!, filter));
     return this.cached('sites', filter, () => accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks));
   }
 
   siteDetail(filter: ObjectFilter, site: string): SiteDetail {
-    if (!this.ctx) return { site, pids: [] };
+    // An aggregate-only store kept no pids of its lines.
+    if (!this.ctx || this.store?.fold) return { site, pids: [] };
     const ctx = this.ctx;
     return siteDetail(ctx, this.filtered(filter).indices, filter.otherTasks, site, ctx.memo('pidCommands', () => pidCommands(ctx.store)));
   }
@@ -248,6 +263,7 @@ export abstract class SessionQueries {
   }
 
   matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
+    if (this.fromFold(filter)) return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => foldMatrixView(...this.input(filter), filter, cols, maxRows, maxCols));
     return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols));
   }
 
@@ -260,6 +276,7 @@ export abstract class SessionQueries {
   }
 
   matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
+    if (this.fromFold(filter)) return matrixCsv(foldMatrixRows(this.input(filter)[0], filter, cols));
     return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
   }
 

@@ -208,7 +208,9 @@ export class LineParser extends FieldReader {
     else o.allocIndex.push(allocIndex);
     if (freeIndex > MAX_EXACT) o.freeIndex.pushWide(this.bigFreeIndex);
     else o.freeIndex.push(freeIndex);
-    o.accessStart.push(store.accesses.ip.length);
+    o.accessStart.push(store.numAccesses);
+    // An aggregate-only store folds the object's lines as they come (store/access-fold.ts).
+    store.fold?.startObject(o.accessStart.length - 1, slabId < 0 ? 0 : slabId, typeId < 0 ? 0 : typeId, pid + ACCESS_PID_BIAS);
     o.command.push(cmdId);
     bump(store.objectsByCommand, cmdId);
     o.type.push(typeId < 0 ? 0 : typeId);
@@ -225,6 +227,9 @@ export class LineParser extends FieldReader {
   /** Appends one valid access line (both parse paths end here); pidCode is pid + 2, or 0 for none. */
   protected appendAccess(ipHi: number, ipLo: number, pidCode: number, writes: number, reads: number): void {
     const store = this.store;
+    store.writesNear += writes;
+    store.readsNear += reads;
+    if (store.fold) return store.fold.line(store.ips.intern(ipHi, ipLo), pidCode, writes, reads, this.bigWrites, this.bigReads);
     const a = store.accesses;
     a.ip.push(store.ips.intern(ipHi, ipLo));
     a.pid.push(pidCode);
@@ -233,8 +238,6 @@ export class LineParser extends FieldReader {
     else a.writes.push(writes);
     if (reads > MAX_EXACT) a.reads.pushWide(this.bigReads);
     else a.reads.push(reads);
-    store.writesNear += writes;
-    store.readsNear += reads;
   }
 
   protected badObjectCount(b: Uint8Array, s: number, e: number): void {
@@ -320,7 +323,8 @@ export class LineParser extends FieldReader {
     }
 
     const store = this.store;
-    if (hasCaller) store.accesses.callers.set(store.numAccesses, store.ips.intern(callerHi, callerLo));
+    // An aggregate-only store keeps no caller: its lines are summed by IP.
+    if (hasCaller && !store.fold) store.accesses.callers.set(store.numAccesses, store.ips.intern(callerHi, callerLo));
     this.appendAccess(ipHi, ipLo, pidCode, writes, reads);
   }
 

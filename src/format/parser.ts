@@ -55,6 +55,12 @@ export interface ParserOptions {
    * finish() leaves a range's store untrimmed (see there).
    */
   readonly range?: 'first' | 'later';
+  /**
+   * Fold the access lines instead of keeping them: an aggregate-only store
+   * (store/access-fold.ts). The data worker turns a store into one midway
+   * (KmapStore.foldAccessRows) when a file is too big for the tab.
+   */
+  readonly aggregateOnly?: boolean;
 }
 
 export class KmapParser extends FastPathE {
@@ -78,6 +84,7 @@ export class KmapParser extends FastPathE {
       this.detector = null;
     }
     this.range = options.range ?? null;
+    if (options.aggregateOnly) this.store.foldAccessRows();
     if (this.range && !options.variant) throw new RangeError('a range parser needs the variant');
     if (this.range === 'later') {
       this.sniffed = true;

@@ -36,7 +36,8 @@ export function csvField(value: string | number | bigint, text = typeof value ==
 function csv<T>(columns: readonly (keyof T & string)[], rows: readonly T[], numericKey = false): string {
   const lines = [columns.join(',')];
   for (const row of rows) {
-    lines.push(columns.map((c, k) => csvField(row[c] as string | number | bigint, typeof row[c] === 'string' && !(numericKey && k === 0))).join(','));
+    // null: a figure not known (an aggregate-only load's distinct objects and pids), an empty field.
+    lines.push(columns.map((c, k) => (row[c] === null ? '' : csvField(row[c] as string | number | bigint, typeof row[c] === 'string' && !(numericKey && k === 0)))).join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -234,9 +234,18 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
     }
     const accIp = store.accesses.ip.data;
     const accPid = store.accesses.pid.data;
+    const fold = store.fold;
+    if (fold && accessMask) {
+      searchErrors.push('This kmap was loaded aggregates only: which objects each access site reached was not kept, so the access-site filter keeps nothing.');
+    }
     let kept = 0;
     for (let p = 0; p < indices.length; p++) {
       const i = indices[p];
+      if (fold) {
+        // Its lines are summed per object: other-task lines counted, sites not kept.
+        if (!accessMask && otherTasks && fold.otherLines.data[i] > 0) indices[kept++] = i;
+        continue;
+      }
       const [start, end] = store.accessRange(i);
       let hit = false;
       for (let a = start; a < end && !hit; a++) {

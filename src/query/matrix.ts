@@ -209,7 +209,7 @@ function emptyView(): MatrixView {
  * lines. Two keys compared apart: folded into one double (rw + lines *
  * 1e-9) the lines stopped counting once reads + writes passed about 2^23.
  */
-function topKeys(count: number, rw: (k: number) => number, lines: (k: number) => number, name: (k: number) => string, limit: number): { kept: number[]; all: number } {
+export function topKeys(count: number, rw: (k: number) => number, lines: (k: number) => number, name: (k: number) => string, limit: number): { kept: number[]; all: number } {
   const ks: number[] = [];
   for (let k = 0; k < count; k++) if (lines(k) > 0) ks.push(k);
   ks.sort((a, b) => rw(b) - rw(a) || lines(b) - lines(a) || compareBytes(name(a), name(b)));
@@ -217,7 +217,7 @@ function topKeys(count: number, rw: (k: number) => number, lines: (k: number) =>
 }
 
 /** Keys -> their row (or column) in the view: kept ones in order, the rest "other" (or -1 without one). */
-function viewIndex(size: number, top: { kept: number[]; all: number }): { of: Int32Array; other: boolean; count: number } {
+export function viewIndex(size: number, top: { kept: number[]; all: number }): { of: Int32Array; other: boolean; count: number } {
   const other = top.all > top.kept.length;
   const of = new Int32Array(size).fill(other ? top.kept.length : -1);
   top.kept.forEach((k, v) => (of[k] = v));
@@ -366,7 +366,7 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
 }
 
 /** The view of a cut (top sites and columns by topKeys) and its counted grid. */
-function viewOf(topRows: { kept: number[]; all: number }, topCols: { kept: number[]; all: number }, siteKey: (s: number) => string, names: readonly string[], grid: Grid): MatrixView {
+export function viewOf(topRows: { kept: number[]; all: number }, topCols: { kept: number[]; all: number }, siteKey: (s: number) => string, names: readonly string[], grid: Grid): MatrixView {
   return {
     rows: topRows.kept.map(siteKey),
     columns: topCols.kept.map((c) => names[c]),

@@ -54,6 +54,7 @@ class SumsInPieces implements ObjectSums {
     const starts = store.objects.accessStart.data;
     const r = store.accesses.reads.data;
     const w = store.accesses.writes.data;
+    const fold = store.fold;
     const lines = this.lines;
     const to = Math.min(n, this.next + count);
     for (let i = this.next; i < to; i++) {
@@ -62,9 +63,15 @@ class SumsInPieces implements ObjectSums {
       lines[i] = end - start;
       let sr = 0;
       let sw = 0;
-      for (let a = start; a < end; a++) {
-        sr += r[a];
-        sw += w[a];
+      if (fold) {
+        // An aggregate-only store summed each object's lines as it read them.
+        sr = fold.reads.data[i];
+        sw = fold.writes.data[i];
+      } else {
+        for (let a = start; a < end; a++) {
+          sr += r[a];
+          sw += w[a];
+        }
       }
       // A sum past 2^32 - 1: that column becomes doubles from here (the values so far copied).
       if (sr > 0xffffffff && this.reads instanceof Uint32Array) this.reads = Float64Array.from(this.reads);
@@ -117,6 +124,7 @@ export function warmObjectSums(ctx: QueryContext, count: number): boolean {
 export function objectSumExact(store: KmapStore, sums: ObjectSums, i: number, which: 'reads' | 'writes'): Exact {
   const near = sums[which][i];
   if (near <= MAX_EXACT) return near;
+  if (store.fold) return store.fold[which].exact(i);
   const [start, end] = store.accessRange(i);
   return exactSumRange(store.accesses[which], start, end);
 }

@@ -65,8 +65,9 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
   const freeIpId = o.freeIp.data[idx];
   const live = store.isLive(idx);
   const [start, end] = store.accessRange(idx);
-  const reads = exactSumRange(store.accesses.reads, start, end);
-  const writes = exactSumRange(store.accesses.writes, start, end);
+  const fold = store.fold;
+  const reads = fold ? fold.reads.exact(idx) : exactSumRange(store.accesses.reads, start, end);
+  const writes = fold ? fold.writes.exact(idx) : exactSumRange(store.accesses.writes, start, end);
   const layout = LAYOUTS[store.variant ?? 'E'];
   const hasIndices = layout.hasIndices;
   return {
@@ -95,6 +96,8 @@ export function objectRow(store: KmapStore, idx: number, ctx?: QueryContext): Ob
 
 /** One object's access lines; `ctx` adds function names and site keys by symbols. */
 export function accessRows(store: KmapStore, idx: number, ctx?: QueryContext): AccessRow[] {
+  // An aggregate-only store has no lines to list (its summary says so).
+  if (store.fold) return [];
   const [start, end] = store.accessRange(idx);
   return buildAccessRows(store, start, end - start, null, ctx);
 }
@@ -112,6 +115,7 @@ export function accessRowsWindow(
   limit: number,
   ctx?: QueryContext,
 ): AccessRow[] {
+  if (store.fold) return [];
   const [start, end] = store.accessRange(idx);
   const n = end - start;
   if (!sort || n < 2) return buildAccessRows(store, start, Math.min(n, limit), null, ctx);

@@ -36,6 +36,13 @@ export interface KmapSummary {
   memory: { objectBytes: number; accessBytes: number; internBytes: number };
   /** The two files and the join's counts when the data came from the split CSV pair; null for a kmap. Not in statsJson. */
   split: SplitSource | null;
+  /**
+   * True for an aggregate-only load: the access lines were summed as they
+   * were read (store/access-fold.ts), not kept, so no object lists its
+   * lines and the sites and the matrix narrow by cache, type and other
+   * tasks only (query/fold-queries.ts). Not in statsJson.
+   */
+  aggregateOnly: boolean;
 }
 
 export type IndexKind = 'serial' | 'jiffies' | 'none';
@@ -78,6 +85,7 @@ export function summarize(store: KmapStore, maxNames = Number.POSITIVE_INFINITY)
     hasSlab: layout?.hasSlab ?? false,
     memory: { objectBytes: store.rowBytes().objects, accessBytes: store.rowBytes().accesses, internBytes: store.internBytes },
     split: store.split ? { ...store.split } : null,
+    aggregateOnly: store.fold !== null,
   };
 }
 

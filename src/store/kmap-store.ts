@@ -17,7 +17,11 @@
 // - a store read from Memorizer's split CSV pair (format/split-csv.ts) is the
 //   store of the equivalent variant-E kmap, ids included; `split` names its
 //   two files and what the join of their rows could not decide.
+// - an aggregate-only store (`fold` set: ./access-fold.ts) keeps no access
+//   rows: its access columns stay empty, numAccesses counts the lines folded,
+//   and accessStart still gives each object's lines as a range of that count.
 
+import { AccessFold } from './access-fold.ts';
 import { AdaptiveUintColumn, exactSumRange, SparseUint32Column, Uint32Column } from './columns.ts';
 import { MAX_EXACT, type Exact } from './exact.ts';
 import { IpInterner, NameInterner } from './interners.ts';
@@ -109,6 +113,8 @@ export class KmapStore {
   readonly types = new NameInterner();
   /** Set when the data came from the split CSV pair instead of a kmap. */
   split: SplitSource | null = null;
+  /** Set in an aggregate-only store: the access lines summed as they were read, instead of kept (./access-fold.ts). */
+  fold: AccessFold | null = null;
 
   // Running totals, kept as the parser appends. Sizes and counts are 64-bit:
   // the parser adds them up in doubles, which is exact while a sum stays at
@@ -133,12 +139,14 @@ export class KmapStore {
 
   /** Reads over all access lines, exact. */
   get reads(): Exact {
-    return this.readsNear <= MAX_EXACT ? this.readsNear : exactSumRange(this.accesses.reads, 0, this.numAccesses);
+    if (this.readsNear <= MAX_EXACT) return this.readsNear;
+    return this.fold ? exactSumRange(this.fold.reads, 0, this.numObjects) : exactSumRange(this.accesses.reads, 0, this.numAccesses);
   }
 
   /** Writes over all access lines, exact. */
   get writes(): Exact {
-    return this.writesNear <= MAX_EXACT ? this.writesNear : exactSumRange(this.accesses.writes, 0, this.numAccesses);
+    if (this.writesNear <= MAX_EXACT) return this.writesNear;
+    return this.fold ? exactSumRange(this.fold.writes, 0, this.numObjects) : exactSumRange(this.accesses.writes, 0, this.numAccesses);
   }
 
   get numObjects(): number {
@@ -146,7 +154,32 @@ export class KmapStore {
   }
 
   get numAccesses(): number {
-    return this.accesses.ip.length;
+    return this.fold ? this.fold.lines : this.accesses.ip.length;
+  }
+
+  /**
+   * Makes this an aggregate-only store: the access lines held so far are
+   * folded (./access-fold.ts) and their columns let go; lines the parser
+   * appends from here on are folded as they come. Objects keep their ids
+   * and their line ranges. `fold`: the empty fold to fold into (a test's,
+   * with a small limit on its dense arrays).
+   */
+  foldAccessRows(fold = new AccessFold()): void {
+    if (this.fold) return;
+    const o = this.objects;
+    const a = this.accesses;
+    const n = this.numObjects;
+    for (let i = 0; i < n; i++) {
+      fold.startObject(i, o.slab.data[i], o.type.data[i], o.pid.data[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS);
+      const [start, end] = this.accessRange(i);
+      for (let k = start; k < end; k++) {
+        const w = a.writes.data[k];
+        const r = a.reads.data[k];
+        fold.line(a.ip.data[k], a.pid.data[k], w, r, w > MAX_EXACT ? a.writes.wide!.get(k)! : 0n, r > MAX_EXACT ? a.reads.wide!.get(k)! : 0n);
+      }
+    }
+    this.accesses = new AccessColumns();
+    this.fold = fold;
   }
 
   accessRange(objIdx: number): [number, number] {
@@ -174,7 +207,7 @@ export class KmapStore {
   }
 
   get accessBytes(): number {
-    return this.accesses.all().reduce((n, c) => n + c.byteLength, 0) + this.accesses.callers.byteLength;
+    return this.accesses.all().reduce((n, c) => n + c.byteLength, 0) + this.accesses.callers.byteLength + (this.fold?.byteLength ?? 0);
   }
 
   /**
@@ -187,7 +220,7 @@ export class KmapStore {
     const used = (c: { byteLength: number; length: number; data: { length: number; BYTES_PER_ELEMENT: number } }) => c.byteLength - (c.data.length - c.length) * c.data.BYTES_PER_ELEMENT;
     return {
       objects: this.objects.all().reduce((n, c) => n + used(c), 0),
-      accesses: this.accesses.all().reduce((n, c) => n + used(c), 0) + this.accesses.callers.byteLength,
+      accesses: this.accesses.all().reduce((n, c) => n + used(c), 0) + this.accesses.callers.byteLength + (this.fold?.usedBytes ?? 0),
     };
   }
 
@@ -207,6 +240,7 @@ export class KmapStore {
       if (c.data.length - c.length > maxSlack * c.data.length) c.trim();
     }
     this.accesses.callers.trim();
+    this.fold?.trim();
   }
 
   /**

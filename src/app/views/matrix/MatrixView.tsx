@@ -8,7 +8,9 @@
 // A cell is a button: a click (or Enter) filters the objects to that pair
 // (the site as an access site, the cache or type) and opens the Objects
 // tab; the Access-sites tab then shows the same pair. One tab stop for the
-// grid (roving tabindex), arrow keys move between cells.
+// grid (roving tabindex), arrow keys move between cells. An aggregate-only
+// load kept no object's sites: its cells filter nothing, and distinct
+// objects it cannot tell (NaN from the worker) read "not known".
 
 import { interpolateBlues, interpolateOranges, interpolatePurples } from 'd3';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -41,6 +43,7 @@ export function MatrixView() {
   const phase = useDataStore((s) => s.phase);
   const sourceName = useDataStore((s) => s.source?.name ?? null);
   const partial = useDataStore((s) => s.partial !== null);
+  const aggregateOnly = summary?.aggregateOnly ?? false;
   const [maxRows, setMaxRowsState] = useState(lastRows);
   const setMaxRows = (n: number) => {
     lastRows = n;
@@ -127,12 +130,14 @@ export function MatrixView() {
           No access lines among the filtered objects.
         </div>
       ) : (
-        <MatrixGrid data={m} cols={cols} color={settings.color} clustered={settings.order === 'cluster'} dimmed={result.stale} />
+        <MatrixGrid data={m} cols={cols} color={settings.color} clustered={settings.order === 'cluster'} dimmed={result.stale} aggregateOnly={aggregateOnly} />
       )}
       <p className="chart-hint muted">
         Rows: accessing functions (instruction addresses without symbols), most reads + writes first. A cell’s colour is its{' '}
-        {settings.color === 'both' ? 'reads + writes' : settings.color} on a log scale. Click a cell (Enter on one) to filter the objects to that
-        pair.
+        {settings.color === 'both' ? 'reads + writes' : settings.color} on a log scale.{' '}
+        {aggregateOnly
+          ? 'Loaded aggregates only: the cells come from access lines summed as they were read, so a cell cannot list its objects, and distinct objects over several addresses are not known.'
+          : 'Click a cell (Enter on one) to filter the objects to that pair.'}
       </p>
     </div>
   );
@@ -184,9 +189,11 @@ interface GridProps {
   color: MatrixColor;
   clustered: boolean;
   dimmed: boolean;
+  /** An aggregate-only load: cells cannot filter the objects to their pair. */
+  aggregateOnly: boolean;
 }
 
-function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
+function MatrixGrid({ data, cols, color, clustered, dimmed, aggregateOnly }: GridProps) {
   const setFilter = useViewStore((s) => s.setFilter);
   const setTab = useViewStore((s) => s.setTab);
   const R = data.rows.length + (data.otherRow ? 1 : 0);
@@ -203,7 +210,7 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
   const rowText = (r: number) => (r < data.rows.length ? displayName(data.rows[r]) : `other (${formatCount(data.numSites - data.rows.length)} sites)`);
   const colText = (c: number) => (c < data.columns.length ? displayName(data.columns[c]) : `other (${formatCount(data.numColumns - data.columns.length)})`);
   const describe = (cell: number, what: string) =>
-    `${what}: ${formatCount(data.reads[cell])} reads, ${formatCount(data.writes[cell])} writes, ${plural(data.lines[cell], 'access line')}, ${plural(data.objects[cell], 'object')}`;
+    `${what}: ${formatCount(data.reads[cell])} reads, ${formatCount(data.writes[cell])} writes, ${plural(data.lines[cell], 'access line')}, ${Number.isNaN(data.objects[cell]) ? 'objects not known' : plural(data.objects[cell], 'object')}`;
 
   const [focus, setFocus] = useState<[number, number]>([0, 0]);
   const tableRef = useRef<HTMLTableElement>(null);
@@ -232,7 +239,7 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
   };
   const activate = (r: number, c: number) => {
     // "other" is many sites or columns, and an empty cell keeps nothing: neither filters.
-    if (r >= data.rows.length || c >= data.columns.length || !(data.lines[r * C + c] > 0)) return;
+    if (aggregateOnly || r >= data.rows.length || c >= data.columns.length || !(data.lines[r * C + c] > 0)) return;
     const site = data.rows[r];
     const column = data.columns[c];
     setFilter(cols === 'slab' ? { accessSites: [site], slabs: [column] } : { accessSites: [site], types: [column] });
@@ -266,7 +273,7 @@ function MatrixGrid({ data, cols, color, clustered, dimmed }: GridProps) {
               {order.cols.map((c, j) => {
                 const cell = r * C + c;
                 const v = metric(cell);
-                const named = r < data.rows.length && c < data.columns.length;
+                const named = r < data.rows.length && c < data.columns.length && !aggregateOnly;
                 const label = describe(cell, `${rowText(r)} × ${colText(c)}`);
                 return (
                   <td key={c} className="matrix-cell" style={{ background: shade(v) }}>

@@ -3,7 +3,9 @@
 // a site (or Enter on it) filters the objects to those it accessed and
 // shows them in the Objects tab. Which pids accessed through a site is
 // fetched on demand (hover or keyboard cursor) and shown in the site cell's
-// tooltip and under the table.
+// tooltip and under the table. An aggregate-only load kept neither which
+// objects a site reached nor its pids: no PIDs column, no listing, and a
+// site's objects shown as "—" where they are not known.
 
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { filterKey, isEmptyFilter, type ObjectFilter, type SiteDetail, type SiteRow } from '../../../worker-api.ts';
@@ -97,15 +99,21 @@ function useSiteDetails(filter: ObjectFilter, dataVersion: number) {
   return { details: current, request };
 }
 
-function columnsFor(hasPid: boolean, hasSlab: boolean, titleOf: (r: SiteRow) => string): GridColumn<SiteRow>[] {
+/** Shown for a figure an aggregate-only load cannot tell. */
+const NOT_KNOWN_TITLE = 'Not known: this kmap was loaded aggregates only, and this site is made of several instruction addresses whose objects may overlap';
+
+function columnsFor(hasPid: boolean, hasSlab: boolean, aggregateOnly: boolean, titleOf: (r: SiteRow) => string): GridColumn<SiteRow>[] {
   const count = (id: 'reads' | 'writes' | 'accessLines' | 'objects' | 'pids', header: string, title: string, width: number): GridColumn<SiteRow> => ({
     id,
     header,
     title,
     width,
     numeric: true,
-    sortValue: (r) => r[id],
-    render: (r) => <Count n={r[id]} />,
+    sortValue: (r) => r[id] ?? -1,
+    render: (r) => {
+      const n = r[id];
+      return n === null ? <span className="muted" title={NOT_KNOWN_TITLE}>—</span> : <Count n={n} />;
+    },
   });
   const cols: GridColumn<SiteRow>[] = [
     {
@@ -123,7 +131,7 @@ function columnsFor(hasPid: boolean, hasSlab: boolean, titleOf: (r: SiteRow) => 
     count('accessLines', 'Access lines', 'Access lines at the site (distinct instruction and task per object)', 110),
     count('objects', 'Objects', 'Distinct objects the site accessed', 84),
   ];
-  if (hasPid) cols.push(count('pids', 'PIDs', 'Distinct tasks that accessed through the site', 70));
+  if (hasPid && !aggregateOnly) cols.push(count('pids', 'PIDs', 'Distinct tasks that accessed through the site', 70));
   if (hasSlab) {
     cols.push({
       id: 'caches',
@@ -177,7 +185,9 @@ export function SitesView() {
   const filter = useViewStore((s) => s.filter);
   const phase = useDataStore((s) => s.phase);
   const dataVersion = useDataStore((s) => s.dataVersion);
-  const hasPid = useDataStore((s) => s.summary?.accessHasPid ?? true);
+  const aggregateOnly = useDataStore((s) => s.summary?.aggregateOnly ?? false);
+  // Pids per site: not kept by an aggregate-only load.
+  const hasPid = useDataStore((s) => s.summary?.accessHasPid ?? true) && !aggregateOnly;
   const hasSlab = useDataStore((s) => s.summary?.hasSlab ?? true);
   const sourceName = useDataStore((s) => s.source?.name ?? null);
   const partial = useDataStore((s) => s.partial !== null);
@@ -204,9 +214,11 @@ export function SitesView() {
   // columns (and the grid's sort) stay the same while details arrive.
   const titleRef = useRef(titleOf);
   titleRef.current = titleOf;
-  const columns = useMemo(() => columnsFor(hasPid, hasSlab, (r) => titleRef.current(r)), [hasPid, hasSlab]);
+  const columns = useMemo(() => columnsFor(hasPid, hasSlab, aggregateOnly, (r) => titleRef.current(r)), [hasPid, hasSlab, aggregateOnly]);
 
   const open = (r: SiteRow) => {
+    // Which objects a site reached is not kept by an aggregate-only load.
+    if (aggregateOnly) return;
     const v = useViewStore.getState();
     if (!v.filter.accessSites.includes(r.site)) v.setFilter({ accessSites: [...v.filter.accessSites, r.site] });
     v.setTab('objects');
@@ -236,8 +248,10 @@ export function SitesView() {
           )}
           {sites.computing && (sites.stale || sites.value === null) && <span className="computing">Computing…</span>}
         </span>
-        <p className={`view-note${filter.otherTasks ? ' active' : ''}`}>
-          {filter.otherTasks
+        <p className={`view-note${filter.otherTasks || aggregateOnly ? ' active' : ''}`} data-testid="sites-note">
+          {aggregateOnly
+            ? 'Loaded aggregates only: these sums come from the access lines summed as they were read. They narrow by cache, type and other tasks; a site cannot list its objects or pids.'
+            : filter.otherTasks
             ? '“Accessed by other tasks” is on: the counts include only access lines by a pid other than the one that allocated the object.'
             : 'Tip: “Accessed by other tasks” in the filter bar restricts these counts to access lines by pids other than the allocating one.'}
         </p>
@@ -259,7 +273,7 @@ export function SitesView() {
           columns={columns}
           rowKey={(r) => r.site}
           rowTestId="site-row"
-          label="Access sites (arrow keys move, Enter lists the objects a site accessed)"
+          label={aggregateOnly ? 'Access sites (arrow keys move)' : 'Access sites (arrow keys move, Enter lists the objects a site accessed)'}
           onActivate={open}
           onCursorChange={(r) => {
             setCursorSite(r?.site ?? null);
@@ -281,11 +295,12 @@ export function SitesView() {
           <>
             <SiteText site={cursorRow.site} />
             {': '}
-            {plural(cursorRow.reads, 'read')}, {plural(cursorRow.writes, 'write')} in {plural(cursorRow.objects, 'object')}
+            {plural(cursorRow.reads, 'read')}, {plural(cursorRow.writes, 'write')}
+            {cursorRow.objects === null ? ' (objects not known in an aggregate-only load)' : ` in ${plural(cursorRow.objects, 'object')}`}
             {hasPid && (cursorDetail ? (cursorDetail.pids.length > 0 ? ` — ${pidLines(cursorDetail).slice(0, 6).join('; ')}` : '') : ' — pids…')}
           </>
         ) : (
-          <span className="muted">Click a site (or Enter on it) to list the objects it accessed in the Objects tab.</span>
+          <span className="muted">{aggregateOnly ? 'Arrow keys move between sites.' : 'Click a site (or Enter on it) to list the objects it accessed in the Objects tab.'}</span>
         )}
       </p>
     </div>

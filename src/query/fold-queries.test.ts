@@ -1,0 +1,232 @@
+// An aggregate-only store (store/access-fold.ts) against the same file
+// parsed whole: every per-object figure, the filters, and the access sites
+// and the matrix from the fold (fold-queries.ts) against sites.ts and
+// matrix.ts on the lines (themselves checked against the references in
+// ../testing/). Folded from the start at tiny chunk sizes, and midway (the
+// data worker's way, when a file turns out too big for the tab).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KmapParser, parseKmapBytes } from '../format/parser.ts';
+import { AccessFold, CELL_SUMS } from '../store/access-fold.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+import { IpSymbols } from '../symbols/ip-symbols.ts';
+import { parseSymbolMap } from '../symbols/symbol-map.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { QueryContext } from './context.ts';
+import { filterObjects } from './filter.ts';
+import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from './fold-queries.ts';
+import { matrixRows, matrixView } from './matrix.ts';
+import { objectSums } from './object-sums.ts';
+import { objectRow } from './rows.ts';
+import { accessSites } from './sites.ts';
+import { emptyFilter, MATRIX_COLUMN_KINDS, type ObjectFilter } from './types.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A map of a few wide functions over the writer's IPs: most functions hold several IPs of one group. */
+const COARSE_MAP = ['ffffffff81000000 T _stext', ...Array.from({ length: 6 }, (_, k) => `ffffffff81${(k * 3).toString(16).padStart(2, '0')}0000 T wide_${k}`), 'ffffffff81f00000 T _etext'].join('\n') + '\n';
+
+interface Case {
+  name: string;
+  bytes: Uint8Array;
+  map: string | null;
+}
+
+const CASES: Case[] = [
+  ...(['A', 'B', 'C', 'D', 'E'] as const).map((v, k) => ({ name: `random ${v}`, bytes: enc(writeKmap({ variant: v, objects: 400, seed: 900 + k })), map: null })),
+  { name: 'random E + a coarse map', bytes: enc(writeKmap({ variant: 'E', objects: 400, seed: 911 })), map: COARSE_MAP },
+  { name: 'random B + a coarse map', bytes: enc(writeKmap({ variant: 'B', objects: 300, seed: 912 })), map: COARSE_MAP },
+  { name: 'sample + System.map', bytes: readFileSync(join(ROOT, 'public', 'sample.kmap')), map: readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8') },
+  { name: 'sample, no symbols', bytes: readFileSync(join(ROOT, 'public', 'sample.kmap')), map: null },
+];
+
+const contextOf = (store: KmapStore, map: string | null) => new QueryContext(store, map === null ? null : new IpSymbols(parseSymbolMap(map), store.ips));
+
+/** Parses half the bytes keeping lines, folds them, then parses the rest folded: the data worker's way. */
+function foldedMidway(bytes: Uint8Array): KmapStore {
+  const parser = new KmapParser();
+  const half = bytes.length >> 1;
+  parser.push(bytes.subarray(0, half));
+  parser.store.foldAccessRows();
+  parser.push(bytes.subarray(half));
+  return parser.finish();
+}
+
+/** The filters a fold answers: none, other tasks, the commonest slab and type, and both with other tasks. */
+function foldFilters(store: KmapStore): [string, ObjectFilter][] {
+  const top = (counts: number[], names: readonly string[]) => {
+    let best = -1;
+    counts.forEach((n, id) => (best < 0 || n > counts[best] ? (best = id) : 0));
+    return best < 0 ? [] : [names[best]];
+  };
+  const slabs = top(store.objectsBySlab, store.slabs.names());
+  const types = top(store.objectsByType, store.types.names());
+  return [
+    ['no filter', emptyFilter()],
+    ['other tasks', { ...emptyFilter(), otherTasks: true }],
+    ['top slab', { ...emptyFilter(), slabs }],
+    ['top type', { ...emptyFilter(), types }],
+    ['top slab and type, other tasks', { ...emptyFilter(), slabs, types, otherTasks: true }],
+    ['a slab no object has', { ...emptyFilter(), slabs: ['no such cache'] }],
+  ];
+}
+
+describe.each(CASES)('aggregate-only: $name', ({ bytes, map }) => {
+  const whole = parseKmapBytes(bytes);
+  const wctx = contextOf(whole, map);
+  const folds: [string, KmapStore][] = [
+    ['folded from the start', parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true })],
+    ['folded from the start, 7-byte chunks', parseKmapBytes(bytes, 7, { aggregateOnly: true })],
+    ['folded midway', foldedMidway(bytes)],
+  ];
+
+  it.each(folds)('%s: keeps no access rows, and every object its figures', (_, store) => {
+    expect(store.fold).not.toBeNull();
+    expect(store.accesses.ip.length).toBe(0);
+    expect(store.numObjects).toBe(whole.numObjects);
+    expect(store.numAccesses).toBe(whole.numAccesses);
+    expect([store.reads, store.writes, store.bytes]).toEqual([whole.reads, whole.writes, whole.bytes]);
+    expect(store.numBadLines).toBe(whole.numBadLines);
+    const ctx = contextOf(store, map);
+    const sums = objectSums(ctx);
+    const wsums = objectSums(wctx);
+    expect([...sums.lines]).toEqual([...wsums.lines]);
+    expect([...sums.reads]).toEqual([...wsums.reads]);
+    expect([...sums.writes]).toEqual([...wsums.writes]);
+    for (let i = 0; i < store.numObjects; i++) expect(objectRow(store, i, ctx)).toEqual(objectRow(whole, i, wctx));
+  });
+
+  it.each(folds)('%s: filters keep the same objects', (_, store) => {
+    const ctx = contextOf(store, map);
+    for (const [, f] of foldFilters(store)) expect([...filterObjects(ctx, f).indices]).toEqual([...filterObjects(wctx, f).indices]);
+    // An access-site filter needs the lines: it keeps nothing, and says so.
+    const site = accessSites(wctx, filterObjects(wctx, emptyFilter()).indices, false)[0]?.site;
+    if (site !== undefined) {
+      const r = filterObjects(ctx, { ...emptyFilter(), accessSites: [site] });
+      expect(r.indices.length).toBe(0);
+      expect(r.searchErrors.join(' ')).toMatch(/aggregates only/);
+    }
+  });
+
+  it.each(folds)('%s: access sites match wherever a figure is known', (_, store) => {
+    const ctx = contextOf(store, map);
+    for (const [label, f] of foldFilters(store)) {
+      const want = accessSites(wctx, filterObjects(wctx, f).indices, f.otherTasks);
+      const got = foldSites(ctx, f);
+      expect(got.map((r) => r.site), label).toEqual(want.map((r) => r.site));
+      got.forEach((r, k) => {
+        const w = want[k];
+        expect({ ...r, objects: 0, pids: 0 }, `${label}: ${r.site}`).toEqual({ ...w, objects: 0, pids: 0 });
+        expect(r.pids).toBeNull();
+        // Without symbols a site is one IP: its objects are always known.
+        if (map === null) expect(r.objects).not.toBeNull();
+        if (r.objects !== null) expect(r.objects, `${label}: ${r.site}`).toBe(w.objects);
+      });
+    }
+  });
+
+  it.each(folds)('%s: matrix rows and views match wherever a figure is known', (_, store) => {
+    const ctx = contextOf(store, map);
+    for (const [label, f] of foldFilters(store)) {
+      const windices = filterObjects(wctx, f).indices;
+      const indices = filterObjects(ctx, f).indices;
+      for (const kind of MATRIX_COLUMN_KINDS) {
+        const want = matrixRows(wctx, windices, kind, f.otherTasks);
+        const got = foldMatrixRows(ctx, f, kind);
+        expect(got.map((r) => [r.site, r.column, r.reads, r.writes, r.accessLines]), `${label} ${kind}`).toEqual(want.map((r) => [r.site, r.column, r.reads, r.writes, r.accessLines]));
+        got.forEach((r, k) => {
+          if (map === null) expect(r.objects).not.toBeNull();
+          if (r.objects !== null) expect(r.objects).toBe(want[k].objects);
+        });
+        for (const [maxRows, maxCols] of [[3, 2], [1000, 1000]]) {
+          const wv = matrixView(wctx, windices, kind, f.otherTasks, maxRows, maxCols);
+          const v = foldMatrixView(ctx, indices, f, kind, maxRows, maxCols);
+          const where = `${label} ${kind} ${maxRows}x${maxCols}`;
+          expect([v.rows, v.columns, v.otherRow, v.otherColumn, v.numSites, v.numColumns], where).toEqual([wv.rows, wv.columns, wv.otherRow, wv.otherColumn, wv.numSites, wv.numColumns]);
+          expect([...v.reads], where).toEqual([...wv.reads]);
+          expect([...v.writes], where).toEqual([...wv.writes]);
+          expect([...v.lines], where).toEqual([...wv.lines]);
+          const R = v.rows.length + (v.otherRow ? 1 : 0);
+          const C = v.columns.length + (v.otherColumn ? 1 : 0);
+          for (let cell = 0; cell < v.objects.length; cell++) {
+            // Columns and the total are counted per object: always known.
+            if (cell >= R * C + R) expect(v.objects[cell], `${where} column cell ${cell}`).toBe(wv.objects[cell]);
+            else if (!Number.isNaN(v.objects[cell])) expect(v.objects[cell], `${where} cell ${cell}`).toBe(wv.objects[cell]);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('aggregate-only: what a fold cannot answer', () => {
+  it('accepts filters on caches, types and other tasks, and names any other', () => {
+    expect(foldFilterProblem(emptyFilter())).toBeNull();
+    expect(foldFilterProblem({ ...emptyFilter(), slabs: ['dentry'], types: ['KMALLOC'], otherTasks: true })).toBeNull();
+    expect(foldFilterProblem({ ...emptyFilter(), search: '   ' })).toBeNull();
+    const m = foldFilterProblem({ ...emptyFilter(), commands: ['bash'], state: 'live', minSize: 8, maxSize: 64, accessSites: ['x'] });
+    expect(m).toMatch(/aggregates only/);
+    expect(m).toMatch(/not by command, live or freed, size, access site\./);
+  });
+
+  it('tells distinct objects of a function of several IPs as not known, and of one IP as counted', () => {
+    // Object 1 has lines at two IPs of fn_a; object 2 at one IP of fn_a; fn_b has one IP.
+    const kmap = [
+      'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81000110,0,1,1',
+      '  ffffffff81000210,2,0,1',
+      'ffffffff81000010,1,ffff888000000040,64,2,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81000110,1,1,1',
+      '  ffffffff81000910,1,0,1',
+      '',
+    ].join('\n');
+    const map = 'ffffffff81000000 T _stext\nffffffff81000100 T fn_a\nffffffff81000800 T fn_b\nffffffff81001000 T _etext\n';
+    const store = parseKmapBytes(enc(kmap), 1 << 20, { aggregateOnly: true });
+    const rows = foldSites(contextOf(store, map), emptyFilter());
+    expect(rows.map((r) => [r.site, r.accessLines, r.objects])).toEqual([
+      ['fn_a', 3, null],
+      ['fn_b', 1, 1],
+    ]);
+    // Without symbols every IP is a site of its own, and counted.
+    expect(foldSites(contextOf(store, null), emptyFilter()).map((r) => r.objects)).toEqual([2, 1, 1]);
+  });
+
+  it('keeps reads and writes exact past 2^53 - 1, per object and per site', () => {
+    const big = 2n ** 53n + 1n;
+    const kmap = [
+      'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,${big},${big},1`,
+      `  ffffffff81000100,1,2,2`,
+      'ffffffff81000010,1,ffff888000000040,64,2,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,9007199254740991,3,1`,
+      '',
+    ].join('\n');
+    const whole = parseKmapBytes(enc(kmap));
+    const store = parseKmapBytes(enc(kmap), 3, { aggregateOnly: true });
+    expect([store.reads, store.writes]).toEqual([whole.reads, whole.writes]);
+    expect(objectRow(store, 0)).toEqual(objectRow(whole, 0));
+    const got = foldSites(contextOf(store, null), emptyFilter());
+    const want = accessSites(contextOf(whole, null), filterObjects(contextOf(whole, null), emptyFilter()).indices, false);
+    expect(got.map((r) => [r.reads, r.writes])).toEqual(want.map((r) => [r.reads, r.writes]));
+    expect(typeof got[0].reads).toBe('bigint');
+  });
+});
+
+describe('aggregate-only: cells found through Maps', () => {
+  it('gives the same cells when the dense arrays give way to Maps', () => {
+    const bytes = enc(writeKmap({ variant: 'E', objects: 400, seed: 931 }));
+    const dense = parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true });
+    const parser = new KmapParser();
+    parser.store.foldAccessRows(new AccessFold(100));
+    parser.push(bytes);
+    const mapped = parser.finish();
+    const cells = (s: KmapStore) =>
+      Array.from({ length: s.fold!.numCells }, (_, c) => [s.fold!.cellIp[c], s.fold!.cellSlab[c], s.fold!.cellType[c], ...CELL_SUMS.map((k) => s.fold!.cellValue(c, k))].join(',')).sort();
+    expect(dense.fold!.numCells).toBeGreaterThan(50);
+    expect(cells(mapped)).toEqual(cells(dense));
+    expect(foldSites(contextOf(mapped, null), emptyFilter())).toEqual(foldSites(contextOf(dense, null), emptyFilter()));
+  });
+});

@@ -1,0 +1,280 @@
+// What an aggregate-only load keeps of the access lines instead of the lines
+// themselves: a kmap too big for the tab can still be read whole when its
+// access lines (most of its memory: 93.8 M of them at 5 GB) are summed as
+// they are parsed.
+//
+// Kept, for every access line folded:
+// - per object: the sums of its lines' reads and writes, and how many of its
+//   lines are by a task other than the allocating one (an access pid that is
+//   neither absent nor the object's own: the sites' otherTasks rule). Its
+//   line count needs no column: the store's accessStart stays the running
+//   count of lines, so accessRange() still gives how many an object has;
+// - per cell (access IP, the object's slab cache, the object's alloc type):
+//   access lines, reads, writes and distinct objects, once over every line
+//   and once over the other-task lines only.
+//
+// So everything about objects stays exact under every filter (their sums are
+// per object), and the access sites and the matrix can be answered for
+// filters on caches, types and other tasks (a cell holds one cache and one
+// type), by IP: an object's lines are contiguous, so a cell counts an
+// object when its last-counted object differs. What is lost: each line's
+// pid, reads and writes apart from its cell, the `caller:` IPs, and which
+// objects share an IP with which (distinct objects of a site made of several
+// IPs, as symbols make functions, cannot be told from per-IP counts).
+//
+// Invariants: `lines` is the number of lines folded and the store's
+// numAccesses; a sum is a double while it stays at or below 2^53 - 1 and is
+// kept exact beside it past that (per object in the column's `wide` map, per
+// cell in `exact`), as the store's own columns do.
+
+import { AdaptiveUintColumn } from './columns.ts';
+import { ExactSum, MAX_EXACT, type Exact } from './exact.ts';
+
+/** Bytes a cell takes: eight 8-byte figures, four keys, two last-object marks and an entry in a Map (an upper bound: most groups find cells in a dense array, counted apart). */
+export const CELL_BYTES = 8 * 8 + 4 * 4 + 2 * 4 + 48;
+
+/** The figures of a cell, in `sums` order. */
+export const CELL_SUMS = ['lines', 'reads', 'writes', 'objects', 'otherLines', 'otherReads', 'otherWrites', 'otherObjects'] as const;
+export type CellSum = (typeof CELL_SUMS)[number];
+const READS = 1;
+const WRITES = 2;
+const OTHER_READS = 5;
+const OTHER_WRITES = 6;
+const NUM_SUMS = CELL_SUMS.length;
+
+/** Entries of the groups' dense cell arrays in all (4 bytes each). */
+const MAX_DENSE = 1 << 24;
+
+interface Group {
+  id: number;
+  dense: Int32Array | null;
+  map: Map<number, number> | null;
+}
+
+export class AccessFold {
+  /** Access lines folded: the store's numAccesses. */
+  lines = 0;
+  /** Per object: the sum of its lines' reads. */
+  readonly reads = new AdaptiveUintColumn(1024, 'u8');
+  /** Per object: the sum of its lines' writes. */
+  readonly writes = new AdaptiveUintColumn(1024, 'u8');
+  /** Per object: its lines by a task other than the allocating one. */
+  readonly otherLines = new AdaptiveUintColumn(1024, 'u8');
+
+  /**
+   * Cells: their IP id, slab id, type id and group (a dense id per (slab,
+   * type): an object is in one group, so two cells of one group with other
+   * IPs may share objects, two of different groups never), and NUM_SUMS
+   * figures each (CELL_SUMS order).
+   */
+  numCells = 0;
+  cellIp = new Uint32Array(256);
+  cellSlab = new Uint32Array(256);
+  cellType = new Uint32Array(256);
+  cellGroup = new Uint32Array(256);
+  sums = new Float64Array(256 * NUM_SUMS);
+  /** Exact figures of the cells whose sums passed 2^53 - 1, by cell * NUM_SUMS + figure. */
+  private readonly exact = new Map<number, ExactSum>();
+  /** The last object counted in each cell, over all its lines and over its other-task lines. */
+  private lastObject = new Int32Array(256).fill(-1);
+  private lastOtherObject = new Int32Array(256).fill(-1);
+  /**
+   * The group id and the cells of each (slab, type), by IP id: cell + 1 in a
+   * dense array (0: none yet) while all groups' arrays together stay under
+   * MAX_DENSE entries (a capture has thousands of IPs and about a hundred
+   * groups), else in a Map (a file with very many of both).
+   */
+  private readonly groups = new Map<string, Group>();
+  private denseEntries = 0;
+
+  /** `maxDense`: entries of the dense cell arrays in all before groups use Maps (a test sets it low). */
+  constructor(private readonly maxDense = MAX_DENSE) {}
+
+  // The object lines are folded into now.
+  private object = -1;
+  private owner = 0;
+  private cells: Group | null = null;
+  private group = 0;
+  private slab = 0;
+  private type = 0;
+  private objReads = 0;
+  private objWrites = 0;
+  private objExact: { reads: ExactSum; writes: ExactSum } | null = null;
+
+  /** Starts object `index` (the store's next): its slab and type ids as stored, and its access-pid code as an owner (pid + 2). */
+  startObject(index: number, slab: number, type: number, ownerCode: number): void {
+    this.object = index;
+    this.owner = ownerCode;
+    this.reads.push(0);
+    this.writes.push(0);
+    this.otherLines.push(0);
+    this.objReads = 0;
+    this.objWrites = 0;
+    this.objExact = null;
+    if (this.cells === null || slab !== this.slab || type !== this.type) {
+      const key = `${slab},${type}`;
+      let g = this.groups.get(key);
+      if (!g) {
+        const dense = this.denseEntries + 64 <= this.maxDense;
+        this.groups.set(key, (g = { id: this.groups.size, dense: dense ? new Int32Array(64) : null, map: dense ? null : new Map() }));
+        if (dense) this.denseEntries += 64;
+      }
+      this.cells = g;
+      this.group = g.id;
+      this.slab = slab;
+      this.type = type;
+    }
+  }
+
+  /**
+   * Folds one access line of the current object. pidCode: the stored access
+   * pid (0 for none); `bigWrites` and `bigReads`: exact values of counts
+   * above 2^53 - 1 (else ignored).
+   */
+  line(ip: number, pidCode: number, writes: number, reads: number, bigWrites: bigint, bigReads: bigint): void {
+    this.lines++;
+    const o = this.object;
+    const g = this.cells!;
+    const dense = g.dense;
+    let cell = dense !== null && ip < dense.length ? dense[ip] - 1 : this.cellOf(g, ip);
+    if (cell < 0) cell = this.newCell(g, ip);
+    const s = this.sums;
+    const base = cell * NUM_SUMS;
+    s[base]++;
+    this.addSum(cell, READS, reads, bigReads);
+    this.addSum(cell, WRITES, writes, bigWrites);
+    if (this.lastObject[cell] !== o) {
+      this.lastObject[cell] = o;
+      s[base + 3]++;
+    }
+    if (pidCode !== 0 && pidCode !== this.owner) {
+      s[base + 4]++;
+      this.addSum(cell, OTHER_READS, reads, bigReads);
+      this.addSum(cell, OTHER_WRITES, writes, bigWrites);
+      if (this.lastOtherObject[cell] !== o) {
+        this.lastOtherObject[cell] = o;
+        s[base + 7]++;
+      }
+      this.otherLines.set(o, this.otherLines.data[o] + 1);
+    }
+    const r = this.objReads + reads;
+    const w = this.objWrites + writes;
+    if (r <= MAX_EXACT && w <= MAX_EXACT && this.objExact === null) {
+      this.objReads = r;
+      this.objWrites = w;
+      this.reads.set(o, r);
+      this.writes.set(o, w);
+    } else {
+      this.objectPastExact(reads, writes, bigReads, bigWrites);
+    }
+  }
+
+  /** The exact value of figure `sum` of `cell`. */
+  cellValue(cell: number, sum: CellSum): Exact {
+    const k = CELL_SUMS.indexOf(sum);
+    return this.exact.get(cell * NUM_SUMS + k)?.value ?? this.sums[cell * NUM_SUMS + k];
+  }
+
+  /** Bytes held: the per-object columns and the cells. */
+  get byteLength(): number {
+    return this.reads.byteLength + this.writes.byteLength + this.otherLines.byteLength + this.cellIp.length * CELL_BYTES + this.denseEntries * 4;
+  }
+
+  /** Bytes of what is used (per-object entries and cells, without room reserved beyond them). */
+  get usedBytes(): number {
+    const used = (c: AdaptiveUintColumn) => c.length * c.data.BYTES_PER_ELEMENT;
+    return used(this.reads) + used(this.writes) + used(this.otherLines) + this.numCells * CELL_BYTES + this.denseEntries * 4;
+  }
+
+  /** Drops growth slack once the file is complete. */
+  trim(): void {
+    this.reads.trim();
+    this.writes.trim();
+    this.otherLines.trim();
+  }
+
+  /** The cell of `ip` in group g when its dense array is too short or gave way to a Map (-1: none yet). */
+  private cellOf(g: Group, ip: number): number {
+    if (g.dense !== null) return -1; // past its end: newCell grows it
+    return g.map!.get(ip) ?? -1;
+  }
+
+  private newCell(g: Group, ip: number): number {
+    const c = this.numCells++;
+    if (g.dense !== null && ip >= g.dense.length) {
+      const size = Math.max(ip + 1, g.dense.length * 2);
+      if (this.denseEntries + size - g.dense.length <= this.maxDense) {
+        const next = new Int32Array(size);
+        next.set(g.dense);
+        this.denseEntries += size - g.dense.length;
+        g.dense = next;
+      } else {
+        g.map = new Map();
+        for (let i = 0; i < g.dense.length; i++) if (g.dense[i] > 0) g.map.set(i, g.dense[i] - 1);
+        this.denseEntries -= g.dense.length;
+        g.dense = null;
+      }
+    }
+    if (g.dense !== null) g.dense[ip] = c + 1;
+    else g.map!.set(ip, c);
+    if (c === this.cellIp.length) this.growCells(c * 2);
+    this.cellIp[c] = ip;
+    this.cellSlab[c] = this.slab;
+    this.cellType[c] = this.type;
+    this.cellGroup[c] = this.group;
+    return c;
+  }
+
+  private growCells(capacity: number): void {
+    const grow = <T extends Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
+      const next = new (a.constructor as new (n: number) => T)(size);
+      if (fill !== undefined) next.fill(fill);
+      next.set(a);
+      return next;
+    };
+    this.cellIp = grow(this.cellIp, capacity);
+    this.cellSlab = grow(this.cellSlab, capacity);
+    this.cellType = grow(this.cellType, capacity);
+    this.cellGroup = grow(this.cellGroup, capacity);
+    this.sums = grow(this.sums, capacity * NUM_SUMS);
+    this.lastObject = grow(this.lastObject, capacity, -1);
+    this.lastOtherObject = grow(this.lastOtherObject, capacity, -1);
+  }
+
+  /** Adds v (exact value `big` when above 2^53 - 1) to a cell's figure, exact past 2^53 - 1. */
+  private addSum(cell: number, k: number, v: number, big: bigint): void {
+    const at = cell * NUM_SUMS + k;
+    const next = this.sums[at] + v;
+    if (next <= MAX_EXACT) {
+      this.sums[at] = next;
+      return;
+    }
+    let e = this.exact.get(at);
+    if (!e) {
+      this.exact.set(at, (e = new ExactSum()));
+      e.add(this.sums[at]);
+    }
+    e.add(v, big);
+    this.sums[at] = next;
+  }
+
+  /** The current object's sums passed 2^53 - 1: kept exact from here on, beside the columns' near values. */
+  private objectPastExact(reads: number, writes: number, bigReads: bigint, bigWrites: bigint): void {
+    const o = this.object;
+    if (this.objExact === null) {
+      this.objExact = { reads: new ExactSum(), writes: new ExactSum() };
+      this.objExact.reads.add(this.objReads);
+      this.objExact.writes.add(this.objWrites);
+    }
+    this.objExact.reads.add(reads, bigReads);
+    this.objExact.writes.add(writes, bigWrites);
+    this.objReads += reads;
+    this.objWrites += writes;
+    for (const [col, sum] of [[this.reads, this.objExact.reads], [this.writes, this.objExact.writes]] as const) {
+      const v = sum.value;
+      col.set(o, Number(v));
+      if (typeof v === 'bigint') (col.wide ??= new Map()).set(o, v);
+      else col.wide?.delete(o);
+    }
+  }
+}
