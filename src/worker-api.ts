@@ -115,7 +115,18 @@ export interface MemoryWarning {
   accessLines: number;
   /** About this fraction of the file (0 to 1) can be read before the load stops at the budget. */
   fitFraction: number;
+  /** Bytes the whole file's data would hold loaded aggregates only (its access lines summed, not kept: store/access-fold.ts). */
+  aggregateBytes: number;
+  /** Whether the whole file fits in the budget loaded aggregates only. */
+  aggregateFits: boolean;
 }
+
+/**
+ * The answer to a MemoryWarning: read on and keep the part that fits
+ * ('part'), read the whole file aggregates only ('aggregate': the access
+ * lines read so far and from here on are summed, not kept), or cancel.
+ */
+export type TooBigAnswer = 'part' | 'aggregate' | 'cancel';
 
 export type OpenResult =
   | {
@@ -192,11 +203,14 @@ export interface KmapWorkerApi {
    *
    * With a memory budget and a known size, the worker estimates what the
    * whole file will take from its first megabytes (at least 1 MiB) and, when
-   * that will not fit, asks onTooBig once before reading on: true reads on
-   * (the load then stops at the budget, keeping the part that fits, partial
-   * with reason 'memory'), false cancels it (the previous kmap comes back).
+   * that will not fit, asks onTooBig once before reading on: 'part' reads
+   * on (the load then stops at the budget, keeping the part that fits,
+   * partial with reason 'memory'); 'aggregate' reads the whole file with
+   * its access lines summed instead of kept (summary.aggregateOnly; it too
+   * stops at the budget if the estimate was short); 'cancel' cancels it
+   * (the previous kmap comes back).
    */
-  open(source: KmapSource, onProgress: (p: LoadProgress) => void, onTooBig?: (w: MemoryWarning) => Promise<boolean>): Promise<OpenResult>;
+  open(source: KmapSource, onProgress: (p: LoadProgress) => void, onTooBig?: (w: MemoryWarning) => Promise<TooBigAnswer>): Promise<OpenResult>;
   /** Stops a load in progress; open() then resolves with cancelled: true. */
   cancel(): void;
   /**

@@ -212,7 +212,7 @@ describe('a gzip bomb: a small file of huge text', () => {
     let bytesRead = 0;
     const r = await session.open(bomb(members), (p) => (bytesRead = p.bytesRead), async (w) => {
       asked.push({ w, bytesRead });
-      return false;
+      return 'cancel' as const;
     });
     expect(r).toMatchObject({ ok: false, cancelled: true, previousKept: true });
     expect(session.summary()?.objects).toBe(1);
@@ -234,7 +234,7 @@ describe('a gzip bomb: a small file of huge text', () => {
     let fit = 0;
     const r = await session.open(bomb(members), noProgress, async (w) => {
       fit = w.fitFraction;
-      return true;
+      return 'part' as const;
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -252,7 +252,7 @@ describe('a gzip bomb: a small file of huge text', () => {
     let w: MemoryWarning | null = null;
     const no = await new KmapSession(budget, chromiumTimed).open(bomb(members), noProgress, async (warning) => {
       w = warning;
-      return false;
+      return 'cancel' as const;
     });
     expect(no).toMatchObject({ ok: false, cancelled: true });
     expect(w).not.toBeNull();
@@ -261,7 +261,7 @@ describe('a gzip bomb: a small file of huge text', () => {
     expect(warning.textBytes! / (MEMBER_TEXT.length * members)).toBeGreaterThan(0.9);
     const askMs = performance.now() - t0;
 
-    const yes = await new KmapSession(budget, chromiumTimed).open(bomb(members), noProgress, async () => true);
+    const yes = await new KmapSession(budget, chromiumTimed).open(bomb(members), noProgress, async () => 'part' as const);
     expect(yes.ok).toBe(true);
     if (!yes.ok) return;
     expect(yes.partial).toMatchObject({ reason: 'memory' });

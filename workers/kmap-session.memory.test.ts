@@ -2,15 +2,17 @@
 // open()): a file whose whole data will not fit is announced once, after its
 // first megabyte and before the rest is read, with an estimate of what it
 // needs and how much of it fits; the answer reads on (the load then stops at
-// the budget, partial) or cancels (the kmap shown before comes back).
+// the budget, partial), reads the whole file aggregates only (its access
+// lines summed, not kept), or cancels (the kmap shown before comes back).
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmapSession } from './kmap-session.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
-import type { KmapSource, MemoryWarning, OpenResult } from '../src/worker-api.ts';
+import type { KmapSource, MemoryWarning, OpenResult, TooBigAnswer } from '../src/worker-api.ts';
 import { emptyFilter } from '../src/query/types.ts';
+import { captureLike } from '../src/testing/capture-like.ts';
 
 const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
 const BYTES = new TextEncoder().encode(TEXT);
@@ -54,7 +56,7 @@ describe('a file too big for the memory budget', () => {
     let bytesRead = 0;
     const r = await session.open(big(), (p) => (bytesRead = p.bytesRead), async (warning) => {
       asked.push({ warning, bytesRead });
-      return false;
+      return 'cancel' as const;
     });
     expect(asked).toHaveLength(1);
     const { warning } = asked[0];
@@ -77,7 +79,7 @@ describe('a file too big for the memory budget', () => {
     expect(first.ok).toBe(true);
     const r = await session.open(big(), noProgress, async (w) => {
       expect(w.keptBytes).toBeGreaterThan(0);
-      return false;
+      return 'cancel' as const;
     });
     expect(r).toMatchObject({ ok: false, cancelled: true, previousKept: true });
     expect(session.summary()?.objects).toBe(1);
@@ -88,7 +90,7 @@ describe('a file too big for the memory budget', () => {
     let fit = 0;
     const r = await session.open(big(), noProgress, async (w) => {
       fit = w.fitFraction;
-      return true;
+      return 'part' as const;
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -104,7 +106,7 @@ describe('a file too big for the memory budget', () => {
       let asked = 0;
       const r = await session.open(big(), noProgress, async () => {
         asked++;
-        return true;
+        return 'part' as const;
       });
       expect(asked).toBe(0);
       expect(r).toMatchObject({ ok: true, partial: null, summary: { objects: OBJECTS } });
@@ -115,13 +117,13 @@ describe('a file too big for the memory budget', () => {
     const session = new KmapSession(1_000_000);
     const r = await session.open(big(), noProgress, async () => {
       session.cancel();
-      return true;
+      return 'part' as const;
     });
     expect(r).toMatchObject({ ok: false, cancelled: true });
   });
 
   describe('a question never answered does not hold the load', () => {
-    const never = () => new Promise<boolean>(() => {});
+    const never = () => new Promise<TooBigAnswer>(() => {});
     /** Opens the big file and waits until it asks (the load's result is wrapped: an async function would wait for it). */
     async function asked(session: KmapSession): Promise<{ result: Promise<OpenResult> }> {
       let isAsked!: () => void;
@@ -180,7 +182,7 @@ describe('a file too big for the memory budget', () => {
       let fit = 0;
       const r = await session.open({ kind: 'file', file: new Blob([text]), name: 'x.kmap' }, noProgress, async (w) => {
         fit = w.fitFraction;
-        return true;
+        return 'part' as const;
       });
       expect(fit, `${what}: asked`).toBeGreaterThan(0);
       expect(r.ok, what).toBe(true);
@@ -248,5 +250,69 @@ describe('memoryUse(): what the queries keep', () => {
     // Lines, reads and writes per object: 4 bytes each at least.
     expect(session.memoryUse().queryBytes - atLoad).toBeGreaterThanOrEqual(3 * 4 * n);
     session.close();
+  });
+});
+
+describe('a file too big whole, read aggregates only', () => {
+  // 100,000 objects, about 650,000 access lines, 27 MB: whole, its data need
+  // about 14 MB with growth headroom; aggregates only, about 9.
+  const CAPTURE = captureLike(100_000);
+  const file = (): KmapSource => ({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' });
+  const BUDGET = 11_000_000;
+
+  it('offers it when it fits, reads the whole file, and answers as the file read whole does', async () => {
+    const whole = new KmapSession();
+    expect((await whole.open(file(), noProgress)).ok).toBe(true);
+    const session = new KmapSession(BUDGET);
+    const asked: MemoryWarning[] = [];
+    const r = await session.open(file(), noProgress, async (w) => {
+      asked.push(w);
+      return 'aggregate' as const;
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0].aggregateFits).toBe(true);
+    expect(asked[0].aggregateBytes).toBeLessThan(asked[0].neededBytes * 0.8);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.partial).toBeNull();
+    expect(r.summary.aggregateOnly).toBe(true);
+    const all = whole.summary()!;
+    expect(all.aggregateOnly).toBe(false);
+    expect({ ...r.summary, memory: null, aggregateOnly: null }).toEqual({ ...all, memory: null, aggregateOnly: null });
+    expect(session.memoryUse().dataBytes).toBeLessThan(whole.memoryUse().dataBytes * 0.8);
+    // Objects, their counts and sorts by them, the breakdowns, other tasks: as read whole.
+    const filters = [emptyFilter(), { ...emptyFilter(), otherTasks: true }, { ...emptyFilter(), slabs: ['dentry'], state: 'live' as const }];
+    for (const f of filters) {
+      expect(session.totals(f)).toEqual(whole.totals(f));
+      expect(session.breakdown(f, 'slab')).toEqual(whole.breakdown(f, 'slab'));
+      const q = { filter: f, sort: { key: 'reads' as const, desc: true }, firstRows: 20 };
+      expect(session.query(q)).toEqual(whole.query(q));
+    }
+    // The sites and the matrix for what a fold can narrow by; objects known (no symbols: a site is one IP).
+    for (const f of [emptyFilter(), { ...emptyFilter(), otherTasks: true, types: ['KMALLOC'] }]) {
+      expect(session.sites(f).map((s) => ({ ...s, pids: 0 }))).toEqual(whole.sites(f).map((s) => ({ ...s, pids: 0 })));
+      expect(session.matrixCsv(f, 'slab')).toEqual(whole.matrixCsv(f, 'slab'));
+    }
+    // What needs the lines says so.
+    expect(() => session.sites({ ...emptyFilter(), commands: ['task1'] })).toThrow(/aggregates only.*not by command/);
+    expect(session.accesses(0, null)).toEqual([]);
+    expect(() => session.kmapSlice(emptyFilter())).toThrow(/aggregates only/);
+    const exported = await session.exportParquet('c', () => {}, () => {});
+    expect(exported).toMatchObject({ ok: false, cancelled: false });
+    expect(!exported.ok && exported.error).toMatch(/aggregates only/);
+    whole.close();
+    session.close();
+  });
+
+  it('is not offered when even the aggregates would not fit', async () => {
+    const session = new KmapSession(3_000_000);
+    let asked: MemoryWarning | null = null;
+    const r = await session.open(file(), noProgress, async (w) => {
+      asked = w;
+      return 'cancel' as const;
+    });
+    expect(asked!.aggregateFits).toBe(false);
+    expect(asked!.aggregateBytes).toBeGreaterThan(0);
+    expect(r).toMatchObject({ ok: false, cancelled: true });
   });
 });

@@ -137,7 +137,7 @@ describe('a big dropped file parsed in ranges', () => {
     const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => {
       asked++;
       expect(started).toBe(0); // nothing parses the other ranges while the question waits
-      return true;
+      return 'part' as const;
     });
     expect(asked).toBe(1);
     expect(started).toBe(0);
@@ -156,7 +156,7 @@ describe('a big dropped file parsed in ranges', () => {
     expect(plan.starts[1]).toBeLessThan(8 * 1024 * 1024);
     const single = parseKmapBytes(bytes);
     const session = new KmapSession(Math.floor(0.8 * budgetBytes(single)), undefined, { workers: 3, runner: inThreadRanges });
-    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => true);
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => 'part' as const);
     expect(result.ok && result.partial?.reason).toBe('memory');
     if (result.ok && result.partial) {
       expect(result.partial.bytesKept).toBeGreaterThan(plan.starts[1]);
@@ -218,7 +218,7 @@ describe('a big dropped file parsed in ranges', () => {
     // Room for the whole store (so the estimate lets the parsing workers start), not for it and the parts at once.
     const session = new KmapSession(Math.floor(1.5 * budgetBytes(single)), undefined, { workers: 2, runner: counting });
     const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 2))!;
-    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => true);
+    const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => 'part' as const);
     expect(started).toBe(1);
     expect(result.ok && result.partial?.reason).toBe('memory');
     expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(bytes.subarray(0, plan.starts[1]))));

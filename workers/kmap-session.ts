@@ -55,6 +55,7 @@ import type {
   SymbolSource,
   SymbolsInfo,
   SymbolsResult,
+  TooBigAnswer,
 } from '../src/worker-api.ts';
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
@@ -165,6 +166,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       objects: est.objects,
       accessLines: est.accessLines,
       fitFraction: est.fitFraction,
+      aggregateBytes: est.aggregate.bytes,
+      aggregateFits: est.aggregate.fits,
     };
   }
 
@@ -202,7 +205,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   async open(
     source: KmapSource,
     onProgress: (p: LoadProgress) => void,
-    onTooBig?: (w: MemoryWarning) => Promise<boolean>,
+    onTooBig?: (w: MemoryWarning) => Promise<TooBigAnswer>,
   ): Promise<OpenResult> {
     this.loadsRunning++;
     try {
@@ -215,7 +218,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   private async load(
     source: KmapSource,
     onProgress: (p: LoadProgress) => void,
-    onTooBig?: (w: MemoryWarning) => Promise<boolean>,
+    onTooBig?: (w: MemoryWarning) => Promise<TooBigAnswer>,
   ): Promise<OpenResult> {
     const token = ++this.loadToken;
     /** True once cancel() or a newer open() made this load stale. */
@@ -358,15 +361,20 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
             if (warning && onTooBig) {
               report(false);
               // cancel(), stop(), close() and a newer open() abort the load: they end the wait too.
-              const goOn = await answerOrAbort(onTooBig(warning), abort.signal);
+              const answer = await answerOrAbort(onTooBig(warning), abort.signal);
               if (token !== this.loadToken) throw new Cancelled();
-              if (goOn === null && stopped()) {
+              if (answer === null && stopped()) {
                 endedEarly = true;
                 break;
               }
-              if (!goOn) {
+              if (answer !== 'part' && answer !== 'aggregate') {
                 this.cancel();
                 throw new Cancelled();
+              }
+              if (answer === 'aggregate') {
+                // The lines read so far are summed and let go; the parser sums the rest as it reads them.
+                parser.store.foldAccessRows();
+                this.rebuildContext();
               }
             }
           }
@@ -551,6 +559,13 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     const token = ++this.exportToken;
     if (this.loadsRunning > 0 || (this.ctx && !this.storeComplete)) return { ok: false, cancelled: false, error: 'A file is loading: export it once it is loaded.' };
     if (!this.ctx) return { ok: false, cancelled: false, error: 'No file is loaded: open a kmap first.' };
+    if (this.ctx.store.fold) {
+      return {
+        ok: false,
+        cancelled: false,
+        error: 'This kmap was loaded aggregates only: its access lines, which the accesses table of the export holds, were summed, not kept. The command line writes every table of any size: kmap export FILE --parquet DIR',
+      };
+    }
     const room = this.sliceRoom();
     const need = exportWorkingBytes(this.ctx.store.numObjects, this.ctx.store.numAccesses);
     if (room !== null && need > room) {

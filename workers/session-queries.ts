@@ -295,6 +295,9 @@ export abstract class SessionQueries {
 
   kmapSlice(filter: ObjectFilter): Blob {
     const [ctx, indices] = this.input(filter);
+    if (ctx.store.fold) {
+      throw new Error('this kmap was loaded aggregates only: a kmap slice lists the objects\' access lines, which were summed, not kept. The command line writes one from the file: kmap slice FILE [FILTERS] > part.kmap');
+    }
     // The Blob holds the whole slice here: refuse one that would not fit,
     // estimated at 160 bytes an object and 40 an access line (above the
     // averages of the sample and the 1 GB benchmark file: about 100 and 26),

@@ -4,7 +4,7 @@
 // and restores a selection that came with a link.
 
 import * as Comlink from 'comlink';
-import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type ObjectRow, type PartialLoad, type QueryResult, type ViewQuery } from '../worker-api.ts';
+import { isEmptyFilter, type FilteredTotals, type KmapSource, type KmapSummary, type LoadProgress, type MemoryUse, type MemoryWarning, type NameList, type ObjectRow, type PartialLoad, type QueryResult, type TooBigAnswer, type ViewQuery } from '../worker-api.ts';
 import { kmapApi, onWorkerCrash } from './kmap-client.ts';
 import { ROW_PAGE_SIZE } from './row-cache.ts';
 import { preflight } from './preflight.ts';
@@ -61,8 +61,8 @@ let retryable: Load | null = null;
 /** Set by Cancel until the load answers: a crash meanwhile does not offer the cancelled file. */
 let cancelling = false;
 
-/** Answers the worker's question about a file too big for its memory budget (true: read what fits), and whose load asked. */
-let answerTooBig: { seq: number; resolve: (goOn: boolean) => void } | null = null;
+/** Answers the worker's question about a file too big for its memory budget, and whose load asked. */
+let answerTooBig: { seq: number; resolve: (answer: TooBigAnswer) => void } | null = null;
 
 /**
  * What the page showed before the loads now running replaced it: kept across
@@ -241,17 +241,17 @@ export function resolveSrc(src: string): string {
 }
 
 /** The user's answer to the "too big for this tab" question of the load in progress. */
-export function answerMemoryWarning(goOn: boolean): void {
-  const answer = answerTooBig;
+export function answerMemoryWarning(answer: TooBigAnswer): void {
+  const asked = answerTooBig;
   answerTooBig = null;
   setData({ tooBig: null });
-  answer?.resolve(goOn);
+  asked?.resolve(answer);
 }
 
 /** Stops the load in progress; the kmap loaded before (if any) comes back. */
 export function cancelLoad(): void {
   if (useDataStore.getState().phase !== 'loading') return;
-  answerMemoryWarning(false);
+  answerMemoryWarning('cancel');
   cancelling = true;
   kmapApi()
     .cancel()
@@ -262,7 +262,7 @@ export function cancelLoad(): void {
 export function stopAndKeep(): void {
   if (useDataStore.getState().phase !== 'loading') return;
   const stop = kmapApi().stop();
-  answerMemoryWarning(true); // after stop(): the worker reads no further
+  answerMemoryWarning('part'); // after stop(): the worker reads no further
   stop.catch(() => {});
 }
 
@@ -281,7 +281,7 @@ async function refreshSymbolsInfo(): Promise<void> {
 }
 
 async function load(seq: number, source: KmapSource, loaded: LoadedSource): Promise<void> {
-  answerMemoryWarning(false); // a question of the load this one replaces is moot
+  answerMemoryWarning('cancel'); // a question of the load this one replaces is moot
   const current: Load = { source, loaded };
   loadingNow = current;
   cancelling = false;
@@ -387,8 +387,8 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
 
   // The worker asks once, after the first megabyte, when the file will not fit.
   const onTooBig = (w: MemoryWarning) =>
-    new Promise<boolean>((resolve) => {
-      if (seq !== loadSeq) return resolve(false);
+    new Promise<TooBigAnswer>((resolve) => {
+      if (seq !== loadSeq) return resolve('cancel');
       answerTooBig = { seq, resolve };
       setData({ tooBig: w });
       void refresh(seq, true); // the rows read so far, while the user decides
@@ -402,7 +402,7 @@ async function loadKmap(seq: number, source: KmapSource, loaded: LoadedSource): 
   }
   if (seq !== loadSeq) return null;
   // The load ended (a failure, or the worker's own stop) with its question still up.
-  if (answerTooBig?.seq === seq) answerMemoryWarning(false);
+  if (answerTooBig?.seq === seq) answerMemoryWarning('cancel');
   if (!res.ok) {
     const error = res.cancelled ? null : `Could not open ${JSON.stringify(loaded.name)}: ${res.error}`;
     keptView = null;

@@ -186,11 +186,12 @@ export class AccessFold {
     return used(this.reads) + used(this.writes) + used(this.otherLines) + this.numCells * CELL_BYTES + this.denseEntries * 4;
   }
 
-  /** Drops growth slack once the file is complete. */
+  /** Drops growth slack once the file is complete (the cells' arrays too). */
   trim(): void {
     this.reads.trim();
     this.writes.trim();
     this.otherLines.trim();
+    if (this.cellIp.length > this.numCells) this.resizeCells(Math.max(16, this.numCells));
   }
 
   /** The cell of `ip` in group g when its dense array is too short or gave way to a Map (-1: none yet). */
@@ -217,7 +218,7 @@ export class AccessFold {
     }
     if (g.dense !== null) g.dense[ip] = c + 1;
     else g.map!.set(ip, c);
-    if (c === this.cellIp.length) this.growCells(c * 2);
+    if (c === this.cellIp.length) this.resizeCells(c * 2);
     this.cellIp[c] = ip;
     this.cellSlab[c] = this.slab;
     this.cellType[c] = this.type;
@@ -225,11 +226,11 @@ export class AccessFold {
     return c;
   }
 
-  private growCells(capacity: number): void {
+  private resizeCells(capacity: number): void {
     const grow = <T extends Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
       const next = new (a.constructor as new (n: number) => T)(size);
       if (fill !== undefined) next.fill(fill);
-      next.set(a);
+      next.set(a.subarray(0, Math.min(a.length, size)));
       return next;
     };
     this.cellIp = grow(this.cellIp, capacity);

@@ -166,10 +166,16 @@ export class KmapStore {
    */
   foldAccessRows(fold = new AccessFold()): void {
     if (this.fold) return;
+    this.foldRowsInto(fold, 0, this.numObjects);
+    this.accesses = new AccessColumns();
+    this.fold = fold;
+  }
+
+  /** Folds objects [from, to) and their access lines into `fold` (which has folded objects [0, from)); the store keeps its rows. */
+  foldRowsInto(fold: AccessFold, from: number, to: number): void {
     const o = this.objects;
     const a = this.accesses;
-    const n = this.numObjects;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       fold.startObject(i, o.slab.data[i], o.type.data[i], o.pid.data[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS);
       const [start, end] = this.accessRange(i);
       for (let k = start; k < end; k++) {
@@ -178,8 +184,6 @@ export class KmapStore {
         fold.line(a.ip.data[k], a.pid.data[k], w, r, w > MAX_EXACT ? a.writes.wide!.get(k)! : 0n, r > MAX_EXACT ? a.reads.wide!.get(k)! : 0n);
       }
     }
-    this.accesses = new AccessColumns();
-    this.fold = fold;
   }
 
   accessRange(objIdx: number): [number, number] {

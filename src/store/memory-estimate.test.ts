@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
+import { captureLike } from '../testing/capture-like.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { estimateStore, storeBytes } from './memory-estimate.ts';
 
@@ -62,5 +63,38 @@ describe('estimateStore', () => {
     expect(est.fitFraction).toBeGreaterThan(0.5e-6);
     expect(est.fitFraction).toBeLessThan(4e-6);
     expect(est.fitFraction * huge).toBeGreaterThan(HEAD.length);
+  });
+});
+
+describe('estimateStore, aggregate-only', () => {
+  const bytes = captureLike(100_000);
+  const headBytes = bytes.subarray(0, bytes.lastIndexOf(10, 1 << 20) + 1);
+  const head = parseKmapBytes(headBytes);
+
+  it('scales the first megabyte to what the whole file takes folded, and leaves the part read as it was', () => {
+    expect(bytes.length).toBeGreaterThan(5 * headBytes.length);
+    const before = head.numAccesses;
+    const est = estimateStore(head, headBytes.length, bytes.length, Infinity);
+    expect(head.fold).toBeNull();
+    expect(head.numAccesses).toBe(before);
+    const folded = parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true });
+    folded.trim();
+    const held = storeBytes(folded);
+    // Over rather than under: the cells' growth is extrapolated from a megabyte.
+    expect(est.aggregate.bytes / held).toBeGreaterThan(0.9);
+    expect(est.aggregate.bytes / held).toBeLessThan(1.5);
+    expect(est.aggregate.bytes).toBeLessThan(est.bytes * 0.75);
+    expect(est.aggregate.fits).toBe(true);
+  });
+
+  it('says whether it fits, with the growth headroom the running check allows: first under limits the whole file passes', () => {
+    const all = estimateStore(head, headBytes.length, bytes.length, Infinity);
+    const at = (k: number) => estimateStore(head, headBytes.length, bytes.length, all.aggregate.bytes * k);
+    // Its own bytes leave no room to grow.
+    expect(at(1).aggregate.fits).toBe(false);
+    const k = [1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3].find((x) => at(x).aggregate.fits);
+    expect(k).toBeDefined();
+    // Where the folded file first fits, the whole one does not.
+    expect(at(k!).fitFraction).toBeLessThan(1);
   });
 });

@@ -25,9 +25,16 @@ const NAME_RULE = `A capture name is ${CAPTURE_NAME_RULE}.`;
 export function ExportParquetButton() {
   const phase = useDataStore((s) => s.phase);
   const sourceName = useDataStore((s) => s.source?.name ?? null);
+  const aggregateOnly = useDataStore((s) => s.summary?.aggregateOnly ?? false);
   const [open, setOpen] = useState(false);
   const reason =
-    phase === 'loading' ? 'A file is loading: export it as Parquet once it is loaded.' : phase === 'empty' || !sourceName ? 'Open a kmap first: there is nothing to export.' : null;
+    phase === 'loading'
+      ? 'A file is loading: export it as Parquet once it is loaded.'
+      : phase === 'empty' || !sourceName
+        ? 'Open a kmap first: there is nothing to export.'
+        : aggregateOnly
+          ? 'Loaded aggregates only: the access lines the accesses table holds were not kept. The command line exports any file: kmap export FILE --parquet DIR'
+          : null;
   return (
     <>
       <button

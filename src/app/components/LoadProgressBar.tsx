@@ -2,7 +2,8 @@
 // worker counts them so), percent and rate (the counts so far
 // are the summary strip's: one count on screen), "Stop and keep what is
 // loaded" and Cancel; and the question the worker asks when a file will not
-// fit in its memory budget (read the part that fits, or cancel).
+// fit in its memory budget (read it aggregates only, read the part that
+// fits, or cancel).
 
 import { useEffect, useRef } from 'react';
 import type { MemoryWarning } from '../../worker-api.ts';
@@ -10,10 +11,14 @@ import { answerMemoryWarning, cancelLoad, stopAndKeep } from '../loader.ts';
 import { formatBytes, formatCount, formatMB, formatPercent, formatRate, percentOf } from '../format.ts';
 import { useDataStore } from '../stores/data-store.ts';
 
-/** "Too big for this tab": the estimate, what fits, and the two ways on. */
+/**
+ * "Too big for this tab": the estimate, what fits, and the ways on: the
+ * whole file aggregates only (its access lines summed as they are read),
+ * when that fits, focused then; the first part that fits; or cancel.
+ */
 function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
-  const readButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => readButton.current?.focus(), [w]);
+  const firstButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => firstButton.current?.focus(), [w]);
   const fits = formatPercent(w.fitFraction);
   return (
     <div className="too-big" role="alertdialog" aria-label="Too big for this tab" aria-describedby="too-big-text">
@@ -26,10 +31,22 @@ function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
             (w.keptBytes > w.budgetBytes / 20 ? `, ${formatBytes(w.keptBytes)} of it held by the kmap shown now until this one is loaded. ` : '. ') +
             `About the first ${fits} of the file fits; it would be marked partial.`}
         </p>
+        <p data-testid="too-big-aggregate">
+          {w.aggregateFits
+            ? `Loaded aggregates only, the whole file would take about ${formatBytes(w.aggregateBytes)}: every object with its access-line, read and write counts, ` +
+              'the breakdowns, lifetimes and quality flags under every filter, and the access sites and the matrix by cache, type and other tasks. ' +
+              'No object lists its own access lines, and sites keep no pids.'
+            : `Even loaded aggregates only (access lines summed, not kept) it would take about ${formatBytes(w.aggregateBytes)}, more than this tab has.`}
+        </p>
         <p>The command line reads files of any size: npm run --silent kmap -- stats FILE</p>
       </div>
       <div className="too-big-actions">
-        <button ref={readButton} type="button" className="btn btn-small" onClick={() => answerMemoryWarning(true)}>
+        {w.aggregateFits && (
+          <button ref={firstButton} type="button" className="btn btn-small" onClick={() => answerMemoryWarning('aggregate')}>
+            Load aggregates only
+          </button>
+        )}
+        <button ref={w.aggregateFits ? undefined : firstButton} type="button" className="btn btn-small" onClick={() => answerMemoryWarning('part')}>
           Load the first {fits}
         </button>
         <button type="button" className="btn btn-small" onClick={cancelLoad}>

@@ -14,6 +14,8 @@ export function SaveSliceButton() {
   const sourceName = useDataStore((s) => s.source?.name ?? null);
   const partial = useDataStore((s) => s.partial !== null);
   const kept = useDataStore((s) => s.result?.total ?? 0);
+  // A slice lists access lines, which an aggregate-only load did not keep.
+  const aggregateOnly = useDataStore((s) => s.summary?.aggregateOnly ?? false);
   const [busy, setBusy] = useState(false);
   const fileName = csvFileName('slice', sourceName, partial, 'kmap');
   const onClick = async () => {
@@ -32,9 +34,13 @@ export function SaveSliceButton() {
       type="button"
       className="btn btn-small"
       onClick={() => void onClick()}
-      disabled={phase !== 'ready' || kept === 0}
+      disabled={phase !== 'ready' || kept === 0 || aggregateOnly}
       aria-busy={busy || undefined}
-      title={`Save the ${kept.toLocaleString('en-US')} objects the filters keep, with their access lines, as ${fileName} (a kmap; what kmap slice prints)`}
+      title={
+        aggregateOnly
+          ? 'Loaded aggregates only: the access lines a kmap lists were not kept. The command line writes one: kmap slice FILE [FILTERS] > part.kmap'
+          : `Save the ${kept.toLocaleString('en-US')} objects the filters keep, with their access lines, as ${fileName} (a kmap; what kmap slice prints)`
+      }
     >
       Save as kmap
     </button>

@@ -161,6 +161,17 @@ export function SummaryStrip() {
           </div>
         )}
         {phase === 'loading' && <div className="summary-item muted">(so far)</div>}
+        {s.aggregateOnly && (
+          <div
+            className="summary-item summary-aggregate"
+            title="The access lines were summed as they were read, not kept: objects carry their counts, and the access sites and the matrix narrow by cache, type and other tasks only"
+          >
+            <dt>Aggregates only</dt>
+            <dd className="warn" data-testid="summary-aggregate">
+              access lines summed, not kept
+            </dd>
+          </div>
+        )}
         {phase === 'ready' && partial && (
           <div
             className="summary-item summary-partial"

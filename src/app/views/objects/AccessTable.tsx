@@ -45,7 +45,8 @@ function PidCell({ pid, command, hasPid }: { pid: number | null; command: string
   return <>{pid}</>;
 }
 
-export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[]; object: ObjectRow; accessHasPid: boolean }) {
+/** `aggregateOnly`: the load summed access lines without keeping them, so only the object's counts can be shown. */
+export function AccessTable({ rows, object, accessHasPid, aggregateOnly = false }: { rows: AccessRow[]; object: ObjectRow; accessHasPid: boolean; aggregateOnly?: boolean }) {
   const sort = useViewStore((s) => s.accessSort);
   const setSort = useViewStore((s) => s.setAccessSort);
   const accessSites = useViewStore((s) => s.filter.accessSites);
@@ -58,6 +59,17 @@ export function AccessTable({ rows, object, accessHasPid }: { rows: AccessRow[];
   const toggle = (key: AccessColumn) =>
     setSort(sort?.key === key ? { key, desc: !sort.desc } : { key, desc: false });
 
+  if (aggregateOnly) {
+    return (
+      <section className="accesses" aria-label="Accesses">
+        <h3>Accesses</h3>
+        <p className="muted" data-testid="accesses-aggregate">
+          {`${plural(object.accessLines, 'access line')}: ${plural(object.reads, 'read')}, ${plural(object.writes, 'write')}. `}
+          This kmap was loaded aggregates only, so its access lines were summed as they were read, not kept.
+        </p>
+      </section>
+    );
+  }
   if (rows.length === 0) {
     return (
       <section className="accesses" aria-label="Accesses">

@@ -167,7 +167,7 @@ export function ObjectDetail({ idx }: { idx: number }) {
             hasType={summary?.hasType ?? true}
             hasSlab={summary?.hasSlab ?? true}
           />
-          <AccessTable rows={data.accesses} object={o} accessHasPid={summary?.accessHasPid ?? true} />
+          <AccessTable rows={data.accesses} object={o} accessHasPid={summary?.accessHasPid ?? true} aggregateOnly={summary?.aggregateOnly ?? false} />
         </>
       )}
     </aside>
