@@ -21,6 +21,7 @@ import { matrixRows, matrixView } from './matrix.ts';
 import { objectSums } from './object-sums.ts';
 import { objectRow } from './rows.ts';
 import { accessSites } from './sites.ts';
+import { resolution } from './stats.ts';
 import { emptyFilter, MATRIX_COLUMN_KINDS, type ObjectFilter } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -228,5 +229,17 @@ describe('aggregate-only: cells found through Maps', () => {
     expect(dense.fold!.numCells).toBeGreaterThan(50);
     expect(cells(mapped)).toEqual(cells(dense));
     expect(foldSites(contextOf(mapped, null), emptyFilter())).toEqual(foldSites(contextOf(dense, null), emptyFilter()));
+  });
+});
+
+describe('aggregate-only: how much of the capture a symbol map resolves', () => {
+  it('counts the same access IPs as the file read whole', () => {
+    const bytes = readFileSync(join(ROOT, 'public', 'sample.kmap'));
+    const map = readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8');
+    const whole = parseKmapBytes(bytes);
+    const folded = parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true });
+    const want = resolution(contextOf(whole, map), null);
+    expect(want.distinctAccessIps).toBeGreaterThan(1000);
+    expect(resolution(contextOf(folded, map), null)).toEqual(want);
   });
 });

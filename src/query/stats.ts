@@ -36,12 +36,17 @@ export function resolution(ctx: QueryContext, indices: Uint32Array | null): Reso
   const allocIp = store.objects.allocIp.data;
   const accIp = store.accesses.ip.data;
   const n = indices ? indices.length : store.numObjects;
+  const fold = store.fold;
   for (let p = 0; p < n; p++) {
     const i = indices ? indices[p] : p;
     if (!sentinel[allocIp[i]]) seenAlloc[allocIp[i]] = 1;
+    if (fold) continue;
     const [start, end] = store.accessRange(i);
     for (let a = start; a < end; a++) seenAccess[accIp[a]] = 1;
   }
+  // An aggregate-only store knows its access IPs by cell, not by object: those of every object
+  // (the data worker asks for all; the CLI, which asks for kept objects, never folds).
+  if (fold) for (let c = 0; c < fold.numCells; c++) seenAccess[fold.cellIp[c]] = 1;
   let allocN = 0;
   let allocR = 0;
   let accN = 0;
