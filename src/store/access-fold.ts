@@ -84,7 +84,7 @@ export class AccessFold {
    * MAX_DENSE entries (a capture has thousands of IPs and about a hundred
    * groups), else in a Map (a file with very many of both).
    */
-  private readonly groups = new Map<string, Group>();
+  private readonly groups = new Map<number | string, Group>();
   private denseEntries = 0;
 
   /** `maxDense`: entries of the dense cell arrays in all before groups use Maps (a test sets it low). */
@@ -112,7 +112,8 @@ export class AccessFold {
     this.objWrites = 0;
     this.objExact = null;
     if (this.cells === null || slab !== this.slab || type !== this.type) {
-      const key = `${slab},${type}`;
+      // A number while both ids are below 2^21 (names are capped at 2^20 a table: always, in a kmap's store).
+      const key = slab < 0x200000 && type < 0x200000 ? slab * 0x200000 + type : `${slab},${type}`;
       let g = this.groups.get(key);
       if (!g) {
         const dense = this.denseEntries + 64 <= this.maxDense;
