@@ -231,6 +231,13 @@ export interface KmapWorkerApi {
    */
   setParseWorkers(count: number | null): void;
   /**
+   * Lowers the memory budget of the next loads to `bytes` (never raises it
+   * past the worker's own: half the device memory); null restores it. The
+   * page sets it only from localStorage `kmap.memoryBudgetMB` (the benchmark
+   * of an aggregate-only load; a user who wants the tab to take less).
+   */
+  setMemoryBudget(bytes: number | null): void;
+  /**
    * Takes the Web Lock `name` for the worker's whole life and resolves once
    * it holds it (true), or false where Web Locks are missing. The page then
    * asks for the same lock: it is granted only when this worker is gone

@@ -304,8 +304,13 @@ describe('a file too big whole, read aggregates only', () => {
     session.close();
   });
 
-  it('is not offered when even the aggregates would not fit', async () => {
-    const session = new KmapSession(3_000_000);
+  it('is not offered when even the aggregates would not fit (a budget lowered by setMemoryBudget)', async () => {
+    const session = new KmapSession(100_000_000);
+    // Never raised past the worker's own; lowered for the next loads.
+    session.setMemoryBudget(1e12);
+    expect(session.memoryUse().budgetBytes).toBe(100_000_000);
+    session.setMemoryBudget(3_000_000);
+    expect(session.memoryUse().budgetBytes).toBe(3_000_000);
     let asked: MemoryWarning | null = null;
     const r = await session.open(file(), noProgress, async (w) => {
       asked = w;

@@ -98,7 +98,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   private loadsRunning = 0;
 
   /**
-   * @param memoryBudget bytes the loaded data may take, with headroom for
+   * @param defaultBudget bytes the loaded data may take, with headroom for
    *   the next growth of a column and the kmap kept for Cancel; a load that
    *   would pass it stops early and keeps what it read (partial, reason
    *   'memory'). null: no budget (the CLI and tests).
@@ -109,11 +109,24 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
    *   piece (the default).
    */
   constructor(
-    private readonly memoryBudget: number | null = null,
+    private readonly defaultBudget: number | null = null,
     private readonly decompressor?: MakeDecompressor,
     private readonly parallel: { readonly workers: number; readonly runner: RangeRunner } | null = null,
   ) {
     super();
+  }
+
+  /** setMemoryBudget(): a budget below the constructor's for the next loads (null: the constructor's). */
+  private lowerBudget: number | null = null;
+
+  /** The budget loads and slices are held to: the constructor's, or the lower one set. */
+  private get memoryBudget(): number | null {
+    if (this.lowerBudget === null) return this.defaultBudget;
+    return this.defaultBudget === null ? this.lowerBudget : Math.min(this.defaultBudget, this.lowerBudget);
+  }
+
+  setMemoryBudget(bytes: number | null): void {
+    this.lowerBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : null;
   }
 
   /** setParseWorkers(): the ranges of the next loads (null: the constructor's count). */

@@ -33,6 +33,8 @@ export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
     const remote = Comlink.wrap<KmapWorkerApi>(w);
     const parseWorkers = parseWorkersSetting();
     if (parseWorkers !== null) void remote.setParseWorkers(parseWorkers);
+    const budgetMB = integerSetting('kmap.memoryBudgetMB', 1, 1 << 20);
+    if (budgetMB !== null) void remote.setMemoryBudget(budgetMB * 1e6);
     api = tracked(remote);
     watchAlive(w, remote, died);
   }
@@ -41,14 +43,19 @@ export function kmapApi(): Comlink.Remote<KmapWorkerApi> {
 
 /** localStorage `kmap.parseWorkers` (an integer from 1 to 64), or null: how many ranges a big file is parsed in (worker-api.ts). */
 function parseWorkersSetting(): number | null {
+  return integerSetting('kmap.parseWorkers', 1, 64);
+}
+
+/** An integer from `min` to `max` in localStorage `key`, or null (absent, malformed, out of range, storage refused). */
+function integerSetting(key: string, min: number, max: number): number | null {
   let text: string | null = null;
   try {
-    text = localStorage.getItem('kmap.parseWorkers');
+    text = localStorage.getItem(key);
   } catch {
     return null; // storage refused (a sandboxed or private context)
   }
-  const n = text !== null && /^[0-9]{1,2}$/.test(text) ? Number(text) : NaN;
-  return n >= 1 && n <= 64 ? n : null;
+  const n = text !== null && /^[0-9]{1,9}$/.test(text) ? Number(text) : NaN;
+  return n >= min && n <= max ? n : null;
 }
 
 const busyTracker = new BusyTracker((busy) => useBusyStore.setState({ busy }));
