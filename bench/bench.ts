@@ -6,6 +6,7 @@
 //                 [--browser-load]  (only the browser-load section: bench/browser-load.ts; one piece against ranges; build dist/ first)
 //                 [--peers [--sweep-runs N]]  (only the peers section: bench/peers.ts; kmap stats against Papa Parse, d3-dsv, DuckDB, whole processes)
 //                 [--access-scale 0.6]  (a file with 0.6x the access lines an object: 10 M objects and 30 M lines at --size 1850MB)
+//                 [--aggregate-budget MB]  (--browser-load: also load aggregates only, the tab's budget lowered to MB)
 //                 [--candidate path/to/parser.ts]  (a second KmapParser to compare, e.g. a prototype)
 //                 [--no-queries]  (skip the query section: bench/queries.ts, on the project parser's store)
 //
@@ -125,10 +126,12 @@ interface Args {
   sweepRuns: number;
   /** The generator's accessScale: access lines an object relative to its default (about 5). */
   accessScale: number;
+  /** --browser-load only: also load aggregates only, the tab's budget lowered to this many MB (null: not). */
+  aggregateBudgetMB: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false, peersOnly: false, sweepRuns: 1, accessScale: 1 };
+  const a: Args = { size: 1e9, sizeText: '1GB', seed: 1, runs: 3, chunk: 8 << 20, only: null, write: true, candidate: null, queries: true, cliOnly: false, browserOnly: false, parquetOnly: false, threadsOnly: false, browserLoadOnly: false, peersOnly: false, sweepRuns: 1, accessScale: 1, aggregateBudgetMB: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -152,9 +155,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--peers') a.peersOnly = true;
     else if (k === '--sweep-runs') a.sweepRuns = Number(v());
     else if (k === '--access-scale') a.accessScale = Number(v());
+    else if (k === '--aggregate-budget') a.aggregateBudgetMB = Number(v());
     else throw new Error(`unknown argument ${k} (see the top of bench/bench.ts)`);
   }
   if (!(a.runs >= 1) || !Number.isInteger(a.seed) || a.chunk < 65536 || !(a.accessScale >= 0 && Number.isFinite(a.accessScale))) throw new Error('bad --runs, --seed, --chunk or --access-scale');
+  if (a.aggregateBudgetMB !== null && !(Number.isInteger(a.aggregateBudgetMB) && a.aggregateBudgetMB > 0)) throw new Error('bad --aggregate-budget (MB, a positive integer)');
   return a;
 }
 
@@ -276,6 +281,12 @@ const CONTENDERS: Contender[] = [
     'kmap explorer parser + store',
     '`new KmapParser()`, `.push()` per chunk, `.finish()`: typed columns, interned IPs and names',
     () => new KmapParser(),
+  ),
+  parserContender(
+    'kmap-agg',
+    'kmap explorer parser + store, aggregates only',
+    '`new KmapParser({ aggregateOnly: true })`: the same, the access lines summed per object and per (IP, slab, type) instead of kept (the tab\'s way with a file too big whole)',
+    () => new KmapParser({ aggregateOnly: true }),
   ),
   {
     id: 'papa',
@@ -409,9 +420,11 @@ async function main(): Promise<void> {
   }
   if (args.browserLoadOnly) {
     // The 1 GB file has its section; another size (the 5 GB file) one of its own beside it.
-    const name = args.sizeText === '1GB' ? 'browser-load' : `browser-load-${args.sizeText}`;
-    const flags = args.sizeText === '1GB' ? '--browser-load' : `--browser-load --size ${args.sizeText}`;
-    return fileSection(args, file.path, fileStats, name, (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs), flags);
+    // With --aggregate-budget, a section of its own again.
+    const agg = args.aggregateBudgetMB;
+    const name = (args.sizeText === '1GB' ? 'browser-load' : `browser-load-${args.sizeText}`) + (agg !== null ? '-aggregate' : '');
+    const flags = (args.sizeText === '1GB' ? '--browser-load' : `--browser-load --size ${args.sizeText}`) + (agg !== null ? ` --aggregate-budget ${agg}` : '');
+    return fileSection(args, file.path, fileStats, name, (describe, bytes) => measureBrowserLoad(ROOT, file.path, bytes, describe, args.runs, agg), flags);
   }
   const all = [...CONTENDERS];
   if (args.candidate) {
@@ -436,6 +449,8 @@ async function main(): Promise<void> {
 
   const measured: Measured[] = contenders.map((c) => ({ c, mbps: [], cpuMbps: [], rows: -1 }));
   let lastStore: KmapStore | null = null;
+  /** The aggregate-only parse's folded access lines: bytes, and (IP, slab, type) cells. */
+  let aggBytes: { accesses: number; cells: number } | null = null;
   let memory: { objectBytes: number; accessBytes: number; internBytes: number; numObjects: number; numAccesses: number; badLines: number; live: number } | null =
     null;
   for (let run = 0; run < args.runs; run++) {
@@ -456,6 +471,13 @@ async function main(): Promise<void> {
         if (s.numObjects !== st.objects || s.numAccesses !== st.accessLines || s.numLive !== st.liveObjects || s.numBadLines !== 0) {
           throw new Error('the candidate parser disagrees with the generator');
         }
+      }
+      if (r.extra && m.c.id === 'kmap-agg' && !aggBytes) {
+        const s = r.extra.store;
+        if (s.numObjects !== st.objects || s.numAccesses !== st.accessLines || s.numLive !== st.liveObjects || s.numBadLines !== 0 || !s.fold) {
+          throw new Error('the aggregate-only parse disagrees with the generator');
+        }
+        aggBytes = { accesses: s.accessBytes, cells: s.fold.numCells };
       }
       if (r.extra && m.c.id === 'kmap') lastStore = r.extra.store;
       if (r.extra && m.c.id === 'kmap' && !memory) {
@@ -537,6 +559,11 @@ async function main(): Promise<void> {
     lines.push('|---|---|---|---|');
     lines.push(`| object columns | ${memory.objectBytes.toLocaleString('en-US')} | **${fmt(o, 1)}** | |`);
     lines.push(`| access columns | ${memory.accessBytes.toLocaleString('en-US')} | | **${fmt(a, 1)}** |`);
+    if (aggBytes) {
+      lines.push(
+        `| access lines summed (aggregates only: per-object sums, ${aggBytes.cells.toLocaleString('en-US')} cells) | ${aggBytes.accesses.toLocaleString('en-US')} | | ${fmt(aggBytes.accesses / memory.numAccesses, 1)} |`,
+      );
+    }
     lines.push(`| interning tables (IPs, names) | ${memory.internBytes.toLocaleString('en-US')} | | |`);
     lines.push(`| with the interning tables | | ${fmt(oi, 1)} | ${fmt(ai, 1)} |`);
     lines.push('');

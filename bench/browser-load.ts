@@ -13,7 +13,10 @@
 // before reading the rest: the benchmark answers "load what fits" and reports
 // the question and the partial load. Once loaded, each load times sorting,
 // scrolling and filtering (browser-interactions.ts). `--size 5GB` writes a
-// section of its own.
+// section of its own. `--aggregate-budget MB` adds a third way: the tab's
+// budget lowered to MB (localStorage kmap.memoryBudgetMB) so that the file
+// does not fit whole, and the question answered "Load aggregates only" (the
+// access lines summed as read, not kept); it too has a section of its own.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -88,10 +91,11 @@ interface LoadRun {
 }
 
 /**
- * Waits until the load ends; when the page asks whether to load the part that
- * fits (a file too big for the tab), answers yes and says what it asked.
+ * Waits until the load ends; when the page asks how to read a file too big
+ * for the tab, answers (the part that fits, or aggregates only) and says what
+ * it asked.
  */
-async function waitLoadEnd(page: Page): Promise<string | null> {
+async function waitLoadEnd(page: Page, answer: 'part' | 'aggregate'): Promise<string | null> {
   const question = page.getByRole('alertdialog', { name: 'Too big for this tab' });
   const loaded = page.waitForFunction(
     () => !document.querySelector('[role="progressbar"]') && Number(document.querySelector('header.topbar')?.getAttribute('data-load-count')) > 0,
@@ -100,16 +104,26 @@ async function waitLoadEnd(page: Page): Promise<string | null> {
   );
   const which = await Promise.race([loaded.then(() => 'loaded' as const), question.waitFor({ timeout: 1_800_000 }).then(() => 'asked' as const)]);
   if (which === 'loaded') return null;
-  const text = ((await question.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-  await question.getByRole('button', { name: /^Load the first/ }).click();
+  const text = (await question.locator('#too-big-text').innerText()).replace(/\s+/g, ' ').trim();
+  await question.getByRole('button', { name: answer === 'part' ? /^Load the first/ : 'Load aggregates only' }).click();
   await loaded;
   return text;
 }
 
-async function loadOnce(browser: Browser, url: string, file: string, parseWorkers: string | null, interact: boolean): Promise<LoadRun> {
+/** How a load runs: its ranges (kmap.parseWorkers; null: the default), its budget (kmap.memoryBudgetMB; null: the tab's), and the answer to the question. */
+interface Way {
+  id: string;
+  name: string;
+  setting: string | null;
+  budgetMB: number | null;
+  answer: 'part' | 'aggregate';
+}
+
+async function loadOnce(browser: Browser, url: string, file: string, way: Way, interact: boolean): Promise<LoadRun> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
-    if (parseWorkers !== null) await context.addInitScript((n) => localStorage.setItem('kmap.parseWorkers', n), parseWorkers);
+    if (way.setting !== null) await context.addInitScript((n) => localStorage.setItem('kmap.parseWorkers', n), way.setting);
+    if (way.budgetMB !== null) await context.addInitScript((mb) => localStorage.setItem('kmap.memoryBudgetMB', mb), String(way.budgetMB));
     await context.addInitScript(markFirstRows);
     const page = await context.newPage();
     page.setDefaultTimeout(1_800_000);
@@ -126,7 +140,7 @@ async function loadOnce(browser: Browser, url: string, file: string, parseWorker
       .then((h) => h.jsonValue() as Promise<number>);
     // The harness's own view, for the log: it polls, so it sees the rows up to 0.5 s late.
     const seenMs = performance.now() - t0;
-    const asked = await waitLoadEnd(page);
+    const asked = await waitLoadEnd(page, way.answer);
     const loadedMs = performance.now() - t0;
     const rssMb = rendererRssMb();
     const objects = ((await page.getByTestId('summary-objects').textContent()) ?? '').trim();
@@ -140,22 +154,25 @@ async function loadOnce(browser: Browser, url: string, file: string, parseWorker
   }
 }
 
-export async function measureBrowserLoad(root: string, file: string, fileBytes: number, describeFile: string, runs: number): Promise<string[]> {
+export async function measureBrowserLoad(root: string, file: string, fileBytes: number, describeFile: string, runs: number, aggregateBudgetMB: number | null = null): Promise<string[]> {
   const serverModule = '../e2e/server.mjs';
   const { startServer } = (await import(serverModule)) as { startServer: StartServer };
   const server = await startServer(`${root}/dist`);
   const browser = await chromium.launch({ executablePath: process.env.KMAP_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   const version = browser.version();
   const cores = await (await browser.newPage()).evaluate(() => navigator.hardwareConcurrency);
-  const ways = [
-    { id: 'one', name: 'one piece (`kmap.parseWorkers` = 1)', setting: '1' },
-    { id: 'ranges', name: `ranges, the default (${Math.max(2, cores)}: the data worker and ${Math.max(2, cores) - 1} parsing worker${cores > 2 ? 's' : ''})`, setting: null },
+  const ways: Way[] = [
+    { id: 'one', name: 'one piece (`kmap.parseWorkers` = 1)', setting: '1', budgetMB: null, answer: 'part' },
+    { id: 'ranges', name: `ranges, the default (${Math.max(2, cores)}: the data worker and ${Math.max(2, cores) - 1} parsing worker${cores > 2 ? 's' : ''})`, setting: null, budgetMB: null, answer: 'part' },
+    ...(aggregateBudgetMB !== null
+      ? [{ id: 'aggregate', name: `aggregates only (\`kmap.memoryBudgetMB\` = ${aggregateBudgetMB}: too big whole, "Load aggregates only")`, setting: null, budgetMB: aggregateBudgetMB, answer: 'aggregate' as const }]
+      : []),
   ];
   const results = new Map<string, LoadRun[]>(ways.map((w) => [w.id, []]));
   try {
     for (let round = 0; round < runs; round++) {
       for (const way of round % 2 === 0 ? ways : [...ways].reverse()) {
-        const r = await loadOnce(browser, server.url, file, way.setting, true);
+        const r = await loadOnce(browser, server.url, file, way, true);
         results.get(way.id)!.push(r);
         const i = r.interactions!;
         console.error(
@@ -178,7 +195,7 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
   const interactionMs = (pick: (i: InteractionTimes) => number) => all.map((r) => pick(r.interactions!));
   return [
     `In Chromium (${version}; navigator.hardwareConcurrency ${cores}), the built dashboard with ${describeFile} chosen through the file input, ` +
-      `a fresh context per load, the two ways interleaved over ${runs} rounds; median (min-max). Renderer memory: resident MB of Chromium's renderer processes once loaded; ` +
+      `a fresh context per load, the ${ways.length === 2 ? 'two' : ways.length} ways interleaved over ${runs} rounds; median (min-max). Renderer memory: resident MB of Chromium's renderer processes once loaded; ` +
       `data: the summary's Memory figure (the store's columns and name tables).`,
     '',
     '| parse | first rows ms | loaded s | MB/s | objects | data MB | renderer MB | vs one piece |',
@@ -192,7 +209,7 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
     `First rows: from the file input's change event in the page to the animation frame that first shows object rows, measured in the page ` +
       `(the harness, which polls, saw them ${mmm(all.map((r) => r.seenMs), 0)} ms after its setInputFiles call).`,
     '',
-    ...(asked.length > 0 ? [`The page asked before reading the rest (answered: load what fits): "${asked[0]}"`, ''] : []),
+    ...asked.map((a) => `The page asked before reading the rest: "${a}"`).flatMap((line) => [line, '']),
     ...(notes.length > 0 ? [notes.join(' '), ''] : []),
     `Once loaded, over all ${all.length} loads (in the page, from the action's event to the frame that shows the answer's rows; bench/browser-interactions.ts): ` +
       `sort by size ${mmm(interactionMs((i) => i.sortMs), 0)} ms, scroll half way down ${mmm(interactionMs((i) => i.scrollMs), 0)} ms, ` +
