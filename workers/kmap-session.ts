@@ -36,6 +36,7 @@ import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { appendRanges, rangeParser } from '../src/format/ranges.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { QueryContext } from '../src/query/context.ts';
+import { sentinelIpMask } from '../src/query/filter.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
@@ -386,7 +387,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
               }
               if (answer === 'aggregate') {
                 // The lines read so far are summed and let go; the parser sums the rest as it reads them.
-                parser.store.foldAccessRows();
+                parser.store.foldAccessRows(sentinelIpMask(parser.store));
                 this.rebuildContext();
               }
             }

@@ -6,7 +6,9 @@
 // Accounting invariant (checked by the tests): every non-blank line becomes
 // exactly one of: an object, an access line, or a bad line.
 
+import { GROUP_LIVE, GROUP_SENTINEL } from '../store/access-fold.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, KmapStore, MAX_KEPT_BAD_LINES, OBJECT_PID_BIAS } from '../store/kmap-store.ts';
+import { allocIpSentinel } from './sentinels.ts';
 import { Field, LAYOUTS, fieldCount, type Variant, type VariantLayout } from './variants.ts';
 import { BYTE, FieldReader } from './field-reader.ts';
 import { BAD_TEXT_CHARS, MAX_NAME_BYTES, countFields, leadingFieldReason, longNameReason, numberReason, plural } from './field-reasons.ts';
@@ -210,7 +212,12 @@ export class LineParser extends FieldReader {
     else o.freeIndex.push(freeIndex);
     o.accessStart.push(store.numAccesses);
     // An aggregate-only store folds the object's lines as they come (store/access-fold.ts).
-    store.fold?.startObject(o.accessStart.length - 1, slabId < 0 ? 0 : slabId, typeId < 0 ? 0 : typeId, pid + ACCESS_PID_BIAS);
+    if (store.fold) {
+      const i = o.accessStart.length - 1;
+      // Its group's flags by the filters' rules: liveness as the store defines it (its free fields are in), sentinel alloc IPs.
+      const flags = (store.isLive(i) ? GROUP_LIVE : 0) | (allocIpSentinel(allocIpHi, allocIpLo) !== null ? GROUP_SENTINEL : 0);
+      store.fold.startObject(i, slabId < 0 ? 0 : slabId, typeId < 0 ? 0 : typeId, pid + ACCESS_PID_BIAS, flags);
+    }
     o.command.push(cmdId);
     bump(store.objectsByCommand, cmdId);
     o.type.push(typeId < 0 ? 0 : typeId);

@@ -84,7 +84,8 @@ export class KmapParser extends FastPathE {
       this.detector = null;
     }
     this.range = options.range ?? null;
-    if (options.aggregateOnly) this.store.foldAccessRows();
+    // An empty store: no object yet, so no sentinel alloc IP to know of.
+    if (options.aggregateOnly) this.store.foldAccessRows(new Uint8Array(0));
     if (this.range && !options.variant) throw new RangeError('a range parser needs the variant');
     if (this.range === 'later') {
       this.sniffed = true;

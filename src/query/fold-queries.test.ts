@@ -15,7 +15,7 @@ import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap } from '../symbols/symbol-map.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { QueryContext } from './context.ts';
-import { filterObjects } from './filter.ts';
+import { filterObjects, sentinelIpMask } from './filter.ts';
 import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from './fold-queries.ts';
 import { matrixRows, matrixView } from './matrix.ts';
 import { objectSums } from './object-sums.ts';
@@ -51,7 +51,7 @@ function foldedMidway(bytes: Uint8Array): KmapStore {
   const parser = new KmapParser();
   const half = bytes.length >> 1;
   parser.push(bytes.subarray(0, half));
-  parser.store.foldAccessRows();
+  parser.store.foldAccessRows(sentinelIpMask(parser.store));
   parser.push(bytes.subarray(half));
   return parser.finish();
 }
@@ -72,6 +72,9 @@ function foldFilters(store: KmapStore): [string, ObjectFilter][] {
     ['top type', { ...emptyFilter(), types }],
     ['top slab and type, other tasks', { ...emptyFilter(), slabs, types, otherTasks: true }],
     ['a slab no object has', { ...emptyFilter(), slabs: ['no such cache'] }],
+    ['live', { ...emptyFilter(), state: 'live' }],
+    ['freed, no sentinels, other tasks', { ...emptyFilter(), state: 'freed', hideSentinels: true, otherTasks: true }],
+    ['top slab, live, no sentinels', { ...emptyFilter(), slabs, state: 'live', hideSentinels: true }],
   ];
 }
 
@@ -164,13 +167,13 @@ describe.each(CASES)('aggregate-only: $name', ({ bytes, map }) => {
 });
 
 describe('aggregate-only: what a fold cannot answer', () => {
-  it('accepts filters on caches, types and other tasks, and names any other', () => {
+  it('accepts filters on caches, types, liveness, sentinels and other tasks, and names any other', () => {
     expect(foldFilterProblem(emptyFilter())).toBeNull();
-    expect(foldFilterProblem({ ...emptyFilter(), slabs: ['dentry'], types: ['KMALLOC'], otherTasks: true })).toBeNull();
+    expect(foldFilterProblem({ ...emptyFilter(), slabs: ['dentry'], types: ['KMALLOC'], state: 'freed', hideSentinels: true, otherTasks: true })).toBeNull();
     expect(foldFilterProblem({ ...emptyFilter(), search: '   ' })).toBeNull();
     const m = foldFilterProblem({ ...emptyFilter(), commands: ['bash'], state: 'live', minSize: 8, maxSize: 64, accessSites: ['x'] });
     expect(m).toMatch(/aggregates only/);
-    expect(m).toMatch(/not by command, live or freed, size, access site\./);
+    expect(m).toMatch(/not by command, size, access site\./);
   });
 
   it('tells distinct objects of a function of several IPs as not known, and of one IP as counted', () => {
@@ -221,7 +224,7 @@ describe('aggregate-only: cells found through Maps', () => {
     const bytes = enc(writeKmap({ variant: 'E', objects: 400, seed: 931 }));
     const dense = parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true });
     const parser = new KmapParser();
-    parser.store.foldAccessRows(new AccessFold(100));
+    parser.store.foldAccessRows(new Uint8Array(0), new AccessFold(100));
     parser.push(bytes);
     const mapped = parser.finish();
     const cells = (s: KmapStore) =>

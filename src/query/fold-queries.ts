@@ -3,9 +3,9 @@
 // cache and alloc type, over all lines and over other-task lines) instead of
 // from the lines, which it did not keep.
 //
-// What a fold can answer: filters on slab caches, alloc types and other
-// tasks, which a cell decides whole (its objects share one cache and one
-// type); foldFilterProblem() names any other condition, and the data worker
+// What a fold can answer: filters on slab caches, alloc types, live or
+// freed, sentinel alloc IPs and other tasks, which a cell decides whole (its
+// objects share one group: cache, type, liveness and sentinel); foldFilterProblem() names any other condition, and the data worker
 // refuses it with that message rather than answer for objects the filter
 // would not keep. Reads, writes and access lines are exact.
 //
@@ -24,7 +24,7 @@
 // reference tests compare the two on stores parsed whole and folded.
 
 import { LAYOUTS } from '../format/variants.ts';
-import { CELL_SUMS, type AccessFold, type CellSum } from '../store/access-fold.ts';
+import { CELL_SUMS, GROUP_LIVE, GROUP_SENTINEL, type AccessFold, type CellSum } from '../store/access-fold.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
@@ -36,14 +36,12 @@ import { EMPTY_FILTER, type MatrixColumnKind, type MatrixRow, type ObjectFilter,
 const TOP_CACHES = 8;
 
 /** Filter fields a fold answers for. */
-const FOLD_FIELDS = new Set<keyof ObjectFilter>(['slabs', 'types', 'otherTasks']);
+const FOLD_FIELDS = new Set<keyof ObjectFilter>(['slabs', 'types', 'state', 'hideSentinels', 'otherTasks']);
 
 /** The labels of filter fields, for the message. */
 const FIELD_LABELS: Partial<Record<keyof ObjectFilter, string>> = {
   commands: 'command',
   pids: 'pid',
-  state: 'live or freed',
-  hideSentinels: 'hiding sentinels',
   minSize: 'size',
   maxSize: 'size',
   allocSites: 'allocation site',
@@ -72,7 +70,7 @@ export function foldFilterProblem(filter: ObjectFilter): string | null {
   if (set.length === 0) return null;
   return (
     `This kmap was loaded aggregates only: its access lines were summed by access IP, slab cache and alloc type as they were read, ` +
-    `so the access sites and the matrix can be narrowed by cache, type and other tasks only, not by ${set.join(', ')}. ` +
+    `so the access sites and the matrix can be narrowed by cache, type, live or freed, sentinels and other tasks only, not by ${set.join(', ')}. ` +
     'Clear those filters here, or read the whole file with the command line (kmap sites FILE, kmap matrix FILE).'
   );
 }
@@ -107,9 +105,12 @@ function keptCells(store: KmapStore, filter: ObjectFilter): Kept | null {
   const slabs = layout.hasSlab ? nameMask(store.slabs.names(), filter.slabs) : null;
   const types = layout.hasType ? nameMask(store.types.names(), filter.types) : null;
   const S = CELL_SUMS.length;
+  const live = filter.state === 'all' ? -1 : filter.state === 'live' ? GROUP_LIVE : 0;
   for (let c = 0; c < fold.numCells; c++) {
     if (slabs && slabs[fold.cellSlab[c]] !== 1) continue;
     if (types && types[fold.cellType[c]] !== 1) continue;
+    if (live >= 0 && (fold.cellFlags[c] & GROUP_LIVE) !== live) continue;
+    if (filter.hideSentinels && (fold.cellFlags[c] & GROUP_SENTINEL) !== 0) continue;
     if (fold.sums[c * S + at.lines] === 0) continue;
     cells.push(c);
   }

@@ -9,14 +9,15 @@
 //   neither absent nor the object's own: the sites' otherTasks rule). Its
 //   line count needs no column: the store's accessStart stays the running
 //   count of lines, so accessRange() still gives how many an object has;
-// - per cell (access IP, the object's slab cache, the object's alloc type):
-//   access lines, reads, writes and distinct objects, once over every line
-//   and once over the other-task lines only.
+// - per cell (access IP, and the object's group: its slab cache, alloc type,
+//   liveness at the end of the capture and whether its alloc IP is a
+//   sentinel): access lines, reads, writes and distinct objects, once over
+//   every line and once over the other-task lines only.
 //
 // So everything about objects stays exact under every filter (their sums are
 // per object), and the access sites and the matrix can be answered for
-// filters on caches, types and other tasks (a cell holds one cache and one
-// type), by IP: an object's lines are contiguous, so a cell counts an
+// filters on caches, types, live or freed, sentinels and other tasks (a
+// cell's objects share all four), by IP: an object's lines are contiguous, so a cell counts an
 // object when its last-counted object differs. What is lost: each line's
 // pid, reads and writes apart from its cell, the `caller:` IPs, and which
 // objects share an IP with which (distinct objects of a site made of several
@@ -30,8 +31,12 @@
 import { AdaptiveUintColumn } from './columns.ts';
 import { ExactSum, MAX_EXACT, type Exact } from './exact.ts';
 
-/** Bytes a cell takes: eight 8-byte figures, four keys, two last-object marks and an entry in a Map (an upper bound: most groups find cells in a dense array, counted apart). */
-export const CELL_BYTES = 8 * 8 + 4 * 4 + 2 * 4 + 48;
+/** Bytes a cell takes: eight 8-byte figures, its keys and flags, two last-object marks and an entry in a Map (an upper bound: most groups find cells in a dense array, counted apart). */
+export const CELL_BYTES = 8 * 8 + 4 * 4 + 1 + 2 * 4 + 48;
+
+/** Bits of a group's flags (AccessFold.cellFlags). */
+export const GROUP_LIVE = 1;
+export const GROUP_SENTINEL = 2;
 
 /** The figures of a cell, in `sums` order. */
 export const CELL_SUMS = ['lines', 'reads', 'writes', 'objects', 'otherLines', 'otherReads', 'otherWrites', 'otherObjects'] as const;
@@ -62,15 +67,16 @@ export class AccessFold {
   readonly otherLines = new AdaptiveUintColumn(1024, 'u8');
 
   /**
-   * Cells: their IP id, slab id, type id and group (a dense id per (slab,
-   * type): an object is in one group, so two cells of one group with other
-   * IPs may share objects, two of different groups never), and NUM_SUMS
-   * figures each (CELL_SUMS order).
+   * Cells: their IP id, slab id, type id, flags (GROUP_LIVE, GROUP_SENTINEL)
+   * and group (a dense id per (slab, type, flags): an object is in one
+   * group, so two cells of one group with other IPs may share objects, two
+   * of different groups never), and NUM_SUMS figures each (CELL_SUMS order).
    */
   numCells = 0;
   cellIp = new Uint32Array(256);
   cellSlab = new Uint32Array(256);
   cellType = new Uint32Array(256);
+  cellFlags = new Uint8Array(256);
   cellGroup = new Uint32Array(256);
   sums = new Float64Array(256 * NUM_SUMS);
   /** Exact figures of the cells whose sums passed 2^53 - 1, by cell * NUM_SUMS + figure. */
@@ -97,12 +103,18 @@ export class AccessFold {
   private group = 0;
   private slab = 0;
   private type = 0;
+  private flags = 0;
   private objReads = 0;
   private objWrites = 0;
   private objExact: { reads: ExactSum; writes: ExactSum } | null = null;
 
-  /** Starts object `index` (the store's next): its slab and type ids as stored, and its access-pid code as an owner (pid + 2). */
-  startObject(index: number, slab: number, type: number, ownerCode: number): void {
+  /**
+   * Starts object `index` (the store's next): its slab and type ids as
+   * stored, its access-pid code as an owner (pid + 2), and its flags
+   * (GROUP_LIVE when never freed, GROUP_SENTINEL when its alloc IP is a
+   * sentinel: the filters' rules, which the callers apply).
+   */
+  startObject(index: number, slab: number, type: number, ownerCode: number, flags: number): void {
     this.object = index;
     this.owner = ownerCode;
     this.reads.push(0);
@@ -111,9 +123,9 @@ export class AccessFold {
     this.objReads = 0;
     this.objWrites = 0;
     this.objExact = null;
-    if (this.cells === null || slab !== this.slab || type !== this.type) {
+    if (this.cells === null || slab !== this.slab || type !== this.type || flags !== this.flags) {
       // A number while both ids are below 2^21 (names are capped at 2^20 a table: always, in a kmap's store).
-      const key = slab < 0x200000 && type < 0x200000 ? slab * 0x200000 + type : `${slab},${type}`;
+      const key = slab < 0x200000 && type < 0x200000 ? (slab * 0x200000 + type) * 4 + flags : `${slab},${type},${flags}`;
       let g = this.groups.get(key);
       if (!g) {
         const dense = this.denseEntries + 64 <= this.maxDense;
@@ -124,6 +136,7 @@ export class AccessFold {
       this.group = g.id;
       this.slab = slab;
       this.type = type;
+      this.flags = flags;
     }
   }
 
@@ -223,12 +236,13 @@ export class AccessFold {
     this.cellIp[c] = ip;
     this.cellSlab[c] = this.slab;
     this.cellType[c] = this.type;
+    this.cellFlags[c] = this.flags;
     this.cellGroup[c] = this.group;
     return c;
   }
 
   private resizeCells(capacity: number): void {
-    const grow = <T extends Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
+    const grow = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
       const next = new (a.constructor as new (n: number) => T)(size);
       if (fill !== undefined) next.fill(fill);
       next.set(a.subarray(0, Math.min(a.length, size)));
@@ -237,6 +251,7 @@ export class AccessFold {
     this.cellIp = grow(this.cellIp, capacity);
     this.cellSlab = grow(this.cellSlab, capacity);
     this.cellType = grow(this.cellType, capacity);
+    this.cellFlags = grow(this.cellFlags, capacity);
     this.cellGroup = grow(this.cellGroup, capacity);
     this.sums = grow(this.sums, capacity * NUM_SUMS);
     this.lastObject = grow(this.lastObject, capacity, -1);

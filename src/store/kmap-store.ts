@@ -21,7 +21,7 @@
 //   rows: its access columns stay empty, numAccesses counts the lines folded,
 //   and accessStart still gives each object's lines as a range of that count.
 
-import { AccessFold } from './access-fold.ts';
+import { AccessFold, GROUP_LIVE, GROUP_SENTINEL } from './access-fold.ts';
 import { AdaptiveUintColumn, exactSumRange, SparseUint32Column, Uint32Column } from './columns.ts';
 import { MAX_EXACT, type Exact } from './exact.ts';
 import { IpInterner, NameInterner } from './interners.ts';
@@ -161,22 +161,30 @@ export class KmapStore {
    * Makes this an aggregate-only store: the access lines held so far are
    * folded (./access-fold.ts) and their columns let go; lines the parser
    * appends from here on are folded as they come. Objects keep their ids
-   * and their line ranges. `fold`: the empty fold to fold into (a test's,
-   * with a small limit on its dense arrays).
+   * and their line ranges. `sentinelIps`: 1 by IP id for the alloc IPs that
+   * are sentinels (query/filter.ts, sentinelIpMask: the store cannot tell);
+   * `fold`: the empty fold to fold into (a test's, with a small limit on its
+   * dense arrays).
    */
-  foldAccessRows(fold = new AccessFold()): void {
+  foldAccessRows(sentinelIps: Uint8Array, fold = new AccessFold()): void {
     if (this.fold) return;
-    this.foldRowsInto(fold, 0, this.numObjects);
+    this.foldRowsInto(fold, 0, this.numObjects, sentinelIps);
     this.accesses = new AccessColumns();
     this.fold = fold;
   }
 
-  /** Folds objects [from, to) and their access lines into `fold` (which has folded objects [0, from)); the store keeps its rows. */
-  foldRowsInto(fold: AccessFold, from: number, to: number): void {
+  /**
+   * Folds objects [from, to) and their access lines into `fold` (which has
+   * folded objects [0, from)); the store keeps its rows. `sentinelIps`: as
+   * foldAccessRows; null counts no object as a sentinel (the memory
+   * estimate, which only counts cells: a few fewer).
+   */
+  foldRowsInto(fold: AccessFold, from: number, to: number, sentinelIps: Uint8Array | null): void {
     const o = this.objects;
     const a = this.accesses;
     for (let i = from; i < to; i++) {
-      fold.startObject(i, o.slab.data[i], o.type.data[i], o.pid.data[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS);
+      const flags = (this.isLive(i) ? GROUP_LIVE : 0) | (sentinelIps !== null && sentinelIps[o.allocIp.data[i]] === 1 ? GROUP_SENTINEL : 0);
+      fold.startObject(i, o.slab.data[i], o.type.data[i], o.pid.data[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS, flags);
       const [start, end] = this.accessRange(i);
       for (let k = start; k < end; k++) {
         const w = a.writes.data[k];

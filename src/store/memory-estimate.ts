@@ -164,9 +164,9 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   // Aggregate-only: the part's rows folded (a copy: the store keeps them until the user answers).
   const fold = new AccessFold();
   const half = Math.floor(store.numObjects / 2);
-  store.foldRowsInto(fold, 0, half);
+  store.foldRowsInto(fold, 0, half, null);
   const cellsAtHalf = fold.numCells;
-  store.foldRowsInto(fold, half, store.numObjects);
+  store.foldRowsInto(fold, half, store.numObjects, null);
   const beta = cellsAtHalf > 0 ? Math.min(1, Math.max(0, Math.log2(fold.numCells / cellsAtHalf))) : 1;
   const cells = fold.numCells * Math.pow(scale, beta);
   const perObjectFold = [fold.reads, fold.writes, fold.otherLines].reduce((n, c) => n + c.data.BYTES_PER_ELEMENT, 0);

@@ -7,7 +7,7 @@
 
 import { rng } from './kmap-writer.ts';
 
-export function captureLike(objects: number, seed = 17): Uint8Array {
+export function captureLike(objects: number, seed = 17): Uint8Array<ArrayBuffer> {
   const r = rng(seed);
   const slabs = ['kmalloc-64', 'dentry', 'filp', 'inode_cache', 'no-slab'];
   const types = ['KMALLOC', 'KMEM_CACHE', 'ALLOC_PAGES'];

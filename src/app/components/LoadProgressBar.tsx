@@ -34,7 +34,7 @@ function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
         <p data-testid="too-big-aggregate">
           {w.aggregateFits
             ? `Loaded aggregates only, the whole file would take about ${formatBytes(w.aggregateBytes)}: every object with its access-line, read and write counts, ` +
-              'the breakdowns, lifetimes and quality flags under every filter, and the access sites and the matrix by cache, type and other tasks. ' +
+              'the breakdowns, lifetimes and quality flags under every filter, and the access sites and the matrix by cache, type, live or freed, sentinels and other tasks. ' +
               'No object lists its own access lines, and sites keep no pids.'
             : `Even loaded aggregates only (access lines summed, not kept) it would take about ${formatBytes(w.aggregateBytes)}, more than this tab has.`}
         </p>

@@ -164,7 +164,7 @@ export function SummaryStrip() {
         {s.aggregateOnly && (
           <div
             className="summary-item summary-aggregate"
-            title="The access lines were summed as they were read, not kept: objects carry their counts, and the access sites and the matrix narrow by cache, type and other tasks only"
+            title="The access lines were summed as they were read, not kept: objects carry their counts, and the access sites and the matrix narrow by cache, type, live or freed, sentinels and other tasks only"
           >
             <dt>Aggregates only</dt>
             <dd className="warn" data-testid="summary-aggregate">

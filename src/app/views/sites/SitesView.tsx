@@ -250,7 +250,7 @@ export function SitesView() {
         </span>
         <p className={`view-note${filter.otherTasks || aggregateOnly ? ' active' : ''}`} data-testid="sites-note">
           {aggregateOnly
-            ? 'Loaded aggregates only: these sums come from the access lines summed as they were read. They narrow by cache, type and other tasks; a site cannot list its objects or pids.'
+            ? 'Loaded aggregates only: these sums come from the access lines summed as they were read. They narrow by cache, type, live or freed, sentinels and other tasks; a site cannot list its objects or pids.'
             : filter.otherTasks
             ? '“Accessed by other tasks” is on: the counts include only access lines by a pid other than the one that allocated the object.'
             : 'Tip: “Accessed by other tasks” in the filter bar restricts these counts to access lines by pids other than the allocating one.'}
