@@ -71,7 +71,7 @@ export function foldFilterProblem(filter: ObjectFilter): string | null {
   return (
     `This kmap was loaded aggregates only: its access lines were summed by access IP, slab cache and alloc type as they were read, ` +
     `so the access sites and the matrix can be narrowed by cache, type, live or freed, sentinels and other tasks only, not by ${set.join(', ')}. ` +
-    'Clear those filters here, or read the whole file with the command line (kmap sites FILE, kmap matrix FILE).'
+    'Clear those filters here, or read the whole file with the command line (kmap sites FILE, kmap matrix FILE --cols slab).'
   );
 }
 

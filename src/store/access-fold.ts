@@ -49,6 +49,8 @@ const NUM_SUMS = CELL_SUMS.length;
 
 /** Entries of the groups' dense cell arrays in all (4 bytes each). */
 const MAX_DENSE = 1 << 24;
+/** The most the dense cell arrays take (the memory estimate's cap). */
+export const MAX_DENSE_BYTES = MAX_DENSE * 4;
 
 interface Group {
   id: number;
@@ -192,6 +194,11 @@ export class AccessFold {
   /** Bytes held: the per-object columns and the cells. */
   get byteLength(): number {
     return this.reads.byteLength + this.writes.byteLength + this.otherLines.byteLength + this.cellIp.length * CELL_BYTES + this.denseEntries * 4;
+  }
+
+  /** Bytes of the groups' dense cell look-up arrays. */
+  get denseBytes(): number {
+    return this.denseEntries * 4;
   }
 
   /** Bytes of what is used (per-object entries and cells, without room reserved beyond them). */

@@ -180,6 +180,7 @@ export class KmapStore {
    * estimate, which only counts cells: a few fewer).
    */
   foldRowsInto(fold: AccessFold, from: number, to: number, sentinelIps: Uint8Array | null): void {
+    if (this.fold) throw new Error('the store is folded already: it has no access rows to fold');
     const o = this.objects;
     const a = this.accesses;
     for (let i = from; i < to; i++) {

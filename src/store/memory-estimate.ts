@@ -20,7 +20,7 @@
 // after 1 MiB extrapolate to about 25,000 against 9,152 in the whole file;
 // a linear extrapolation gives 927,000).
 
-import { AccessFold, CELL_BYTES } from './access-fold.ts';
+import { AccessFold, CELL_BYTES, MAX_DENSE_BYTES } from './access-fold.ts';
 import type { KmapStore } from './kmap-store.ts';
 
 /** Slack allowed for growth: a column doubles when full, so a store holds up to twice its rows. */
@@ -121,7 +121,8 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   const accessColumns = store.accesses.all();
   // Beside the columns: exact values past 2^53 and from:/caller: callers (per row, so scaled), and
   // the interning tables, growing at the rate of the second half of the part read.
-  const wide = [...objectColumns, ...accessColumns].reduce((n, c) => n + c.byteLength - c.data.byteLength, 0);
+  const wideOf = (cs: Column[]) => cs.reduce((n, c) => n + c.byteLength - c.data.byteLength, 0);
+  const wide = wideOf([...objectColumns, ...accessColumns]);
   const callers = store.accesses.callers;
   const internPerByte = bytesParsed > 0 ? internGrowthOfSecondHalf(store) / (bytesParsed / 2) : 0;
   /** Bytes beside the columns when `fraction` of the file is read; with `trimmed`, without growth slack. */
@@ -168,18 +169,26 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
   const cellsAtHalf = fold.numCells;
   store.foldRowsInto(fold, half, store.numObjects, null);
   const beta = cellsAtHalf > 0 ? Math.min(1, Math.max(0, Math.log2(fold.numCells / cellsAtHalf))) : 1;
-  const cells = fold.numCells * Math.pow(scale, beta);
-  const perObjectFold = [fold.reads, fold.writes, fold.otherLines].reduce((n, c) => n + c.data.BYTES_PER_ELEMENT, 0);
-  // The cells' arrays double as they fill; the budget sees their capacity.
-  const cellBytes = (trimmed: boolean) => (trimmed ? cells : capacityFor(256, Math.ceil(cells))) * CELL_BYTES;
+  const growth = Math.pow(scale, beta);
+  const cells = fold.numCells * growth;
+  // An object's sums do not grow through the file, but their largest does with the objects (a heavy tail):
+  // the 5 GB benchmark file's head sums fit 2 bytes, the whole file's need 4. So at least 4 bytes for
+  // reads and writes, 2 for other-task lines (an over-estimate for a file of small sums: the safe side).
+  const perObjectFold = Math.max(4, fold.reads.data.BYTES_PER_ELEMENT) + Math.max(4, fold.writes.data.BYTES_PER_ELEMENT) + Math.max(2, fold.otherLines.data.BYTES_PER_ELEMENT);
+  // The cells' arrays double as they fill; the budget sees their capacity. Their dense look-up arrays
+  // (one per group, by IP id) grow with the IPs and groups met, as the cells do, up to their cap.
+  const cellBytes = (trimmed: boolean) =>
+    (trimmed ? cells : capacityFor(256, Math.ceil(cells))) * CELL_BYTES + Math.min(fold.denseBytes * growth, MAX_DENSE_BYTES);
+  // Beside them: the object columns' exact values past 2^53 and the interning tables (no callers: not kept).
+  const aggregateOther = wideOf(objectColumns) * scale + store.internBytes + internPerByte * Math.max(0, fileBytes - bytesParsed);
   const aggregateBudget =
-    (objectColumns.reduce((n, c) => n + capacityFor(c.data.length, objects) * widths.get(c)!, 0) + capacityFor(1024, objects) * perObjectFold + cellBytes(false) + otherAt(1, false)) *
+    (objectColumns.reduce((n, c) => n + capacityFor(c.data.length, objects) * widths.get(c)!, 0) + capacityFor(1024, objects) * perObjectFold + cellBytes(false) + aggregateOther) *
     GROWTH_HEADROOM;
   return {
     bytes: objects * perObject + accessLines * perAccess + otherAt(1, true),
     objects,
     accessLines,
     fitFraction,
-    aggregate: { bytes: objects * (perObject + perObjectFold) + cellBytes(true) + otherAt(1, true), fits: aggregateBudget <= limit },
+    aggregate: { bytes: objects * (perObject + perObjectFold) + cellBytes(true) + aggregateOther, fits: aggregateBudget <= limit },
   };
 }

@@ -34,9 +34,9 @@ function TooBigQuestion({ w, name }: { w: MemoryWarning; name: string }) {
         <p data-testid="too-big-aggregate">
           {w.aggregateFits
             ? `Loaded aggregates only, the whole file would take about ${formatBytes(w.aggregateBytes)}: every object with its access-line, read and write counts, ` +
-              'the breakdowns, lifetimes and quality flags under every filter, and the access sites and the matrix by cache, type, live or freed, sentinels and other tasks. ' +
-              'No object lists its own access lines, and sites keep no pids.'
-            : `Even loaded aggregates only (access lines summed, not kept) it would take about ${formatBytes(w.aggregateBytes)}, more than this tab has.`}
+              'the breakdowns, lifetimes and quality flags under every filter but access sites, and the access sites and the matrix by cache, type, live or freed, ' +
+              'sentinels and other tasks. No object lists its own access lines, and sites keep no pids.'
+            : `Even loaded aggregates only (access lines summed, not kept) it would take about ${formatBytes(w.aggregateBytes)}: with the room its columns need to grow, more than this tab's data may take.`}
         </p>
         <p>The command line reads files of any size: npm run --silent kmap -- stats FILE</p>
       </div>

@@ -16,6 +16,7 @@ import { interpolateBlues, interpolateOranges, interpolatePurples } from 'd3';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { filterKey, MATRIX_COLUMN_KINDS, type MatrixColumnKind, type MatrixView as MatrixData } from '../../../worker-api.ts';
 import { MATRIX_COLORS, MATRIX_ORDERS, type MatrixColor } from '../../../view-state/view-state.ts';
+import { foldFilterProblem } from '../../../query/fold-queries.ts';
 import { matrixSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
 import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';
@@ -52,8 +53,10 @@ export function MatrixView() {
   const available = MATRIX_COLUMN_KINDS.filter((k) => (k === 'slab' ? (summary?.hasSlab ?? true) : (summary?.hasType ?? true)));
   const cols: MatrixColumnKind = available.includes(settings.cols) ? settings.cols : (available[0] ?? 'slab');
 
-  const result = useWorkerResult<MatrixData>('matrix', `${cols}\n${maxRows}\n${filterKey(filter)}`, () => kmapApi().matrix(filter, cols, maxRows, MAX_COLS));
-  const m = result.value;
+  // A filter the sums of an aggregate-only load cannot apply: said here, and nothing is asked.
+  const refused = aggregateOnly ? foldFilterProblem(filter) : null;
+  const result = useWorkerResult<MatrixData>('matrix', refused === null ? `${cols}\n${maxRows}\n${filterKey(filter)}` : null, () => kmapApi().matrix(filter, cols, maxRows, MAX_COLS));
+  const m = refused === null ? result.value : null;
 
   return (
     <div className="agg-view matrix-view">
@@ -118,13 +121,19 @@ export function MatrixView() {
           title={`Every (site, ${cols}) pair as CSV: what kmap matrix --cols ${cols} prints`}
         />
       </div>
-      {result.error && (
-        <p className="view-error" role="alert">
-          The matrix failed: {result.error}
+      {refused !== null ? (
+        <p className="view-note active" role="status" data-testid="matrix-refused">
+          {refused}
         </p>
+      ) : (
+        result.error && (
+          <p className="view-error" role="alert">
+            The matrix failed: {result.error}
+          </p>
+        )
       )}
       {m === null ? (
-        <div className="chart-empty muted">{result.error ? 'Nothing to draw.' : 'Computing…'}</div>
+        <div className="chart-empty muted">{result.error || refused !== null ? 'Nothing to draw.' : 'Computing…'}</div>
       ) : m.rows.length === 0 ? (
         <div className="chart-empty muted" data-testid="matrix-empty">
           No access lines among the filtered objects.

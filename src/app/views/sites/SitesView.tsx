@@ -19,6 +19,7 @@ import { kmapApi } from '../../kmap-client.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { useWorkerResult } from '../use-worker-result.ts';
+import { foldFilterProblem } from '../../../query/fold-queries.ts';
 import { shownName } from '../../../query/shown-name.ts';
 
 /** Pids listed in a site's tooltip. */
@@ -112,7 +113,14 @@ function columnsFor(hasPid: boolean, hasSlab: boolean, aggregateOnly: boolean, t
     sortValue: (r) => r[id] ?? -1,
     render: (r) => {
       const n = r[id];
-      return n === null ? <span className="muted" title={NOT_KNOWN_TITLE}>—</span> : <Count n={n} />;
+      return n === null ? (
+        <span className="muted" title={NOT_KNOWN_TITLE}>
+          <span aria-hidden="true">—</span>
+          <span className="visually-hidden">not known</span>
+        </span>
+      ) : (
+        <Count n={n} />
+      );
     },
   });
   const cols: GridColumn<SiteRow>[] = [
@@ -192,8 +200,10 @@ export function SitesView() {
   const sourceName = useDataStore((s) => s.source?.name ?? null);
   const partial = useDataStore((s) => s.partial !== null);
 
-  const sites = useWorkerResult<SiteRow[]>('sites', filterKey(filter), () => kmapApi().sites(filter));
-  const rows = sites.value ?? [];
+  // A filter the sums of an aggregate-only load cannot apply: said here, and nothing is asked.
+  const refused = aggregateOnly ? foldFilterProblem(filter) : null;
+  const sites = useWorkerResult<SiteRow[]>('sites', refused === null ? filterKey(filter) : null, () => kmapApi().sites(filter));
+  const rows = refused === null ? (sites.value ?? []) : [];
   const loading = phase === 'loading';
 
   const { details, request } = useSiteDetails(filter, dataVersion);
@@ -262,10 +272,16 @@ export function SitesView() {
           disabled={phase === 'empty'}
         />
       </div>
-      {sites.error && (
-        <p className="view-error" role="alert">
-          The access sites failed: {sites.error}
+      {refused !== null ? (
+        <p className="view-note active" role="status" data-testid="sites-refused">
+          {refused}
         </p>
+      ) : (
+        sites.error && (
+          <p className="view-error" role="alert">
+            The access sites failed: {sites.error}
+          </p>
+        )
       )}
       <div className="agg-split" onPointerOver={onPointerOver}>
         <VirtualGrid
@@ -279,9 +295,9 @@ export function SitesView() {
             setCursorSite(r?.site ?? null);
             if (r && hasPid) request(r.site);
           }}
-          dimmed={sites.stale}
+          dimmed={sites.stale && refused === null}
           empty={
-            sites.value === null ? (
+            refused !== null ? null : sites.value === null ? (
               sites.computing ? <span className="muted">Computing…</span> : null
             ) : (
               <EmptySites loading={loading} otherTasks={filter.otherTasks} />
