@@ -8,15 +8,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../src/format/parser.ts';
-import { PARALLEL_MIN_BYTES } from '../src/format/ranges.ts';
+import { parseRangeBytes, PARALLEL_MIN_BYTES, presentNameColumns, rangeParser } from '../src/format/ranges.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
-import { budgetBytes } from '../src/store/memory-estimate.ts';
-import type { StorePart } from '../src/store/store-parts.ts';
+import { budgetBytes, storeBytes } from '../src/store/memory-estimate.ts';
+import { appendParts, transferList, type StorePart } from '../src/store/store-parts.ts';
 import { storeDump } from '../src/testing/fuzz-check.ts';
+import { captureLike } from '../src/testing/capture-like.ts';
 import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { LoadProgress } from '../src/worker-api.ts';
 import { KmapSession } from './kmap-session.ts';
-import { inThreadRanges, planSourceRanges, type RangeRunner } from './parallel-load.ts';
+import { appendPeakBytes, inThreadRanges, planSourceRanges, type RangeRunner } from './parallel-load.ts';
 
 let bytes: Uint8Array;
 let file: File;
@@ -211,12 +212,36 @@ describe('a big dropped file parsed in ranges', () => {
     expect(storeOf(session)?.numObjects).toBe(1);
   });
 
-  it('when appending the parts would pass the budget (the whole store reserved while they are held), the first range is kept, partial for memory', async () => {
+  it('the peak of appending the parts is what the stitch allocates: the store reserved for every row, and the parts held', async () => {
+    const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 3))!;
+    const first = rangeParser('E', true);
+    first.push(bytes.subarray(0, plan.starts[1]));
+    first.finish();
+    const parts = [1, 2].map((k) => parseRangeBytes(bytes.subarray(plan.starts[k], plan.starts[k + 1] ?? bytes.length), 'E'));
+    const peak = appendPeakBytes(first.store, parts);
+    const held = parts.reduce((n, p) => n + transferList(p).reduce((m, b) => m + b.byteLength, 0), 0);
+    appendParts(first.store, first.linesRead, parts, presentNameColumns('E'));
+    // The store as appended (before its trim) and the parts still held: the peak, within a few percent (the name tables' hashes).
+    const atPeak = storeBytes(first.store) + held;
+    expect(peak / atPeak).toBeGreaterThan(0.97);
+    expect(peak / atPeak).toBeLessThan(1.1);
+    // Less than the whole store as the running budget counts it, with growth headroom: the stitch of a load that fitted fits.
+    expect(peak).toBeLessThan(budgetBytes(parseKmapBytes(bytes)) + held);
+  });
+
+  it('when appending the parts would pass the budget (parts that hold more than the room left), the first range is kept, partial for memory', async () => {
     const single = parseKmapBytes(bytes);
     let started = 0;
-    const counting: RangeRunner = { start: (job, onProgress) => (started++, inThreadRanges.start(job, onProgress)) };
-    // Room for the whole store (so the estimate lets the parsing workers start), not for it and the parts at once.
-    const session = new KmapSession(Math.floor(1.5 * budgetBytes(single)), undefined, { workers: 2, runner: counting });
+    const budget = Math.floor(1.5 * budgetBytes(single));
+    // The parts as parsed, each with a buffer of half the budget beside them (as if they held that much more).
+    const counting: RangeRunner = {
+      start(job, onProgress) {
+        started++;
+        const run = inThreadRanges.start(job, onProgress);
+        return { part: run.part.then((p) => ({ ...p, callerIp: new Uint32Array(budget / 8) })), stop: run.stop };
+      },
+    };
+    const session = new KmapSession(budget, undefined, { workers: 2, runner: counting });
     const plan = (await planSourceRanges({ kind: 'blob', blob: file }, 2))!;
     const result = await session.open({ kind: 'file', file, name: 'big.kmap' }, () => {}, async () => 'part' as const);
     expect(started).toBe(1);
@@ -230,5 +255,51 @@ describe('a big dropped file parsed in ranges', () => {
     const gz = new Uint8Array(PARALLEL_MIN_BYTES + 10);
     gz.set([0x1f, 0x8b, 8, 0]);
     expect(await planSourceRanges({ kind: 'blob', blob: new File([gz], 'x.kmap.gz') }, 2)).toBeNull();
+  });
+});
+
+describe('a big dropped file read aggregates only', () => {
+  it('is parsed in ranges again after the answer, each folded, and stitched into the single aggregate-only parse', async () => {
+    const capture = captureLike(100_000);
+    expect(capture.length).toBeGreaterThan(PARALLEL_MIN_BYTES);
+    const big = new File([capture], 'capture.kmap');
+    let started = 0;
+    const counting: RangeRunner = {
+      start(job, onProgress) {
+        started++;
+        expect(job.aggregateOnly).toBe(true);
+        return inThreadRanges.start(job, onProgress);
+      },
+    };
+    // Too small for the whole file (10.6 MB of data with growth headroom, more as its columns double), enough for
+    // its sums held twice over at the stitch (about 5.2 MB estimated, 2.25 times that: aggregateRangesFit).
+    const session = new KmapSession(12_500_000, undefined, { workers: 2, runner: counting });
+    const result = await session.open({ kind: 'file', file: big, name: 'capture.kmap' }, () => {}, async (w) => {
+      expect(w.aggregateFits).toBe(true);
+      expect(started).toBe(0); // nothing parses the other ranges while the question waits
+      return 'aggregate' as const;
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.partial).toBeNull();
+    expect(result.summary.aggregateOnly).toBe(true);
+    expect(started).toBe(1);
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(capture, 1 << 20, { aggregateOnly: true })));
+  });
+
+  it('is read in one piece when the stitch would not fit (the parts held beside the whole store), to the same store', async () => {
+    const capture = captureLike(100_000);
+    let started = 0;
+    const counting: RangeRunner = {
+      start(job, onProgress) {
+        started++;
+        return inThreadRanges.start(job, onProgress);
+      },
+    };
+    const session = new KmapSession(11_000_000, undefined, { workers: 2, runner: counting });
+    const result = await session.open({ kind: 'file', file: new File([capture], 'capture.kmap'), name: 'capture.kmap' }, () => {}, async () => 'aggregate' as const);
+    expect(result.ok && result.partial).toBeNull();
+    expect(started).toBe(0);
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(capture, 1 << 20, { aggregateOnly: true })));
   });
 });

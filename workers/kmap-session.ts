@@ -61,7 +61,7 @@ import type {
 import { exportCapture, exportWorkingBytes } from './session-export.ts';
 import { SessionQueries, SUMMARY_NAMES } from './session-queries.ts';
 import { parserFor, pairChunks, pendingBytes, sourceBytes } from './split-source.ts';
-import { appendPeakBytes, LaterRanges, laterBytes, rangesFor, type RangeRunner } from './parallel-load.ts';
+import { aggregateRangesFit, appendPeakBytes, LaterRanges, laterBytes, rangesFor, type RangeRunner } from './parallel-load.ts';
 import { rangeChunks, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
 import { workerText } from './text-reads.ts';
 import { answerOrAbort, Cancelled, FILE_SLICE_BYTES, fileChunks, symbolText, urlChunks } from './load-sources.ts';
@@ -210,8 +210,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
    * file of that kind can use to take as long and as much memory as its
    * parse takes.
    */
-  private async parseWhole(source: RangeSource, stale: () => boolean, signal: AbortSignal): Promise<KmapStore> {
-    const parser = new KmapParser();
+  private async parseWhole(source: RangeSource, stale: () => boolean, signal: AbortSignal, aggregateOnly: boolean): Promise<KmapStore> {
+    const parser = new KmapParser({ aggregateOnly });
     for await (const chunk of rangeChunks(source, 0, () => Infinity, stale, signal)) parser.push(chunk);
     return parser.finish();
   }
@@ -267,7 +267,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     };
     const startLater = () => {
       if (plan && !laterRef.current && ranges.source) {
-        laterRef.current = new LaterRanges(ranges.source, plan, this.parallel!.runner, FILE_SLICE_BYTES, onLaterProgress);
+        // A first range read aggregates only (the page's answer to a file too big whole): the others too.
+        laterRef.current = new LaterRanges(ranges.source, plan, this.parallel!.runner, FILE_SLICE_BYTES, onLaterProgress, parser.store.fold !== null);
       }
     };
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
@@ -370,6 +371,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
             estimated = true;
             const textBytes = meter.gzip ? (totalBytes * meter.textBytes) / Math.max(1, meter.inputBytes) : null;
             const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
+            // A file that does not fit is read in one piece (the part that fits), unless it is read aggregates only.
+            const planned = plan;
             if (warning) plan = null;
             else startLater();
             if (warning && onTooBig) {
@@ -386,9 +389,14 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
                 throw new Cancelled();
               }
               if (answer === 'aggregate') {
-                // The lines read so far are summed and let go; the parser sums the rest as it reads them.
+                // The lines read so far are summed and let go; the parser sums the rest as it reads them,
+                // in ranges again when the file was cut (and this range has not been read past its end).
                 parser.store.foldAccessRows(sentinelIpMask(parser.store));
                 this.rebuildContext();
+                if (planned && parser.bytesIn < planned.starts[1] && aggregateRangesFit(warning.aggregateBytes, planned.starts.length, this.memoryBudget! - this.keptBytes())) {
+                  plan = planned;
+                  startLater();
+                }
               }
             }
           }
@@ -437,7 +445,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           // (the parts dropped first). Rare: a hostile file (names near the cap, no good object before bad lines).
           parts = null;
           // Not the load's signal: stop() aborts it, and Stop does not end this read.
-          this.setStore(await this.parseWhole(ranges.source!, stale, new AbortController().signal));
+          this.setStore(await this.parseWhole(ranges.source!, stale, new AbortController().signal, parser.store.fold !== null));
         }
       }
       // A range parser leaves its slack for the append (KmapParser.finish): trimmed here whatever came of it.

@@ -14,8 +14,9 @@
 import { parseRangeBytes, planFile, type FilePlan } from '../src/format/ranges.ts';
 import type { Variant } from '../src/format/variants.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
-import { budgetBytes } from '../src/store/memory-estimate.ts';
-import type { StorePart } from '../src/store/store-parts.ts';
+import { budgetBytes, GROWTH_HEADROOM } from '../src/store/memory-estimate.ts';
+import { CELL_BYTES } from '../src/store/access-fold.ts';
+import { ACCESS_COLUMNS, OBJECT_COLUMNS, transferList, type StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
 import { probeUrl, readAt, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
@@ -29,6 +30,8 @@ export interface RangeJob {
   readonly variant: Variant;
   /** Bytes per push into the range's parser when run in this thread (the tests' tiny chunks); a parsing worker pushes what it reads. */
   readonly chunkBytes: number;
+  /** The range's access lines folded, not kept (an aggregate-only load: src/store/access-fold.ts). */
+  readonly aggregateOnly: boolean;
 }
 
 export interface RangeProgress {
@@ -77,7 +80,7 @@ export const inThreadRanges: RangeRunner = {
     const part = (async () => {
       const bytes = await readAt(job.source, job.start, job.end - job.start, () => stopped, new AbortController().signal);
       onProgress({ bytes: bytes.length, objects: 0, accessLines: 0 });
-      return parseRangeBytes(bytes, job.variant, job.chunkBytes);
+      return parseRangeBytes(bytes, job.variant, job.chunkBytes, job.aggregateOnly);
     })();
     return { part, stop: () => (stopped = true) };
   },
@@ -132,19 +135,62 @@ export function laterBytes(later: LaterRanges | null, first: KmapStore): number 
 
 /**
  * Bytes held at the peak of appending `parts` to `first` (appendParts): the
- * whole store, reserved (the first range's budget bytes per row, times all
- * rows), while the parts are still held.
+ * first range's store with every column reserved for all the rows (a column
+ * keeps the larger of its capacity and that, at the wider of its width and
+ * the parts'), its name tables and its fold's cells with the parts' added,
+ * while the parts (every buffer they transfer) are still held, and the old
+ * buffer of the largest column while it is copied. The data as allocated,
+ * without the growth headroom the running budget allows for: no column grows
+ * after the stitch, and the store is trimmed right after it. (It once priced
+ * every row at the first range's budget bytes, headroom and growth slack
+ * included: about 1.4 times this, which made the stitch, not the parse, what
+ * a load near the budget gave up at.)
  */
 export function appendPeakBytes(first: KmapStore, parts: readonly StorePart[]): number {
-  let rows = 0;
+  let objects = first.numObjects;
+  let accesses = first.fold ? 0 : first.numAccesses;
   let held = 0;
+  let names = first.internBytes;
+  let cells = first.fold ? first.fold.numCells : 0;
   for (const p of parts) {
-    rows += p.objects.allocIp.length + p.accesses.ip.length;
-    for (const c of [...Object.values(p.objects), ...Object.values(p.accesses)]) held += c.data.byteLength;
+    objects += p.objects.allocIp.length;
+    accesses += p.accesses.ip.length;
+    for (const b of transferList(p)) held += b.byteLength;
+    names += p.ipHi.byteLength + p.ipLo.byteLength + [p.commands, p.slabs, p.types].reduce((n, t) => n + t.bytes.byteLength + t.ends.byteLength, 0);
+    cells += p.fold ? p.fold.numCells : 0;
   }
-  const firstRows = first.numObjects + first.numAccesses;
-  const perRow = firstRows === 0 ? 0 : budgetBytes(first) / firstRows;
-  return perRow * (firstRows + rows) + held;
+  const reserved = (c: { data: { length: number; BYTES_PER_ELEMENT: number } }, rows: number, partWidths: number[]) =>
+    Math.max(c.data.length, rows) * Math.max(c.data.BYTES_PER_ELEMENT, ...partWidths);
+  const o = first.objects;
+  let store = first.accesses.callers.byteLength + names;
+  // A column that grows holds its old buffer while it is copied: at most the largest one's at a time.
+  let copying = 0;
+  for (const k of OBJECT_COLUMNS) {
+    store += reserved(o[k], objects, parts.map((p) => p.objects[k].data.BYTES_PER_ELEMENT));
+    copying = Math.max(copying, o[k].data.byteLength);
+  }
+  for (const k of ACCESS_COLUMNS) {
+    store += reserved(first.accesses[k], accesses, parts.map((p) => p.accesses[k].data.BYTES_PER_ELEMENT));
+    copying = Math.max(copying, first.accesses[k].data.byteLength);
+  }
+  const fold = first.fold;
+  if (fold) {
+    for (const k of ['reads', 'writes', 'otherLines'] as const) store += reserved(fold[k], objects, parts.map((p) => p.fold?.[k].data.BYTES_PER_ELEMENT ?? 1));
+    store += Math.max(fold.cellIp.length, cells) * CELL_BYTES + fold.denseBytes;
+  }
+  return store + copying + held;
+}
+
+/**
+ * Whether a file read aggregates only, whose data the estimate puts at
+ * `aggregateBytes`, can be read in `ranges` ranges within `room` bytes: at
+ * the stitch the whole store is reserved (as the budget counts it, with
+ * GROWTH_HEADROOM) while the later ranges' parts, (ranges - 1) / ranges of
+ * it, are still held. When not, it is read in one piece, which needs only
+ * the store.
+ */
+export function aggregateRangesFit(aggregateBytes: number, ranges: number, room: number): boolean {
+  return aggregateBytes * (1 + (ranges - 1) / ranges) * GROWTH_HEADROOM <= room;
 }
 
 /** The ranges after the first, running; their progress summed. */
@@ -153,11 +199,11 @@ export class LaterRanges {
   private readonly progress: RangeProgress[];
   private readonly running: { stop(): void }[] = [];
 
-  constructor(source: RangeSource, plan: FilePlan, runner: RangeRunner, chunkBytes: number, onProgress: () => void) {
+  constructor(source: RangeSource, plan: FilePlan, runner: RangeRunner, chunkBytes: number, onProgress: () => void, aggregateOnly = false) {
     const later = plan.starts.slice(1);
     this.progress = later.map(() => ({ bytes: 0, objects: 0, accessLines: 0 }));
     const parts = later.map((start, k) => {
-      const run = runner.start({ source, start, end: plan.starts[k + 2] ?? rangeSourceSize(source), variant: plan.variant, chunkBytes }, (p) => {
+      const run = runner.start({ source, start, end: plan.starts[k + 2] ?? rangeSourceSize(source), variant: plan.variant, chunkBytes, aggregateOnly }, (p) => {
         this.progress[k] = p;
         onProgress();
       });

@@ -330,8 +330,12 @@ export class LineParser extends FieldReader {
     }
 
     const store = this.store;
-    // An aggregate-only store keeps no caller: its lines are summed by IP.
-    if (hasCaller && !store.fold) store.accesses.callers.set(store.numAccesses, store.ips.intern(callerHi, callerLo));
+    if (hasCaller) {
+      // An aggregate-only store keeps no caller (its lines are summed by IP), but interns it all the same: the
+      // store's IP ids are then the same whenever the fold began (from the start, midway, in ranges).
+      const caller = store.ips.intern(callerHi, callerLo);
+      if (!store.fold) store.accesses.callers.set(store.numAccesses, caller);
+    }
     this.appendAccess(ipHi, ipLo, pidCode, writes, reads);
   }
 

@@ -19,6 +19,7 @@ import { storeDump } from '../testing/fuzz-check.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { HAND_SEEDS } from '../testing/fuzz-kmaps.ts';
 import { MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
+import { sentinelIpMask } from '../query/filter.ts';
 
 const enc = new TextEncoder();
 
@@ -248,5 +249,61 @@ describe('ranges parsed apart and stitched give the single parse', () => {
     }
     expect(detectHead(enc.encode('{"json": true}\n'))).toBeNull();
     expect(detectHead(enc.encode(HAND_SEEDS[0].text))).toBeNull(); // fewer object lines than detection needs
+  });
+});
+
+describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give the single aggregate-only parse', () => {
+  const VARIANTS: Variant[] = ['A', 'B', 'C', 'D', 'E'];
+
+  /**
+   * The ranges parsed apart, each later one aggregates only; the first one
+   * aggregates only from its start, or folded after `foldAfter` of its bytes
+   * (the data worker's way: it folds when the page answers its question).
+   */
+  function foldedInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize: number, foldAfter: number | null) {
+    const firstEnd = starts[1] ?? bytes.length;
+    const first = rangeParser(variant, true, foldAfter === null);
+    let folded = foldAfter === null;
+    for (let i = 0; i < firstEnd; i += chunkSize) {
+      first.push(bytes.subarray(i, Math.min(firstEnd, i + chunkSize)));
+      if (!folded && i + chunkSize >= foldAfter!) {
+        first.store.foldAccessRows(sentinelIpMask(first.store));
+        folded = true;
+      }
+    }
+    first.finish();
+    const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, chunkSize, true));
+    return appendRanges(first, parts) ? first.store : null;
+  }
+
+  for (const variant of VARIANTS) {
+    it(`variant ${variant}, damaged: cut in 2, 3 and 5, at tiny chunk sizes, folded from the start and midway`, () => {
+      const bytes = enc.encode(writeKmap({ variant, objects: 300, seed: 55 + variant.charCodeAt(0), damage: 0.03, crlf: 0.1, longLine: false }));
+      const single = storeDump(parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true }));
+      const starts = allStarts(bytes);
+      for (const n of [2, 3, 5]) {
+        const cut = [0, ...Array.from({ length: n - 1 }, (_, k) => starts[Math.floor(((k + 1) * starts.length) / n)])];
+        for (const chunk of [7, 1 << 20]) {
+          for (const foldAfter of [null, Math.floor(cut[1] / 2)]) {
+            const stitched = foldedInRanges(bytes, cut, variant, chunk, foldAfter);
+            expect(stitched, `${n} ranges, chunks of ${chunk}, folded ${foldAfter === null ? 'from the start' : 'midway'}`).not.toBeNull();
+            expect(stitched!.fold).not.toBeNull();
+            expect(storeDump(stitched!)).toEqual(single);
+          }
+        }
+      }
+    });
+  }
+
+  it('keeps sums exact past 2^53 - 1 across a stitch', () => {
+    const big = 2n ** 53n + 3n;
+    const obj = (k: number) => `ffffffff81000010,1,ffff8880000${k.toString(16).padStart(5, '0')},64,${k + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,`;
+    const lines: string[] = [];
+    for (let k = 0; k < 40; k++) lines.push(obj(k), `  ffffffff81000100,${big},${k},1`, `  ffffffff81000200,1,${big},7`);
+    const bytes = enc.encode(lines.join('\n') + '\n');
+    const starts = allStarts(bytes);
+    const stitched = foldedInRanges(bytes, [0, starts[12], starts[30]], 'E', 1 << 20, null);
+    expect(storeDump(stitched!)).toEqual(storeDump(parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true })));
+    expect(typeof stitched!.fold!.cellValue(0, 'writes')).toBe('bigint');
   });
 });

@@ -147,13 +147,13 @@ export async function planFile(size: number, workers: number, read: ReadAt): Pro
  * the first range sniffs the file and skips its BOM; a later one starts as if
  * a good object line came before it.
  */
-export function rangeParser(variant: Variant, first: boolean): KmapParser {
-  return new KmapParser({ variant, range: first ? 'first' : 'later' });
+export function rangeParser(variant: Variant, first: boolean, aggregateOnly = false): KmapParser {
+  return new KmapParser({ variant, range: first ? 'first' : 'later', aggregateOnly });
 }
 
-/** Parses a later range's bytes whole into a part (the tests; the data worker's in-thread runner). */
-export function parseRangeBytes(bytes: Uint8Array, variant: Variant, chunkSize = 1 << 20): StorePart {
-  const parser = rangeParser(variant, false);
+/** Parses a later range's bytes whole into a part (the tests; the data worker's in-thread runner); `aggregateOnly`: its lines folded. */
+export function parseRangeBytes(bytes: Uint8Array, variant: Variant, chunkSize = 1 << 20, aggregateOnly = false): StorePart {
+  const parser = rangeParser(variant, false, aggregateOnly);
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, Math.min(bytes.length, i + chunkSize)));
   const store = parser.finish();
   return storeToPart(store, parser.linesRead);

@@ -28,7 +28,7 @@
 // kept exact beside it past that (per object in the column's `wide` map, per
 // cell in `exact`), as the store's own columns do.
 
-import { AdaptiveUintColumn } from './columns.ts';
+import { AdaptiveUintColumn, type UintArray } from './columns.ts';
 import { ExactSum, MAX_EXACT, type Exact } from './exact.ts';
 
 /** Bytes a cell takes: eight 8-byte figures, its keys and flags, two last-object marks and an entry in a Map (an upper bound: most groups find cells in a dense array, counted apart). */
@@ -53,9 +53,31 @@ const MAX_DENSE = 1 << 24;
 export const MAX_DENSE_BYTES = MAX_DENSE * 4;
 
 interface Group {
-  id: number;
+  readonly id: number;
+  readonly slab: number;
+  readonly type: number;
+  readonly flags: number;
   dense: Int32Array | null;
   map: Map<number, number> | null;
+}
+
+/**
+ * A fold as plain data, for structured clone (a parsing worker's range:
+ * store/store-parts.ts): its per-object columns, its cells, and their exact
+ * figures past 2^53 - 1 as [cell * CELL_SUMS.length + figure, value].
+ */
+export interface FoldPart {
+  readonly lines: number;
+  readonly reads: { readonly data: UintArray; readonly length: number; readonly wide: ReadonlyMap<number, bigint> | null };
+  readonly writes: { readonly data: UintArray; readonly length: number; readonly wide: ReadonlyMap<number, bigint> | null };
+  readonly otherLines: { readonly data: UintArray; readonly length: number; readonly wide: ReadonlyMap<number, bigint> | null };
+  readonly numCells: number;
+  readonly cellIp: Uint32Array;
+  readonly cellSlab: Uint32Array;
+  readonly cellType: Uint32Array;
+  readonly cellFlags: Uint8Array;
+  readonly sums: Float64Array;
+  readonly exact: readonly (readonly [number, bigint])[];
 }
 
 export class AccessFold {
@@ -102,10 +124,6 @@ export class AccessFold {
   private object = -1;
   private owner = 0;
   private cells: Group | null = null;
-  private group = 0;
-  private slab = 0;
-  private type = 0;
-  private flags = 0;
   private objReads = 0;
   private objWrites = 0;
   private objExact: { reads: ExactSum; writes: ExactSum } | null = null;
@@ -125,21 +143,8 @@ export class AccessFold {
     this.objReads = 0;
     this.objWrites = 0;
     this.objExact = null;
-    if (this.cells === null || slab !== this.slab || type !== this.type || flags !== this.flags) {
-      // A number while both ids are below 2^21 (names are capped at 2^20 a table: always, in a kmap's store).
-      const key = slab < 0x200000 && type < 0x200000 ? (slab * 0x200000 + type) * 4 + flags : `${slab},${type},${flags}`;
-      let g = this.groups.get(key);
-      if (!g) {
-        const dense = this.denseEntries + 64 <= this.maxDense;
-        this.groups.set(key, (g = { id: this.groups.size, dense: dense ? new Int32Array(64) : null, map: dense ? null : new Map() }));
-        if (dense) this.denseEntries += 64;
-      }
-      this.cells = g;
-      this.group = g.id;
-      this.slab = slab;
-      this.type = type;
-      this.flags = flags;
-    }
+    const g = this.cells;
+    if (g === null || slab !== g.slab || type !== g.type || flags !== g.flags) this.cells = this.groupOf(slab, type, flags);
   }
 
   /**
@@ -150,6 +155,7 @@ export class AccessFold {
   line(ip: number, pidCode: number, writes: number, reads: number, bigWrites: bigint, bigReads: bigint): void {
     this.lines++;
     const o = this.object;
+    // A line follows its object's startObject (a later range of a parallel parse starts at an object line).
     const g = this.cells!;
     const dense = g.dense;
     let cell = dense !== null && ip < dense.length ? dense[ip] - 1 : this.cellOf(g, ip);
@@ -185,6 +191,73 @@ export class AccessFold {
     }
   }
 
+  /** Room for `objects` objects' sums (appends up to them copy no column). */
+  reserveObjects(objects: number): void {
+    this.reads.reserve(objects);
+    this.writes.reserve(objects);
+    this.otherLines.reserve(objects);
+  }
+
+  /** This fold as plain data; its buffers are taken, not copied (the fold must not be used after they are transferred). */
+  toPart(): FoldPart {
+    const col = (c: AdaptiveUintColumn) => ({ data: c.data, length: c.length, wide: c.wide });
+    return {
+      lines: this.lines,
+      reads: col(this.reads),
+      writes: col(this.writes),
+      otherLines: col(this.otherLines),
+      numCells: this.numCells,
+      cellIp: this.cellIp.subarray(0, this.numCells),
+      cellSlab: this.cellSlab.subarray(0, this.numCells),
+      cellType: this.cellType.subarray(0, this.numCells),
+      cellFlags: this.cellFlags.subarray(0, this.numCells),
+      sums: this.sums.subarray(0, this.numCells * NUM_SUMS),
+      exact: [...this.exact].map(([at, e]) => [at, BigInt(e.value)] as const),
+    };
+  }
+
+  /**
+   * Appends the fold of the range after this one (its objects follow this
+   * fold's; no object has lines in both, so distinct objects add up): its
+   * per-object sums, and its cells merged into this fold's by (IP, slab,
+   * type, flags) through the stitch's id maps (null: the variant has no such
+   * field, and both hold 0).
+   */
+  appendPart(part: FoldPart, ips: Uint32Array, slabs: Uint32Array | null, types: Uint32Array | null): void {
+    this.reads.appendData(part.reads.data, part.reads.length, part.reads.wide);
+    this.writes.appendData(part.writes.data, part.writes.length, part.writes.wide);
+    this.otherLines.appendData(part.otherLines.data, part.otherLines.length, part.otherLines.wide);
+    this.lines += part.lines;
+    const exact = new Map(part.exact);
+    for (let pc = 0; pc < part.numCells; pc++) {
+      const g = this.groupOf(slabs ? slabs[part.cellSlab[pc]] : part.cellSlab[pc], types ? types[part.cellType[pc]] : part.cellType[pc], part.cellFlags[pc]);
+      const ip = ips[part.cellIp[pc]];
+      let c = g.dense !== null && ip < g.dense.length ? g.dense[ip] - 1 : this.cellOf(g, ip);
+      if (c < 0) c = this.newCell(g, ip);
+      for (let k = 0; k < NUM_SUMS; k++) {
+        const from = pc * NUM_SUMS + k;
+        const at = c * NUM_SUMS + k;
+        const big = exact.get(from);
+        const next = this.sums[at] + part.sums[from];
+        if (big === undefined && next <= MAX_EXACT && !this.exact.has(at)) {
+          this.sums[at] = next;
+          continue;
+        }
+        let e = this.exact.get(at);
+        if (!e) {
+          this.exact.set(at, (e = new ExactSum()));
+          e.add(this.sums[at]);
+        }
+        e.addExact(big ?? part.sums[from]);
+        this.sums[at] = next;
+      }
+    }
+    // No line is folded after a stitch; an object id of the part would not be this fold's anyway.
+    this.lastObject.fill(-1);
+    this.lastOtherObject.fill(-1);
+    this.cells = null;
+  }
+
   /** The exact value of figure `sum` of `cell`. */
   cellValue(cell: number, sum: CellSum): Exact {
     const k = CELL_SUMS.indexOf(sum);
@@ -215,6 +288,19 @@ export class AccessFold {
     if (this.cellIp.length > this.numCells) this.resizeCells(Math.max(16, this.numCells));
   }
 
+  /** The group of (slab, type, flags), made when new. */
+  private groupOf(slab: number, type: number, flags: number): Group {
+    // A number while both ids are below 2^21 (names are capped at 2^20 a table: always, in a kmap's store).
+    const key = slab < 0x200000 && type < 0x200000 ? (slab * 0x200000 + type) * 4 + flags : `${slab},${type},${flags}`;
+    let g = this.groups.get(key);
+    if (!g) {
+      const dense = this.denseEntries + 64 <= this.maxDense;
+      this.groups.set(key, (g = { id: this.groups.size, slab, type, flags, dense: dense ? new Int32Array(64) : null, map: dense ? null : new Map() }));
+      if (dense) this.denseEntries += 64;
+    }
+    return g;
+  }
+
   /** The cell of `ip` in group g when its dense array is too short or gave way to a Map (-1: none yet). */
   private cellOf(g: Group, ip: number): number {
     if (g.dense !== null) return -1; // past its end: newCell grows it
@@ -241,10 +327,10 @@ export class AccessFold {
     else g.map!.set(ip, c);
     if (c === this.cellIp.length) this.resizeCells(c * 2);
     this.cellIp[c] = ip;
-    this.cellSlab[c] = this.slab;
-    this.cellType[c] = this.type;
-    this.cellFlags[c] = this.flags;
-    this.cellGroup[c] = this.group;
+    this.cellSlab[c] = g.slab;
+    this.cellType[c] = g.type;
+    this.cellFlags[c] = g.flags;
+    this.cellGroup[c] = g.id;
     return c;
   }
 

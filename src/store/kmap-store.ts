@@ -274,7 +274,9 @@ export class KmapStore {
   reserve(objects: number, accesses: number): void {
     this.reserved = true;
     for (const c of this.objects.all()) c.reserve(objects);
-    for (const c of this.accesses.all()) c.reserve(accesses);
+    // An aggregate-only store keeps per-object sums, not access rows.
+    if (this.fold) this.fold.reserveObjects(objects);
+    else for (const c of this.accesses.all()) c.reserve(accesses);
   }
 }
 

@@ -17,6 +17,7 @@
 // kept. Everything else the single parse decides line by line, with no state
 // carried past an object line, which is why a range must start at one.
 
+import type { FoldPart } from './access-fold.ts';
 import { Uint32Column, type UintArray } from './columns.ts';
 import { IpInterner, NameInterner } from './interners.ts';
 import { MAX_KEPT_BAD_LINES, type BadLine, type KmapStore, type VariantLetter } from './kmap-store.ts';
@@ -59,16 +60,18 @@ export interface StorePart extends StoreTotals {
   readonly badLines: readonly BadLine[];
   /** Lines in the range (blank and bad ones included): what the next range's line numbers start after. */
   readonly numLines: number;
+  /** An aggregate-only range's folded access lines (its access columns are then empty); null for one with its lines. */
+  readonly fold: FoldPart | null;
 }
 
 /** What ids each column holds, for the re-mapping: the IP table, or a name table. */
 const OBJECT_IDS: Partial<Record<ObjectColumnName, 'ips' | 'commands' | 'slabs' | 'types'>> = {
   allocIp: 'ips', freeIp: 'ips', type: 'types', newType: 'types', command: 'commands', slab: 'slabs',
 };
-const OBJECT_COLUMNS: readonly ObjectColumnName[] = [
+export const OBJECT_COLUMNS: readonly ObjectColumnName[] = [
   'allocIp', 'freeIp', 'vaHi', 'vaLo', 'size', 'pid', 'allocIndex', 'freeIndex', 'type', 'newType', 'command', 'slab', 'accessStart',
 ];
-const ACCESS_COLUMNS: readonly AccessColumnName[] = ['ip', 'pid', 'writes', 'reads'];
+export const ACCESS_COLUMNS: readonly AccessColumnName[] = ['ip', 'pid', 'writes', 'reads'];
 
 function columnPart(c: { data: UintArray; length: number; wide?: Map<number, bigint> | null }): ColumnPart {
   // The column's own buffer, slack and all: moving it costs nothing, and its unused tail was never written (a large
@@ -107,13 +110,16 @@ export function storeToPart(store: KmapStore, numLines: number): StorePart {
     objectsByCommand: store.objectsByCommand,
     badLines: store.badLines,
     numLines,
+    fold: store.fold?.toPart() ?? null,
   };
 }
 
 /** The buffers of a part, to transfer (not copy) with postMessage. */
 export function transferList(part: StorePart): ArrayBuffer[] {
   const cols = [...Object.values(part.objects), ...Object.values(part.accesses)].map((c) => c.data.buffer as ArrayBuffer);
-  const rest = [part.callerIdx, part.callerIp, part.ipHi, part.ipLo, ...[part.commands, part.slabs, part.types].flatMap((n) => [n.bytes, n.ends])];
+  const rest: ArrayBufferView[] = [part.callerIdx, part.callerIp, part.ipHi, part.ipLo, ...[part.commands, part.slabs, part.types].flatMap((n) => [n.bytes, n.ends])];
+  const f = part.fold;
+  if (f) rest.push(f.reads.data, f.writes.data, f.otherLines.data, f.cellIp, f.cellSlab, f.cellType, f.cellFlags, f.sums);
   return [...new Set([...cols, ...rest.map((a) => a.buffer as ArrayBuffer)])];
 }
 
@@ -181,6 +187,8 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
     a.ip.appendMapped(part.accesses.ip.data, part.accesses.ip.length, ips);
     for (const k of ['pid', 'writes', 'reads'] as const) a[k].appendData(part.accesses[k].data, part.accesses[k].length, part.accesses[k].wide);
     for (let i = 0; i < part.callerIdx.length; i++) a.callers.set(accessesBefore + part.callerIdx[i], ips[part.callerIp[i]]);
+    if ((part.fold === null) !== (store.fold === null)) throw new Error('appendParts: an aggregate-only part and a part with its lines');
+    store.fold?.appendPart(part.fold!, ips, present.has('slab') ? names.slabs : null, present.has('type') ? names.types : null);
     addCounts(store.objectsBySlab, part.objectsBySlab, names.slabs);
     addCounts(store.objectsByType, part.objectsByType, names.types);
     addCounts(store.objectsByCommand, part.objectsByCommand, names.commands);

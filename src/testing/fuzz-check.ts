@@ -20,6 +20,7 @@
 import { expect } from 'vitest';
 import { KmapParser, MAX_LINE_BYTES } from '../format/parser.ts';
 import { KmapFormatError, sniffNotKmap } from '../format/sniff.ts';
+import { CELL_SUMS, type AccessFold } from '../store/access-fold.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
 import { referenceParse } from './reference-parser.ts';
@@ -102,7 +103,21 @@ export function storeDump(store: KmapStore): unknown {
     objectsBySlab: store.objectsBySlab,
     objectsByType: store.objectsByType,
     objectsByCommand: store.objectsByCommand,
+    fold: store.fold ? foldDump(store.fold) : null,
   };
+}
+
+/**
+ * An aggregate-only store's fold (store/access-fold.ts): its per-object sums
+ * and its cells by their keys (cell numbers depend on the order cells were
+ * met, which a stitch changes), each with its exact figures.
+ */
+function foldDump(fold: AccessFold): unknown {
+  const cells: string[] = [];
+  for (let c = 0; c < fold.numCells; c++) {
+    cells.push([fold.cellIp[c], fold.cellSlab[c], fold.cellType[c], fold.cellFlags[c], ...CELL_SUMS.map((k) => String(fold.cellValue(c, k)))].join(','));
+  }
+  return { lines: fold.lines, reads: col(fold.reads), writes: col(fold.writes), otherLines: col(fold.otherLines), cells: cells.sort() };
 }
 
 export interface LineCounts {
