@@ -272,8 +272,8 @@ describe('a big dropped file read aggregates only', () => {
       },
     };
     // Too small for the whole file (10.6 MB of data with growth headroom, more as its columns double), enough for
-    // its sums held twice over at the stitch (about 5.2 MB estimated, 2.25 times that: aggregateRangesFit).
-    const session = new KmapSession(12_500_000, undefined, { workers: 2, runner: counting });
+    // its sums held about twice over at the stitch (about 5.2 MB estimated; aggregateRangesFit).
+    const session = new KmapSession(14_000_000, undefined, { workers: 2, runner: counting });
     const result = await session.open({ kind: 'file', file: big, name: 'capture.kmap' }, () => {}, async (w) => {
       expect(w.aggregateFits).toBe(true);
       expect(started).toBe(0); // nothing parses the other ranges while the question waits
@@ -285,6 +285,36 @@ describe('a big dropped file read aggregates only', () => {
     expect(result.summary.aggregateOnly).toBe(true);
     expect(started).toBe(1);
     expect(storeDump(storeOf(session)!)).toEqual(storeDump(parseKmapBytes(capture, 1 << 20, { aggregateOnly: true })));
+  });
+
+  it('is read whole, in ranges or in one piece, for any number of parsing workers near the budget: never stopped at the stitch', async () => {
+    const capture = captureLike(100_000);
+    const single = storeDump(parseKmapBytes(capture, 1 << 20, { aggregateOnly: true }));
+    for (const workers of [2, 4, 8]) {
+      for (const budget of [12_500_000, 14_000_000, 15_000_000]) {
+        const session = new KmapSession(budget, undefined, { workers, runner: inThreadRanges });
+        const result = await session.open({ kind: 'file', file: new File([capture], 'capture.kmap'), name: 'capture.kmap' }, () => {}, async () => 'aggregate' as const);
+        expect(result.ok && result.partial, `${workers} workers, budget ${budget}`).toBeNull();
+        expect(storeDump(storeOf(session)!)).toEqual(single);
+      }
+    }
+  }, 60_000);
+
+  it('a stop while the folded ranges run keeps the first range, folded, as a partial load', async () => {
+    const capture = captureLike(100_000);
+    const runner = heldRunner();
+    const session = new KmapSession(14_000_000, undefined, { workers: 2, runner });
+    const plan = (await planSourceRanges({ kind: 'blob', blob: new File([capture], 'c.kmap') }, 2))!;
+    const opening = session.open({ kind: 'file', file: new File([capture], 'capture.kmap'), name: 'capture.kmap' }, () => {}, async () => 'aggregate' as const);
+    await runner.started;
+    const firstRange = parseKmapBytes(capture.subarray(0, plan.starts[1]), 1 << 20, { aggregateOnly: true });
+    while ((storeOf(session)?.numObjects ?? 0) < firstRange.numObjects) await new Promise((r) => setTimeout(r, 5));
+    session.stop();
+    const result = await opening;
+    expect(result.ok && result.partial).toMatchObject({ bytesKept: plan.starts[1], reason: 'stopped' });
+    expect(result.ok && result.summary.aggregateOnly).toBe(true);
+    expect(storeDump(storeOf(session)!)).toEqual(storeDump(firstRange));
+    expect(runner.stops).toBe(1);
   });
 
   it('is read in one piece when the stitch would not fit (the parts held beside the whole store), to the same store', async () => {

@@ -130,6 +130,9 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.lowerBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : null;
   }
 
+  /** The cells the last memory warning estimated for its file read aggregates only (whether its ranges fit: aggregateRangesFit). */
+  private aggregateCells = 0;
+
   /** setParseWorkers(): the ranges of the next loads (null: the constructor's count). */
   private parseWorkers: number | null = null;
 
@@ -169,6 +172,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     const kept = this.keptBytes();
     const content = textBytes ?? fileBytes;
     const est = estimateStore(store, bytesParsed, content, this.memoryBudget - kept);
+    this.aggregateCells = est.aggregate.cells;
     // All fits; or not even the part read does, and the running check stops the load at once.
     if (est.fitFraction >= 1 || est.fitFraction * content <= bytesParsed) return null;
     return {
@@ -393,7 +397,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
                 // in ranges again when the file was cut (and this range has not been read past its end).
                 parser.store.foldAccessRows(sentinelIpMask(parser.store));
                 this.rebuildContext();
-                if (planned && parser.bytesIn < planned.starts[1] && aggregateRangesFit(warning.aggregateBytes, planned.starts.length, this.memoryBudget! - this.keptBytes())) {
+                if (planned && parser.bytesIn < planned.starts[1] && aggregateRangesFit(warning.aggregateBytes, this.aggregateCells, planned.starts.length, warning.budgetBytes - this.keptBytes())) {
                   plan = planned;
                   startLater();
                 }

@@ -134,63 +134,91 @@ export function laterBytes(later: LaterRanges | null, first: KmapStore): number 
 }
 
 /**
- * Bytes held at the peak of appending `parts` to `first` (appendParts): the
- * first range's store with every column reserved for all the rows (a column
- * keeps the larger of its capacity and that, at the wider of its width and
- * the parts'), its name tables and its fold's cells with the parts' added,
- * while the parts (every buffer they transfer) are still held, and the old
- * buffer of the largest column while it is copied. The data as allocated,
- * without the growth headroom the running budget allows for: no column grows
- * after the stitch, and the store is trimmed right after it. (It once priced
- * every row at the first range's budget bytes, headroom and growth slack
- * included: about 1.4 times this, which made the stitch, not the parse, what
- * a load near the budget gave up at.)
+ * Bytes held at the peak of appending `parts` to `first` (appendParts), an
+ * upper bound of what the stitch allocates:
+ * - the first range's store with every column reserved for all the rows, at
+ *   the widest width it will have (appendParts widens before it reserves);
+ * - the largest column's buffer once more, while it is copied to grow;
+ * - the name tables and IPs, the parts' new ones included, twice (a table
+ *   doubles, and rehashes into a new one), and the callers likewise;
+ * - an aggregate-only store's cells once merged (cells repeat from range to
+ *   range: counted by their keys, not summed) and its dense look-up arrays
+ *   twice (they double as new IPs come);
+ * - the parts, every buffer they transfer, held until the stitch ends.
+ * The data as allocated, without the growth headroom the running budget
+ * allows for: no column grows after the stitch, and the store is trimmed
+ * right after it. (It once priced every row at the first range's budget
+ * bytes, headroom and growth slack included: about 1.4 times this, so that
+ * a load near the budget gave up at the stitch although its parse fitted.)
  */
 export function appendPeakBytes(first: KmapStore, parts: readonly StorePart[]): number {
   let objects = first.numObjects;
   let accesses = first.fold ? 0 : first.numAccesses;
   let held = 0;
-  let names = first.internBytes;
-  let cells = first.fold ? first.fold.numCells : 0;
+  let partNames = 0;
+  let partIps = 0;
+  let partCallers = 0;
   for (const p of parts) {
     objects += p.objects.allocIp.length;
     accesses += p.accesses.ip.length;
     for (const b of transferList(p)) held += b.byteLength;
-    names += p.ipHi.byteLength + p.ipLo.byteLength + [p.commands, p.slabs, p.types].reduce((n, t) => n + t.bytes.byteLength + t.ends.byteLength, 0);
-    cells += p.fold ? p.fold.numCells : 0;
+    partIps += p.ipHi.length;
+    partNames += [p.commands, p.slabs, p.types].reduce((n, t) => n + t.bytes.byteLength + 4 * t.ends.length, 0);
+    partCallers += p.callerIdx.length;
   }
-  const reserved = (c: { data: { length: number; BYTES_PER_ELEMENT: number } }, rows: number, partWidths: number[]) =>
-    Math.max(c.data.length, rows) * Math.max(c.data.BYTES_PER_ELEMENT, ...partWidths);
-  const o = first.objects;
-  let store = first.accesses.callers.byteLength + names;
-  // A column that grows holds its old buffer while it is copied: at most the largest one's at a time.
+  const ipBytes = first.ips.size > 0 ? first.ips.byteLength / first.ips.size : 16;
+  let store = 2 * (first.internBytes + partIps * ipBytes + partNames) + first.accesses.callers.byteLength + 2 * 8 * partCallers;
   let copying = 0;
-  for (const k of OBJECT_COLUMNS) {
-    store += reserved(o[k], objects, parts.map((p) => p.objects[k].data.BYTES_PER_ELEMENT));
-    copying = Math.max(copying, o[k].data.byteLength);
-  }
-  for (const k of ACCESS_COLUMNS) {
-    store += reserved(first.accesses[k], accesses, parts.map((p) => p.accesses[k].data.BYTES_PER_ELEMENT));
-    copying = Math.max(copying, first.accesses[k].data.byteLength);
-  }
+  const add = (c: { data: { length: number; BYTES_PER_ELEMENT: number } }, rows: number, partWidths: number[]) => {
+    const width = Math.max(c.data.BYTES_PER_ELEMENT, ...partWidths);
+    store += Math.max(c.data.length, rows) * width;
+    copying = Math.max(copying, c.data.length * width);
+  };
+  for (const k of OBJECT_COLUMNS) add(first.objects[k], objects, parts.map((p) => p.objects[k].data.BYTES_PER_ELEMENT));
+  for (const k of ACCESS_COLUMNS) add(first.accesses[k], accesses, parts.map((p) => p.accesses[k].data.BYTES_PER_ELEMENT));
   const fold = first.fold;
   if (fold) {
-    for (const k of ['reads', 'writes', 'otherLines'] as const) store += reserved(fold[k], objects, parts.map((p) => p.fold?.[k].data.BYTES_PER_ELEMENT ?? 1));
-    store += Math.max(fold.cellIp.length, cells) * CELL_BYTES + fold.denseBytes;
+    for (const k of ['reads', 'writes', 'otherLines'] as const) add(fold[k], objects, parts.map((p) => p.fold?.[k].data.BYTES_PER_ELEMENT ?? 1));
+    store += Math.max(fold.cellIp.length, mergedCells(first, parts)) * CELL_BYTES + 2 * fold.denseBytes;
   }
   return store + copying + held;
 }
 
+/** How many cells an aggregate-only store's fold will hold once the parts' are merged in: distinct (IP, slab, type, flags). */
+function mergedCells(first: KmapStore, parts: readonly StorePart[]): number {
+  const fold = first.fold!;
+  const keys = new Set<string>();
+  // A variant without the field holds 0 for it, which names nothing: '' on both sides.
+  const named = (t: KmapStore['slabs'], id: number) => (id < t.size ? t.name(id) : '');
+  for (let c = 0; c < fold.numCells; c++) {
+    const ip = fold.cellIp[c];
+    keys.add(`${first.ips.hi.data[ip]}:${first.ips.lo.data[ip]}:${named(first.slabs, fold.cellSlab[c])}:${named(first.types, fold.cellType[c])}:${fold.cellFlags[c]}`);
+  }
+  const decoder = new TextDecoder();
+  for (const p of parts) {
+    const f = p.fold;
+    if (!f) continue;
+    const name = (t: StorePart['slabs'], id: number) => (id < t.ends.length ? decoder.decode(t.bytes.subarray(id === 0 ? 0 : t.ends[id - 1], t.ends[id])) : '');
+    for (let c = 0; c < f.numCells; c++) {
+      const ip = f.cellIp[c];
+      keys.add(`${p.ipHi[ip]}:${p.ipLo[ip]}:${name(p.slabs, f.cellSlab[c])}:${name(p.types, f.cellType[c])}:${f.cellFlags[c]}`);
+    }
+  }
+  return keys.size;
+}
+
 /**
  * Whether a file read aggregates only, whose data the estimate puts at
- * `aggregateBytes`, can be read in `ranges` ranges within `room` bytes: at
- * the stitch the whole store is reserved (as the budget counts it, with
- * GROWTH_HEADROOM) while the later ranges' parts, (ranges - 1) / ranges of
- * it, are still held. When not, it is read in one piece, which needs only
- * the store.
+ * `aggregateBytes` with `cells` cells, can be read in `ranges` ranges within
+ * `room` bytes: at the stitch the whole store is reserved (counted as the
+ * budget counts it, with GROWTH_HEADROOM) while the later ranges' parts,
+ * (ranges - 1) / ranges of it, are held, each with up to all the cells (cells
+ * repeat from range to range). When not, it is read in one piece, which
+ * needs only the store. More than appendPeakBytes will find, so that a load
+ * this lets into ranges is not refused at their stitch.
  */
-export function aggregateRangesFit(aggregateBytes: number, ranges: number, room: number): boolean {
-  return aggregateBytes * (1 + (ranges - 1) / ranges) * GROWTH_HEADROOM <= room;
+export function aggregateRangesFit(aggregateBytes: number, cells: number, ranges: number, room: number): boolean {
+  return aggregateBytes * (1 + (ranges - 1) / ranges) * GROWTH_HEADROOM + (ranges - 1) * cells * CELL_BYTES <= room;
 }
 
 /** The ranges after the first, running; their progress summed. */

@@ -20,6 +20,7 @@ import { writeKmap } from '../testing/kmap-writer.ts';
 import { HAND_SEEDS } from '../testing/fuzz-kmaps.ts';
 import { MAX_KEPT_BAD_LINES } from '../store/kmap-store.ts';
 import { sentinelIpMask } from '../query/filter.ts';
+import { AccessFold } from '../store/access-fold.ts';
 
 const enc = new TextEncoder();
 
@@ -260,14 +261,14 @@ describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give
    * aggregates only from its start, or folded after `foldAfter` of its bytes
    * (the data worker's way: it folds when the page answers its question).
    */
-  function foldedInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize: number, foldAfter: number | null) {
+  function foldedInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize: number, foldAfter: number | null, into = new AccessFold()) {
     const firstEnd = starts[1] ?? bytes.length;
     const first = rangeParser(variant, true, foldAfter === null);
     let folded = foldAfter === null;
     for (let i = 0; i < firstEnd; i += chunkSize) {
       first.push(bytes.subarray(i, Math.min(firstEnd, i + chunkSize)));
       if (!folded && i + chunkSize >= foldAfter!) {
-        first.store.foldAccessRows(sentinelIpMask(first.store));
+        first.store.foldAccessRows(sentinelIpMask(first.store), into);
         folded = true;
       }
     }
@@ -285,7 +286,8 @@ describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give
         const cut = [0, ...Array.from({ length: n - 1 }, (_, k) => starts[Math.floor(((k + 1) * starts.length) / n)])];
         for (const chunk of [7, 1 << 20]) {
           for (const foldAfter of [null, Math.floor(cut[1] / 2)]) {
-            const stitched = foldedInRanges(bytes, cut, variant, chunk, foldAfter);
+            // Folded midway at tiny chunks, into a fold whose cells are found through Maps only (no dense arrays).
+            const stitched = foldedInRanges(bytes, cut, variant, chunk, foldAfter, new AccessFold(foldAfter !== null && chunk === 7 ? 0 : undefined));
             expect(stitched, `${n} ranges, chunks of ${chunk}, folded ${foldAfter === null ? 'from the start' : 'midway'}`).not.toBeNull();
             expect(stitched!.fold).not.toBeNull();
             expect(storeDump(stitched!)).toEqual(single);
@@ -305,5 +307,23 @@ describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give
     const stitched = foldedInRanges(bytes, [0, starts[12], starts[30]], 'E', 1 << 20, null);
     expect(storeDump(stitched!)).toEqual(storeDump(parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true })));
     expect(typeof stitched!.fold!.cellValue(0, 'writes')).toBe('bigint');
+  });
+
+  it('a cell exact in one range only, and two ranges whose sums cross 2^53 - 1 only once merged', () => {
+    const obj = (k: number) => `ffffffff81000010,1,ffff8880000${k.toString(16).padStart(5, '0')},64,${k + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,`;
+    const lines: string[] = [];
+    // Reads: small in the first range, past 2^53 in the last. Writes: 2^53 - 1000 in the first range, 600 and 600 later.
+    for (let k = 0; k < 30; k++) {
+      lines.push(obj(k), `  ffffffff81000100,${k === 0 ? 2 ** 53 - 1000 : k < 20 ? 0 : 600},${k < 20 ? 1 : 2n ** 60n},1`);
+    }
+    const bytes = enc.encode(lines.join('\n') + '\n');
+    const starts = allStarts(bytes);
+    const single = parseKmapBytes(bytes, 1 << 20, { aggregateOnly: true });
+    expect(single.fold!.numCells).toBe(1);
+    expect(typeof single.fold!.cellValue(0, 'reads')).toBe('bigint');
+    expect(typeof single.fold!.cellValue(0, 'writes')).toBe('bigint');
+    for (const cut of [[0, starts[10], starts[20]], [0, starts[21]], [0, starts[5], starts[25]]]) {
+      expect(storeDump(foldedInRanges(bytes, cut, 'E', 1 << 20, null)!)).toEqual(storeDump(single));
+    }
   });
 });

@@ -198,7 +198,12 @@ export class AccessFold {
     this.otherLines.reserve(objects);
   }
 
-  /** This fold as plain data; its buffers are taken, not copied (the fold must not be used after they are transferred). */
+  /**
+   * This fold as plain data; its per-object columns are taken, not copied
+   * (the fold must not be used after they are transferred), its cells copied
+   * to their count (their arrays double as they fill: half of what would be
+   * transferred, and held at the stitch, could be slack).
+   */
   toPart(): FoldPart {
     const col = (c: AdaptiveUintColumn) => ({ data: c.data, length: c.length, wide: c.wide });
     return {
@@ -207,11 +212,11 @@ export class AccessFold {
       writes: col(this.writes),
       otherLines: col(this.otherLines),
       numCells: this.numCells,
-      cellIp: this.cellIp.subarray(0, this.numCells),
-      cellSlab: this.cellSlab.subarray(0, this.numCells),
-      cellType: this.cellType.subarray(0, this.numCells),
-      cellFlags: this.cellFlags.subarray(0, this.numCells),
-      sums: this.sums.subarray(0, this.numCells * NUM_SUMS),
+      cellIp: this.cellIp.slice(0, this.numCells),
+      cellSlab: this.cellSlab.slice(0, this.numCells),
+      cellType: this.cellType.slice(0, this.numCells),
+      cellFlags: this.cellFlags.slice(0, this.numCells),
+      sums: this.sums.slice(0, this.numCells * NUM_SUMS),
       exact: [...this.exact].map(([at, e]) => [at, BigInt(e.value)] as const),
     };
   }
@@ -236,20 +241,7 @@ export class AccessFold {
       if (c < 0) c = this.newCell(g, ip);
       for (let k = 0; k < NUM_SUMS; k++) {
         const from = pc * NUM_SUMS + k;
-        const at = c * NUM_SUMS + k;
-        const big = exact.get(from);
-        const next = this.sums[at] + part.sums[from];
-        if (big === undefined && next <= MAX_EXACT && !this.exact.has(at)) {
-          this.sums[at] = next;
-          continue;
-        }
-        let e = this.exact.get(at);
-        if (!e) {
-          this.exact.set(at, (e = new ExactSum()));
-          e.add(this.sums[at]);
-        }
-        e.addExact(big ?? part.sums[from]);
-        this.sums[at] = next;
+        this.addAt(c * NUM_SUMS + k, part.sums[from], exact.get(from) ?? null);
       }
     }
     // No line is folded after a stitch; an object id of the part would not be this fold's anyway.
@@ -353,9 +345,18 @@ export class AccessFold {
 
   /** Adds v (exact value `big` when above 2^53 - 1) to a cell's figure, exact past 2^53 - 1. */
   private addSum(cell: number, k: number, v: number, big: bigint): void {
-    const at = cell * NUM_SUMS + k;
-    const next = this.sums[at] + v;
-    if (next <= MAX_EXACT) {
+    this.addAt(cell * NUM_SUMS + k, v, v > MAX_EXACT ? big : null);
+  }
+
+  /**
+   * Adds `near` to sums[at]: the double while the sum stays at or below
+   * 2^53 - 1, and from there on an exact sum beside it (begun at the double,
+   * still exact then), to which `exact` is added when given (a value, or a
+   * sum, past 2^53 - 1), else `near` (exact itself).
+   */
+  private addAt(at: number, near: number, exact: Exact | null): void {
+    const next = this.sums[at] + near;
+    if (exact === null && next <= MAX_EXACT) {
       this.sums[at] = next;
       return;
     }
@@ -364,7 +365,7 @@ export class AccessFold {
       this.exact.set(at, (e = new ExactSum()));
       e.add(this.sums[at]);
     }
-    e.add(v, big);
+    e.addExact(exact ?? near);
     this.sums[at] = next;
   }
 

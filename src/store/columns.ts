@@ -84,6 +84,16 @@ export class AdaptiveUintColumn {
     }
   }
 
+  /**
+   * Widens the column to at least `bytesPerElement` (1, 2, 4 or 8) at its
+   * present capacity: a stitch does so before it reserves, so that appending
+   * a wider part does not copy the reserved column again.
+   */
+  widenTo(bytesPerElement: number): void {
+    if (bytesPerElement <= this.data.BYTES_PER_ELEMENT) return;
+    this.widen(bytesPerElement === 2 ? UINT8_MAX + 1 : bytesPerElement === 4 ? UINT16_MAX + 1 : UINT32_MAX + 1);
+  }
+
   /** Makes room for `capacity` entries in all (so that appends up to it copy nothing more and trim() is free). */
   reserve(capacity: number): void {
     if (capacity > this.data.length) this.grow(capacity);

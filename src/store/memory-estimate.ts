@@ -46,8 +46,8 @@ export interface StoreEstimate {
    * budgetBytes() sees it, passes `limit`.
    */
   fitFraction: number;
-  /** The same file loaded aggregates only: the bytes it will hold, and whether it stays under `limit` as budgetBytes() sees it. */
-  aggregate: { bytes: number; fits: boolean };
+  /** The same file loaded aggregates only: the bytes it will hold, its cells, and whether it stays under `limit` as budgetBytes() sees it. */
+  aggregate: { bytes: number; cells: number; fits: boolean };
 }
 
 type Column = KmapStore['objects']['allocIp'] | KmapStore['objects']['vaHi'];
@@ -189,6 +189,6 @@ export function estimateStore(store: KmapStore, bytesParsed: number, fileBytes: 
     objects,
     accessLines,
     fitFraction,
-    aggregate: { bytes: objects * (perObject + perObjectFold) + cellBytes(true) + aggregateOther, fits: aggregateBudget <= limit },
+    aggregate: { bytes: objects * (perObject + perObjectFold) + cellBytes(true) + aggregateOther, cells, fits: aggregateBudget <= limit },
   };
 }

@@ -139,6 +139,18 @@ function mapIps(into: IpInterner, part: StorePart): Uint32Array {
   return map;
 }
 
+/** Bytes per entry a value needs in an AdaptiveUintColumn: 1, 2, 4 or 8. */
+function widthFor(max: number): number {
+  return max <= 0xff ? 1 : max <= 0xffff ? 2 : max <= 0xffffffff ? 4 : 8;
+}
+
+/** The largest of map[id] over a part's id column (0 when empty). */
+function maxMapped(c: ColumnPart, map: Uint32Array): number {
+  let max = 0;
+  for (let i = 0; i < c.length; i++) if (map[c.data[i]] > max) max = map[c.data[i]];
+  return max;
+}
+
 /** Adds a part's per-name counts (by its ids) to the store's (by map[id]). */
 function addCounts(into: number[], counts: readonly number[], map: Uint32Array): void {
   for (let id = 0; id < counts.length; id++) {
@@ -162,16 +174,41 @@ export type OptionalNameColumn = 'type' | 'slab' | 'newType';
  * 0 and are copied as they are).
  */
 export function appendParts(store: KmapStore, linesBefore: number, parts: readonly StorePart[], present: ReadonlySet<OptionalNameColumn>): void {
-  // Room for all parts at once (none to make when the first range's store was reserved from an estimate that holds).
+  if (parts.some((p) => (p.fold === null) !== (store.fold === null))) throw new Error('appendParts: an aggregate-only part and a part with its lines');
+  for (const part of parts) if (part.variant !== store.variant) throw new Error(`appendParts: a part of variant ${part.variant} after ${store.variant}`);
+  // Every part's ids in the store's tables, part after part: the single parse's ids (see the header).
+  const allMaps = parts.map((part) => ({
+    ips: mapIps(store.ips, part),
+    commands: mapNames(store.commands, part.commands),
+    slabs: mapNames(store.slabs, part.slabs),
+    types: mapNames(store.types, part.types),
+  }));
+  // Each column at the width its values will need first, then room for all parts at once (none to make when
+  // the first range's store was reserved from an estimate that holds): appending then copies no reserved
+  // column again to widen it. An id column's width is that of the largest id it will hold, as in the single parse.
+  const lines = store.numAccesses + parts.reduce((n, p) => n + (p.fold ? p.fold.lines : p.accesses.ip.length), 0);
+  store.objects.accessStart.widenTo(widthFor(lines));
+  parts.forEach((part, index) => {
+    const maps = allMaps[index];
+    for (const key of OBJECT_COLUMNS) {
+      const to = store.objects[key];
+      const ids = OBJECT_IDS[key];
+      const optional = key === 'type' || key === 'slab' || key === 'newType';
+      if (to instanceof Uint32Column || key === 'accessStart') continue;
+      const c = part.objects[key];
+      to.widenTo(ids && (!optional || present.has(key)) ? widthFor(maxMapped(c, maps[ids])) : c.data.BYTES_PER_ELEMENT);
+    }
+    store.accesses.ip.widenTo(widthFor(maxMapped(part.accesses.ip, maps.ips)));
+    for (const key of ['pid', 'writes', 'reads'] as const) store.accesses[key].widenTo(part.accesses[key].data.BYTES_PER_ELEMENT);
+    if (store.fold && part.fold) for (const key of ['reads', 'writes', 'otherLines'] as const) store.fold[key].widenTo(part.fold[key].data.BYTES_PER_ELEMENT);
+  });
   store.reserve(
     store.numObjects + parts.reduce((n, p) => n + p.objects.allocIp.length, 0),
     store.numAccesses + parts.reduce((n, p) => n + p.accesses.ip.length, 0),
   );
-  for (const part of parts) {
-    if (part.variant !== store.variant) throw new Error(`appendParts: a part of variant ${part.variant} after ${store.variant}`);
-    const ips = mapIps(store.ips, part);
-    const names = { commands: mapNames(store.commands, part.commands), slabs: mapNames(store.slabs, part.slabs), types: mapNames(store.types, part.types) };
-    const maps = { ips, ...names };
+  parts.forEach((part, index) => {
+    const maps = allMaps[index];
+    const { ips, ...names } = maps;
     const accessesBefore = store.numAccesses;
     const o = store.objects;
     for (const k of OBJECT_COLUMNS) {
@@ -187,7 +224,6 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
     a.ip.appendMapped(part.accesses.ip.data, part.accesses.ip.length, ips);
     for (const k of ['pid', 'writes', 'reads'] as const) a[k].appendData(part.accesses[k].data, part.accesses[k].length, part.accesses[k].wide);
     for (let i = 0; i < part.callerIdx.length; i++) a.callers.set(accessesBefore + part.callerIdx[i], ips[part.callerIp[i]]);
-    if ((part.fold === null) !== (store.fold === null)) throw new Error('appendParts: an aggregate-only part and a part with its lines');
     store.fold?.appendPart(part.fold!, ips, present.has('slab') ? names.slabs : null, present.has('type') ? names.types : null);
     addCounts(store.objectsBySlab, part.objectsBySlab, names.slabs);
     addCounts(store.objectsByType, part.objectsByType, names.types);
@@ -203,7 +239,7 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
       store.badLines.push({ ...bad, lineNum: bad.lineNum + linesBefore });
     }
     linesBefore += part.numLines;
-  }
+  });
   // Reserved above: a column keeps a little slack rather than being copied to its length (KmapStore.trimFinished).
   store.trimFinished();
 }
