@@ -285,7 +285,7 @@ const CONTENDERS: Contender[] = [
   parserContender(
     'kmap-agg',
     'kmap explorer parser + store, aggregates only',
-    '`new KmapParser({ aggregateOnly: true })`: the same, the access lines summed per object and per (IP, slab, type) instead of kept (the tab\'s way with a file too big whole)',
+    '`new KmapParser({ aggregateOnly: true })`: the same, the access lines summed per object and per (IP, slab, type, liveness, sentinel) instead of kept (the tab\'s way with a file too big whole)',
     () => new KmapParser({ aggregateOnly: true }),
   ),
   {
