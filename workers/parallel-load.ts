@@ -15,7 +15,8 @@ import { parseRangeBytes, planFile, type FilePlan } from '../src/format/ranges.t
 import type { Variant } from '../src/format/variants.ts';
 import type { KmapStore } from '../src/store/kmap-store.ts';
 import { budgetBytes, GROWTH_HEADROOM } from '../src/store/memory-estimate.ts';
-import { CELL_BYTES } from '../src/store/access-fold.ts';
+import { CELL_BYTES, MAX_DENSE_BYTES } from '../src/store/access-fold.ts';
+import { encodeName } from '../src/store/interners.ts';
 import { ACCESS_COLUMNS, OBJECT_COLUMNS, transferList, type StorePart } from '../src/store/store-parts.ts';
 import { allowSameOriginWorkerUrls } from '../src/trusted-worker-urls.ts';
 import { probeUrl, readAt, rangeSourceSize, type RangeSource } from './byte-ranges.ts';
@@ -137,13 +138,15 @@ export function laterBytes(later: LaterRanges | null, first: KmapStore): number 
  * Bytes held at the peak of appending `parts` to `first` (appendParts), an
  * upper bound of what the stitch allocates:
  * - the first range's store with every column reserved for all the rows, at
- *   the widest width it will have (appendParts widens before it reserves);
+ *   the widest width it may have (appendParts widens before it reserves; an
+ *   id column as wide as its table's largest id once the parts' are in);
  * - the largest column's buffer once more, while it is copied to grow;
  * - the name tables and IPs, the parts' new ones included, twice (a table
  *   doubles, and rehashes into a new one), and the callers likewise;
  * - an aggregate-only store's cells once merged (cells repeat from range to
- *   range: counted by their keys, not summed) and its dense look-up arrays
- *   twice (they double as new IPs come);
+ *   range: counted by their keys, or summed past MAX_KEYED_CELLS), at the
+ *   capacity their arrays double to, beside the arrays they had; and its
+ *   dense look-up arrays, at most each group's by every IP, twice;
  * - the parts, every buffer they transfer, held until the stitch ends.
  * The data as allocated, without the growth headroom the running budget
  * allows for: no column grows after the stitch, and the store is trimmed
@@ -156,55 +159,91 @@ export function appendPeakBytes(first: KmapStore, parts: readonly StorePart[]): 
   let accesses = first.fold ? 0 : first.numAccesses;
   let held = 0;
   let partNames = 0;
-  let partIps = 0;
+  const tables = { ips: first.ips.size, commands: first.commands.size, slabs: first.slabs.size, types: first.types.size };
   let partCallers = 0;
   for (const p of parts) {
     objects += p.objects.allocIp.length;
     accesses += p.accesses.ip.length;
     for (const b of transferList(p)) held += b.byteLength;
-    partIps += p.ipHi.length;
+    tables.ips += p.ipHi.length;
+    tables.commands += p.commands.ends.length;
+    tables.slabs += p.slabs.ends.length;
+    tables.types += p.types.ends.length;
     partNames += [p.commands, p.slabs, p.types].reduce((n, t) => n + t.bytes.byteLength + 4 * t.ends.length, 0);
     partCallers += p.callerIdx.length;
   }
   const ipBytes = first.ips.size > 0 ? first.ips.byteLength / first.ips.size : 16;
-  let store = 2 * (first.internBytes + partIps * ipBytes + partNames) + first.accesses.callers.byteLength + 2 * 8 * partCallers;
+  let store = 2 * (first.internBytes + (tables.ips - first.ips.size) * ipBytes + partNames) + 2 * first.accesses.callers.byteLength + 2 * 8 * partCallers;
   let copying = 0;
-  const add = (c: { data: { length: number; BYTES_PER_ELEMENT: number } }, rows: number, partWidths: number[]) => {
-    const width = Math.max(c.data.BYTES_PER_ELEMENT, ...partWidths);
+  const add = (c: { data: { length: number; BYTES_PER_ELEMENT: number } }, rows: number, width: number) => {
+    width = Math.max(c.data.BYTES_PER_ELEMENT, width);
     store += Math.max(c.data.length, rows) * width;
     copying = Math.max(copying, c.data.length * width);
   };
-  for (const k of OBJECT_COLUMNS) add(first.objects[k], objects, parts.map((p) => p.objects[k].data.BYTES_PER_ELEMENT));
-  for (const k of ACCESS_COLUMNS) add(first.accesses[k], accesses, parts.map((p) => p.accesses[k].data.BYTES_PER_ELEMENT));
+  const widest = (widths: number[]) => Math.max(0, ...widths);
+  for (const k of OBJECT_COLUMNS) {
+    const table = ID_TABLES[k];
+    add(first.objects[k], objects, table ? idWidth(tables[table]) : widest(parts.map((p) => p.objects[k].data.BYTES_PER_ELEMENT)));
+  }
+  for (const k of ACCESS_COLUMNS) add(first.accesses[k], accesses, k === 'ip' ? idWidth(tables.ips) : widest(parts.map((p) => p.accesses[k].data.BYTES_PER_ELEMENT)));
   const fold = first.fold;
   if (fold) {
-    for (const k of ['reads', 'writes', 'otherLines'] as const) add(fold[k], objects, parts.map((p) => p.fold?.[k].data.BYTES_PER_ELEMENT ?? 1));
-    store += Math.max(fold.cellIp.length, mergedCells(first, parts)) * CELL_BYTES + 2 * fold.denseBytes;
+    for (const k of ['reads', 'writes', 'otherLines'] as const) add(fold[k], objects, widest(parts.map((p) => p.fold?.[k].data.BYTES_PER_ELEMENT ?? 1)));
+    const summed = fold.numCells + parts.reduce((n, p) => n + (p.fold?.numCells ?? 0), 0);
+    const { cells, groups } = summed <= MAX_KEYED_CELLS ? mergedCells(first, parts) : { cells: summed, groups: summed };
+    let capacity = fold.cellIp.length;
+    while (capacity < cells) capacity *= 2;
+    store += (capacity + fold.cellIp.length) * CELL_BYTES;
+    // A group's dense array holds at most every IP (doubled past it), until all of them pass their cap.
+    store += Math.min(MAX_DENSE_BYTES, 2 * 4 * tables.ips * groups) + fold.denseBytes;
   }
   return store + copying + held;
 }
 
-/** How many cells an aggregate-only store's fold will hold once the parts' are merged in: distinct (IP, slab, type, flags). */
-function mergedCells(first: KmapStore, parts: readonly StorePart[]): number {
+/** The id table each object column holds ids of (the others hold values). */
+const ID_TABLES: Partial<Record<(typeof OBJECT_COLUMNS)[number], 'ips' | 'commands' | 'slabs' | 'types'>> = {
+  allocIp: 'ips', freeIp: 'ips', type: 'types', newType: 'types', command: 'commands', slab: 'slabs',
+};
+
+/** Bytes an entry takes in a column of ids below `size`. */
+function idWidth(size: number): number {
+  return size <= 0x100 ? 1 : size <= 0x10000 ? 2 : 4;
+}
+
+/** Past this many cells in the parts and the store together, mergedCells is not asked (a key a cell): their sum bounds it. */
+const MAX_KEYED_CELLS = 1 << 18;
+
+/**
+ * How many cells and groups an aggregate-only store's fold will hold once
+ * the parts' are merged in: distinct (IP, slab, type, flags), and (slab,
+ * type, flags).
+ */
+function mergedCells(first: KmapStore, parts: readonly StorePart[]): { cells: number; groups: number } {
   const fold = first.fold!;
   const keys = new Set<string>();
-  // A variant without the field holds 0 for it, which names nothing: '' on both sides.
-  const named = (t: KmapStore['slabs'], id: number) => (id < t.size ? t.name(id) : '');
+  const groups = new Set<string>();
+  // Names keyed by their bytes (latin1: one character a byte, so that any bytes key alike on both sides);
+  // a variant without the field holds 0 for it, which names nothing: '' on both sides.
+  const latin1 = new TextDecoder('latin1');
+  const named = (t: KmapStore['slabs'], id: number) => (id < t.size ? latin1.decode(encodeName(t.name(id))) : '');
   for (let c = 0; c < fold.numCells; c++) {
     const ip = fold.cellIp[c];
-    keys.add(`${first.ips.hi.data[ip]}:${first.ips.lo.data[ip]}:${named(first.slabs, fold.cellSlab[c])}:${named(first.types, fold.cellType[c])}:${fold.cellFlags[c]}`);
+    const group = `${named(first.slabs, fold.cellSlab[c])}:${named(first.types, fold.cellType[c])}:${fold.cellFlags[c]}`;
+    groups.add(group);
+    keys.add(`${first.ips.hi.data[ip]}:${first.ips.lo.data[ip]}:${group}`);
   }
-  const decoder = new TextDecoder();
   for (const p of parts) {
     const f = p.fold;
     if (!f) continue;
-    const name = (t: StorePart['slabs'], id: number) => (id < t.ends.length ? decoder.decode(t.bytes.subarray(id === 0 ? 0 : t.ends[id - 1], t.ends[id])) : '');
+    const name = (t: StorePart['slabs'], id: number) => (id < t.ends.length ? latin1.decode(t.bytes.subarray(id === 0 ? 0 : t.ends[id - 1], t.ends[id])) : '');
     for (let c = 0; c < f.numCells; c++) {
       const ip = f.cellIp[c];
-      keys.add(`${p.ipHi[ip]}:${p.ipLo[ip]}:${name(p.slabs, f.cellSlab[c])}:${name(p.types, f.cellType[c])}:${f.cellFlags[c]}`);
+      const group = `${name(p.slabs, f.cellSlab[c])}:${name(p.types, f.cellType[c])}:${f.cellFlags[c]}`;
+      groups.add(group);
+      keys.add(`${p.ipHi[ip]}:${p.ipLo[ip]}:${group}`);
     }
   }
-  return keys.size;
+  return { cells: keys.size, groups: groups.size };
 }
 
 /**

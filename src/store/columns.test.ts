@@ -158,3 +158,25 @@ describe('appendMapped width', () => {
     expect(Array.from(col.data.subarray(0, col.length))).toEqual([5, 5, 7]);
   });
 });
+
+describe('AdaptiveUintColumn at Float64', () => {
+  it('keeps its buffer for values past 2^53 - 1 (nothing wider to widen to), and widenTo widens once to what is asked', () => {
+    const c = new AdaptiveUintColumn(64);
+    c.pushWide(2n ** 60n);
+    expect(c.data).toBeInstanceOf(Float64Array);
+    const data = c.data;
+    for (let i = 0; i < 20; i++) c.pushWide(2n ** 60n + BigInt(i));
+    c.set(3, 2 ** 60);
+    expect(c.data).toBe(data);
+    expect(c.exact(20)).toBe(2n ** 60n + 19n);
+    const w = new AdaptiveUintColumn(16);
+    w.push(7);
+    w.widenTo(4);
+    expect(w.data).toBeInstanceOf(Uint32Array);
+    w.widenTo(2);
+    expect(w.data).toBeInstanceOf(Uint32Array);
+    w.widenTo(8);
+    expect(w.data).toBeInstanceOf(Float64Array);
+    expect(w.get(0)).toBe(7);
+  });
+});

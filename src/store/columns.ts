@@ -99,15 +99,22 @@ export class AdaptiveUintColumn {
     if (capacity > this.data.length) this.grow(capacity);
   }
 
-  /** Appends map[src[i]] for i in [0, n): ids of another table renumbered into this store's. */
-  appendMapped(src: UintArray, n: number, map: Uint32Array): void {
+  /**
+   * Appends map[src[i]] for i in [0, n): ids of another table renumbered
+   * into this store's. `maxId`: an id no mapped value passes (the store's
+   * table size less one), when the column is known to be wide enough for
+   * it: no scan for the width then.
+   */
+  appendMapped(src: UintArray, n: number, map: Uint32Array, maxId = Number.POSITIVE_INFINITY): void {
     let identity = true;
     for (let i = 0; i < map.length && identity; i++) identity = map[i] === i;
     if (identity) return this.appendData(src, n, null); // the first part's ids: a copy
     // The width the single parse would give: that of the largest id this column holds (not the map's largest).
-    let max = 0;
-    for (let i = 0; i < n; i++) if (map[src[i]] > max) max = map[src[i]];
-    if (max > this.max) this.widen(max);
+    if (maxId > this.max) {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (map[src[i]] > max) max = map[src[i]];
+      if (max > this.max) this.widen(max);
+    }
     const at = this.length;
     if (at + n > this.data.length) this.grow(Math.max(at + n, this.data.length * 2));
     const data = this.data;
@@ -161,6 +168,8 @@ export class AdaptiveUintColumn {
   }
 
   private widen(value: number): void {
+    // A Float64 column holds every value (past 2^53 - 1 its nearest double, the exact one in `wide`): nothing to widen to.
+    if (this.data instanceof Float64Array) return;
     let next: UintArray;
     const cap = this.data.length;
     if (value <= UINT16_MAX) {

@@ -186,22 +186,27 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
   // Each column at the width its values will need first, then room for all parts at once (none to make when
   // the first range's store was reserved from an estimate that holds): appending then copies no reserved
   // column again to widen it. An id column's width is that of the largest id it will hold, as in the single parse.
+  // The largest id each table gives: no mapped id passes it (most stitches then need no scan for an id column's width).
+  const tableMax = { ips: store.ips.size - 1, commands: store.commands.size - 1, slabs: store.slabs.size - 1, types: store.types.size - 1 };
   const lines = store.numAccesses + parts.reduce((n, p) => n + (p.fold ? p.fold.lines : p.accesses.ip.length), 0);
   store.objects.accessStart.widenTo(widthFor(lines));
-  parts.forEach((part, index) => {
-    const maps = allMaps[index];
-    for (const key of OBJECT_COLUMNS) {
-      const to = store.objects[key];
-      const ids = OBJECT_IDS[key];
-      const optional = key === 'type' || key === 'slab' || key === 'newType';
-      if (to instanceof Uint32Column || key === 'accessStart') continue;
-      const c = part.objects[key];
-      to.widenTo(ids && (!optional || present.has(key)) ? widthFor(maxMapped(c, maps[ids])) : c.data.BYTES_PER_ELEMENT);
-    }
-    store.accesses.ip.widenTo(widthFor(maxMapped(part.accesses.ip, maps.ips)));
-    for (const key of ['pid', 'writes', 'reads'] as const) store.accesses[key].widenTo(part.accesses[key].data.BYTES_PER_ELEMENT);
-    if (store.fold && part.fold) for (const key of ['reads', 'writes', 'otherLines'] as const) store.fold[key].widenTo(part.fold[key].data.BYTES_PER_ELEMENT);
-  });
+  /** The width an id column needs for the parts' ids: scanned only when the table's largest id would not fit it. */
+  const idWidth = (to: { data: UintArray }, table: keyof typeof tableMax, column: (p: StorePart) => ColumnPart) => {
+    if (widthFor(tableMax[table]) <= to.data.BYTES_PER_ELEMENT) return 0;
+    return parts.reduce((w, p, index) => Math.max(w, widthFor(maxMapped(column(p), allMaps[index][table]))), 0);
+  };
+  // Each column widened once, to the widest any part needs.
+  for (const key of OBJECT_COLUMNS) {
+    const to = store.objects[key];
+    const ids = OBJECT_IDS[key];
+    const optional = key === 'type' || key === 'slab' || key === 'newType';
+    if (to instanceof Uint32Column || key === 'accessStart') continue;
+    to.widenTo(ids && (!optional || present.has(key)) ? idWidth(to, ids, (p) => p.objects[key]) : Math.max(0, ...parts.map((p) => p.objects[key].data.BYTES_PER_ELEMENT)));
+  }
+  store.accesses.ip.widenTo(idWidth(store.accesses.ip, 'ips', (p) => p.accesses.ip));
+  for (const key of ['pid', 'writes', 'reads'] as const) store.accesses[key].widenTo(Math.max(0, ...parts.map((p) => p.accesses[key].data.BYTES_PER_ELEMENT)));
+  const fold = store.fold;
+  if (fold) for (const key of ['reads', 'writes', 'otherLines'] as const) fold[key].widenTo(Math.max(0, ...parts.map((p) => p.fold?.[key].data.BYTES_PER_ELEMENT ?? 0)));
   store.reserve(
     store.numObjects + parts.reduce((n, p) => n + p.objects.allocIp.length, 0),
     store.numAccesses + parts.reduce((n, p) => n + p.accesses.ip.length, 0),
@@ -217,11 +222,11 @@ export function appendParts(store: KmapStore, linesBefore: number, parts: readon
       const ids = OBJECT_IDS[k];
       const optional = k === 'type' || k === 'slab' || k === 'newType';
       if (to instanceof Uint32Column) to.appendData(c.data as Uint32Array, c.length);
-      else if (ids && (!optional || present.has(k))) to.appendMapped(c.data, c.length, maps[ids]);
+      else if (ids && (!optional || present.has(k))) to.appendMapped(c.data, c.length, maps[ids], tableMax[ids]);
       else to.appendData(c.data, c.length, c.wide, k === 'accessStart' ? accessesBefore : 0);
     }
     const a = store.accesses;
-    a.ip.appendMapped(part.accesses.ip.data, part.accesses.ip.length, ips);
+    a.ip.appendMapped(part.accesses.ip.data, part.accesses.ip.length, ips, tableMax.ips);
     for (const k of ['pid', 'writes', 'reads'] as const) a[k].appendData(part.accesses[k].data, part.accesses[k].length, part.accesses[k].wide);
     for (let i = 0; i < part.callerIdx.length; i++) a.callers.set(accessesBefore + part.callerIdx[i], ips[part.callerIp[i]]);
     store.fold?.appendPart(part.fold!, ips, present.has('slab') ? names.slabs : null, present.has('type') ? names.types : null);
