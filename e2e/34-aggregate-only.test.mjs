@@ -10,7 +10,9 @@
 //     scaled from its head, whole it needs about 0.26 bytes of memory a byte
 //     of file (with growth headroom, more than the budget), aggregates only
 //     0.11. The test reads past the kmap and stops (the rest, zeros, would
-//     take minutes).
+//     take minutes). Then a 37 MB kmap under a budget lowered to 14 MB, read
+//     aggregates only, in ranges: the parsing worker's sums are merged into
+//     the data worker's, and the whole file is there.
 
 import assert from 'node:assert/strict';
 import { truncateSync, writeFileSync } from 'node:fs';
@@ -21,10 +23,15 @@ import { generateLineHeavyKmap } from './generate.mjs';
 import { assertNoErrors, openApp, shot, summary, waitLoaded, withBrowserAndFolder } from './helpers.mjs';
 
 const OBJECTS = 45_000;
+/** A 37 MB kmap (120,000 objects, 960,000 access lines): past the size parsed in ranges. */
+const HEAVY_OBJECTS = 120_000;
 let file;
+let heavy;
 const env = withBrowserAndFolder('kmap-e2e-aggregate-', (dir) => {
   file = join(dir, 'huge.kmap');
   writeFileSync(file, generateLineHeavyKmap(OBJECTS));
+  heavy = join(dir, 'heavy.kmap');
+  writeFileSync(heavy, generateLineHeavyKmap(HEAVY_OBJECTS));
 });
 
 test('"Load aggregates only" reads on without access lines, and every view says what that means', async () => {
@@ -89,5 +96,29 @@ test('"Load aggregates only" reads on without access lines, and every view says 
   const exportButton = page.getByRole('button', { name: 'Export Parquet' });
   assert.equal(await exportButton.isDisabled(), true);
   assert.match(await exportButton.getAttribute('title'), /aggregates only.*kmap export FILE --parquet DIR/);
+  assertNoErrors(errors);
+});
+
+test('read aggregates only in ranges: a parsing worker sums its range, and the whole file is there', async () => {
+  // A budget of 14 MB (localStorage kmap.memoryBudgetMB): the file whole needs more (about 10 MB of data, with
+  // growth headroom past 14), its sums about 5.4 MB, which the stitch of two ranges' sums fits (aggregateRangesFit).
+  const { page, errors } = await openApp(env.browser, '', { setup: (context) => context.addInitScript(() => localStorage.setItem('kmap.memoryBudgetMB', '14')) });
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.getByLabel('Open kmap').setInputFiles(heavy);
+  const question = page.getByRole('alertdialog', { name: 'Too big for this tab' });
+  await question.waitFor();
+  await question.getByRole('button', { name: 'Load aggregates only' }).click();
+  await waitLoaded(page);
+  const s = await summary(page);
+  assert.equal(s.objects, HEAVY_OBJECTS.toLocaleString('en-US'));
+  assert.equal((await page.getByTestId('summary-accesses').textContent()).trim(), (8 * HEAVY_OBJECTS).toLocaleString('en-US'));
+  assert.equal(await page.getByTestId('summary-partial').count(), 0, 'the whole file');
+  assert.equal((await page.getByTestId('summary-aggregate').innerText()).trim(), 'access lines summed, not kept');
+  assert.ok(workers.some((u) => /range-worker/.test(u)), `a parsing worker read a range: ${workers.join(', ')}`);
+  // The sums of both ranges, merged: every access IP a site, each with its lines.
+  await selectTab(page, 'Access sites');
+  await page.locator('[data-testid="site-row"]').first().waitFor();
+  assert.equal((await page.getByTestId('sites-count').innerText()).trim(), '512 sites');
   assertNoErrors(errors);
 });
