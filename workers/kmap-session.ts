@@ -130,9 +130,6 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.lowerBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : null;
   }
 
-  /** The cells the last memory warning estimated for its file read aggregates only (whether its ranges fit: aggregateRangesFit). */
-  private aggregateCells = 0;
-
   /** setParseWorkers(): the ranges of the next loads (null: the constructor's count). */
   private parseWorkers: number | null = null;
 
@@ -165,17 +162,18 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
    * The memory check before the rest of a file is read: the warning to ask
    * about when the whole file will not fit, else null. `textBytes`: for a
    * gzip file, its text's estimated size (the file's size times the ratio so
-   * far), which the estimate scales to; null for a plain file.
+   * far), which the estimate scales to; null for a plain file. Beside the
+   * warning, the cells the estimate expects of the file read aggregates only
+   * (whether its ranges would fit: aggregateRangesFit).
    */
-  private memoryWarning(store: KmapStore, bytesParsed: number, fileBytes: number, textBytes: number | null): MemoryWarning | null {
+  private memoryWarning(store: KmapStore, bytesParsed: number, fileBytes: number, textBytes: number | null): { warning: MemoryWarning; aggregateCells: number } | null {
     if (this.memoryBudget === null) return null;
     const kept = this.keptBytes();
     const content = textBytes ?? fileBytes;
     const est = estimateStore(store, bytesParsed, content, this.memoryBudget - kept);
-    this.aggregateCells = est.aggregate.cells;
     // All fits; or not even the part read does, and the running check stops the load at once.
     if (est.fitFraction >= 1 || est.fitFraction * content <= bytesParsed) return null;
-    return {
+    const warning: MemoryWarning = {
       fileBytes,
       textBytes,
       neededBytes: est.bytes,
@@ -187,6 +185,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       aggregateBytes: est.aggregate.bytes,
       aggregateFits: est.aggregate.fits,
     };
+    return { warning, aggregateCells: est.aggregate.cells };
   }
 
   private setStore(next: KmapStore | null, nextSelection: Uint32Array = new Uint32Array(0), complete = false): void {
@@ -374,7 +373,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
           if (!estimated && committed && totalBytes !== null && source.kind !== 'pair' && parser.bytesIn >= ESTIMATE_AFTER_BYTES) {
             estimated = true;
             const textBytes = meter.gzip ? (totalBytes * meter.textBytes) / Math.max(1, meter.inputBytes) : null;
-            const warning = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
+            const asked = this.memoryWarning(parser.store, parser.bytesIn, totalBytes, textBytes);
+            const warning = asked?.warning ?? null;
             // A file that does not fit is read in one piece (the part that fits), unless it is read aggregates only.
             const planned = plan;
             if (warning) plan = null;
@@ -397,7 +397,7 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
                 // in ranges again when the file was cut (and this range has not been read past its end).
                 parser.store.foldAccessRows(sentinelIpMask(parser.store));
                 this.rebuildContext();
-                if (planned && parser.bytesIn < planned.starts[1] && aggregateRangesFit(warning.aggregateBytes, this.aggregateCells, planned.starts.length, warning.budgetBytes - this.keptBytes())) {
+                if (planned && parser.bytesIn < planned.starts[1] && aggregateRangesFit(warning.aggregateBytes, asked!.aggregateCells, planned.starts.length, warning.budgetBytes - this.keptBytes())) {
                   plan = planned;
                   startLater();
                 }
