@@ -69,7 +69,7 @@ export function foldFilterProblem(filter: ObjectFilter): string | null {
   }
   if (set.length === 0) return null;
   return (
-    `This kmap was loaded aggregates only: its access lines were summed by access IP, slab cache and alloc type as they were read, ` +
+    `This kmap was loaded aggregates only: its access lines were summed by access IP and the objects' cache, type, liveness and sentinel as they were read, ` +
     `so the access sites and the matrix can be narrowed by cache, type, live or freed, sentinels and other tasks only, not by ${set.join(', ')}. ` +
     'Clear those filters here, or read the whole file with the command line (kmap sites FILE, kmap matrix FILE --cols slab).'
   );
