@@ -76,8 +76,6 @@ interface LoadedSymbols {
 }
 
 export class KmapSession extends SessionQueries implements KmapWorkerApi {
-  /** Whether `store` holds a whole file (not one still loading or cut short by a cancel). */
-  private storeComplete = false;
   /**
    * The previously loaded kmap while a new file has not yet shown that it is
    * a kmap: a new file that turns out not to be one, or is cancelled that
@@ -203,6 +201,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
     this.generation++;
     this.filterCache.clear();
     this.resultCache.clear();
+    // A loaded kmap (or new symbols over one): what its first questions need, made between them.
+    if (this.storeComplete) this.warmAfterLoad();
   }
 
   /**
@@ -458,7 +458,6 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       this.fallback = null;
       // The final size: results cached while loading are stale.
       this.rebuildContext();
-      this.warmAfterLoad();
       report(true);
       return {
         ok: true,

@@ -17,7 +17,7 @@ import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
-import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from '../src/query/fold-queries.ts';
+import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites, indexMatrixRows, indexMatrixView, indexSites } from '../src/query/cell-queries.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
 import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram } from '../src/query/lifetimes.ts';
@@ -28,6 +28,7 @@ import { sortSelection } from '../src/query/object-query.ts';
 import { qualityRows, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
+import { siteCells, warmSiteCells, type SiteCells } from '../src/query/site-cells.ts';
 import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { summarize } from '../src/query/summary.ts';
 import { filterKey } from '../src/query/types.ts';
@@ -80,12 +81,16 @@ const MAX_CACHED_RESULTS = 32;
 const WARM_AFTER_MS = 250;
 /** Objects summed per turn of the warm-up (about 10-20 ms at 4 access lines an object), so that questions get in between. */
 const WARM_STEP_OBJECTS = 1 << 19;
+/** Objects indexed per turn of the site index's warm-up (about 20-40 ms at 3-5 access lines an object). */
+const WARM_STEP_SITE_OBJECTS = 1 << 17;
 /** Names per count list in a summary (the page asks for names with nameOptions). */
 export const SUMMARY_NAMES = 20;
 
 export abstract class SessionQueries {
   /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
   protected store: KmapStore | null = null;
+  /** Whether `store` holds a whole file (not one still loading or cut short by a cancel): it will not grow. */
+  protected storeComplete = false;
   protected ctx: QueryContext | null = null;
   protected selection: Uint32Array = new Uint32Array(0);
   /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
@@ -110,19 +115,24 @@ export abstract class SessionQueries {
   /**
    * Makes the loaded kmap's per-object sums a moment after its load, once
    * the page has had its first answers, in turns of WARM_STEP_OBJECTS
-   * objects: the load's last refresh does not need them (the totals of every
-   * object are the store's own), but the first filter, Breakdown or sort by
-   * reads does, and would pay for them then (about 100 ms per 4 M objects,
-   * more than a second at 5 GB). A question that needs them before the last
-   * turn has the rest summed at once; a context replaced meanwhile (a new
+   * objects, then its site index (query/site-cells.ts) in turns of
+   * WARM_STEP_SITE_OBJECTS: the load's last refresh needs neither (the
+   * totals of every object are the store's own), but the first filter,
+   * Breakdown or sort by reads needs the sums, and the access sites and the
+   * matrix answer from the index, and would pay for them then (about 100 ms
+   * per 4 M objects for the sums, a pass over every line for the index: more
+   * than a second each at 5 GB). A question that needs either before its
+   * last turn has the rest made at once; a context replaced meanwhile (a new
    * file, symbols) is left alone.
    */
   protected warmAfterLoad(): void {
     this.stopWarming();
     const ctx = this.ctx;
     if (!ctx) return;
+    const indexed = ctx.store.fold !== null;
     const turn = () => {
-      this.warmTimer = this.ctx === ctx && !warmObjectSums(ctx, WARM_STEP_OBJECTS) ? setTimeout(turn, 0) : null;
+      const done = this.ctx !== ctx || (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (indexed || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)));
+      this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
   }
@@ -220,10 +230,26 @@ export abstract class SessionQueries {
     return true;
   }
 
+  /**
+   * The site index of a whole store with its lines, for a filter its cells
+   * decide (query/cell-queries.ts); null while the file loads (the index
+   * would be made again at every size), for an aggregate-only store and for
+   * any other filter: those read the lines.
+   */
+  private siteIndex(filter: ObjectFilter): SiteCells | null {
+    if (!this.ctx || !this.storeComplete || this.ctx.store.fold || foldFilterProblem(filter) !== null) return null;
+    return siteCells(this.ctx);
+  }
+
   sites(filter: ObjectFilter): SiteRow[] {
     if (!this.ctx) return [];
     if (this.fromFold(filter)) return this.cached('sites', filter, () => foldSites(this.ctx!, filter));
-    return this.cached('sites', filter, () => accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks));
+    return this.cached('sites', filter, () => {
+      const index = this.siteIndex(filter);
+      // An index whose pids were too many to keep as bits answers the matrix only.
+      if (index?.pidsKnown) return indexSites(this.ctx!, index, filter);
+      return accessSites(this.ctx!, this.filtered(filter).indices, filter.otherTasks);
+    });
   }
 
   siteDetail(filter: ObjectFilter, site: string): SiteDetail {
@@ -264,7 +290,11 @@ export abstract class SessionQueries {
 
   matrix(filter: ObjectFilter, cols: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
     if (this.fromFold(filter)) return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => foldMatrixView(...this.input(filter), filter, cols, maxRows, maxCols));
-    return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols));
+    return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => {
+      const index = this.siteIndex(filter);
+      const [ctx, indices] = this.input(filter);
+      return index ? indexMatrixView(ctx, index, indices, filter, cols, maxRows, maxCols) : matrixView(ctx, indices, cols, filter.otherTasks, maxRows, maxCols);
+    });
   }
 
   lifetimesCsv(filter: ObjectFilter, by: LifetimeGrouping): string {
@@ -277,6 +307,8 @@ export abstract class SessionQueries {
 
   matrixCsv(filter: ObjectFilter, cols: MatrixColumnKind): string {
     if (this.fromFold(filter)) return matrixCsv(foldMatrixRows(this.input(filter)[0], filter, cols));
+    const index = this.siteIndex(filter);
+    if (index) return matrixCsv(indexMatrixRows(this.ctx!, index, filter, cols));
     return matrixCsv(matrixRows(...this.input(filter), cols, filter.otherTasks));
   }
 

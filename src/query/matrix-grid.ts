@@ -5,11 +5,15 @@
 //
 // Distinct objects: an object has one column, and its lines are contiguous,
 // so a cell counts an object when its row's last-seen object differs;
-// per-object site sets are not needed.
+// per-object site sets are not needed, except for a view's "other" row,
+// which several sites share (otherRowObjects, decided mostly by each
+// object's highest grid row: gridRows).
 
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
+import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
+import type { SiteKeys } from './site-keys.ts';
 import type { MatrixColumnKind } from './types.ts';
 
 /** The column id of each object and the column names ('' for all when the variant lacks the field). */
@@ -177,4 +181,133 @@ export function countGrid(
     objects[total] += objects[colBase + c];
   }
   return { grid, counted: counted.subarray(0, numCounted), highestRow: highestRow.subarray(0, numCounted) };
+}
+
+/**
+ * Each site's row in the one-pass grid: the sites in the order of the
+ * Matrix view's top rows over the whole store (reads + writes, then access
+ * lines, most first, then key: topKeys' order). The top rows of a view are
+ * then mostly the grid's first rows (for the whole store exactly those), and
+ * the "other" row's pass (otherRowObjects) decides most objects by the
+ * highest grid row of their lines alone. Only that pass's speed depends on
+ * the order, never a count: rows from an older store (a file still loading)
+ * are as right. One pass over the lines, once per SiteKeys (new IPs or new
+ * symbols make a new one).
+ */
+const gridRowsBySites = new WeakMap<SiteKeys, Int32Array>();
+export function gridRows(ctx: QueryContext): Int32Array {
+  const sites = ctx.sites();
+  const known = gridRowsBySites.get(sites);
+  if (known) return known;
+  const store = ctx.store;
+  const ip = store.accesses.ip.data;
+  const r = store.accesses.reads.data;
+  const w = store.accesses.writes.data;
+  const rwPerIp = new Float64Array(sites.siteOf.length);
+  const linesPerIp = new Float64Array(sites.siteOf.length);
+  for (let a = 0, end = store.numAccesses; a < end; a++) {
+    rwPerIp[ip[a]] += r[a] + w[a];
+    linesPerIp[ip[a]]++;
+  }
+  const rw = new Float64Array(sites.numSites);
+  const lines = new Float64Array(sites.numSites);
+  for (let i = 0; i < rwPerIp.length; i++) {
+    rw[sites.siteOf[i]] += rwPerIp[i];
+    lines[sites.siteOf[i]] += linesPerIp[i];
+  }
+  const keys = Array.from({ length: sites.numSites }, (_, s) => sites.key(s));
+  const order = Array.from({ length: sites.numSites }, (_, s) => s).sort((x, y) => rw[y] - rw[x] || lines[y] - lines[x] || compareBytes(keys[x], keys[y]));
+  const rows = new Int32Array(sites.numSites);
+  order.forEach((s, row) => (rows[s] = row));
+  gridRowsBySites.set(sites, rows);
+  return rows;
+}
+
+/** What otherRowObjects decides objects by. */
+export interface OtherRowInput {
+  /** The candidates: kept objects (some may have no counted line). */
+  objects: Uint32Array;
+  /** The highest grid row (gridRows) of each candidate's lines: by position in `objects`, or by object id when `byObject`. */
+  highest: ArrayLike<number>;
+  byObject: boolean;
+  /** Whether `highest` is over the counted lines only (else over all lines: an upper bound of the counted ones). */
+  counted: boolean;
+  /** `highest` of an object without lines (skipped); -1 when every candidate has a counted line. */
+  noRow: number;
+  /** With other tasks: a bit per object id that has an other-task line (the others are skipped); null: read the lines. */
+  otherBits: Uint32Array | null;
+  /** Site id -> grid row: what `highest` counts in (gridRows). */
+  gridRow: Int32Array;
+}
+
+/**
+ * The distinct objects of the view's "other" row, per view column, added to
+ * `objects` (countGrid's layout: cells row-major, then row totals): one
+ * object may reach several "other" sites, so they are not a sum of cells.
+ * Each candidate is decided by the highest grid row of its lines where it
+ * can be: below every "other" row, all its sites are top rows; on an
+ * "other" row (of a counted line), it has a counted line there. Only an
+ * object whose highest row is a top row above an "other" one (or an
+ * "other" one that may not be counted) has its lines read, until the first
+ * counted line on an "other" site. With grid rows in the order of the
+ * sites' lines, the top rows are mostly the first ones, and few objects are
+ * read.
+ */
+export function otherRowObjects(
+  ctx: QueryContext,
+  input: OtherRowInput,
+  rowIx: { of: Int32Array; count: number; other: boolean },
+  colIx: { of: Int32Array; count: number },
+  otherTasks: boolean,
+  kind: MatrixColumnKind,
+  objects: Float64Array,
+): void {
+  const store = ctx.store;
+  const sites = ctx.sites();
+  const siteOf = sites.siteOf;
+  const numSites = sites.numSites;
+  const { ids: colIds } = columnsOf(store, kind);
+  const R = rowIx.count;
+  const C = colIx.count;
+  const otherR = R - 1;
+  const rowBase = R * C;
+  const { objects: objs, highest, byObject, counted, noRow, otherBits, gridRow: row } = input;
+  const n = store.numObjects;
+  const starts = store.objects.accessStart.data;
+  const objPid = store.objects.pid.data;
+  const accIp = store.accesses.ip.data;
+  const accPid = store.accesses.pid.data;
+  // Whether each IP id's site is in the "other" row: one load a line.
+  const otherIp = new Uint8Array(siteOf.length);
+  for (let ip = 0; ip < siteOf.length; ip++) otherIp[ip] = rowIx.of[siteOf[ip]] === otherR ? 1 : 0;
+  // The same by grid row, and the lowest grid row in "other" (numSites when none).
+  const otherGridRow = new Uint8Array(numSites);
+  let lowestOther = numSites;
+  for (let s = 0; s < numSites; s++) {
+    if (rowIx.of[s] !== otherR) continue;
+    otherGridRow[row[s]] = 1;
+    lowestOther = Math.min(lowestOther, row[s]);
+  }
+  for (let p = 0; p < objs.length; p++) {
+    const i = objs[p];
+    const m = highest[byObject ? i : p];
+    if (m < lowestOther || m === noRow) continue;
+    if (otherBits !== null && (otherBits[i >>> 5] & (1 << (i & 31))) === 0) continue;
+    const k = colIx.of[colIds[i]];
+    if (k < 0) continue;
+    if (otherGridRow[m] === 1 && (counted || !otherTasks)) {
+      objects[otherR * C + k]++;
+      continue;
+    }
+    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+    const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
+    for (let a = starts[i]; a < end; a++) {
+      if (otherIp[accIp[a]] === 0) continue;
+      if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
+      objects[otherR * C + k]++;
+      break;
+    }
+  }
+  objects[rowBase + otherR] = 0;
+  for (let k = 0; k < C; k++) objects[rowBase + otherR] += objects[otherR * C + k];
 }

@@ -15,8 +15,7 @@ import { addEntry } from '../store/columns.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import { columnsOf, countGrid, type Grid } from './matrix-grid.ts';
-import type { SiteKeys } from './site-keys.ts';
+import { columnsOf, countGrid, gridRows, otherRowObjects, type Grid } from './matrix-grid.ts';
 import type { MatrixColumnKind, MatrixRow } from './types.ts';
 
 /**
@@ -225,44 +224,17 @@ export function viewIndex(size: number, top: { kept: number[]; all: number }): {
 }
 
 /**
- * Each site's row in the one-pass grid: the sites ordered by their access
- * lines over the whole store, most first. The top rows of a view are then
- * mostly the grid's first rows, and the second pass of onePassView decides
- * most objects by the highest grid row of their lines alone. Only that
- * pass's speed depends on the order, never a count: rows from an older
- * store (a file still loading) are as right. One pass over the lines' IPs,
- * once per SiteKeys (new IPs or new symbols make a new one).
- */
-const gridRowsBySites = new WeakMap<SiteKeys, Int32Array>();
-function gridRows(ctx: QueryContext): Int32Array {
-  const sites = ctx.sites();
-  const known = gridRowsBySites.get(sites);
-  if (known) return known;
-  const ip = ctx.store.accesses.ip.data;
-  const perIp = new Float64Array(sites.siteOf.length);
-  for (let a = 0, end = ctx.store.numAccesses; a < end; a++) perIp[ip[a]]++;
-  const perSite = new Float64Array(sites.numSites);
-  for (let i = 0; i < perIp.length; i++) perSite[sites.siteOf[i]] += perIp[i];
-  const order = Array.from({ length: sites.numSites }, (_, s) => s).sort((x, y) => perSite[y] - perSite[x] || x - y);
-  const rows = new Int32Array(sites.numSites);
-  order.forEach((s, r) => (rows[s] = r));
-  gridRowsBySites.set(sites, rows);
-  return rows;
-}
-
-/**
  * One pass counts every site x column cell (countGrid); the view's cells,
  * totals and ranking follow from them, distinct objects included (an
  * object has one column, so the columns' object sets are disjoint), except
  * the distinct objects of the "other" row: one object may reach several of
  * its sites. Those take a second pass over the objects with a counted line
- * that asks whether one of them lands on an "other" site: mostly answered by
- * the object's highest grid row, else by its lines, up to the first such.
+ * (otherRowObjects).
  */
 export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: MatrixColumnKind, otherTasks: boolean, maxRows: number, maxCols: number): MatrixView {
   const store = ctx.store;
   const sites = ctx.sites();
-  const { ids: colIds, names } = columnsOf(store, kind);
+  const { names } = columnsOf(store, kind);
   const numSites = sites.numSites;
   const numCols = names.length;
   // Site s is the grid's row row[s] (popular sites first, gridRows()).
@@ -317,50 +289,7 @@ export function onePassView(ctx: QueryContext, indices: Uint32Array, kind: Matri
   lines[total] = full.lines[fTotal];
   objects[total] = full.objects[fTotal];
   if (otherR >= 0) {
-    const siteOf = sites.siteOf;
-    const n = store.numObjects;
-    const starts = store.objects.accessStart.data;
-    const objPid = store.objects.pid.data;
-    const accIp = store.accesses.ip.data;
-    const accPid = store.accesses.pid.data;
-    // Whether each IP id's site is in the "other" row: one load a line.
-    const otherIp = new Uint8Array(siteOf.length);
-    for (let ip = 0; ip < siteOf.length; ip++) otherIp[ip] = rowIx.of[siteOf[ip]] === otherR ? 1 : 0;
-    // The same by grid row, and the lowest grid row in "other" (numSites when none).
-    const otherGridRow = new Uint8Array(numSites);
-    let lowestOther = numSites;
-    for (let s = 0; s < numSites; s++) {
-      if (rowIx.of[s] !== otherR) continue;
-      otherGridRow[row[s]] = 1;
-      lowestOther = Math.min(lowestOther, row[s]);
-    }
-    // Each object with a counted line (countGrid's list) is decided by the
-    // highest grid row of its counted lines where it can be: below every
-    // "other" row, all its sites are top rows; on an "other" row, it has a
-    // counted line there. Only an object whose highest row is a top row
-    // above an "other" one has its lines read, until the first on an
-    // "other" site. With grid rows in the order of the sites' lines, the top
-    // rows are mostly the first ones, and few objects are read.
-    for (let p = 0; p < counted.length; p++) {
-      const m = highestRow[p];
-      if (m < lowestOther) continue;
-      const i = counted[p];
-      const k = colIx.of[colIds[i]];
-      if (k < 0) continue;
-      if (otherGridRow[m] === 1) {
-        objects[otherR * C + k]++;
-        continue;
-      }
-      const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
-      const owner = objPid[i] - OBJECT_PID_BIAS + ACCESS_PID_BIAS;
-      for (let a = starts[i]; a < end; a++) {
-        if (otherIp[accIp[a]] === 0) continue;
-        if (otherTasks && (accPid[a] === ACCESS_PID_NONE || accPid[a] === owner)) continue;
-        objects[otherR * C + k]++;
-        break;
-      }
-    }
-    for (let k = 0; k < C; k++) objects[rowBase + otherR] += objects[otherR * C + k];
+    otherRowObjects(ctx, { objects: counted, highest: highestRow, byObject: false, counted: true, noRow: -1, otherBits: null, gridRow: row }, rowIx, colIx, otherTasks, kind, objects);
   }
   return viewOf(topRows, topCols, (s) => sites.key(s), names, { reads, writes, lines, objects });
 }

@@ -43,7 +43,7 @@ export function pidCommands(store: KmapStore): Map<number, string> {
 }
 
 /** Dense ids of the access pid codes that occur: idOf[code] (or -1), and how many; null for absurd pids. */
-function densePidIds(store: KmapStore): { idOf: Int32Array; count: number } | null {
+export function densePidIds(store: KmapStore): { idOf: Int32Array; count: number } | null {
   const pid = store.accesses.pid.data;
   let max = 0;
   for (let a = 0; a < store.numAccesses; a++) if (pid[a] > max) max = pid[a];

@@ -40,7 +40,7 @@ export interface KmapSummary {
    * True for an aggregate-only load: the access lines were summed as they
    * were read (store/access-fold.ts), not kept, so no object lists its
    * lines and the sites and the matrix narrow by cache, type, liveness, sentinels and other
-   * tasks only (query/fold-queries.ts). Not in statsJson.
+   * tasks only (query/cell-queries.ts). Not in statsJson.
    */
   aggregateOnly: boolean;
 }

@@ -213,7 +213,7 @@ export interface SiteRow {
   reads: Exact;
   writes: Exact;
   accessLines: number;
-  /** Distinct objects it accessed; null when not known (an aggregate-only load: query/fold-queries.ts). */
+  /** Distinct objects it accessed; null when not known (an aggregate-only load: query/cell-queries.ts). */
   objects: number | null;
   /** Distinct access pids (-1 counts as one; 0 when access lines carry no pid); null when not kept (an aggregate-only load). */
   pids: number | null;
@@ -282,7 +282,7 @@ export interface MatrixRow {
   reads: Exact;
   writes: Exact;
   accessLines: number;
-  /** Distinct objects of that column accessed through that site; null when not known (an aggregate-only load: query/fold-queries.ts). */
+  /** Distinct objects of that column accessed through that site; null when not known (an aggregate-only load: query/cell-queries.ts). */
   objects: number | null;
 }
 export const MATRIX_CSV_COLUMNS = ['site', 'column', 'reads', 'writes', 'accessLines', 'objects'] as const;

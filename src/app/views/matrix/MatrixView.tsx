@@ -16,7 +16,7 @@ import { interpolateBlues, interpolateOranges, interpolatePurples } from 'd3';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { filterKey, MATRIX_COLUMN_KINDS, type MatrixColumnKind, type MatrixView as MatrixData } from '../../../worker-api.ts';
 import { MATRIX_COLORS, MATRIX_ORDERS, type MatrixColor } from '../../../view-state/view-state.ts';
-import { foldFilterProblem } from '../../../query/fold-queries.ts';
+import { foldFilterProblem } from '../../../query/cell-queries.ts';
 import { matrixSvg } from '../../charts/svg-export.ts';
 import { DownloadCsvButton, csvFileName } from '../../components/DownloadCsvButton.tsx';
 import { ExportChartButtons } from '../../components/ExportChartButtons.tsx';

@@ -19,7 +19,7 @@ import { kmapApi } from '../../kmap-client.ts';
 import { useDataStore } from '../../stores/data-store.ts';
 import { useViewStore } from '../../stores/view-store.ts';
 import { useWorkerResult } from '../use-worker-result.ts';
-import { foldFilterProblem } from '../../../query/fold-queries.ts';
+import { foldFilterProblem } from '../../../query/cell-queries.ts';
 import { shownName } from '../../../query/shown-name.ts';
 
 /** Pids listed in a site's tooltip. */

@@ -1,6 +1,6 @@
 // An aggregate-only store (store/access-fold.ts) against the same file
 // parsed whole: every per-object figure, the filters, and the access sites
-// and the matrix from the fold (fold-queries.ts) against sites.ts and
+// and the matrix from the fold (cell-queries.ts) against sites.ts and
 // matrix.ts on the lines (themselves checked against the references in
 // ../testing/). Folded from the start at tiny chunk sizes, and midway (the
 // data worker's way, when a file turns out too big for the tab).
@@ -12,41 +12,21 @@ import { KmapParser, parseKmapBytes } from '../format/parser.ts';
 import { AccessFold, CELL_SUMS } from '../store/access-fold.ts';
 import type { Variant } from '../format/variants.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
-import { IpSymbols } from '../symbols/ip-symbols.ts';
-import { parseSymbolMap } from '../symbols/symbol-map.ts';
+import { cellCases, cellFilters, contextOf } from '../testing/cell-cases.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
-import { QueryContext } from './context.ts';
 import { filterObjects, sentinelIpMask } from './filter.ts';
-import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from './fold-queries.ts';
+import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites } from './cell-queries.ts';
 import { matrixRows, matrixView } from './matrix.ts';
 import { objectSums } from './object-sums.ts';
 import { objectRow } from './rows.ts';
 import { accessSites } from './sites.ts';
 import { resolution } from './stats.ts';
-import { emptyFilter, MATRIX_COLUMN_KINDS, type ObjectFilter } from './types.ts';
+import { emptyFilter, MATRIX_COLUMN_KINDS } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const enc = (s: string) => new TextEncoder().encode(s);
+const CASES = cellCases(readFileSync(join(ROOT, 'public', 'sample.kmap')), readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8'));
 
-/** A map of a few wide functions over the writer's IPs: most functions hold several IPs of one group. */
-const COARSE_MAP = ['ffffffff81000000 T _stext', ...Array.from({ length: 6 }, (_, k) => `ffffffff81${(k * 3).toString(16).padStart(2, '0')}0000 T wide_${k}`), 'ffffffff81f00000 T _etext'].join('\n') + '\n';
-
-interface Case {
-  name: string;
-  variant: Variant;
-  bytes: Uint8Array;
-  map: string | null;
-}
-
-const CASES: Case[] = [
-  ...(['A', 'B', 'C', 'D', 'E'] as const).map((v, k) => ({ name: `random ${v}`, variant: v, bytes: enc(writeKmap({ variant: v, objects: 400, seed: 900 + k })), map: null })),
-  { name: 'random E + a coarse map', variant: 'E', bytes: enc(writeKmap({ variant: 'E', objects: 400, seed: 911 })), map: COARSE_MAP },
-  { name: 'random B + a coarse map', variant: 'B', bytes: enc(writeKmap({ variant: 'B', objects: 300, seed: 912 })), map: COARSE_MAP },
-  { name: 'sample + System.map', variant: 'E', bytes: readFileSync(join(ROOT, 'public', 'sample.kmap')), map: readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8') },
-  { name: 'sample, no symbols', variant: 'E', bytes: readFileSync(join(ROOT, 'public', 'sample.kmap')), map: null },
-];
-
-const contextOf = (store: KmapStore, map: string | null) => new QueryContext(store, map === null ? null : new IpSymbols(parseSymbolMap(map), store.ips));
 
 /**
  * Parses the bytes keeping lines up to `share` of them, folds those, then
@@ -67,28 +47,6 @@ function foldedMidway(bytes: Uint8Array, variant: Variant, share: number): KmapS
   parser.store.foldAccessRows(sentinelIpMask(parser.store));
   parser.push(bytes.subarray(cut));
   return parser.finish();
-}
-
-/** The filters a fold answers: none, other tasks, the commonest slab and type, and both with other tasks. */
-function foldFilters(store: KmapStore): [string, ObjectFilter][] {
-  const top = (counts: number[], names: readonly string[]) => {
-    let best = -1;
-    counts.forEach((n, id) => (best < 0 || n > counts[best] ? (best = id) : 0));
-    return best < 0 ? [] : [names[best]];
-  };
-  const slabs = top(store.objectsBySlab, store.slabs.names());
-  const types = top(store.objectsByType, store.types.names());
-  return [
-    ['no filter', emptyFilter()],
-    ['other tasks', { ...emptyFilter(), otherTasks: true }],
-    ['top slab', { ...emptyFilter(), slabs }],
-    ['top type', { ...emptyFilter(), types }],
-    ['top slab and type, other tasks', { ...emptyFilter(), slabs, types, otherTasks: true }],
-    ['a slab no object has', { ...emptyFilter(), slabs: ['no such cache'] }],
-    ['live', { ...emptyFilter(), state: 'live' }],
-    ['freed, no sentinels, other tasks', { ...emptyFilter(), state: 'freed', hideSentinels: true, otherTasks: true }],
-    ['top slab, live, no sentinels', { ...emptyFilter(), slabs, state: 'live', hideSentinels: true }],
-  ];
 }
 
 describe.each(CASES)('aggregate-only: $name', ({ bytes, map, variant }) => {
@@ -119,7 +77,7 @@ describe.each(CASES)('aggregate-only: $name', ({ bytes, map, variant }) => {
 
   it.each(folds)('%s: filters keep the same objects', (_, store) => {
     const ctx = contextOf(store, map);
-    for (const [, f] of foldFilters(store)) expect([...filterObjects(ctx, f).indices]).toEqual([...filterObjects(wctx, f).indices]);
+    for (const [, f] of cellFilters(store)) expect([...filterObjects(ctx, f).indices]).toEqual([...filterObjects(wctx, f).indices]);
     // An access-site filter needs the lines: it keeps nothing, and says so.
     const site = accessSites(wctx, filterObjects(wctx, emptyFilter()).indices, false)[0]?.site;
     if (site !== undefined) {
@@ -131,7 +89,7 @@ describe.each(CASES)('aggregate-only: $name', ({ bytes, map, variant }) => {
 
   it.each(folds)('%s: access sites match wherever a figure is known', (_, store) => {
     const ctx = contextOf(store, map);
-    for (const [label, f] of foldFilters(store)) {
+    for (const [label, f] of cellFilters(store)) {
       const want = accessSites(wctx, filterObjects(wctx, f).indices, f.otherTasks);
       const got = foldSites(ctx, f);
       expect(got.map((r) => r.site), label).toEqual(want.map((r) => r.site));
@@ -153,7 +111,7 @@ describe.each(CASES)('aggregate-only: $name', ({ bytes, map, variant }) => {
 
   it.each(folds)('%s: matrix rows and views match wherever a figure is known', (_, store) => {
     const ctx = contextOf(store, map);
-    for (const [label, f] of foldFilters(store)) {
+    for (const [label, f] of cellFilters(store)) {
       const windices = filterObjects(wctx, f).indices;
       const indices = filterObjects(ctx, f).indices;
       for (const kind of MATRIX_COLUMN_KINDS) {

@@ -1,0 +1,150 @@
+// The site index (site-cells.ts) against the lines: the access sites, the
+// matrix rows and the matrix views answered from its cells
+// (cell-queries.ts) equal sites.ts and matrix.ts on the same store, every
+// figure included (distinct objects and pids, the "other" row), for every
+// filter cells can answer, built at once and in steps of a few objects, with
+// its dense look-ups given way to Maps, and past 2^53 - 1.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { cellCases, cellFilters, contextOf } from '../testing/cell-cases.ts';
+import { captureLike } from '../testing/capture-like.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { indexMatrixRows, indexMatrixView, indexSites } from './cell-queries.ts';
+import type { QueryContext } from './context.ts';
+import { filterObjects } from './filter.ts';
+import { matrixRows, matrixView } from './matrix.ts';
+import { SiteCells, siteCells, warmSiteCells } from './site-cells.ts';
+import { accessSites } from './sites.ts';
+import { emptyFilter, MATRIX_COLUMN_KINDS } from './types.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const enc = (s: string) => new TextEncoder().encode(s);
+const CASES = cellCases(readFileSync(join(ROOT, 'public', 'sample.kmap')), readFileSync(join(ROOT, 'public', 'sample.System.map'), 'utf8'));
+
+/** Built in steps of `step` objects. */
+function builtInSteps(ctx: QueryContext, step: number, maxDense?: number, maxPidBits?: number): SiteCells {
+  const cells = new SiteCells(ctx, maxDense, maxPidBits);
+  let steps = 0;
+  while (!cells.step(step)) steps++;
+  expect(steps).toBeGreaterThanOrEqual(Math.floor(ctx.store.numObjects / step) - 1);
+  return cells;
+}
+
+/** Every figure of the index's answers equals the lines' for every filter cells answer. */
+function expectSameAnswers(ctx: QueryContext, cells: SiteCells, where: string): void {
+  for (const [label, f] of cellFilters(ctx.store)) {
+    const indices = filterObjects(ctx, f).indices;
+    expect(indexSites(ctx, cells, f), `${where}: ${label}`).toEqual(accessSites(ctx, indices, f.otherTasks));
+    for (const kind of MATRIX_COLUMN_KINDS) {
+      expect(indexMatrixRows(ctx, cells, f, kind), `${where}: ${label} ${kind}`).toEqual(matrixRows(ctx, indices, kind, f.otherTasks));
+      for (const [maxRows, maxCols] of [[1, 1], [3, 2], [40, 24], [1000, 1000]]) {
+        const want = matrixView(ctx, indices, kind, f.otherTasks, maxRows, maxCols);
+        const got = indexMatrixView(ctx, cells, indices, f, kind, maxRows, maxCols);
+        const at = `${where}: ${label} ${kind} ${maxRows}x${maxCols}`;
+        expect([got.rows, got.columns, got.otherRow, got.otherColumn, got.numSites, got.numColumns], at).toEqual([want.rows, want.columns, want.otherRow, want.otherColumn, want.numSites, want.numColumns]);
+        for (const k of ['reads', 'writes', 'lines', 'objects'] as const) expect([...got[k]], `${at} ${k}`).toEqual([...want[k]]);
+      }
+    }
+  }
+}
+
+describe.each(CASES)('site index: $name', ({ bytes, map }) => {
+  const store = parseKmapBytes(bytes);
+  const ctx = contextOf(store, map);
+
+  it('answers the sites and the matrix as the lines do, built at once', () => {
+    expectSameAnswers(ctx, siteCells(ctx), 'at once');
+  });
+
+  it('answers the same built in steps of 7 objects', () => {
+    expectSameAnswers(ctx, builtInSteps(ctx, 7), 'steps of 7');
+  });
+
+  it('answers the same with every group in a Map', () => {
+    const cells = builtInSteps(ctx, 1 << 20, 0);
+    expectSameAnswers(ctx, cells, 'Maps');
+  });
+});
+
+describe('site index: what it keeps', () => {
+  it('has a cell per (site, group) with lines, and keeps each object\'s highest grid row', () => {
+    const store = parseKmapBytes(captureLike(2000, 9));
+    const ctx = contextOf(store, null);
+    const cells = siteCells(ctx);
+    const seen = new Set<string>();
+    for (let c = 0; c < cells.numCells; c++) {
+      const key = [cells.cellSite[c], cells.cellSlab[c], cells.cellType[c], cells.cellFlags[c]].join(',');
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+      expect(cells.sums[c * 8]).toBeGreaterThan(0);
+    }
+    // Lines and objects add up to the store's.
+    let lines = 0;
+    for (let c = 0; c < cells.numCells; c++) lines += cells.sums[c * 8];
+    expect(lines).toBe(store.numAccesses);
+    let withLines = 0;
+    for (let i = 0; i < store.numObjects; i++) {
+      const [start, end] = store.accessRange(i);
+      if (end === start) {
+        expect(cells.highestRow[i]).toBe(cells.noRow);
+        continue;
+      }
+      withLines++;
+      let high = 0;
+      for (let a = start; a < end; a++) high = Math.max(high, cells.gridRow[ctx.sites().siteOf[store.accesses.ip.data[a]]]);
+      expect(cells.highestRow[i]).toBe(high);
+    }
+    expect(withLines).toBeGreaterThan(100);
+    expect(store.numObjects - withLines).toBeGreaterThan(10);
+  });
+
+  it('drops the pid bitmaps past their cap, and says so', () => {
+    const store = parseKmapBytes(captureLike(2000, 9));
+    const ctx = contextOf(store, null);
+    expect(builtInSteps(ctx, 1 << 20).pidsKnown).toBe(true);
+    const capped = builtInSteps(ctx, 1 << 20, undefined, 64);
+    expect(capped.pidsKnown).toBe(false);
+    expect(() => indexSites(ctx, capped, emptyFilter())).toThrow(/no pids/);
+    // The matrix needs no pids.
+    const indices = filterObjects(ctx, emptyFilter()).indices;
+    expect(indexMatrixView(ctx, capped, indices, emptyFilter(), 'slab', 3, 2)).toEqual(matrixView(ctx, indices, 'slab', false, 3, 2));
+  });
+
+  it('is built once per context: a warm-up in steps ends as the context\'s index', () => {
+    const store = parseKmapBytes(enc(writeKmap({ variant: 'E', objects: 300, seed: 77 })));
+    const ctx = contextOf(store, null);
+    let turns = 0;
+    while (!warmSiteCells(ctx, 50)) turns++;
+    expect(turns).toBe(5);
+    const warmed = siteCells(ctx);
+    expect(siteCells(ctx)).toBe(warmed);
+    expect(warmed.done).toBe(true);
+    // A question before the warm-up ends has the rest built at once.
+    const ctx2 = contextOf(store, null);
+    expect(warmSiteCells(ctx2, 50)).toBe(false);
+    expect(siteCells(ctx2).done).toBe(true);
+  });
+
+  it('keeps reads and writes exact past 2^53 - 1', () => {
+    const big = 2n ** 53n + 1n;
+    const kmap = [
+      'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,${big},${big},1`,
+      `  ffffffff81000100,1,2,2`,
+      'ffffffff81000010,1,ffff888000000040,64,2,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,9007199254740991,3,1`,
+      '',
+    ].join('\n');
+    const store = parseKmapBytes(enc(kmap));
+    const ctx = contextOf(store, null);
+    const cells = siteCells(ctx);
+    const f = emptyFilter();
+    const got = indexSites(ctx, cells, f);
+    expect(got).toEqual(accessSites(ctx, filterObjects(ctx, f).indices, false));
+    expect(typeof got[0].reads).toBe('bigint');
+    expect(indexMatrixRows(ctx, cells, f, 'slab')).toEqual(matrixRows(ctx, filterObjects(ctx, f).indices, 'slab', false));
+  });
+});
