@@ -432,16 +432,34 @@ function cellMatrixView(ctx: QueryContext, src: CellSource, indices: Uint32Array
   if (kept && index && rowIx.other) {
     // Several sites share the "other" row, so its cells' objects are not sums of cells.
     for (let col = 0; col < C; col++) grid.objects[(R - 1) * C + col] = 0;
-    const otherBits = filter.otherTasks ? index.hasOther : null;
-    otherRowObjects(
-      ctx,
-      { objects: indices, highest: index.highestRow, byObject: true, counted: false, noRow: index.noRow, otherBits, gridRow: index.gridRow },
-      rowIx,
-      colIx,
-      filter.otherTasks,
-      kind,
-      grid.objects,
-    );
+    grid.objects[rowBase + R - 1] = 0;
+    // Top rows that are the grid's first R - 1: an object is in "other" when its highest row is past them.
+    const prefix = !filter.otherTasks && index.rowCounts !== null && topRows.kept.every((s) => index.gridRow[s] < R - 1);
+    if (prefix) {
+      const keeps = groupFilter(store, filter)!;
+      const columnOfGroup = columnOfCell(store, { cellSlab: index.groupSlab, cellType: index.groupType }, kind);
+      const counts = index.rowCounts!;
+      for (let g = 0; g < index.numGroups; g++) {
+        if (index.groupObjects[g] === 0 || !keeps(index.groupSlab[g], index.groupType[g], index.groupFlags[g])) continue;
+        const col = colIx.of[columnOfGroup(g)];
+        if (col < 0) continue;
+        let n = 0;
+        for (let row = R - 1, base = g * index.numSites; row < index.numSites; row++) n += counts[base + row];
+        grid.objects[(R - 1) * C + col] += n;
+        grid.objects[rowBase + R - 1] += n;
+      }
+    } else {
+      const otherBits = filter.otherTasks ? index.hasOther : null;
+      otherRowObjects(
+        ctx,
+        { objects: indices, highest: index.highestRow, byObject: true, counted: false, noRow: index.noRow, otherBits, gridRow: index.gridRow },
+        rowIx,
+        colIx,
+        filter.otherTasks,
+        kind,
+        grid.objects,
+      );
+    }
   }
   return viewOf(topRows, topCols, (s) => sites.key(s), names, grid);
 }

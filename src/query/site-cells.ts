@@ -45,6 +45,8 @@ const NUM_SUMS = CELL_SUMS.length;
 const MAX_PID_BITS = 1 << 28;
 /** Most entries of the groups' dense (site -> cell) arrays in all, 4 bytes each; past it a group uses a Map. */
 const MAX_DENSE = 1 << 24;
+/** Most entries of the (group, highest grid row) object counts, 4 bytes each (16 MiB); past it none are kept. */
+const MAX_ROW_COUNTS = 1 << 22;
 
 interface Group {
   readonly id: number;
@@ -73,6 +75,8 @@ export class SiteCells {
   pidsKnown: boolean;
   /** Words per cell's row of a pid bitmap. */
   readonly pidWords: number;
+  /** The row counts of each group while building (null entries past MAX_ROW_COUNTS). */
+  private groupRows: (Uint32Array | null)[] = [];
   /** Bit (cell, dense pid): some line of the cell is by that pid; and some other-task line. */
   pidBits: Uint32Array | null;
   otherPidBits: Uint32Array | null;
@@ -91,6 +95,13 @@ export class SiteCells {
   groupFlags = new Uint8Array(0);
   groupObjects: number[] = [];
   groupOtherObjects: number[] = [];
+  /**
+   * Objects with a line by (group, highest grid row): rowCounts[g * numSites
+   * + row], or null past MAX_ROW_COUNTS. When a view's top rows are the
+   * grid's first rows (the whole store's view: gridRows orders sites so),
+   * its "other" row's objects are those counts summed past the top rows.
+   */
+  rowCounts: Uint32Array | null = null;
   /** Site id -> its grid row (matrix-grid.ts gridRows), as the objects' highest rows use it. */
   readonly gridRow: Int32Array;
 
@@ -108,6 +119,7 @@ export class SiteCells {
     private readonly ctx: QueryContext,
     private readonly maxDense = MAX_DENSE,
     private readonly maxPidBits = MAX_PID_BITS,
+    private readonly maxRowCounts = MAX_ROW_COUNTS,
   ) {
     const store = ctx.store;
     if (store.fold) throw new Error('an aggregate-only store has no access lines to index');
@@ -200,6 +212,8 @@ export class SiteCells {
       }
       this.highestRow[i] = high;
       this.groupObjects[group.id]++;
+      const rows = this.groupRows[group.id];
+      if (rows !== null) rows[high]++;
       if (other) {
         this.hasOther[i >>> 5] |= 1 << (i & 31);
         this.groupOtherObjects[group.id]++;
@@ -247,6 +261,11 @@ export class SiteCells {
       this.groupType[g.id] = g.type;
       this.groupFlags[g.id] = g.flags;
     }
+    if (this.groupRows.every((r) => r !== null)) {
+      this.rowCounts = new Uint32Array(this.numGroups * this.numSites);
+      this.groupRows.forEach((r, g) => this.rowCounts!.set(r!, g * this.numSites));
+    }
+    this.groupRows = [];
     this.siteStart = new Uint32Array(this.numSites + 1);
     for (let k = 0; k < c; k++) this.siteStart[this.cellSite[k] + 1]++;
     for (let s = 0; s < this.numSites; s++) this.siteStart[s + 1] += this.siteStart[s];
@@ -298,6 +317,7 @@ export class SiteCells {
       this.groups.set(key, g);
       this.groupObjects.push(0);
       this.groupOtherObjects.push(0);
+      this.groupRows.push((this.groups.size + 1) * this.numSites <= this.maxRowCounts ? new Uint32Array(this.numSites) : null);
     }
     return g;
   }
