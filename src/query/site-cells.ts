@@ -45,6 +45,8 @@ const NUM_SUMS = CELL_SUMS.length;
 const MAX_PID_BITS = 1 << 28;
 /** Most entries of the groups' dense (site -> cell) arrays in all, 4 bytes each; past it a group uses a Map. */
 const MAX_DENSE = 1 << 24;
+/** Most entries of the (slab, type, flags) -> group look-up table, 4 bytes each. */
+const MAX_GROUP_TABLE = 1 << 20;
 /** Most entries of the (group, highest grid row) object counts, 4 bytes each (16 MiB); past it none are kept. */
 const MAX_ROW_COUNTS = 1 << 22;
 
@@ -110,6 +112,11 @@ export class SiteCells {
   private lastObject = new Int32Array(256).fill(-1);
   private lastOtherObject = new Int32Array(256).fill(-1);
   private readonly groups = new Map<number, Group>();
+  private readonly groupList: Group[] = [];
+  /** Group id + 1 by (slab * tableTypes + type) * 4 + flags (0: not looked up yet), or null when the pairs are too many. */
+  private readonly groupTable: Int32Array | null;
+  private readonly tableSlabs: number;
+  private readonly tableTypes: number;
   private denseEntries = 0;
   private readonly pidId: Int32Array;
   private readonly sentinel: Uint8Array;
@@ -135,6 +142,9 @@ export class SiteCells {
     this.noRow = this.numSites < 0xffff ? 0xffff : 0xffffffff;
     this.hasOther = new Uint32Array(Math.ceil(store.numObjects / 32));
     this.sentinel = sentinelIpMask(store);
+    this.tableSlabs = Math.max(1, store.slabs.size);
+    this.tableTypes = Math.max(1, store.types.size);
+    this.groupTable = this.tableSlabs * this.tableTypes * 4 <= MAX_GROUP_TABLE ? new Int32Array(this.tableSlabs * this.tableTypes * 4) : null;
   }
 
   get done(): boolean {
@@ -160,12 +170,20 @@ export class SiteCells {
     const gridRow = this.gridRow;
     const pidId = this.pidId;
     const words = this.pidWords;
+    const highestRow = this.highestRow;
+    const hasOther = this.hasOther;
+    // The cells' arrays in locals (read again when a new cell may have grown them).
+    let sums = this.sums;
+    let lastObject = this.lastObject;
+    let lastOtherObject = this.lastOtherObject;
+    let pidBits = this.pidBits;
+    let otherPidBits = this.otherPidBits;
     let group: Group | null = null;
     for (let i = this.next; i < to; i++) {
       const start = starts[i];
       const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
       if (end === start) {
-        this.highestRow[i] = this.noRow;
+        highestRow[i] = this.noRow;
         continue;
       }
       const flags = (store.isLive(i) ? GROUP_LIVE : 0) | (this.sentinel[allocIp[i]] === 1 ? GROUP_SENTINEL : 0);
@@ -177,16 +195,22 @@ export class SiteCells {
       for (let a = start; a < end; a++) {
         const s = siteOf[accIp[a]];
         let cell = dense !== null ? dense[s] - 1 : (group.map!.get(s) ?? -1);
-        if (cell < 0) cell = this.newCell(group, s);
-        const sums = this.sums;
+        if (cell < 0) {
+          cell = this.newCell(group, s);
+          sums = this.sums;
+          lastObject = this.lastObject;
+          lastOtherObject = this.lastOtherObject;
+          pidBits = this.pidBits;
+          otherPidBits = this.otherPidBits;
+        }
         const base = cell * NUM_SUMS;
         const r = accR[a];
         const w = accW[a];
         sums[base]++;
         sums[base + 1] += r;
         sums[base + 2] += w;
-        if (this.lastObject[cell] !== i) {
-          this.lastObject[cell] = i;
+        if (lastObject[cell] !== i) {
+          lastObject[cell] = i;
           sums[base + 3]++;
         }
         const code = accPid[a];
@@ -194,28 +218,28 @@ export class SiteCells {
           const p = pidId[code];
           const bit = 1 << (p & 31);
           const word = cell * words + (p >>> 5);
-          if (this.pidBits !== null) this.pidBits[word] |= bit;
+          if (pidBits !== null) pidBits[word] |= bit;
           if (code !== owner) {
             other = true;
             sums[base + 4]++;
             sums[base + 5] += r;
             sums[base + 6] += w;
-            if (this.lastOtherObject[cell] !== i) {
-              this.lastOtherObject[cell] = i;
+            if (lastOtherObject[cell] !== i) {
+              lastOtherObject[cell] = i;
               sums[base + 7]++;
             }
-            if (this.otherPidBits !== null) this.otherPidBits[word] |= bit;
+            if (otherPidBits !== null) otherPidBits[word] |= bit;
           }
         }
         const row = gridRow[s];
         if (row > high) high = row;
       }
-      this.highestRow[i] = high;
+      highestRow[i] = high;
       this.groupObjects[group.id]++;
       const rows = this.groupRows[group.id];
       if (rows !== null) rows[high]++;
       if (other) {
-        this.hasOther[i >>> 5] |= 1 << (i & 31);
+        hasOther[i >>> 5] |= 1 << (i & 31);
         this.groupOtherObjects[group.id]++;
       }
     }
@@ -307,6 +331,10 @@ export class SiteCells {
 
   /** The group of (slab, type, flags), made when new. */
   private groupOf(slab: number, type: number, flags: number): Group {
+    // Most objects change group from the last: a dense look-up while the (slab, type) pairs are few.
+    const t = this.groupTable;
+    const at = t !== null && slab < this.tableSlabs && type < this.tableTypes ? (slab * this.tableTypes + type) * 4 + flags : -1;
+    if (at >= 0 && t![at] > 0) return this.groupList[t![at] - 1];
     // Ids are below 2^20 (an interner's cap): the key stays an exact double.
     const key = (slab * 0x100000 + type) * 4 + flags;
     let g = this.groups.get(key);
@@ -318,7 +346,9 @@ export class SiteCells {
       this.groupObjects.push(0);
       this.groupOtherObjects.push(0);
       this.groupRows.push((this.groups.size + 1) * this.numSites <= this.maxRowCounts ? new Uint32Array(this.numSites) : null);
+      this.groupList.push(g);
     }
+    if (at >= 0) t![at] = g.id + 1;
     return g;
   }
 
