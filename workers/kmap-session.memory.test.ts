@@ -13,6 +13,11 @@ import { writeKmap } from '../src/testing/kmap-writer.ts';
 import type { KmapSource, MemoryWarning, OpenResult, TooBigAnswer } from '../src/worker-api.ts';
 import { emptyFilter } from '../src/query/types.ts';
 import { captureLike } from '../src/testing/capture-like.ts';
+import { parseKmapBytes } from '../src/format/parser.ts';
+import { QueryContext } from '../src/query/context.ts';
+import { filterObjects } from '../src/query/filter.ts';
+import { matrixView } from '../src/query/matrix.ts';
+import { accessSites } from '../src/query/sites.ts';
 
 const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
 const BYTES = new TextEncoder().encode(TEXT);
@@ -249,6 +254,38 @@ describe('memoryUse(): what the queries keep', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     // Lines, reads and writes per object: 4 bytes each at least.
     expect(session.memoryUse().queryBytes - atLoad).toBeGreaterThanOrEqual(3 * 4 * n);
+    session.close();
+  });
+});
+
+describe('the site index, made after a load between questions', () => {
+  // A capture's few hundred IPs (kmap-writer's random IPs and pids would pass the pid bitmaps' cap: their sites then read the lines).
+  const CAPTURE = captureLike(20_000, 3);
+
+  it('is made by the warm-up without a question, and the sites and the matrix answer as the lines do', async () => {
+    const session = new KmapSession();
+    const opened = await session.open({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' }, noProgress);
+    expect(opened.ok).toBe(true);
+    const n = session.summary()!.objects;
+    const atLoad = session.memoryUse().queryBytes;
+    // The per-object sums (12 bytes an object), then the index (2 bytes an object besides its cells): until they stop growing.
+    for (let last = -1, waited = 0; session.memoryUse().queryBytes !== last && waited < 10_000; waited += 300) {
+      last = session.memoryUse().queryBytes;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(session.memoryUse().queryBytes - atLoad).toBeGreaterThanOrEqual(14 * n);
+    const held = session.memoryUse().queryBytes;
+    // Answers from the index: nothing more is made for them (the lines would want the filter's objects and scratch).
+    const filter = { ...emptyFilter(), state: 'freed' as const, otherTasks: true };
+    const sites = session.sites(filter);
+    expect(session.memoryUse().queryBytes).toBe(held);
+    const store = parseKmapBytes(CAPTURE);
+    const ctx = new QueryContext(store);
+    expect(sites).toEqual(accessSites(ctx, filterObjects(ctx, filter).indices, true));
+    expect(session.matrix(filter, 'slab', 3, 2)).toEqual(matrixView(ctx, filterObjects(ctx, filter).indices, 'slab', true, 3, 2));
+    // A filter the cells cannot decide reads the lines.
+    const byCommand = { ...emptyFilter(), commands: [Object.keys(session.summary()!.byCommand)[0]] };
+    expect(session.sites(byCommand)).toEqual(accessSites(ctx, filterObjects(ctx, byCommand).indices, false));
     session.close();
   });
 });
