@@ -25,7 +25,7 @@ import { LiveCheckpoints } from '../src/query/live-checkpoints.ts';
 import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { sortSelection } from '../src/query/object-query.ts';
-import { qualityRows, type QualityRow } from '../src/query/quality.ts';
+import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
 import { siteCells, warmSiteCells, type SiteCells } from '../src/query/site-cells.ts';
@@ -116,14 +116,16 @@ export abstract class SessionQueries {
    * Makes the loaded kmap's per-object sums a moment after its load, once
    * the page has had its first answers, in turns of WARM_STEP_OBJECTS
    * objects, then its site index (query/site-cells.ts) in turns of
-   * WARM_STEP_SITE_OBJECTS: the load's last refresh needs neither (the
+   * WARM_STEP_SITE_OBJECTS, then the objects' quality codes
+   * (query/quality.ts): the load's last refresh needs none of them (the
    * totals of every object are the store's own), but the first filter,
-   * Breakdown or sort by reads needs the sums, and the access sites and the
-   * matrix answer from the index, and would pay for them then (about 100 ms
-   * per 4 M objects for the sums, a pass over every line for the index: more
-   * than a second each at 5 GB). A question that needs either before its
-   * last turn has the rest made at once; a context replaced meanwhile (a new
-   * file, symbols) is left alone.
+   * Breakdown or sort by reads needs the sums, the access sites and the
+   * matrix answer from the index, Quality counts by the codes, and each
+   * would pay for them then (about 100 ms per 4 M objects for the sums, a
+   * pass over every line for the index: more than a second each at 5 GB).
+   * A question that needs one of them before its last turn has the rest
+   * made at once; a context replaced meanwhile (a new file, symbols) is
+   * left alone.
    */
   protected warmAfterLoad(): void {
     this.stopWarming();
@@ -131,7 +133,9 @@ export abstract class SessionQueries {
     if (!ctx) return;
     const indexed = ctx.store.fold !== null;
     const turn = () => {
-      const done = this.ctx !== ctx || (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (indexed || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)));
+      const done =
+        this.ctx !== ctx ||
+        (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (indexed || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) && warmQualityCodes(ctx, WARM_STEP_OBJECTS));
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);

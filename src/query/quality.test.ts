@@ -15,7 +15,7 @@ import { refFlags, refQuality } from '../testing/reference-quality.ts';
 import { QueryContext } from './context.ts';
 import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
-import { INDUCED_TYPE, qualityRows } from './quality.ts';
+import { INDUCED_TYPE, qualityRows, warmQualityCodes } from './quality.ts';
 import { emptyFilter, QUALITY_FLAGS, type ObjectFilter } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -40,6 +40,15 @@ function inputs(): { name: string; store: KmapStore }[] {
 
 describe('quality', () => {
   for (const { name, store } of inputs()) {
+    it(`${name}: the same counts with the objects' codes made in steps of 7 (the data worker's warm-up)`, () => {
+      const ctx = new QueryContext(store);
+      let turns = 0;
+      while (!warmQualityCodes(ctx, 7)) turns++;
+      expect(turns).toBeGreaterThanOrEqual(Math.floor(store.numObjects / 7) - 1);
+      const kept = filterObjects(ctx, emptyFilter()).indices;
+      for (const by of ['slab', 'type'] as const) expect(qualityRows(ctx, kept, by)).toEqual(qualityRows(new QueryContext(store), kept, by));
+    });
+
     it(`${name}: counts by slab and by type equal the reference, with and without a filter`, () => {
       const ctx = new QueryContext(store);
       const cap = refCapture(store.variant!, dumpText(store), null);

@@ -115,8 +115,89 @@ export const QUALITY_CSV_COLUMNS = [
 ] as const satisfies readonly (keyof QualityRow)[];
 
 /**
+ * Each object's flags as one code, so that a count is one increment an
+ * object: ((free * 4 + alloc) * 2 + induced) * 4 + access, where free is 0
+ * freed with no flag, 1 live, 2-4 the free-IP flag (FREE_FLAGS); alloc 0 or
+ * 1-3 the alloc-IP flag (ALLOC_FLAGS); induced 0/1 (INDUCED_ALLOC); access 0
+ * or 1-3 (ACCESS_FLAGS). The flags are the definitions above (allocIpFlags,
+ * freeIpFlags, accessFlag). One byte an object, computed once per context
+ * (ctx.memo: a store that grew while loading gets new codes), in steps by
+ * the data worker after a load (warmQualityCodes).
+ */
+const FREE_FLAGS = ['overlapped', 'nested', 'freeUnseen'] as const;
+const ALLOC_FLAGS = ['catchAll', 'ufo', 'preregistered'] as const;
+const ACCESS_FLAGS = ['unaccessed', 'readOnly', 'writeOnly'] as const;
+const NUM_CODES = 5 * 4 * 2 * 4;
+
+/** Codes made object by object from the first: `step` codes the next ones. */
+class CodesInPieces {
+  readonly codes: Uint8Array;
+  private next = 0;
+  private readonly freeOf: Int8Array;
+  private readonly allocOf: Int8Array;
+  private readonly inducedId: number;
+
+  constructor(private readonly ctx: QueryContext) {
+    const store = ctx.store;
+    this.codes = new Uint8Array(store.numObjects);
+    this.inducedId = LAYOUTS[store.variant ?? 'E'].hasType ? store.types.names().indexOf(INDUCED_TYPE) : -1;
+    this.freeOf = Int8Array.from(freeIpFlags(store), (f) => (f === null ? 0 : 2 + FREE_FLAGS.indexOf(f as (typeof FREE_FLAGS)[number])));
+    this.allocOf = Int8Array.from(allocIpFlags(store), (f) => (f === null ? 0 : 1 + ALLOC_FLAGS.indexOf(f as (typeof ALLOC_FLAGS)[number])));
+  }
+
+  /** Codes the next `count` objects (at most: to the last); true once all are. */
+  step(count: number): boolean {
+    const store = this.ctx.store;
+    const sums = objectSums(this.ctx);
+    const o = store.objects;
+    const allocIp = o.allocIp.data;
+    const freeIp = o.freeIp.data;
+    const type = o.type.data;
+    const { codes, freeOf, allocOf, inducedId } = this;
+    const to = Math.min(codes.length, this.next + count);
+    for (let i = this.next; i < to; i++) {
+      const free = store.isLive(i) ? 1 : freeOf[freeIp[i]];
+      const induced = inducedId >= 0 && type[i] === inducedId ? 1 : 0;
+      const x = accessFlag(sums, i);
+      const access = x === null ? 0 : 1 + ACCESS_FLAGS.indexOf(x);
+      codes[i] = ((free * 4 + allocOf[allocIp[i]]) * 2 + induced) * 4 + access;
+    }
+    this.next = to;
+    return this.next >= codes.length;
+  }
+}
+
+/** Codes begun in steps, per context (done, their array is the context's memo). */
+const begun = new WeakMap<QueryContext, CodesInPieces>();
+
+function codesOf(ctx: QueryContext): CodesInPieces {
+  let c = begun.get(ctx);
+  if (!c || c.codes.length !== ctx.store.numObjects) {
+    c = new CodesInPieces(ctx);
+    begun.set(ctx, c);
+  }
+  return c;
+}
+
+function qualityCodes(ctx: QueryContext): Uint8Array {
+  return ctx.memo('qualityCodes', () => {
+    const c = codesOf(ctx);
+    c.step(Number.POSITIVE_INFINITY);
+    return c.codes;
+  });
+}
+
+/** Codes the next `count` objects of the context's quality codes; true once all are (and they are its memo). */
+export function warmQualityCodes(ctx: QueryContext, count: number): boolean {
+  if (!codesOf(ctx).step(count)) return false;
+  qualityCodes(ctx);
+  return true;
+}
+
+/**
  * The kept objects' quality counts by slab cache or type, sorted by objects
- * descending, then group in byte order; `total` sums every group.
+ * descending, then group in byte order; `total` sums every group. Counted
+ * per (group, code) (qualityCodes), then each code's columns added once.
  */
 export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } {
   const store = ctx.store;
@@ -124,32 +205,19 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
   const lacks = by === 'slab' ? !layout.hasSlab : !layout.hasType;
   const names = lacks ? [''] : by === 'slab' ? store.slabs.names() : store.types.names();
   const ids = lacks ? null : by === 'slab' ? store.objects.slab.data : store.objects.type.data;
-  const typeNames = layout.hasType ? store.types.names() : [];
-  const inducedId = typeNames.indexOf(INDUCED_TYPE);
-  // Counted by number: a row of COUNTED columns per group, each flag as its column.
   const COUNTED = QUALITY_CSV_COLUMNS.slice(1) as Exclude<(typeof QUALITY_CSV_COLUMNS)[number], 'group'>[];
   const col = (k: (typeof COUNTED)[number]) => COUNTED.indexOf(k);
   const width = COUNTED.length;
-  // Filled by a loop: Int8Array.from with a map function is V8's slow path (a tenth of the speed on a million IPs).
-  const columnsOf = (flags: (QualityFlag | null)[]) => {
-    const out = new Int8Array(flags.length);
-    for (let id = 0; id < flags.length; id++) out[id] = flags[id] ? col(flags[id] as (typeof COUNTED)[number]) : -1;
-    return out;
-  };
-  const allocCol = columnsOf(allocIpFlags(store));
-  const freeCol = columnsOf(freeIpFlags(store));
-  const [OBJECTS, LIVE, INDUCED, CATCH_ALL, CATCH_ALL_LINES] = (['objects', 'live', 'induced', 'catchAll', 'catchAllLines'] as const).map(col);
-  const accessCol = { unaccessed: col('unaccessed'), readOnly: col('readOnly'), writeOnly: col('writeOnly') };
-  const sums = objectSums(ctx);
-  const { lines } = sums;
-  const o = store.objects;
-  const allocIp = o.allocIp.data;
-  const freeIp = o.freeIp.data;
-  const type = o.type.data;
+  const codes = qualityCodes(ctx);
+  const { lines } = objectSums(ctx);
+  // Codes of catch-all objects: their access lines are counted too.
+  const catchAll = new Uint8Array(NUM_CODES);
+  for (let c = 0; c < NUM_CODES; c++) catchAll[c] = ((c >> 3) & 3) === 1 ? 1 : 0;
   // Groups numbered as they are met (a file may have a million names and the selection a few of them).
   const groupOf = new Int32Array(names.length).fill(-1);
   const groupNames: string[] = [];
-  let counts = new Float64Array(Math.min(names.length, 64) * width);
+  let hist = new Float64Array(Math.max(1, Math.min(names.length, 64)) * NUM_CODES);
+  let catchLines = new Float64Array(Math.max(1, Math.min(names.length, 64)));
   for (let p = 0; p < indices.length; p++) {
     const i = indices[p];
     const id = ids ? ids[i] : 0;
@@ -157,24 +225,40 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
     if (g < 0) {
       g = groupOf[id] = groupNames.length;
       groupNames.push(names[id]);
-      if ((g + 1) * width > counts.length) {
-        const grown = new Float64Array(counts.length * 2);
-        grown.set(counts);
-        counts = grown;
+      if (g >= catchLines.length) {
+        const grown = new Float64Array(hist.length * 2);
+        grown.set(hist);
+        hist = grown;
+        const lines2 = new Float64Array(catchLines.length * 2);
+        lines2.set(catchLines);
+        catchLines = lines2;
       }
     }
-    const row = g * width;
-    counts[row + OBJECTS]++;
-    if (store.isLive(i)) counts[row + LIVE]++;
-    else if (freeCol[freeIp[i]] >= 0) counts[row + freeCol[freeIp[i]]]++;
-    const a = allocCol[allocIp[i]];
-    if (a >= 0) {
-      counts[row + a]++;
-      if (a === CATCH_ALL) counts[row + CATCH_ALL_LINES] += lines[i];
+    const c = codes[i];
+    hist[g * NUM_CODES + c]++;
+    if (catchAll[c] === 1) catchLines[g] += lines[i];
+  }
+  // What each code adds: its columns.
+  const columnsOfCode = Array.from({ length: NUM_CODES }, (_, c) => {
+    const access = c & 3;
+    const induced = (c >> 2) & 1;
+    const alloc = (c >> 3) & 3;
+    const free = c >> 5;
+    const out = [col('objects')];
+    if (free === 1) out.push(col('live'));
+    else if (free >= 2) out.push(col(FREE_FLAGS[free - 2]));
+    if (alloc > 0) out.push(col(ALLOC_FLAGS[alloc - 1]));
+    if (induced === 1) out.push(col('induced'));
+    if (access > 0) out.push(col(ACCESS_FLAGS[access - 1]));
+    return out;
+  });
+  const counts = new Float64Array(groupNames.length * width);
+  for (let g = 0; g < groupNames.length; g++) {
+    for (let c = 0; c < NUM_CODES; c++) {
+      const n = hist[g * NUM_CODES + c];
+      if (n > 0) for (const k of columnsOfCode[c]) counts[g * width + k] += n;
     }
-    if (inducedId >= 0 && type[i] === inducedId) counts[row + INDUCED]++;
-    const x = accessFlag(sums, i);
-    if (x) counts[row + accessCol[x]]++;
+    counts[g * width + col('catchAllLines')] = catchLines[g];
   }
   const blank = (group: string): QualityRow => ({
     group, objects: 0, live: 0, overlapped: 0, nested: 0, freeUnseen: 0, ufo: 0, induced: 0, preregistered: 0, catchAll: 0, catchAllLines: 0, unaccessed: 0, readOnly: 0, writeOnly: 0,
