@@ -45,14 +45,16 @@ export class QueryContext {
 
   /**
    * Bytes this context keeps: its memoised values' typed arrays (a value, or
-   * the arrays among its own properties), the name indexes and the scratch.
+   * the arrays among its own properties, or what a value with a heldBytes()
+   * of its own says), the name indexes and the scratch.
    */
   heldBytes(): number {
     let n = this.scratch.bytes() + indexBytes(this);
     const size = (v: unknown) => (ArrayBuffer.isView(v) ? v.byteLength : 0);
     for (const { value } of this.memos.values()) {
       n += size(value);
-      if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) for (const v of Object.values(value)) n += size(v);
+      if (value && typeof value === 'object' && 'heldBytes' in value && typeof value.heldBytes === 'function') n += (value.heldBytes as () => number)();
+      else if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) for (const v of Object.values(value)) n += size(v);
     }
     return n;
   }

@@ -3,8 +3,9 @@ import { parseKmapBytes } from '../format/parser.ts';
 import { QueryContext } from './context.ts';
 import { OBJECT_COLUMNS, emptyFilter, type ObjectFilter } from './types.ts';
 import { objectRow } from './rows.ts';
-import { selectObjects } from './object-query.ts';
+import { selectObjects, sortSelection } from './object-query.ts';
 import { radixSortSelection } from './radix-sort.ts';
+import { keptSortOrders } from './sort-orders.ts';
 
 /** A small seeded PRNG so the data is the same on every run. */
 function rng(seed: number) {
@@ -129,4 +130,47 @@ describe('radixSortSelection', () => {
       }
     });
   }
+});
+
+describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () => {
+  const n = store.numObjects;
+  const want = (sel: number[], column: (typeof OBJECT_COLUMNS)[number], desc: boolean) => [...sel].sort((x, y) => (desc ? -1 : 1) * compare(column, rows[x], rows[y]) || x - y);
+  // A quarter of the objects (walks a kept order) and a sixteenth (sorted apart), in file order.
+  const quarter = Array.from({ length: n }, (_, i) => i).filter((i) => i % 4 === 1);
+  const sixteenth = Array.from({ length: n }, (_, i) => i).filter((i) => i % 16 === 3);
+
+  for (const column of OBJECT_COLUMNS) {
+    it(`by ${column}: a part of the store, after a sort of all of it made the order, as a comparator orders it`, () => {
+      const c = new QueryContext(store);
+      const before = c.heldBytes();
+      selectObjects(c, q({}, { key: column, desc: false }));
+      // The order is kept: 4 bytes an object.
+      expect(c.heldBytes() - before).toBeGreaterThanOrEqual(4 * n);
+      for (const desc of [false, true]) {
+        for (const sel of [quarter, sixteenth]) {
+          const got = Uint32Array.from(sel);
+          sortSelection(c, got, { key: column, desc });
+          expect(Array.from(got), `${desc ? 'desc' : 'asc'} ${sel.length}`).toEqual(want(sel, column, desc));
+        }
+      }
+    });
+  }
+
+  it('keeps the orders of the last two columns sorted by, and none for a sort of less than half the store', () => {
+    const c = new QueryContext(store);
+    const all = Array.from({ length: n }, (_, i) => i);
+    const sorted = (column: (typeof OBJECT_COLUMNS)[number], sel: number[]) => sortSelection(c, Uint32Array.from(sel), { key: column, desc: true });
+    sorted('size', quarter);
+    expect(keptSortOrders(c)).toEqual([]);
+    sorted('size', all);
+    sorted('slab', all);
+    expect(keptSortOrders(c)).toEqual(['size', 'slab']);
+    // A walk of a kept order makes it the most recent.
+    sorted('size', quarter);
+    expect(keptSortOrders(c)).toEqual(['slab', 'size']);
+    sorted('address', all);
+    expect(keptSortOrders(c)).toEqual(['size', 'address']);
+    // Held while kept: the two orders, 4 bytes an object each at least, beside the scratch.
+    expect(c.heldBytes() - c.scratch.bytes()).toBeGreaterThanOrEqual(2 * 4 * n);
+  });
 });

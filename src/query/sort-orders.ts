@@ -1,0 +1,118 @@
+// The whole store in the order of a table column, kept per context, so that
+// sorting a selection that holds much of the store is a walk of that order
+// keeping the selected objects (one read an object of the store, about
+// 3 ns) instead of a radix sort of the selection (14 ns a selected object,
+// several passes, and 64-bit keys such as addresses twice that).
+//
+// An order is made the first time a sort of at least MAKE_SHARE of the
+// store asks for it (it costs what that sort would: a radix sort of every
+// object, stable, so ties are in file order), and kept for the next sorts
+// by the same column, of any selection of at least WALK_SHARE of the store
+// (below that the radix sort of the few is cheaper). Descending walks the
+// order backwards run by run: each run of equal keys is kept forwards, so
+// ties stay in file order both ways (the radix sort's rule, which the
+// tests compare against). A run's start is a bit per position.
+//
+// At most MAX_ORDERS columns are kept (4 bytes an object each, and the run
+// bits: 44 MB at 10 M objects), the least recently used let go first. They
+// belong to the context's memo, so a store that grew (a file loading) or a
+// new context (new store, symbols) starts without any; QueryContext.heldBytes
+// counts them.
+
+import { radixSortSelection } from './radix-sort.ts';
+import type { QueryContext } from './context.ts';
+import { sortKeyWords } from './sort-keys.ts';
+import type { ObjectColumn, SortSpec } from './types.ts';
+
+/** Orders kept per context. */
+const MAX_ORDERS = 2;
+/** A sort of at least this share of the store makes the column's order. */
+const MAKE_SHARE = 1 / 2;
+/** A sort of at least this share walks a kept order. */
+const WALK_SHARE = 1 / 8;
+
+interface Order {
+  /** Every object index, ascending by key, ties in file order. */
+  readonly order: Uint32Array;
+  /** Bit p: position p starts a run of equal keys. */
+  readonly runStarts: Uint32Array;
+}
+
+/** The orders of one context (its memo 'sortOrders'), most recently used last. */
+class SortOrders {
+  readonly byColumn = new Map<ObjectColumn, Order>();
+
+  heldBytes(): number {
+    let n = 0;
+    for (const o of this.byColumn.values()) n += o.order.byteLength + o.runStarts.byteLength;
+    return n;
+  }
+}
+
+/** The store's objects ordered by `column`, with the starts of its runs of equal keys. */
+function makeOrder(ctx: QueryContext, column: ObjectColumn): Order {
+  const n = ctx.store.numObjects;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const keys = sortKeyWords(ctx, order, column);
+  radixSortSelection(order, keys.lo, keys.hi, false, ctx.scratch);
+  // The sort overwrote the key words: read again, in the order's order, to find the runs.
+  const { lo, hi } = sortKeyWords(ctx, order, column);
+  const runStarts = new Uint32Array(Math.ceil(n / 32) + 1);
+  for (let p = 0; p < n; p++) {
+    if (p === 0 || lo[p] !== lo[p - 1] || (hi !== null && hi[p] !== hi[p - 1])) runStarts[p >>> 5] |= 1 << (p & 31);
+  }
+  return { order, runStarts };
+}
+
+/**
+ * Sorts `indices` (a selection in file order, or in any order: the walk
+ * needs only its set) by walking the store's order by the sort's column,
+ * when one is kept (and the selection is at least WALK_SHARE of the store)
+ * or worth making (MAKE_SHARE); false when the caller should sort it itself.
+ */
+export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>): boolean {
+  const n = ctx.store.numObjects;
+  const m = indices.length;
+  if (m < 2 || m < n * WALK_SHARE) return false;
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  let kept = orders.byColumn.get(sort.key);
+  if (!kept) {
+    if (m < n * MAKE_SHARE) return false;
+    kept = makeOrder(ctx, sort.key);
+    orders.byColumn.set(sort.key, kept);
+    while (orders.byColumn.size > MAX_ORDERS) orders.byColumn.delete(orders.byColumn.keys().next().value!);
+  } else {
+    // Most recently used last.
+    orders.byColumn.delete(sort.key);
+    orders.byColumn.set(sort.key, kept);
+  }
+  const { order, runStarts } = kept;
+  const selected = ctx.scratch.u8('sortOrders.selected', n);
+  for (let p = 0; p < m; p++) selected[indices[p]] = 1;
+  let out = 0;
+  if (!sort.desc) {
+    for (let q = 0; q < n; q++) {
+      const i = order[q];
+      if (selected[i] === 1) indices[out++] = i;
+    }
+  } else {
+    // Runs from the last, each kept forwards.
+    for (let end = n; end > 0; ) {
+      let start = end - 1;
+      while ((runStarts[start >>> 5] & (1 << (start & 31))) === 0) start--;
+      for (let q = start; q < end; q++) {
+        const i = order[q];
+        if (selected[i] === 1) indices[out++] = i;
+      }
+      end = start;
+    }
+  }
+  if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
+  return true;
+}
+
+/** The columns whose orders `ctx` keeps, least recently used first. */
+export function keptSortOrders(ctx: QueryContext): ObjectColumn[] {
+  return [...ctx.memo('sortOrders', () => new SortOrders()).byColumn.keys()];
+}
