@@ -131,11 +131,11 @@ export abstract class SessionQueries {
     this.stopWarming();
     const ctx = this.ctx;
     if (!ctx) return;
-    const indexed = ctx.store.fold !== null;
+    const folded = ctx.store.fold !== null;
     const turn = () => {
       const done =
         this.ctx !== ctx ||
-        (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (indexed || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) && warmQualityCodes(ctx, WARM_STEP_OBJECTS));
+        (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) && warmQualityCodes(ctx, WARM_STEP_OBJECTS));
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
@@ -296,8 +296,9 @@ export abstract class SessionQueries {
     if (this.fromFold(filter)) return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => foldMatrixView(...this.input(filter), filter, cols, maxRows, maxCols));
     return this.cached(`matrix:${cols}:${maxRows}:${maxCols}`, filter, () => {
       const index = this.siteIndex(filter);
-      const [ctx, indices] = this.input(filter);
-      return index ? indexMatrixView(ctx, index, indices, filter, cols, maxRows, maxCols) : matrixView(ctx, indices, cols, filter.otherTasks, maxRows, maxCols);
+      // The index asks for the filter's objects only when its "other" row needs them.
+      if (index) return indexMatrixView(this.ctx!, index, () => this.filtered(filter).indices, filter, cols, maxRows, maxCols);
+      return matrixView(...this.input(filter), cols, filter.otherTasks, maxRows, maxCols);
     });
   }
 

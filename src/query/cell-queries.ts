@@ -338,11 +338,12 @@ export function indexMatrixRows(ctx: QueryContext, cells: SiteCells, filter: Obj
  * The Matrix view from cells: the cut of matrixView() (top sites and
  * columns by reads + writes, then lines, then name; the rest "other"), in
  * its layout (cells, row totals, column totals, the total). A column's and
- * the total's distinct objects counted per object over `indices` (the
- * filter's objects); the "other" row's from the index's per-object highest
- * rows (otherRowObjects), NaN from a fold where not known.
+ * the total's distinct objects counted per object over `indicesOf()` (the
+ * filter's objects) from a fold, per group from the index; the "other"
+ * row's from the index's counts by highest row or per-object highest rows
+ * (otherRowObjects), NaN from a fold where not known.
  */
-function cellMatrixView(ctx: QueryContext, src: CellSource, indices: Uint32Array, filter: ObjectFilter, kind: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
+function cellMatrixView(ctx: QueryContext, src: CellSource, indicesOf: () => Uint32Array, filter: ObjectFilter, kind: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
   const store = ctx.store;
   const sites = ctx.sites();
   const { ids: colIds, names } = columnsOf(store, kind);
@@ -417,6 +418,7 @@ function cellMatrixView(ctx: QueryContext, src: CellSource, indices: Uint32Array
   }
   if (kept && !index) {
     // A fold: per object, the kept objects with a counted line, by view column.
+    const indices = indicesOf();
     const otherCount = filter.otherTasks ? store.fold!.otherLines.data : null;
     const starts = store.objects.accessStart.data;
     const n = store.numObjects;
@@ -452,7 +454,7 @@ function cellMatrixView(ctx: QueryContext, src: CellSource, indices: Uint32Array
       const otherBits = filter.otherTasks ? index.hasOther : null;
       otherRowObjects(
         ctx,
-        { objects: indices, highest: index.highestRow, byObject: true, counted: false, noRow: index.noRow, otherBits, gridRow: index.gridRow },
+        { objects: indicesOf(), highest: index.highestRow, byObject: true, counted: false, noRow: index.noRow, otherBits, gridRow: index.gridRow },
         rowIx,
         colIx,
         filter.otherTasks,
@@ -465,9 +467,24 @@ function cellMatrixView(ctx: QueryContext, src: CellSource, indices: Uint32Array
 }
 
 export function foldMatrixView(ctx: QueryContext, indices: Uint32Array, filter: ObjectFilter, kind: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
-  return cellMatrixView(ctx, foldSource(ctx), indices, filter, kind, maxRows, maxCols);
+  return cellMatrixView(ctx, foldSource(ctx), () => indices, filter, kind, maxRows, maxCols);
 }
 
-export function indexMatrixView(ctx: QueryContext, cells: SiteCells, indices: Uint32Array, filter: ObjectFilter, kind: MatrixColumnKind, maxRows: number, maxCols: number): MatrixView {
-  return cellMatrixView(ctx, indexSource(cells), indices, filter, kind, maxRows, maxCols);
+/**
+ * The Matrix view from a store's index. `indices`: the filter's objects, or
+ * how to get them: only an "other" row that the counts by highest row do
+ * not decide reads them (so that the whole store's view, or one without
+ * "other", filters no object: with other tasks that filter reads every
+ * kept object's lines).
+ */
+export function indexMatrixView(
+  ctx: QueryContext,
+  cells: SiteCells,
+  indices: Uint32Array | (() => Uint32Array),
+  filter: ObjectFilter,
+  kind: MatrixColumnKind,
+  maxRows: number,
+  maxCols: number,
+): MatrixView {
+  return cellMatrixView(ctx, indexSource(cells), typeof indices === 'function' ? indices : () => indices, filter, kind, maxRows, maxCols);
 }

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKmapBytes } from '../format/parser.ts';
+import { KmapParser, parseKmapBytes } from '../format/parser.ts';
 import { cellCases, cellFilters, contextOf } from '../testing/cell-cases.ts';
 import { captureLike } from '../testing/capture-like.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
@@ -107,8 +107,17 @@ describe('site index: what it keeps', () => {
     const store = parseKmapBytes(captureLike(2000, 9));
     const ctx = contextOf(store, null);
     expect(builtInSteps(ctx, 1 << 20).pidsKnown).toBe(true);
+    // Past the cap from the start (more pids than the first cells' rows may hold): no bitmap is made at all.
+    expect(new SiteCells(ctx, undefined, 64).pidBits).toBeNull();
     const capped = builtInSteps(ctx, 1 << 20, undefined, 64);
     expect(capped.pidsKnown).toBe(false);
+    // Past the cap as the cells grow: dropped then.
+    const some = 256 * capped.pidWords * 32;
+    const grown = new SiteCells(ctx, undefined, some);
+    expect(grown.pidBits).not.toBeNull();
+    grown.step(Number.POSITIVE_INFINITY);
+    expect(grown.numCells).toBeGreaterThan(256);
+    expect([grown.pidsKnown, grown.pidBits]).toEqual([false, null]);
     expect(() => indexSites(ctx, capped, emptyFilter())).toThrow(/no pids/);
     // The matrix needs no pids.
     const indices = filterObjects(ctx, emptyFilter()).indices;
@@ -130,12 +139,14 @@ describe('site index: what it keeps', () => {
     expect(siteCells(ctx2).done).toBe(true);
   });
 
-  it('keeps reads and writes exact past 2^53 - 1', () => {
+  it('keeps reads and writes exact past 2^53 - 1, over all lines and over other tasks\' lines', () => {
     const big = 2n ** 53n + 1n;
+    // Object 1 is pid 1's; its lines by pid 7 are another task's.
     const kmap = [
       'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
-      `  ffffffff81000100,${big},${big},1`,
-      `  ffffffff81000100,1,2,2`,
+      `  ffffffff81000100,${big},${big},7`,
+      `  ffffffff81000100,1,2,1`,
+      `  ffffffff81000100,9007199254740991,5,7`,
       'ffffffff81000010,1,ffff888000000040,64,2,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
       `  ffffffff81000100,9007199254740991,3,1`,
       '',
@@ -143,10 +154,32 @@ describe('site index: what it keeps', () => {
     const store = parseKmapBytes(enc(kmap));
     const ctx = contextOf(store, null);
     const cells = siteCells(ctx);
-    const f = emptyFilter();
-    const got = indexSites(ctx, cells, f);
-    expect(got).toEqual(accessSites(ctx, filterObjects(ctx, f).indices, false));
-    expect(typeof got[0].reads).toBe('bigint');
-    expect(indexMatrixRows(ctx, cells, f, 'slab')).toEqual(matrixRows(ctx, filterObjects(ctx, f).indices, 'slab', false));
+    for (const otherTasks of [false, true]) {
+      const f = { ...emptyFilter(), otherTasks };
+      const got = indexSites(ctx, cells, f);
+      expect(got).toEqual(accessSites(ctx, filterObjects(ctx, f).indices, otherTasks));
+      expect(typeof got[0].reads).toBe('bigint');
+      expect(indexMatrixRows(ctx, cells, f, 'slab')).toEqual(matrixRows(ctx, filterObjects(ctx, f).indices, 'slab', otherTasks));
+    }
+  });
+
+  it('is made again for a store that grew (a file still loading): more lines of its last object, a new IP', () => {
+    // A last object whose lines come in two parts, the second at an IP not seen before: lines and IPs grow, objects not.
+    const last = 'ffffffff81000010,1,ffff888000000000,64,999999,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n  ffffffff81000100,1,2,1\n';
+    const head = new Uint8Array([...captureLike(3000, 21), ...enc(last)]);
+    const bytes = new Uint8Array([...head, ...enc('  ffffffff81abc100,3,4,1\n  ffffffff81000100,1,2,1\n')]);
+    const cut = head.length;
+    const parser = new KmapParser({ variant: 'E' });
+    parser.push(bytes.subarray(0, cut));
+    const ctx = contextOf(parser.store, null);
+    expect(ctx.store.numObjects).toBeGreaterThan(100);
+    const first = siteCells(ctx);
+    const [objects, lines] = [ctx.store.numObjects, ctx.store.numAccesses];
+    parser.push(bytes.subarray(cut));
+    parser.finish();
+    expect([ctx.store.numObjects, ctx.store.numAccesses]).toEqual([objects, lines + 2]);
+    const again = siteCells(ctx);
+    expect(again).not.toBe(first);
+    expectSameAnswers(ctx, again, 'grown');
   });
 });

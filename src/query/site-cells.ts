@@ -9,7 +9,7 @@
 // Why: the sites and the matrix otherwise read every kept object's lines
 // (about 17 ns a line: 0.4-0.5 s for 30 M lines). For a filter the cells
 // decide whole (caches, types, live or freed, sentinels, other tasks: the
-// filters fold-queries.ts accepts) they are answered from the cells instead,
+// filters cell-queries.ts accepts) they are answered from the cells instead,
 // in time proportional to the cells (15,818 for 9.9 M objects and 30 M lines
 // of the benchmark's file). Other filters still read the lines.
 //
@@ -114,13 +114,16 @@ export class SiteCells {
   private readonly groups = new Map<number, Group>();
   private readonly groupList: Group[] = [];
   /** Group id + 1 by (slab * tableTypes + type) * 4 + flags (0: not looked up yet), or null when the pairs are too many. */
-  private readonly groupTable: Int32Array | null;
+  private groupTable: Int32Array | null;
   private readonly tableSlabs: number;
   private readonly tableTypes: number;
   private denseEntries = 0;
   private readonly pidId: Int32Array;
   private readonly sentinel: Uint8Array;
   private next = 0;
+
+  /** The store's size it indexes (stampOf). */
+  readonly stamp: string;
 
   constructor(
     private readonly ctx: QueryContext,
@@ -130,12 +133,14 @@ export class SiteCells {
   ) {
     const store = ctx.store;
     if (store.fold) throw new Error('an aggregate-only store has no access lines to index');
+    this.stamp = stampOf(ctx);
     this.numSites = ctx.sites().numSites;
     this.gridRow = gridRows(ctx);
     const dense = ctx.memo('densePidIds', () => densePidIds(store));
     this.pidId = dense?.idOf ?? new Int32Array(0);
     this.pidWords = Math.max(1, Math.ceil((dense?.count ?? 0) / 32));
-    this.pidsKnown = dense !== null;
+    // Numbered pids, and room for the first 256 cells' rows within the cap (a million pids would pass it at once).
+    this.pidsKnown = dense !== null && 256 * this.pidWords * 32 <= this.maxPidBits;
     this.pidBits = this.pidsKnown ? new Uint32Array(256 * this.pidWords) : null;
     this.otherPidBits = this.pidsKnown ? new Uint32Array(256 * this.pidWords) : null;
     this.highestRow = this.numSites < 0xffff ? new Uint16Array(store.numObjects) : new Uint32Array(store.numObjects);
@@ -297,6 +302,17 @@ export class SiteCells {
     this.cellsOfSite = new Uint32Array(c);
     for (let k = 0; k < c; k++) this.cellsOfSite[fill[this.cellSite[k]]++] = k;
     this.exactPast53();
+    // What only the build needed (the groups' look-ups: up to 64 MiB of dense arrays).
+    this.groups.clear();
+    this.groupList.length = 0;
+    this.groupTable = null;
+  }
+
+  /** Bytes this index holds (QueryContext.heldBytes), its cells, bitmaps and per-object arrays; not the pid ids and grid rows, which are the context's own. */
+  heldBytes(): number {
+    let n = 0;
+    for (const [key, v] of Object.entries(this)) if (ArrayBuffer.isView(v) && key !== 'pidId' && key !== 'gridRow') n += v.byteLength;
+    return n;
   }
 
   /** Reads and writes of cells whose double sums passed 2^53 - 1, summed again exactly from the lines. */
@@ -394,12 +410,15 @@ export class SiteCells {
   }
 }
 
+/** What an index is of: a store that grew (objects, lines or IPs: a file still loading) needs a new one. */
+const stampOf = (ctx: QueryContext) => `${ctx.store.numObjects}:${ctx.store.numAccesses}:${ctx.store.ips.size}`;
+
 /** Indexes begun in steps, per context (once done, the same object is the context's memo). */
 const begun = new WeakMap<QueryContext, SiteCells>();
 
 function cellsOf(ctx: QueryContext): SiteCells {
   let cells = begun.get(ctx);
-  if (!cells || cells.highestRow.length !== ctx.store.numObjects) {
+  if (!cells || cells.stamp !== stampOf(ctx)) {
     cells = new SiteCells(ctx);
     begun.set(ctx, cells);
   }
