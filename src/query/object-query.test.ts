@@ -4,7 +4,7 @@ import { QueryContext } from './context.ts';
 import { OBJECT_COLUMNS, emptyFilter, type ObjectFilter } from './types.ts';
 import { objectRow } from './rows.ts';
 import { selectObjects, sortSelection } from './object-query.ts';
-import { radixSortSelection } from './radix-sort.ts';
+import { radixSortSelection, radixSortWithKeys } from './radix-sort.ts';
 import { keptSortOrders } from './sort-orders.ts';
 
 /** A small seeded PRNG so the data is the same on every run. */
@@ -125,6 +125,17 @@ describe('radixSortSelection', () => {
             // lo and hi are scratch to the sort: it gets copies.
             radixSortSelection(indices, lo.slice(), withHi ? hi.slice() : null, desc);
             expect(Array.from(indices)).toEqual(reference(lo, withHi ? hi : null, desc, n));
+          }
+          // With its keys: the same order, and keys beside it that are equal exactly where the sorted keys are.
+          const indices = Uint32Array.from({ length: n }, (_, i) => i * 2);
+          const keys = radixSortWithKeys(indices, lo.slice(), withHi ? hi.slice() : null);
+          const want = reference(lo, withHi ? hi : null, false, n);
+          expect(Array.from(indices)).toEqual(want);
+          expect(keys.hi === null).toBe(!withHi);
+          for (let p = 1; p < n; p++) {
+            const [a, b] = [want[p - 1] / 2, want[p] / 2];
+            const same = lo[a] === lo[b] && (!withHi || hi[a] === hi[b]);
+            expect(keys.lo[p] === keys.lo[p - 1] && (keys.hi === null || keys.hi[p] === keys.hi[p - 1]), `${n} at ${p}`).toBe(same);
           }
         }
       }

@@ -83,10 +83,25 @@ function wordPasses(word: 0 | 1, bits: number): Pass[] {
  * of allocated: the sort of a 10 M selection moves through 80-120 MB of them.
  */
 export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null = null): void {
+  sortBy(indices, lo, hi, desc, scratch, false);
+}
+
+/**
+ * radixSortSelection ascending, and the keys in the sorted order beside it:
+ * each less the smallest of its word (so equal keys stay equal and
+ * unequal ones unequal: what a caller comparing neighbours needs). Every
+ * pass carries both words to the end, about a tenth more time.
+ */
+export function radixSortWithKeys(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, scratch: ScratchArrays | null = null): { lo: Uint32Array; hi: Uint32Array | null } {
+  return sortBy(indices, lo, hi, false, scratch, true);
+}
+
+function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null, keepKeys: boolean): { lo: Uint32Array; hi: Uint32Array | null } {
   const n = indices.length;
-  if (n < 2) return;
+  const unsorted = { lo, hi };
+  if (n < 2) return unsorted;
   const all = [...wordPasses(0, spanBits(lo.subarray(0, n))), ...(hi ? wordPasses(1, spanBits(hi.subarray(0, n))) : [])];
-  if (all.length === 0) return; // every key 0
+  if (all.length === 0) return unsorted; // every key 0
   // The histograms of every pass, in one read of each word.
   const offsets: number[] = [];
   let size = 0;
@@ -116,13 +131,18 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     }
     if (!single) passes.push(k);
   }
-  if (passes.length === 0) return;
+  if (passes.length === 0) return unsorted; // every key's digits equal: all keys equal
   // The last pass that reads each word: words are carried until then.
   let lastLo = -1;
   let lastHi = -1;
   for (const k of passes) {
     if (all[k].word === 0) lastLo = k;
     else lastHi = k;
+  }
+  // Carried through every pass: read until the last one.
+  if (keepKeys) {
+    lastLo = Infinity;
+    if (hi !== null) lastHi = Infinity;
   }
   let srcIdx: Uint32Array = indices;
   const buffer = (role: string) => (scratch ? scratch.u32(`radixSort.${role}`, n, false) : new Uint32Array(n)); // every element written before read
@@ -165,4 +185,5 @@ export function radixSortSelection(indices: Uint32Array, lo: Uint32Array, hi: Ui
     if (carryHi) [srcHi, dstHi] = [dstHi!, srcHi];
   }
   if (srcIdx !== indices) indices.set(srcIdx);
+  return { lo: srcLo, hi: srcHi };
 }
