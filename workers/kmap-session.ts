@@ -36,6 +36,7 @@ import { KmapParser, MAX_LINE_BYTES } from '../src/format/parser.ts';
 import { appendRanges, rangeParser } from '../src/format/ranges.ts';
 import { KmapFormatError } from '../src/format/sniff.ts';
 import { QueryContext } from '../src/query/context.ts';
+import { dropSortOrders } from '../src/query/sort-orders.ts';
 import { sentinelIpMask } from '../src/query/filter.ts';
 import { mismatchMessage, resolution, symbolsMismatch } from '../src/query/stats.ts';
 import { summarize } from '../src/query/summary.ts';
@@ -137,8 +138,9 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
 
   protected override sliceRoom(): number | null {
     if (this.memoryBudget === null || !this.store) return null;
-    // What the queries keep is let go first (a slice or an export is no time to hold the next sort's buffers).
+    // What the queries keep is let go first (a slice or an export is no time to hold the next sort's buffers or orders).
     this.ctx?.scratch.clear();
+    if (this.ctx) dropSortOrders(this.ctx);
     return this.memoryBudget - budgetBytes(this.store) - this.keptBytes() - this.queryBytes();
   }
 

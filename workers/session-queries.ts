@@ -196,7 +196,8 @@ export abstract class SessionQueries {
       if (!this.sortedBuffer || this.sortedBuffer.length < indices.length) this.sortedBuffer = new Uint32Array(this.store.numObjects);
       const sorted = this.sortedBuffer.subarray(0, indices.length);
       sorted.set(indices);
-      sortSelection(this.ctx, sorted, q.sort);
+      // A whole file's selection is sorted again at each filter change: worth keeping the store's order by that column.
+      sortSelection(this.ctx, sorted, q.sort, this.storeComplete);
       indices = sorted;
     }
     this.selection = indices;
@@ -237,12 +238,15 @@ export abstract class SessionQueries {
   /**
    * The site index of a whole store with its lines, for a filter its cells
    * decide (query/cell-queries.ts); null while the file loads (the index
-   * would be made again at every size), for an aggregate-only store and for
-   * any other filter: those read the lines.
+   * would be made again at every size), for an aggregate-only store, for an
+   * index abandoned (too many cells) and for any other filter: those read
+   * the lines.
    */
   private siteIndex(filter: ObjectFilter): SiteCells | null {
     if (!this.ctx || !this.storeComplete || this.ctx.store.fold || foldFilterProblem(filter) !== null) return null;
-    return siteCells(this.ctx);
+    const index = siteCells(this.ctx);
+    // Abandoned: too many cells for the lines (a file of random IPs).
+    return index.usable ? index : null;
   }
 
   sites(filter: ObjectFilter): SiteRow[] {

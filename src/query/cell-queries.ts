@@ -118,7 +118,10 @@ function foldSource(ctx: QueryContext): CellSource {
   return { table: fold, site, index: null };
 }
 
-const indexSource = (cells: SiteCells): CellSource => ({ table: cells, site: cells.cellSite, index: cells });
+function indexSource(cells: SiteCells): CellSource {
+  if (!cells.usable) throw new Error('this site index was abandoned (too many cells for the lines): read the lines');
+  return { table: cells, site: cells.cellSite, index: cells };
+}
 
 /** The cells a filter keeps, with the figures that count (the other-task ones with otherTasks), as offsets in a cell's sums. */
 interface Kept {

@@ -154,7 +154,11 @@ describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () =
     it(`by ${column}: a part of the store, after a sort of all of it made the order, as a comparator orders it`, () => {
       const c = new QueryContext(store);
       const before = c.heldBytes();
+      // The CLI's one sort keeps nothing; the data worker's sorts of a loaded kmap keep the order.
       selectObjects(c, q({}, { key: column, desc: false }));
+      expect(keptSortOrders(c)).toEqual([]);
+      sortSelection(c, Uint32Array.from({ length: n }, (_, i) => i), { key: column, desc: false }, true);
+      expect(keptSortOrders(c)).toEqual([column]);
       // The order is kept: 4 bytes an object.
       expect(c.heldBytes() - before).toBeGreaterThanOrEqual(4 * n);
       for (const desc of [false, true]) {
@@ -167,10 +171,47 @@ describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () =
     });
   }
 
+  it('tells apart keys equal in their low word and not in their high one (addresses, sizes past 2^32)', () => {
+    const kmap = [0, 1, 2, 3, 4, 5]
+      .map((i) => `ffffffff81000010,1,${i % 2 === 0 ? 'ffff8880' : 'ffff8881'}00000040,${i % 3 === 0 ? 2 ** 32 + 64 : 64},${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`)
+      .join('');
+    const s6 = parseKmapBytes(new TextEncoder().encode(kmap));
+    const r6 = Array.from({ length: 6 }, (_, i) => objectRow(s6, i));
+    for (const column of ['address', 'size'] as const) {
+      for (const desc of [false, true]) {
+        const c = new QueryContext(s6);
+        const got = Uint32Array.from({ length: 6 }, (_, i) => i);
+        sortSelection(c, got, { key: column, desc }, true);
+        expect(keptSortOrders(c)).toEqual([column]);
+        const cmp = (x: number, y: number) => (column === 'size' ? (r6[x].size as number) - (r6[y].size as number) : r6[x].address < r6[y].address ? -1 : r6[x].address > r6[y].address ? 1 : 0);
+        expect(Array.from(got), `${column} ${desc}`).toEqual([0, 1, 2, 3, 4, 5].sort((x, y) => (desc ? -1 : 1) * cmp(x, y) || x - y));
+      }
+    }
+  });
+
+  it('sorts a sum of writes of 2^64 or more after every smaller one', () => {
+    // An access line is IP, writes, reads, pid.
+    const big = 2n ** 64n - 1n;
+    const kmap = [
+      'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,${big},1,1`,
+      `  ffffffff81000100,${big},1,1`,
+      'ffffffff81000010,1,ffff888000000040,64,2,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      '  ffffffff81000100,5,1,1',
+      'ffffffff81000010,1,ffff888000000080,64,3,0,0000000000000000,KMALLOC,bash,kmalloc-64,',
+      `  ffffffff81000100,${2n ** 33n},1,1`,
+      '',
+    ].join('\n');
+    const s3 = parseKmapBytes(new TextEncoder().encode(kmap));
+    const got = Uint32Array.of(0, 1, 2);
+    sortSelection(new QueryContext(s3), got, { key: 'writes', desc: true });
+    expect(Array.from(got)).toEqual([0, 2, 1]);
+  });
+
   it('keeps the orders of the last two columns sorted by, and none for a sort of less than half the store', () => {
     const c = new QueryContext(store);
     const all = Array.from({ length: n }, (_, i) => i);
-    const sorted = (column: (typeof OBJECT_COLUMNS)[number], sel: number[]) => sortSelection(c, Uint32Array.from(sel), { key: column, desc: true });
+    const sorted = (column: (typeof OBJECT_COLUMNS)[number], sel: number[]) => sortSelection(c, Uint32Array.from(sel), { key: column, desc: true }, true);
     sorted('size', quarter);
     expect(keptSortOrders(c)).toEqual([]);
     sorted('size', all);

@@ -24,14 +24,17 @@ export function selectObjects(ctx: QueryContext, query: ViewQuery): Selection {
 }
 
 /**
- * Sorts `indices` in place; ties keep file order in both directions. A
+ * Sorts `indices` (distinct objects in ascending index: a filter's
+ * selection) in place; ties keep file order in both directions. A
  * selection of much of the store walks the store's order by that column
- * when one is kept or worth making (sort-orders.ts); else a radix sort of
- * its key words. The temporaries (the key words, the sort's buffers) are
- * the context's scratch.
+ * when one is kept, or made when `keepOrder` (the data worker's loaded
+ * kmap, which sorts again at each filter change; not a file still loading,
+ * nor the CLI's one sort) and worth making (sort-orders.ts); else a radix
+ * sort of its key words. The temporaries (the key words, the sort's
+ * buffers) are the context's scratch.
  */
-export function sortSelection(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>): void {
-  if (sortByStoreOrder(ctx, indices, sort)) return;
+export function sortSelection(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>, keepOrder = false): void {
+  if (sortByStoreOrder(ctx, indices, sort, keepOrder)) return;
   const { lo, hi } = sortKeyWords(ctx, indices, sort.key);
   radixSortSelection(indices, lo, hi, sort.desc, ctx.scratch);
 }

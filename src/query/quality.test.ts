@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKmapBytes } from '../format/parser.ts';
+import { KmapParser, parseKmapBytes } from '../format/parser.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { refCapture, refFilter } from '../testing/reference-queries.ts';
@@ -83,4 +83,33 @@ describe('quality', () => {
       }
     });
   }
+});
+
+describe('quality codes of a store that grows', () => {
+  it('are made again when only lines were added (an object\'s access flag moves with its lines)', () => {
+    // The last object has no line until the second part: unaccessed, then write-only.
+    const head = 'ffffffff81000010,1,ffff888000000000,64,1,0,0000000000000000,KMALLOC,bash,kmalloc-64,\n';
+    const bytes = new Uint8Array([...new TextEncoder().encode(writeKmap({ variant: 'E', objects: 3000, seed: 31 })), ...new TextEncoder().encode(head)]);
+    const parser = new KmapParser({ variant: 'E' });
+    parser.push(bytes);
+    const ctx = new QueryContext(parser.store);
+    const all = () => Uint32Array.from({ length: parser.store.numObjects }, (_, i) => i);
+    const before = qualityRows(ctx, all(), 'slab').total;
+    parser.push(new TextEncoder().encode('  ffffffff81000100,3,0,1\n'));
+    parser.finish();
+    const after = qualityRows(ctx, all(), 'slab').total;
+    expect(after).toEqual(qualityRows(new QueryContext(parser.store), all(), 'slab').total);
+    expect([after.unaccessed, after.writeOnly]).toEqual([before.unaccessed - 1, before.writeOnly + 1]);
+  });
+
+  it('counts past 64 groups (the counts grow)', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`ffffffff81000010,1,ffff8880000${(i * 64).toString(16).padStart(5, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,cache-${i % 150},`);
+    const s = parseKmapBytes(new TextEncoder().encode(lines.join('\n') + '\n'));
+    const c = new QueryContext(s);
+    const cap = refCapture(s.variant!, dumpText(s), null);
+    const kept = Uint32Array.from({ length: s.numObjects }, (_, i) => i);
+    expect(qualityRows(c, kept, 'slab').rows).toEqual(refQuality(cap, [...kept], 'slab'));
+    expect(qualityRows(c, kept, 'slab').rows).toHaveLength(150);
+  });
 });

@@ -132,6 +132,8 @@ const NUM_CODES = 5 * 4 * 2 * 4;
 /** Codes made object by object from the first: `step` codes the next ones. */
 class CodesInPieces {
   readonly codes: Uint8Array;
+  /** The store's objects and lines they are for. */
+  readonly stamp: string;
   private next = 0;
   private readonly freeOf: Int8Array;
   private readonly allocOf: Int8Array;
@@ -139,6 +141,7 @@ class CodesInPieces {
 
   constructor(private readonly ctx: QueryContext) {
     const store = ctx.store;
+    this.stamp = `${store.numObjects}:${store.numAccesses}`;
     this.codes = new Uint8Array(store.numObjects);
     this.inducedId = LAYOUTS[store.variant ?? 'E'].hasType ? store.types.names().indexOf(INDUCED_TYPE) : -1;
     this.freeOf = Int8Array.from(freeIpFlags(store), (f) => (f === null ? 0 : 2 + FREE_FLAGS.indexOf(f as (typeof FREE_FLAGS)[number])));
@@ -172,7 +175,8 @@ const begun = new WeakMap<QueryContext, CodesInPieces>();
 
 function codesOf(ctx: QueryContext): CodesInPieces {
   let c = begun.get(ctx);
-  if (!c || c.codes.length !== ctx.store.numObjects) {
+  // A store that grew (objects or lines: a file still loading) needs new codes: an object's access flag moves with its lines.
+  if (!c || c.stamp !== `${ctx.store.numObjects}:${ctx.store.numAccesses}`) {
     c = new CodesInPieces(ctx);
     begun.set(ctx, c);
   }

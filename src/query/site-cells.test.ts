@@ -103,6 +103,19 @@ describe('site index: what it keeps', () => {
     expect(store.numObjects - withLines).toBeGreaterThan(10);
   });
 
+  it('is abandoned past its cells\' cap, keeping nothing, and refuses to answer', () => {
+    const store = parseKmapBytes(captureLike(2000, 9));
+    const ctx = contextOf(store, null);
+    const whole = siteCells(ctx);
+    expect(whole.usable).toBe(true);
+    const capped = new SiteCells(ctx, undefined, undefined, undefined, whole.numCells - 1);
+    expect(capped.step(7)).toBe(false);
+    while (!capped.step(7));
+    expect([capped.usable, capped.done, capped.numCells, capped.heldBytes()]).toEqual([false, true, 0, 0]);
+    expect(() => indexMatrixView(ctx, capped, filterObjects(ctx, emptyFilter()).indices, emptyFilter(), 'slab', 3, 2)).toThrow(/abandoned/);
+    expect(new SiteCells(ctx, undefined, undefined, undefined, whole.numCells).step(Number.POSITIVE_INFINITY)).toBe(true);
+  });
+
   it('drops the pid bitmaps past their cap, and says so', () => {
     const store = parseKmapBytes(captureLike(2000, 9));
     const ctx = contextOf(store, null);
@@ -122,6 +135,18 @@ describe('site index: what it keeps', () => {
     // The matrix needs no pids.
     const indices = filterObjects(ctx, emptyFilter()).indices;
     expect(indexMatrixView(ctx, capped, indices, emptyFilter(), 'slab', 3, 2)).toEqual(matrixView(ctx, indices, 'slab', false, 3, 2));
+  });
+
+  it('answers the same made by the data worker\'s way: a warm-up in steps, then asked for (finished once)', () => {
+    for (const { bytes, map, name } of CASES.slice(-3)) {
+      const ctx = contextOf(parseKmapBytes(bytes), map);
+      while (!warmSiteCells(ctx, 500));
+      // Each later turn of the warm-up asks again, as questions do.
+      expect(warmSiteCells(ctx, 500)).toBe(true);
+      const cells = siteCells(ctx);
+      expect(cells.numGroups, name).toBeGreaterThan(1);
+      expectSameAnswers(ctx, cells, `warmed: ${name}`);
+    }
   });
 
   it('is built once per context: a warm-up in steps ends as the context\'s index', () => {
@@ -153,6 +178,8 @@ describe('site index: what it keeps', () => {
     ].join('\n');
     const store = parseKmapBytes(enc(kmap));
     const ctx = contextOf(store, null);
+    // Made as the data worker makes it: a warm-up, then asked for.
+    while (!warmSiteCells(ctx, 1));
     const cells = siteCells(ctx);
     for (const otherTasks of [false, true]) {
       const f = { ...emptyFilter(), otherTasks };

@@ -45,6 +45,16 @@ const NUM_SUMS = CELL_SUMS.length;
 const MAX_PID_BITS = 1 << 28;
 /** Most entries of the groups' dense (site -> cell) arrays in all, 4 bytes each; past it a group uses a Map. */
 const MAX_DENSE = 1 << 24;
+/**
+ * Cells per access line past which the index is abandoned (with at least
+ * MIN_CELL_CAP cells allowed): a cell takes about 100 bytes where a line
+ * takes 12, so cells that sum fewer than 8 lines each cost more memory than
+ * the time they save (a file of random IPs, as the browser tests generate;
+ * a capture has thousands of IPs and hundreds of groups: 16,390 cells for
+ * 30 M lines at 10 M objects).
+ */
+const MAX_CELL_SHARE = 1 / 8;
+const MIN_CELL_CAP = 1 << 16;
 /** Most entries of the (slab, type, flags) -> group look-up table, 4 bytes each. */
 const MAX_GROUP_TABLE = 1 << 20;
 /** Most entries of the (group, highest grid row) object counts, 4 bytes each (16 MiB); past it none are kept. */
@@ -86,10 +96,10 @@ export class SiteCells {
    * Per object: the highest grid row (gridRows) of its lines' sites, `noRow`
    * without lines; 2 bytes an object while the sites fit (20 MB at 10 M objects).
    */
-  readonly highestRow: Uint16Array | Uint32Array;
+  highestRow: Uint16Array | Uint32Array;
   readonly noRow: number;
   /** Per object, a bit: it has a line by a task other than the allocating one. */
-  readonly hasOther: Uint32Array;
+  hasOther: Uint32Array;
   /** The groups: slab id, type id and flags of each, and how many objects of each have a line, and an other-task line. */
   numGroups = 0;
   groupSlab = new Uint32Array(0);
@@ -119,21 +129,27 @@ export class SiteCells {
   private readonly tableTypes: number;
   private denseEntries = 0;
   private readonly pidId: Int32Array;
-  private readonly sentinel: Uint8Array;
+  private sentinel: Uint8Array;
   private next = 0;
 
   /** The store's size it indexes (stampOf). */
   readonly stamp: string;
+  /** False once abandoned (too many cells for the lines: abandon()). */
+  usable = true;
+  /** Cells past which the index is abandoned. */
+  private readonly maxCells: number;
 
   constructor(
     private readonly ctx: QueryContext,
     private readonly maxDense = MAX_DENSE,
     private readonly maxPidBits = MAX_PID_BITS,
     private readonly maxRowCounts = MAX_ROW_COUNTS,
+    maxCells?: number,
   ) {
     const store = ctx.store;
     if (store.fold) throw new Error('an aggregate-only store has no access lines to index');
     this.stamp = stampOf(ctx);
+    this.maxCells = maxCells ?? Math.max(MIN_CELL_CAP, store.numAccesses * MAX_CELL_SHARE);
     this.numSites = ctx.sites().numSites;
     this.gridRow = gridRows(ctx);
     const dense = ctx.memo('densePidIds', () => densePidIds(store));
@@ -153,11 +169,13 @@ export class SiteCells {
   }
 
   get done(): boolean {
-    return this.next >= this.highestRow.length;
+    return !this.usable || this.next >= this.highestRow.length;
   }
 
   /** Indexes the next `count` objects' lines (at most: to the last); true once every object is. */
   step(count: number): boolean {
+    // Done once: finish() lets go of what the build needed, and must not run again.
+    if (this.done) return true;
     const store: KmapStore = this.store;
     const n = this.highestRow.length;
     const to = Math.min(n, this.next + count);
@@ -202,6 +220,8 @@ export class SiteCells {
         let cell = dense !== null ? dense[s] - 1 : (group.map!.get(s) ?? -1);
         if (cell < 0) {
           cell = this.newCell(group, s);
+          // Past the cap, or early on the way to it (cells per line so far: a file of random IPs shows it from the start).
+          if (this.numCells > this.maxCells || (this.numCells > MIN_CELL_CAP / 4 && this.numCells > (a + 1) * MAX_CELL_SHARE)) return this.abandon();
           sums = this.sums;
           lastObject = this.lastObject;
           lastOtherObject = this.lastOtherObject;
@@ -249,8 +269,38 @@ export class SiteCells {
       }
     }
     this.next = to;
-    if (this.done) this.finish();
+    if (this.done) this.finish(); // the step that indexed the last object
     return this.done;
+  }
+
+  /**
+   * Too many cells for the lines (MAX_CELL_SHARE): the cells would take
+   * more memory than they save time. Everything is let go, the index is
+   * done and not `usable`, and the sites and the matrix read the lines.
+   */
+  private abandon(): true {
+    this.usable = false;
+    this.numCells = 0;
+    this.cellSite = new Int32Array(0);
+    this.cellSlab = new Uint32Array(0);
+    this.cellType = new Uint32Array(0);
+    this.cellFlags = new Uint8Array(0);
+    this.cellGroup = new Uint32Array(0);
+    this.sums = new Float64Array(0);
+    this.pidBits = null;
+    this.otherPidBits = null;
+    this.pidsKnown = false;
+    this.highestRow = new Uint16Array(0);
+    this.hasOther = new Uint32Array(0);
+    this.lastObject = new Int32Array(0);
+    this.lastOtherObject = new Int32Array(0);
+    this.groups.clear();
+    this.groupList.length = 0;
+    this.groupRows = [];
+    this.groupTable = null;
+    this.sentinel = new Uint8Array(0);
+    this.next = 0;
+    return true;
   }
 
   /** Whether object i has a line by a task other than the allocating one. */

@@ -83,7 +83,8 @@ export function sortKeyWords(ctx: QueryContext, indices: Uint32Array, column: Ob
     hi = keyWords(store.objects[column], 0, n, lo, null, (k) => indices[k]);
   } else {
     // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
-    // reads or writes above that sorts by its nearest double.
+    // reads or writes above that sorts by its nearest double, and one of
+    // 2^64 or more (two absurd lines) as 2^64 - 1: after every smaller one.
     const keys = sortKeys(ctx, column);
     if (keys === null) lo.set(indices);
     else if ('rank' in keys) {
@@ -95,7 +96,8 @@ export function sortKeyWords(ctx: QueryContext, indices: Uint32Array, column: Ob
         lo[i] = k >>> 0;
         if (k > 0xffffffff) {
           hi ??= ctx.scratch.u32('sortSelection.hi', n);
-          hi[i] = Math.floor(k / 0x100000000);
+          hi[i] = Math.min(0xffffffff, Math.floor(k / 0x100000000));
+          if (k >= 2 ** 64) lo[i] = 0xffffffff;
         }
       }
     }

@@ -5,7 +5,8 @@
 // several passes, and 64-bit keys such as addresses twice that).
 //
 // An order is made the first time a sort of at least MAKE_SHARE of the
-// store asks for it (it costs what that sort would: a radix sort of every
+// store asks for it, when the caller says it will sort again (the data
+// worker's loaded kmap) (it costs what that sort would: a radix sort of every
 // object, stable, so ties are in file order), and kept for the next sorts
 // by the same column, of any selection of at least WALK_SHARE of the store
 // (below that the radix sort of the few is cheaper). Descending walks the
@@ -70,19 +71,20 @@ function makeOrder(ctx: QueryContext, column: ObjectColumn, reuse: Order | null)
 }
 
 /**
- * Sorts `indices` (a selection in file order, or in any order: the walk
- * needs only its set) by walking the store's order by the sort's column,
- * when one is kept (and the selection is at least WALK_SHARE of the store)
- * or worth making (MAKE_SHARE); false when the caller should sort it itself.
+ * Sorts `indices` (distinct objects in ascending index, as sortSelection
+ * takes them) by walking the store's order by the sort's column, when one
+ * is kept (and the selection is at least WALK_SHARE of the store) or, with
+ * `mayMake`, worth making (MAKE_SHARE); false when the caller should sort
+ * it itself.
  */
-export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>): boolean {
+export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>, mayMake: boolean): boolean {
   const n = ctx.store.numObjects;
   const m = indices.length;
   if (m < 2 || m < n * WALK_SHARE) return false;
   const orders = ctx.memo('sortOrders', () => new SortOrders());
   let kept = orders.byColumn.get(sort.key);
   if (!kept) {
-    if (m < n * MAKE_SHARE) return false;
+    if (!mayMake || m < n * MAKE_SHARE) return false;
     // The least recently used order makes room, and lends its arrays.
     let reuse: Order | null = null;
     if (orders.byColumn.size >= MAX_ORDERS) {
@@ -137,4 +139,9 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
 /** The columns whose orders `ctx` keeps, least recently used first. */
 export function keptSortOrders(ctx: QueryContext): ObjectColumn[] {
   return [...ctx.memo('sortOrders', () => new SortOrders()).byColumn.keys()];
+}
+
+/** Lets the context's kept orders go (they are made again by the next sorts: before a slice or an export, which need the room more). */
+export function dropSortOrders(ctx: QueryContext): void {
+  ctx.memo('sortOrders', () => new SortOrders()).byColumn.clear();
 }
