@@ -32,7 +32,7 @@
 // A figure past 2^53 - 1 is summed again exactly at the end (absurd files).
 
 import { CELL_SUMS, GROUP_LIVE, GROUP_SENTINEL, type CellSum } from '../store/access-fold.ts';
-import { addEntry } from '../store/columns.ts';
+import { addEntry, resized } from '../store/columns.ts';
 import { ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
@@ -432,12 +432,7 @@ export class SiteCells {
   }
 
   private resizeCells(capacity: number): void {
-    const grow = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
-      const next = new (a.constructor as new (n: number) => T)(size);
-      if (fill !== undefined) next.fill(fill);
-      next.set(a.subarray(0, Math.min(a.length, size)));
-      return next;
-    };
+    const grow = resized;
     this.cellSite = grow(this.cellSite, capacity);
     this.cellSlab = grow(this.cellSlab, capacity);
     this.cellType = grow(this.cellType, capacity);

@@ -28,7 +28,7 @@
 // kept exact beside it past that (per object in the column's `wide` map, per
 // cell in `exact`), as the store's own columns do.
 
-import { AdaptiveUintColumn, type UintArray } from './columns.ts';
+import { AdaptiveUintColumn, resized, type UintArray } from './columns.ts';
 import { ExactSum, MAX_EXACT, type Exact } from './exact.ts';
 
 /** Bytes a cell takes: eight 8-byte figures, its keys and flags, two last-object marks and an entry in a Map (an upper bound: most groups find cells in a dense array, counted apart). */
@@ -328,12 +328,7 @@ export class AccessFold {
   }
 
   private resizeCells(capacity: number): void {
-    const grow = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T => {
-      const next = new (a.constructor as new (n: number) => T)(size);
-      if (fill !== undefined) next.fill(fill);
-      next.set(a.subarray(0, Math.min(a.length, size)));
-      return next;
-    };
+    const grow = resized;
     this.cellIp = grow(this.cellIp, capacity);
     this.cellSlab = grow(this.cellSlab, capacity);
     this.cellType = grow(this.cellType, capacity);

@@ -326,3 +326,14 @@ export class SparseUint32Column {
     return this.idx.byteLength + this.vals.byteLength;
   }
 }
+
+/**
+ * A copy of `a` at `size` entries (cut, or the new ones 0 or `fill`): how
+ * the cell tables grow (store/access-fold.ts, query/site-cells.ts).
+ */
+export function resized<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, size: number, fill?: number): T {
+  const next = new (a.constructor as new (n: number) => T)(size);
+  if (fill !== undefined) next.fill(fill);
+  next.set(a.subarray(0, Math.min(a.length, size)));
+  return next;
+}
