@@ -12,9 +12,17 @@
 //     allocator caches that later loads reuse (measured: about 110 MB for
 //     33 MB of data, then a few MB more over seven more loads), so the
 //     renderer is compared from the second load on: after two more replaces
-//     and the cancel it must be within half of one kmap's data of where it
-//     was, where a store, cache or range kept by mistake would add a whole
-//     kmap's data (or the cancelled part) each time.
+//     and the cancel it must be within one kmap's data of where it was,
+//     where a store, cache or range kept by mistake would add a whole
+//     kmap's data each time (three times over). Both points hold what the
+//     data worker keeps for the shown kmap once its turns after a load end
+//     (per-object sums, quality codes; the site index gives this file up:
+//     its random IPs spread over too many cells). The renderer still grows
+//     by 7-25 MB over the three loads (allocator caches: ten runs of
+//     2026-12-07). The limit was half a kmap's data until then, when a
+//     kmap restored by Cancel got no per-object sums (12 MB here) and the
+//     end was measured without them; the Memory figure, checked after the
+//     cancel, is what shows a cancelled part kept.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -121,7 +129,7 @@ test('replacing a file three times and cancelling a fifth load leave the memory 
   await collect(page);
   const end = await rendererBytes(cdp);
   console.log(`renderer: empty ${MB(empty)}, first load ${MB(loaded)}, second ${MB(replaced)}, after two more and a cancel ${MB(end)}; data ${MB(data)}`);
-  assert.ok(end - replaced < 0.5 * data, `the renderer grew by ${MB(end - replaced)} over three more loads (one kmap's data: ${MB(data)})`);
+  assert.ok(end - replaced < data, `the renderer grew by ${MB(end - replaced)} over three more loads (one kmap's data: ${MB(data)})`);
   assertNoErrors(errors);
   await cdp.detach();
 });

@@ -210,3 +210,20 @@ describe('site index: what it keeps', () => {
     expectSameAnswers(ctx, again, 'grown');
   });
 });
+
+describe('site index: a file whose lines spread over too many cells', () => {
+  it('is given up before anything is allocated when its first lines show it (random IPs)', () => {
+    // 40,000 objects at kmap-writer's random IPs: more than 16,384 cells in the first lines, each summing about one.
+    const store = parseKmapBytes(enc(writeKmap({ variant: 'E', objects: 40_000, seed: 5 })));
+    const ctx = contextOf(store, null);
+    const cells = new SiteCells(ctx);
+    expect([cells.usable, cells.done, cells.highestRow.length, cells.pidBits]).toEqual([false, true, 0, null]);
+    expect(cells.step(1)).toBe(true);
+    expect(siteCells(ctx).usable).toBe(false);
+  });
+
+  it('is not given up for a capture\'s few hundred IPs', () => {
+    const ctx = contextOf(parseKmapBytes(captureLike(40_000, 5)), null);
+    expect(siteCells(ctx).usable).toBe(true);
+  });
+});

@@ -38,6 +38,7 @@ import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } fro
 import type { QueryContext } from './context.ts';
 import { sentinelIpMask } from './filter.ts';
 import { gridRows } from './matrix-grid.ts';
+import { PairCounter } from './pair-counter.ts';
 import { densePidIds } from './sites.ts';
 
 const NUM_SUMS = CELL_SUMS.length;
@@ -55,6 +56,8 @@ const MAX_DENSE = 1 << 24;
  */
 const MAX_CELL_SHARE = 1 / 8;
 const MIN_CELL_CAP = 1 << 16;
+/** Lines of the first objects that decide, before anything is allocated, whether a file spreads too much (firstCellsSpread). */
+const PROBE_LINES = 1 << 18;
 /** Most entries of the (slab, type, flags) -> group look-up table, 4 bytes each. */
 const MAX_GROUP_TABLE = 1 << 20;
 /** Most entries of the (group, highest grid row) object counts, 4 bytes each (16 MiB); past it none are kept. */
@@ -155,17 +158,51 @@ export class SiteCells {
     const dense = ctx.memo('densePidIds', () => densePidIds(store));
     this.pidId = dense?.idOf ?? new Int32Array(0);
     this.pidWords = Math.max(1, Math.ceil((dense?.count ?? 0) / 32));
+    this.sentinel = sentinelIpMask(store);
+    this.noRow = this.numSites < 0xffff ? 0xffff : 0xffffffff;
+    // A file whose first lines already spread over too many cells is not indexed: nothing is allocated for it.
+    const spread = maxCells === undefined && this.firstCellsSpread();
     // Numbered pids, and room for the first 256 cells' rows within the cap (a million pids would pass it at once).
-    this.pidsKnown = dense !== null && 256 * this.pidWords * 32 <= this.maxPidBits;
+    this.pidsKnown = !spread && dense !== null && 256 * this.pidWords * 32 <= this.maxPidBits;
     this.pidBits = this.pidsKnown ? new Uint32Array(256 * this.pidWords) : null;
     this.otherPidBits = this.pidsKnown ? new Uint32Array(256 * this.pidWords) : null;
-    this.highestRow = this.numSites < 0xffff ? new Uint16Array(store.numObjects) : new Uint32Array(store.numObjects);
-    this.noRow = this.numSites < 0xffff ? 0xffff : 0xffffffff;
-    this.hasOther = new Uint32Array(Math.ceil(store.numObjects / 32));
-    this.sentinel = sentinelIpMask(store);
+    const objects = spread ? 0 : store.numObjects;
+    this.highestRow = this.numSites < 0xffff ? new Uint16Array(objects) : new Uint32Array(objects);
+    this.hasOther = new Uint32Array(Math.ceil(objects / 32));
+    if (spread) this.usable = false;
     this.tableSlabs = Math.max(1, store.slabs.size);
     this.tableTypes = Math.max(1, store.types.size);
     this.groupTable = this.tableSlabs * this.tableTypes * 4 <= MAX_GROUP_TABLE ? new Int32Array(this.tableSlabs * this.tableTypes * 4) : null;
+  }
+
+  /**
+   * Whether the objects of the first PROBE_LINES lines spread their lines
+   * over more (site, group) cells than the cap allows for so many lines
+   * (MAX_CELL_SHARE, from MIN_CELL_CAP / 4 cells): counted apart, with
+   * nothing of the index allocated, so that a file of random IPs costs the
+   * index no memory at all (its transient arrays stayed in the tab's
+   * resident memory after it was given up).
+   */
+  private firstCellsSpread(): boolean {
+    const store = this.ctx.store;
+    const o = store.objects;
+    const siteOf = this.ctx.sites().siteOf;
+    // Typed arrays, not a Set of numbers: a JS heap grown by a quarter of a million keys stays in the tab's memory.
+    const seen = new PairCounter(1 << 12);
+    const groupIds = new Map<number, number>();
+    const enough = Math.max(MIN_CELL_CAP / 4, PROBE_LINES * MAX_CELL_SHARE);
+    let lines = 0;
+    for (let i = 0; i < store.numObjects && lines < PROBE_LINES && seen.size <= enough; i++) {
+      const [start, end] = store.accessRange(i);
+      if (end === start) continue;
+      const flags = (store.isLive(i) ? GROUP_LIVE : 0) | (this.sentinel[o.allocIp.data[i]] === 1 ? GROUP_SENTINEL : 0);
+      const key = (o.slab.data[i] * 0x100000 + o.type.data[i]) * 4 + flags;
+      let group = groupIds.get(key);
+      if (group === undefined) groupIds.set(key, (group = groupIds.size));
+      for (let a = start; a < end; a++) seen.add(group, siteOf[store.accesses.ip.data[a]], 1);
+      lines += end - start;
+    }
+    return seen.size > MIN_CELL_CAP / 4 && seen.size > lines * MAX_CELL_SHARE;
   }
 
   get done(): boolean {
