@@ -14,7 +14,7 @@
 //     renderer is compared from the second load on: after two more replaces
 //     and the cancel it must be within one kmap's data of where it was,
 //     where a store, cache or range kept by mistake would add a whole
-//     kmap's data each time (three times over). Both points hold what the
+//     kmap's data at each of the two replaces in between. Both points hold what the
 //     data worker keeps for the shown kmap once its turns after a load end
 //     (per-object sums, quality codes; the site index gives this file up:
 //     its random IPs spread over too many cells). The renderer still grows

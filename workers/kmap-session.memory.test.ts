@@ -18,6 +18,7 @@ import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
 import { matrixView } from '../src/query/matrix.ts';
 import { accessSites } from '../src/query/sites.ts';
+import { keptSortOrders } from '../src/query/sort-orders.ts';
 
 const TEXT = writeKmap({ variant: 'E', objects: 40_000, seed: 11, damage: 0, blank: 0, crlf: 0, longLine: false, leadingAccess: false });
 const BYTES = new TextEncoder().encode(TEXT);
@@ -258,7 +259,37 @@ describe('memoryUse(): what the queries keep', () => {
   });
 });
 
+describe('orders kept for sorts', () => {
+  it('a loaded kmap keeps its order by the column sorted by; a slice lets it go', async () => {
+    const session = new KmapSession(1 << 30);
+    expect((await session.open({ kind: 'file', file: new Blob([BYTES]) as File, name: 'q.kmap' }, noProgress)).ok).toBe(true);
+    const ctxOf = () => (session as unknown as { ctx: QueryContext }).ctx;
+    session.query({ filter: emptyFilter(), sort: { key: 'size', desc: true } });
+    expect(keptSortOrders(ctxOf())).toEqual(['size']);
+    expect(session.kmapSlice({ ...emptyFilter(), minSize: 4096 }).size).toBeGreaterThan(0);
+    expect(keptSortOrders(ctxOf())).toEqual([]);
+    session.close();
+  });
+});
+
 describe('the site index, made after a load between questions', () => {
+  it('is given up for a file whose lines spread over too many cells, and the matrix reads the lines', async () => {
+    // A line a cell: 70,000 objects at as many IPs.
+    const lines: string[] = [];
+    for (let i = 0; i < 70_000; i++) {
+      lines.push(`ffffffff81000010,1,ffff8880${(i * 64).toString(16).padStart(8, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,`);
+      lines.push(`  ffffffff8${(0x1000000 + i * 16).toString(16).padStart(7, '0')},1,2,${i % 7}`);
+    }
+    const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+    const session = new KmapSession();
+    expect((await session.open({ kind: 'file', file: new Blob([bytes]) as File, name: 'spread.kmap' }, noProgress)).ok).toBe(true);
+    const ctx = new QueryContext(parseKmapBytes(bytes));
+    const all = filterObjects(ctx, emptyFilter()).indices;
+    expect(session.matrix(emptyFilter(), 'slab', 3, 2)).toEqual(matrixView(ctx, all, 'slab', false, 3, 2));
+    expect(session.sites(emptyFilter())).toEqual(accessSites(ctx, all, false));
+    session.close();
+  });
+
   // A capture's few hundred IPs (kmap-writer's random IPs and pids would pass the pid bitmaps' cap: their sites then read the lines).
   const CAPTURE = captureLike(20_000, 3);
 

@@ -212,17 +212,35 @@ describe('site index: what it keeps', () => {
 });
 
 describe('site index: a file whose lines spread over too many cells', () => {
-  it('is given up before anything is allocated when its first lines show it (random IPs)', () => {
-    // 40,000 objects at kmap-writer's random IPs: more than 16,384 cells in the first lines, each summing about one.
-    const store = parseKmapBytes(enc(writeKmap({ variant: 'E', objects: 40_000, seed: 5 })));
-    const ctx = contextOf(store, null);
+  /** `objects` objects of one line each at a distinct IP, then `repeats` objects of 5 lines over those IPs. */
+  const spread = (objects: number, repeats: number) => {
+    const ip = (k: number) => `ffffffff8${(0x1000000 + k * 16).toString(16).padStart(7, '0')}`;
+    const lines: string[] = [];
+    for (let i = 0; i < objects + repeats; i++) {
+      lines.push(`ffffffff81000010,1,ffff8880${(i * 64).toString(16).padStart(8, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,`);
+      if (i < objects) lines.push(`  ${ip(i)},1,2,1`);
+      else for (let k = 0; k < 5; k++) lines.push(`  ${ip((i * 5 + k) % objects)},1,2,1`);
+    }
+    return parseKmapBytes(enc(lines.join('\n') + '\n'));
+  };
+
+  it('is given up before anything is allocated when its first lines show it (a line a cell)', () => {
+    const ctx = contextOf(spread(70_000, 0), null);
     const cells = new SiteCells(ctx);
-    expect([cells.usable, cells.done, cells.highestRow.length, cells.pidBits]).toEqual([false, true, 0, null]);
+    expect([cells.usable, cells.done, cells.highestRow.length, cells.pidBits, cells.heldBytes()]).toEqual([false, true, 0, null, 0]);
     expect(cells.step(1)).toBe(true);
     expect(siteCells(ctx).usable).toBe(false);
   });
 
-  it('is not given up for a capture\'s few hundred IPs', () => {
+  it('is kept for many sites whose lines come back (a capture without symbols): the cap is on the whole file', () => {
+    // 40,000 cells in the first 200,000 lines, 1,040,000 lines in all: a cell sums 26 lines.
+    const ctx = contextOf(spread(40_000, 200_000), null);
+    const cells = siteCells(ctx);
+    expect([cells.usable, cells.numCells]).toEqual([true, 40_000]);
+    expectSameAnswers(ctx, cells, 'many sites');
+  });
+
+  it('is kept for a capture\'s few hundred IPs', () => {
     const ctx = contextOf(parseKmapBytes(captureLike(40_000, 5)), null);
     expect(siteCells(ctx).usable).toBe(true);
   });

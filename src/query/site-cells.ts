@@ -47,17 +47,19 @@ const MAX_PID_BITS = 1 << 28;
 /** Most entries of the groups' dense (site -> cell) arrays in all, 4 bytes each; past it a group uses a Map. */
 const MAX_DENSE = 1 << 24;
 /**
- * Cells per access line past which the index is abandoned (with at least
+ * Cells per access line past which the index is given up (with at least
  * MIN_CELL_CAP cells allowed): a cell takes about 100 bytes where a line
  * takes 12, so cells that sum fewer than 8 lines each cost more memory than
  * the time they save (a file of random IPs, as the browser tests generate;
  * a capture has thousands of IPs and hundreds of groups: 16,390 cells for
- * 30 M lines at 10 M objects).
+ * 30 M lines at 10 M objects). Checked as cells are made, and first from
+ * the first lines, before anything is allocated (firstCellsSpread).
  */
 const MAX_CELL_SHARE = 1 / 8;
 const MIN_CELL_CAP = 1 << 16;
-/** Lines of the first objects that decide, before anything is allocated, whether a file spreads too much (firstCellsSpread). */
+/** The first lines that decide, before anything is allocated, whether a file spreads too much (firstCellsSpread), and the lines a cell below which they do. */
 const PROBE_LINES = 1 << 18;
+const PROBE_SHARE = 4;
 /** Most entries of the (slab, type, flags) -> group look-up table, 4 bytes each. */
 const MAX_GROUP_TABLE = 1 << 20;
 /** Most entries of the (group, highest grid row) object counts, 4 bytes each (16 MiB); past it none are kept. */
@@ -172,37 +174,43 @@ export class SiteCells {
     if (spread) this.usable = false;
     this.tableSlabs = Math.max(1, store.slabs.size);
     this.tableTypes = Math.max(1, store.types.size);
-    this.groupTable = this.tableSlabs * this.tableTypes * 4 <= MAX_GROUP_TABLE ? new Int32Array(this.tableSlabs * this.tableTypes * 4) : null;
+    this.groupTable = !spread && this.tableSlabs * this.tableTypes * 4 <= MAX_GROUP_TABLE ? new Int32Array(this.tableSlabs * this.tableTypes * 4) : null;
+    if (spread) this.abandon();
   }
 
   /**
-   * Whether the objects of the first PROBE_LINES lines spread their lines
-   * over more (site, group) cells than the cap allows for so many lines
-   * (MAX_CELL_SHARE, from MIN_CELL_CAP / 4 cells): counted apart, with
-   * nothing of the index allocated, so that a file of random IPs costs the
-   * index no memory at all (its transient arrays stayed in the tab's
-   * resident memory after it was given up).
+   * Whether the first PROBE_LINES lines already spread over more than
+   * MIN_CELL_CAP (site, group) cells, fewer than PROBE_SHARE lines a cell:
+   * a file of random IPs, whose cells would pass the cap, given up before
+   * anything of the index is allocated (the transient arrays of one given up
+   * on the way stayed in the tab's resident memory). Counted apart in typed
+   * arrays (a JS heap grown by a quarter of a million keys stays too). A
+   * capture's cells appear early too, but are far fewer: this decides on
+   * many cells at a low share only, and the cap itself (maxCells) on the
+   * whole build.
    */
   private firstCellsSpread(): boolean {
     const store = this.ctx.store;
     const o = store.objects;
     const siteOf = this.ctx.sites().siteOf;
-    // Typed arrays, not a Set of numbers: a JS heap grown by a quarter of a million keys stays in the tab's memory.
+    const starts = o.accessStart.data;
+    const ip = store.accesses.ip.data;
     const seen = new PairCounter(1 << 12);
     const groupIds = new Map<number, number>();
-    const enough = Math.max(MIN_CELL_CAP / 4, PROBE_LINES * MAX_CELL_SHARE);
+    const n = store.numObjects;
     let lines = 0;
-    for (let i = 0; i < store.numObjects && lines < PROBE_LINES && seen.size <= enough; i++) {
-      const [start, end] = store.accessRange(i);
+    for (let i = 0; i < n && lines < PROBE_LINES && seen.size <= MIN_CELL_CAP; i++) {
+      const start = starts[i];
+      const end = Math.min(i + 1 < n ? starts[i + 1] : store.numAccesses, start + PROBE_LINES - lines);
       if (end === start) continue;
       const flags = (store.isLive(i) ? GROUP_LIVE : 0) | (this.sentinel[o.allocIp.data[i]] === 1 ? GROUP_SENTINEL : 0);
       const key = (o.slab.data[i] * 0x100000 + o.type.data[i]) * 4 + flags;
       let group = groupIds.get(key);
       if (group === undefined) groupIds.set(key, (group = groupIds.size));
-      for (let a = start; a < end; a++) seen.add(group, siteOf[store.accesses.ip.data[a]], 1);
+      for (let a = start; a < end && seen.size <= MIN_CELL_CAP; a++) seen.add(group, siteOf[ip[a]], 1);
       lines += end - start;
     }
-    return seen.size > MIN_CELL_CAP / 4 && seen.size > lines * MAX_CELL_SHARE;
+    return seen.size > MIN_CELL_CAP && seen.size * PROBE_SHARE > lines;
   }
 
   get done(): boolean {
@@ -257,8 +265,7 @@ export class SiteCells {
         let cell = dense !== null ? dense[s] - 1 : (group.map!.get(s) ?? -1);
         if (cell < 0) {
           cell = this.newCell(group, s);
-          // Past the cap, or early on the way to it (cells per line so far: a file of random IPs shows it from the start).
-          if (this.numCells > this.maxCells || (this.numCells > MIN_CELL_CAP / 4 && this.numCells > (a + 1) * MAX_CELL_SHARE)) return this.abandon();
+          if (this.numCells > this.maxCells) return this.abandon();
           sums = this.sums;
           lastObject = this.lastObject;
           lastOtherObject = this.lastOtherObject;
