@@ -256,7 +256,7 @@ export interface OtherRowInput {
 export function otherRowObjects(
   ctx: QueryContext,
   input: OtherRowInput,
-  rowIx: { of: Int32Array; count: number; other: boolean },
+  rowIx: { of: Int32Array; count: number },
   colIx: { of: Int32Array; count: number },
   otherTasks: boolean,
   kind: MatrixColumnKind,

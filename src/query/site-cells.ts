@@ -476,15 +476,14 @@ export class SiteCells {
   }
 
   private resizeCells(capacity: number): void {
-    const grow = resized;
-    this.cellSite = grow(this.cellSite, capacity);
-    this.cellSlab = grow(this.cellSlab, capacity);
-    this.cellType = grow(this.cellType, capacity);
-    this.cellFlags = grow(this.cellFlags, capacity);
-    this.cellGroup = grow(this.cellGroup, capacity);
-    this.sums = grow(this.sums, capacity * NUM_SUMS);
-    this.lastObject = grow(this.lastObject, capacity, -1);
-    this.lastOtherObject = grow(this.lastOtherObject, capacity, -1);
+    this.cellSite = resized(this.cellSite, capacity);
+    this.cellSlab = resized(this.cellSlab, capacity);
+    this.cellType = resized(this.cellType, capacity);
+    this.cellFlags = resized(this.cellFlags, capacity);
+    this.cellGroup = resized(this.cellGroup, capacity);
+    this.sums = resized(this.sums, capacity * NUM_SUMS);
+    this.lastObject = resized(this.lastObject, capacity, -1);
+    this.lastOtherObject = resized(this.lastOtherObject, capacity, -1);
     if (this.pidBits !== null) {
       if (capacity * this.pidWords * 32 > this.maxPidBits) {
         // Too many (cell, pid) pairs to keep as bits: the sites read the lines for their pids.
@@ -492,8 +491,8 @@ export class SiteCells {
         this.otherPidBits = null;
         this.pidsKnown = false;
       } else {
-        this.pidBits = grow(this.pidBits, capacity * this.pidWords);
-        this.otherPidBits = grow(this.otherPidBits!, capacity * this.pidWords);
+        this.pidBits = resized(this.pidBits, capacity * this.pidWords);
+        this.otherPidBits = resized(this.otherPidBits!, capacity * this.pidWords);
       }
     }
   }

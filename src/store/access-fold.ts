@@ -328,15 +328,14 @@ export class AccessFold {
   }
 
   private resizeCells(capacity: number): void {
-    const grow = resized;
-    this.cellIp = grow(this.cellIp, capacity);
-    this.cellSlab = grow(this.cellSlab, capacity);
-    this.cellType = grow(this.cellType, capacity);
-    this.cellFlags = grow(this.cellFlags, capacity);
-    this.cellGroup = grow(this.cellGroup, capacity);
-    this.sums = grow(this.sums, capacity * NUM_SUMS);
-    this.lastObject = grow(this.lastObject, capacity, -1);
-    this.lastOtherObject = grow(this.lastOtherObject, capacity, -1);
+    this.cellIp = resized(this.cellIp, capacity);
+    this.cellSlab = resized(this.cellSlab, capacity);
+    this.cellType = resized(this.cellType, capacity);
+    this.cellFlags = resized(this.cellFlags, capacity);
+    this.cellGroup = resized(this.cellGroup, capacity);
+    this.sums = resized(this.sums, capacity * NUM_SUMS);
+    this.lastObject = resized(this.lastObject, capacity, -1);
+    this.lastOtherObject = resized(this.lastOtherObject, capacity, -1);
   }
 
   /** Adds v (exact value `big` when above 2^53 - 1) to a cell's figure, exact past 2^53 - 1. */
