@@ -4,14 +4,17 @@
 //
 // Names are matched by id: each condition on a name is turned into a 0/1
 // mask over the interned ids once, then every object costs a few array
-// look-ups. Conditions that read access lines (access sites, other tasks)
-// run last, on the objects still kept.
+// look-ups. The conditions on objects run as passes, one condition each, the
+// later ones over what the earlier kept (narrowing.ts). Conditions that read
+// access lines (access sites, other tasks) run last, on the objects still
+// kept.
 
 import { allocIpSentinel } from '../format/sentinels.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
 import { candidatesByName } from './column-index.ts';
+import { Narrowing } from './narrowing.ts';
 import { flagTester } from './quality.ts';
 import { parseSearch } from './search-syntax.ts';
 import type { ObjectFilter } from './types.ts';
@@ -155,12 +158,13 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   }
   ipMask = and(ipMask, fnMask);
   // Free words: each must hit the command, slab, type or alloc function.
-  const wordMasks = search.words.map((w, k) => ({
-    cmd: cmdNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
-    slab: slabNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
-    type: typeNames.map((s) => (s.toLowerCase().includes(w) ? 1 : 0)),
-    fn: fnWordMasks[k],
-  }));
+  // (0/1 by id, at least one entry: a format without slabs or types has id 0 only.)
+  const wordMask = (names: readonly string[], w: string) => {
+    const m = new Uint8Array(Math.max(1, names.length));
+    names.forEach((s, id) => (m[id] = s.toLowerCase().includes(w) ? 1 : 0));
+    return m;
+  };
+  const wordMasks = search.words.map((w, k) => ({ cmd: wordMask(cmdNames, w), slab: wordMask(slabNames, w), type: wordMask(typeNames, w), fn: fnWordMasks[k] }));
 
   // Stored pids are pid + OBJECT_PID_BIAS: so are the pids looked for.
   const pids = new Set<number>(filter.pids.map((p) => p + OBJECT_PID_BIAS));
@@ -195,35 +199,32 @@ export function filterObjects(ctx: QueryContext, filter: ObjectFilter): FilterRe
   const total = nothing ? 0 : candidates ? candidates.length : n;
   // The kept indices are gathered in scratch and copied out at the end (the result is cached).
   const out = ctx.scratch.u32('filterObjects.out', total, false); // read only up to what was written
-  let k = 0;
-  for (let c = 0; c < total; c++) {
-    const i = candidates ? candidates[c] : c;
-    if (slabFinal && slabFinal[slab[i]] !== 1) continue;
-    if (typeFinal && typeFinal[type[i]] !== 1) continue;
-    if (cmdMask && cmdMask[cmd[i]] !== 1) continue;
-    if (ipMask && ipMask[allocIp[i]] !== 1) continue;
-    if (pids.size > 0 && !pids.has(pid[i])) continue;
-    if (searchPids.size > 0 && !searchPids.has(pid[i])) continue;
-    if (state !== 'all' && store.isLive(i) !== (state === 'live')) continue;
-    if (minSize !== null && size[i] < minSize) continue;
-    if (maxSize !== null && size[i] > maxSize) continue;
-    if (hasFlag && !hasFlag(i)) continue;
-    if (win) {
-      const a = allocIndex[i];
-      if (a < winAllocFrom || a >= winEnd) continue;
-      if (winAlive && freeIndex[i] !== 0 && freeIndex[i] < winEnd) continue;
-    }
-    if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l, o.size.wide?.get(i)))) continue;
-    let wordsOk = true;
-    for (const m of wordMasks) {
-      if (m.cmd[cmd[i]] !== 1 && m.slab[slab[i]] !== 1 && m.type[type[i]] !== 1 && m.fn[allocIp[i]] !== 1) {
-        wordsOk = false;
-        break;
+  // Conditions run one at a time, each a pass that keeps what passes of
+  // what the last one kept (the first reads 0..n-1, or the candidates).
+  const scan = new Narrowing(out, total, candidates);
+  if (slabFinal) scan.byMask(slab, slabFinal);
+  if (typeFinal) scan.byMask(type, typeFinal);
+  if (cmdMask) scan.byMask(cmd, cmdMask);
+  if (ipMask) scan.byMask(allocIp, ipMask);
+  if (state !== 'all') scan.byLiveness(store, state === 'live');
+  if (minSize !== null || maxSize !== null) scan.bySize(size, minSize ?? Number.NEGATIVE_INFINITY, maxSize ?? Number.POSITIVE_INFINITY);
+  for (const m of wordMasks) scan.byAnyMask(cmd, m.cmd, slab, m.slab, type, m.type, allocIp, m.fn);
+  const rest = pids.size > 0 || searchPids.size > 0 || hasFlag !== null || win !== null || addrs.length > 0;
+  if (rest) {
+    scan.byTest((i) => {
+      if (pids.size > 0 && !pids.has(pid[i])) return false;
+      if (searchPids.size > 0 && !searchPids.has(pid[i])) return false;
+      if (hasFlag && !hasFlag(i)) return false;
+      if (win) {
+        const a = allocIndex[i];
+        if (a < winAllocFrom || a >= winEnd) return false;
+        if (winAlive && freeIndex[i] !== 0 && freeIndex[i] < winEnd) return false;
       }
-    }
-    if (!wordsOk) continue;
-    out[k++] = i;
+      if (addrs.length > 0 && !addrs.some(([h, l]) => contains(vaHi[i], vaLo[i], size[i], h, l, o.size.wide?.get(i)))) return false;
+      return true;
+    });
   }
+  const k = scan.kept();
   let indices = out.subarray(0, k);
 
   if (filter.accessSites.length > 0 || filter.otherTasks) {
