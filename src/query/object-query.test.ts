@@ -149,6 +149,8 @@ describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () =
   // A quarter of the objects (walks a kept order) and a sixteenth (sorted apart), in file order.
   const quarter = Array.from({ length: n }, (_, i) => i).filter((i) => i % 4 === 1);
   const sixteenth = Array.from({ length: n }, (_, i) => i).filter((i) => i % 16 === 3);
+  // About two fifths, scattered (a multiplicative hash), with the first and last objects.
+  const scattered = Array.from({ length: n }, (_, i) => i).filter((i) => Math.imul(i, 2654435761) >>> 0 < 0x66666666 || i === 0 || i === n - 1);
 
   for (const column of OBJECT_COLUMNS) {
     it(`by ${column}: a part of the store, after a sort of all of it made the order, as a comparator orders it`, () => {
@@ -162,7 +164,7 @@ describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () =
       // The order is kept: 4 bytes an object.
       expect(c.heldBytes() - before).toBeGreaterThanOrEqual(4 * n);
       for (const desc of [false, true]) {
-        for (const sel of [quarter, sixteenth]) {
+        for (const sel of [quarter, sixteenth, scattered]) {
           const got = Uint32Array.from(sel);
           sortSelection(c, got, { key: column, desc });
           expect(Array.from(got), `${desc ? 'desc' : 'asc'} ${sel.length}`).toEqual(want(sel, column, desc));

@@ -102,8 +102,13 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
   const { order, runStarts } = kept;
   // Every object: the order itself (backwards run by run when descending), no selection to test.
   const all = m === n;
-  const selected = all ? null : ctx.scratch.u8('sortOrders.selected', n);
-  if (selected) for (let p = 0; p < m; p++) selected[indices[p]] = 1;
+  // Otherwise the selection as a bitmap (n / 8 bytes, where a byte an object
+  // missed the cache at random reads), tested without a branch: each object
+  // of the order is written at the next slot, which advances by its bit (a
+  // random share of the store selected mispredicts a branch on it). The walk
+  // stops once all m are found, so no write goes past them.
+  const selected = all ? null : ctx.scratch.u32('sortOrders.selected', (n >>> 5) + 1);
+  if (selected) for (let p = 0; p < m; p++) selected[indices[p] >>> 5] |= 1 << (indices[p] & 31);
   let out = 0;
   if (all && !sort.desc) {
     indices.set(order);
@@ -116,18 +121,20 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
       end = start;
     }
   } else if (!sort.desc) {
-    for (let q = 0; q < n; q++) {
+    for (let q = 0; q < n && out < m; q++) {
       const i = order[q];
-      if (selected![i] === 1) indices[out++] = i;
+      indices[out] = i;
+      out += (selected![i >>> 5] >>> (i & 31)) & 1;
     }
   } else {
     // Runs from the last, each kept forwards.
-    for (let end = n; end > 0; ) {
+    for (let end = n; end > 0 && out < m; ) {
       let start = end - 1;
       while ((runStarts[start >>> 5] & (1 << (start & 31))) === 0) start--;
-      for (let q = start; q < end; q++) {
+      for (let q = start; q < end && out < m; q++) {
         const i = order[q];
-        if (selected![i] === 1) indices[out++] = i;
+        indices[out] = i;
+        out += (selected![i >>> 5] >>> (i & 31)) & 1;
       }
       end = start;
     }
