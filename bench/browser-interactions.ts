@@ -10,6 +10,7 @@
 // adds the click's checks (visible, stable, hit target) and the round trips.
 
 import type { Page } from 'playwright-core';
+import { CALLS_SETTLE_MS, type WorkerCall } from './worker-calls.ts';
 
 export interface InteractionTimes {
   /** In the page: the action's event to the frame that shows the answer. */
@@ -20,6 +21,8 @@ export interface InteractionTimes {
   harness: { sortMs: number; filterMs: number; scrollMs: number };
   /** The slab cache the filter kept (the most frequent one the picker lists first). */
   slab: string;
+  /** The data worker's calls of 20 ms or more during each action (bench/worker-calls.ts). */
+  calls: { sort: WorkerCall[]; scroll: WorkerCall[]; filter: WorkerCall[] };
 }
 
 /** Runs in the page: the objects grid has rows, all rendered (none pending). */
@@ -68,6 +71,12 @@ async function measured(page: Page, timeout: number): Promise<number> {
   return end! - start!;
 }
 
+/** The worker calls logged since `calls` was emptied, once their messages have crossed; empties it for the next action. */
+async function takeCalls(page: Page, calls: WorkerCall[]): Promise<WorkerCall[]> {
+  await page.waitForTimeout(CALLS_SETTLE_MS);
+  return calls.splice(0);
+}
+
 async function firstIdx(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     const rows = Array.from(document.querySelectorAll('[data-testid="object-row"]')).sort((a, b) => Number(a.getAttribute('data-pos')) - Number(b.getAttribute('data-pos')));
@@ -75,10 +84,12 @@ async function firstIdx(page: Page): Promise<string | null> {
   });
 }
 
-export async function timeInteractions(page: Page, timeout = 600_000): Promise<InteractionTimes> {
+/** `calls`: recordWorkerCalls(page)'s array; each action's calls are taken from it. */
+export async function timeInteractions(page: Page, calls: WorkerCall[], timeout = 600_000): Promise<InteractionTimes> {
   // tsx (esbuild, keepNames) wraps arm's named local functions in __name(), which the page lacks; a string is not rewritten.
   await page.evaluate('window.__name = window.__name || ((f) => f)');
   await page.waitForFunction(rowsSettled, undefined, { timeout, polling: 'raf' });
+  calls.length = 0;
 
   // Sort by size, biggest first (a number column's first click).
   await arm(page, { kind: 'sort', prevIdx: await firstIdx(page) });
@@ -86,6 +97,7 @@ export async function timeInteractions(page: Page, timeout = 600_000): Promise<I
   await page.getByRole('columnheader', { name: 'size' }).getByRole('button').click();
   const sortMs = await measured(page, timeout);
   const sortHarness = performance.now() - t0;
+  const sortCalls = await takeCalls(page, calls);
 
   // Scroll half way down the sorted rows (the grid's aria-rowcount says how many).
   const mid = await page.evaluate(() => Math.floor((Number(document.querySelector('[role="grid"][aria-label^="Objects"]')?.getAttribute('aria-rowcount')) - 1) / 2));
@@ -101,6 +113,7 @@ export async function timeInteractions(page: Page, timeout = 600_000): Promise<I
   });
   const scrollMs = await measured(page, timeout);
   const scrollHarness = performance.now() - t0;
+  const scrollCalls = await takeCalls(page, calls);
 
   // Filter to the first slab cache the picker offers (the one with the most objects).
   const combo = page.getByRole('combobox', { name: 'Slab cache' });
@@ -109,10 +122,12 @@ export async function timeInteractions(page: Page, timeout = 600_000): Promise<I
   await option.waitFor({ timeout });
   const slab = ((await option.textContent()) ?? '').trim().replace(/ \([\d,]+\)$/, '');
   await arm(page, { kind: 'filter', prevCount: await page.getByTestId('row-count').textContent() });
+  calls.length = 0; // opening the picker asked for its names
   t0 = performance.now();
   await option.click();
   const filterMs = await measured(page, timeout);
   const filterHarness = performance.now() - t0;
+  const filterCalls = await takeCalls(page, calls);
   await combo.press('Escape');
-  return { sortMs, filterMs, scrollMs, slab, harness: { sortMs: sortHarness, filterMs: filterHarness, scrollMs: scrollHarness } };
+  return { sortMs, filterMs, scrollMs, slab, harness: { sortMs: sortHarness, filterMs: filterHarness, scrollMs: scrollHarness }, calls: { sort: sortCalls, scroll: scrollCalls, filter: filterCalls } };
 }

@@ -21,6 +21,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { timeInteractions, type InteractionTimes } from './browser-interactions.ts';
+import { callsText, recordWorkerCalls } from './worker-calls.ts';
 
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
 
@@ -127,6 +128,7 @@ async function loadOnce(browser: Browser, url: string, file: string, way: Way, i
     await context.addInitScript(markFirstRows);
     const page = await context.newPage();
     page.setDefaultTimeout(1_800_000);
+    const calls = recordWorkerCalls(page);
     await page.goto(`${url}/`);
     await page.getByText('kmap explorer', { exact: true }).waitFor();
     const t0 = performance.now();
@@ -147,7 +149,7 @@ async function loadOnce(browser: Browser, url: string, file: string, way: Way, i
     const memoryMb = Number(await page.getByTestId('summary-memory').getAttribute('data-bytes')) / 1e6;
     const partialMark = page.getByTestId('summary-partial');
     const partial = (await partialMark.count()) > 0 ? ((await partialMark.textContent()) ?? '').trim() : null;
-    const interactions = interact ? await timeInteractions(page) : null;
+    const interactions = interact ? await timeInteractions(page, calls) : null;
     return { firstRowsMs, seenMs, loadedMs, rssMb, objects, memoryMb, partial, asked, interactions };
   } finally {
     await context.close();
@@ -179,7 +181,7 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
           `  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms (harness ${r.seenMs.toFixed(0)}), loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, ` +
             `renderers ${r.rssMb.toFixed(0)} MB, data ${r.memoryMb.toFixed(0)} MB, ${r.objects} objects${r.partial ? `, partial: ${r.partial}` : ''}${r.asked ? ' (asked)' : ''}; ` +
             `sort ${i.sortMs.toFixed(0)} ms (harness ${i.harness.sortMs.toFixed(0)}), scroll ${i.scrollMs.toFixed(0)} ms (${i.harness.scrollMs.toFixed(0)}), ` +
-            `filter to ${i.slab} ${i.filterMs.toFixed(0)} ms (${i.harness.filterMs.toFixed(0)})`,
+            `filter to ${i.slab} ${i.filterMs.toFixed(0)} ms (${i.harness.filterMs.toFixed(0)}); worker: sort ${callsText(i.calls.sort)}; filter ${callsText(i.calls.filter)}`,
         );
       }
     }
@@ -215,6 +217,9 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
       `sort by size ${mmm(interactionMs((i) => i.sortMs), 0)} ms, scroll half way down ${mmm(interactionMs((i) => i.scrollMs), 0)} ms, ` +
       `filter to slab ${all[0].interactions!.slab} ${mmm(interactionMs((i) => i.filterMs), 0)} ms (target: each under 150 ms). ` +
       `Playwright, from Node before its click to its wait's end, saw ${mmm(interactionMs((i) => i.harness.sortMs), 0)}, ${mmm(interactionMs((i) => i.harness.scrollMs), 0)} and ` +
-      `${mmm(interactionMs((i) => i.harness.filterMs), 0)} ms.`,
+      `${mmm(interactionMs((i) => i.harness.filterMs), 0)} ms. ` +
+      `The data worker's calls of 20 ms or more (its own ms, logged by workers/kmap-worker.ts), load by load: ` +
+      all.map((r, k) => `load ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; filter: ${callsText(r.interactions!.calls.filter)}`).join('. ') +
+      '.',
   ];
 }

@@ -18,6 +18,7 @@
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { median } from './process-run.ts';
+import { callsText, CALLS_SETTLE_MS, recordWorkerCalls, type WorkerCall } from './worker-calls.ts';
 
 /** e2e/server.mjs (plain JavaScript): serves dist/ with the app's CSP, as the browser tests do. */
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
@@ -47,18 +48,15 @@ function viewReady(tab: Tab): boolean {
 
 const FILTERS = ['Live', 'Freed', 'All'] as const;
 
-/** `kmap worker: NAME N ms` (workers/kmap-worker.ts). */
-const WORKER_CALL = /^kmap worker: (\w+) (\d+) ms$/;
-
 interface Look {
   ms: number;
   /** Lifetimes only: until this look's live chart is drawn (the histogram may still be computing). */
   firstMs?: number;
   /** The worker's calls logged during the look: name and ms. */
-  calls: [string, number][];
+  calls: WorkerCall[];
 }
 
-async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise<Look> {
+async function showTab(page: Page, tab: Tab, calls: WorkerCall[]): Promise<Look> {
   calls.length = 0;
   const t0 = performance.now();
   await page.getByRole('tab', { name: tab, exact: true }).click();
@@ -73,7 +71,7 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
   await page.waitForFunction(viewReady, tab, { timeout: 600_000, polling: 20 });
   const ms = performance.now() - t0;
   // The worker's console messages cross to the page on their own; the view is done, so nothing else is asked.
-  await page.waitForTimeout(150);
+  await page.waitForTimeout(CALLS_SETTLE_MS);
   return { ms, firstMs, calls: [...calls] };
 }
 
@@ -86,7 +84,7 @@ async function showTab(page: Page, tab: Tab, calls: [string, number][]): Promise
  * walk starts instead at the whole-axis chart's last bin start before it
  * (src/query/live-checkpoints.ts), so this times that path.
  */
-async function zoomLook(page: Page, calls: [string, number][]): Promise<Look> {
+async function zoomLook(page: Page, calls: WorkerCall[]): Promise<Look> {
   await page.getByRole('tab', { name: 'Lifetimes', exact: true }).click();
   await page.waitForFunction(viewReady, 'Lifetimes' as Tab, { timeout: 600_000, polling: 20 });
   const box = (await page.locator('[data-testid="live-chart"]').boundingBox())!;
@@ -114,12 +112,8 @@ async function zoomLook(page: Page, calls: [string, number][]): Promise<Look> {
     { timeout: 600_000, polling: 20 },
   );
   const ms = performance.now() - t0;
-  await page.waitForTimeout(150);
+  await page.waitForTimeout(CALLS_SETTLE_MS);
   return { ms, calls: [...calls] };
-}
-
-function callsText(calls: [string, number][]): string {
-  return calls.length === 0 ? 'none of 20 ms or more' : calls.map(([name, ms]) => `${name} ${ms}`).join(' + ');
 }
 
 /** One page: the file loaded, each view looked at once per filter, then the zoomed window. */
@@ -133,11 +127,7 @@ async function onePage(browser: Browser, url: string, file: string, run: number)
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   try {
     page.setDefaultTimeout(600_000);
-    const calls: [string, number][] = [];
-    page.on('console', (m) => {
-      const x = WORKER_CALL.exec(m.text());
-      if (x) calls.push([x[1], Number(x[2])]);
-    });
+    const calls = recordWorkerCalls(page);
     await page.goto(url);
     const t0 = performance.now();
     await page.getByLabel('Open kmap').setInputFiles(file);
