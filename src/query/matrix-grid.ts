@@ -13,7 +13,7 @@ import { LAYOUTS } from '../format/variants.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
-import type { SiteKeys } from './site-keys.ts';
+import { linePass, LinePass } from './line-passes.ts';
 import type { MatrixColumnKind } from './types.ts';
 
 /** The column id of each object and the column names ('' for all when the variant lacks the field). */
@@ -191,36 +191,56 @@ export function countGrid(
  * the "other" row's pass (otherRowObjects) decides most objects by the
  * highest grid row of their lines alone. Only that pass's speed depends on
  * the order, never a count: rows from an older store (a file still loading)
- * are as right. One pass over the lines, once per SiteKeys (new IPs or new
- * symbols make a new one).
+ * are as right. One pass over the lines per context and store size (new
+ * symbols make a new context), made in turns by the site index's warm-up
+ * (line-passes.ts).
  */
-const gridRowsBySites = new WeakMap<SiteKeys, Int32Array>();
+class GridRowsPass extends LinePass<Int32Array> {
+  /** Per IP: reads + writes and lines, until finish() ranks the sites by them. */
+  private rwPerIp = new Float64Array(this.store.ips.size);
+  private linesPerIp = new Float64Array(this.store.ips.size);
+
+  constructor(private readonly ctx: QueryContext) {
+    super(ctx.store);
+  }
+
+  protected visit(from: number, to: number): void {
+    const ip = this.store.accesses.ip.data;
+    const r = this.store.accesses.reads.data;
+    const w = this.store.accesses.writes.data;
+    const rwPerIp = this.rwPerIp;
+    const linesPerIp = this.linesPerIp;
+    for (let a = from; a < to; a++) {
+      rwPerIp[ip[a]] += r[a] + w[a];
+      linesPerIp[ip[a]]++;
+    }
+  }
+
+  protected finish(): Int32Array {
+    const sites = this.ctx.sites();
+    const { rwPerIp, linesPerIp } = this;
+    this.rwPerIp = this.linesPerIp = new Float64Array(0);
+    const rw = new Float64Array(sites.numSites);
+    const lines = new Float64Array(sites.numSites);
+    for (let i = 0; i < rwPerIp.length; i++) {
+      rw[sites.siteOf[i]] += rwPerIp[i];
+      lines[sites.siteOf[i]] += linesPerIp[i];
+    }
+    const keys = Array.from({ length: sites.numSites }, (_, s) => sites.key(s));
+    const order = Array.from({ length: sites.numSites }, (_, s) => s).sort((x, y) => rw[y] - rw[x] || lines[y] - lines[x] || compareBytes(keys[x], keys[y]));
+    const rows = new Int32Array(sites.numSites);
+    order.forEach((s, row) => (rows[s] = row));
+    return rows;
+  }
+}
+
+/** The context's pass for gridRows, begun now if it was not (the site index's warm-up makes it in turns). */
+export function gridRowsPass(ctx: QueryContext): LinePass<Int32Array> {
+  return linePass(ctx, 'gridRows', (c) => new GridRowsPass(c));
+}
+
 export function gridRows(ctx: QueryContext): Int32Array {
-  const sites = ctx.sites();
-  const known = gridRowsBySites.get(sites);
-  if (known) return known;
-  const store = ctx.store;
-  const ip = store.accesses.ip.data;
-  const r = store.accesses.reads.data;
-  const w = store.accesses.writes.data;
-  const rwPerIp = new Float64Array(sites.siteOf.length);
-  const linesPerIp = new Float64Array(sites.siteOf.length);
-  for (let a = 0, end = store.numAccesses; a < end; a++) {
-    rwPerIp[ip[a]] += r[a] + w[a];
-    linesPerIp[ip[a]]++;
-  }
-  const rw = new Float64Array(sites.numSites);
-  const lines = new Float64Array(sites.numSites);
-  for (let i = 0; i < rwPerIp.length; i++) {
-    rw[sites.siteOf[i]] += rwPerIp[i];
-    lines[sites.siteOf[i]] += linesPerIp[i];
-  }
-  const keys = Array.from({ length: sites.numSites }, (_, s) => sites.key(s));
-  const order = Array.from({ length: sites.numSites }, (_, s) => s).sort((x, y) => rw[y] - rw[x] || lines[y] - lines[x] || compareBytes(keys[x], keys[y]));
-  const rows = new Int32Array(sites.numSites);
-  order.forEach((s, row) => (rows[s] = row));
-  gridRowsBySites.set(sites, rows);
-  return rows;
+  return gridRowsPass(ctx).result();
 }
 
 /** What otherRowObjects decides objects by. */

@@ -37,9 +37,10 @@ import { ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import type { QueryContext } from './context.ts';
 import { sentinelIpMask } from './filter.ts';
-import { gridRows } from './matrix-grid.ts';
+import { WARM_STEP_LINES } from './line-passes.ts';
+import { gridRows, gridRowsPass } from './matrix-grid.ts';
 import { PairCounter } from './pair-counter.ts';
-import { densePidIds } from './sites.ts';
+import { densePidIds, densePidPass } from './sites.ts';
 
 const NUM_SUMS = CELL_SUMS.length;
 /** Most bits of each pid bitmap (cells x distinct access pids): 32 MiB. */
@@ -157,7 +158,7 @@ export class SiteCells {
     this.maxCells = maxCells ?? Math.max(MIN_CELL_CAP, store.numAccesses * MAX_CELL_SHARE);
     this.numSites = ctx.sites().numSites;
     this.gridRow = gridRows(ctx);
-    const dense = ctx.memo('densePidIds', () => densePidIds(store));
+    const dense = densePidIds(ctx);
     this.pidId = dense?.idOf ?? new Int32Array(0);
     this.pidWords = Math.max(1, Math.ceil((dense?.count ?? 0) / 32));
     this.sentinel = sentinelIpMask(store);
@@ -522,8 +523,10 @@ export function siteCells(ctx: QueryContext): SiteCells {
   });
 }
 
-/** Indexes the next `count` objects of the context's index; true once it is complete (and the context's memo). */
-export function warmSiteCells(ctx: QueryContext, count: number): boolean {
+/** Indexes the next `count` objects of the context's index (after the passes over every line it needs, `lines` a turn); true once it is complete (and the context's memo). */
+export function warmSiteCells(ctx: QueryContext, count: number, lines = WARM_STEP_LINES): boolean {
+  // First the passes over every line it begins with, in turns of their own (line-passes.ts).
+  if (!densePidPass(ctx).step(lines) || !gridRowsPass(ctx).step(lines)) return false;
   const cells = cellsOf(ctx);
   if (!cells.step(count)) return false;
   siteCells(ctx);

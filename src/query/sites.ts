@@ -18,6 +18,7 @@ import { addEntry } from '../store/columns.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT } from '../store/exact.ts';
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
+import { linePass, LinePass } from './line-passes.ts';
 import { PairCounter } from './pair-counter.ts';
 import type { SiteDetail, SiteRow } from './types.ts';
 
@@ -42,16 +43,55 @@ export function pidCommands(store: KmapStore): Map<number, string> {
   return out;
 }
 
-/** Dense ids of the access pid codes that occur: idOf[code] (or -1), and how many; null for absurd pids. */
-export function densePidIds(store: KmapStore): { idOf: Int32Array; count: number } | null {
-  const pid = store.accesses.pid.data;
-  let max = 0;
-  for (let a = 0; a < store.numAccesses; a++) if (pid[a] > max) max = pid[a];
-  if (max >= 1 << 24) return null; // a damaged file: the hash path copes
-  const idOf = new Int32Array(max + 1).fill(-1);
-  let count = 0;
-  for (let a = 0; a < store.numAccesses; a++) if (idOf[pid[a]] < 0) idOf[pid[a]] = count++;
-  return { idOf, count };
+/** Dense ids of the access pid codes that occur: idOf[code] (or -1), numbered as they first occur; null for absurd pids. */
+export type DensePidIds = { idOf: Int32Array; count: number } | null;
+
+/** Codes of 2^24 and up: a damaged file, whose pids the hash paths count instead. */
+const MAX_DENSE_PID = 1 << 24;
+
+/** densePidIds' pass over the lines (line-passes.ts): ids as codes first occur, the table grown as they come. */
+class DensePidPass extends LinePass<DensePidIds> {
+  private idOf = new Int32Array(1024).fill(-1);
+  private count = 0;
+  private max = 0;
+  private absurd = false;
+
+  protected visit(from: number, to: number): void {
+    if (this.absurd) return;
+    const pid = this.store.accesses.pid.data;
+    let idOf = this.idOf;
+    let max = this.max;
+    for (let a = from; a < to; a++) {
+      const code = pid[a];
+      if (code >= idOf.length) {
+        if (code >= MAX_DENSE_PID) {
+          this.absurd = true;
+          return;
+        }
+        const grown = new Int32Array(Math.min(MAX_DENSE_PID, Math.max(code + 1, idOf.length * 2))).fill(-1);
+        grown.set(idOf);
+        idOf = this.idOf = grown;
+      }
+      if (code > max) max = code;
+      if (idOf[code] < 0) idOf[code] = this.count++;
+    }
+    this.max = max;
+  }
+
+  protected finish(): DensePidIds {
+    const idOf = this.idOf;
+    this.idOf = new Int32Array(0);
+    return this.absurd ? null : { idOf: idOf.length === this.max + 1 ? idOf : idOf.slice(0, this.max + 1), count: this.count };
+  }
+}
+
+/** The context's pass for densePidIds, begun now if it was not (the site index's warm-up makes it in turns). */
+export function densePidPass(ctx: QueryContext): LinePass<DensePidIds> {
+  return linePass(ctx, 'densePidIds', (c) => new DensePidPass(c.store));
+}
+
+export function densePidIds(ctx: QueryContext): DensePidIds {
+  return ctx.memo('densePidIds', () => densePidPass(ctx).result());
 }
 
 /** Rows sorted by reads + writes descending, then site key in byte order (the CLI's order). */
@@ -71,7 +111,7 @@ export function accessSites(ctx: QueryContext, indices: Uint32Array, otherTasks:
   const pids = new Float64Array(numSites);
   const lastObj = new Int32Array(numSites).fill(-1);
 
-  const dense = hasPid ? ctx.memo('densePidIds', () => densePidIds(store)) : null;
+  const dense = hasPid ? densePidIds(ctx) : null;
   const pidId = dense?.idOf ?? new Int32Array(0);
   const numPids = dense?.count ?? 0;
   const useBitmap = dense !== null && numSites * numPids <= MAX_BITMAP_BITS;
