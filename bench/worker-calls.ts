@@ -22,6 +22,12 @@ export function recordWorkerCalls(page: Page): WorkerCall[] {
 /** The messages of calls that just ended cross to the page on their own: a wait for them before reading. */
 export const CALLS_SETTLE_MS = 150;
 
+/** `query 129 + totals 51`; a name logged several times (the warm-up's turns) as `warmTurn 12x (sum 480, max 45)`. */
 export function callsText(calls: readonly WorkerCall[]): string {
-  return calls.length === 0 ? 'none of 20 ms or more' : calls.map(([name, ms]) => `${name} ${ms}`).join(' + ');
+  if (calls.length === 0) return 'none of 20 ms or more';
+  const byName = new Map<string, number[]>();
+  for (const [name, ms] of calls) byName.set(name, [...(byName.get(name) ?? []), ms]);
+  return [...byName]
+    .map(([name, ms]) => (ms.length === 1 ? `${name} ${ms[0]}` : `${name} ${ms.length}x (sum ${ms.reduce((a, b) => a + b, 0)}, max ${Math.max(...ms)})`))
+    .join(' + ');
 }

@@ -17,21 +17,30 @@ function memoryBudget(): number {
   return Math.max(1, gb / 2) * 2 ** 30;
 }
 
-/** The session, with the files of a Parquet export moved to the page instead of copied. */
-class WorkerSession extends KmapSession {
-  protected override transferable<T>(value: T, buffers: Transferable[]): T {
-    return Comlink.transfer(value, buffers);
-  }
-}
-
 /**
  * Calls that take this long or more are written to the console at debug
  * level (DevTools shows them under "Verbose") as `kmap worker: NAME N ms`:
  * the worker's own share of a wait, which `npm run bench -- --browser`
  * reads beside the time a view takes to show. An async call is timed to
- * its end (a load, an export).
+ * its end (a load, an export). So are the turns of the warm-up after a
+ * load, as `warmTurn`: a call that came during one waited for it first.
  */
 const LOGGED_CALL_MS = 20;
+
+function logCall(name: string, ms: number): void {
+  if (ms >= LOGGED_CALL_MS) console.debug(`kmap worker: ${name} ${ms.toFixed(0)} ms`);
+}
+
+/** The session, with the files of a Parquet export moved to the page instead of copied, and its long warm-up turns logged. */
+class WorkerSession extends KmapSession {
+  protected override transferable<T>(value: T, buffers: Transferable[]): T {
+    return Comlink.transfer(value, buffers);
+  }
+
+  protected override warmTurnTook(ms: number): void {
+    logCall('warmTurn', ms);
+  }
+}
 
 /** `session` with each of its methods timed (calls inside the session are not: they go to the object itself). */
 function timed<T extends object>(session: T): T {
@@ -41,10 +50,7 @@ function timed<T extends object>(session: T): T {
       if (typeof value !== 'function' || typeof key !== 'string') return value;
       return (...args: unknown[]) => {
         const t0 = performance.now();
-        const log = () => {
-          const ms = performance.now() - t0;
-          if (ms >= LOGGED_CALL_MS) console.debug(`kmap worker: ${key} ${ms.toFixed(0)} ms`);
-        };
+        const log = () => logCall(key, performance.now() - t0);
         const out: unknown = value.apply(target, args);
         if (out instanceof Promise) out.then(log, log);
         else log();

@@ -133,13 +133,18 @@ export abstract class SessionQueries {
     if (!ctx) return;
     const folded = ctx.store.fold !== null;
     const turn = () => {
+      const t0 = performance.now();
       const done =
         this.ctx !== ctx ||
         (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) && warmQualityCodes(ctx, WARM_STEP_OBJECTS));
+      this.warmTurnTook(performance.now() - t0);
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
   }
+
+  /** Each warm-up turn's ms: a question that came during a turn waited for its end (the data worker logs the long ones). */
+  protected warmTurnTook(_ms: number): void {}
 
   /** The warm-up's next turn, while one is due. */
   private warmTimer: ReturnType<typeof setTimeout> | null = null;
