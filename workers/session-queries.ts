@@ -14,6 +14,8 @@
 
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
+import { objectCells, objectCellsIfBuilt, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
+import { cellBreakdown, cellHierarchy, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -31,7 +33,7 @@ import { shownName } from '../src/query/shown-name.ts';
 import { siteCells, warmSiteCells, type SiteCells } from '../src/query/site-cells.ts';
 import { accessSites, pidCommands, siteDetail } from '../src/query/sites.ts';
 import { summarize } from '../src/query/summary.ts';
-import { filterKey } from '../src/query/types.ts';
+import { emptyFilter, filterKey } from '../src/query/types.ts';
 import { LAYOUTS } from '../src/format/variants.ts';
 import { KmapParser } from '../src/format/parser.ts';
 import { topCountPairs, type KmapStore } from '../src/store/kmap-store.ts';
@@ -83,6 +85,8 @@ const WARM_AFTER_MS = 250;
 const WARM_STEP_OBJECTS = 1 << 19;
 /** Objects indexed per turn of the site index's warm-up (about 20-40 ms at 3-5 access lines an object). */
 const WARM_STEP_SITE_OBJECTS = 1 << 17;
+/** The key of the filter that keeps every object. */
+const EMPTY_FILTER_KEY = filterKey(emptyFilter());
 /** Names per count list in a summary (the page asks for names with nameOptions). */
 export const SUMMARY_NAMES = 20;
 
@@ -115,12 +119,15 @@ export abstract class SessionQueries {
   /**
    * Makes the loaded kmap's per-object sums a moment after its load, once
    * the page has had its first answers, in turns of WARM_STEP_OBJECTS
-   * objects, then its site index (query/site-cells.ts) in turns of
+   * objects, then its object cells (query/object-cells.ts) in turns of as
+   * many, its site index (query/site-cells.ts) in turns of
    * WARM_STEP_SITE_OBJECTS, then the objects' quality codes
    * (query/quality.ts): the load's last refresh needs none of them (the
    * totals of every object are the store's own), but the first filter,
-   * Breakdown or sort by reads needs the sums, the access sites and the
-   * matrix answer from the index, Quality counts by the codes, and each
+   * Breakdown or sort by reads needs the sums, the Breakdown and the totals
+   * of filters on caches, types and liveness answer from the object cells,
+   * the access sites and the matrix from the index, Quality counts by the
+   * codes, and each
    * would pay for them then (about 100 ms per 4 M objects for the sums, a
    * pass over every line for the index: more than a second each at 5 GB).
    * A question that needs one of them before its last turn has the rest
@@ -136,7 +143,10 @@ export abstract class SessionQueries {
       const t0 = performance.now();
       const done =
         this.ctx !== ctx ||
-        (warmObjectSums(ctx, WARM_STEP_OBJECTS) && (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) && warmQualityCodes(ctx, WARM_STEP_OBJECTS));
+        (warmObjectSums(ctx, WARM_STEP_OBJECTS) &&
+          warmObjectCells(ctx, WARM_STEP_OBJECTS) &&
+          (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) &&
+          warmQualityCodes(ctx, WARM_STEP_OBJECTS));
       this.warmTurnTook(performance.now() - t0);
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
@@ -214,18 +224,41 @@ export abstract class SessionQueries {
 
   totals(filter: ObjectFilter): FilteredTotals {
     if (!this.ctx) return { objects: 0, liveObjects: 0, bytes: 0, liveBytes: 0, accesses: 0, reads: 0, writes: 0 };
-    return this.cached('totals', filter, () => filteredTotals(this.ctx!, this.filtered(filter).indices));
+    return this.cached('totals', filter, () => {
+      // Every object's totals need no per-object sums (the store's own): the cells only when made already.
+      const cells = this.objectCells(filter, filterKey(filter) !== EMPTY_FILTER_KEY);
+      return (cells && cellTotals(this.ctx!, cells, filter)) ?? filteredTotals(this.ctx!, this.filtered(filter).indices);
+    });
   }
 
   breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {
     if (!this.ctx) return [];
-    return this.cached(`breakdown:${by}`, filter, () => breakdown(this.ctx!, this.filtered(filter).indices, by));
+    return this.cached(`breakdown:${by}`, filter, () => {
+      const cells = this.objectCells(filter);
+      return (cells && cellBreakdown(this.ctx!, cells, filter, by)) ?? breakdown(this.ctx!, this.filtered(filter).indices, by);
+    });
   }
 
   hierarchy(filter: ObjectFilter, limit: number): { cells: HierarchyCell[]; total: number } {
     if (!this.ctx) return { cells: [], total: 0 };
-    const all = this.cached('hierarchy', filter, () => hierarchy(this.ctx!, this.filtered(filter).indices));
+    const all = this.cached('hierarchy', filter, () => {
+      const cells = this.objectCells(filter);
+      return (cells && cellHierarchy(this.ctx!, cells, filter)) ?? hierarchy(this.ctx!, this.filtered(filter).indices);
+    });
     return { cells: all.slice(0, Math.max(0, limit)), total: all.length };
+  }
+
+  /**
+   * The object cells of a whole store (query/object-cells.ts), for a filter
+   * they decide; null while the file loads (the cells are made once, after
+   * the load), for another filter, or when they were given up. Made now
+   * (with the per-object sums they need) only with `make`: for a question
+   * that needs those sums anyway.
+   */
+  private objectCells(filter: ObjectFilter, make = true): ObjectCells | null {
+    if (!this.ctx || !this.storeComplete || !cellsDecide(filter)) return null;
+    const cells = make ? objectCells(this.ctx) : objectCellsIfBuilt(this.ctx);
+    return cells?.usable ? cells : null;
   }
 
   /**

@@ -73,31 +73,46 @@ export function filteredTotals(ctx: QueryContext, indices: Uint32Array): Filtere
   };
 }
 
+/** The groups of a Breakdown key that is a name or a site: how many ids, and the key of each (one group '' where the variant lacks the column). */
+export function namedGroups(ctx: QueryContext, by: 'type' | 'slab' | 'command' | 'site'): { numGroups: number; keyOf: (g: number) => string } {
+  const store = ctx.store;
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  switch (by) {
+    case 'type':
+      return layout.hasType ? { numGroups: store.types.size, keyOf: (id) => store.types.name(id) } : { numGroups: 1, keyOf: () => '' };
+    case 'slab':
+      return layout.hasSlab ? { numGroups: store.slabs.size, keyOf: (id) => store.slabs.name(id) } : { numGroups: 1, keyOf: () => '' };
+    case 'command':
+      return { numGroups: store.commands.size, keyOf: (id) => store.commands.name(id) };
+    case 'site': {
+      const sites = ctx.sites();
+      return { numGroups: sites.numSites, keyOf: (g) => sites.key(g) };
+    }
+  }
+}
+
 /** Dense group id of each kept object (scratch: used by breakdown() only), and the key string of each group id. */
 function groupIds(ctx: QueryContext, indices: Uint32Array, by: BreakdownKey): { ids: Int32Array; numGroups: number; keyOf: (g: number) => string } {
   const store = ctx.store;
   const layout = LAYOUTS[store.variant ?? 'E'];
   const o = store.objects;
   const ids = ctx.scratch.i32('breakdown.ids', indices.length);
-  const byColumn = (col: ArrayLike<number>, count: number, name: (id: number) => string) => {
+  const byColumn = (col: ArrayLike<number>) => {
     for (let p = 0; p < indices.length; p++) ids[p] = col[indices[p]];
-    return { ids, numGroups: count, keyOf: name };
+    return { ids, ...namedGroups(ctx, by as 'type' | 'slab' | 'command') };
   };
   switch (by) {
     case 'type':
-      if (!layout.hasType) return { ids, numGroups: 1, keyOf: () => '' };
-      return byColumn(o.type.data, store.types.size, (id) => store.types.name(id));
+      return layout.hasType ? byColumn(o.type.data) : { ids, ...namedGroups(ctx, by) };
     case 'slab':
-      if (!layout.hasSlab) return { ids, numGroups: 1, keyOf: () => '' };
-      return byColumn(o.slab.data, store.slabs.size, (id) => store.slabs.name(id));
+      return layout.hasSlab ? byColumn(o.slab.data) : { ids, ...namedGroups(ctx, by) };
     case 'command':
-      return byColumn(o.command.data, store.commands.size, (id) => store.commands.name(id));
+      return byColumn(o.command.data);
     case 'site': {
-      const sites = ctx.sites();
-      const siteOf = sites.siteOf;
+      const siteOf = ctx.sites().siteOf;
       const ip = o.allocIp.data;
       for (let p = 0; p < indices.length; p++) ids[p] = siteOf[ip[indices[p]]];
-      return { ids, numGroups: sites.numSites, keyOf: (g) => sites.key(g) };
+      return { ids, ...namedGroups(ctx, by) };
     }
     case 'pid': {
       // Pids are remapped to dense ids in order of first appearance (a
@@ -181,21 +196,46 @@ export function breakdown(ctx: QueryContext, indices: Uint32Array, by: Breakdown
       addObject(store, sums, e.writes, i, 'writes');
     }
   }
+  return breakdownRows(numGroups, keyOf, { objects, live, bytes, liveBytes, accessLines, reads: sumReads, writes: sumWrites }, exact);
+}
+
+/** Each group's figures, by group id. */
+export interface GroupFigures {
+  objects: ArrayLike<number>;
+  live: ArrayLike<number>;
+  bytes: ArrayLike<number>;
+  liveBytes: ArrayLike<number>;
+  accessLines: ArrayLike<number>;
+  reads: ArrayLike<number>;
+  writes: ArrayLike<number>;
+}
+
+/**
+ * The Breakdown's rows from each group's figures (groups without objects
+ * left out; `exact`: the exact sums of groups whose doubles passed 2^53 - 1),
+ * sorted by bytes descending, then key in byte order (the CLI's order).
+ */
+export function breakdownRows(
+  numGroups: number,
+  keyOf: (g: number) => string,
+  f: GroupFigures,
+  exact: ReadonlyMap<number, { bytes: ExactSum; liveBytes: ExactSum; reads: ExactSum; writes: ExactSum }> = new Map(),
+): BreakdownRow[] {
   // Several ids may share one key (an IP and a function never do; names are
   // interned once): merge by key to be safe.
   const rows = new Map<string, BreakdownRow>();
   for (let g = 0; g < numGroups; g++) {
-    if (objects[g] === 0) continue;
+    if (f.objects[g] === 0) continue;
     const key = keyOf(g);
     const e = exact.get(g);
     const add = {
-      objects: objects[g],
-      live: live[g],
-      bytes: e ? e.bytes.value : bytes[g],
-      liveBytes: e ? e.liveBytes.value : liveBytes[g],
-      accessLines: accessLines[g],
-      reads: e ? e.reads.value : sumReads[g],
-      writes: e ? e.writes.value : sumWrites[g],
+      objects: f.objects[g],
+      live: f.live[g],
+      bytes: e ? e.bytes.value : f.bytes[g],
+      liveBytes: e ? e.liveBytes.value : f.liveBytes[g],
+      accessLines: f.accessLines[g],
+      reads: e ? e.reads.value : f.reads[g],
+      writes: e ? e.writes.value : f.writes[g],
     };
     const row = rows.get(key);
     if (row) {
@@ -286,7 +326,10 @@ export function hierarchy(ctx: QueryContext, indices: Uint32Array, denseCells = 
     objects,
     bytes: exact.get(key)?.value ?? bytes,
   }));
-  return cells.sort(
-    (a, b) => compareExact(b.bytes, a.bytes) || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site),
-  );
+  return cells.sort(hierarchyOrder);
+}
+
+/** The Breakdown chart's cells, biggest first, then by type, slab and site in byte order. */
+export function hierarchyOrder(a: HierarchyCell, b: HierarchyCell): number {
+  return compareExact(b.bytes, a.bytes) || compareBytes(a.type, b.type) || compareBytes(a.slab, b.slab) || compareBytes(a.site, b.site);
 }

@@ -136,7 +136,7 @@ interface Kept {
  * as filterObjects decides; null when it keeps no line at all (other tasks
  * in a variant without access pids).
  */
-function groupFilter(store: KmapStore, filter: ObjectFilter): ((slab: number, type: number, flags: number) => boolean) | null {
+export function groupFilter(store: KmapStore, filter: ObjectFilter): ((slab: number, type: number, flags: number) => boolean) | null {
   const layout = LAYOUTS[store.variant ?? 'E'];
   if (filter.otherTasks && layout.accessPid === 'none') return null;
   // A filter on a cache or type the variant lacks keeps nothing, as filterObjects does.

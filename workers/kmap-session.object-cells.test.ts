@@ -1,0 +1,43 @@
+// The session's Breakdown, Breakdown chart and totals from the object cells
+// (query/object-cells.ts), made by the warm-up after a load: for the filters
+// the cells decide they answer as the objects do; the totals of every object
+// asked right at the load do not make them (the store's own totals answer).
+
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../src/format/parser.ts';
+import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
+import { QueryContext } from '../src/query/context.ts';
+import { filterObjects } from '../src/query/filter.ts';
+import { objectCellsIfBuilt } from '../src/query/object-cells.ts';
+import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
+import { captureLike } from '../src/testing/capture-like.ts';
+import { KmapSession } from './kmap-session.ts';
+
+const noProgress = () => {};
+
+describe('object cells in the session', () => {
+  const CAPTURE = captureLike(20_000, 3);
+
+  it('are made by the warm-up, not by the totals of every object at the load, and answer as the objects do', async () => {
+    const session = new KmapSession();
+    expect((await session.open({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' }, noProgress)).ok).toBe(true);
+    const sessionCtx = () => (session as unknown as { ctx: QueryContext }).ctx;
+    session.totals(emptyFilter());
+    expect(objectCellsIfBuilt(sessionCtx())).toBeNull();
+    for (let waited = 0; objectCellsIfBuilt(sessionCtx()) === null && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(objectCellsIfBuilt(sessionCtx())?.usable).toBe(true);
+
+    const store = parseKmapBytes(CAPTURE);
+    const ctx = new QueryContext(store);
+    const slabs = store.slabs.names();
+    const f = (over: Partial<ObjectFilter>): ObjectFilter => ({ ...emptyFilter(), ...over });
+    for (const filter of [f({}), f({ state: 'live' }), f({ slabs: slabs.slice(0, 2), hideSentinels: true }), f({ state: 'freed', types: store.types.names().slice(0, 1) }), f({ commands: store.commands.names().slice(0, 1) })]) {
+      const indices = filterObjects(ctx, filter).indices;
+      expect(session.totals(filter)).toEqual(filteredTotals(ctx, indices));
+      for (const by of BREAKDOWN_KEYS) expect({ by, rows: session.breakdown(filter, by) }).toEqual({ by, rows: breakdown(ctx, indices, by) });
+      const cells = hierarchy(ctx, indices);
+      expect(session.hierarchy(filter, 5)).toEqual({ cells: cells.slice(0, 5), total: cells.length });
+    }
+    session.close();
+  });
+});
