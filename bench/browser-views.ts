@@ -201,7 +201,7 @@ export async function measureBrowserViews(root: string, file: string, describeFi
       `In Chromium (${browser.version()}), the built dashboard with ${describeFile} opened through the file input: loaded in ${spread(pages.map((p) => p.loadMs), 1, 1000)} s (${each}). ` +
         'Then, per view, the time from clicking its tab to its figures on screen with nothing computing (the worker query, the answer crossing to the page, drawing), ' +
         'one first look per filter, in this order: live objects only (this look also pays what is computed once per file), freed only, all objects. ' +
-        "Last column: the data worker's own ms for each call it answered during the all-objects look (calls under 20 ms are not logged).",
+        "Last column: the data worker's own ms for each call it answered during the all-objects look, and for the turns of its warm-up after the load that ran meanwhile (warmTurn, summed; calls and turns under 20 ms are not logged).",
       '',
       '| view | live only, ms | freed only, ms | all objects, ms | the worker during the all-objects look, ms |',
       '|---|---|---|---|---|',
