@@ -218,6 +218,11 @@ export class SiteCells {
     return !this.usable || this.next >= this.highestRow.length;
   }
 
+  /** Objects not indexed yet (0 once done). */
+  get objectsToGo(): number {
+    return this.done ? 0 : this.highestRow.length - this.next;
+  }
+
   /** Indexes the next `count` objects' lines (at most: to the last); true once every object is. */
   step(count: number): boolean {
     // Done once: finish() lets go of what the build needed, and must not run again.
@@ -521,6 +526,12 @@ export function siteCells(ctx: QueryContext): SiteCells {
     cells.step(Number.POSITIVE_INFINITY);
     return cells;
   });
+}
+
+/** Objects the context's index has still to index: every object before it began, 0 once complete (or given up). */
+export function siteCellsToGo(ctx: QueryContext): number {
+  const cells = begun.get(ctx);
+  return cells && cells.stamp === stampOf(ctx) ? cells.objectsToGo : ctx.store.numObjects;
 }
 
 /** Indexes the next `count` objects of the context's index (after the passes over every line it needs, `lines` a turn); true once it is complete (and the context's memo). */

@@ -1,7 +1,11 @@
-// The session's Breakdown, Breakdown chart and totals from the object cells
-// (query/object-cells.ts), made by the warm-up after a load: for the filters
-// the cells decide they answer as the objects do; the totals of every object
-// asked right at the load do not make them (the store's own totals answer).
+// What the warm-up after a load makes, as the session uses it: the
+// Breakdown, Breakdown chart and totals from the object cells
+// (query/object-cells.ts) answer as the objects do for the filters the cells
+// decide, and the totals of every object asked right at the load do not make
+// them (the store's own totals answer); before the site index is complete, a
+// filter that keeps fewer objects than are left to index reads their lines
+// and leaves the index to the warm-up, where one that keeps more has the
+// index completed.
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../src/format/parser.ts';
@@ -9,6 +13,8 @@ import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts'
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
 import { objectCellsIfBuilt } from '../src/query/object-cells.ts';
+import { siteCellsToGo } from '../src/query/site-cells.ts';
+import { accessSites } from '../src/query/sites.ts';
 import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
 import { captureLike } from '../src/testing/capture-like.ts';
 import { KmapSession } from './kmap-session.ts';
@@ -38,6 +44,30 @@ describe('object cells in the session', () => {
       const cells = hierarchy(ctx, indices);
       expect(session.hierarchy(filter, 5)).toEqual({ cells: cells.slice(0, 5), total: cells.length });
     }
+    session.close();
+  });
+
+  it('before the site index is complete: fewer kept objects than are left to index read their lines; more have it completed', async () => {
+    const session = new KmapSession();
+    expect((await session.open({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' }, noProgress)).ok).toBe(true);
+    const sessionCtx = () => (session as unknown as { ctx: QueryContext }).ctx;
+    const store = parseKmapBytes(CAPTURE);
+    const ctx = new QueryContext(store);
+    const n = store.numObjects;
+    // Asked at once, before the warm-up's first turn.
+    expect(siteCellsToGo(sessionCtx())).toBe(n);
+    // A cache of fewer than a third of the objects.
+    const slab = store.slabs.names().find((_, id) => store.objectsBySlab[id] > 0 && store.objectsBySlab[id] < n / 3)!;
+    const some = { ...emptyFilter(), slabs: [slab] };
+    expect(filterObjects(ctx, some).indices.length).toBeGreaterThan(0);
+    expect(session.sites(some)).toEqual(accessSites(ctx, filterObjects(ctx, some).indices, false));
+    expect(siteCellsToGo(sessionCtx())).toBe(n);
+    // Other tasks count twice (the lines decide them too): still under the objects to go.
+    const someOther = { ...some, otherTasks: true };
+    expect(session.sites(someOther)).toEqual(accessSites(ctx, filterObjects(ctx, someOther).indices, true));
+    expect(siteCellsToGo(sessionCtx())).toBe(n);
+    expect(session.sites(emptyFilter())).toEqual(accessSites(ctx, filterObjects(ctx, emptyFilter()).indices, false));
+    expect(siteCellsToGo(sessionCtx())).toBe(0);
     session.close();
   });
 });
