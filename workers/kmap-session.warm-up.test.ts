@@ -12,7 +12,7 @@ import { parseKmapBytes } from '../src/format/parser.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
-import { objectCellsIfBuilt } from '../src/query/object-cells.ts';
+import { objectCellsToGo } from '../src/query/object-cells.ts';
 import { siteCellsToGo } from '../src/query/site-cells.ts';
 import { accessSites } from '../src/query/sites.ts';
 import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
@@ -28,13 +28,19 @@ describe('object cells in the session', () => {
     const session = new KmapSession();
     expect((await session.open({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' }, noProgress)).ok).toBe(true);
     const sessionCtx = () => (session as unknown as { ctx: QueryContext }).ctx;
+    const n = session.summary()!.objects;
     session.totals(emptyFilter());
-    expect(objectCellsIfBuilt(sessionCtx())).toBeNull();
-    for (let waited = 0; objectCellsIfBuilt(sessionCtx()) === null && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(objectCellsIfBuilt(sessionCtx())?.usable).toBe(true);
-
+    expect(objectCellsToGo(sessionCtx())).toBe(n);
+    // A filter that keeps fewer objects than are left to sum reads its objects: nothing summed for it.
     const store = parseKmapBytes(CAPTURE);
     const ctx = new QueryContext(store);
+    const slab = store.slabs.names().find((_, id) => store.objectsBySlab[id] > 0 && store.objectsBySlab[id] < n / 3)!;
+    const few = { ...emptyFilter(), slabs: [slab] };
+    expect(session.breakdown(few, 'type')).toEqual(breakdown(ctx, filterObjects(ctx, few).indices, 'type'));
+    expect(objectCellsToGo(sessionCtx())).toBe(n);
+    for (let waited = 0; objectCellsToGo(sessionCtx()) > 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(objectCellsToGo(sessionCtx())).toBe(0);
+
     const slabs = store.slabs.names();
     const f = (over: Partial<ObjectFilter>): ObjectFilter => ({ ...emptyFilter(), ...over });
     for (const filter of [f({}), f({ state: 'live' }), f({ slabs: slabs.slice(0, 2), hideSentinels: true }), f({ state: 'freed', types: store.types.names().slice(0, 1) }), f({ commands: store.commands.names().slice(0, 1) })]) {

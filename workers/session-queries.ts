@@ -14,7 +14,7 @@
 
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
-import { objectCells, objectCellsIfBuilt, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
+import { objectCells, objectCellsToGo, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
 import { cellBreakdown, cellHierarchy, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
@@ -251,14 +251,20 @@ export abstract class SessionQueries {
   /**
    * The object cells of a whole store (query/object-cells.ts), for a filter
    * they decide; null while the file loads (the cells are made once, after
-   * the load), for another filter, or when they were given up. Made now
-   * (with the per-object sums they need) only with `make`: for a question
-   * that needs those sums anyway.
+   * the load), for another filter, or when they were given up. While the
+   * warm-up still sums them, a filter that keeps fewer objects than are
+   * left to sum reads its objects instead (about the same cost per object;
+   * at 5 GB, right after the load, the cells made at once for the first
+   * filter's totals took 300-355 ms where its objects take about 50), and
+   * so does every question without `make` (the totals of every object,
+   * which need no per-object sums).
    */
   private objectCells(filter: ObjectFilter, make = true): ObjectCells | null {
     if (!this.ctx || !this.storeComplete || !cellsDecide(filter)) return null;
-    const cells = make ? objectCells(this.ctx) : objectCellsIfBuilt(this.ctx);
-    return cells?.usable ? cells : null;
+    const toGo = objectCellsToGo(this.ctx);
+    if (toGo > 0 && (!make || this.filtered(filter).indices.length < toGo)) return null;
+    const cells = objectCells(this.ctx);
+    return cells.usable ? cells : null;
   }
 
   /**

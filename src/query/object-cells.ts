@@ -72,6 +72,11 @@ export class ObjectCells {
     return !this.usable || this.next >= this.ctx.store.numObjects;
   }
 
+  /** Objects not summed yet (0 once done). */
+  get objectsToGo(): number {
+    return this.done ? 0 : this.ctx.store.numObjects - this.next;
+  }
+
   /** Sums the next `count` objects (at most: to the last); true once every object is. */
   step(count: number): boolean {
     if (this.done) return true;
@@ -178,11 +183,11 @@ export function objectCells(ctx: QueryContext): ObjectCells {
   });
 }
 
-/** The context's object cells if they are complete, else null (nothing is summed). */
-export function objectCellsIfBuilt(ctx: QueryContext): ObjectCells | null {
+/** Objects the context's cells have still to sum: every object before they began, 0 once complete (or given up). */
+export function objectCellsToGo(ctx: QueryContext): number {
   const cells = begun.get(ctx);
   const store = ctx.store;
-  return cells && cells.stamp === `${store.numObjects}:${store.numAccesses}` && cells.done ? objectCells(ctx) : null;
+  return cells && cells.stamp === `${store.numObjects}:${store.numAccesses}` ? cells.objectsToGo : store.numObjects;
 }
 
 /** Sums the next `count` objects of the context's object cells; true once they are complete (and the context's memo). */
