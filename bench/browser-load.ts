@@ -218,8 +218,10 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
       `filter to slab ${all[0].interactions!.slab} ${mmm(interactionMs((i) => i.filterMs), 0)} ms (target: each under 150 ms). ` +
       `Playwright, from Node before its click to its wait's end, saw ${mmm(interactionMs((i) => i.harness.sortMs), 0)}, ${mmm(interactionMs((i) => i.harness.scrollMs), 0)} and ` +
       `${mmm(interactionMs((i) => i.harness.filterMs), 0)} ms. ` +
-      `The data worker's calls of 20 ms or more (its own ms, logged by workers/kmap-worker.ts), load by load: ` +
-      all.map((r, k) => `load ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; filter: ${callsText(r.interactions!.calls.filter)}`).join('. ') +
+      `The data worker's calls of 20 ms or more (its own ms, logged by workers/kmap-worker.ts), by way (one, ranges or aggregate: the table's rows in order) and round: ` +
+      ways
+        .flatMap((w) => results.get(w.id)!.map((r, k) => `${w.id} ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; filter: ${callsText(r.interactions!.calls.filter)}`))
+        .join('. ') +
       '.',
   ];
 }

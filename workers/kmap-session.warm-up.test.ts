@@ -38,6 +38,10 @@ describe('object cells in the session', () => {
     const few = { ...emptyFilter(), slabs: [slab] };
     expect(session.breakdown(few, 'type')).toEqual(breakdown(ctx, filterObjects(ctx, few).indices, 'type'));
     expect(objectCellsToGo(sessionCtx())).toBe(n);
+    // Nor does a Breakdown by command or pid of every object: the cells know neither.
+    expect(session.breakdown(emptyFilter(), 'command')).toEqual(breakdown(ctx, filterObjects(ctx, emptyFilter()).indices, 'command'));
+    expect(session.breakdown(emptyFilter(), 'pid')).toEqual(breakdown(ctx, filterObjects(ctx, emptyFilter()).indices, 'pid'));
+    expect(objectCellsToGo(sessionCtx())).toBe(n);
     for (let waited = 0; objectCellsToGo(sessionCtx()) > 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(objectCellsToGo(sessionCtx())).toBe(0);
 

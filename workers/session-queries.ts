@@ -234,7 +234,8 @@ export abstract class SessionQueries {
   breakdown(filter: ObjectFilter, by: BreakdownKey): BreakdownRow[] {
     if (!this.ctx) return [];
     return this.cached(`breakdown:${by}`, filter, () => {
-      const cells = this.objectCells(filter);
+      // The cells know no command or pid: those read the objects, and make no cells for it.
+      const cells = by === 'command' || by === 'pid' ? null : this.objectCells(filter);
       return (cells && cellBreakdown(this.ctx!, cells, filter, by)) ?? breakdown(this.ctx!, this.filtered(filter).indices, by);
     });
   }
@@ -289,7 +290,10 @@ export abstract class SessionQueries {
    * having the rest indexed first (each costs about a pass over as many
    * objects' lines): the first look after a load, live objects only, took
    * 553-637 ms at 9.9 M objects waiting for the index, where their lines
-   * take about 170.
+   * take about 170. Both ways begin with the passes over every line
+   * (line-passes.ts: the sites' dense pid ids, the matrix's grid rows), made
+   * at once if the warm-up has not made them yet. The filter is computed for
+   * the count (and cached), where the index alone would need none.
    */
   private siteIndex(filter: ObjectFilter): SiteCells | null {
     if (!this.ctx || !this.storeComplete || this.ctx.store.fold || foldFilterProblem(filter) !== null) return null;

@@ -14,6 +14,7 @@ import { ACCESS_PID_BIAS, ACCESS_PID_NONE, OBJECT_PID_BIAS, type KmapStore } fro
 import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { linePass, LinePass } from './line-passes.ts';
+import type { SiteKeys } from './site-keys.ts';
 import type { MatrixColumnKind } from './types.ts';
 
 /** The column id of each object and the column names ('' for all when the variant lacks the field). */
@@ -191,9 +192,10 @@ export function countGrid(
  * the "other" row's pass (otherRowObjects) decides most objects by the
  * highest grid row of their lines alone. Only that pass's speed depends on
  * the order, never a count: rows from an older store (a file still loading)
- * are as right. One pass over the lines per context and store size (new
- * symbols make a new context), made in turns by the site index's warm-up
- * (line-passes.ts).
+ * are as right: the rows made are kept per SiteKeys (new IPs or new
+ * symbols make a new one), so a file that loads makes them again only when
+ * it has new IPs. One pass over the lines, made in turns by the site
+ * index's warm-up (line-passes.ts).
  */
 class GridRowsPass extends LinePass<Int32Array> {
   /** Per IP: reads + writes and lines, until finish() ranks the sites by them. */
@@ -239,8 +241,16 @@ export function gridRowsPass(ctx: QueryContext): LinePass<Int32Array> {
   return linePass(ctx, 'gridRows', (c) => new GridRowsPass(c));
 }
 
+/** The last rows made for each SiteKeys: a store that grew without new IPs (a file loading) keeps them. */
+const gridRowsBySites = new WeakMap<SiteKeys, Int32Array>();
+
 export function gridRows(ctx: QueryContext): Int32Array {
-  return gridRowsPass(ctx).result();
+  const sites = ctx.sites();
+  const known = gridRowsBySites.get(sites);
+  if (known) return known;
+  const rows = gridRowsPass(ctx).result();
+  gridRowsBySites.set(sites, rows);
+  return rows;
 }
 
 /** What otherRowObjects decides objects by. */

@@ -1,8 +1,8 @@
 // The object filter's scan (filter.ts) as passes, one per condition: each
 // keeps, of the indices the last pass kept, those its condition holds for,
 // in the same ascending order. The first pass reads 0..n-1 (or the
-// candidates a column index gave) and the later ones read only what is left,
-// so the selective conditions run first.
+// candidates a column index gave) and the later ones read only what is left
+// (in a fixed order: names, liveness, sizes, then the rest).
 //
 // The common conditions (a name or IP by id, liveness, a size range) are
 // written without a branch on the object: each pass stores every index it
@@ -50,13 +50,18 @@ export class Narrowing {
     this.first = false;
   }
 
-  /** Keeps i where mask[column[i]] is 1 (masks hold 0 or 1; a mask of length 0 keeps nothing). */
+  /**
+   * Keeps i where mask[column[i]] is 1. A mask holds 0 or 1 for every id the
+   * column holds (sized to its name table): a missing entry would add NaN.
+   * A mask of length 0 (a column the format lacks) keeps nothing.
+   */
   byMask(column: ArrayLike<number>, mask: Uint8Array): void {
     const out = this.out;
     const count = this.count;
     let k = 0;
-    if (mask.length === 0) k = 0;
-    else if (this.first && !this.candidates) {
+    if (mask.length === 0) {
+      // nothing kept
+    } else if (this.first && !this.candidates) {
       for (let i = 0; i < count; i++) {
         out[k] = i;
         k += mask[column[i]];

@@ -38,6 +38,10 @@ function decided(ctx: QueryContext): [string, ObjectFilter][] {
     ['a slab and a type', f({ slabs: slabs.slice(0, 2), types: types.slice(0, 2) })],
     ['an unknown slab', f({ slabs: ['no such cache'] })],
     ['an unknown type', f({ types: ['NO_SUCH_TYPE'] })],
+    // Named outright: in a format without slabs or types, these keep nothing.
+    ['a slab by name', f({ slabs: ['kmalloc-64'] })],
+    ['a type by name, live', f({ types: ['KMALLOC'], state: 'live' })],
+    ['empty names', f({ slabs: [''], types: [''] })],
   ];
 }
 
@@ -69,6 +73,15 @@ describe.each(CASES.map((c) => [c.name, c] as const))('object cells: %s', (_name
     let turns = 0;
     while (!warmObjectCells(ctx, 7)) turns++;
     expect(turns).toBeGreaterThanOrEqual(Math.floor(store.numObjects / 7) - 1);
+    expectSameAnswers(ctx, objectCells(ctx));
+  });
+});
+
+describe.each(CASES.filter((c) => c.name.startsWith('random') || c.name === 'sample, no symbols').map((c) => [c.name, c] as const))('object cells of an aggregate-only store: %s', (_name, c) => {
+  it('answer as its objects do', () => {
+    const store = parseKmapBytes(c.bytes, 1 << 20, { aggregateOnly: true });
+    expect(store.fold).not.toBeNull();
+    const ctx = contextOf(store, c.map);
     expectSameAnswers(ctx, objectCells(ctx));
   });
 });

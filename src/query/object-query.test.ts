@@ -173,6 +173,17 @@ describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () =
     });
   }
 
+  it('a selection with a repeat, or past the store, is refused when it walks a kept order', () => {
+    const c = new QueryContext(store);
+    sortSelection(c, Uint32Array.from({ length: n }, (_, i) => i), { key: 'size', desc: false }, true);
+    const repeat = Uint32Array.from([...quarter.slice(0, -1), quarter[0]]).sort();
+    const past = Uint32Array.from([...quarter.slice(0, -1), n + 3]);
+    for (const desc of [false, true]) {
+      expect(() => sortSelection(c, repeat.slice(), { key: 'size', desc })).toThrow(/found in the order/);
+      expect(() => sortSelection(c, past.slice(), { key: 'size', desc })).toThrow(/found in the order/);
+    }
+  });
+
   it('tells apart keys equal in their low word and not in their high one (addresses, sizes past 2^32)', () => {
     const kmap = [0, 1, 2, 3, 4, 5]
       .map((i) => `ffffffff81000010,1,${i % 2 === 0 ? 'ffff8880' : 'ffff8881'}00000040,${i % 3 === 0 ? 2 ** 32 + 64 : 64},${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`)
