@@ -119,10 +119,10 @@ export abstract class SessionQueries {
   /**
    * Makes the loaded kmap's per-object sums a moment after its load, once
    * the page has had its first answers, in turns of WARM_STEP_OBJECTS
-   * objects, then its object cells (query/object-cells.ts) in turns of as
-   * many, its site index (query/site-cells.ts) in turns of
-   * WARM_STEP_SITE_OBJECTS, then the objects' quality codes
-   * (query/quality.ts): the load's last refresh needs none of them (the
+   * objects, then its object cells (query/object-cells.ts) and the objects'
+   * quality codes (query/quality.ts) in turns of as many, then its site
+   * index (query/site-cells.ts), the longest, in turns of
+   * WARM_STEP_SITE_OBJECTS: the load's last refresh needs none of them (the
    * totals of every object are the store's own), but the first filter,
    * Breakdown or sort by reads needs the sums, the Breakdown and the totals
    * of filters on caches, types and liveness answer from the object cells,
@@ -145,8 +145,8 @@ export abstract class SessionQueries {
         this.ctx !== ctx ||
         (warmObjectSums(ctx, WARM_STEP_OBJECTS) &&
           warmObjectCells(ctx, WARM_STEP_OBJECTS) &&
-          (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)) &&
-          warmQualityCodes(ctx, WARM_STEP_OBJECTS));
+          warmQualityCodes(ctx, WARM_STEP_OBJECTS) &&
+          (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)));
       this.warmTurnTook(performance.now() - t0);
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
