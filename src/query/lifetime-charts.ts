@@ -10,7 +10,7 @@ import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { lifetimeGroups, LIVE_SLOT, slotOf } from './lifetimes.ts';
 import type { LiveCheckpoints } from './live-checkpoints.ts';
-import { evenEdges, eventOrders, liveSeries } from './live-series.ts';
+import { evenEdges, indexAxis, liveSeries } from './live-series.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 
@@ -134,7 +134,7 @@ export function lifetimeChartBy(ctx: QueryContext, indices: Uint32Array, by: Lif
       }
     }
   }
-  const axis = hasIndices && store.numObjects > 0 ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
+  const axis = hasIndices && store.numObjects > 0 ? indexAxis(ctx) : { axisStart: 0, axisEnd: 0 };
   return { groups: groups.names, otherGroup: groups.otherGroup, objects, bytes, live, freed, inconsistent, axisStart: axis.axisStart, axisEnd: axis.axisEnd };
 }
 
@@ -176,7 +176,7 @@ export function liveChart(
   const groups = chartGroups(ctx, indices, by, topGroups);
   const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
   const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices && store.numObjects > 0;
-  const axis = hasIndices ? eventOrders(ctx) : { axisStart: 0, axisEnd: 0 };
+  const axis = hasIndices ? indexAxis(ctx) : { axisStart: 0, axisEnd: 0 };
   let [start, end] = range ?? [axis.axisStart, axis.axisEnd];
   if (!(end > start)) [start, end] = [axis.axisStart, axis.axisEnd];
   // Never more bins than indices: each bin holds at least one index.
@@ -240,7 +240,7 @@ export function windowBands(ctx: QueryContext, indices: Uint32Array, by: Lifetim
     series: new Uint16Array(0),
   };
   if (!LAYOUTS[store.variant ?? 'E'].hasIndices || store.numObjects === 0) return { count: 0, overLimit: false, ...none };
-  const { axisEnd } = eventOrders(ctx);
+  const { axisEnd } = indexAxis(ctx);
   const alloc = store.objects.allocIndex.data;
   const free = store.objects.freeIndex.data;
   const hits: number[] = [];
