@@ -86,8 +86,14 @@ test('"Stop and keep what is loaded" keeps the objects read so far, marked parti
   const s = await summary(page);
   const objects = Number(s.objects.replace(/,/g, ''));
   assert.ok(objects > 1_000 && objects < BIG_OBJECTS, `kept ${objects} of ${BIG_OBJECTS}`);
-  // The generator's exact counts: n objects, ceil(n / 4) access lines; complete lines only.
-  assert.equal(Number(s.accesses.replace(/,/g, '')), Math.ceil(objects / 4));
+  // The generator's exact counts: n objects, ceil(n / 4) access lines
+  // (object i has one when i % 4 == 0); complete lines only. The stop may
+  // fall between the last object's line and its access line: the object is
+  // kept and its line is not read.
+  const accesses = Number(s.accesses.replace(/,/g, ''));
+  const lastHasLine = (objects - 1) % 4 === 0;
+  const allowed = lastHasLine ? [Math.ceil(objects / 4) - 1, Math.ceil(objects / 4)] : [Math.ceil(objects / 4)];
+  assert.ok(allowed.includes(accesses), `${accesses} access lines for ${objects} objects (allowed: ${allowed.join(' or ')})`);
   assert.equal(s.badLines, '0', 'a line cut by the stop is left out, not counted bad');
   assert.match(await page.getByTestId('summary-partial').innerText(), /^first \d+%: [\d.]+ MB of [\d.]+ MB$/);
   assert.match(await page.locator('header.topbar .source').innerText(), /big\.kmap · partial/);
