@@ -1,8 +1,9 @@
 // orderEvents, the one stream of allocs and frees the live chart walks, both
-// ways it is made (placement in slots, the radix sort), against a comparator
+// ways it is made (placement by rank, the radix sort), against a comparator
 // sort written from its contract: every alloc of an object not freed at or
 // before its alloc index (id * 2 + 1) and every free after its alloc (id * 2),
-// by index, a free before an alloc at the same index, then by event.
+// by index, a free before an alloc at the same index, then by event; and
+// each event's object size beside it.
 
 import { describe, expect, it } from 'vitest';
 import { rng } from '../testing/kmap-writer.ts';
@@ -53,9 +54,12 @@ function oneCounter(seed: number, n: number, start: number, liveShare: number, s
 }
 
 function check(alloc: number[], free: number[], placed: boolean): void {
-  const got = orderEvents(Float64Array.from(alloc), Float64Array.from(free), alloc.length);
+  const size = Uint32Array.from(alloc, (_, i) => 8 + ((i * 2654435761) % 4093));
+  const got = orderEvents(Float64Array.from(alloc), Float64Array.from(free), size, alloc.length);
   expect(got.placed).toBe(placed);
-  expect(Array.from(got.events)).toEqual(refOrder(alloc, free));
+  const ref = refOrder(alloc, free);
+  expect(Array.from(got.events)).toEqual(ref);
+  expect(Array.from(got.sizes)).toEqual(ref.map((e) => size[e >>> 1]));
 }
 
 describe('orderEvents', () => {
@@ -67,7 +71,7 @@ describe('orderEvents', () => {
   });
 
   it('places indices far from 0 (past 2^32) and with holes up to the slot limit', () => {
-    const { alloc, free } = oneCounter(4, 1500, 2 ** 40 + 7, 0.2, 2);
+    const { alloc, free } = oneCounter(4, 1500, 2 ** 40 + 7, 0.2, 14);
     check(alloc, free, true);
   });
 
@@ -77,20 +81,56 @@ describe('orderEvents', () => {
     check([42], [43], true);
   });
 
-  it('sorts instead where a free and an alloc share an index: the free first', () => {
-    // Object 1 is allocated at the index object 0 is freed at.
-    check([10, 20, 11], [20, 0, 30], false);
+  it('places indices that several events share: frees first, then allocs, each in event order', () => {
+    const { alloc, free } = oneCounter(8, 1000, 1, 0.3);
+    // Catch-all objects: live, all at index 0, beside one counter.
+    check([0, ...alloc, 0, 0], [0, ...free, 0, 0], true);
+    // After the counter's end: object B is allocated at the index object A
+    // is freed at; C, D and E are freed at one index that F is allocated at.
+    const t = Math.max(...alloc, ...free);
+    const A = [t + 10, t + 20];
+    const B = [t + 20, 0];
+    const C = [t + 11, t + 30];
+    const D = [t + 12, t + 30];
+    const E = [t + 13, t + 30];
+    const F = [t + 30, 0];
+    const more = [A, B, C, D, E, F];
+    check([...alloc, ...more.map((x) => x[0])], [...free, ...more.map((x) => x[1])], true);
+    check([...more.map((x) => x[0]).reverse(), ...alloc], [...more.map((x) => x[1]).reverse(), ...free], true);
   });
 
-  it('sorts instead where two allocs share an index (a damaged or merged file)', () => {
+  it('places shared indices at every bit of a word (0, 31, 32, 63) and between unshared ones', () => {
+    for (const seed of [9, 10, 11, 12]) {
+      const r = rng(seed);
+      const { alloc, free } = oneCounter(seed, 3000, 1, 0.3);
+      const n = alloc.length;
+      // A tenth of the objects take another live object's alloc index as theirs, and live.
+      for (let k = 0; k < n / 10; k++) {
+        const i = Math.floor(r() * n);
+        const j = Math.floor(r() * n);
+        alloc[i] = alloc[j];
+        free[i] = 0;
+      }
+      // And the slots at a word's edges, shared (the smallest index is 1: slot s is index s + 1).
+      for (const slot of [0, 31, 32, 63]) {
+        alloc.push(slot + 1, slot + 1);
+        free.push(0, slot + 1 + 5000);
+      }
+      check(alloc, free, true);
+    }
+  });
+
+  it('sorts instead where more than an eighth of the events share an index', () => {
     const { alloc, free } = oneCounter(5, 500, 100, 0.3);
-    alloc[7] = alloc[8];
-    free[7] = 0;
+    for (let i = 0; i < 150; i++) {
+      alloc[i] = alloc[i + 200];
+      free[i] = 0;
+    }
     check(alloc, free, false);
   });
 
-  it('sorts instead where the indices span more than three slots an event', () => {
-    const { alloc, free } = oneCounter(6, 800, 1, 0.3, 8);
+  it('sorts instead where the indices span more than sixteen slots an event', () => {
+    const { alloc, free } = oneCounter(6, 800, 1, 0.3, 40);
     check(alloc, free, false);
   });
 
@@ -100,8 +140,10 @@ describe('orderEvents', () => {
     free[3] = alloc[3];
     free[4] = alloc[4] > 1 ? alloc[4] - 1 : 0;
     check(alloc, free, true);
-    alloc[10] = alloc[11];
-    free[10] = 0;
+    for (let i = 10; i < 200; i++) {
+      alloc[i] = alloc[300];
+      free[i] = 0;
+    }
     check(alloc, free, false);
   });
 
