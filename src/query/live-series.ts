@@ -11,8 +11,8 @@
 // allocs at the same index, so a count between the two is never above the
 // count at that index) and takes the maximum after each alloc (the totals
 // after every event, which is the same: a free never raises them). The one
-// stream of events is radix-sorted once per store size and shared by every
-// filter. A walk may start at a checkpoint a wider walk left
+// stream of events is made once per store size (placed by rank, or
+// radix-sorted: orderEvents) and shared by every filter. A walk may start at a checkpoint a wider walk left
 // (live-checkpoints.ts) instead of at the first event.
 
 import { LAYOUTS } from '../format/variants.ts';
