@@ -7,7 +7,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { rng } from '../testing/kmap-writer.ts';
-import { orderEvents } from './live-series.ts';
+import type { QueryContext } from './context.ts';
+import { indexAxis, orderEvents } from './live-series.ts';
 
 function refOrder(alloc: number[], free: number[]): number[] {
   const ev: Array<{ t: number; e: number }> = [];
@@ -53,12 +54,19 @@ function oneCounter(seed: number, n: number, start: number, liveShare: number, s
   return { alloc: perm.map((i) => alloc[i]), free: perm.map((i) => free[i]) };
 }
 
-function check(alloc: number[], free: number[], placed: boolean): void {
-  const size = Uint32Array.from(alloc, (_, i) => 8 + ((i * 2654435761) % 4093));
+type SizeArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type SizeType = new (values: number[]) => SizeArray;
+
+/** Both ways' answer for these objects, against the reference; sizes in a column of `sizeType` (its own width kept). */
+function check(alloc: number[], free: number[], placed: boolean, sizeType: SizeType = Uint32Array): void {
+  const big = sizeType === Float64Array ? 2 ** 40 : 0;
+  const mod = sizeType === Uint8Array ? 251 : 4093;
+  const size = new sizeType(alloc.map((_, i) => big + 8 + ((i * 2654435761) % mod)));
   const got = orderEvents(Float64Array.from(alloc), Float64Array.from(free), size, alloc.length);
   expect(got.placed).toBe(placed);
   const ref = refOrder(alloc, free);
   expect(Array.from(got.events)).toEqual(ref);
+  expect(got.sizes.constructor).toBe(sizeType);
   expect(Array.from(got.sizes)).toEqual(ref.map((e) => size[e >>> 1]));
 }
 
@@ -104,8 +112,9 @@ describe('orderEvents', () => {
       const r = rng(seed);
       const { alloc, free } = oneCounter(seed, 3000, 1, 0.3);
       const n = alloc.length;
-      // A tenth of the objects take another live object's alloc index as theirs, and live.
-      for (let k = 0; k < n / 10; k++) {
+      // A few objects take another object's alloc index as theirs, and live
+      // (under the share of shared events placement allows).
+      for (let k = 0; k < n / 160; k++) {
         const i = Math.floor(r() * n);
         const j = Math.floor(r() * n);
         alloc[i] = alloc[j];
@@ -120,7 +129,7 @@ describe('orderEvents', () => {
     }
   });
 
-  it('sorts instead where more than an eighth of the events share an index', () => {
+  it('sorts instead where more than a sixty-fourth of the events share an index', () => {
     const { alloc, free } = oneCounter(5, 500, 100, 0.3);
     for (let i = 0; i < 150; i++) {
       alloc[i] = alloc[i + 200];
@@ -147,8 +156,51 @@ describe('orderEvents', () => {
     check(alloc, free, false);
   });
 
+  it('keeps the size column\'s own type both ways (8, 16, 32 bits, doubles past 2^32)', () => {
+    const { alloc, free } = oneCounter(13, 700, 1, 0.3);
+    for (const type of [Uint8Array, Uint16Array, Uint32Array, Float64Array]) {
+      check(alloc, free, true, type);
+      check([...alloc, 2 ** 35], [...free, 0], false, type);
+    }
+  });
+
+  it('sorts indices past 2^31 and 2^32 in two words, a free before an alloc at one index', () => {
+    check([100, 2 ** 31 + 10], [0, 0], false);
+    check([2 ** 32 + 5, 2 ** 31 + 10, 7], [2 ** 32 + 9, 2 ** 32 + 5, 2 ** 32 + 5], false);
+    // A free and allocs at index 2, and at 3: too many shared to place.
+    check([1, 2, 2, 2, 3], [3, 0, 0, 0, 0], false);
+    // An alloc before a free at one index in the file's order: the free still first.
+    check([3, 1, 2, 2], [0, 3, 0, 0], false);
+  });
+
+  it('sorts indices past 2^53 by their doubles, then free before alloc, then event', () => {
+    check([2 ** 60, 2 ** 60, 2 ** 60, 1], [0, 0, 0, 0], false);
+    check([2 ** 60, 1, 2 ** 60 + 2 ** 9], [2 ** 61, 2 ** 60, 0], false);
+  });
+
   it('is empty for no events', () => {
     check([], [], false);
     check([5], [5], false);
+  });
+});
+
+describe('indexAxis', () => {
+  /** The axis of these objects: indexAxis reads only the store's two index columns and its object count. */
+  function axis(alloc: number[], free: number[]): { axisStart: number; axisEnd: number } {
+    const store = { numObjects: alloc.length, numAccesses: 0, objects: { allocIndex: { data: Float64Array.from(alloc) }, freeIndex: { data: Float64Array.from(free) } } };
+    const ctx = { store, memo: <T>(_key: string, make: () => T) => make() };
+    return indexAxis(ctx as unknown as QueryContext);
+  }
+
+  it('runs from the smallest alloc index to just past the largest index, damaged objects included', () => {
+    expect(axis([1, 100, 101], [1, 0, 102])).toEqual({ axisStart: 1, axisEnd: 103 });
+    expect(axis([50, 7], [3, 0])).toEqual({ axisStart: 7, axisEnd: 51 });
+    expect(axis([0, 0, 9], [0, 0, 0])).toEqual({ axisStart: 0, axisEnd: 10 });
+  });
+
+  it('is empty for no objects, and ends past the largest index where +1 rounds back (2^53 and up)', () => {
+    expect(axis([], [])).toEqual({ axisStart: 0, axisEnd: 0 });
+    const end = axis([5], [2 ** 60]).axisEnd;
+    expect(end).toBeGreaterThan(2 ** 60);
   });
 });
