@@ -15,7 +15,7 @@
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { objectCells, objectCellsToGo, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
-import { cellBreakdown, cellHierarchy, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
+import { cellBreakdown, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -341,7 +341,10 @@ export abstract class SessionQueries {
   }
 
   lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart {
-    return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => lifetimeChart(...this.input(filter), by, topGroups));
+    return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => {
+      const cells = this.objectCells(filter);
+      return (cells && cellLifetimeChart(this.ctx!, cells, filter, by, topGroups)) ?? lifetimeChart(...this.input(filter), by, topGroups);
+    });
   }
 
   liveChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, bins: number, range: [number, number] | null): LiveChart {

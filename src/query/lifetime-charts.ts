@@ -69,8 +69,12 @@ export interface LifetimeChart {
 const MAX_DENSE_CELLS = 1 << 16;
 
 export function lifetimeChart(ctx: QueryContext, indices: Uint32Array, by: LifetimeGrouping, topGroupCount: number): LifetimeChart {
-  const dense = lifetimeGroups(ctx.store, by).names.length * HISTOGRAM_BUCKETS <= MAX_DENSE_CELLS;
-  return lifetimeChartBy(ctx, indices, by, topGroupCount, dense ? 'one pass' : 'ranked first');
+  return lifetimeChartBy(ctx, indices, by, topGroupCount, onePass(ctx, by) ? 'one pass' : 'ranked first');
+}
+
+/** Whether the lifetime chart by `by` counts a cell per group and bucket (MAX_DENSE_CELLS). */
+export function onePass(ctx: QueryContext, by: LifetimeGrouping): boolean {
+  return lifetimeGroups(ctx.store, by).names.length * HISTOGRAM_BUCKETS <= MAX_DENSE_CELLS;
 }
 
 /**
@@ -117,25 +121,46 @@ export function lifetimeChartBy(ctx: QueryContext, indices: Uint32Array, by: Lif
     cellObjects[cell]++;
     cellBytes[cell] += size[i];
   }
-  const groups = ranked ?? topGroups(groupCounts, names, topGroupCount);
+  if (dense) return groupedChart(ctx, by, topGroupCount, { groupCounts, objects: cellObjects, bytes: cellBytes, live, freed, inconsistent });
+  return { groups: ranked!.names, otherGroup: ranked!.otherGroup, objects: cellObjects, bytes: cellBytes, live, freed, inconsistent, ...chartAxis(ctx) };
+}
+
+/** The lifetime chart's counts per group id (one pass): kept objects per group, and objects and bytes per group and bucket slot. */
+export interface GroupLifetimes {
+  groupCounts: Float64Array;
+  /** At g * HISTOGRAM_BUCKETS + slot. */
+  objects: Float64Array;
+  bytes: Float64Array;
+  live: number;
+  freed: number;
+  inconsistent: number;
+}
+
+/**
+ * The chart from counts per group: the top groups by kept objects, the
+ * rest folded into "other". From the objects (lifetimeChartBy) or from the
+ * object cells (object-cell-queries.ts), which count the same things.
+ */
+export function groupedChart(ctx: QueryContext, by: LifetimeGrouping, topGroupCount: number, c: GroupLifetimes): LifetimeChart {
+  const { names } = lifetimeGroups(ctx.store, by);
+  const groups = topGroups(c.groupCounts, names, topGroupCount);
   const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
-  let objects = cellObjects;
-  let bytes = cellBytes;
-  // Ranked first, the cells are the series already.
-  if (dense) {
-    objects = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
-    bytes = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
-    for (let g = 0; g < names.length; g++) {
-      if (groupCounts[g] === 0) continue;
-      const s = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
-      for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
-        objects[s * HISTOGRAM_BUCKETS + b] += cellObjects[g * HISTOGRAM_BUCKETS + b];
-        bytes[s * HISTOGRAM_BUCKETS + b] += cellBytes[g * HISTOGRAM_BUCKETS + b];
-      }
+  const objects = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+  const bytes = new Float64Array(numSeries * HISTOGRAM_BUCKETS);
+  for (let g = 0; g < names.length; g++) {
+    if (c.groupCounts[g] === 0) continue;
+    const s = groups.seriesOfGroup[g] < 0 ? groups.names.length : groups.seriesOfGroup[g];
+    for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
+      objects[s * HISTOGRAM_BUCKETS + b] += c.objects[g * HISTOGRAM_BUCKETS + b];
+      bytes[s * HISTOGRAM_BUCKETS + b] += c.bytes[g * HISTOGRAM_BUCKETS + b];
     }
   }
-  const axis = hasIndices && store.numObjects > 0 ? indexAxis(ctx) : { axisStart: 0, axisEnd: 0 };
-  return { groups: groups.names, otherGroup: groups.otherGroup, objects, bytes, live, freed, inconsistent, axisStart: axis.axisStart, axisEnd: axis.axisEnd };
+  return { groups: groups.names, otherGroup: groups.otherGroup, objects, bytes, live: c.live, freed: c.freed, inconsistent: c.inconsistent, ...chartAxis(ctx) };
+}
+
+function chartAxis(ctx: QueryContext): { axisStart: number; axisEnd: number } {
+  const store = ctx.store;
+  return LAYOUTS[store.variant ?? 'E'].hasIndices && store.numObjects > 0 ? indexAxis(ctx) : { axisStart: 0, axisEnd: 0 };
 }
 
 export interface LiveChart {

@@ -1,18 +1,23 @@
-// The Breakdown (by type, slab cache or site), the Breakdown chart's cells
-// and the filtered totals answered from the object cells (object-cells.ts),
-// equal to breakdown.ts's answers from the objects (the tests compare them
+// The Breakdown (by type, slab cache or site), the Breakdown chart's cells,
+// the filtered totals and the Lifetimes view's histogram answered from the
+// object cells (object-cells.ts), equal to breakdown.ts's and
+// lifetime-charts.ts's answers from the objects (the tests compare them
 // whole). Each returns null where the cells cannot answer: a filter on more
 // than caches, types, live or freed and sentinels (cellsDecide), a grouping
-// by command or pid, or a figure past 2^53 - 1; the caller then reads the
-// objects.
+// by command or pid, a figure past 2^53 - 1, or lifetimes where the cells
+// let theirs go or the chart ranks its groups first; the caller then reads
+// the objects.
 
 import { LAYOUTS } from '../format/variants.ts';
+import { MAX_EXACT } from '../store/exact.ts';
 import { GROUP_LIVE } from '../store/access-fold.ts';
 import { breakdownRows, hierarchyOrder, namedGroups } from './breakdown.ts';
 import { foldFilterProblem, groupFilter } from './cell-queries.ts';
 import type { QueryContext } from './context.ts';
-import { allExact, type ObjectCells } from './object-cells.ts';
-import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, ObjectFilter } from './types.ts';
+import { groupedChart, HISTOGRAM_BUCKETS, onePass, type LifetimeChart } from './lifetime-charts.ts';
+import { lifetimeGroups } from './lifetimes.ts';
+import { allExact, LIFE_INCONSISTENT, LIFE_LIVE, type ObjectCells } from './object-cells.ts';
+import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, LifetimeGrouping, ObjectFilter } from './types.ts';
 
 const OBJECTS = 0;
 const BYTES = 1;
@@ -114,4 +119,41 @@ export function cellHierarchy(ctx: QueryContext, cells: ObjectCells, filter: Obj
   const out = [...byKey.values()];
   if (!out.every((e) => allExact(e.bytes))) return null;
   return out.sort(hierarchyOrder);
+}
+
+/** The Lifetimes view's histogram (lifetimeChart) from the cells' lifetime counts. */
+export function cellLifetimeChart(ctx: QueryContext, cells: ObjectCells, filter: ObjectFilter, by: LifetimeGrouping, topGroupCount: number): LifetimeChart | null {
+  const store = ctx.store;
+  const layout = LAYOUTS[store.variant ?? 'E'];
+  if (!onePass(ctx, by) || (layout.hasIndices && cells.life === null)) return null;
+  const kept = keptCells(ctx, cells, filter);
+  if (kept === null) return null;
+  const B = HISTOGRAM_BUCKETS;
+  const L = 2 * B + 2;
+  const numGroups = lifetimeGroups(store, by).names.length;
+  const groupOf = (c: number) => (by === 'slab' ? (layout.hasSlab ? cells.cellSlab[c] : 0) : layout.hasType ? cells.cellType[c] : 0);
+  const groupCounts = new Float64Array(numGroups);
+  const objects = new Float64Array(numGroups * B);
+  const bytes = new Float64Array(numGroups * B);
+  let live = 0;
+  let freed = 0;
+  let inconsistent = 0;
+  const life = cells.life;
+  for (const c of kept) {
+    const g = groupOf(c);
+    groupCounts[g] += cells.sum(c, OBJECTS);
+    if (life === null) continue;
+    const base = c * L;
+    for (let b = 0; b < B; b++) {
+      const n = life[base + b];
+      if (n === 0) continue;
+      objects[g * B + b] += n;
+      bytes[g * B + b] += life[base + B + b];
+      freed += n;
+    }
+    live += life[base + LIFE_LIVE];
+    inconsistent += life[base + LIFE_INCONSISTENT];
+  }
+  for (let k = 0; k < bytes.length; k++) if (bytes[k] > MAX_EXACT) return null;
+  return groupedChart(ctx, by, topGroupCount, { groupCounts, objects, bytes, live, freed, inconsistent });
 }

@@ -1,7 +1,7 @@
 // The object cells (object-cells.ts) against the objects: the totals, the
-// Breakdown by type, slab and site and the Breakdown chart's cells answered
-// from them (object-cell-queries.ts) equal breakdown.ts's from the kept
-// objects, for every filter the cells decide, on every variant, built at once
+// Breakdown by type, slab and site, the Breakdown chart's cells and the
+// Lifetimes histogram answered from them (object-cell-queries.ts) equal
+// breakdown.ts's and lifetime-charts.ts's from the kept objects, for every filter the cells decide, on every variant, built at once
 // and in steps of a few objects; every other filter and grouping, a store
 // with more cells than its cap and figures past 2^53 - 1 get null (the
 // objects are read instead).
@@ -14,7 +14,8 @@ import { cellCases, contextOf } from '../testing/cell-cases.ts';
 import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects } from './filter.ts';
-import { cellBreakdown, cellHierarchy, cellsDecide, cellTotals } from './object-cell-queries.ts';
+import { lifetimeChart } from './lifetime-charts.ts';
+import { cellBreakdown, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from './object-cell-queries.ts';
 import { ObjectCells, objectCells, warmObjectCells } from './object-cells.ts';
 import { emptyFilter, type ObjectFilter } from './types.ts';
 
@@ -53,6 +54,11 @@ function expectSameAnswers(ctx: QueryContext, cells: ObjectCells): void {
       expect({ label, by, rows: cellBreakdown(ctx, cells, filter, by) }).toEqual({ label, by, rows: breakdown(ctx, indices, by) });
     }
     expect({ label, cells: cellHierarchy(ctx, cells, filter) }).toEqual({ label, cells: hierarchy(ctx, indices) });
+    for (const by of ['slab', 'type'] as const) {
+      for (const top of [2, 10]) {
+        expect({ label, by, top, chart: cellLifetimeChart(ctx, cells, filter, by, top) }).toEqual({ label, by, top, chart: lifetimeChart(ctx, indices, by, top) });
+      }
+    }
   }
 }
 
@@ -106,6 +112,7 @@ describe('where the object cells do not answer', () => {
     expect(cellTotals(ctx, cells, filter)).toBeNull();
     expect(cellBreakdown(ctx, cells, filter, 'slab')).toBeNull();
     expect(cellHierarchy(ctx, cells, filter)).toBeNull();
+    expect(cellLifetimeChart(ctx, cells, filter, 'slab', 10)).toBeNull();
   });
 
   it('a Breakdown by command or pid: null', () => {
@@ -119,6 +126,42 @@ describe('where the object cells do not answer', () => {
     expect(small.usable).toBe(false);
     expect(small.heldBytes()).toBe(0);
     expect(cellTotals(ctx, small, emptyFilter())).toBeNull();
+    expect(cellLifetimeChart(ctx, small, emptyFilter(), 'slab', 10)).toBeNull();
+  });
+
+  it('more cells than the lifetime cap: the lifetime counts let go (null), the rest still answers', () => {
+    const lctx = contextOf(store, c.map);
+    const capped = new ObjectCells(lctx, undefined, 3);
+    capped.step(Number.POSITIVE_INFINITY);
+    expect(capped.numCells).toBeGreaterThan(3);
+    expect(capped.life).toBeNull();
+    expect(cellLifetimeChart(lctx, capped, emptyFilter(), 'slab', 10)).toBeNull();
+    expect(cellTotals(lctx, capped, emptyFilter())).toEqual(filteredTotals(lctx, filterObjects(lctx, emptyFilter()).indices));
+    // Under the cap, the same store's counts are kept.
+    const kept = new ObjectCells(lctx, undefined, capped.numCells);
+    kept.step(Number.POSITIVE_INFINITY);
+    expect(kept.life).not.toBeNull();
+    expect(cellLifetimeChart(lctx, kept, emptyFilter(), 'slab', 10)).toEqual(lifetimeChart(lctx, filterObjects(lctx, emptyFilter()).indices, 'slab', 10));
+  });
+
+  it('lifetimes: live, freed, freed at the alloc index and freed before it (inconsistent) counted as the chart counts them', () => {
+    const E = (a: number, f: number, slab: string) => `ffffffff812e4410,731,ffff888004c2a000,64,${a},${f},${f === 0 ? '0000000000000000' : 'ffffffff812e4f02'},KMALLOC,cat,${slab},`;
+    const text = [E(5, 0, 'a'), E(5, 9, 'a'), E(9, 5, 'a'), E(7, 7, 'b'), E(1, 1000, 'b'), E(20, 3, 'b'), ''].join('\n');
+    const lctx = contextOf(parseKmapBytes(new TextEncoder().encode(text)), null);
+    const chart = cellLifetimeChart(lctx, objectCells(lctx), emptyFilter(), 'slab', 1);
+    expect(chart).toEqual(lifetimeChart(lctx, filterObjects(lctx, emptyFilter()).indices, 'slab', 1));
+    expect(chart).toMatchObject({ live: 1, freed: 3, inconsistent: 2, groups: ['a'], otherGroup: true });
+  });
+
+  it('a lifetime chart that ranks its groups first (more than 1,008 caches): null by cache, answered by type', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 1100; i++) lines.push(`ffffffff812e4410,731,ffff888004c2a000,64,${i * 2 + 1},${i * 2 + 2},ffffffff812e4f02,KMALLOC,cat,cache-${i},`);
+    const many = parseKmapBytes(new TextEncoder().encode(lines.join('\n') + '\n'));
+    const mctx = contextOf(many, null);
+    const mcells = objectCells(mctx);
+    expect(mcells.usable).toBe(true);
+    expect(cellLifetimeChart(mctx, mcells, emptyFilter(), 'slab', 10)).toBeNull();
+    expect(cellLifetimeChart(mctx, mcells, emptyFilter(), 'type', 10)).toEqual(lifetimeChart(mctx, filterObjects(mctx, emptyFilter()).indices, 'type', 10));
   });
 
   it('figures past 2^53 - 1: null, where the objects sum them exactly', () => {
@@ -134,5 +177,11 @@ describe('where the object cells do not answer', () => {
     // Without the huge object, the cells answer.
     const small = { ...emptyFilter(), slabs: ['small'] };
     expect(cellTotals(wctx, wcells, small)).toEqual(filteredTotals(wctx, filterObjects(wctx, small).indices));
+    // Lifetimes: a huge freed object's bytes are in a bucket: null; the huge live one above has none.
+    expect(cellLifetimeChart(wctx, wcells, emptyFilter(), 'slab', 10)).toEqual(lifetimeChart(wctx, filterObjects(wctx, emptyFilter()).indices, 'slab', 10));
+    const freedHuge = parseKmapBytes(new TextEncoder().encode(text.replace(`${2n ** 60n},5,0,`, `${2n ** 60n},5,9,`)));
+    const fctx = contextOf(freedHuge, null);
+    expect(fctx.store.numObjects).toBe(2);
+    expect(cellLifetimeChart(fctx, objectCells(fctx), emptyFilter(), 'slab', 10)).toBeNull();
   });
 });

@@ -19,6 +19,12 @@
 // Figures are summed in doubles; any figure of an answer past 2^53 - 1
 // (absurd files) makes the answer null, and the caller reads the objects,
 // which sum such figures exactly.
+//
+// Each cell also counts its objects' lifetimes as the Lifetimes view's
+// histogram does (lifetime-charts.ts: objects and bytes per bucket slot,
+// live, freed before their alloc index), while there are at most
+// LIFETIME_MAX_CELLS cells: 1 KB a cell. Past that the lifetime counts are
+// let go (the cells stay) and the chart reads the objects.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { GROUP_LIVE, GROUP_SENTINEL } from '../store/access-fold.ts';
@@ -26,6 +32,8 @@ import { resized } from '../store/columns.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { QueryContext } from './context.ts';
 import { sentinelIpMask } from './filter.ts';
+import { HISTOGRAM_BUCKETS } from './lifetime-charts.ts';
+import { LIVE_SLOT, slotOf } from './lifetimes.ts';
 import { objectSums } from './object-sums.ts';
 
 /** The figures of a cell, in this order in `sums`. */
@@ -35,6 +43,13 @@ const S = OBJECT_CELL_SUMS.length;
 const MAX_CELL_SHARE = 1 / 4;
 /** Cells always allowed (a small store). */
 const MIN_CELL_CAP = 1 << 12;
+/** Cells with lifetime counts: past this many, those are let go. */
+const LIFETIME_MAX_CELLS = 1 << 12;
+const B = HISTOGRAM_BUCKETS;
+/** Lifetime figures a cell: objects per bucket slot, bytes per bucket slot, live, inconsistent (LIFE_LIVE, LIFE_INCONSISTENT). */
+const L = 2 * B + 2;
+export const LIFE_LIVE = 2 * B;
+export const LIFE_INCONSISTENT = 2 * B + 1;
 
 export class ObjectCells {
   /** The store's size it sums (objects:lines). */
@@ -48,6 +63,12 @@ export class ObjectCells {
   cellFlags = new Uint8Array(256);
   /** S figures a cell (OBJECT_CELL_SUMS). */
   sums = new Float64Array(256 * S);
+  /**
+   * L lifetime figures a cell (objects at slot, bytes at B + slot, then
+   * LIFE_LIVE, LIFE_INCONSISTENT); null without indices in the variant or
+   * past LIFETIME_MAX_CELLS cells.
+   */
+  life: Float64Array | null;
   /** Objects summed: [0, next). */
   private next = 0;
   /** Cell + 1 of each alloc IP's first cell (0: none), and the next cell of the same IP (+ 1). */
@@ -56,13 +77,18 @@ export class ObjectCells {
   private readonly sentinel: Uint8Array;
   private readonly maxCells: number;
 
-  /** `maxCells`: the cap, for the tests (else MAX_CELL_SHARE of the objects, at least MIN_CELL_CAP). */
+  private readonly maxLifeCells: number;
+
+  /** `maxCells`, `maxLifeCells`: the caps, for the tests (else MAX_CELL_SHARE of the objects, at least MIN_CELL_CAP; LIFETIME_MAX_CELLS). */
   constructor(
     private readonly ctx: QueryContext,
     maxCells?: number,
+    maxLifeCells = LIFETIME_MAX_CELLS,
   ) {
     const store = ctx.store;
     this.stamp = `${store.numObjects}:${store.numAccesses}`;
+    this.maxLifeCells = maxLifeCells;
+    this.life = LAYOUTS[store.variant ?? 'E'].hasIndices ? new Float64Array(256 * L) : null;
     this.firstOfIp = new Int32Array(store.ips.size);
     this.sentinel = sentinelIpMask(store);
     this.maxCells = maxCells ?? Math.max(MIN_CELL_CAP, store.numObjects * MAX_CELL_SHARE);
@@ -88,6 +114,8 @@ export class ObjectCells {
     const slab = layout.hasSlab ? o.slab.data : null;
     const ip = o.allocIp.data;
     const size = o.size.data;
+    const alloc = o.allocIndex.data;
+    const free = o.freeIndex.data;
     const sentinel = this.sentinel;
     const to = Math.min(store.numObjects, this.next + count);
     for (let i = this.next; i < to; i++) {
@@ -108,6 +136,15 @@ export class ObjectCells {
       sums[at + 2] += lines[i];
       sums[at + 3] += reads[i];
       sums[at + 4] += writes[i];
+      const life = this.life;
+      if (life !== null) {
+        const slot = slotOf(store, i, alloc[i], free[i]);
+        const base = c * L;
+        if (slot >= 0) {
+          life[base + slot]++;
+          life[base + B + slot] += size[i];
+        } else life[base + (slot === LIVE_SLOT ? LIFE_LIVE : LIFE_INCONSISTENT)]++;
+      }
     }
     this.next = to;
     if (this.done) this.firstOfIp = this.nextOfCell = new Int32Array(0); // only the build reads them
@@ -120,6 +157,7 @@ export class ObjectCells {
       this.abandon();
       return -1;
     }
+    if (c >= this.maxLifeCells) this.life = null;
     if (c === this.cellType.length) {
       const n = c * 2;
       this.cellType = resized(this.cellType, n);
@@ -128,6 +166,7 @@ export class ObjectCells {
       this.cellFlags = resized(this.cellFlags, n);
       this.nextOfCell = resized(this.nextOfCell, n);
       this.sums = resized(this.sums, n * S);
+      if (this.life !== null) this.life = resized(this.life, n * L);
     }
     this.cellType[c] = type;
     this.cellSlab[c] = slab;
@@ -147,12 +186,13 @@ export class ObjectCells {
     this.cellType = this.cellSlab = this.cellIp = new Uint32Array(0);
     this.cellFlags = new Uint8Array(0);
     this.sums = new Float64Array(0);
+    this.life = null;
     this.firstOfIp = this.nextOfCell = new Int32Array(0);
   }
 
   /** Bytes held (QueryContext.heldBytes). */
   heldBytes(): number {
-    return this.cellType.byteLength + this.cellSlab.byteLength + this.cellIp.byteLength + this.cellFlags.byteLength + this.sums.byteLength + this.firstOfIp.byteLength + this.nextOfCell.byteLength;
+    return this.cellType.byteLength + this.cellSlab.byteLength + this.cellIp.byteLength + this.cellFlags.byteLength + this.sums.byteLength + (this.life?.byteLength ?? 0) + this.firstOfIp.byteLength + this.nextOfCell.byteLength;
   }
 
   /** Figure k (OBJECT_CELL_SUMS) of cell c. */
