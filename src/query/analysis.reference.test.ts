@@ -39,7 +39,8 @@ import { filterObjects } from './filter.ts';
 import { chartGroups, HISTOGRAM_BUCKETS, lifetimeChart, lifetimeChartBy, liveChart } from './lifetime-charts.ts';
 import { lifetimeHistogram } from './lifetimes.ts';
 import { LiveCheckpoints } from './live-checkpoints.ts';
-import { evenEdges, eventOrders, liveBins, liveSeries } from './live-series.ts';
+import { eventOrders } from './event-orders.ts';
+import { evenEdges, liveBins, liveSeries } from './live-series.ts';
 import { matrixRows, matrixView, onePassView, twoPassView, type MatrixView } from './matrix.ts';
 import {
   emptyFilter,

@@ -10,7 +10,8 @@ import { compareBytes } from './compare.ts';
 import type { QueryContext } from './context.ts';
 import { lifetimeGroups, LIVE_SLOT, slotOf } from './lifetimes.ts';
 import type { LiveCheckpoints } from './live-checkpoints.ts';
-import { evenEdges, indexAxis, liveSeries } from './live-series.ts';
+import { indexAxis } from './event-orders.ts';
+import { evenEdges, liveSeries } from './live-series.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 import type { LifetimeGrouping } from './types.ts';
 

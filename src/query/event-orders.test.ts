@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../testing/kmap-writer.ts';
 import type { QueryContext } from './context.ts';
-import { indexAxis, orderEvents } from './live-series.ts';
+import { indexAxis, orderEvents } from './event-orders.ts';
 
 function refOrder(alloc: number[], free: number[]): number[] {
   const ev: Array<{ t: number; e: number }> = [];
