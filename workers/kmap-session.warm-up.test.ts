@@ -1,8 +1,9 @@
 // What the warm-up after a load makes, as the session uses it: the
-// Breakdown, Breakdown chart and totals from the object cells
-// (query/object-cells.ts) answer as the objects do for the filters the cells
-// decide, and the totals of every object asked right at the load do not make
-// them (the store's own totals answer); before the site index is complete, a
+// Breakdown, Breakdown chart, totals and lifetime histogram from the object
+// cells (query/object-cells.ts) answer as the objects do for the filters the
+// cells decide, and neither the totals of every object nor the lifetime
+// histogram asked right at the load make them (the store's own totals and
+// the objects answer); before the site index is complete, a
 // filter that keeps fewer objects than are left to index reads their lines
 // and leaves the index to the warm-up, where one that keeps more has the
 // index completed.
@@ -12,6 +13,7 @@ import { parseKmapBytes } from '../src/format/parser.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
+import { lifetimeChart } from '../src/query/lifetime-charts.ts';
 import { objectCellsToGo } from '../src/query/object-cells.ts';
 import { siteCellsToGo } from '../src/query/site-cells.ts';
 import { accessSites } from '../src/query/sites.ts';
@@ -42,6 +44,9 @@ describe('object cells in the session', () => {
     expect(session.breakdown(emptyFilter(), 'command')).toEqual(breakdown(ctx, filterObjects(ctx, emptyFilter()).indices, 'command'));
     expect(session.breakdown(emptyFilter(), 'pid')).toEqual(breakdown(ctx, filterObjects(ctx, emptyFilter()).indices, 'pid'));
     expect(objectCellsToGo(sessionCtx())).toBe(n);
+    // Nor the lifetime histogram, which the objects answer without them.
+    expect(session.lifetimeChart(emptyFilter(), 'slab', 4)).toEqual(lifetimeChart(ctx, filterObjects(ctx, emptyFilter()).indices, 'slab', 4));
+    expect(objectCellsToGo(sessionCtx())).toBe(n);
     for (let waited = 0; objectCellsToGo(sessionCtx()) > 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(objectCellsToGo(sessionCtx())).toBe(0);
 
@@ -53,6 +58,9 @@ describe('object cells in the session', () => {
       for (const by of BREAKDOWN_KEYS) expect({ by, rows: session.breakdown(filter, by) }).toEqual({ by, rows: breakdown(ctx, indices, by) });
       const cells = hierarchy(ctx, indices);
       expect(session.hierarchy(filter, 5)).toEqual({ cells: cells.slice(0, 5), total: cells.length });
+      for (const by of ['slab', 'type'] as const) {
+        for (const top of [2, 5]) expect({ by, top, chart: session.lifetimeChart(filter, by, top) }).toEqual({ by, top, chart: lifetimeChart(ctx, indices, by, top) });
+      }
     }
     session.close();
   });

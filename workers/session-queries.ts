@@ -21,7 +21,7 @@ import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } 
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
 import { foldFilterProblem, foldMatrixRows, foldMatrixView, foldSites, indexMatrixRows, indexMatrixView, indexSites } from '../src/query/cell-queries.ts';
 import { kmapSliceChunks } from '../src/query/kmap-slice.ts';
-import { lifetimeChart, liveChart, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
+import { lifetimeChart, liveChart, onePass, windowBands, type LifetimeChart, type LiveChart, type WindowBands } from '../src/query/lifetime-charts.ts';
 import { lifetimeHistogram } from '../src/query/lifetimes.ts';
 import { LiveCheckpoints } from '../src/query/live-checkpoints.ts';
 import { liveBins } from '../src/query/live-series.ts';
@@ -124,8 +124,9 @@ export abstract class SessionQueries {
    * index (query/site-cells.ts), the longest, in turns of
    * WARM_STEP_SITE_OBJECTS: the load's last refresh needs none of them (the
    * totals of every object are the store's own), but the first filter,
-   * Breakdown or sort by reads needs the sums, the Breakdown and the totals
-   * of filters on caches, types and liveness answer from the object cells,
+   * Breakdown or sort by reads needs the sums, the Breakdown, the totals and
+   * the lifetime histogram of filters on caches, types and liveness answer
+   * from the object cells,
    * the access sites and the matrix from the index, Quality counts by the
    * codes, and each
    * would pay for them then (about 100 ms per 4 M objects for the sums, a
@@ -258,7 +259,8 @@ export abstract class SessionQueries {
    * at 5 GB, right after the load, the cells made at once for the first
    * filter's totals took 300-355 ms where its objects take about 50), and
    * so does every question without `make` (the totals of every object,
-   * which need no per-object sums).
+   * which need no per-object sums; the lifetime histogram, which needs
+   * neither the sums nor the cells from the objects).
    */
   private objectCells(filter: ObjectFilter, make = true): ObjectCells | null {
     if (!this.ctx || !this.storeComplete || !cellsDecide(filter)) return null;
@@ -342,7 +344,11 @@ export abstract class SessionQueries {
 
   lifetimeChart(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number): LifetimeChart {
     return this.cached(`lifetimes:${by}:${topGroups}`, filter, () => {
-      const cells = this.objectCells(filter);
+      // The cells once the warm-up has made them: the chart from the objects
+      // needs neither the per-object sums nor the cells, so it does not
+      // have them made at once; nor where the chart ranks its groups first,
+      // which the cells do not answer.
+      const cells = this.ctx && onePass(this.ctx, by) ? this.objectCells(filter, false) : null;
       return (cells && cellLifetimeChart(this.ctx!, cells, filter, by, topGroups)) ?? lifetimeChart(...this.input(filter), by, topGroups);
     });
   }

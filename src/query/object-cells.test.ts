@@ -1,10 +1,11 @@
 // The object cells (object-cells.ts) against the objects: the totals, the
 // Breakdown by type, slab and site, the Breakdown chart's cells and the
 // Lifetimes histogram answered from them (object-cell-queries.ts) equal
-// breakdown.ts's and lifetime-charts.ts's from the kept objects, for every filter the cells decide, on every variant, built at once
-// and in steps of a few objects; every other filter and grouping, a store
-// with more cells than its cap and figures past 2^53 - 1 get null (the
-// objects are read instead).
+// breakdown.ts's and lifetime-charts.ts's from the kept objects, for every
+// filter the cells decide, on every variant, built at once and in steps of
+// a few objects; every other filter and grouping, a store with more cells
+// than its caps and figures past 2^53 - 1 get null (the objects are read
+// instead).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,10 +138,14 @@ describe('where the object cells do not answer', () => {
     expect(capped.life).toBeNull();
     expect(cellLifetimeChart(lctx, capped, emptyFilter(), 'slab', 10)).toBeNull();
     expect(cellTotals(lctx, capped, emptyFilter())).toEqual(filteredTotals(lctx, filterObjects(lctx, emptyFilter()).indices));
-    // Under the cap, the same store's counts are kept.
+    // One cell past the cap lets them go; at the cap, the same store's counts are kept (and counted as held).
+    const onePast = new ObjectCells(lctx, undefined, capped.numCells - 1);
+    onePast.step(Number.POSITIVE_INFINITY);
+    expect(onePast.life).toBeNull();
     const kept = new ObjectCells(lctx, undefined, capped.numCells);
     kept.step(Number.POSITIVE_INFINITY);
     expect(kept.life).not.toBeNull();
+    expect(kept.heldBytes()).toBe(onePast.heldBytes() + kept.life!.byteLength);
     expect(cellLifetimeChart(lctx, kept, emptyFilter(), 'slab', 10)).toEqual(lifetimeChart(lctx, filterObjects(lctx, emptyFilter()).indices, 'slab', 10));
   });
 
@@ -151,6 +156,15 @@ describe('where the object cells do not answer', () => {
     const chart = cellLifetimeChart(lctx, objectCells(lctx), emptyFilter(), 'slab', 1);
     expect(chart).toEqual(lifetimeChart(lctx, filterObjects(lctx, emptyFilter()).indices, 'slab', 1));
     expect(chart).toMatchObject({ live: 1, freed: 3, inconsistent: 2, groups: ['a'], otherGroup: true });
+    // A cache's objects freed before their alloc index rank it too; a freed object of size 0 is counted, with 0 bytes.
+    const Z = (a: number, f: number, size: number, slab: string) => E(a, f, slab).replace(',64,', `,${size},`);
+    const ranks = [Z(5, 9, 64, 'a'), Z(6, 11, 0, 'a'), Z(9, 5, 64, 'b'), Z(12, 7, 64, 'b'), Z(15, 8, 64, 'b'), ''].join('\n');
+    const rctx = contextOf(parseKmapBytes(new TextEncoder().encode(ranks)), null);
+    const ranked = cellLifetimeChart(rctx, objectCells(rctx), emptyFilter(), 'slab', 1);
+    expect(ranked).toEqual(lifetimeChart(rctx, filterObjects(rctx, emptyFilter()).indices, 'slab', 1));
+    expect(ranked).toMatchObject({ groups: ['b'], freed: 2, inconsistent: 3 });
+    expect(Array.from(ranked!.objects).reduce((x, y) => x + y, 0)).toBe(2);
+    expect(Array.from(ranked!.bytes).reduce((x, y) => x + y, 0)).toBe(64);
   });
 
   it('a lifetime chart that ranks its groups first (more than 1,008 caches): null by cache, answered by type', () => {

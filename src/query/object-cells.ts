@@ -65,8 +65,9 @@ export class ObjectCells {
   sums = new Float64Array(256 * S);
   /**
    * L lifetime figures a cell (objects at slot, bytes at B + slot, then
-   * LIFE_LIVE, LIFE_INCONSISTENT); null without indices in the variant or
-   * past LIFETIME_MAX_CELLS cells.
+   * LIFE_LIVE, LIFE_INCONSISTENT); null without indices in the variant,
+   * past LIFETIME_MAX_CELLS cells, or once the cells are given up. Like the
+   * rest of the cells, not counted in QueryContext.heldBytes until complete.
    */
   life: Float64Array | null;
   /** Objects summed: [0, next). */
