@@ -8,13 +8,13 @@
 // and leaves the index to the warm-up, where one that keeps more has the
 // index completed.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseKmapBytes } from '../src/format/parser.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
 import { lifetimeChart } from '../src/query/lifetime-charts.ts';
-import { objectCellsToGo } from '../src/query/object-cells.ts';
+import { objectCellsToGo, warmObjectCells } from '../src/query/object-cells.ts';
 import { siteCellsToGo } from '../src/query/site-cells.ts';
 import { accessSites } from '../src/query/sites.ts';
 import { BREAKDOWN_KEYS, emptyFilter, type ObjectFilter } from '../src/query/types.ts';
@@ -86,6 +86,29 @@ describe('object cells in the session', () => {
     expect(siteCellsToGo(sessionCtx())).toBe(n);
     expect(session.sites(emptyFilter())).toEqual(accessSites(ctx, filterObjects(ctx, emptyFilter()).indices, false));
     expect(siteCellsToGo(sessionCtx())).toBe(0);
+    session.close();
+  });
+
+  it('with the object cells made and the index not: the cells count the kept objects, and the choice is the same', async () => {
+    const session = new KmapSession();
+    expect((await session.open({ kind: 'file', file: new Blob([CAPTURE]) as File, name: 'capture.kmap' }, noProgress)).ok).toBe(true);
+    const sessionCtx = () => (session as unknown as { ctx: QueryContext }).ctx;
+    const filtered = vi.spyOn(session as unknown as { filtered: (f: ObjectFilter) => unknown }, 'filtered');
+    const store = parseKmapBytes(CAPTURE);
+    const ctx = new QueryContext(store);
+    const n = store.numObjects;
+    warmObjectCells(sessionCtx(), Number.POSITIVE_INFINITY);
+    expect(objectCellsToGo(sessionCtx())).toBe(0);
+    expect(siteCellsToGo(sessionCtx())).toBe(n);
+    const slab = store.slabs.names().find((_, id) => store.objectsBySlab[id] > 0 && store.objectsBySlab[id] < n / 3)!;
+    const some = { ...emptyFilter(), slabs: [slab] };
+    expect(session.sites(some)).toEqual(accessSites(ctx, filterObjects(ctx, some).indices, false));
+    expect(siteCellsToGo(sessionCtx())).toBe(n);
+    // Every object: more than are left to index, counted by the cells; the index answers, no filter computed.
+    filtered.mockClear();
+    expect(session.sites(emptyFilter())).toEqual(accessSites(ctx, filterObjects(ctx, emptyFilter()).indices, false));
+    expect(siteCellsToGo(sessionCtx())).toBe(0);
+    expect(filtered).not.toHaveBeenCalled();
     session.close();
   });
 });

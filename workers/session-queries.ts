@@ -294,20 +294,28 @@ export abstract class SessionQueries {
    * 553-637 ms at 9.9 M objects waiting for the index, where their lines
    * take about 170. Both ways begin with the passes over every line
    * (line-passes.ts: the sites' dense pid ids, the matrix's grid rows), made
-   * at once if the warm-up has not made them yet. The filter is computed for
-   * the count (and cached), where the index alone would need none.
+   * at once if the warm-up has not made them yet. The count comes from the
+   * object cells where the warm-up has made them (it makes them before the
+   * index), else from the filter (computed and cached).
    */
   private siteIndex(filter: ObjectFilter): SiteCells | null {
     if (!this.ctx || !this.storeComplete || this.ctx.store.fold || foldFilterProblem(filter) !== null) return null;
     const toGo = siteCellsToGo(this.ctx);
     if (toGo > 0) {
       // The objects kept but for other tasks, which the lines decide (one more pass over the kept objects' lines).
-      const kept = this.filtered({ ...filter, otherTasks: false }).indices.length;
+      const kept = this.keptCount({ ...filter, otherTasks: false });
       if (kept * (filter.otherTasks ? 2 : 1) < toGo) return null;
     }
     const index = siteCells(this.ctx);
     // Abandoned: too many cells for the lines (a file of random IPs).
     return index.usable ? index : null;
+  }
+
+  /** How many objects `filter` keeps: the object cells' count where they are complete and decide it, else the filter's. */
+  private keptCount(filter: ObjectFilter): number {
+    const cells = this.objectCells(filter, false);
+    const totals = cells && cellTotals(this.ctx!, cells, filter);
+    return totals ? totals.objects : this.filtered(filter).indices.length;
   }
 
   sites(filter: ObjectFilter): SiteRow[] {
