@@ -13,7 +13,7 @@ import { parseKmapBytes } from '../src/format/parser.ts';
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
-import { lifetimeChart } from '../src/query/lifetime-charts.ts';
+import { lifetimeChart, liveChart } from '../src/query/lifetime-charts.ts';
 import { objectCellsToGo, warmObjectCells } from '../src/query/object-cells.ts';
 import { siteCellsToGo } from '../src/query/site-cells.ts';
 import { accessSites } from '../src/query/sites.ts';
@@ -60,6 +60,7 @@ describe('object cells in the session', () => {
       expect(session.hierarchy(filter, 5)).toEqual({ cells: cells.slice(0, 5), total: cells.length });
       for (const by of ['slab', 'type'] as const) {
         for (const top of [2, 5]) expect({ by, top, chart: session.lifetimeChart(filter, by, top) }).toEqual({ by, top, chart: lifetimeChart(ctx, indices, by, top) });
+        expect({ by, live: session.liveChart(filter, by, 3, 40, null) }).toEqual({ by, live: liveChart(ctx, indices, by, 3, 40, null) });
       }
     }
     session.close();

@@ -15,7 +15,7 @@
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { objectCells, objectCellsToGo, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
-import { cellBreakdown, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
+import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -365,7 +365,12 @@ export abstract class SessionQueries {
     const key = `live:${by}:${topGroups}:${bins}:${range ? range.join('-') : 'all'}`;
     // Where a zoom's walk may start: the whole-axis chart's bin starts, for this filter and grouping.
     const checkpoints = this.cached(`live-checkpoints:${by}:${topGroups}`, filter, () => new LiveCheckpoints());
-    return this.cached(key, filter, () => liveChart(...this.input(filter), by, topGroups, bins, range, checkpoints));
+    return this.cached(key, filter, () => {
+      // The top groups from the object cells where the warm-up has made them (a pass over the kept objects less).
+      const cells = this.objectCells(filter, false);
+      const groups = cells && cellChartGroups(this.ctx!, cells, filter, by, topGroups);
+      return liveChart(...this.input(filter), by, topGroups, bins, range, checkpoints, groups);
+    });
   }
 
   windowBands(filter: ObjectFilter, by: LifetimeGrouping, topGroups: number, start: number, end: number, limit: number): WindowBands {

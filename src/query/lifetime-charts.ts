@@ -35,7 +35,7 @@ export function chartGroups(ctx: QueryContext, indices: Uint32Array, by: Lifetim
 }
 
 /** The top `limit` groups by `counts` (per group id; ties by name), the rest "other". */
-function topGroups(counts: Float64Array, names: readonly string[], limit: number): ChartGroups {
+export function topGroups(counts: Float64Array, names: readonly string[], limit: number): ChartGroups {
   const present: number[] = [];
   for (let g = 0; g < names.length; g++) if (counts[g] > 0) present.push(g);
   present.sort((a, b) => counts[b] - counts[a] || compareBytes(names[a], names[b]));
@@ -188,6 +188,8 @@ export interface LiveChart {
  * capture's whole axis) in at most `bins` bins of even widths (evenEdges),
  * at least one index each. `checkpoints`: liveSeries's, kept by the caller
  * per kept objects, grouping and topGroups (the series depend on all three).
+ * `known`: chartGroups of these objects when the caller has them (from the
+ * object cells), else counted here.
  */
 export function liveChart(
   ctx: QueryContext,
@@ -197,9 +199,10 @@ export function liveChart(
   bins: number,
   range: [number, number] | null,
   checkpoints: LiveCheckpoints | null = null,
+  known: ChartGroups | null = null,
 ): LiveChart {
   const store = ctx.store;
-  const groups = chartGroups(ctx, indices, by, topGroups);
+  const groups = known ?? chartGroups(ctx, indices, by, topGroups);
   const numSeries = groups.names.length + (groups.otherGroup ? 1 : 0);
   const hasIndices = LAYOUTS[store.variant ?? 'E'].hasIndices && store.numObjects > 0;
   const axis = hasIndices ? indexAxis(ctx) : { axisStart: 0, axisEnd: 0 };

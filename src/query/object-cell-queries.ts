@@ -1,6 +1,6 @@
 // The Breakdown (by type, slab cache or site), the Breakdown chart's cells,
-// the filtered totals and the Lifetimes view's histogram answered from the
-// object cells (object-cells.ts), equal to breakdown.ts's and
+// the filtered totals, the Lifetimes view's histogram and its live chart's
+// top groups answered from the object cells (object-cells.ts), equal to breakdown.ts's and
 // lifetime-charts.ts's answers from the objects (the tests compare them
 // whole). Each returns null where the cells cannot answer: a filter on more
 // than caches, types, live or freed and sentinels (cellsDecide), a grouping
@@ -14,7 +14,7 @@ import { GROUP_LIVE } from '../store/access-fold.ts';
 import { breakdownRows, hierarchyOrder, namedGroups } from './breakdown.ts';
 import { foldFilterProblem, groupFilter } from './cell-queries.ts';
 import type { QueryContext } from './context.ts';
-import { groupedChart, HISTOGRAM_BUCKETS, onePass, type LifetimeChart } from './lifetime-charts.ts';
+import { groupedChart, HISTOGRAM_BUCKETS, onePass, topGroups, type ChartGroups, type LifetimeChart } from './lifetime-charts.ts';
 import { lifetimeGroups } from './lifetimes.ts';
 import { allExact, LIFE_INCONSISTENT, LIFE_LIVE, type ObjectCells } from './object-cells.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, LifetimeGrouping, ObjectFilter } from './types.ts';
@@ -131,7 +131,7 @@ export function cellLifetimeChart(ctx: QueryContext, cells: ObjectCells, filter:
   const B = HISTOGRAM_BUCKETS;
   const L = 2 * B + 2;
   const numGroups = lifetimeGroups(store, by).names.length;
-  const groupOf = (c: number) => (by === 'slab' ? (layout.hasSlab ? cells.cellSlab[c] : 0) : layout.hasType ? cells.cellType[c] : 0);
+  const groupOf = lifetimeGroupOf(ctx, cells, by);
   const groupCounts = new Float64Array(numGroups);
   const objects = new Float64Array(numGroups * B);
   const bytes = new Float64Array(numGroups * B);
@@ -156,4 +156,21 @@ export function cellLifetimeChart(ctx: QueryContext, cells: ObjectCells, filter:
   }
   for (let k = 0; k < bytes.length; k++) if (bytes[k] > MAX_EXACT) return null;
   return groupedChart(ctx, by, topGroupCount, { groupCounts, objects, bytes, live, freed, inconsistent });
+}
+
+/** The lifetime grouping's group id (slab or type id; 0 where the variant lacks the field) of each cell. */
+function lifetimeGroupOf(ctx: QueryContext, cells: ObjectCells, by: LifetimeGrouping): (c: number) => number {
+  const layout = LAYOUTS[ctx.store.variant ?? 'E'];
+  return (c) => (by === 'slab' ? (layout.hasSlab ? cells.cellSlab[c] : 0) : layout.hasType ? cells.cellType[c] : 0);
+}
+
+/** The live chart's top groups (chartGroups) from the cells' object counts. */
+export function cellChartGroups(ctx: QueryContext, cells: ObjectCells, filter: ObjectFilter, by: LifetimeGrouping, limit: number): ChartGroups | null {
+  const kept = keptCells(ctx, cells, filter);
+  if (kept === null) return null;
+  const { names } = lifetimeGroups(ctx.store, by);
+  const groupOf = lifetimeGroupOf(ctx, cells, by);
+  const counts = new Float64Array(names.length);
+  for (const c of kept) counts[groupOf(c)] += cells.sum(c, OBJECTS);
+  return topGroups(counts, names, limit);
 }

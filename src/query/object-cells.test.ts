@@ -15,8 +15,8 @@ import { cellCases, contextOf } from '../testing/cell-cases.ts';
 import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects } from './filter.ts';
-import { lifetimeChart } from './lifetime-charts.ts';
-import { cellBreakdown, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from './object-cell-queries.ts';
+import { chartGroups, lifetimeChart } from './lifetime-charts.ts';
+import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from './object-cell-queries.ts';
 import { ObjectCells, objectCells, warmObjectCells } from './object-cells.ts';
 import { emptyFilter, type ObjectFilter } from './types.ts';
 
@@ -58,6 +58,7 @@ function expectSameAnswers(ctx: QueryContext, cells: ObjectCells): void {
     for (const by of ['slab', 'type'] as const) {
       for (const top of [2, 10]) {
         expect({ label, by, top, chart: cellLifetimeChart(ctx, cells, filter, by, top) }).toEqual({ label, by, top, chart: lifetimeChart(ctx, indices, by, top) });
+        expect({ label, by, top, groups: cellChartGroups(ctx, cells, filter, by, top) }).toEqual({ label, by, top, groups: chartGroups(ctx, indices, by, top) });
       }
     }
   }
@@ -114,6 +115,7 @@ describe('where the object cells do not answer', () => {
     expect(cellBreakdown(ctx, cells, filter, 'slab')).toBeNull();
     expect(cellHierarchy(ctx, cells, filter)).toBeNull();
     expect(cellLifetimeChart(ctx, cells, filter, 'slab', 10)).toBeNull();
+    expect(cellChartGroups(ctx, cells, filter, 'slab', 10)).toBeNull();
   });
 
   it('a Breakdown by command or pid: null', () => {
