@@ -14,6 +14,7 @@ import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts'
 import { QueryContext } from '../src/query/context.ts';
 import { filterObjects } from '../src/query/filter.ts';
 import { lifetimeChart, liveChart } from '../src/query/lifetime-charts.ts';
+import { qualityRows } from '../src/query/quality.ts';
 import { objectCellsToGo, warmObjectCells } from '../src/query/object-cells.ts';
 import { siteCellsToGo } from '../src/query/site-cells.ts';
 import { accessSites } from '../src/query/sites.ts';
@@ -61,6 +62,7 @@ describe('object cells in the session', () => {
       for (const by of ['slab', 'type'] as const) {
         for (const top of [2, 5]) expect({ by, top, chart: session.lifetimeChart(filter, by, top) }).toEqual({ by, top, chart: lifetimeChart(ctx, indices, by, top) });
         expect({ by, live: session.liveChart(filter, by, 3, 40, null) }).toEqual({ by, live: liveChart(ctx, indices, by, 3, 40, null) });
+        expect({ by, quality: session.quality(filter, by) }).toEqual({ by, quality: qualityRows(ctx, indices, by) });
       }
     }
     session.close();

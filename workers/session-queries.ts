@@ -15,7 +15,7 @@
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
 import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
 import { objectCells, objectCellsToGo, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
-import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
+import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellQuality, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
 import { breakdownCsv, lifetimesCsv, liveCsv, matrixCsv, qualityCsv, sitesCsv } from '../src/query/csv.ts';
 import { filterObjects, type FilterResult } from '../src/query/filter.ts';
@@ -119,16 +119,16 @@ export abstract class SessionQueries {
   /**
    * Makes the loaded kmap's per-object sums a moment after its load, once
    * the page has had its first answers, in turns of WARM_STEP_OBJECTS
-   * objects, then its object cells (query/object-cells.ts) and the objects'
-   * quality codes (query/quality.ts) in turns of as many, then its site
-   * index (query/site-cells.ts), the longest, in turns of
-   * WARM_STEP_SITE_OBJECTS: the load's last refresh needs none of them (the
-   * totals of every object are the store's own), but the first filter,
-   * Breakdown or sort by reads needs the sums, the Breakdown, the totals and
-   * the lifetime histogram of filters on caches, types and liveness answer
-   * from the object cells,
-   * the access sites and the matrix from the index, Quality counts by the
-   * codes, and each
+   * objects, then the objects' quality codes (query/quality.ts) and its
+   * object cells (query/object-cells.ts, which count the codes made) in
+   * turns of as many, then its site index (query/site-cells.ts), the
+   * longest, in turns of WARM_STEP_SITE_OBJECTS: the load's last refresh
+   * needs none of them (the totals of every object are the store's own),
+   * but the first filter, Breakdown or sort by reads needs the sums, the
+   * Breakdown, the totals, the lifetime histogram and the Quality counts of
+   * filters on caches, types and liveness answer from the object cells, the
+   * access sites and the matrix from the index, other filters' Quality
+   * counts by the codes, and each
    * would pay for them then (about 100 ms per 4 M objects for the sums, a
    * pass over every line for the index: more than a second each at 5 GB).
    * A question that needs one of them before its last turn has the rest
@@ -145,8 +145,8 @@ export abstract class SessionQueries {
       const done =
         this.ctx !== ctx ||
         (warmObjectSums(ctx, WARM_STEP_OBJECTS) &&
-          warmObjectCells(ctx, WARM_STEP_OBJECTS) &&
           warmQualityCodes(ctx, WARM_STEP_OBJECTS) &&
+          warmObjectCells(ctx, WARM_STEP_OBJECTS) &&
           (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)));
       this.warmTurnTook(performance.now() - t0);
       this.warmTimer = done ? null : setTimeout(turn, 0);
@@ -403,7 +403,11 @@ export abstract class SessionQueries {
   }
 
   quality(filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } {
-    return this.cached(`quality:${by}`, filter, () => qualityRows(...this.input(filter), by));
+    return this.cached(`quality:${by}`, filter, () => {
+      // The cells once the warm-up has made them; before that the objects' codes (made at once if need be).
+      const cells = this.objectCells(filter, false);
+      return (cells && cellQuality(this.ctx!, cells, filter, by)) ?? qualityRows(...this.input(filter), by);
+    });
   }
 
   qualityCsv(filter: ObjectFilter, by: LifetimeGrouping): string {

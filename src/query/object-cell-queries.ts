@@ -1,12 +1,12 @@
 // The Breakdown (by type, slab cache or site), the Breakdown chart's cells,
 // the filtered totals, the Lifetimes view's histogram and its live chart's
-// top groups answered from the object cells (object-cells.ts), equal to breakdown.ts's and
+// top groups and the Quality view's counts answered from the object cells (object-cells.ts), equal to breakdown.ts's and
 // lifetime-charts.ts's answers from the objects (the tests compare them
 // whole). Each returns null where the cells cannot answer: a filter on more
 // than caches, types, live or freed and sentinels (cellsDecide), a grouping
-// by command or pid, a figure past 2^53 - 1, or lifetimes where the cells
-// let theirs go or the chart ranks its groups first; the caller then reads
-// the objects.
+// by command or pid, a figure past 2^53 - 1, or lifetimes and quality
+// counts where the cells let theirs go or the chart ranks its groups first;
+// the caller then reads the objects.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { MAX_EXACT } from '../store/exact.ts';
@@ -17,6 +17,7 @@ import type { QueryContext } from './context.ts';
 import { groupedChart, HISTOGRAM_BUCKETS, onePass, topGroups, type ChartGroups, type LifetimeChart } from './lifetime-charts.ts';
 import { lifetimeGroups } from './lifetimes.ts';
 import { allExact, LIFE_INCONSISTENT, LIFE_LIVE, type ObjectCells } from './object-cells.ts';
+import { isCatchAllCode, NUM_CODES, QUALITY_PARTS, QualityCoder, qualityTable, type QualityRow } from './quality.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, LifetimeGrouping, ObjectFilter } from './types.ts';
 
 const OBJECTS = 0;
@@ -173,4 +174,39 @@ export function cellChartGroups(ctx: QueryContext, cells: ObjectCells, filter: O
   const counts = new Float64Array(names.length);
   for (const c of kept) counts[groupOf(c)] += cells.sum(c, OBJECTS);
   return topGroups(counts, names, limit);
+}
+
+/** The Quality view's counts (qualityRows) from the cells' quality parts: each cell's key gives its codes' alloc-IP and induced parts. */
+export function cellQuality(ctx: QueryContext, cells: ObjectCells, filter: ObjectFilter, by: LifetimeGrouping): { rows: QualityRow[]; total: QualityRow } | null {
+  const quality = cells.quality;
+  if (quality === null) return null;
+  const kept = keptCells(ctx, cells, filter);
+  if (kept === null) return null;
+  const { names } = lifetimeGroups(ctx.store, by);
+  const groupOf = lifetimeGroupOf(ctx, cells, by);
+  const coder = new QualityCoder(ctx);
+  // Groups numbered as they are met, as qualityRows numbers them.
+  const dense = new Map<number, number>();
+  const groupNames: string[] = [];
+  const hist: number[] = [];
+  const catchLines: number[] = [];
+  for (const c of kept) {
+    const id = groupOf(c);
+    let g = dense.get(id);
+    if (g === undefined) {
+      g = groupNames.length;
+      dense.set(id, g);
+      groupNames.push(names[id]);
+      for (let k = 0; k < NUM_CODES; k++) hist.push(0);
+      catchLines.push(0);
+    }
+    for (let part = 0; part < QUALITY_PARTS; part++) {
+      const n = quality[c * QUALITY_PARTS + part];
+      if (n === 0) continue;
+      const code = coder.code(part, cells.cellIp[c], cells.cellType[c]);
+      hist[g * NUM_CODES + code] += n;
+    }
+    if (isCatchAllCode(coder.code(0, cells.cellIp[c], cells.cellType[c]))) catchLines[g] += cells.sum(c, LINES);
+  }
+  return qualityTable(groupNames, Float64Array.from(hist), Float64Array.from(catchLines));
 }

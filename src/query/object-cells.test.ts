@@ -16,7 +16,8 @@ import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects } from './filter.ts';
 import { chartGroups, lifetimeChart } from './lifetime-charts.ts';
-import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellsDecide, cellTotals } from './object-cell-queries.ts';
+import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellQuality, cellsDecide, cellTotals } from './object-cell-queries.ts';
+import { qualityCodesIfMade, qualityRows, warmQualityCodes } from './quality.ts';
 import { ObjectCells, objectCells, warmObjectCells } from './object-cells.ts';
 import { emptyFilter, type ObjectFilter } from './types.ts';
 
@@ -60,6 +61,7 @@ function expectSameAnswers(ctx: QueryContext, cells: ObjectCells): void {
         expect({ label, by, top, chart: cellLifetimeChart(ctx, cells, filter, by, top) }).toEqual({ label, by, top, chart: lifetimeChart(ctx, indices, by, top) });
         expect({ label, by, top, groups: cellChartGroups(ctx, cells, filter, by, top) }).toEqual({ label, by, top, groups: chartGroups(ctx, indices, by, top) });
       }
+      expect({ label, by, quality: cellQuality(ctx, cells, filter, by) }).toEqual({ label, by, quality: qualityRows(ctx, indices, by) });
     }
   }
 }
@@ -81,6 +83,14 @@ describe.each(CASES.map((c) => [c.name, c] as const))('object cells: %s', (_name
     let turns = 0;
     while (!warmObjectCells(ctx, 7)) turns++;
     expect(turns).toBeGreaterThanOrEqual(Math.floor(store.numObjects / 7) - 1);
+    expectSameAnswers(ctx, objectCells(ctx));
+  });
+
+  it('and built after the quality codes, counting the codes made, as the warm-up does', () => {
+    const ctx = contextOf(store, c.map);
+    while (!warmQualityCodes(ctx, 5));
+    expect(qualityCodesIfMade(ctx)).not.toBeNull();
+    while (!warmObjectCells(ctx, 7));
     expectSameAnswers(ctx, objectCells(ctx));
   });
 });
@@ -116,6 +126,7 @@ describe('where the object cells do not answer', () => {
     expect(cellHierarchy(ctx, cells, filter)).toBeNull();
     expect(cellLifetimeChart(ctx, cells, filter, 'slab', 10)).toBeNull();
     expect(cellChartGroups(ctx, cells, filter, 'slab', 10)).toBeNull();
+    expect(cellQuality(ctx, cells, filter, 'slab')).toBeNull();
   });
 
   it('a Breakdown by command or pid: null', () => {
@@ -138,7 +149,9 @@ describe('where the object cells do not answer', () => {
     capped.step(Number.POSITIVE_INFINITY);
     expect(capped.numCells).toBeGreaterThan(3);
     expect(capped.life).toBeNull();
+    expect(capped.quality).toBeNull();
     expect(cellLifetimeChart(lctx, capped, emptyFilter(), 'slab', 10)).toBeNull();
+    expect(cellQuality(lctx, capped, emptyFilter(), 'type')).toBeNull();
     expect(cellTotals(lctx, capped, emptyFilter())).toEqual(filteredTotals(lctx, filterObjects(lctx, emptyFilter()).indices));
     // One cell past the cap lets them go; at the cap, the same store's counts are kept (and counted as held).
     const onePast = new ObjectCells(lctx, undefined, capped.numCells - 1);
@@ -147,7 +160,8 @@ describe('where the object cells do not answer', () => {
     const kept = new ObjectCells(lctx, undefined, capped.numCells);
     kept.step(Number.POSITIVE_INFINITY);
     expect(kept.life).not.toBeNull();
-    expect(kept.heldBytes()).toBe(onePast.heldBytes() + kept.life!.byteLength);
+    expect(kept.heldBytes()).toBe(onePast.heldBytes() + kept.life!.byteLength + kept.quality!.byteLength);
+    expect(cellQuality(lctx, kept, emptyFilter(), 'type')).toEqual(qualityRows(lctx, filterObjects(lctx, emptyFilter()).indices, 'type'));
     expect(cellLifetimeChart(lctx, kept, emptyFilter(), 'slab', 10)).toEqual(lifetimeChart(lctx, filterObjects(lctx, emptyFilter()).indices, 'slab', 10));
   });
 
@@ -167,6 +181,31 @@ describe('where the object cells do not answer', () => {
     expect(ranked).toMatchObject({ groups: ['b'], freed: 2, inconsistent: 3 });
     expect(Array.from(ranked!.objects).reduce((x, y) => x + y, 0)).toBe(2);
     expect(Array.from(ranked!.bytes).reduce((x, y) => x + y, 0)).toBe(64);
+  });
+
+  it('quality: induced, catch-all (with its lines), pre-registered, UFO, overlapped, nested, free unseen and the access flags, counted as the objects count them', () => {
+    const O = (ip: string, a: number, f: number, freeIp: string, type: string, slab: string) => `${ip},731,ffff888004c2a000,64,${a},${f},${freeIp},${type},cat,${slab},`;
+    const Z = '0000000000000000';
+    const text = [
+      O('ffffffff812e4410', 1, 2, 'ffffffff812e4f02', 'INDUCED_ALLOC', 'a'), '  ffffffff81533a17,1,0,731',
+      O('ffffffff812e4410', 3, 0, Z, 'INDUCED_ALLOC', 'a'), '  ffffffff81533a17,0,4,731',
+      O(Z, 0, 0, Z, 'KMALLOC', 'a'), '  ffffffff81533a17,2,2,731', '  ffffffff81533a18,1,1,732',
+      O('00000000feedbeef', 4, 0, Z, 'KMALLOC', 'b'),
+      O('0000000000000005', 5, 9, '00000000deadbeef', 'KMALLOC', 'b'),
+      O('ffffffff812e4410', 6, 10, '000000000fedbeef', 'INDUCED_ALLOC', 'b'), '  ffffffff81533a17,3,0,731',
+      O('ffffffff812e4410', 7, 11, Z, 'KMALLOC', 'b'),
+      '',
+    ].join('\n');
+    const qctx = contextOf(parseKmapBytes(new TextEncoder().encode(text)), null);
+    expect(qctx.store.numObjects).toBe(7);
+    const qcells = objectCells(qctx);
+    for (const by of ['slab', 'type'] as const) {
+      for (const filter of [emptyFilter(), { ...emptyFilter(), state: 'live' as const }, { ...emptyFilter(), hideSentinels: true }]) {
+        expect(cellQuality(qctx, qcells, filter, by)).toEqual(qualityRows(qctx, filterObjects(qctx, filter).indices, by));
+      }
+    }
+    const { total } = cellQuality(qctx, qcells, emptyFilter(), 'slab')!;
+    expect(total).toMatchObject({ objects: 7, induced: 3, catchAll: 1, catchAllLines: 2, preregistered: 1, ufo: 1, overlapped: 1, nested: 1, freeUnseen: 1 });
   });
 
   it('a lifetime chart that ranks its groups first (more than 1,008 caches): null by cache, answered by type', () => {

@@ -22,9 +22,11 @@
 //
 // Each cell also counts its objects' lifetimes as the Lifetimes view's
 // histogram does (lifetime-charts.ts: objects and bytes per bucket slot,
-// live, freed before their alloc index), while there are at most
-// LIFETIME_MAX_CELLS cells: 1 KB a cell. Past that the lifetime counts are
-// let go (the cells stay) and the chart reads the objects.
+// live, freed before their alloc index), and their quality codes' parts
+// that the cell's key does not decide (quality.ts: the free-IP flag or
+// live, the access flag), while there are at most HIST_MAX_CELLS cells:
+// about 1.2 KB a cell. Past that those counts are let go (the cells stay)
+// and the Lifetimes and Quality views read the objects.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { GROUP_LIVE, GROUP_SENTINEL } from '../store/access-fold.ts';
@@ -35,6 +37,7 @@ import { sentinelIpMask } from './filter.ts';
 import { HISTOGRAM_BUCKETS } from './lifetime-charts.ts';
 import { LIVE_SLOT, slotOf } from './lifetimes.ts';
 import { objectSums } from './object-sums.ts';
+import { QUALITY_PARTS, QualityCoder, qualityCodesIfMade } from './quality.ts';
 
 /** The figures of a cell, in this order in `sums`. */
 export const OBJECT_CELL_SUMS = ['objects', 'bytes', 'lines', 'reads', 'writes'] as const;
@@ -43,8 +46,8 @@ const S = OBJECT_CELL_SUMS.length;
 const MAX_CELL_SHARE = 1 / 4;
 /** Cells always allowed (a small store). */
 const MIN_CELL_CAP = 1 << 12;
-/** Cells with lifetime counts: past this many, those are let go. */
-const LIFETIME_MAX_CELLS = 1 << 12;
+/** Cells with lifetime and quality counts: past this many, those are let go. */
+const HIST_MAX_CELLS = 1 << 12;
 const B = HISTOGRAM_BUCKETS;
 /** Lifetime figures a cell: objects per bucket slot, bytes per bucket slot, live, inconsistent (LIFE_LIVE, LIFE_INCONSISTENT). */
 const L = 2 * B + 2;
@@ -66,10 +69,12 @@ export class ObjectCells {
   /**
    * L lifetime figures a cell (objects at slot, bytes at B + slot, then
    * LIFE_LIVE, LIFE_INCONSISTENT); null without indices in the variant,
-   * past LIFETIME_MAX_CELLS cells, or once the cells are given up. Like the
+   * past HIST_MAX_CELLS cells, or once the cells are given up. Like the
    * rest of the cells, not counted in QueryContext.heldBytes until complete.
    */
   life: Float64Array | null;
+  /** QUALITY_PARTS counts a cell (its objects by QualityCoder.parts); null past HIST_MAX_CELLS cells or once given up. */
+  quality: Float64Array | null = new Float64Array(256 * QUALITY_PARTS);
   /** Objects summed: [0, next). */
   private next = 0;
   /** Cell + 1 of each alloc IP's first cell (0: none), and the next cell of the same IP (+ 1). */
@@ -80,11 +85,11 @@ export class ObjectCells {
 
   private readonly maxLifeCells: number;
 
-  /** `maxCells`, `maxLifeCells`: the caps, for the tests (else MAX_CELL_SHARE of the objects, at least MIN_CELL_CAP; LIFETIME_MAX_CELLS). */
+  /** `maxCells`, `maxLifeCells`: the caps, for the tests (else MAX_CELL_SHARE of the objects, at least MIN_CELL_CAP; HIST_MAX_CELLS for the lifetime and quality counts). */
   constructor(
     private readonly ctx: QueryContext,
     maxCells?: number,
-    maxLifeCells = LIFETIME_MAX_CELLS,
+    maxLifeCells = HIST_MAX_CELLS,
   ) {
     const store = ctx.store;
     this.stamp = `${store.numObjects}:${store.numAccesses}`;
@@ -118,6 +123,9 @@ export class ObjectCells {
     const alloc = o.allocIndex.data;
     const free = o.freeIndex.data;
     const sentinel = this.sentinel;
+    // The parts from the codes where the warm-up has made them (it makes them first), else each object's own.
+    const codes = qualityCodesIfMade(this.ctx);
+    const coder = codes === null ? new QualityCoder(this.ctx) : null;
     const to = Math.min(store.numObjects, this.next + count);
     for (let i = this.next; i < to; i++) {
       const t = type ? type[i] : 0;
@@ -146,6 +154,8 @@ export class ObjectCells {
           life[base + B + slot] += size[i];
         } else life[base + (slot === LIVE_SLOT ? LIFE_LIVE : LIFE_INCONSISTENT)]++;
       }
+      const quality = this.quality;
+      if (quality !== null) quality[c * QUALITY_PARTS + (codes !== null ? QualityCoder.partsOf(codes[i]) : coder!.parts(i))]++;
     }
     this.next = to;
     if (this.done) this.firstOfIp = this.nextOfCell = new Int32Array(0); // only the build reads them
@@ -158,7 +168,7 @@ export class ObjectCells {
       this.abandon();
       return -1;
     }
-    if (c >= this.maxLifeCells) this.life = null;
+    if (c >= this.maxLifeCells) this.life = this.quality = null;
     if (c === this.cellType.length) {
       const n = c * 2;
       this.cellType = resized(this.cellType, n);
@@ -168,6 +178,7 @@ export class ObjectCells {
       this.nextOfCell = resized(this.nextOfCell, n);
       this.sums = resized(this.sums, n * S);
       if (this.life !== null) this.life = resized(this.life, n * L);
+      if (this.quality !== null) this.quality = resized(this.quality, n * QUALITY_PARTS);
     }
     this.cellType[c] = type;
     this.cellSlab[c] = slab;
@@ -187,13 +198,13 @@ export class ObjectCells {
     this.cellType = this.cellSlab = this.cellIp = new Uint32Array(0);
     this.cellFlags = new Uint8Array(0);
     this.sums = new Float64Array(0);
-    this.life = null;
+    this.life = this.quality = null;
     this.firstOfIp = this.nextOfCell = new Int32Array(0);
   }
 
   /** Bytes held (QueryContext.heldBytes). */
   heldBytes(): number {
-    return this.cellType.byteLength + this.cellSlab.byteLength + this.cellIp.byteLength + this.cellFlags.byteLength + this.sums.byteLength + (this.life?.byteLength ?? 0) + this.firstOfIp.byteLength + this.nextOfCell.byteLength;
+    return this.cellType.byteLength + this.cellSlab.byteLength + this.cellIp.byteLength + this.cellFlags.byteLength + this.sums.byteLength + (this.life?.byteLength ?? 0) + (this.quality?.byteLength ?? 0) + this.firstOfIp.byteLength + this.nextOfCell.byteLength;
   }
 
   /** Figure k (OBJECT_CELL_SUMS) of cell c. */

@@ -86,10 +86,16 @@ export function flagTester(ctx: QueryContext, flag: QualityFlag): (i: number) =>
 }
 
 function accessFlag(sums: ObjectSums, i: number): 'unaccessed' | 'readOnly' | 'writeOnly' | null {
-  if (sums.lines[i] === 0) return 'unaccessed';
+  const a = accessPart(sums, i);
+  return a === 0 ? null : ACCESS_FLAGS[a - 1];
+}
+
+/** The access flag as a code's part: 0 none, else 1 + its index in ACCESS_FLAGS (unaccessed, readOnly, writeOnly). */
+function accessPart(sums: ObjectSums, i: number): number {
+  if (sums.lines[i] === 0) return 1;
   const r = sums.reads[i] > 0;
   const w = sums.writes[i] > 0;
-  return r && !w ? 'readOnly' : w && !r ? 'writeOnly' : null;
+  return r && !w ? 2 : w && !r ? 3 : 0;
 }
 
 /** One group of the Quality view; the CSV columns are exactly these keys. */
@@ -127,7 +133,52 @@ export const QUALITY_CSV_COLUMNS = [
 const FREE_FLAGS = ['overlapped', 'nested', 'freeUnseen'] as const;
 const ALLOC_FLAGS = ['catchAll', 'ufo', 'preregistered'] as const;
 const ACCESS_FLAGS = ['unaccessed', 'readOnly', 'writeOnly'] as const;
-const NUM_CODES = 5 * 4 * 2 * 4;
+export const NUM_CODES = 5 * 4 * 2 * 4;
+
+/** Whether a code's alloc-IP flag is catchAll (its object's access lines count as catchAllLines). */
+export function isCatchAllCode(code: number): boolean {
+  return ((code >> 3) & 3) === 1;
+}
+
+/** A code's parts that the alloc IP and the type do not decide: free * 4 + access (the object cells count these per cell). */
+export const QUALITY_PARTS = 5 * 4;
+
+/** The code of each object, and its parts (the definitions above, read once per step: the store's columns as they are then). */
+export class QualityCoder {
+  private readonly freeOf: Int8Array;
+  private readonly allocOf: Int8Array;
+  private readonly inducedId: number;
+  private readonly sums: ObjectSums;
+  private readonly store: KmapStore;
+  private readonly freeIp: ArrayLike<number>;
+
+  constructor(ctx: QueryContext) {
+    const store = ctx.store;
+    this.store = store;
+    this.freeIp = store.objects.freeIp.data;
+    this.inducedId = LAYOUTS[store.variant ?? 'E'].hasType ? store.types.names().indexOf(INDUCED_TYPE) : -1;
+    this.freeOf = Int8Array.from(freeIpFlags(store), (f) => (f === null ? 0 : 2 + FREE_FLAGS.indexOf(f as (typeof FREE_FLAGS)[number])));
+    this.allocOf = Int8Array.from(allocIpFlags(store), (f) => (f === null ? 0 : 1 + ALLOC_FLAGS.indexOf(f as (typeof ALLOC_FLAGS)[number])));
+    this.sums = objectSums(ctx);
+  }
+
+  /** Object i's free and access parts: free * 4 + access. */
+  parts(i: number): number {
+    const free = this.store.isLive(i) ? 1 : this.freeOf[this.freeIp[i]];
+    return free * 4 + accessPart(this.sums, i);
+  }
+
+  /** A code's parts (free * 4 + access). */
+  static partsOf(code: number): number {
+    return (code >> 5) * 4 + (code & 3);
+  }
+
+  /** The code of an object of these parts, alloc IP id and type id. */
+  code(parts: number, ip: number, type: number): number {
+    const induced = this.inducedId >= 0 && type === this.inducedId ? 1 : 0;
+    return (((parts >> 2) * 4 + this.allocOf[ip]) * 2 + induced) * 4 + (parts & 3);
+  }
+}
 
 /** Codes made object by object from the first: `step` codes the next ones. */
 class CodesInPieces {
@@ -135,36 +186,26 @@ class CodesInPieces {
   /** The store's objects and lines they are for. */
   readonly stamp: string;
   private next = 0;
-  private readonly freeOf: Int8Array;
-  private readonly allocOf: Int8Array;
-  private readonly inducedId: number;
 
   constructor(private readonly ctx: QueryContext) {
     const store = ctx.store;
     this.stamp = `${store.numObjects}:${store.numAccesses}`;
     this.codes = new Uint8Array(store.numObjects);
-    this.inducedId = LAYOUTS[store.variant ?? 'E'].hasType ? store.types.names().indexOf(INDUCED_TYPE) : -1;
-    this.freeOf = Int8Array.from(freeIpFlags(store), (f) => (f === null ? 0 : 2 + FREE_FLAGS.indexOf(f as (typeof FREE_FLAGS)[number])));
-    this.allocOf = Int8Array.from(allocIpFlags(store), (f) => (f === null ? 0 : 1 + ALLOC_FLAGS.indexOf(f as (typeof ALLOC_FLAGS)[number])));
+  }
+
+  get done(): boolean {
+    return this.next >= this.codes.length;
   }
 
   /** Codes the next `count` objects (at most: to the last); true once all are. */
   step(count: number): boolean {
-    const store = this.ctx.store;
-    const sums = objectSums(this.ctx);
-    const o = store.objects;
+    const o = this.ctx.store.objects;
+    const coder = new QualityCoder(this.ctx);
     const allocIp = o.allocIp.data;
-    const freeIp = o.freeIp.data;
     const type = o.type.data;
-    const { codes, freeOf, allocOf, inducedId } = this;
+    const codes = this.codes;
     const to = Math.min(codes.length, this.next + count);
-    for (let i = this.next; i < to; i++) {
-      const free = store.isLive(i) ? 1 : freeOf[freeIp[i]];
-      const induced = inducedId >= 0 && type[i] === inducedId ? 1 : 0;
-      const x = accessFlag(sums, i);
-      const access = x === null ? 0 : 1 + ACCESS_FLAGS.indexOf(x);
-      codes[i] = ((free * 4 + allocOf[allocIp[i]]) * 2 + induced) * 4 + access;
-    }
+    for (let i = this.next; i < to; i++) codes[i] = coder.code(coder.parts(i), allocIp[i], type[i]);
     this.next = to;
     return this.next >= codes.length;
   }
@@ -191,6 +232,12 @@ function qualityCodes(ctx: QueryContext): Uint8Array {
   });
 }
 
+/** The context's quality codes where they are all made already (for this store size), else null: nothing is made here. */
+export function qualityCodesIfMade(ctx: QueryContext): Uint8Array | null {
+  const c = begun.get(ctx);
+  return c && c.stamp === `${ctx.store.numObjects}:${ctx.store.numAccesses}` && c.done ? c.codes : null;
+}
+
 /** Codes the next `count` objects of the context's quality codes; true once all are (and they are its memo). */
 export function warmQualityCodes(ctx: QueryContext, count: number): boolean {
   if (!codesOf(ctx).step(count)) return false;
@@ -209,14 +256,10 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
   const lacks = by === 'slab' ? !layout.hasSlab : !layout.hasType;
   const names = lacks ? [''] : by === 'slab' ? store.slabs.names() : store.types.names();
   const ids = lacks ? null : by === 'slab' ? store.objects.slab.data : store.objects.type.data;
-  const COUNTED = QUALITY_CSV_COLUMNS.slice(1) as Exclude<(typeof QUALITY_CSV_COLUMNS)[number], 'group'>[];
-  const col = (k: (typeof COUNTED)[number]) => COUNTED.indexOf(k);
-  const width = COUNTED.length;
   const codes = qualityCodes(ctx);
   const { lines } = objectSums(ctx);
   // Codes of catch-all objects: their access lines are counted too.
-  const catchAll = new Uint8Array(NUM_CODES);
-  for (let c = 0; c < NUM_CODES; c++) catchAll[c] = ((c >> 3) & 3) === 1 ? 1 : 0;
+  const catchAll = Uint8Array.from({ length: NUM_CODES }, (_, c) => (isCatchAllCode(c) ? 1 : 0));
   // Groups numbered as they are met (a file may have a million names and the selection a few of them).
   const groupOf = new Int32Array(names.length).fill(-1);
   const groupNames: string[] = [];
@@ -242,6 +285,18 @@ export function qualityRows(ctx: QueryContext, indices: Uint32Array, by: Lifetim
     hist[g * NUM_CODES + c]++;
     if (catchAll[c] === 1) catchLines[g] += lines[i];
   }
+  return qualityTable(groupNames, hist, catchLines);
+}
+
+/**
+ * The Quality view's rows from counts per (group, code) at g * NUM_CODES +
+ * code and each group's catch-all access lines: from the objects
+ * (qualityRows) or from the object cells (object-cell-queries.ts).
+ */
+export function qualityTable(groupNames: readonly string[], hist: Float64Array, catchLines: Float64Array): { rows: QualityRow[]; total: QualityRow } {
+  const COUNTED = QUALITY_CSV_COLUMNS.slice(1) as Exclude<(typeof QUALITY_CSV_COLUMNS)[number], 'group'>[];
+  const col = (k: (typeof COUNTED)[number]) => COUNTED.indexOf(k);
+  const width = COUNTED.length;
   // What each code adds: its columns.
   const columnsOfCode = Array.from({ length: NUM_CODES }, (_, c) => {
     const access = c & 3;
