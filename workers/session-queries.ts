@@ -258,9 +258,10 @@ export abstract class SessionQueries {
    * left to sum reads its objects instead (about the same cost per object;
    * at 5 GB, right after the load, the cells made at once for the first
    * filter's totals took 300-355 ms where its objects take about 50), and
-   * so does every question without `make` (the totals of every object,
-   * which need no per-object sums; the lifetime histogram, which needs
-   * neither the sums nor the cells from the objects).
+   * so does every question without `make`: the totals of every object,
+   * which need no per-object sums; the lifetime histogram, the live chart's
+   * groups and the Quality counts, which need no cells from the objects;
+   * the kept count that chooses between the site index and the lines.
    */
   private objectCells(filter: ObjectFilter, make = true): ObjectCells | null {
     if (!this.ctx || !this.storeComplete || !cellsDecide(filter)) return null;

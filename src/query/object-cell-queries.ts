@@ -1,12 +1,14 @@
 // The Breakdown (by type, slab cache or site), the Breakdown chart's cells,
 // the filtered totals, the Lifetimes view's histogram and its live chart's
-// top groups and the Quality view's counts answered from the object cells (object-cells.ts), equal to breakdown.ts's and
-// lifetime-charts.ts's answers from the objects (the tests compare them
-// whole). Each returns null where the cells cannot answer: a filter on more
-// than caches, types, live or freed and sentinels (cellsDecide), a grouping
-// by command or pid, a figure past 2^53 - 1, or lifetimes and quality
-// counts where the cells let theirs go or the chart ranks its groups first;
-// the caller then reads the objects.
+// top groups and the Quality view's counts answered from the object cells
+// (object-cells.ts), equal to breakdown.ts's, lifetime-charts.ts's and
+// quality.ts's answers from the objects (the tests compare them whole).
+// Each returns null where the cells cannot answer: a filter on more than
+// caches, types, live or freed and sentinels (cellsDecide), a grouping by
+// command or pid, a figure past 2^53 - 1 (bytes, reads, writes: the counts
+// of objects and lines cannot get there), or lifetimes and quality counts
+// where the cells let theirs go or the chart ranks its groups first; the
+// caller then reads the objects.
 
 import { LAYOUTS } from '../format/variants.ts';
 import { MAX_EXACT } from '../store/exact.ts';

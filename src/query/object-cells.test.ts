@@ -1,23 +1,25 @@
 // The object cells (object-cells.ts) against the objects: the totals, the
-// Breakdown by type, slab and site, the Breakdown chart's cells and the
-// Lifetimes histogram answered from them (object-cell-queries.ts) equal
-// breakdown.ts's and lifetime-charts.ts's from the kept objects, for every
-// filter the cells decide, on every variant, built at once and in steps of
-// a few objects; every other filter and grouping, a store with more cells
-// than its caps and figures past 2^53 - 1 get null (the objects are read
-// instead).
+// Breakdown by type, slab and site, the Breakdown chart's cells, the
+// Lifetimes histogram, the live chart's top groups and the Quality counts
+// answered from them (object-cell-queries.ts) equal breakdown.ts's,
+// lifetime-charts.ts's and quality.ts's from the kept objects, for every
+// filter the cells decide, on every variant, built at once, in steps of a
+// few objects, after the quality codes and with them half made; every other
+// filter and grouping, a store with more cells than its caps and figures
+// past 2^53 - 1 get null (the objects are read instead).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { parseKmapBytes } from '../format/parser.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { KmapParser, parseKmapBytes } from '../format/parser.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
 import { cellCases, contextOf } from '../testing/cell-cases.ts';
 import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import type { QueryContext } from './context.ts';
 import { filterObjects } from './filter.ts';
-import { chartGroups, lifetimeChart } from './lifetime-charts.ts';
+import { chartGroups, lifetimeChart, liveChart, topGroups } from './lifetime-charts.ts';
 import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellQuality, cellsDecide, cellTotals } from './object-cell-queries.ts';
-import { qualityCodesIfMade, qualityRows, warmQualityCodes } from './quality.ts';
+import { QualityCoder, qualityCodesIfMade, qualityRows, warmQualityCodes } from './quality.ts';
 import { ObjectCells, objectCells, warmObjectCells } from './object-cells.ts';
 import { emptyFilter, type ObjectFilter } from './types.ts';
 
@@ -90,7 +92,20 @@ describe.each(CASES.map((c) => [c.name, c] as const))('object cells: %s', (_name
     const ctx = contextOf(store, c.map);
     while (!warmQualityCodes(ctx, 5));
     expect(qualityCodesIfMade(ctx)).not.toBeNull();
-    while (!warmObjectCells(ctx, 7));
+    const parts = vi.spyOn(QualityCoder.prototype, 'parts');
+    try {
+      while (!warmObjectCells(ctx, 7));
+      expect(parts).not.toHaveBeenCalled();
+    } finally {
+      parts.mockRestore();
+    }
+    expectSameAnswers(ctx, objectCells(ctx));
+  });
+
+  it('and built with the quality codes half made: the cells count each object\'s own parts', () => {
+    const ctx = contextOf(store, c.map);
+    warmQualityCodes(ctx, Math.floor(store.numObjects / 2));
+    expect(qualityCodesIfMade(ctx)).toBeNull();
     expectSameAnswers(ctx, objectCells(ctx));
   });
 });
@@ -101,6 +116,23 @@ describe.each(CASES.filter((c) => c.name.startsWith('random') || c.name === 'sam
     expect(store.fold).not.toBeNull();
     const ctx = contextOf(store, c.map);
     expectSameAnswers(ctx, objectCells(ctx));
+  });
+});
+
+describe('object cells of a store that grew after its quality codes were made', () => {
+  it('count the new store\'s parts, not the smaller store\'s codes', () => {
+    const bytes = new TextEncoder().encode(writeKmap({ variant: 'E', objects: 800, seed: 21, damage: 0 }));
+    const half = bytes.lastIndexOf(10, bytes.length >> 1) + 1;
+    const parser = new KmapParser();
+    parser.push(bytes.subarray(0, half));
+    const ctx = contextOf(parser.store, null);
+    while (!warmQualityCodes(ctx, 1 << 20));
+    expect(qualityCodesIfMade(ctx)).not.toBeNull();
+    parser.push(bytes.subarray(half));
+    parser.finish();
+    expect(qualityCodesIfMade(ctx)).toBeNull();
+    const fresh = contextOf(parseKmapBytes(bytes), null);
+    expect(cellQuality(ctx, objectCells(ctx), emptyFilter(), 'slab')).toEqual(qualityRows(fresh, filterObjects(fresh, emptyFilter()).indices, 'slab'));
   });
 });
 
@@ -206,6 +238,21 @@ describe('where the object cells do not answer', () => {
     }
     const { total } = cellQuality(qctx, qcells, emptyFilter(), 'slab')!;
     expect(total).toMatchObject({ objects: 7, induced: 3, catchAll: 1, catchAllLines: 2, preregistered: 1, ufo: 1, overlapped: 1, nested: 1, freeUnseen: 1 });
+  });
+
+  it('the live chart draws the groups it is given (the cells\' top groups) rather than counting its own', () => {
+    const store2 = parseKmapBytes(c.bytes);
+    const gctx = contextOf(store2, c.map);
+    const all = filterObjects(gctx, emptyFilter()).indices;
+    const own = chartGroups(gctx, all, 'slab', 2);
+    const names = store2.slabs.names();
+    // Ranked the other way round: the least of the caches first.
+    const counts = new Float64Array(names.length);
+    for (const i of all) counts[store2.objects.slab.data[i]]++;
+    const reversed = topGroups(counts.map((n) => (n > 0 ? 1e9 - n : 0)), names, 2);
+    expect(reversed.names).not.toEqual(own.names);
+    expect(liveChart(gctx, all, 'slab', 2, 10, null, null, reversed).groups).toEqual(reversed.names);
+    expect(liveChart(gctx, all, 'slab', 2, 10, null).groups).toEqual(own.names);
   });
 
   it('a lifetime chart that ranks its groups first (more than 1,008 caches): null by cache, answered by type', () => {

@@ -9,7 +9,8 @@
 // 30-120 ms at 9.9 M objects, before the filter itself).
 //
 // Built once per context, in steps of objects, by the data worker's warm-up
-// after a load (warmObjectCells), from the per-object sums (object-sums.ts);
+// after a load (warmObjectCells), from the per-object sums (object-sums.ts)
+// and, where the warm-up has made them first, the quality codes (quality.ts);
 // a question that needs it first has the rest built at once. An object's
 // cell is found through its alloc IP (a chain of the IP's cells: an IP
 // allocates from one cache and type, so the chains are short). Given up
@@ -84,6 +85,8 @@ export class ObjectCells {
   private readonly maxCells: number;
 
   private readonly maxLifeCells: number;
+  /** The quality parts of each object where the codes are not made: made once (the store's size is this one's). */
+  private coder: QualityCoder | null = null;
 
   /** `maxCells`, `maxLifeCells`: the caps, for the tests (else MAX_CELL_SHARE of the objects, at least MIN_CELL_CAP; HIST_MAX_CELLS for the lifetime and quality counts). */
   constructor(
@@ -125,7 +128,7 @@ export class ObjectCells {
     const sentinel = this.sentinel;
     // The parts from the codes where the warm-up has made them (it makes them first), else each object's own.
     const codes = qualityCodesIfMade(this.ctx);
-    const coder = codes === null ? new QualityCoder(this.ctx) : null;
+    const coder = codes === null && this.quality !== null ? (this.coder ??= new QualityCoder(this.ctx)) : null;
     const to = Math.min(store.numObjects, this.next + count);
     for (let i = this.next; i < to; i++) {
       const t = type ? type[i] : 0;

@@ -1,7 +1,9 @@
 // Data quality: what in a capture is not a plain allocate-use-free object,
 // per slab cache or type (the Quality view, `kmap quality`). One definition
-// of each quality flag (objectHasFlag), used by the counts here and by the
-// `flag` filter (filter.ts), so a number and the objects it links to agree.
+// of each quality flag (allocIpFlags, freeIpFlags, accessPart), used by the
+// codes and counts here (QualityCoder), by the object cells' counts and by
+// the `flag` filter (flagTester, filter.ts), so a number and the objects it
+// links to agree.
 //
 // Flags (docs/kmap-format.md, "Sentinels"):
 // - overlapped: free IP deadbeef (closed by an overlapping allocation, no free seen);
@@ -126,7 +128,7 @@ export const QUALITY_CSV_COLUMNS = [
  * freed with no flag, 1 live, 2-4 the free-IP flag (FREE_FLAGS); alloc 0 or
  * 1-3 the alloc-IP flag (ALLOC_FLAGS); induced 0/1 (INDUCED_ALLOC); access 0
  * or 1-3 (ACCESS_FLAGS). The flags are the definitions above (allocIpFlags,
- * freeIpFlags, accessFlag). One byte an object, computed once per context
+ * freeIpFlags, accessPart). One byte an object, computed once per context
  * (ctx.memo: a store that grew while loading gets new codes), in steps by
  * the data worker after a load (warmQualityCodes).
  */
@@ -186,6 +188,8 @@ class CodesInPieces {
   /** The store's objects and lines they are for. */
   readonly stamp: string;
   private next = 0;
+  /** Made at the first step (the per-object sums it reads are made then), kept for the rest: the store's size is this one's. */
+  private coder: QualityCoder | null = null;
 
   constructor(private readonly ctx: QueryContext) {
     const store = ctx.store;
@@ -200,7 +204,7 @@ class CodesInPieces {
   /** Codes the next `count` objects (at most: to the last); true once all are. */
   step(count: number): boolean {
     const o = this.ctx.store.objects;
-    const coder = new QualityCoder(this.ctx);
+    const coder = (this.coder ??= new QualityCoder(this.ctx));
     const allocIp = o.allocIp.data;
     const type = o.type.data;
     const codes = this.codes;
