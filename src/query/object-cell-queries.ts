@@ -18,8 +18,8 @@ import { foldFilterProblem, groupFilter } from './cell-queries.ts';
 import type { QueryContext } from './context.ts';
 import { groupedChart, HISTOGRAM_BUCKETS, onePass, topGroups, type ChartGroups, type LifetimeChart } from './lifetime-charts.ts';
 import { lifetimeGroups } from './lifetimes.ts';
-import { allExact, LIFE_INCONSISTENT, LIFE_LIVE, type ObjectCells } from './object-cells.ts';
-import { isCatchAllCode, NUM_CODES, QUALITY_PARTS, QualityCoder, qualityTable, type QualityRow } from './quality.ts';
+import { allExact, LIFE_INCONSISTENT, LIFE_LIVE, LIFE_STRIDE, type ObjectCells } from './object-cells.ts';
+import { NUM_CODES, QUALITY_PARTS, QualityCoder, qualityTable, type QualityRow } from './quality.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell, LifetimeGrouping, ObjectFilter } from './types.ts';
 
 const OBJECTS = 0;
@@ -132,7 +132,6 @@ export function cellLifetimeChart(ctx: QueryContext, cells: ObjectCells, filter:
   const kept = keptCells(ctx, cells, filter);
   if (kept === null) return null;
   const B = HISTOGRAM_BUCKETS;
-  const L = 2 * B + 2;
   const numGroups = lifetimeGroups(store, by).names.length;
   const groupOf = lifetimeGroupOf(ctx, cells, by);
   const groupCounts = new Float64Array(numGroups);
@@ -146,7 +145,7 @@ export function cellLifetimeChart(ctx: QueryContext, cells: ObjectCells, filter:
     const g = groupOf(c);
     groupCounts[g] += cells.sum(c, OBJECTS);
     if (life === null) continue;
-    const base = c * L;
+    const base = c * LIFE_STRIDE;
     for (let b = 0; b < B; b++) {
       const n = life[base + b];
       if (n === 0) continue;
@@ -208,7 +207,8 @@ export function cellQuality(ctx: QueryContext, cells: ObjectCells, filter: Objec
       const code = coder.code(part, cells.cellIp[c], cells.cellType[c]);
       hist[g * NUM_CODES + code] += n;
     }
-    if (isCatchAllCode(coder.code(0, cells.cellIp[c], cells.cellType[c]))) catchLines[g] += cells.sum(c, LINES);
+    // A cell's objects share its alloc IP: catch-all ones count all their access lines.
+    if (coder.isCatchAllIp(cells.cellIp[c])) catchLines[g] += cells.sum(c, LINES);
   }
   return qualityTable(groupNames, Float64Array.from(hist), Float64Array.from(catchLines));
 }

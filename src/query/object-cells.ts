@@ -51,7 +51,8 @@ const MIN_CELL_CAP = 1 << 12;
 const HIST_MAX_CELLS = 1 << 12;
 const B = HISTOGRAM_BUCKETS;
 /** Lifetime figures a cell: objects per bucket slot, bytes per bucket slot, live, inconsistent (LIFE_LIVE, LIFE_INCONSISTENT). */
-const L = 2 * B + 2;
+export const LIFE_STRIDE = 2 * B + 2;
+const L = LIFE_STRIDE;
 export const LIFE_LIVE = 2 * B;
 export const LIFE_INCONSISTENT = 2 * B + 1;
 

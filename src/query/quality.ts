@@ -145,7 +145,7 @@ export function isCatchAllCode(code: number): boolean {
 /** A code's parts that the alloc IP and the type do not decide: free * 4 + access (the object cells count these per cell). */
 export const QUALITY_PARTS = 5 * 4;
 
-/** The code of each object, and its parts (the definitions above, read once per step: the store's columns as they are then). */
+/** The code of each object, and its parts (the definitions above, read once per build of the codes or cells: the store's size is theirs). */
 export class QualityCoder {
   private readonly freeOf: Int8Array;
   private readonly allocOf: Int8Array;
@@ -173,6 +173,11 @@ export class QualityCoder {
   /** A code's parts (free * 4 + access). */
   static partsOf(code: number): number {
     return (code >> 5) * 4 + (code & 3);
+  }
+
+  /** Whether alloc IP `ip` marks catch-all objects (the code's alloc part 1: isCatchAllCode). */
+  isCatchAllIp(ip: number): boolean {
+    return this.allocOf[ip] === 1;
   }
 
   /** The code of an object of these parts, alloc IP id and type id. */
