@@ -48,18 +48,38 @@ interface Pass {
  * (in place: `w` is the sort's own copy of the keys), then the bits some
  * value uses (0 when all are equal). Order is kept (every value is at least
  * the smallest), and keys that share their top bits, as kernel addresses
- * and jiffies do, sort on only the bits that vary.
+ * and jiffies do, sort on only the bits that vary. In steps of `step`
+ * values (see sortSteps).
  */
-function spanBits(w: Uint32Array): number {
+function* spanBits(w: Uint32Array, step: number): Generator<void, number> {
   let min = 0xffffffff;
-  for (let i = 0; i < w.length; i++) if (w[i] < min) min = w[i];
+  for (let a = 0; a < w.length; a += step) {
+    min = Math.min(min, minOf(w, a, Math.min(w.length, a + step)));
+    yield;
+  }
   let or = 0;
-  if (min === 0) {
-    for (let i = 0; i < w.length; i++) or |= w[i];
-  } else {
-    for (let i = 0; i < w.length; i++) or |= w[i] -= min;
+  for (let a = 0; a < w.length; a += step) {
+    or |= lessMin(w, min, a, Math.min(w.length, a + step));
+    yield;
   }
   return 32 - Math.clz32(or);
+}
+
+function minOf(w: Uint32Array, a: number, b: number): number {
+  let min = 0xffffffff;
+  for (let i = a; i < b; i++) if (w[i] < min) min = w[i];
+  return min;
+}
+
+/** The OR of w[a, b) less `min`, each value left less it. */
+function lessMin(w: Uint32Array, min: number, a: number, b: number): number {
+  let or = 0;
+  if (min === 0) {
+    for (let i = a; i < b; i++) or |= w[i];
+  } else {
+    for (let i = a; i < b; i++) or |= w[i] -= min;
+  }
+  return or;
 }
 
 /** The passes over the `bits` low bits of a word: as few as keep digits at most MAX_DIGIT_BITS, as even as can be. */
@@ -97,10 +117,37 @@ export function radixSortWithKeys(indices: Uint32Array, lo: Uint32Array, hi: Uin
 }
 
 function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null, keepKeys: boolean): { lo: Uint32Array; hi: Uint32Array | null } {
+  const steps = sortSteps(indices, lo, hi, desc, scratch, keepKeys, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * radixSortWithKeys in steps: each next() does at most `step` keys' worth
+ * of one pass (a share of the span, of the histograms' read, of a scatter)
+ * and the last returns the keys in order. The sort's buffers are touched
+ * step by step too, so a caller that runs a few steps at a time (the data
+ * worker making a store's order between other answers, sort-orders.ts)
+ * spreads their first touch as well as the work. Its arrays (`indices`,
+ * `lo`, `hi`, the scratch's 'radixSort.*') must stay untouched by others
+ * until it is done.
+ */
+export function radixSortWithKeysSteps(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, scratch: ScratchArrays | null, step: number): Generator<void, { lo: Uint32Array; hi: Uint32Array | null }> {
+  return sortSteps(indices, lo, hi, false, scratch, true, step);
+}
+
+/** The sort itself, yielding after each `step` keys of any pass (a whole pass at a time with step = Infinity). */
+function* sortSteps(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null, keepKeys: boolean, step: number): Generator<void, { lo: Uint32Array; hi: Uint32Array | null }> {
   const n = indices.length;
   const unsorted = { lo, hi };
   if (n < 2) return unsorted;
-  const all = [...wordPasses(0, spanBits(lo.subarray(0, n))), ...(hi ? wordPasses(1, spanBits(hi.subarray(0, n))) : [])];
+  // A whole number (an infinite step as n): the loops' bounds stay small integers.
+  step = Math.max(1, Math.min(step, n));
+  const loBits = yield* spanBits(lo.subarray(0, n), step);
+  const hiBits = hi ? yield* spanBits(hi.subarray(0, n), step) : 0;
+  const all = [...wordPasses(0, loBits), ...(hi ? wordPasses(1, hiBits) : [])];
   if (all.length === 0) return unsorted; // every key 0
   // The histograms of every pass, in one read of each word.
   const offsets: number[] = [];
@@ -113,9 +160,10 @@ function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, d
   for (let k = 0; k < all.length; k++) {
     const { word, shift, mask } = all[k];
     const w = word === 0 ? lo : hi!;
-    const base = offsets[k];
-    const flip = desc ? mask : 0;
-    for (let i = 0; i < n; i++) counts[base + (((w[i] >>> shift) & mask) ^ flip)]++;
+    for (let a = 0; a < n; a += step) {
+      countDigits(w, shift, mask, desc ? mask : 0, counts, offsets[k], a, Math.min(n, a + step));
+      yield;
+    }
   }
   // Prefix sums; a pass whose keys all share one digit moves nothing.
   const passes: number[] = [];
@@ -158,27 +206,15 @@ function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, d
     const carryLo = k < lastLo;
     const carryHi = srcHi !== null && k < lastHi;
     const key = word === 0 ? srcLo : srcHi!;
-    if (carryLo && carryHi) {
-      const dl = (dstLo ??= buffer('lo'));
-      const dh = (dstHi ??= buffer('hi'));
-      const sh = srcHi!;
-      for (let i = 0; i < n; i++) {
-        const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
-        dstIdx[at] = srcIdx[i];
-        dl[at] = srcLo[i];
-        dh[at] = sh[i];
-      }
-    } else if (carryLo || carryHi) {
-      // One word carried: lo while later passes read it, else hi.
-      const from = carryLo ? srcLo : srcHi!;
-      const to = carryLo ? (dstLo ??= buffer('lo')) : (dstHi ??= buffer('hi'));
-      for (let i = 0; i < n; i++) {
-        const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
-        dstIdx[at] = srcIdx[i];
-        to[at] = from[i];
-      }
-    } else {
-      for (let i = 0; i < n; i++) dstIdx[counts[base + (((key[i] >>> shift) & mask) ^ flip)]++] = srcIdx[i];
+    if (carryLo) dstLo ??= buffer('lo');
+    if (carryHi) dstHi ??= buffer('hi');
+    for (let a = 0; a < n; a += step) {
+      const b = Math.min(n, a + step);
+      if (carryLo && carryHi) scatterTwo(key, shift, mask, flip, counts, base, srcIdx, dstIdx, srcLo, dstLo!, srcHi!, dstHi!, a, b);
+      else if (carryLo) scatterOne(key, shift, mask, flip, counts, base, srcIdx, dstIdx, srcLo, dstLo!, a, b);
+      else if (carryHi) scatterOne(key, shift, mask, flip, counts, base, srcIdx, dstIdx, srcHi!, dstHi!, a, b);
+      else scatterIdx(key, shift, mask, flip, counts, base, srcIdx, dstIdx, a, b);
+      yield;
     }
     [srcIdx, dstIdx] = [dstIdx, srcIdx];
     if (carryLo) [srcLo, dstLo] = [dstLo!, srcLo];
@@ -186,4 +222,32 @@ function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, d
   }
   if (srcIdx !== indices) indices.set(srcIdx);
   return { lo: srcLo, hi: srcHi };
+}
+
+// Each pass's digit: bits `mask` of a word shifted right by `shift`, flipped
+// (`flip`) for descending, with its running offsets at counts[base...].
+
+function countDigits(w: Uint32Array, shift: number, mask: number, flip: number, counts: Uint32Array, base: number, a: number, b: number): void {
+  for (let i = a; i < b; i++) counts[base + (((w[i] >>> shift) & mask) ^ flip)]++;
+}
+
+function scatterIdx(key: Uint32Array, shift: number, mask: number, flip: number, counts: Uint32Array, base: number, srcIdx: Uint32Array, dstIdx: Uint32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) dstIdx[counts[base + (((key[i] >>> shift) & mask) ^ flip)]++] = srcIdx[i];
+}
+
+function scatterOne(key: Uint32Array, shift: number, mask: number, flip: number, counts: Uint32Array, base: number, srcIdx: Uint32Array, dstIdx: Uint32Array, from: Uint32Array, to: Uint32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) {
+    const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
+    dstIdx[at] = srcIdx[i];
+    to[at] = from[i];
+  }
+}
+
+function scatterTwo(key: Uint32Array, shift: number, mask: number, flip: number, counts: Uint32Array, base: number, srcIdx: Uint32Array, dstIdx: Uint32Array, srcLo: Uint32Array, dstLo: Uint32Array, srcHi: Uint32Array, dstHi: Uint32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) {
+    const at = counts[base + (((key[i] >>> shift) & mask) ^ flip)]++;
+    dstIdx[at] = srcIdx[i];
+    dstLo[at] = srcLo[i];
+    dstHi[at] = srcHi[i];
+  }
 }

@@ -32,7 +32,7 @@ function ipRanks(store: KmapStore): Uint32Array {
  * How the sort key of each object for `column` is read, as a number that
  * orders like the column: a column of numbers; ids whose rank orders them
  * (names, IPs: 64-bit values never become numbers); or null, the object's
- * index itself. Addresses and 64-bit columns are read in sortKeyWords.
+ * index itself. Addresses and 64-bit columns are read in SortKeyReader.fill.
  */
 function sortKeys(ctx: QueryContext, column: Exclude<ObjectColumn, 'address' | 'size' | 'allocIndex' | 'freeIndex'>): ArrayLike<number> | { ids: ArrayLike<number>; rank: Uint32Array } | null {
   const store = ctx.store;
@@ -60,47 +60,99 @@ function sortKeys(ctx: QueryContext, column: Exclude<ObjectColumn, 'address' | '
 }
 
 /**
+ * Reads the sort keys of one column: fill() writes the key words of
+ * indices[k] into lo[k] (and hi[k] for keys past 32 bits), for k in
+ * [start, end), so a caller can fill a whole selection at once
+ * (sortKeyWords), in steps (sort-orders.ts makes a store order in turns) or
+ * block by block into small buffers (first-in-order.ts). What costs once
+ * per column (the ranks of names and IPs, the per-object sums) is read when
+ * the reader is made.
+ */
+export class SortKeyReader {
+  private readonly store: KmapStore;
+  private readonly column: ObjectColumn;
+  private readonly keys: ArrayLike<number> | { ids: ArrayLike<number>; rank: Uint32Array } | null = null;
+  /** Keys that always need two words: addresses, and 64-bit columns holding a value past 2^32 (their Float64 form). */
+  readonly wide: boolean;
+
+  constructor(ctx: QueryContext, column: ObjectColumn) {
+    this.store = ctx.store;
+    this.column = column;
+    if (column === 'address') this.wide = true;
+    else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') this.wide = this.store.objects[column].data instanceof Float64Array;
+    else {
+      this.wide = false;
+      this.keys = sortKeys(ctx, column);
+    }
+  }
+
+  /**
+   * Key words of indices[k] into lo[k] for k in [start, end). `hi` is the
+   * high words' array when the caller has one (always when `wide`), zero
+   * in [start, end): only the high words of keys past 32 bits are written;
+   * `makeHi` makes it (zeroed, as long as lo) the first time a key of a
+   * narrow column needs one (a sum of reads past 2^32). Returns the hi
+   * array in use (null while every key fits lo).
+   */
+  fill(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, start: number, end: number, makeHi: () => Uint32Array): Uint32Array | null {
+    const o = this.store.objects;
+    const column = this.column;
+    if (column === 'address') {
+      const vaHi = o.vaHi.data;
+      const vaLo = o.vaLo.data;
+      const h = hi ?? makeHi();
+      for (let i = start; i < end; i++) {
+        lo[i] = vaLo[indices[i]];
+        h[i] = vaHi[indices[i]];
+      }
+      return h;
+    }
+    if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
+      // 64-bit values: exact 32-bit words (a value above 2^53 - 1 from its exact form).
+      const col = o[column];
+      if (!this.wide) {
+        // Every value fits 32 bits (the column's narrow form): read straight.
+        const data = col.data;
+        for (let i = start; i < end; i++) lo[i] = data[indices[i]];
+        return hi;
+      }
+      const h = hi ?? makeHi();
+      keyWords(col, 0, end - start, lo.subarray(start, end), h.subarray(start, end), (k) => indices[start + k]);
+      return h;
+    }
+    // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
+    // reads or writes above that sorts by its nearest double, and one of
+    // 2^64 or more (two absurd lines) as 2^64 - 1: after every smaller one.
+    const keys = this.keys;
+    if (keys === null) {
+      lo.set(indices.subarray(start, end), start);
+    } else if ('rank' in keys) {
+      const { ids, rank } = keys;
+      for (let i = start; i < end; i++) lo[i] = rank[ids[indices[i]]];
+    } else {
+      for (let i = start; i < end; i++) {
+        const k = keys[indices[i]];
+        lo[i] = k >>> 0;
+        if (k > 0xffffffff) {
+          hi ??= makeHi();
+          hi[i] = Math.min(0xffffffff, Math.floor(k / 0x100000000));
+          if (k >= 2 ** 64) lo[i] = 0xffffffff;
+        }
+      }
+    }
+    return hi;
+  }
+}
+
+/**
  * The key words of the objects `indices` for `column`, in order: `lo`, and
  * `hi` for keys past 32 bits (null when every key fits `lo`). Views of the
  * context's scratch ('sortSelection.lo', 'sortSelection.hi'): valid until
  * the next call, and the radix sort overwrites them.
  */
 export function sortKeyWords(ctx: QueryContext, indices: Uint32Array, column: ObjectColumn): { lo: Uint32Array; hi: Uint32Array | null } {
-  const store = ctx.store;
   const n = indices.length;
   const lo = ctx.scratch.u32('sortSelection.lo', n, false); // every key word written below
-  let hi: Uint32Array | null = null;
-  if (column === 'address') {
-    const vaHi = store.objects.vaHi.data;
-    const vaLo = store.objects.vaLo.data;
-    hi = ctx.scratch.u32('sortSelection.hi', n);
-    for (let i = 0; i < n; i++) {
-      lo[i] = vaLo[indices[i]];
-      hi[i] = vaHi[indices[i]];
-    }
-  } else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
-    // 64-bit values: exact 32-bit words (a value above 2^53 - 1 from its exact form).
-    hi = keyWords(store.objects[column], 0, n, lo, null, (k) => indices[k]);
-  } else {
-    // Keys are non-negative integers below 2^53 (counts, ranks); a sum of
-    // reads or writes above that sorts by its nearest double, and one of
-    // 2^64 or more (two absurd lines) as 2^64 - 1: after every smaller one.
-    const keys = sortKeys(ctx, column);
-    if (keys === null) lo.set(indices);
-    else if ('rank' in keys) {
-      const { ids, rank } = keys;
-      for (let i = 0; i < n; i++) lo[i] = rank[ids[indices[i]]];
-    } else {
-      for (let i = 0; i < n; i++) {
-        const k = keys[indices[i]];
-        lo[i] = k >>> 0;
-        if (k > 0xffffffff) {
-          hi ??= ctx.scratch.u32('sortSelection.hi', n);
-          hi[i] = Math.min(0xffffffff, Math.floor(k / 0x100000000));
-          if (k >= 2 ** 64) lo[i] = 0xffffffff;
-        }
-      }
-    }
-  }
+  const hi = new SortKeyReader(ctx, column).fill(indices, lo, null, 0, n, () => ctx.scratch.u32('sortSelection.hi', n));
   return { lo, hi };
 }
