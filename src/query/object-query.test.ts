@@ -6,54 +6,11 @@ import { objectRow } from './rows.ts';
 import { selectObjects, sortSelection } from './object-query.ts';
 import { radixSortSelection, radixSortWithKeys } from './radix-sort.ts';
 import { keptSortOrders } from './sort-orders.ts';
+import { compareRows, rng, sortStressStore } from '../testing/sort-stress.ts';
 
-/** A small seeded PRNG so the data is the same on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
-
-function hex16(n: bigint): string {
-  return n.toString(16).padStart(16, '0');
-}
-
-/** Variant E text with values chosen to stress sorting: duplicates, values above 2^32, high address bits. */
-function makeKmap(numObjects: number): string {
-  const r = rng(7);
-  const lines: string[] = [];
-  const cmds = ['ls', 'sh', 'kworker/0:1', 'Xorg', 'a,b'];
-  const slabs = ['kmalloc-64', 'dentry', 'filp', 'no-slab'];
-  for (let i = 0; i < numObjects; i++) {
-    const ip = 0xffffffff81000000n + BigInt(Math.floor(r() * 50));
-    const va = (r() < 0.5 ? 0xffff888000000000n : 0x0000888000000000n) + BigInt(Math.floor(r() * 2 ** 40));
-    const size = r() < 0.1 ? 2 ** 33 + Math.floor(r() * 3) : Math.floor(r() * 5) * 64;
-    const alloc = 1000 + i;
-    const free = r() < 0.3 ? 0 : alloc + Math.floor(r() * 2 ** 34);
-    const freeIp = free === 0 ? 0n : 0xffffffff81100000n + BigInt(Math.floor(r() * 9));
-    lines.push(
-      `${hex16(ip)},${Math.floor(r() * 5)},${hex16(va)},${size},${alloc},${free},${hex16(freeIp)},KMALLOC,${cmds[i % cmds.length]},${slabs[Math.floor(r() * 4)]},`,
-    );
-    const numAccesses = Math.floor(r() * 4);
-    for (let a = 0; a < numAccesses; a++) lines.push(`  ffffffff8150${(a * 16).toString(16).padStart(4, '0')},${Math.floor(r() * 3)},${Math.floor(r() * 2 ** 33)},1`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-const store = parseKmapBytes(new TextEncoder().encode(makeKmap(3000)));
+const { store, rows } = sortStressStore(3000);
 const ctx = new QueryContext(store);
 const q = (f: Partial<ObjectFilter>, sort: Parameters<typeof selectObjects>[1]['sort'] = null) => ({ filter: { ...emptyFilter(), ...f }, sort });
-const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
-
-/** The obvious comparator for each column, on the materialised rows. */
-function compare(column: (typeof OBJECT_COLUMNS)[number], a: (typeof rows)[number], b: (typeof rows)[number]): number {
-  const va = a[column];
-  const vb = b[column];
-  if (column === 'allocIndex' || column === 'freeIndex') return Number(BigInt(va as string) - BigInt(vb as string));
-  if (typeof va === 'string' && typeof vb === 'string') return va < vb ? -1 : va > vb ? 1 : 0;
-  return (va as number) - (vb as number);
-}
 
 describe('selectObjects sort', () => {
   for (const column of OBJECT_COLUMNS) {
@@ -62,7 +19,7 @@ describe('selectObjects sort', () => {
         const got = Array.from(selectObjects(ctx, q({}, { key: column, desc })).indices);
         const want = rows
           .map((r) => r.idx)
-          .sort((x, y) => (desc ? -1 : 1) * compare(column, rows[x], rows[y]) || x - y);
+          .sort((x, y) => (desc ? -1 : 1) * compareRows(column, rows[x], rows[y]) || x - y);
         expect(got).toEqual(want);
       });
     }
@@ -145,7 +102,7 @@ describe('radixSortSelection', () => {
 
 describe('sorts that walk the store\'s order by a column (sort-orders.ts)', () => {
   const n = store.numObjects;
-  const want = (sel: number[], column: (typeof OBJECT_COLUMNS)[number], desc: boolean) => [...sel].sort((x, y) => (desc ? -1 : 1) * compare(column, rows[x], rows[y]) || x - y);
+  const want = (sel: number[], column: (typeof OBJECT_COLUMNS)[number], desc: boolean) => [...sel].sort((x, y) => (desc ? -1 : 1) * compareRows(column, rows[x], rows[y]) || x - y);
   // A quarter of the objects (walks a kept order) and a sixteenth (sorted apart), in file order.
   const quarter = Array.from({ length: n }, (_, i) => i).filter((i) => i % 4 === 1);
   const sixteenth = Array.from({ length: n }, (_, i) => i).filter((i) => i % 16 === 3);

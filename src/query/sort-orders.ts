@@ -14,15 +14,21 @@
 // ties stay in file order both ways (the radix sort's rule, which the
 // tests compare against). A run's start is a bit per position.
 //
+// An order can also be made a few steps at a time (makeOrderInSteps: the
+// data worker makes it in turns between answers, after firstInOrder gave a
+// new sort's first rows). Until it is done it holds the sort's scratch, so
+// the next sort on the context finishes it first when it would walk it
+// (same column, enough of the store), and otherwise drops it.
+//
 // At most MAX_ORDERS columns are kept (4 bytes an object each, and the run
 // bits: 44 MB at 10 M objects), the least recently used let go first. They
 // belong to the context's memo, so a store that grew (a file loading) or a
 // new context (new store, symbols) starts without any; QueryContext.heldBytes
 // counts them.
 
-import { radixSortWithKeys } from './radix-sort.ts';
+import { radixSortWithKeysSteps } from './radix-sort.ts';
 import type { QueryContext } from './context.ts';
-import { sortKeyWords } from './sort-keys.ts';
+import { SortKeyReader } from './sort-keys.ts';
 import type { ObjectColumn, SortSpec } from './types.ts';
 
 /** Orders kept per context. */
@@ -39,12 +45,22 @@ interface Order {
   readonly runStarts: Uint32Array;
 }
 
+/** An order being made in steps (startOrder): the column and the steps left. */
+interface Making {
+  readonly column: ObjectColumn;
+  readonly steps: Generator<void, Order>;
+  /** Its order array, counted in heldBytes while it is made. */
+  readonly order: Uint32Array;
+}
+
 /** The orders of one context (its memo 'sortOrders'), most recently used last. */
 class SortOrders {
   readonly byColumn = new Map<ObjectColumn, Order>();
+  /** At most one order being made; it borrows the sort's scratch ('sortSelection.*', 'radixSort.*') until it is done or dropped. */
+  making: Making | null = null;
 
   heldBytes(): number {
-    let n = 0;
+    let n = this.making?.order.byteLength ?? 0;
     for (const o of this.byColumn.values()) n += o.order.byteLength + o.runStarts.byteLength;
     return n;
   }
@@ -52,22 +68,102 @@ class SortOrders {
 
 /**
  * The store's objects ordered by `column`, with the starts of its runs of
- * equal keys (from the keys the sort leaves in its order). Into `reuse`
- * when given: an order let go, whose memory is already touched (a fresh
- * array costs its first touch: about 150 ms for 10 M objects on the
- * benchmark machine).
+ * equal keys (from the keys the sort leaves in its order), in steps of
+ * `step` objects (each next() does one share of one pass: see
+ * radixSortWithKeysSteps). Into `reuse` when given: an order let go, whose
+ * memory is already touched (a fresh array costs its first touch: about
+ * 150 ms for 10 M objects on the benchmark machine).
  */
-function makeOrder(ctx: QueryContext, column: ObjectColumn, reuse: Order | null): Order {
+function* orderSteps(ctx: QueryContext, column: ObjectColumn, reuse: Order | null, order: Uint32Array, step: number): Generator<void, Order> {
   const n = ctx.store.numObjects;
-  const order = reuse?.order ?? new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const keys = sortKeyWords(ctx, order, column);
-  const { lo, hi } = radixSortWithKeys(order, keys.lo, keys.hi, ctx.scratch);
+  step = Math.max(1, Math.min(step, n));
+  for (let a = 0; a < n; a += step) {
+    for (let i = a, b = Math.min(n, a + step); i < b; i++) order[i] = i;
+    yield;
+  }
+  // The sort's key words: the scratch sortKeyWords fills (every word written here).
+  const reader = new SortKeyReader(ctx, column);
+  const lo = ctx.scratch.u32('sortSelection.lo', n, false);
+  let hi: Uint32Array | null = null;
+  const makeHi = () => ctx.scratch.u32('sortSelection.hi', n);
+  if (reader.wide) hi = makeHi();
+  for (let a = 0; a < n; a += step) {
+    hi = reader.fill(order, lo, hi, a, Math.min(n, a + step), makeHi);
+    yield;
+  }
+  const keys = yield* radixSortWithKeysSteps(order, lo, hi, ctx.scratch, step);
   const runStarts = reuse?.runStarts.fill(0) ?? new Uint32Array(Math.ceil(n / 32) + 1);
-  for (let p = 0; p < n; p++) {
-    if (p === 0 || lo[p] !== lo[p - 1] || (hi !== null && hi[p] !== hi[p - 1])) runStarts[p >>> 5] |= 1 << (p & 31);
+  for (let a = 0; a < n; a += step) {
+    markRuns(keys.lo, keys.hi, runStarts, a, Math.min(n, a + step));
+    yield;
   }
   return { order, runStarts };
+}
+
+/** Sets the bit of each position in [a, b) whose key differs from the one before it (a run's start). */
+function markRuns(lo: Uint32Array, hi: Uint32Array | null, runStarts: Uint32Array, a: number, b: number): void {
+  for (let p = a; p < b; p++) {
+    if (p === 0 || lo[p] !== lo[p - 1] || (hi !== null && hi[p] !== hi[p - 1])) runStarts[p >>> 5] |= 1 << (p & 31);
+  }
+}
+
+/** Starts making the order by `column` (the least recently used order, past MAX_ORDERS, makes room and lends its arrays). */
+function startMaking(ctx: QueryContext, orders: SortOrders, column: ObjectColumn, step: number): Making {
+  let reuse: Order | null = null;
+  if (orders.byColumn.size >= MAX_ORDERS) {
+    const oldest = orders.byColumn.keys().next().value!;
+    reuse = orders.byColumn.get(oldest)!;
+    orders.byColumn.delete(oldest);
+  }
+  const order = reuse?.order ?? new Uint32Array(ctx.store.numObjects);
+  orders.making = { column, steps: orderSteps(ctx, column, reuse, order, step), order };
+  return orders.making;
+}
+
+/** Runs `making` to its end and keeps its order (most recently used). */
+function finishMaking(orders: SortOrders, making: Making): Order {
+  for (;;) {
+    const r = making.steps.next();
+    if (r.done) {
+      orders.making = null;
+      orders.byColumn.set(making.column, r.value);
+      return r.value;
+    }
+  }
+}
+
+/**
+ * Whether a sort of `m` objects by `column`, with the caller's say that it
+ * will sort again (sortSelection's keepOrder), would make the store's order
+ * by that column: none kept, and at least MAKE_SHARE of the store.
+ */
+export function wouldMakeOrder(ctx: QueryContext, column: ObjectColumn, m: number): boolean {
+  const n = ctx.store.numObjects;
+  return m >= 2 && m >= n * MAKE_SHARE && !ctx.memo('sortOrders', () => new SortOrders()).byColumn.has(column);
+}
+
+/**
+ * Makes the store's order by `column` a few steps at a time: each call runs
+ * steps of `step` objects until `deadline` (performance.now()) has passed,
+ * starting the order (or going on with the one being made; one by another
+ * column is dropped) and keeping it once made. True once the order is kept.
+ * Meanwhile the order's arrays and the sort's scratch belong to it: any
+ * sort on the context (sortByStoreOrder, which sortSelection calls first)
+ * finishes it when it is by the same column, or drops it.
+ */
+export function makeOrderInSteps(ctx: QueryContext, column: ObjectColumn, deadline: number, step: number): boolean {
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  if (orders.byColumn.has(column)) return true;
+  const making = orders.making?.column === column ? orders.making : startMaking(ctx, orders, column, step);
+  do {
+    const r = making.steps.next();
+    if (r.done) {
+      orders.making = null;
+      orders.byColumn.set(column, r.value);
+      return true;
+    }
+  } while (performance.now() < deadline);
+  return false;
 }
 
 /**
@@ -80,20 +176,19 @@ function makeOrder(ctx: QueryContext, column: ObjectColumn, reuse: Order | null)
 export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>, mayMake: boolean): boolean {
   const n = ctx.store.numObjects;
   const m = indices.length;
-  if (m < 2 || m < n * WALK_SHARE) return false;
   const orders = ctx.memo('sortOrders', () => new SortOrders());
+  const walks = m >= 2 && m >= n * WALK_SHARE;
+  // An order being made holds the sort's scratch, which any sort borrows:
+  // finished when it is this column's and this sort would walk it, else dropped.
+  if (orders.making) {
+    if (orders.making.column === sort.key && walks) finishMaking(orders, orders.making);
+    else orders.making = null;
+  }
+  if (!walks) return false;
   let kept = orders.byColumn.get(sort.key);
   if (!kept) {
     if (!mayMake || m < n * MAKE_SHARE) return false;
-    // The least recently used order makes room, and lends its arrays.
-    let reuse: Order | null = null;
-    if (orders.byColumn.size >= MAX_ORDERS) {
-      const oldest = orders.byColumn.keys().next().value!;
-      reuse = orders.byColumn.get(oldest)!;
-      orders.byColumn.delete(oldest);
-    }
-    kept = makeOrder(ctx, sort.key, reuse);
-    orders.byColumn.set(sort.key, kept);
+    kept = finishMaking(orders, startMaking(ctx, orders, sort.key, Number.POSITIVE_INFINITY));
   } else {
     // Most recently used last.
     orders.byColumn.delete(sort.key);
@@ -148,7 +243,9 @@ export function keptSortOrders(ctx: QueryContext): ObjectColumn[] {
   return [...ctx.memo('sortOrders', () => new SortOrders()).byColumn.keys()];
 }
 
-/** Lets the context's kept orders go (they are made again by the next sorts: before a slice or an export, which need the room more). */
+/** Lets the context's kept orders go, and any being made (they are made again by the next sorts: before a slice or an export, which need the room more). */
 export function dropSortOrders(ctx: QueryContext): void {
-  ctx.memo('sortOrders', () => new SortOrders()).byColumn.clear();
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  orders.byColumn.clear();
+  orders.making = null;
 }
