@@ -26,7 +26,9 @@ import { lifetimeHistogram } from '../src/query/lifetimes.ts';
 import { LiveCheckpoints } from '../src/query/live-checkpoints.ts';
 import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
+import { firstInOrder } from '../src/query/first-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
+import { makeOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
 import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
@@ -48,6 +50,7 @@ import type {
   MatrixColumnKind,
   NameField,
   NameList,
+  ObjectColumn,
   ObjectFilter,
   ObjectRow,
   QueryResult,
@@ -85,10 +88,40 @@ const WARM_AFTER_MS = 250;
 const WARM_STEP_OBJECTS = 1 << 19;
 /** Objects indexed per turn of the site index's warm-up (about 20-40 ms at 3-5 access lines an object). */
 const WARM_STEP_SITE_OBJECTS = 1 << 17;
+/**
+ * A sort that would make the store's order by its column (sort-orders.ts)
+ * answers at once with its first rows (firstInOrder) when the store has at
+ * least this many objects, and makes the order in turns (SORT_TURN_MS
+ * each, SORT_STEP_OBJECTS at a time): at 10 M objects the order costs
+ * 300-700 ms in one piece, at 23 M 0.5-1.8 s, most of it the first touch
+ * of its arrays. Smaller stores sort at once.
+ */
+export const STEPPED_SORT_MIN_OBJECTS = 1 << 20;
+/** Rows of a stepped sort answered before its order is made: the table's first page and more. */
+const FIRST_ROWS_AHEAD = 256;
+/** The length of one turn of a stepped sort (a question that comes meanwhile waits at most this). */
+const SORT_TURN_MS = 16;
+/** Objects per step of a stepped sort (about 1-4 ms each, more where the memory is touched the first time). */
+const SORT_STEP_OBJECTS = 1 << 18;
 /** The key of the filter that keeps every object. */
 const EMPTY_FILTER_KEY = filterKey(emptyFilter());
 /** Names per count list in a summary (the page asks for names with nameOptions). */
 export const SUMMARY_NAMES = 20;
+
+/** A sort answered by its first rows while the store's order by its column is made (SessionQueries.query). */
+interface PendingSort {
+  /** The context it sorts on: a new one (a new store, symbols) leaves it. */
+  readonly ctx: QueryContext;
+  /** The filter's selection, in file order (the filter cache's: never written). */
+  readonly indices: Uint32Array;
+  readonly sort: SortSpec<ObjectColumn>;
+  /** Its first rows' objects, as the whole sort will have them. */
+  readonly first: Uint32Array;
+  /** Of `indices`, how many are copied into the sorted buffer so far. */
+  copied: number;
+  /** The store's order by the sort's column is made: the next turn walks it. */
+  made?: boolean;
+}
 
 export abstract class SessionQueries {
   /** The kmap that queries see: the last one loaded, or the one loading once it is known to be a kmap. */
@@ -96,7 +129,28 @@ export abstract class SessionQueries {
   /** Whether `store` holds a whole file (not one still loading or cut short by a cancel): it will not grow. */
   protected storeComplete = false;
   protected ctx: QueryContext | null = null;
-  protected selection: Uint32Array = new Uint32Array(0);
+  /** The selection, once sorted (selection reads it, finishing a stepped sort first). */
+  private settled: Uint32Array = new Uint32Array(0);
+  /**
+   * A stepped sort (query()): its first rows are answered, the rest waits
+   * for the store's order by its column, made in turns (sortTurn). Reading
+   * the selection, or rows past the first, finishes it at once.
+   */
+  private pendingSort: PendingSort | null = null;
+  private sortTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Stores of at least this many objects sort in steps (STEPPED_SORT_MIN_OBJECTS; tests set less). */
+  protected steppedSortMinObjects = STEPPED_SORT_MIN_OBJECTS;
+
+  /** The rows the table pages through: the filtered objects in display order (a stepped sort is finished first). */
+  protected get selection(): Uint32Array {
+    this.settleSort();
+    return this.settled;
+  }
+
+  protected set selection(indices: Uint32Array) {
+    this.dropPendingSort();
+    this.settled = indices;
+  }
   /** Position of each object in the selection (+1; 0 = filtered out), built on demand. */
   protected positions: Uint32Array | null = null;
   /**
@@ -141,6 +195,11 @@ export abstract class SessionQueries {
     if (!ctx) return;
     const folded = ctx.store.fold !== null;
     const turn = () => {
+      // A stepped sort's turns come first: the page waits for its rows.
+      if (this.pendingSort) {
+        this.warmTimer = setTimeout(turn, SORT_TURN_MS);
+        return;
+      }
       const t0 = performance.now();
       const done =
         this.ctx !== ctx ||
@@ -148,14 +207,14 @@ export abstract class SessionQueries {
           warmQualityCodes(ctx, WARM_STEP_OBJECTS) &&
           warmObjectCells(ctx, WARM_STEP_OBJECTS) &&
           (folded || warmSiteCells(ctx, WARM_STEP_SITE_OBJECTS)));
-      this.warmTurnTook(performance.now() - t0);
+      this.turnTook('warmTurn', performance.now() - t0);
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
   }
 
-  /** Each warm-up turn's ms: a question that came during a turn waited for its end (the data worker logs the long ones). */
-  protected warmTurnTook(_ms: number): void {}
+  /** Each turn's ms, of the warm-up ('warmTurn') or of a stepped sort ('sortTurn'): a question that came during a turn waited for its end (the data worker logs the long ones). */
+  protected turnTook(_name: 'warmTurn' | 'sortTurn', _ms: number): void {}
 
   /** The warm-up's next turn, while one is due. */
   private warmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -202,25 +261,88 @@ export abstract class SessionQueries {
 
   query(q: ViewQuery): QueryResult {
     if (!this.store || !this.ctx) return { total: 0, numObjects: 0, unknownNames: [], searchErrors: [] };
+    const ctx = this.ctx;
     const f = this.filtered(q.filter);
     let indices = f.indices;
-    if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
-      // A copy: the filter's indices stay cached in file order.
-      // The buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
-      this.selection = new Uint32Array(0);
-      this.positions = null;
-      if (!this.sortedBuffer || this.sortedBuffer.length < indices.length) this.sortedBuffer = new Uint32Array(this.store.numObjects);
-      const sorted = this.sortedBuffer.subarray(0, indices.length);
-      sorted.set(indices);
-      // A whole file's selection is sorted again at each filter change: worth keeping the store's order by that column.
-      sortSelection(this.ctx, sorted, q.sort, this.storeComplete);
-      indices = sorted;
-    }
-    this.selection = indices;
     this.positions = null;
-    const result: QueryResult = { total: indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
+    let pending: PendingSort | null = null;
+    if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
+      // The sorted buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
+      this.selection = new Uint32Array(0);
+      const first =
+        this.storeComplete && this.store.numObjects >= this.steppedSortMinObjects && wouldMakeOrder(ctx, q.sort.key, indices.length)
+          ? firstInOrder(ctx, indices, q.sort, Math.max(FIRST_ROWS_AHEAD, q.firstRows ?? 0))
+          : null;
+      if (first) {
+        pending = { ctx, indices, sort: q.sort, first, copied: 0 };
+      } else {
+        // A copy: the filter's indices stay cached in file order.
+        const sorted = this.sortedFor(indices.length);
+        sorted.set(indices);
+        // A whole file's selection is sorted again at each filter change: worth keeping the store's order by that column.
+        sortSelection(ctx, sorted, q.sort, this.storeComplete);
+        indices = sorted;
+      }
+    }
+    if (pending) {
+      this.pendingSort = pending;
+      this.sortTimer = setTimeout(this.sortTurn, 0);
+    } else {
+      this.selection = indices;
+    }
+    const result: QueryResult = { total: f.indices.length, numObjects: this.store.numObjects, unknownNames: f.unknownNames, searchErrors: f.searchErrors };
     if (q.firstRows !== undefined) result.firstRows = this.rows(0, q.firstRows);
     return result;
+  }
+
+  /** The first `m` elements of the buffer kept for sorted selections (made as long as the store the first time). */
+  private sortedFor(m: number): Uint32Array {
+    if (!this.sortedBuffer || this.sortedBuffer.length < m) this.sortedBuffer = new Uint32Array(this.store!.numObjects);
+    return this.sortedBuffer.subarray(0, m);
+  }
+
+  /**
+   * One turn of the stepped sort: the filter's selection copied into the
+   * sorted buffer (its first touch, a step at a time), then the store's
+   * order made, then (a turn of its own: the walk of the order, 20-90 ms at
+   * 10-23 M objects) the selection sorted by walking it.
+   */
+  private readonly sortTurn = (): void => {
+    this.sortTimer = null;
+    const p = this.pendingSort;
+    if (!p || p.ctx !== this.ctx) return;
+    const t0 = performance.now();
+    const deadline = t0 + SORT_TURN_MS;
+    const m = p.indices.length;
+    const sorted = this.sortedFor(m);
+    while (p.copied < m && performance.now() < deadline) {
+      const end = Math.min(m, p.copied + SORT_STEP_OBJECTS);
+      sorted.set(p.indices.subarray(p.copied, end), p.copied);
+      p.copied = end;
+    }
+    if (p.made) this.settleSort();
+    else if (p.copied === m && performance.now() < deadline) p.made = makeOrderInSteps(p.ctx, p.sort.key, deadline, SORT_STEP_OBJECTS);
+    this.turnTook('sortTurn', performance.now() - t0);
+    if (this.pendingSort === p) this.sortTimer = setTimeout(this.sortTurn, 0);
+  };
+
+  /** Finishes a stepped sort at once (what is left of its turns): the selection is then whole. */
+  private settleSort(): void {
+    const p = this.pendingSort;
+    if (!p) return;
+    this.dropPendingSort();
+    if (p.ctx !== this.ctx) return;
+    const sorted = this.sortedFor(p.indices.length);
+    sorted.set(p.indices.subarray(p.copied), p.copied);
+    // Finishes the order being made (the same column) and walks it.
+    sortSelection(p.ctx, sorted, p.sort, true);
+    this.settled = sorted;
+  }
+
+  private dropPendingSort(): void {
+    this.pendingSort = null;
+    if (this.sortTimer !== null) clearTimeout(this.sortTimer);
+    this.sortTimer = null;
   }
 
   totals(filter: ObjectFilter): FilteredTotals {
@@ -451,14 +573,22 @@ export abstract class SessionQueries {
     return (this.ctx?.heldBytes() ?? 0) + (this.sortedBuffer?.byteLength ?? 0) + (this.positionsBuffer?.byteLength ?? 0);
   }
 
-  /** Lets the reused selection buffers go (with the context they were made for: a new store or symbols). */
+  /** Lets the reused selection buffers go (with the context they were made for: a new store or symbols), a stepped sort finished first (its selection is in them). */
   protected forgetBuffers(): void {
+    this.settleSort();
     this.sortedBuffer = null;
     this.positionsBuffer = null;
   }
 
   rows(start: number, count: number): ObjectRow[] {
     if (!this.store) return [];
+    // A stepped sort's first rows, while its order is made.
+    const first = this.pendingSort?.first;
+    if (first && this.pendingSort!.ctx === this.ctx && Math.max(0, start) + Math.max(0, count) <= first.length) {
+      const rows: ObjectRow[] = [];
+      for (let p = Math.max(0, start); p < start + count; p++) rows.push(objectRow(this.store, first[p], this.ctx ?? undefined));
+      return rows;
+    }
     const end = Math.min(this.selection.length, start + count);
     const rows: ObjectRow[] = [];
     for (let p = Math.max(0, start); p < end; p++) rows.push(objectRow(this.store, this.selection[p], this.ctx ?? undefined));

@@ -1,0 +1,101 @@
+// A sort of a loaded kmap that would make the store's order by its column
+// answers with its first rows at once and makes the order in turns: what the
+// page sees (the first rows, any window, an object's position, the total)
+// is the whole sort's, before, during and after the turns, and a new
+// question meanwhile (another sort, a filter, no sort) answers as it would
+// without the turns.
+
+import { describe, expect, it } from 'vitest';
+import type { QueryContext } from '../src/query/context.ts';
+import { objectRow } from '../src/query/rows.ts';
+import { keptSortOrders } from '../src/query/sort-orders.ts';
+import { emptyFilter, type ObjectColumn, type ObjectFilter } from '../src/query/types.ts';
+import { sortedByRows, sortStressKmap, sortStressStore } from '../src/testing/sort-stress.ts';
+import { KmapSession } from './kmap-session.ts';
+
+const N = 3000;
+const { store, rows } = sortStressStore(N);
+const all = Array.from({ length: store.numObjects }, (_, i) => i);
+
+async function openSession(steppedFrom: number): Promise<{ session: KmapSession; ctx: () => QueryContext; pending: () => boolean }> {
+  const session = new KmapSession();
+  (session as unknown as { steppedSortMinObjects: number }).steppedSortMinObjects = steppedFrom;
+  const opened = await session.open({ kind: 'file', file: new Blob([sortStressKmap(N)]) as File, name: 'sorts.kmap' }, () => {});
+  expect(opened.ok).toBe(true);
+  const inner = session as unknown as { ctx: QueryContext; pendingSort: unknown };
+  return { session, ctx: () => inner.ctx, pending: () => inner.pendingSort !== null };
+}
+
+/** The rows of `sel` (object indices) as the session gives them. */
+const rowsOf = (sel: number[]) => sel.map((i) => objectRow(store, i));
+
+const waitTurns = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+const query = (sort: { key: ObjectColumn; desc: boolean } | null, filter: Partial<ObjectFilter> = {}) => ({ filter: { ...emptyFilter(), ...filter }, sort, firstRows: 128 });
+
+describe('a sort made in turns', () => {
+  it('answers its first rows at once, any window before its turns by finishing them, and keeps the order', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const want = sortedByRows(rows, all, 'size', true);
+    const r = session.query(query({ key: 'size', desc: true }));
+    expect(pending()).toBe(true);
+    expect(r.total).toBe(all.length);
+    expect(r.firstRows).toEqual(rowsOf(want.slice(0, 128)));
+    expect(keptSortOrders(ctx())).toEqual([]);
+    // Rows within the first answer no more than they are.
+    expect(session.rows(100, 50)).toEqual(rowsOf(want.slice(100, 150)));
+    expect(pending()).toBe(true);
+    // A window past them finishes the sort now.
+    expect(session.rows(2000, 30)).toEqual(rowsOf(want.slice(2000, 2030)));
+    expect(pending()).toBe(false);
+    expect(keptSortOrders(ctx())).toEqual(['size']);
+    expect(session.positionOf(want[1234])).toBe(1234);
+    await session.close();
+  });
+
+  it('finishes in its turns, after which every window and position is the sort\'s', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const want = sortedByRows(rows, all, 'address', false);
+    session.query(query({ key: 'address', desc: false }));
+    for (let waited = 0; pending() && waited < 5000; waited += 50) await waitTurns();
+    expect(pending()).toBe(false);
+    expect(keptSortOrders(ctx())).toEqual(['address']);
+    expect(session.rows(0, all.length)).toEqual(rowsOf(want));
+    expect(session.positionOf(want[77])).toBe(77);
+    await session.close();
+  });
+
+  it('gives way to the next question: another sort, a filter, no sort', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    session.query(query({ key: 'writes', desc: true }));
+    expect(pending()).toBe(true);
+    // Another column: its own first rows, the first order dropped.
+    const r = session.query(query({ key: 'allocIp', desc: false }));
+    expect(r.firstRows).toEqual(rowsOf(sortedByRows(rows, all, 'allocIp', false).slice(0, 128)));
+    // A filter keeping too few to make an order: sorted at once.
+    const slab = store.slabs.names()[1];
+    const few = all.filter((i) => rows[i].slab === slab);
+    const f = session.query(query({ key: 'allocIp', desc: true }, { slabs: [slab] }));
+    expect(pending()).toBe(false);
+    expect(f.total).toBe(few.length);
+    expect(session.rows(0, few.length)).toEqual(rowsOf(sortedByRows(rows, few, 'allocIp', true)));
+    // Sorted again in turns, then no sort: file order at once.
+    session.query(query({ key: 'pid', desc: false }));
+    expect(pending()).toBe(true);
+    const plain = session.query(query(null));
+    expect(pending()).toBe(false);
+    expect(plain.firstRows).toEqual(rowsOf(all.slice(0, 128)));
+    expect(session.rows(2500, 5)).toEqual(rowsOf(all.slice(2500, 2505)));
+    await waitTurns();
+    expect(keptSortOrders(ctx())).toEqual([]);
+    await session.close();
+  });
+
+  it('is not used for a store below its size: the sort is whole at once', async () => {
+    const { session, pending } = await openSession(N + 1);
+    const r = session.query(query({ key: 'size', desc: false }));
+    expect(pending()).toBe(false);
+    expect(r.firstRows).toEqual(rowsOf(sortedByRows(rows, all, 'size', false).slice(0, 128)));
+    await session.close();
+  });
+});
