@@ -91,6 +91,26 @@ describe('a sort made in turns', () => {
     await session.close();
   });
 
+  it("with the order kept, answers a filter's first rows from the walk stopped at them, and walks the rest in a turn", async () => {
+    const { session, pending } = await openSession(0);
+    session.query(query({ key: 'size', desc: false }));
+    session.rows(1000, 1);
+    expect(pending()).toBe(false);
+    // Live objects: about two thirds of the store, more than an eighth, so they walk the kept order.
+    const live = all.filter((i) => rows[i].freeIndex === '0');
+    expect(live.length).toBeGreaterThan(all.length / 8);
+    const want = sortedByRows(rows, live, 'size', true);
+    const r = session.query(query({ key: 'size', desc: true }, { state: 'live' }));
+    expect(pending()).toBe(true);
+    expect(r.total).toBe(live.length);
+    expect(r.firstRows).toEqual(rowsOf(want.slice(0, 128)));
+    for (let waited = 0; pending() && waited < 5000; waited += 50) await waitTurns();
+    expect(pending()).toBe(false);
+    expect(session.rows(0, live.length)).toEqual(rowsOf(want));
+    expect(session.positionOf(want[want.length - 1])).toBe(live.length - 1);
+    await session.close();
+  });
+
   it('is not used for a store below its size: the sort is whole at once', async () => {
     const { session, pending } = await openSession(N + 1);
     const r = session.query(query({ key: 'size', desc: false }));

@@ -28,7 +28,7 @@ import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { firstInOrder } from '../src/query/first-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
-import { makeOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
+import { firstByStoreOrder, makeOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
 import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
@@ -89,12 +89,14 @@ const WARM_STEP_OBJECTS = 1 << 19;
 /** Objects indexed per turn of the site index's warm-up (about 20-40 ms at 3-5 access lines an object). */
 const WARM_STEP_SITE_OBJECTS = 1 << 17;
 /**
- * A sort that would make the store's order by its column (sort-orders.ts)
- * answers at once with its first rows (firstInOrder) when the store has at
- * least this many objects, and makes the order in turns (SORT_TURN_MS
+ * In a store of at least this many objects, a sort that would make the
+ * store's order by its column (sort-orders.ts) answers at once with its
+ * first rows (firstInOrder) and makes the order in turns (SORT_TURN_MS
  * each, SORT_STEP_OBJECTS at a time): at 10 M objects the order costs
- * 300-700 ms in one piece, at 23 M 0.5-1.8 s, most of it the first touch
- * of its arrays. Smaller stores sort at once.
+ * 300-1,300 ms in one piece, at 23 M 0.5-1.8 s, most of it the first touch
+ * of its arrays. A sort that walks a kept order answers with the walk
+ * stopped at its first rows (firstByStoreOrder) and walks the rest in a
+ * turn (20-90 ms at 10-23 M objects). Smaller stores sort at once.
  */
 export const STEPPED_SORT_MIN_OBJECTS = 1 << 20;
 /** Rows of a stepped sort answered before its order is made: the table's first page and more. */
@@ -119,8 +121,8 @@ interface PendingSort {
   readonly first: Uint32Array;
   /** Of `indices`, how many are copied into the sorted buffer so far. */
   copied: number;
-  /** The store's order by the sort's column is made: the next turn walks it. */
-  made?: boolean;
+  /** The store's order by the sort's column is kept (or was already): a turn walks it once the copy is done. */
+  made: boolean;
 }
 
 export abstract class SessionQueries {
@@ -166,8 +168,11 @@ export abstract class SessionQueries {
   protected filterCache = new Map<string, FilterResult>();
   protected resultCache = new Map<string, unknown>();
 
+  /** The store's summary; kept for a loaded file (it reads every object's alloc index: 25-50 ms at 23 M objects, on every refresh of the page). */
   summary() {
-    return this.store ? summarize(this.store, SUMMARY_NAMES) : null;
+    const store = this.store;
+    if (!store) return null;
+    return this.storeComplete ? this.cached('summary', emptyFilter(), () => summarize(store, SUMMARY_NAMES)) : summarize(store, SUMMARY_NAMES);
   }
 
   /**
@@ -195,11 +200,6 @@ export abstract class SessionQueries {
     if (!ctx) return;
     const folded = ctx.store.fold !== null;
     const turn = () => {
-      // A stepped sort's turns come first: the page waits for its rows.
-      if (this.pendingSort) {
-        this.warmTimer = setTimeout(turn, SORT_TURN_MS);
-        return;
-      }
       const t0 = performance.now();
       const done =
         this.ctx !== ctx ||
@@ -269,12 +269,18 @@ export abstract class SessionQueries {
     if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
       // The sorted buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
       this.selection = new Uint32Array(0);
-      const first =
-        this.storeComplete && this.store.numObjects >= this.steppedSortMinObjects && wouldMakeOrder(ctx, q.sort.key, indices.length)
-          ? firstInOrder(ctx, indices, q.sort, Math.max(FIRST_ROWS_AHEAD, q.firstRows ?? 0))
-          : null;
+      // A big store's first rows first: from the kept order (the walk
+      // stopped at them) or, where the order would be made, by firstInOrder.
+      let first: Uint32Array | null = null;
+      let made = false;
+      if (this.storeComplete && this.store.numObjects >= this.steppedSortMinObjects) {
+        const k = Math.max(FIRST_ROWS_AHEAD, q.firstRows ?? 0);
+        first = firstByStoreOrder(ctx, indices, q.sort, k);
+        made = first !== null;
+        if (!first && wouldMakeOrder(ctx, q.sort.key, indices.length)) first = firstInOrder(ctx, indices, q.sort, k);
+      }
       if (first) {
-        pending = { ctx, indices, sort: q.sort, first, copied: 0 };
+        pending = { ctx, indices, sort: q.sort, first, copied: 0, made };
       } else {
         // A copy: the filter's indices stay cached in file order.
         const sorted = this.sortedFor(indices.length);
@@ -302,10 +308,10 @@ export abstract class SessionQueries {
   }
 
   /**
-   * One turn of the stepped sort: the filter's selection copied into the
+   * One turn of a stepped sort: the filter's selection copied into the
    * sorted buffer (its first touch, a step at a time), then the store's
-   * order made, then (a turn of its own: the walk of the order, 20-90 ms at
-   * 10-23 M objects) the selection sorted by walking it.
+   * order made unless kept, then (a turn of its own: the walk of the order,
+   * 20-90 ms at 10-23 M objects) the selection sorted by walking it.
    */
   private readonly sortTurn = (): void => {
     this.sortTimer = null;
@@ -314,14 +320,19 @@ export abstract class SessionQueries {
     const t0 = performance.now();
     const deadline = t0 + SORT_TURN_MS;
     const m = p.indices.length;
-    const sorted = this.sortedFor(m);
-    while (p.copied < m && performance.now() < deadline) {
-      const end = Math.min(m, p.copied + SORT_STEP_OBJECTS);
-      sorted.set(p.indices.subarray(p.copied, end), p.copied);
-      p.copied = end;
+    // One kind of work a turn: copy, make, or walk.
+    if (p.copied < m) {
+      const sorted = this.sortedFor(m);
+      while (p.copied < m && performance.now() < deadline) {
+        const end = Math.min(m, p.copied + SORT_STEP_OBJECTS);
+        sorted.set(p.indices.subarray(p.copied, end), p.copied);
+        p.copied = end;
+      }
+    } else if (!p.made) {
+      p.made = makeOrderInSteps(p.ctx, p.sort.key, deadline, SORT_STEP_OBJECTS);
+    } else {
+      this.settleSort();
     }
-    if (p.made) this.settleSort();
-    else if (p.copied === m && performance.now() < deadline) p.made = makeOrderInSteps(p.ctx, p.sort.key, deadline, SORT_STEP_OBJECTS);
     this.turnTook('sortTurn', performance.now() - t0);
     if (this.pendingSort === p) this.sortTimer = setTimeout(this.sortTurn, 0);
   };

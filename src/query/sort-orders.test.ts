@@ -2,12 +2,13 @@
 // it in turns) is the order made at once, for every column and steps down to
 // one object; a sort meanwhile finishes it (same column, walked) or drops it
 // (another column, or a selection too small to walk), and either way sorts
-// right, although both borrow the same scratch.
+// right, although both borrow the same scratch. A walk stopped at the first
+// k (firstByStoreOrder) gives the sort's first k.
 
 import { describe, expect, it } from 'vitest';
 import { QueryContext } from './context.ts';
 import { sortSelection } from './object-query.ts';
-import { keptSortOrders, makeOrderInSteps } from './sort-orders.ts';
+import { firstByStoreOrder, keptSortOrders, makeOrderInSteps } from './sort-orders.ts';
 import { OBJECT_COLUMNS, type ObjectColumn } from './types.ts';
 import { sortedByRows, sortStressStore } from '../testing/sort-stress.ts';
 
@@ -86,4 +87,25 @@ describe('a store order made in steps', () => {
     expect(keptSortOrders(c)).toEqual(['pid', 'type']);
     expect(sorted(c, all, 'type', true)).toEqual(sortedByRows(rows, all, 'type', true));
   });
+});
+
+describe('the first objects of a walk of a kept order (firstByStoreOrder)', () => {
+  const scattered = all.filter((i) => Math.imul(i, 2654435761) >>> 0 < 0x66666666 || i === 0 || i === n - 1);
+  for (const column of OBJECT_COLUMNS) {
+    it(`by ${column}: the sort's first k for all, a quarter or a scatter of the store, both ways`, () => {
+      const c = new QueryContext(store);
+      expect(firstByStoreOrder(c, Uint32Array.from(all), { key: column, desc: false }, 5)).toBeNull();
+      makeInSteps(c, column, 1 << 20);
+      for (const desc of [false, true]) {
+        for (const sel of [all, quarter, scattered]) {
+          const want = sortedByRows(rows, sel, column, desc);
+          for (const k of [1, 37, sel.length, sel.length + 5]) {
+            expect(Array.from(firstByStoreOrder(c, Uint32Array.from(sel), { key: column, desc }, k)!), `${desc} ${sel.length} k=${k}`).toEqual(want.slice(0, k));
+          }
+        }
+      }
+      // A tenth is sorted apart, not walked.
+      expect(firstByStoreOrder(c, Uint32Array.from(tenth), { key: column, desc: true }, 5)).toBeNull();
+    });
+  }
 });

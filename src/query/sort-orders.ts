@@ -194,6 +194,39 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
     orders.byColumn.delete(sort.key);
     orders.byColumn.set(sort.key, kept);
   }
+  const out = walkOrder(ctx, kept, indices, sort.desc, indices, m);
+  if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
+  return true;
+}
+
+/**
+ * The first `k` objects of `indices` (as sortSelection takes them) in the
+ * order of `sort`, read from the store's kept order by its column when
+ * there is one and the selection would walk it (WALK_SHARE); else null. A
+ * walk that stops at k: what a new filter shows first, where the whole
+ * walk (sortByStoreOrder) takes 20-90 ms at 10-23 M objects.
+ */
+export function firstByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: SortSpec<ObjectColumn>, k: number): Uint32Array | null {
+  const n = ctx.store.numObjects;
+  const m = indices.length;
+  if (m < 2 || m < n * WALK_SHARE) return null;
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  const kept = orders.byColumn.get(sort.key);
+  if (!kept) return null;
+  const first = new Uint32Array(Math.max(0, Math.min(k, m)));
+  walkOrder(ctx, kept, indices, sort.desc, first, first.length);
+  return first;
+}
+
+/**
+ * Writes the objects of `indices` (distinct, ascending; `out` may be
+ * `indices` itself, read before it is written) into `out` in the kept
+ * order, descending run by run when `desc`, until `limit` are written;
+ * returns how many were.
+ */
+function walkOrder(ctx: QueryContext, kept: Order, indices: Uint32Array, desc: boolean, out: Uint32Array, limit: number): number {
+  const n = ctx.store.numObjects;
+  const m = indices.length;
   const { order, runStarts } = kept;
   // Every object: the order itself (backwards run by run when descending), no selection to test.
   const all = m === n;
@@ -201,41 +234,40 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
   // missed the cache at random reads), tested without a branch: each object
   // of the order is written at the next slot, which advances by its bit (a
   // random share of the store selected mispredicts a branch on it). The walk
-  // stops once all m are found, so no write goes past them.
+  // stops once `limit` are found, so no write goes past them.
   const selected = all ? null : ctx.scratch.u32('sortOrders.selected', (n >>> 5) + 1);
   if (selected) for (let p = 0; p < m; p++) selected[indices[p] >>> 5] |= 1 << (indices[p] & 31);
-  let out = 0;
-  if (all && !sort.desc) {
-    indices.set(order);
-    out = n;
+  let o = 0;
+  if (all && !desc) {
+    o = Math.min(limit, n);
+    out.set(order.subarray(0, o));
   } else if (all) {
-    for (let end = n; end > 0; ) {
+    for (let end = n; end > 0 && o < limit; ) {
       let start = end - 1;
       while ((runStarts[start >>> 5] & (1 << (start & 31))) === 0) start--;
-      for (let q = start; q < end; q++) indices[out++] = order[q];
+      for (let q = start; q < end && o < limit; q++) out[o++] = order[q];
       end = start;
     }
-  } else if (!sort.desc) {
-    for (let q = 0; q < n && out < m; q++) {
+  } else if (!desc) {
+    for (let q = 0; q < n && o < limit; q++) {
       const i = order[q];
-      indices[out] = i;
-      out += (selected![i >>> 5] >>> (i & 31)) & 1;
+      out[o] = i;
+      o += (selected![i >>> 5] >>> (i & 31)) & 1;
     }
   } else {
     // Runs from the last, each kept forwards.
-    for (let end = n; end > 0 && out < m; ) {
+    for (let end = n; end > 0 && o < limit; ) {
       let start = end - 1;
       while ((runStarts[start >>> 5] & (1 << (start & 31))) === 0) start--;
-      for (let q = start; q < end && out < m; q++) {
+      for (let q = start; q < end && o < limit; q++) {
         const i = order[q];
-        indices[out] = i;
-        out += (selected![i >>> 5] >>> (i & 31)) & 1;
+        out[o] = i;
+        o += (selected![i >>> 5] >>> (i & 31)) & 1;
       }
       end = start;
     }
   }
-  if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
-  return true;
+  return o;
 }
 
 /** The columns whose orders `ctx` keeps, least recently used first. */
