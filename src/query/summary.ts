@@ -1,5 +1,7 @@
 // The summary of a store: the numbers the summary strip and the CLI's
-// `stats` print. Pure; cheap (the store keeps running totals).
+// `stats` print. Pure; cheap (the store keeps running totals) but for the
+// index kind, a read of every alloc index (the data worker keeps the
+// summary of a loaded file).
 
 import { countsByName, topCountPairs, type BadLine, type KmapStore, type SplitSource } from '../store/kmap-store.ts';
 import { LAYOUTS, type Variant } from '../format/variants.ts';
