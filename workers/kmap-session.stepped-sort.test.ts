@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { QueryContext } from '../src/query/context.ts';
+import { objectSumsMade } from '../src/query/object-sums.ts';
 import { objectRow } from '../src/query/rows.ts';
 import { keptSortOrders } from '../src/query/sort-orders.ts';
 import { emptyFilter, type ObjectColumn, type ObjectFilter } from '../src/query/types.ts';
@@ -108,6 +109,23 @@ describe('a sort made in turns', () => {
     expect(pending()).toBe(false);
     expect(session.rows(0, live.length)).toEqual(rowsOf(want));
     expect(session.positionOf(want[want.length - 1])).toBe(live.length - 1);
+    await session.close();
+  });
+
+  it("waits for the warm-up's per-object sums before its own turns", async () => {
+    const { session, ctx, pending } = await openSession(0);
+    session.query(query({ key: 'size', desc: true }));
+    const copied = () => (session as unknown as { pendingSort: { copied: number } | null }).pendingSort?.copied ?? -1;
+    // Polled between the turns: nothing of the sort done while the sums are not made.
+    const seen: { sums: boolean; copied: number }[] = [];
+    for (let waited = 0; pending() && waited < 5000; waited += 5) {
+      seen.push({ sums: objectSumsMade(ctx()), copied: copied() });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(pending()).toBe(false);
+    expect(seen.filter((s) => !s.sums).length).toBeGreaterThan(10);
+    expect(seen.filter((s) => !s.sums && s.copied !== 0)).toEqual([]);
+    expect(keptSortOrders(ctx())).toEqual(['size']);
     await session.close();
   });
 

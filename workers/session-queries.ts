@@ -13,7 +13,7 @@
 // LiveCheckpoints per filter and grouping, which its walks fill.
 
 import { breakdown, filteredTotals, hierarchy } from '../src/query/breakdown.ts';
-import { objectSums, warmObjectSums } from '../src/query/object-sums.ts';
+import { objectSums, objectSumsMade, warmObjectSums } from '../src/query/object-sums.ts';
 import { objectCells, objectCellsToGo, warmObjectCells, type ObjectCells } from '../src/query/object-cells.ts';
 import { cellBreakdown, cellChartGroups, cellHierarchy, cellLifetimeChart, cellQuality, cellsDecide, cellTotals } from '../src/query/object-cell-queries.ts';
 import { QueryContext } from '../src/query/context.ts';
@@ -317,6 +317,11 @@ export abstract class SessionQueries {
     this.sortTimer = null;
     const p = this.pendingSort;
     if (!p || p.ctx !== this.ctx) return;
+    // The warm-up's per-object sums come first: nearly every question needs them (the totals of any filter).
+    if (this.warmTimer !== null && !objectSumsMade(p.ctx)) {
+      this.sortTimer = setTimeout(this.sortTurn, SORT_TURN_MS);
+      return;
+    }
     const t0 = performance.now();
     const deadline = t0 + SORT_TURN_MS;
     const m = p.indices.length;

@@ -108,6 +108,12 @@ export function objectSums(ctx: QueryContext): ObjectSums {
   });
 }
 
+/** Whether the context's per-object sums are all made (objectSums then costs nothing). */
+export function objectSumsMade(ctx: QueryContext): boolean {
+  const sums = begun.get(ctx);
+  return sums !== undefined && sums.stamp === `${ctx.store.numObjects}:${ctx.store.numAccesses}` && sums.done;
+}
+
 /**
  * Sums the next `count` objects' lines of the context's per-object sums;
  * true once they are all done (and are the context's memo, objectSums).
