@@ -3,12 +3,14 @@
 // one object; a sort meanwhile finishes it (same column, walked) or drops it
 // (another column, or a selection too small to walk), and either way sorts
 // right, although both borrow the same scratch. A walk stopped at the first
-// k (firstByStoreOrder) gives the sort's first k.
+// k (firstByStoreOrder) gives the sort's first k, and a walk in steps
+// (sortByStoreOrderInSteps, long runs of equal keys split between steps) the
+// whole sort.
 
 import { describe, expect, it } from 'vitest';
 import { QueryContext } from './context.ts';
 import { sortSelection } from './object-query.ts';
-import { firstByStoreOrder, keptSortOrders, makeOrderInSteps } from './sort-orders.ts';
+import { firstByStoreOrder, keptSortOrders, makeOrderInSteps, sortByStoreOrderInSteps } from './sort-orders.ts';
 import { OBJECT_COLUMNS, type ObjectColumn } from './types.ts';
 import { sortedByRows, sortStressStore } from '../testing/sort-stress.ts';
 
@@ -108,4 +110,37 @@ describe('the first objects of a walk of a kept order (firstByStoreOrder)', () =
       expect(firstByStoreOrder(c, Uint32Array.from(tenth), { key: column, desc: true }, 5)).toBeNull();
     });
   }
+});
+
+describe('a walk of a kept order in steps (sortByStoreOrderInSteps)', () => {
+  const scattered = all.filter((i) => Math.imul(i, 2654435761) >>> 0 < 0x66666666 || i === 0 || i === n - 1);
+  for (const column of OBJECT_COLUMNS) {
+    it(`by ${column}: the whole sort, for steps of 1, 3 and 50 positions`, () => {
+      const c = new QueryContext(store);
+      expect(sortByStoreOrderInSteps(c, Uint32Array.from(all), { key: column, desc: false }, 3)).toBeNull();
+      makeInSteps(c, column, 1 << 20);
+      for (const step of [1, 3, 50]) {
+        for (const desc of [false, true]) {
+          for (const sel of [all, quarter, scattered]) {
+            const got = Uint32Array.from(sel);
+            const steps = sortByStoreOrderInSteps(c, got, { key: column, desc }, step)!;
+            let calls = 0;
+            while (!steps.next().done) calls++;
+            expect(calls, `${step} ${desc} ${sel.length}`).toBeGreaterThanOrEqual(Math.floor(sel.length / step));
+            expect(Array.from(got), `${step} ${desc} ${sel.length}`).toEqual(sortedByRows(rows, sel, column, desc));
+          }
+        }
+      }
+    });
+  }
+
+  it('refuses at its end a selection with a repeat', () => {
+    const c = new QueryContext(store);
+    makeInSteps(c, 'size', 1 << 20);
+    const repeat = Uint32Array.from([...quarter.slice(0, -1), quarter[0]]).sort();
+    const steps = sortByStoreOrderInSteps(c, repeat, { key: 'size', desc: true }, 7)!;
+    expect(() => {
+      while (!steps.next().done);
+    }).toThrow(/found in the order/);
+  });
 });
