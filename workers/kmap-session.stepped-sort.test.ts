@@ -92,7 +92,7 @@ describe('a sort made in turns', () => {
     await session.close();
   });
 
-  it("with the order kept, answers a filter's first rows from the walk stopped at them, and walks the rest in a turn", async () => {
+  it("with the order kept, answers a filter's first rows from the walk stopped at them, and walks the rest in turns", async () => {
     const { session, pending } = await openSession(0);
     session.query(query({ key: 'size', desc: false }));
     session.rows(1000, 1);
@@ -126,6 +126,36 @@ describe('a sort made in turns', () => {
     expect(seen.filter((s) => !s.sums).length).toBeGreaterThan(10);
     expect(seen.filter((s) => !s.sums && s.copied !== 0)).toEqual([]);
     expect(keptSortOrders(ctx())).toEqual(['size']);
+    await session.close();
+  });
+
+  it('in small steps: a window asked while the order is made, or while it is walked, finishes it where it is', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { sortTurnMs: number; sortStepObjects: number; pendingSort: { copied: number; made: boolean; walk?: unknown } | null };
+    // One step of 7 objects a turn.
+    inner.sortTurnMs = 0;
+    inner.sortStepObjects = 7;
+    const state = () => inner.pendingSort;
+    const until = async (what: () => boolean) => {
+      for (let waited = 0; !what() && waited < 10_000; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    // Made in steps: stopped part way through the making (after the sums, the copy: 429 steps).
+    session.query(query({ key: 'writes', desc: false }));
+    await until(() => state()?.copied === all.length);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(pending()).toBe(true);
+    expect(state()!.made).toBe(false);
+    expect(session.rows(1500, 20)).toEqual(rowsOf(sortedByRows(rows, all, 'writes', false).slice(1500, 1520)));
+    expect(pending()).toBe(false);
+    expect(keptSortOrders(ctx())).toEqual(['writes']);
+    // Walked in steps: a filter under the kept order, stopped part way through the walk.
+    const live = all.filter((i) => rows[i].freeIndex === '0');
+    session.query(query({ key: 'writes', desc: true }, { state: 'live' }));
+    await until(() => state()?.walk !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(pending()).toBe(true);
+    expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'writes', true)));
+    expect(pending()).toBe(false);
     await session.close();
   });
 

@@ -28,7 +28,7 @@ import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { firstInOrder } from '../src/query/first-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
-import { firstByStoreOrder, makeOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
+import { firstByStoreOrder, makeOrderInSteps, sortByStoreOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
 import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
@@ -95,8 +95,8 @@ const WARM_STEP_SITE_OBJECTS = 1 << 17;
  * each, SORT_STEP_OBJECTS at a time): at 10 M objects the order costs
  * 300-1,300 ms in one piece, at 23 M 0.5-1.8 s, most of it the first touch
  * of its arrays. A sort that walks a kept order answers with the walk
- * stopped at its first rows (firstByStoreOrder) and walks the rest in a
- * turn (20-90 ms at 10-23 M objects). Smaller stores sort at once.
+ * stopped at its first rows (firstByStoreOrder) and walks the rest in
+ * turns (20-140 ms in all at 10-23 M objects). Smaller stores sort at once.
  */
 export const STEPPED_SORT_MIN_OBJECTS = 1 << 20;
 /** Rows of a stepped sort answered before its order is made: the table's first page and more. */
@@ -121,8 +121,10 @@ interface PendingSort {
   readonly first: Uint32Array;
   /** Of `indices`, how many are copied into the sorted buffer so far. */
   copied: number;
-  /** The store's order by the sort's column is kept (or was already): a turn walks it once the copy is done. */
+  /** The store's order by the sort's column is kept (or was already): turns walk it once the copy is done. */
   made: boolean;
+  /** The walk of the order into the sorted buffer, once begun (null: the order went; the sort is finished at once). */
+  walk?: Generator<void, void> | null;
 }
 
 export abstract class SessionQueries {
@@ -142,6 +144,9 @@ export abstract class SessionQueries {
   private sortTimer: ReturnType<typeof setTimeout> | null = null;
   /** Stores of at least this many objects sort in steps (STEPPED_SORT_MIN_OBJECTS; tests set less). */
   protected steppedSortMinObjects = STEPPED_SORT_MIN_OBJECTS;
+  /** A stepped sort's turns and steps (SORT_TURN_MS, SORT_STEP_OBJECTS; tests set less, to stop between steps: a turn takes one step at least). */
+  protected sortTurnMs = SORT_TURN_MS;
+  protected sortStepObjects = SORT_STEP_OBJECTS;
 
   /** The rows the table pages through: the filtered objects in display order (a stepped sort is finished first). */
   protected get selection(): Uint32Array {
@@ -292,7 +297,8 @@ export abstract class SessionQueries {
     }
     if (pending) {
       this.pendingSort = pending;
-      this.sortTimer = setTimeout(this.sortTurn, 0);
+      // After the page's other questions of this refresh (sent with the query, answered first).
+      this.sortTimer = setTimeout(this.sortTurn, this.sortTurnMs);
     } else {
       this.selection = indices;
     }
@@ -310,8 +316,8 @@ export abstract class SessionQueries {
   /**
    * One turn of a stepped sort: the filter's selection copied into the
    * sorted buffer (its first touch, a step at a time), then the store's
-   * order made unless kept, then (a turn of its own: the walk of the order,
-   * 20-90 ms at 10-23 M objects) the selection sorted by walking it.
+   * order made unless kept, then the selection sorted by walking it (20-140
+   * ms at 10-23 M objects, in steps too).
    */
   private readonly sortTurn = (): void => {
     this.sortTimer = null;
@@ -319,24 +325,30 @@ export abstract class SessionQueries {
     if (!p || p.ctx !== this.ctx) return;
     // The warm-up's per-object sums come first: nearly every question needs them (the totals of any filter).
     if (this.warmTimer !== null && !objectSumsMade(p.ctx)) {
-      this.sortTimer = setTimeout(this.sortTurn, SORT_TURN_MS);
+      this.sortTimer = setTimeout(this.sortTurn, this.sortTurnMs);
       return;
     }
     const t0 = performance.now();
-    const deadline = t0 + SORT_TURN_MS;
+    const deadline = t0 + this.sortTurnMs;
     const m = p.indices.length;
-    // One kind of work a turn: copy, make, or walk.
+    // One kind of work a turn, a step of it at least: copy, make, or walk.
     if (p.copied < m) {
       const sorted = this.sortedFor(m);
-      while (p.copied < m && performance.now() < deadline) {
-        const end = Math.min(m, p.copied + SORT_STEP_OBJECTS);
+      do {
+        const end = Math.min(m, p.copied + this.sortStepObjects);
         sorted.set(p.indices.subarray(p.copied, end), p.copied);
         p.copied = end;
-      }
+      } while (p.copied < m && performance.now() < deadline);
     } else if (!p.made) {
-      p.made = makeOrderInSteps(p.ctx, p.sort.key, deadline, SORT_STEP_OBJECTS);
+      p.made = makeOrderInSteps(p.ctx, p.sort.key, deadline, this.sortStepObjects);
     } else {
-      this.settleSort();
+      p.walk ??= sortByStoreOrderInSteps(p.ctx, this.sortedFor(m), p.sort, this.sortStepObjects);
+      let done = p.walk === null;
+      while (!done) {
+        done = p.walk!.next().done === true;
+        if (performance.now() >= deadline) break;
+      }
+      if (done) this.settleSort();
     }
     this.turnTook('sortTurn', performance.now() - t0);
     if (this.pendingSort === p) this.sortTimer = setTimeout(this.sortTurn, 0);
@@ -349,9 +361,14 @@ export abstract class SessionQueries {
     this.dropPendingSort();
     if (p.ctx !== this.ctx) return;
     const sorted = this.sortedFor(p.indices.length);
-    sorted.set(p.indices.subarray(p.copied), p.copied);
-    // Finishes the order being made (the same column) and walks it.
-    sortSelection(p.ctx, sorted, p.sort, true);
+    if (p.walk) {
+      // The rest of the walk begun in its turns (the copy is whole by then).
+      while (!p.walk.next().done);
+    } else {
+      sorted.set(p.indices.subarray(p.copied), p.copied);
+      // Finishes the order being made (the same column) and walks it.
+      sortSelection(p.ctx, sorted, p.sort, true);
+    }
     this.settled = sorted;
   }
 
