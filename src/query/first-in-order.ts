@@ -24,6 +24,9 @@ import type { QueryContext } from './context.ts';
 import { SortKeyReader } from './sort-keys.ts';
 import type { ObjectColumn, SortSpec } from './types.ts';
 
+/** The sign bit, as an int32. */
+const SIGN = 0x80000000 | 0;
+
 /** Objects read per block: their key words fit the second-level cache. */
 const BLOCK = 1 << 16;
 
@@ -44,7 +47,10 @@ export function firstInOrder(ctx: QueryContext, indices: Uint32Array, sort: Sort
   k = Math.max(0, Math.min(k, n));
   if (k === 0) return new Uint32Array(0);
   const reader = new SortKeyReader(ctx, sort.key);
-  const flip = sort.desc ? 0xffffffff : 0;
+  // Each key word as a signed 32-bit number that orders like the word
+  // (its top bit flipped) and, descending, the other way round (every bit
+  // flipped): the heap compares small integers, never doubles.
+  const flip = sort.desc ? ~SIGN : SIGN;
   const heap = new PairHeap(k, entryBudget(n, k, block));
   const lo = new Uint32Array(Math.min(block, n));
   const hiBlock = new Uint32Array(Math.min(block, n));
@@ -72,35 +78,35 @@ export function firstInOrder(ctx: QueryContext, indices: Uint32Array, sort: Sort
  * fail (firstInOrder gives up).
  */
 class PairHeap {
-  private readonly hH: Uint32Array;
-  private readonly hL: Uint32Array;
-  private readonly hI: Uint32Array;
+  private readonly hH: Int32Array;
+  private readonly hL: Int32Array;
+  private readonly hI: Int32Array;
   private size = 0;
   private entries = 0;
   /** The greatest pair kept, once k are (before: above every pair). */
-  private topH = 0xffffffff;
-  private topL = 0xffffffff;
-  private topI = 0xffffffff;
+  private topH = 0x7fffffff;
+  private topL = 0x7fffffff;
+  private topI = 0x7fffffff;
 
   constructor(
     private readonly k: number,
     private readonly budget: number,
   ) {
-    this.hH = new Uint32Array(k);
-    this.hL = new Uint32Array(k);
-    this.hI = new Uint32Array(k);
+    this.hH = new Int32Array(k);
+    this.hL = new Int32Array(k);
+    this.hI = new Int32Array(k);
   }
 
   /** Offers the objects part[j] with keys (0, lo[j]), flipped by `flip`; false past the budget. */
   offerNarrow(lo: Uint32Array, part: Uint32Array, flip: number): boolean {
-    const h = (0 ^ flip) >>> 0;
+    const h = flip; // the high word 0
     // A heap whose greatest pair is below every pair of this block turns it all away.
     if (this.size === this.k && h > this.topH) return true;
     let tL = this.topL;
     let tI = this.topI;
     const full = this.size === this.k && h === this.topH;
     for (let j = 0; j < lo.length; j++) {
-      const l = (lo[j] ^ flip) >>> 0;
+      const l = lo[j] ^ flip;
       if (full && (l > tL || (l === tL && part[j] > tI))) continue;
       if (!this.add(h, l, part[j])) return false;
       if (this.size === this.k && this.topH === h) {
@@ -119,9 +125,9 @@ class PairHeap {
     let tL = this.topL;
     let tI = this.topI;
     for (let j = 0; j < lo.length; j++) {
-      const h = (hi[j] ^ flip) >>> 0;
+      const h = hi[j] ^ flip;
       if (h > tH) continue;
-      const l = (lo[j] ^ flip) >>> 0;
+      const l = lo[j] ^ flip;
       const i = part[j];
       if (h === tH && (l > tL || (l === tL && i > tI))) continue;
       if (!this.add(h, l, i)) return false;
@@ -168,7 +174,7 @@ function above(ah: number, al: number, ai: number, bh: number, bl: number, bi: n
 }
 
 /** Adds (h, l, i) at position `at` (the heap's size) and moves it up. */
-function siftUp(hH: Uint32Array, hL: Uint32Array, hI: Uint32Array, at: number, h: number, l: number, i: number): void {
+function siftUp(hH: Int32Array, hL: Int32Array, hI: Int32Array, at: number, h: number, l: number, i: number): void {
   while (at > 0) {
     const p = (at - 1) >> 1;
     if (!above(h, l, i, hH[p], hL[p], hI[p])) break;
@@ -183,7 +189,7 @@ function siftUp(hH: Uint32Array, hL: Uint32Array, hI: Uint32Array, at: number, h
 }
 
 /** Replaces the top of a heap of `size` pairs with (h, l, i) and moves it down. */
-function siftDown(hH: Uint32Array, hL: Uint32Array, hI: Uint32Array, size: number, h: number, l: number, i: number): void {
+function siftDown(hH: Int32Array, hL: Int32Array, hI: Int32Array, size: number, h: number, l: number, i: number): void {
   let at = 0;
   for (;;) {
     let c = 2 * at + 1;
