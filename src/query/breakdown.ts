@@ -10,7 +10,7 @@ import type { QueryContext } from './context.ts';
 import type { BreakdownKey, BreakdownRow, FilteredTotals, HierarchyCell } from './types.ts';
 import { OBJECT_PID_BIAS, type KmapStore } from '../store/kmap-store.ts';
 import { addEntry } from '../store/columns.ts';
-import { objectSumExact, objectSums, type ObjectSums } from './object-sums.ts';
+import { objectSumExact, objectSums, objectSumsToGo, type ObjectSums } from './object-sums.ts';
 import { addExact, compareExact, ExactSum, MAX_EXACT, type Exact } from '../store/exact.ts';
 
 /** Adds object i's size, reads or writes to `sum` exactly. */
@@ -35,7 +35,11 @@ function addObject(store: KmapStore, sums: ObjectSums, sum: ExactSum, i: number,
 export function filteredTotals(ctx: QueryContext, indices: Uint32Array): FilteredTotals {
   const store = ctx.store;
   const all = indices.length === store.numObjects;
-  const sums = all ? null : objectSums(ctx);
+  // Fewer objects kept than are left to sum (the data worker's warm-up not
+  // done yet, or the CLI's one question): their own lines are summed, a
+  // share of what the rest of every object's sums would cost.
+  const own = !all && indices.length < objectSumsToGo(ctx);
+  const sums = all || own ? null : objectSums(ctx);
   const size = store.objects.size.data;
   let objects = 0, liveObjects = 0, bytes = 0, liveBytes = 0, accesses = 0, sumReads = 0, sumWrites = 0;
   for (let p = 0; p < indices.length; p++) {
@@ -55,11 +59,15 @@ export function filteredTotals(ctx: QueryContext, indices: Uint32Array): Filtere
       sumReads += reads[i];
       sumWrites += writes[i];
     }
+  } else if (own) {
+    [accesses, sumReads, sumWrites] = ownLineSums(store, indices);
   }
   const exact = (near: number, which: 'size' | 'reads' | 'writes', liveOnly = false): Exact => {
     if (near <= MAX_EXACT) return near;
+    // Past 2^53 - 1 (absurd files only): summed again exactly, from every object's sums.
+    const exactSums = sums ?? objectSums(ctx);
     const sum = new ExactSum();
-    for (let p = 0; p < indices.length; p++) if (!liveOnly || store.isLive(indices[p])) addObject(store, sums!, sum, indices[p], which);
+    for (let p = 0; p < indices.length; p++) if (!liveOnly || store.isLive(indices[p])) addObject(store, exactSums, sum, indices[p], which);
     return sum.value;
   };
   return {
@@ -71,6 +79,34 @@ export function filteredTotals(ctx: QueryContext, indices: Uint32Array): Filtere
     reads: all ? store.reads : exact(sumReads, 'reads'),
     writes: all ? store.writes : exact(sumWrites, 'writes'),
   };
+}
+
+/** The access lines, reads and writes of the objects `indices`, from their own lines (or an aggregate-only store's per-object sums), as doubles. */
+function ownLineSums(store: KmapStore, indices: Uint32Array): [number, number, number] {
+  const starts = store.objects.accessStart.data;
+  const n = store.numObjects;
+  const fold = store.fold;
+  const r = store.accesses.reads.data;
+  const w = store.accesses.writes.data;
+  let lines = 0;
+  let reads = 0;
+  let writes = 0;
+  for (let p = 0; p < indices.length; p++) {
+    const i = indices[p];
+    const start = starts[i];
+    const end = i + 1 < n ? starts[i + 1] : store.numAccesses;
+    lines += end - start;
+    if (fold) {
+      reads += fold.reads.data[i];
+      writes += fold.writes.data[i];
+    } else {
+      for (let a = start; a < end; a++) {
+        reads += r[a];
+        writes += w[a];
+      }
+    }
+  }
+  return [lines, reads, writes];
 }
 
 /** The groups of a Breakdown key that is a name or a site: how many ids, and the key of each (one group '' where the variant lacks the column). */

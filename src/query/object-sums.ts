@@ -47,6 +47,11 @@ class SumsInPieces implements ObjectSums {
     return this.next >= this.lines.length;
   }
 
+  /** Objects not summed yet. */
+  get toGo(): number {
+    return Math.max(0, this.lines.length - this.next);
+  }
+
   /** Sums the next `count` objects (at most: to the last). */
   step(count: number): void {
     const store = this.store;
@@ -108,10 +113,15 @@ export function objectSums(ctx: QueryContext): ObjectSums {
   });
 }
 
-/** Whether the context's per-object sums are all made (objectSums then costs nothing). */
-export function objectSumsMade(ctx: QueryContext): boolean {
+/** Objects whose per-object sums are still to be made in the context (0 once made: objectSums then costs nothing). */
+export function objectSumsToGo(ctx: QueryContext): number {
   const sums = begun.get(ctx);
-  return sums !== undefined && sums.stamp === `${ctx.store.numObjects}:${ctx.store.numAccesses}` && sums.done;
+  return sums !== undefined && sums.stamp === `${ctx.store.numObjects}:${ctx.store.numAccesses}` ? sums.toGo : ctx.store.numObjects;
+}
+
+/** Whether the context's per-object sums are all made. */
+export function objectSumsMade(ctx: QueryContext): boolean {
+  return objectSumsToGo(ctx) === 0;
 }
 
 /**

@@ -31,6 +31,7 @@ import {
 import { breakdown, filteredTotals, hierarchy } from './breakdown.ts';
 import { compareBytes } from './compare.ts';
 import { QueryContext } from './context.ts';
+import { objectSumsToGo } from './object-sums.ts';
 import { dumpText } from './dump.ts';
 import { filterObjects } from './filter.ts';
 import { accessSites } from './sites.ts';
@@ -257,6 +258,10 @@ describe.each(CASES.map((make) => [make] as const))('against the reference', (ma
         const t = refTotals(c.cap, want);
         const { bySlab, byType, byCommand, ...totals } = t;
         expect(filteredTotals(c.ctx, got.indices)).toEqual(totals);
+        // With no per-object sums made (a fresh context): a part of the store sums its own lines, and makes none.
+        const fresh = new QueryContext(c.store);
+        expect(filteredTotals(fresh, got.indices)).toEqual(totals);
+        expect(objectSumsToGo(fresh)).toBe(c.store.numObjects);
         expect(filteredStatsJson(c.ctx, got.indices, summarize(c.store))).toEqual({
           format: c.cap.variant,
           objects: t.objects,
