@@ -18,10 +18,17 @@
 //   array's role: 'liveSeries.keep').
 // - A scratch array never leaves the query that borrowed it: never returned,
 //   cached or kept in a result (results are cached and outlive the next
-//   query). Copy out what a result needs.
+//   query). Copy out what a result needs. (The stepped sorts below keep
+//   theirs only until they are done, never in a result.)
 // - Queries run one at a time on a context (the data worker answers one
 //   message at a time; the CLI runs one query), so no two borrows of a key
-//   overlap except inside one query, which the keys rule covers.
+//   overlap except inside one query, which the keys rule covers. One
+//   exception, kept in one file: a store order made or walked in steps
+//   (sort-orders.ts) holds 'sortSelection.*', 'radixSort.*' and
+//   'sortOrders.selected' across the data worker's turns; every other
+//   borrower of those keys is a sort, and a sort first finishes or drops an
+//   order being made (sortByStoreOrder), as the data worker drops a walk in
+//   steps before any other sort.
 // - Every borrow is zero-filled (a fill of warm memory: 10 MB in about 1 ms),
 //   unless the borrower passes zero = false because it writes every element
 //   it reads (a sort's pass buffers, a list filled from its start).

@@ -16,9 +16,13 @@
 //
 // An order can also be made a few steps at a time (makeOrderInSteps: the
 // data worker makes it in turns between answers, after firstInOrder gave a
-// new sort's first rows). Until it is done it holds the sort's scratch, so
-// the next sort on the context finishes it first when it would walk it
-// (same column, enough of the store), and otherwise drops it.
+// new sort's first rows), and a kept order walked a few steps at a time
+// (sortByStoreOrderInSteps). Until it is done, a making holds the sort's
+// scratch ('sortSelection.*', 'radixSort.*') across the worker's messages,
+// so the next sort on the context finishes it first when it would walk it
+// (same column, enough of the store) and otherwise drops it; the data
+// worker also drops it when the sort it was for is replaced
+// (dropOrderMaking), and runs no other sort during a walk in steps.
 //
 // At most MAX_ORDERS columns are kept (4 bytes an object each, and the run
 // bits: 44 MB at 10 M objects), the least recently used let go first. They
@@ -45,12 +49,12 @@ interface Order {
   readonly runStarts: Uint32Array;
 }
 
-/** An order being made in steps (startOrder): the column and the steps left. */
+/** An order being made in steps (startMaking): the column and the steps left. */
 interface Making {
   readonly column: ObjectColumn;
   readonly steps: Generator<void, Order>;
-  /** Its order array, counted in heldBytes while it is made. */
-  readonly order: Uint32Array;
+  /** Its arrays' bytes (the order, and the run bits lent by an order let go), counted in heldBytes while it is made. */
+  readonly bytes: number;
 }
 
 /** The orders of one context (its memo 'sortOrders'), most recently used last. */
@@ -60,7 +64,7 @@ class SortOrders {
   making: Making | null = null;
 
   heldBytes(): number {
-    let n = this.making?.order.byteLength ?? 0;
+    let n = this.making?.bytes ?? 0;
     for (const o of this.byColumn.values()) n += o.order.byteLength + o.runStarts.byteLength;
     return n;
   }
@@ -107,7 +111,7 @@ function markRuns(lo: Uint32Array, hi: Uint32Array | null, runStarts: Uint32Arra
   }
 }
 
-/** Starts making the order by `column` (the least recently used order, past MAX_ORDERS, makes room and lends its arrays). */
+/** Starts making the order by `column` (the least recently used order, past MAX_ORDERS, makes room and lends its arrays: it is gone even if this making is dropped). */
 function startMaking(ctx: QueryContext, orders: SortOrders, column: ObjectColumn, step: number): Making {
   let reuse: Order | null = null;
   if (orders.byColumn.size >= MAX_ORDERS) {
@@ -116,7 +120,7 @@ function startMaking(ctx: QueryContext, orders: SortOrders, column: ObjectColumn
     orders.byColumn.delete(oldest);
   }
   const order = reuse?.order ?? new Uint32Array(ctx.store.numObjects);
-  orders.making = { column, steps: orderSteps(ctx, column, reuse, order, step), order };
+  orders.making = { column, steps: orderSteps(ctx, column, reuse, order, step), bytes: order.byteLength + (reuse?.runStarts.byteLength ?? 0) };
   return orders.making;
 }
 
@@ -149,7 +153,9 @@ export function wouldMakeOrder(ctx: QueryContext, column: ObjectColumn, m: numbe
  * column is dropped) and keeping it once made. True once the order is kept.
  * Meanwhile the order's arrays and the sort's scratch belong to it: any
  * sort on the context (sortByStoreOrder, which sortSelection calls first)
- * finishes it when it is by the same column, or drops it.
+ * finishes it when it would walk it, or drops it; so does dropOrderMaking.
+ * (firstByStoreOrder and a walk in steps borrow none of its scratch and
+ * leave it be.)
  */
 export function makeOrderInSteps(ctx: QueryContext, column: ObjectColumn, deadline: number, step: number): boolean {
   const orders = ctx.memo('sortOrders', () => new SortOrders());
@@ -314,6 +320,15 @@ function walkForward(kept: Order, selected: Uint32Array | null, out: Uint32Array
   c.o = o;
 }
 
+/** The start of the run that ends at `end` (exclusive): the last run-start bit before it, read a word at a time (position 0 always starts one). */
+function runStartBefore(runStarts: Uint32Array, end: number): number {
+  const p = end - 1;
+  let w = p >>> 5;
+  let bits = runStarts[w] & (0xffffffff >>> (31 - (p & 31)));
+  while (bits === 0) bits = runStarts[--w];
+  return (w << 5) + 31 - Math.clz32(bits);
+}
+
 /** Up to `step` positions of the order backwards from c.at, run by run, each run forwards (a long run across steps). */
 function walkBack(kept: Order, selected: Uint32Array | null, out: Uint32Array, limit: number, c: Cursor, step: number): void {
   const { order, runStarts } = kept;
@@ -321,10 +336,8 @@ function walkBack(kept: Order, selected: Uint32Array | null, out: Uint32Array, l
   let budget = step;
   while (c.at > 0 && o < limit && budget > 0) {
     if (c.runStart < 0) {
-      let start = c.at - 1;
-      while ((runStarts[start >>> 5] & (1 << (start & 31))) === 0) start--;
-      c.runStart = start;
-      c.q = start;
+      c.runStart = runStartBefore(runStarts, c.at);
+      c.q = c.runStart;
     }
     const stop = Math.min(c.at, c.q + budget);
     let q = c.q;
@@ -345,6 +358,17 @@ function walkBack(kept: Order, selected: Uint32Array | null, out: Uint32Array, l
     }
   }
   c.o = o;
+}
+
+/** Drops the order being made, unless it is by `keep` (its arrays and the sort's scratch it holds are free again). */
+export function dropOrderMaking(ctx: QueryContext, keep: ObjectColumn | null = null): void {
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  if (orders.making && orders.making.column !== keep) orders.making = null;
+}
+
+/** The column of the order being made, if any. */
+export function orderMaking(ctx: QueryContext): ObjectColumn | null {
+  return ctx.memo('sortOrders', () => new SortOrders()).making?.column ?? null;
 }
 
 /** The columns whose orders `ctx` keeps, least recently used first. */
