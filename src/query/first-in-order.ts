@@ -17,7 +17,7 @@
 // keys come first and the rest are turned away. Ties then enter once per
 // block at most k times (an earlier block's equal keys have smaller
 // indices). Orders that defeat both (a key that falls as the file goes on,
-// in many small steps) would make every object enter: past ENTRY_BUDGET
+// in many small steps) would make every object enter: past entryBudget()
 // entries the search gives up and returns null, and the caller sorts.
 
 import type { QueryContext } from './context.ts';
@@ -80,13 +80,14 @@ export function firstInOrder(ctx: QueryContext, indices: Uint32Array, sort: Sort
 class PairHeap {
   private readonly hH: Int32Array;
   private readonly hL: Int32Array;
-  private readonly hI: Int32Array;
+  /** Object indices, unsigned (a store past 2^31 objects compares them right). */
+  private readonly hI: Uint32Array;
   private size = 0;
   private entries = 0;
   /** The greatest pair kept, once k are (before: above every pair). */
   private topH = 0x7fffffff;
   private topL = 0x7fffffff;
-  private topI = 0x7fffffff;
+  private topI = 0xffffffff;
 
   constructor(
     private readonly k: number,
@@ -94,7 +95,7 @@ class PairHeap {
   ) {
     this.hH = new Int32Array(k);
     this.hL = new Int32Array(k);
-    this.hI = new Int32Array(k);
+    this.hI = new Uint32Array(k);
   }
 
   /** Offers the objects part[j] with keys (0, lo[j]), flipped by `flip`; false past the budget. */
@@ -174,7 +175,7 @@ function above(ah: number, al: number, ai: number, bh: number, bl: number, bi: n
 }
 
 /** Adds (h, l, i) at position `at` (the heap's size) and moves it up. */
-function siftUp(hH: Int32Array, hL: Int32Array, hI: Int32Array, at: number, h: number, l: number, i: number): void {
+function siftUp(hH: Int32Array, hL: Int32Array, hI: Uint32Array, at: number, h: number, l: number, i: number): void {
   while (at > 0) {
     const p = (at - 1) >> 1;
     if (!above(h, l, i, hH[p], hL[p], hI[p])) break;
@@ -189,7 +190,7 @@ function siftUp(hH: Int32Array, hL: Int32Array, hI: Int32Array, at: number, h: n
 }
 
 /** Replaces the top of a heap of `size` pairs with (h, l, i) and moves it down. */
-function siftDown(hH: Int32Array, hL: Int32Array, hI: Int32Array, size: number, h: number, l: number, i: number): void {
+function siftDown(hH: Int32Array, hL: Int32Array, hI: Uint32Array, size: number, h: number, l: number, i: number): void {
   let at = 0;
   for (;;) {
     let c = 2 * at + 1;
