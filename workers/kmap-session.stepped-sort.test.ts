@@ -3,13 +3,14 @@
 // page sees (the first rows, any window, an object's position, the total)
 // is the whole sort's, before, during and after the turns, and a new
 // question meanwhile (another sort, a filter, no sort) answers as it would
-// without the turns.
+// without the turns. A new context, a failed open or an export finishes it
+// first; an order being made for a sort replaced is dropped.
 
 import { describe, expect, it } from 'vitest';
 import type { QueryContext } from '../src/query/context.ts';
 import { objectSumsMade } from '../src/query/object-sums.ts';
 import { objectRow } from '../src/query/rows.ts';
-import { keptSortOrders } from '../src/query/sort-orders.ts';
+import { keptSortOrders, orderMaking } from '../src/query/sort-orders.ts';
 import { emptyFilter, type ObjectColumn, type ObjectFilter } from '../src/query/types.ts';
 import { sortedByRows, sortStressKmap, sortStressStore } from '../src/testing/sort-stress.ts';
 import { KmapSession } from './kmap-session.ts';
@@ -31,6 +32,15 @@ async function openSession(steppedFrom: number): Promise<{ session: KmapSession;
 const rowsOf = (sel: number[]) => sel.map((i) => objectRow(store, i));
 
 const waitTurns = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/** Waits (1 ms at a time, 10 s at most) until `what` holds; fails saying `why` if it never does. */
+async function until(what: () => boolean, why: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`waited 10 s: ${why}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 const query = (sort: { key: ObjectColumn; desc: boolean } | null, filter: Partial<ObjectFilter> = {}) => ({ filter: { ...emptyFilter(), ...filter }, sort, firstRows: 128 });
 
@@ -114,17 +124,16 @@ describe('a sort made in turns', () => {
 
   it("waits for the warm-up's per-object sums before its own turns", async () => {
     const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { sortTurn: () => void; pendingSort: { copied: number } | null };
     session.query(query({ key: 'size', desc: true }));
-    const copied = () => (session as unknown as { pendingSort: { copied: number } | null }).pendingSort?.copied ?? -1;
-    // Polled between the turns: nothing of the sort done while the sums are not made.
-    const seen: { sums: boolean; copied: number }[] = [];
-    for (let waited = 0; pending() && waited < 5000; waited += 5) {
-      seen.push({ sums: objectSumsMade(ctx()), copied: copied() });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(pending()).toBe(false);
-    expect(seen.filter((s) => !s.sums).length).toBeGreaterThan(10);
-    expect(seen.filter((s) => !s.sums && s.copied !== 0)).toEqual([]);
+    // Right after the load the warm-up has not begun (it waits 250 ms): a turn now does nothing of the sort.
+    expect(objectSumsMade(ctx())).toBe(false);
+    inner.sortTurn();
+    expect(inner.pendingSort?.copied).toBe(0);
+    await until(() => objectSumsMade(ctx()), 'the warm-up made the sums');
+    inner.sortTurn();
+    expect(inner.pendingSort === null || inner.pendingSort.copied > 0).toBe(true);
+    await until(() => !pending(), 'the sort finished in its turns');
     expect(keptSortOrders(ctx())).toEqual(['size']);
     await session.close();
   });
@@ -136,12 +145,9 @@ describe('a sort made in turns', () => {
     inner.sortTurnMs = 0;
     inner.sortStepObjects = 7;
     const state = () => inner.pendingSort;
-    const until = async (what: () => boolean) => {
-      for (let waited = 0; !what() && waited < 10_000; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
-    };
     // Made in steps: stopped part way through the making (after the sums, the copy: 429 steps).
     session.query(query({ key: 'writes', desc: false }));
-    await until(() => state()?.copied === all.length);
+    await until(() => state()?.copied === all.length, 'the copy done');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(pending()).toBe(true);
     expect(state()!.made).toBe(false);
@@ -151,11 +157,55 @@ describe('a sort made in turns', () => {
     // Walked in steps: a filter under the kept order, stopped part way through the walk.
     const live = all.filter((i) => rows[i].freeIndex === '0');
     session.query(query({ key: 'writes', desc: true }, { state: 'live' }));
-    await until(() => state()?.walk !== undefined);
+    await until(() => state()?.walk !== undefined, 'the walk begun');
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(pending()).toBe(true);
     expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'writes', true)));
     expect(pending()).toBe(false);
+    await session.close();
+  });
+
+  it('a new context (symbols), a failed open or an export finishes it first; the export makes no order for it', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const want = sortedByRows(rows, all, 'size', false);
+    session.query(query({ key: 'size', desc: false }));
+    session.clearSymbols();
+    expect(pending()).toBe(false);
+    expect(session.rows(1000, 50)).toEqual(rowsOf(want.slice(1000, 1050)));
+    // A file that is not a kmap: the loaded one comes back with its sorted rows.
+    session.query(query({ key: 'address', desc: true }));
+    expect(pending()).toBe(true);
+    const bad = await session.open({ kind: 'file', file: new Blob(['this is not a kmap\n']) as File, name: 'notes.txt' }, () => {});
+    expect(bad.ok).toBe(false);
+    expect(session.rows(2000, 50)).toEqual(rowsOf(sortedByRows(rows, all, 'address', true).slice(2000, 2050)));
+    // An export lets the orders go, and the sort it finishes makes none.
+    session.query(query({ key: 'writes', desc: true }));
+    expect(pending()).toBe(true);
+    const r = await session.exportParquet('run', () => {}, () => {});
+    expect(r.ok).toBe(true);
+    expect(pending()).toBe(false);
+    expect(keptSortOrders(ctx())).toEqual([]);
+    expect(orderMaking(ctx())).toBeNull();
+    expect(session.rows(100, 2900)).toEqual(rowsOf(sortedByRows(rows, all, 'writes', true).slice(100)));
+    await session.close();
+  });
+
+  it('drops an order being made when its sort is replaced, even by a filter answered from a kept order', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { sortTurnMs: number; sortStepObjects: number };
+    session.query(query({ key: 'pid', desc: false }));
+    session.rows(2000, 1);
+    expect(keptSortOrders(ctx())).toEqual(['pid']);
+    inner.sortTurnMs = 0;
+    inner.sortStepObjects = 7;
+    session.query(query({ key: 'writes', desc: false }));
+    await until(() => orderMaking(ctx()) === 'writes', 'the making begun');
+    const live = all.filter((i) => rows[i].freeIndex === '0');
+    const r = session.query(query({ key: 'pid', desc: true }, { state: 'live' }));
+    expect(orderMaking(ctx())).toBeNull();
+    expect(r.firstRows).toEqual(rowsOf(sortedByRows(rows, live, 'pid', true).slice(0, 128)));
+    await until(() => !pending(), 'the walk finished');
+    expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'pid', true)));
     await session.close();
   });
 

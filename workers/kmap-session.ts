@@ -137,6 +137,8 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
   }
 
   protected override sliceRoom(): number | null {
+    // A stepped sort is finished first, without an order (its turns would make one during the slice or export).
+    this.settleSort(false);
     if (this.memoryBudget === null || !this.store) return null;
     // What the queries keep is let go first (a slice or an export is no time to hold the next sort's buffers or orders).
     this.ctx?.scratch.clear();

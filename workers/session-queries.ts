@@ -28,7 +28,7 @@ import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { firstInOrder } from '../src/query/first-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
-import { firstByStoreOrder, makeOrderInSteps, sortByStoreOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
+import { dropOrderMaking, firstByStoreOrder, makeOrderInSteps, sortByStoreOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
 import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
@@ -295,6 +295,8 @@ export abstract class SessionQueries {
         indices = sorted;
       }
     }
+    // An order being made for a sort replaced now holds memory for nothing (this one's own goes on).
+    dropOrderMaking(ctx, pending && !pending.made ? pending.sort.key : null);
     if (pending) {
       this.pendingSort = pending;
       // After the page's other questions of this refresh (sent with the query, answered first).
@@ -354,8 +356,14 @@ export abstract class SessionQueries {
     if (this.pendingSort === p) this.sortTimer = setTimeout(this.sortTurn, 0);
   };
 
-  /** Finishes a stepped sort at once (what is left of its turns): the selection is then whole. */
-  private settleSort(): void {
+  /**
+   * Finishes a stepped sort at once (what is left of its turns): the
+   * selection is then whole. `keepOrder` false (before a slice or an
+   * export, which need the room): no order is made for it, the one being
+   * made is dropped and the selection sorted apart (or by the kept order,
+   * when one is).
+   */
+  protected settleSort(keepOrder = true): void {
     const p = this.pendingSort;
     if (!p) return;
     this.dropPendingSort();
@@ -365,9 +373,10 @@ export abstract class SessionQueries {
       // The rest of the walk begun in its turns (the copy is whole by then).
       while (!p.walk.next().done);
     } else {
+      if (!keepOrder) dropOrderMaking(p.ctx);
       sorted.set(p.indices.subarray(p.copied), p.copied);
-      // Finishes the order being made (the same column) and walks it.
-      sortSelection(p.ctx, sorted, p.sort, true);
+      // Finishes the order being made (the same column) and walks it, or sorts apart.
+      sortSelection(p.ctx, sorted, p.sort, keepOrder);
     }
     this.settled = sorted;
   }
