@@ -9,28 +9,15 @@
 // p's offset among the objects of that size.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generateKmap } from './generate.mjs';
-import { assertNoErrors, launch, openApp, shot, summary, visibleRows, waitLoaded, waitRowCount } from './helpers.mjs';
+import { assertNoErrors, openApp, shot, summary, visibleRows, waitLoaded, waitRowCount, withBrowserAndFolder } from './helpers.mjs';
 
 const N = 1_100_000;
 
-let browser;
-let dir;
-let file;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kmap-e2e-'));
-  file = join(dir, 'million.kmap');
-  writeFileSync(file, generateKmap(N));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const env = withBrowserAndFolder('kmap-e2e-', (dir) => writeFileSync(join(dir, 'million.kmap'), generateKmap(N)));
 
 /** Objects i < n with i % 7 === r. */
 const countOf = (n, r) => Math.floor((n - 1 - r) / 7) + 1;
@@ -59,8 +46,8 @@ async function waitRows(page, check, what) {
 }
 
 test('1.1 M objects: sorted by size, the top, middle and bottom rows are the sort\'s, and a filter\'s rows under the kept order', async () => {
-  const { page, errors } = await openApp(browser);
-  await page.getByLabel('Open kmap').setInputFiles(file);
+  const { page, errors } = await openApp(env.browser);
+  await page.getByLabel('Open kmap').setInputFiles(join(env.dir, 'million.kmap'));
   await waitLoaded(page, 180_000);
   assert.equal((await summary(page)).objects, '1,100,000');
 
