@@ -55,12 +55,18 @@ export function firstInOrder(ctx: QueryContext, indices: Uint32Array, sort: Sort
   const lo = new Uint32Array(Math.min(block, n));
   const hiBlock = new Uint32Array(Math.min(block, n));
   const blocks = Math.ceil(n / block);
+  const all = n === ctx.store.numObjects;
   for (let bi = 0; bi < blocks; bi++) {
     const b = sort.desc ? blocks - 1 - bi : bi;
     const start = b * block;
     const end = Math.min(n, start + block);
     const len = end - start;
     const part = indices.subarray(start, end);
+    // Every object (the selection is then 0..n-1) by a column read straight: no index to read.
+    if (all && reader.direct) {
+      if (!heap.offerRange(reader.direct, start, end, flip)) return null;
+      continue;
+    }
     const loPart = lo.subarray(0, len);
     // High words are written only for keys past 32 bits: zeroed first.
     let hiPart: Uint32Array | null = reader.wide ? hiBlock.subarray(0, len).fill(0) : null;
@@ -115,6 +121,26 @@ class PairHeap {
         tI = this.topI;
         // Once full, only pairs below the top enter.
         if (!full) return this.offerNarrow(lo.subarray(j + 1), part.subarray(j + 1), flip);
+      }
+    }
+    return true;
+  }
+
+  /** Offers the objects i in [start, end) with keys (0, keys[i]), flipped by `flip`; false past the budget. */
+  offerRange(keys: Uint8Array | Uint16Array | Uint32Array, start: number, end: number, flip: number): boolean {
+    const h = flip; // the high word 0
+    if (this.size === this.k && h > this.topH) return true;
+    let tL = this.topL;
+    let tI = this.topI;
+    let full = this.size === this.k && h === this.topH;
+    for (let i = start; i < end; i++) {
+      const l = keys[i] ^ flip;
+      if (full && (l > tL || (l === tL && i > tI))) continue;
+      if (!this.add(h, l, i)) return false;
+      if (this.size === this.k && this.topH === h) {
+        tL = this.topL;
+        tI = this.topI;
+        full = true;
       }
     }
     return true;

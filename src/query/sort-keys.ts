@@ -74,15 +74,27 @@ export class SortKeyReader {
   private readonly keys: ArrayLike<number> | { ids: ArrayLike<number>; rank: Uint32Array } | null = null;
   /** Keys that always need two words: addresses, and 64-bit columns holding a value past 2^32 (their Float64 form). */
   readonly wide: boolean;
+  /**
+   * The keys themselves, one integer below 2^32 per object, when a column of
+   * integers is read straight (sizes and indices in their narrow form,
+   * pids, per-object sums below 2^32); null for ranks, addresses, doubles
+   * and the object index. What fill() writes for object i is direct[i].
+   */
+  readonly direct: Uint8Array | Uint16Array | Uint32Array | null = null;
 
   constructor(ctx: QueryContext, column: ObjectColumn) {
     this.store = ctx.store;
     this.column = column;
     if (column === 'address') this.wide = true;
-    else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') this.wide = this.store.objects[column].data instanceof Float64Array;
-    else {
+    else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
+      const data = this.store.objects[column].data;
+      this.wide = data instanceof Float64Array;
+      if (!(data instanceof Float64Array)) this.direct = data;
+    } else {
       this.wide = false;
       this.keys = sortKeys(ctx, column);
+      const keys = this.keys;
+      if (keys instanceof Uint8Array || keys instanceof Uint16Array || keys instanceof Uint32Array) this.direct = keys;
     }
   }
 
