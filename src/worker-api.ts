@@ -269,6 +269,10 @@ export interface KmapWorkerApi {
    * Filters and sorts; the result becomes the selection rows() reads. With
    * q.firstRows, the answer carries rows [0, firstRows) of it as rows() would
    * give them (one round trip for what a new filter or sort shows first).
+   * In a loaded file of a million objects or more, a sort may answer with its
+   * first rows while the rest is still being sorted between later answers:
+   * rows() past them, or positionOf(), then waits for the rest. What they
+   * give is the same either way.
    */
   query(q: ViewQuery): QueryResult;
   /** Totals over the objects the filter keeps. */
