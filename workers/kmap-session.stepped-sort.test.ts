@@ -169,8 +169,11 @@ describe('a sort made in turns', () => {
     const { session, ctx, pending } = await openSession(0);
     const want = sortedByRows(rows, all, 'size', false);
     session.query(query({ key: 'size', desc: false }));
+    const before = ctx();
     session.clearSymbols();
     expect(pending()).toBe(false);
+    // Sorted without making an order for the context let go.
+    expect(keptSortOrders(before)).toEqual([]);
     expect(session.rows(1000, 50)).toEqual(rowsOf(want.slice(1000, 1050)));
     // A file that is not a kmap: the loaded one comes back with its sorted rows.
     session.query(query({ key: 'address', desc: true }));

@@ -279,7 +279,11 @@ export class KmapSession extends SessionQueries implements KmapWorkerApi {
       }
     };
     // Only a whole file is worth keeping: one still loading (now superseded) is dropped.
-    if (this.store && this.storeComplete && !this.fallback) this.fallback = { store: this.store, selection: this.selection };
+    if (this.store && this.storeComplete && !this.fallback) {
+      // A stepped sort finished without an order: the context goes with the new load.
+      this.settleSort(false);
+      this.fallback = { store: this.store, selection: this.selection };
+    }
     this.setStore(null);
     let committed = false;
     const commit = () => {

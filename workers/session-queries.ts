@@ -615,9 +615,14 @@ export abstract class SessionQueries {
     return (this.ctx?.heldBytes() ?? 0) + (this.sortedBuffer?.byteLength ?? 0) + (this.positionsBuffer?.byteLength ?? 0);
   }
 
-  /** Lets the reused selection buffers go (with the context they were made for: a new store or symbols), a stepped sort finished first (its selection is in them). */
+  /**
+   * Lets the reused selection buffers go (with the context they were made
+   * for: a new store or symbols), a stepped sort finished first (its
+   * selection is in them), without making an order the context's end would
+   * let go.
+   */
   protected forgetBuffers(): void {
-    this.settleSort();
+    this.settleSort(false);
     this.sortedBuffer = null;
     this.positionsBuffer = null;
   }
