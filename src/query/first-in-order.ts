@@ -111,7 +111,8 @@ class PairHeap {
     if (this.size === this.k && h > this.topH) return true;
     let tL = this.topL;
     let tI = this.topI;
-    const full = this.size === this.k && h === this.topH;
+    // Once full with a top of this block's high word, only pairs below it enter.
+    let full = this.size === this.k && h === this.topH;
     for (let j = 0; j < lo.length; j++) {
       const l = lo[j] ^ flip;
       if (full && (l > tL || (l === tL && part[j] > tI))) continue;
@@ -119,8 +120,7 @@ class PairHeap {
       if (this.size === this.k && this.topH === h) {
         tL = this.topL;
         tI = this.topI;
-        // Once full, only pairs below the top enter.
-        if (!full) return this.offerNarrow(lo.subarray(j + 1), part.subarray(j + 1), flip);
+        full = true;
       }
     }
     return true;
