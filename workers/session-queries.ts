@@ -29,6 +29,7 @@ import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts'
 import { firstInOrder } from '../src/query/first-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
 import { dropOrderMaking, firstByStoreOrder, makeOrderInSteps, sortByStoreOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
+import { runToEnd } from '../src/query/steps.ts';
 import { qualityRows, warmQualityCodes, type QualityRow } from '../src/query/quality.ts';
 import { accessRowsWindow, objectRow } from '../src/query/rows.ts';
 import { shownName } from '../src/query/shown-name.ts';
@@ -371,7 +372,7 @@ export abstract class SessionQueries {
     const sorted = this.sortedFor(p.indices.length);
     if (p.walk) {
       // The rest of the walk begun in its turns (the copy is whole by then).
-      while (!p.walk.next().done);
+      runToEnd(p.walk);
     } else {
       if (!keepOrder) dropOrderMaking(p.ctx);
       sorted.set(p.indices.subarray(p.copied), p.copied);

@@ -32,6 +32,7 @@
 // come from the caller's ScratchArrays when it passes one.
 
 import type { ScratchArrays } from './scratch.ts';
+import { runToEnd } from './steps.ts';
 
 /** Widest digit: 2^12 buckets, whose counts (16 KB) stay in the first-level cache and the 4,096 places a scatter writes to in the second. */
 const MAX_DIGIT_BITS = 12;
@@ -117,11 +118,7 @@ export function radixSortWithKeys(indices: Uint32Array, lo: Uint32Array, hi: Uin
 }
 
 function sortBy(indices: Uint32Array, lo: Uint32Array, hi: Uint32Array | null, desc: boolean, scratch: ScratchArrays | null, keepKeys: boolean): { lo: Uint32Array; hi: Uint32Array | null } {
-  const steps = sortSteps(indices, lo, hi, desc, scratch, keepKeys, Number.POSITIVE_INFINITY);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(sortSteps(indices, lo, hi, desc, scratch, keepKeys, Number.POSITIVE_INFINITY));
 }
 
 /**

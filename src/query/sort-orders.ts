@@ -31,6 +31,7 @@
 // counts them.
 
 import { radixSortWithKeysSteps } from './radix-sort.ts';
+import { runToEnd } from './steps.ts';
 import type { QueryContext } from './context.ts';
 import { SortKeyReader } from './sort-keys.ts';
 import type { ObjectColumn, SortSpec } from './types.ts';
@@ -126,14 +127,10 @@ function startMaking(ctx: QueryContext, orders: SortOrders, column: ObjectColumn
 
 /** Runs `making` to its end and keeps its order (most recently used). */
 function finishMaking(orders: SortOrders, making: Making): Order {
-  for (;;) {
-    const r = making.steps.next();
-    if (r.done) {
-      orders.making = null;
-      orders.byColumn.set(making.column, r.value);
-      return r.value;
-    }
-  }
+  const order = runToEnd(making.steps);
+  orders.making = null;
+  orders.byColumn.set(making.column, order);
+  return order;
 }
 
 /**
@@ -231,11 +228,7 @@ export function firstByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort:
  * returns how many were.
  */
 function walkOrder(ctx: QueryContext, kept: Order, indices: Uint32Array, desc: boolean, out: Uint32Array, limit: number): number {
-  const steps = walkSteps(ctx, kept, indices, desc, out, limit, Number.POSITIVE_INFINITY);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(walkSteps(ctx, kept, indices, desc, out, limit, Number.POSITIVE_INFINITY));
 }
 
 /**
