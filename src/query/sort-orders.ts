@@ -64,6 +64,12 @@ class SortOrders {
   /** At most one order being made; it borrows the sort's scratch ('sortSelection.*', 'radixSort.*') until it is done or dropped. */
   making: Making | null = null;
 
+  /** Marks `column`'s kept order the most recently used (last). */
+  used(column: ObjectColumn, kept: Order): void {
+    this.byColumn.delete(column);
+    this.byColumn.set(column, kept);
+  }
+
   heldBytes(): number {
     let n = this.making?.bytes ?? 0;
     for (const o of this.byColumn.values()) n += o.order.byteLength + o.runStarts.byteLength;
@@ -193,12 +199,9 @@ export function sortByStoreOrder(ctx: QueryContext, indices: Uint32Array, sort: 
     if (!mayMake || m < n * MAKE_SHARE) return false;
     kept = finishMaking(orders, startMaking(ctx, orders, sort.key, Number.POSITIVE_INFINITY));
   } else {
-    // Most recently used last.
-    orders.byColumn.delete(sort.key);
-    orders.byColumn.set(sort.key, kept);
+    orders.used(sort.key, kept);
   }
-  const out = walkOrder(ctx, kept, indices, sort.desc, indices, m);
-  if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
+  runToEnd(walkSelection(ctx, kept, indices, sort.desc, Number.POSITIVE_INFINITY));
   return true;
 }
 
@@ -244,13 +247,15 @@ export function sortByStoreOrderInSteps(ctx: QueryContext, indices: Uint32Array,
   const orders = ctx.memo('sortOrders', () => new SortOrders());
   const kept = orders.byColumn.get(sort.key);
   if (!kept) return null;
-  orders.byColumn.delete(sort.key);
-  orders.byColumn.set(sort.key, kept);
-  return (function* () {
-    const m = indices.length;
-    const out = yield* walkSteps(ctx, kept, indices, sort.desc, indices, m, step);
-    if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
-  })();
+  orders.used(sort.key, kept);
+  return walkSelection(ctx, kept, indices, sort.desc, step);
+}
+
+/** `indices` sorted in place by walking `kept` in steps; throws at its end for a selection not found whole in the order. */
+function* walkSelection(ctx: QueryContext, kept: Order, indices: Uint32Array, desc: boolean, step: number): Generator<void, void> {
+  const m = indices.length;
+  const out = yield* walkSteps(ctx, kept, indices, desc, indices, m, step);
+  if (out !== m) throw new Error(`sortByStoreOrder: ${m} objects selected, ${out} found in the order (a selection with repeats or past the store?)`);
 }
 
 /** Where a walk is: objects written, and the next position (forwards) or the end of the runs left with the run being walked (backwards). */
