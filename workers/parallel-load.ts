@@ -81,7 +81,7 @@ export const inThreadRanges: RangeRunner = {
     const part = (async () => {
       const bytes = await readAt(job.source, job.start, job.end - job.start, () => stopped, new AbortController().signal);
       onProgress({ bytes: bytes.length, objects: 0, accessLines: 0 });
-      return parseRangeBytes(bytes, job.variant, job.chunkBytes, job.aggregateOnly);
+      return parseRangeBytes(bytes, job.variant, job.chunkBytes, { aggregateOnly: job.aggregateOnly });
     })();
     return { part, stop: () => (stopped = true) };
   },

@@ -14,7 +14,7 @@ import { KmapFormatError } from '../src/format/sniff.ts';
 const scope = self as unknown as { onmessage: ((e: MessageEvent<RangeJob>) => void) | null; postMessage: (m: FromRangeWorker, transfer?: Transferable[]) => void };
 
 async function parse(job: RangeJob): Promise<void> {
-  const parser = rangeParser(job.variant, false, job.aggregateOnly);
+  const parser = rangeParser(job.variant, false, { aggregateOnly: job.aggregateOnly });
   let pos = job.start;
   // Its own reads, not a reading worker's (slice-reads.ts): on two cores one gained nothing here (the
   // data worker's range is the longer), and a worker of this worker made Chromium's DevTools protocol

@@ -236,7 +236,12 @@ export class LineParser extends FieldReader {
     const store = this.store;
     store.writesNear += writes;
     store.readsNear += reads;
-    if (store.fold) return store.fold.line(store.ips.intern(ipHi, ipLo), pidCode, writes, reads, this.bigWrites, this.bigReads);
+    const fold = store.fold;
+    if (fold !== null) {
+      // A fold of sums alone reads no IP: not interned (store/access-fold.ts).
+      if (!fold.keepsCells) return fold.sumLine(pidCode, writes, reads, this.bigWrites, this.bigReads);
+      return fold.line(store.ips.intern(ipHi, ipLo), pidCode, writes, reads, this.bigWrites, this.bigReads);
+    }
     const a = store.accesses;
     a.ip.push(store.ips.intern(ipHi, ipLo));
     a.pid.push(pidCode);

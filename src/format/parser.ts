@@ -17,6 +17,7 @@
 // Accounting invariant (checked by the tests): every non-blank line becomes
 // exactly one of: an object, an access line, or a bad line.
 
+import { AccessFold } from '../store/access-fold.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { VariantDetector } from './detector.ts';
 import { FastPathE } from './fast-path-e.ts';
@@ -61,6 +62,12 @@ export interface ParserOptions {
    * (KmapStore.foldAccessRows) when a file is too big for the tab.
    */
   readonly aggregateOnly?: boolean;
+  /**
+   * Fold the access lines into per-object sums alone (AccessFold.sumsOnly:
+   * no cells, the lines' IPs not interned): the command line's object
+   * queries, which read nothing else. Takes precedence over aggregateOnly.
+   */
+  readonly sumsOnly?: boolean;
 }
 
 export class KmapParser extends FastPathE {
@@ -85,7 +92,8 @@ export class KmapParser extends FastPathE {
     }
     this.range = options.range ?? null;
     // An empty store: no object yet, so no sentinel alloc IP to know of.
-    if (options.aggregateOnly) this.store.foldAccessRows(new Uint8Array(0));
+    if (options.sumsOnly) this.store.foldAccessRows(new Uint8Array(0), AccessFold.sumsOnly());
+    else if (options.aggregateOnly) this.store.foldAccessRows(new Uint8Array(0));
     if (this.range && !options.variant) throw new RangeError('a range parser needs the variant');
     if (this.range === 'later') {
       this.sniffed = true;

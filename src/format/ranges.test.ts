@@ -263,7 +263,7 @@ describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give
    */
   function foldedInRanges(bytes: Uint8Array, starts: readonly number[], variant: Variant, chunkSize: number, foldAfter: number | null, into = new AccessFold()) {
     const firstEnd = starts[1] ?? bytes.length;
-    const first = rangeParser(variant, true, foldAfter === null);
+    const first = rangeParser(variant, true, { aggregateOnly: foldAfter === null });
     let folded = foldAfter === null;
     for (let i = 0; i < firstEnd; i += chunkSize) {
       first.push(bytes.subarray(i, Math.min(firstEnd, i + chunkSize)));
@@ -273,7 +273,7 @@ describe('ranges parsed aggregates only (store/access-fold.ts) and stitched give
       }
     }
     first.finish();
-    const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, chunkSize, true));
+    const parts = starts.slice(1).map((s, k) => parseRangeBytes(bytes.subarray(s, starts[k + 2] ?? bytes.length), variant, chunkSize, { aggregateOnly: true }));
     return appendRanges(first, parts) ? first.store : null;
   }
 

@@ -19,7 +19,7 @@
 // once, before the ranges, by detectHead(); every range is then parsed with
 // that variant.
 
-import { KmapParser } from './parser.ts';
+import { KmapParser, type ParserOptions } from './parser.ts';
 import { VariantDetector } from './detector.ts';
 import { sniffNotKmap } from './sniff.ts';
 import { MAX_DISTINCT_NAMES } from './name-cap.ts';
@@ -147,13 +147,16 @@ export async function planFile(size: number, workers: number, read: ReadAt): Pro
  * the first range sniffs the file and skips its BOM; a later one starts as if
  * a good object line came before it.
  */
-export function rangeParser(variant: Variant, first: boolean, aggregateOnly = false): KmapParser {
-  return new KmapParser({ variant, range: first ? 'first' : 'later', aggregateOnly });
+export function rangeParser(variant: Variant, first: boolean, fold: RangeFold = {}): KmapParser {
+  return new KmapParser({ variant, range: first ? 'first' : 'later', aggregateOnly: fold.aggregateOnly, sumsOnly: fold.sumsOnly });
 }
 
-/** Parses a later range's bytes whole into a part (the tests; the data worker's in-thread runner); `aggregateOnly`: its lines folded. */
-export function parseRangeBytes(bytes: Uint8Array, variant: Variant, chunkSize = 1 << 20, aggregateOnly = false): StorePart {
-  const parser = rangeParser(variant, false, aggregateOnly);
+/** Whether a range's access lines are folded, and how (ParserOptions): every range of a file alike. */
+export type RangeFold = Pick<ParserOptions, 'aggregateOnly' | 'sumsOnly'>;
+
+/** Parses a later range's bytes whole into a part (the tests; the data worker's in-thread runner); `fold`: its lines folded. */
+export function parseRangeBytes(bytes: Uint8Array, variant: Variant, chunkSize = 1 << 20, fold: RangeFold = {}): StorePart {
+  const parser = rangeParser(variant, false, fold);
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, Math.min(bytes.length, i + chunkSize)));
   const store = parser.finish();
   return storeToPart(store, parser.linesRead);

@@ -38,6 +38,8 @@ interface RangeJob {
   readonly end: number;
   readonly variant: Variant;
   readonly chunkBytes: number;
+  /** Fold the access lines into per-object sums alone (ParserOptions.sumsOnly), as the first range does. */
+  readonly sumsOnly: boolean;
 }
 
 type FromWorker =
@@ -48,7 +50,7 @@ type FromWorker =
 async function parseRangeInThread(job: RangeJob, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const handle = await open(job.path, 'r');
   try {
-    const parser = rangeParser(job.variant, false);
+    const parser = rangeParser(job.variant, false, { sumsOnly: job.sumsOnly });
     const buf = new Uint8Array(job.chunkBytes);
     let pos = job.start;
     while (pos < job.end) {
@@ -91,6 +93,8 @@ export interface ParallelReadOptions {
   readonly workers: number;
   readonly chunkBytes: number;
   readonly onProgress?: (p: ReadProgress) => void;
+  /** Fold the access lines into per-object sums alone (ParserOptions.sumsOnly). */
+  readonly sumsOnly?: boolean;
   /**
    * What the threads run: this module (the default), or a bundle holding it
    * (the tests pass the CLI bundle, since a thread cannot load TypeScript).
@@ -114,11 +118,11 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
   const { starts, variant } = plan;
   // This thread parses the first range; a worker thread each of the others.
   const jobs: RangeJob[] = starts.slice(1).map((start, k) => ({
-    path, start, end: starts[k + 2] ?? size, variant, chunkBytes: options.chunkBytes,
+    path, start, end: starts[k + 2] ?? size, variant, chunkBytes: options.chunkBytes, sumsOnly: options.sumsOnly ?? false,
   }));
   const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry();
   try {
-    const first = rangeParser(variant, true);
+    const first = rangeParser(variant, true, { sumsOnly: options.sumsOnly });
     const report = (others: ReadProgress) =>
       options.onProgress?.({
         bytesRead: first.bytesIn + others.bytesRead, totalBytes: size,

@@ -5,6 +5,8 @@
 // against the file's size. With `workers` above 1, a plain file of at least
 // PARALLEL_MIN_BYTES is parsed in that many threads (parallel-read.ts), with
 // the same store as the result (onThreads hears how many threads parsed it).
+// With `sumsOnly` the access lines are folded into per-object sums alone
+// (ParserOptions.sumsOnly), for a caller that reads nothing else of them.
 
 import { open } from 'node:fs/promises';
 import { isGzip } from '../format/gzip.ts';
@@ -27,7 +29,7 @@ export interface ReadProgress {
 
 export async function readKmapFile(
   path: string,
-  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number; onThreads?: (threads: number) => void } = {},
+  options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number; onThreads?: (threads: number) => void; sumsOnly?: boolean } = {},
 ): Promise<KmapStore> {
   const workers = options.workers ?? 1;
   if (workers > 1) {
@@ -43,7 +45,7 @@ export async function readKmapFile(
       await handle.close();
     }
     if (plain) {
-      const got = await readKmapFileInRanges(path, size, { workers, chunkBytes: options.chunkBytes ?? NODE_CHUNK_BYTES, onProgress: options.onProgress });
+      const got = await readKmapFileInRanges(path, size, { workers, chunkBytes: options.chunkBytes ?? NODE_CHUNK_BYTES, onProgress: options.onProgress, sumsOnly: options.sumsOnly });
       if (got) {
         options.onThreads?.(got.threads);
         return got.store;
@@ -54,7 +56,7 @@ export async function readKmapFile(
   try {
     const { size } = await handle.stat();
     const buf = new Uint8Array(options.chunkBytes ?? NODE_CHUNK_BYTES);
-    const parser = new KmapParser();
+    const parser = new KmapParser({ sumsOnly: options.sumsOnly });
     let bytesRead = 0;
     for (;;) {
       const { bytesRead: n } = await handle.read(buf, 0, buf.length, null);

@@ -109,9 +109,13 @@ interface CellSource {
   index: SiteCells | null;
 }
 
+/** What asking a fold of per-object sums alone for sites says (a caller's mistake: see AccessFold.sumsOnly). */
+export const FOLD_WITHOUT_CELLS = 'this kmap was read with its access lines summed per object alone: it knows no access sites';
+
 /** An aggregate-only store's fold, its cells' IPs mapped to sites. */
 function foldSource(ctx: QueryContext): CellSource {
   const fold = ctx.store.fold!;
+  if (!fold.keepsCells) throw new Error(FOLD_WITHOUT_CELLS);
   const siteOf = ctx.sites().siteOf;
   const site = new Int32Array(fold.numCells);
   for (let c = 0; c < fold.numCells; c++) site[c] = siteOf[fold.cellIp[c]];

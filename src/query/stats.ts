@@ -11,6 +11,7 @@ import type { QueryContext } from './context.ts';
 import { filteredTotals } from './breakdown.ts';
 import { sentinelIpMask } from './filter.ts';
 import type { KmapSummary } from './summary.ts';
+import { FOLD_WITHOUT_CELLS } from './cell-queries.ts';
 
 /** Below this fraction of resolved alloc IPs, a symbol file is taken not to belong to the capture. */
 export const SYMBOLS_MATCH_THRESHOLD = 0.5;
@@ -37,6 +38,7 @@ export function resolution(ctx: QueryContext, indices: Uint32Array | null): Reso
   const accIp = store.accesses.ip.data;
   const n = indices ? indices.length : store.numObjects;
   const fold = store.fold;
+  if (fold && !fold.keepsCells) throw new Error(FOLD_WITHOUT_CELLS);
   for (let p = 0; p < n; p++) {
     const i = indices ? indices[p] : p;
     if (!sentinel[allocIp[i]]) seenAlloc[allocIp[i]] = 1;
