@@ -29,6 +29,7 @@ import { appendRanges, planFile, rangeParser, type FilePlan } from '../format/ra
 import type { Variant } from '../format/variants.ts';
 import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
+import { chunksAhead } from './chunks-ahead.ts';
 import type { ReadProgress } from './read-kmap-file.ts';
 
 /** One range for a worker: [start, end) of the file at `path`. */
@@ -51,15 +52,11 @@ async function parseRangeInThread(job: RangeJob, post: (m: FromWorker, transfer?
   const handle = await open(job.path, 'r');
   try {
     const parser = rangeParser(job.variant, false, { sumsOnly: job.sumsOnly });
-    const buf = new Uint8Array(job.chunkBytes);
-    let pos = job.start;
-    while (pos < job.end) {
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, job.end - pos), pos);
-      if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${job.end}: did it change while it was read?`);
-      parser.push(buf.subarray(0, bytesRead));
-      if (pos === job.start) reserveForBytes(parser.store, bytesRead, job.end - job.start);
-      pos += bytesRead;
-      post({ type: 'progress', bytes: pos - job.start, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
+    for await (const chunk of chunksAhead(handle, job.start, job.end, job.chunkBytes)) {
+      const start = parser.bytesIn === 0;
+      parser.push(chunk);
+      if (start) reserveForBytes(parser.store, chunk.length, job.end - job.start);
+      post({ type: 'progress', bytes: parser.bytesIn, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
     }
     const part = storeToPart(parser.finish(), parser.linesRead);
     post({ type: 'done', part }, transferList(part));
@@ -135,13 +132,10 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
     try {
       const handle = await open(path, 'r');
       try {
-        const buf = new Uint8Array(options.chunkBytes);
-        for (let pos = 0; pos < starts[1]; ) {
-          const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, starts[1] - pos), pos);
-          if (bytesRead === 0) throw new Error(`the file ended at byte ${pos}, before ${starts[1]}: did it change while it was read?`);
-          first.push(buf.subarray(0, bytesRead));
-          if (pos === 0) reserveForBytes(first.store, bytesRead, size);
-          pos += bytesRead;
+        for await (const chunk of chunksAhead(handle, 0, starts[1], options.chunkBytes)) {
+          const start = first.bytesIn === 0;
+          first.push(chunk);
+          if (start) reserveForBytes(first.store, chunk.length, size);
           report(others);
         }
       } finally {

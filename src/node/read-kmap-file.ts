@@ -13,6 +13,7 @@ import { isGzip } from '../format/gzip.ts';
 import { KmapParser } from '../format/parser.ts';
 import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
+import { chunksAhead } from './chunks-ahead.ts';
 import { parseGzipFile } from './gunzip-kmap.ts';
 import { readKmapFileInRanges } from './parallel-read.ts';
 
@@ -55,19 +56,21 @@ export async function readKmapFile(
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const buf = new Uint8Array(options.chunkBytes ?? NODE_CHUNK_BYTES);
+    const chunkBytes = options.chunkBytes ?? NODE_CHUNK_BYTES;
     const parser = new KmapParser({ sumsOnly: options.sumsOnly });
-    let bytesRead = 0;
-    for (;;) {
-      const { bytesRead: n } = await handle.read(buf, 0, buf.length, null);
-      if (n === 0) break;
-      if (bytesRead === 0 && isGzip(buf.subarray(0, n))) {
-        return await parseGzipFile(handle, size, buf.slice(0, n), parser, options.onProgress);
+    // The first chunk from the file's position (a gzip file's reader goes on from there), the rest read ahead.
+    const first = new Uint8Array(chunkBytes);
+    const { bytesRead: n } = await handle.read(first, 0, chunkBytes, null);
+    if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), parser, options.onProgress);
+    const progress = () => options.onProgress?.({ bytesRead: parser.bytesIn, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
+    if (n > 0) {
+      parser.push(first.subarray(0, n));
+      reserveForBytes(parser.store, n, size);
+      progress();
+      for await (const chunk of chunksAhead(handle, n, Infinity, chunkBytes)) {
+        parser.push(chunk);
+        progress();
       }
-      parser.push(buf.subarray(0, n));
-      if (bytesRead === 0) reserveForBytes(parser.store, n, size);
-      bytesRead += n;
-      options.onProgress?.({ bytesRead, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
     }
     return parser.finish();
   } finally {
