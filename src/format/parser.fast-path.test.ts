@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseAllChunkSizes } from '../testing/snapshot.ts';
+import { rng } from '../testing/sort-stress.ts';
 
 const OBJ = 'ffffffff812e4410,731,ffff888004c2a000,64,120551,120870,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,';
 const ACC = '  ffffffff81533a17,0,3,731';
@@ -59,4 +60,35 @@ describe('fast path and general path agree', () => {
       [3, 'access line follows a bad object line'],
     ]);
   });
+
+  it('through the cache of object-line tails: slots shared and overwritten, tails too long to keep, tails alike but for a byte, CRLF', () => {
+    // Tails (type,command,slab,new type) repeat as in a capture, with more distinct ones than the cache has
+    // slots could hold apart; the whole-file parse takes repeats from the cache, the small chunks intern every name.
+    const r = rng(41);
+    const types = ['KMALLOC', 'KMEM_CACHE', 'ALLOC_PAGES', 'KMALLOC_ND'];
+    const slabs = ['kmalloc-64', 'kmalloc-65', 'dentry', 'dentrz', 'no-slab', 'filp'];
+    const commands = Array.from({ length: 400 }, (_, k) => (k % 50 === 0 ? `long-${'c'.repeat(90)}-${k}` : `cmd${k}`));
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const cmd = commands[Math.floor(r() ** 2 * commands.length)];
+      const tail = `${types[Math.floor(r() * types.length)]},${cmd},${slabs[Math.floor(r() * slabs.length)]},${r() < 0.2 ? 'KMEM_CACHE' : ''}`;
+      const free = r() < 0.5 ? 0 : 200_000 + i;
+      lines.push(`ffffffff812e44${(i % 256).toString(16).padStart(2, '0')},${i % 97},ffff888004c2a000,64,${100_000 + i},${free},0000000000000000,${tail}${r() < 0.1 ? '\r' : ''}`);
+      if (r() < 0.5) lines.push(ACC);
+    }
+    const { view } = parseAllChunkSizes(lines.join('\n') + '\n');
+    expect(view.numObjects).toBe(3000);
+    expect(view.numBadLines).toBe(0);
+  });
+
+  it('through the cache of object-line tails: two tails of one length and one hash are told apart by their bytes', () => {
+    // FNV-1a (the cache's hash) gives both tails 878840460: the second must not take the first one's command.
+    const [a, b] = ['KMALLOC,t002vl8,kmalloc-64,', 'KMALLOC,t00jpd6,kmalloc-64,'];
+    const obj = (i: number, tail: string) => `ffffffff812e4410,${i},ffff888004c2a000,64,${100 + i},0,0000000000000000,${tail}`;
+    // Past the first 4 KiB, which the parser joins into one chunk at every chunk size (its sniff), so that the small chunks parse them on the general path.
+    const head = Array.from({ length: 60 }, (_, i) => obj(100 + i, 'KMALLOC,cat,kmalloc-64,'));
+    const { view } = parseAllChunkSizes([...head, obj(1, a), obj(2, b), obj(3, a), obj(4, b)].join('\n') + '\n');
+    expect(view.objects.slice(60).map((o) => o.command)).toEqual(['t002vl8', 't00jpd6', 't002vl8', 't00jpd6']);
+  });
 });
+
