@@ -10,6 +10,7 @@ import { BYTE, isBlank as isBlankImported } from './field-reader.ts';
 import { MAX_NAME_BYTES } from './field-reasons.ts';
 import { LineParser } from './line-parser.ts';
 import { nearNameCap as nearNameCapImported } from './name-cap.ts';
+import { TAIL_HASH_PRIME, TAIL_HASH_SEED, TailCache } from './tail-cache.ts';
 
 // Module-local copies of hot values (why: BYTE in field-reader.ts).
 const { COMMA, CR, MINUS, NL } = BYTE;
@@ -18,29 +19,9 @@ const nearNameCap = nearNameCapImported;
 const NAME_LIMIT = MAX_NAME_BYTES;
 const PID_BIAS = ACCESS_PID_BIAS;
 
-/**
- * The tails of object lines seen (`type,command,slab,new type`, the bytes
- * after the free IP up to the newline), each with its four name ids: a
- * direct-mapped cache of TAIL_SLOTS tails of up to TAIL_BYTES bytes. A
- * capture repeats a few thousand such tails over millions of objects, and
- * interning the four names took 15-19% of a parse that sums the access lines
- * (measured: a build that skipped it). A line whose tail is in the cache is
- * one pass to its newline (hashing on the way) and one comparison; others
- * parse as before and fill their slot. Only tails that parsed on the fast
- * path are kept, so a hit is a line the fast path takes whole; a hit interns
- * no name, so the name cap (name-cap.ts) has nothing to judge.
- */
-const TAIL_SLOTS = 4096;
-const TAIL_BYTES = 96;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 export class FastPathE extends LineParser {
-  /** The tail cache (see TAIL_SLOTS): per slot its hash, length (0: empty), bytes and command, type, slab and new-type ids. */
-  private readonly tailHash = new Int32Array(TAIL_SLOTS);
-  private readonly tailLen = new Int32Array(TAIL_SLOTS);
-  private readonly tailBytes = new Uint8Array(TAIL_SLOTS * TAIL_BYTES);
-  private readonly tailIds = new Int32Array(TAIL_SLOTS * 4);
+  /** Object-line tails seen, with their name ids (tail-cache.ts). */
+  private readonly tails = new TailCache();
 
   /**
    * `IP16,writes,reads,pid\n` (pid may be -1), starting after the two spaces.
@@ -106,15 +87,15 @@ export class FastPathE extends LineParser {
     if (p + 18 > len || b[p + 17] !== COMMA || !this.hex16(b, p + 1)) return -1;
     const freeIpHi = this.hexHi, freeIpLo = this.hexLo;
     const typeStart = p + 18;
-    // To the newline, hashing the tail on the way; a tail seen before gives its four ids.
-    let h = FNV_OFFSET;
+    // To the newline, hashing the tail on the way: a tail seen before gives its four name ids (tail-cache.ts).
+    let h = TAIL_HASH_SEED;
     let nl = typeStart;
-    for (let c = 0; nl < len && (c = b[nl]) !== NL; nl++) h = Math.imul(h ^ c, FNV_PRIME);
+    for (let c = 0; nl < len && (c = b[nl]) !== NL; nl++) h = Math.imul(h ^ c, TAIL_HASH_PRIME);
+    // A line that could hold a name above the limit: the general path checks it.
     if (nl >= len || nl - lineStart > NAME_LIMIT) return -1;
-    const tailLen = nl - typeStart;
-    const slot = h & (TAIL_SLOTS - 1);
-    if (this.tailLen[slot] === tailLen && this.tailHash[slot] === h && this.sameTail(b, typeStart, slot, tailLen)) {
-      const ids = this.tailIds;
+    const slot = this.tails.find(b, typeStart, nl, h);
+    if (slot >= 0) {
+      const ids = this.tails.ids;
       const k = 4 * slot;
       this.numLines++;
       this.appendObject(allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex, ids[k], ids[k + 1], ids[k + 2], ids[k + 3], freeIndex === 0);
@@ -149,24 +130,7 @@ export class FastPathE extends LineParser {
     const slabId = store.slabs.intern(b, slabStart, slabEnd);
     const newTypeId = store.types.intern(b, newTypeStart, newTypeEnd);
     this.appendObject(allocIpHi, allocIpLo, freeIpHi, freeIpLo, vaHi, vaLo, size, pid, allocIndex, freeIndex, cmdId, typeId, slabId, newTypeId, freeIndex === 0);
-    if (tailLen <= TAIL_BYTES) {
-      this.tailHash[slot] = h;
-      this.tailLen[slot] = tailLen;
-      this.tailBytes.set(b.subarray(typeStart, nl), slot * TAIL_BYTES);
-      const k = 4 * slot;
-      this.tailIds[k] = cmdId;
-      this.tailIds[k + 1] = typeId;
-      this.tailIds[k + 2] = slabId;
-      this.tailIds[k + 3] = newTypeId;
-    }
+    this.tails.keep(slot, b, typeStart, nl, cmdId, typeId, slabId, newTypeId);
     return nl + 1;
-  }
-
-  /** Whether b[at, at + n) is the tail in `slot`. */
-  private sameTail(b: Uint8Array, at: number, slot: number, n: number): boolean {
-    const t = this.tailBytes;
-    const base = slot * TAIL_BYTES;
-    for (let i = 0; i < n; i++) if (t[base + i] !== b[at + i]) return false;
-    return true;
   }
 }

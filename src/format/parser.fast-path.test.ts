@@ -8,6 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllChunkSizes } from '../testing/snapshot.ts';
 import { rng } from '../testing/sort-stress.ts';
+import { tailHashOf } from './tail-cache.ts';
+
+const enc = new TextEncoder();
 
 const OBJ = 'ffffffff812e4410,731,ffff888004c2a000,64,120551,120870,ffffffff812e4f02,KMALLOC,cat,kmalloc-64,';
 const ACC = '  ffffffff81533a17,0,3,731';
@@ -82,8 +85,9 @@ describe('fast path and general path agree', () => {
   });
 
   it('through the cache of object-line tails: two tails of one length and one hash are told apart by their bytes', () => {
-    // FNV-1a (the cache's hash) gives both tails 878840460: the second must not take the first one's command.
+    // The cache's hash gives both tails one value (878840460, found by a search): the second must not take the first one's command.
     const [a, b] = ['KMALLOC,t002vl8,kmalloc-64,', 'KMALLOC,t00jpd6,kmalloc-64,'];
+    expect(tailHashOf(enc.encode(a))).toBe(tailHashOf(enc.encode(b)));
     const obj = (i: number, tail: string) => `ffffffff812e4410,${i},ffff888004c2a000,64,${100 + i},0,0000000000000000,${tail}`;
     // Past the first 4 KiB, which the parser joins into one chunk at every chunk size (its sniff), so that the small chunks parse them on the general path.
     const head = Array.from({ length: 60 }, (_, i) => obj(100 + i, 'KMALLOC,cat,kmalloc-64,'));
