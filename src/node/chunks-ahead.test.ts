@@ -1,5 +1,6 @@
 // The read-ahead chunks of a file (chunks-ahead.ts): every byte of the range
-// once and in order at any chunk size, a chunk left whole while the next is
+// once and in order at any chunk size, a spare buffer taken as one of the two,
+// a pipe's way (on from the file's position), a chunk left whole while the next is
 // read into the other buffer, a file shorter than the range said so, and a
 // loop left early leaving no read behind it.
 
@@ -8,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chunksAhead } from './chunks-ahead.ts';
+import { chunksAhead, chunksInOrder } from './chunks-ahead.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kmap-chunks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +53,36 @@ describe('chunksAhead', () => {
     }
     expect(await collect(bytes.length, Infinity, 64)).toEqual(new Uint8Array(0));
     expect(await collect(500, 500, 64)).toEqual(new Uint8Array(0));
+  });
+
+  it('takes a spare buffer as one of its two', async () => {
+    const handle = await open(file, 'r');
+    const spare = new Uint8Array(600);
+    const buffers = new Set<ArrayBufferLike>();
+    const out: number[] = [];
+    try {
+      for await (const chunk of chunksAhead(handle, 0, Infinity, 512, spare)) {
+        buffers.add(chunk.buffer);
+        out.push(...chunk);
+      }
+    } finally {
+      await handle.close();
+    }
+    expect(Uint8Array.from(out)).toEqual(bytes);
+    expect(buffers.size).toBe(2);
+    expect(buffers.has(spare.buffer)).toBe(true);
+  });
+
+  it('chunksInOrder reads on from where the file is, in one buffer', async () => {
+    const handle = await open(file, 'r');
+    const out: number[] = [];
+    try {
+      await handle.read(new Uint8Array(100), 0, 100, null); // the file's position is now 100
+      for await (const chunk of chunksInOrder(handle, new Uint8Array(999))) out.push(...chunk);
+    } finally {
+      await handle.close();
+    }
+    expect(Uint8Array.from(out)).toEqual(bytes.subarray(100));
   });
 
   it('leaves a chunk whole while the next one is read', async () => {

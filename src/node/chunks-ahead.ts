@@ -11,16 +11,21 @@
 // position is left alone. Leaving the loop early waits for the read in
 // flight and drops its outcome: a read that fails then is no unhandled
 // rejection (which would end the process).
+//
+// A pipe has no positions (a read at one fails with ESPIPE): chunksInOrder
+// reads it one chunk after another from where it is, as the CLI always did.
 
 import type { FileHandle } from 'node:fs/promises';
 
 /**
  * The bytes [from, to) of `handle` in chunks of up to `chunkBytes`
  * (`to` = Infinity: up to the end of the file, wherever it is then). A file
- * that ends before a finite `to` is an error, said as such.
+ * that ends before a finite `to` is an error, said as such. `spare`: a
+ * buffer of at least chunkBytes the caller is done with, taken as one of the
+ * two.
  */
-export async function* chunksAhead(handle: FileHandle, from: number, to: number, chunkBytes: number): AsyncGenerator<Uint8Array> {
-  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
+export async function* chunksAhead(handle: FileHandle, from: number, to: number, chunkBytes: number, spare?: Uint8Array): AsyncGenerator<Uint8Array> {
+  const buffers = [spare && spare.length >= chunkBytes ? spare : new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
   const readAt = (buf: Uint8Array, at: number): Promise<number> =>
     at >= to ? Promise.resolve(0) : handle.read(buf, 0, Math.min(chunkBytes, to - at), at).then((r) => r.bytesRead);
   let pos = from;
@@ -42,5 +47,14 @@ export async function* chunksAhead(handle: FileHandle, from: number, to: number,
   } finally {
     // Stopped early (or failed): the read in flight must end before the caller closes the file.
     await pending.catch(() => 0);
+  }
+}
+
+/** The rest of `handle` from where it is (a pipe's way), in chunks read into `buffer` one after another: each stays whole until the next is asked for. */
+export async function* chunksInOrder(handle: FileHandle, buffer: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
   }
 }

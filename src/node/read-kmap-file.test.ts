@@ -1,15 +1,18 @@
-// readKmapFile (every `kmap` command reads through it) on gzip files, in
-// process: the store is the plain file's; progress counts compressed bytes
+// readKmapFile (every `kmap` command reads through it) on a named pipe,
+// which has no positions to read at (the store is the file's), and on gzip
+// files, in process: the store is the plain file's; progress counts compressed bytes
 // consumed against the file's size, grows in many steps (the reading
 // streams) in step with the text, and ends at the size. (The terminal line it
 // drives: src/cli/kmap.gzip.test.ts.)
 
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarize } from '../query/summary.ts';
+import { storeDump } from '../testing/fuzz-check.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { readKmapFile, type ReadProgress } from './read-kmap-file.ts';
 
@@ -41,3 +44,33 @@ describe('readKmapFile on a gzip file', () => {
     expect(half.bytesRead / gz.length).toBeLessThan(0.65);
   });
 });
+
+describe('readKmapFile on a pipe', () => {
+  it('reads a kmap from a named pipe (no positions to read at) in one thread, as from the file', async () => {
+    const text = writeKmap({ variant: 'E', objects: 3_000, seed: 9 });
+    const plain = file('pipe-source.kmap', text);
+    const fifo = join(dir, 'kmap.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer: another process, as a shell's pipe would be.
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', plain, fifo], { stdio: 'ignore' });
+    const written = new Promise((resolve) => writer.on('exit', resolve));
+    const fromPipe = await readKmapFile(fifo, { workers: 1, chunkBytes: 4096 });
+    expect(await written).toBe(0);
+    expect(storeDump(fromPipe)).toEqual(storeDump(await readKmapFile(plain, { workers: 1, chunkBytes: 4096 })));
+    expect(fromPipe.numObjects).toBeGreaterThan(2_000); // many chunks of 4 KiB went through the pipe
+  });
+
+  it('with parsing threads asked for, reads a pipe in one piece (it has no ranges to read at)', async () => {
+    const plain = file('pipe-source-2.kmap', writeKmap({ variant: 'E', objects: 2_000, seed: 10 }));
+    const fifo = join(dir, 'kmap-2.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', plain, fifo], { stdio: 'ignore' });
+    const written = new Promise((resolve) => writer.on('exit', resolve));
+    let threads = 0;
+    const fromPipe = await readKmapFile(fifo, { workers: 2, chunkBytes: 4096, onThreads: (n) => (threads = n) });
+    expect(await written).toBe(0);
+    expect(threads).toBe(0); // not told of threads: one piece
+    expect(storeDump(fromPipe)).toEqual(storeDump(await readKmapFile(plain, { workers: 1 })));
+  });
+});
+

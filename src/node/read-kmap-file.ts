@@ -8,12 +8,12 @@
 // With `sumsOnly` the access lines are folded into per-object sums alone
 // (ParserOptions.sumsOnly), for a caller that reads nothing else of them.
 
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isGzip } from '../format/gzip.ts';
 import { KmapParser } from '../format/parser.ts';
 import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
-import { chunksAhead } from './chunks-ahead.ts';
+import { chunksAhead, chunksInOrder } from './chunks-ahead.ts';
 import { parseGzipFile } from './gunzip-kmap.ts';
 import { readKmapFileInRanges } from './parallel-read.ts';
 
@@ -33,7 +33,8 @@ export async function readKmapFile(
   options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number; onThreads?: (threads: number) => void; sumsOnly?: boolean } = {},
 ): Promise<KmapStore> {
   const workers = options.workers ?? 1;
-  if (workers > 1) {
+  // Only a regular file has ranges to read at (a pipe has no positions): anything else is read in one piece.
+  if (workers > 1 && (await stat(path)).isFile()) {
     const handle = await open(path, 'r');
     let plain: boolean;
     let size: number;
@@ -55,10 +56,12 @@ export async function readKmapFile(
   }
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    const size = info.size;
     const chunkBytes = options.chunkBytes ?? NODE_CHUNK_BYTES;
     const parser = new KmapParser({ sumsOnly: options.sumsOnly });
-    // The first chunk from the file's position (a gzip file's reader goes on from there), the rest read ahead.
+    // The first chunk from the file's position (a gzip file's reader goes on from there); the rest of
+    // a file read ahead into the first chunk's buffer and one more, of a pipe one chunk after another.
     const first = new Uint8Array(chunkBytes);
     const { bytesRead: n } = await handle.read(first, 0, chunkBytes, null);
     if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), parser, options.onProgress);
@@ -67,7 +70,8 @@ export async function readKmapFile(
       parser.push(first.subarray(0, n));
       reserveForBytes(parser.store, n, size);
       progress();
-      for await (const chunk of chunksAhead(handle, n, Infinity, chunkBytes)) {
+      const rest = info.isFile() ? chunksAhead(handle, n, Infinity, chunkBytes, first) : chunksInOrder(handle, first);
+      for await (const chunk of rest) {
         parser.push(chunk);
         progress();
       }
