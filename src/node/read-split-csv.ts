@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sniffNotKmap, KmapFormatError } from '../format/sniff.ts';
 import { SplitCsvReader } from '../format/split-csv.ts';
+import { chunksInOrder } from './chunks-ahead.ts';
 import { firstLine, notSplitMessage, otherKind, sniffSplitCsv, type SplitCsvKind } from '../format/split-csv-header.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { NODE_CHUNK_BYTES, type ReadProgress } from './read-kmap-file.ts';
@@ -64,11 +65,9 @@ export async function splitPairOf(paths: readonly [string, string], onFile: (pat
 async function readInto(path: string, buf: Uint8Array, push: (chunk: Uint8Array) => void, progress: (n: number) => void): Promise<void> {
   const handle = await open(path, 'r');
   try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      push(buf.subarray(0, bytesRead));
-      progress(bytesRead);
+    for await (const chunk of chunksInOrder(handle, buf)) {
+      push(chunk);
+      progress(chunk.length);
     }
   } finally {
     await handle.close();
