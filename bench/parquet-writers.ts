@@ -40,7 +40,7 @@ const store = await readKmapFile(file);
 const symbols = symbolsPath ? new IpSymbols(parseSymbolMap(readFileSync(symbolsPath, 'utf8')), store.ips) : null;
 const ctx = new QueryContext(store, symbols);
 const tables = new ParquetTables(ctx);
-tables.sortedLines();
+tables.accessesBlock(0, 0); // sorts the lines
 tables.capmapBlock();
 console.log(`${file}: ${store.numObjects} objects, ${store.numAccesses} access lines; parsed and sorted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

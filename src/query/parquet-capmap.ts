@@ -4,7 +4,7 @@
 //
 // Two ways count them, and both give the same cells:
 // - the accesses' counting sort counts them in its scatter pass
-//   (ParquetTables.sortedLines), where each line's (slab, function) key is
+//   (AccessRows.sortedLines, ./parquet-access-rows.ts), where each line's (slab, function) key is
 //   at hand: a cell is found from its key through a chain of the key's
 //   types, with no Map and no second pass over 21 M lines (on the 1 GB
 //   benchmark kmap the separate pass took 0.5 s while DuckDB waited);
@@ -21,6 +21,7 @@
 // else as bigints.
 
 import type { KmapStore } from '../store/kmap-store.ts';
+import type { AccessRowsSource } from './parquet-access-source.ts';
 import { MAX_EXACT } from '../store/exact.ts';
 
 export class CapmapCells {
@@ -96,19 +97,21 @@ export function exactSums(s: KmapStore): boolean {
  * A cell's key is a number while (site, slab, type) fits 2^53; a hostile
  * file with a million of each falls back to string keys.
  */
-export function countCells(s: KmapStore, siteOf: Int32Array, numSites: number, hasSlab: boolean, hasType: boolean): CapmapCells {
-  const numSlabs = Math.max(1, s.slabs.size);
-  const numTypes = Math.max(1, s.types.size);
-  const numeric = Math.max(1, numSites) * numSlabs * numTypes <= MAX_EXACT;
-  const cells = new CapmapCells(exactSums(s));
+export function countCells(src: AccessRowsSource): CapmapCells {
+  const hasSlab = src.slabRank !== null;
+  const hasType = src.hasType;
+  const numSlabs = Math.max(1, src.slabRank?.length ?? 1);
+  const numTypes = Math.max(1, src.numTypes);
+  const numeric = Math.max(1, src.siteRank.length) * numSlabs * numTypes <= MAX_EXACT;
+  const cells = new CapmapCells(src.exactSums);
   const cellOf = new Map<number | string, number>();
-  const ipIds = s.accesses.ip.data;
-  const r = s.accesses.reads;
-  const w = s.accesses.writes;
-  for (let i = 0; i < s.numObjects; i++) {
-    const [ls, le] = s.accessRange(i);
-    const slabId = hasSlab ? s.objects.slab.data[i] : 0;
-    const typeId = hasType ? s.objects.type.data[i] : 0;
+  const { ip: ipIds, reads: r, writes: w, readsWide, writesWide, siteOf, accessStart: starts } = src;
+  const n = src.numObjects;
+  for (let i = 0; i < n; i++) {
+    const ls = starts[i];
+    const le = i + 1 < n ? starts[i + 1] : src.numAccesses;
+    const slabId = hasSlab ? src.slab[i] : 0;
+    const typeId = hasType ? src.type[i] : 0;
     const group = slabId * numTypes + typeId;
     for (let j = ls; j < le; j++) {
       const site = siteOf[ipIds[j]];
@@ -118,8 +121,8 @@ export function countCells(s: KmapStore, siteOf: Int32Array, numSites: number, h
         c = cells.open(site, slabId, typeId);
         cellOf.set(key, c);
       }
-      if (cells.exact) cells.add(c, i, r.data[j], w.data[j]);
-      else cells.addBig(c, i, r.wide?.get(j) ?? BigInt(r.data[j]), w.wide?.get(j) ?? BigInt(w.data[j]));
+      if (cells.exact) cells.add(c, i, r[j], w[j]);
+      else cells.addBig(c, i, readsWide?.get(j) ?? BigInt(r[j]), writesWide?.get(j) ?? BigInt(w[j]));
     }
   }
   return cells;

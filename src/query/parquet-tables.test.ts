@@ -117,9 +117,9 @@ describe('the accesses rows', () => {
     const ctx = load(text);
     const alone = rowsOf(new ParquetTables(ctx).capmapBlock());
     const inSort = new ParquetTables(ctx);
-    inSort.sortedLines();
+    inSort.accessesBlock(0, 0); // sorts the lines, and counts the capmap on the way
     const radix = new ParquetTables(ctx, 1);
-    radix.sortedLines();
+    radix.accessesBlock(0, 0);
     expect(rowsOf(inSort.capmapBlock())).toEqual(alone);
     expect(rowsOf(radix.capmapBlock())).toEqual(alone);
     // The reference: the accesses rows grouped by (access_fn, slab, alloc_type), in their order.
