@@ -7,23 +7,15 @@
 // the same: workers/parallel-load.ts.)
 //
 // This module is also the workers' entry: a thread started with
-// `workerData.kmapRange` parses that range and posts the part. In the bundled
-// CLI the thread loads the bundle itself (import.meta.url is the bundle; the
-// CLI's main() runs only on the main thread). Run from TypeScript source
-// (tsx, the tests), a thread cannot load .ts files (tsx's loader does not
-// reach threads on Node 20), so this module is first bundled for the threads
-// into a temporary file with esbuild (a dev dependency; about 0.1 s).
+// `workerData.kmapRange` parses that range and posts the part (what the
+// thread loads: ./thread-entry.ts).
 //
 // readKmapFileInRanges() returns null whenever the single parse must decide
 // (a head that does not name a variant, a file that offers no cut, a stitch
 // that cannot promise the single parse's result): the caller parses in one
 // piece then, so every error and edge case keeps one implementation.
 
-import { rmSync } from 'node:fs';
-import { mkdtemp, open, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { appendRanges, planFile, rangeParser, type FilePlan } from '../format/ranges.ts';
 import type { Variant } from '../format/variants.ts';
@@ -31,6 +23,7 @@ import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
 import { chunksAhead } from './chunks-ahead.ts';
 import type { ReadProgress } from './read-kmap-file.ts';
+import { threadEntry } from './thread-entry.ts';
 
 /** One range for a worker: [start, end) of the file at `path`. */
 interface RangeJob {
@@ -117,7 +110,7 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
   const jobs: RangeJob[] = starts.slice(1).map((start, k) => ({
     path, start, end: starts[k + 2] ?? size, variant, chunkBytes: options.chunkBytes, sumsOnly: options.sumsOnly ?? false,
   }));
-  const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry();
+  const thread = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
   try {
     const first = rangeParser(variant, true, { sumsOnly: options.sumsOnly });
     const report = (others: ReadProgress) =>
@@ -150,19 +143,6 @@ export async function readKmapFileInRanges(path: string, size: number, options: 
   } finally {
     thread.done();
   }
-}
-
-/** What the threads load: this module, or, from TypeScript source, a bundle of it (deleted by done()). */
-async function threadEntry(): Promise<{ url: URL; done: () => void }> {
-  const self = new URL(import.meta.url);
-  if (!self.pathname.endsWith('.ts')) return { url: self, done: () => {} };
-  // A computed name, so that the CLI's bundler leaves esbuild out of the bundle (where this branch never runs).
-  const bundler = 'esbuild';
-  const { build } = (await import(bundler)) as typeof import('esbuild');
-  const dir = await mkdtemp(join(tmpdir(), 'kmap-parse-thread-'));
-  const outfile = join(dir, 'thread.mjs');
-  await build({ entryPoints: [fileURLToPath(self)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
-  return { url: pathToFileURL(outfile), done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The jobs, one worker thread each: their parts in job order; stop() ends them all. */
