@@ -63,9 +63,11 @@ export class AccessRows implements AccessRowsApi {
   /** The capmap's cells, once counted (kept when the sorted rows go). */
   private capmapCells: CapmapCells | null = null;
   private wrapped = 0;
+  /** The source's line columns were let go (sortedLines). */
+  private linesGone = false;
 
   constructor(
-    private readonly src: AccessRowsSource,
+    private src: AccessRowsSource,
     /** Tests set a small one to run the radix sort. */
     private readonly keyBucketsMax = KEY_BUCKETS_MAX,
   ) {}
@@ -104,6 +106,7 @@ export class AccessRows implements AccessRowsApi {
    */
   sortedLines(): SortedLines {
     if (this.sortedMemo) return this.sortedMemo;
+    if (this.linesGone) throw new Error('parquet-access-rows: the access lines were let go after the sort, and the sort was released');
     const src = this.src;
     const n = src.numAccesses;
     const hasSlab = src.slabRank !== null;
@@ -183,6 +186,12 @@ export class AccessRows implements AccessRowsApi {
       }
     }
     this.sortedMemo = out;
+    // The capmap counted, nothing reads the lines in file order again: a thread's copy of them can go.
+    if (this.capmapCells) {
+      const none = new Uint8Array(0);
+      this.src = { ...src, ip: none, pid: none, reads: none, writes: none };
+      this.linesGone = true;
+    }
     return out;
   }
 
@@ -277,6 +286,8 @@ export class AccessRows implements AccessRowsApi {
     // object records): every column read through a local.
     const { obj: rowObj, ip: rowIp, pid: rowPid, reads: rowReads, writes: rowWrites } = sorted;
     const rec = this.objectRecords();
+    // Columns of at most 32 bits (all but a hostile file's) leave the high words at 0: no division per value.
+    const narrow = !(rowReads instanceof Float64Array) && !(rowWrites instanceof Float64Array) && !(rowPid instanceof Float64Array);
     for (let k = 0; k < n; k++) {
       const at = start + k;
       const obj = rowObj[at];
@@ -291,15 +302,20 @@ export class AccessRows implements AccessRowsApi {
       } else {
         const p = stored - ACCESS_PID_BIAS;
         pid[2 * k] = p >>> 0;
-        pid[2 * k + 1] = p < 0 ? 0xffffffff : Math.floor(p / TWO_32);
+        pid[2 * k + 1] = p < 0 ? 0xffffffff : narrow ? 0 : Math.floor(p / TWO_32);
       }
       const r = 4 * obj;
       slab[k] = rec[r];
       type[k] = rec[r + 1];
       allocFn[k] = rec[r + 2];
       command[k] = rec[r + 3];
-      putNumber(reads, k, rowReads[at]);
-      putNumber(writes, k, rowWrites[at]);
+      if (narrow) {
+        reads[2 * k] = rowReads[at];
+        writes[2 * k] = rowWrites[at];
+      } else {
+        putNumber(reads, k, rowReads[at]);
+        putNumber(writes, k, rowWrites[at]);
+      }
     }
     // Values past 2^53 - 1 (hostile files): their exact bits, kept by file-order line.
     if (sorted.line) {
