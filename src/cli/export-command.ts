@@ -27,7 +27,8 @@ export async function runExport(args: CliArgs, ctx: QueryContext, write: (text: 
   const t0 = performance.now();
   let written;
   try {
-    written = await exportParquet(new ParquetTables(ctx), dir, capture, { onProgress });
+    // --workers 1: one thread for the JS work; else the accesses are sorted in a thread of their own (from a million lines).
+    written = await exportParquet(new ParquetTables(ctx), dir, capture, { onProgress, accessThread: args.workers === 1 ? false : undefined });
   } finally {
     if (tty) process.stderr.write('\r\x1b[2K');
   }

@@ -17,6 +17,9 @@
 // up to PREFETCH pieces ahead of each running scan, one per turn of the event
 // loop (setImmediate), and a scan takes a prebuilt piece when there is one
 // (else builds it on the spot). Rows come out in the same order either way.
+// When another thread builds a table's rows (the accesses:
+// ./parquet-access-thread.ts), the prefetcher asks it for those pieces
+// instead, and a scan's make() takes them, waiting for one not there yet.
 //
 // Sort keys typed per file: a string column the table is sorted by (the
 // accesses' slab and access_fn, the capmap's access_fn: the string columns
@@ -81,6 +84,10 @@ interface ScanState {
 export class BlockScan {
   private table: ParquetTableName | null = null;
   private make: ((start: number, end: number) => TableBlock) | null = null;
+  /** The current table's builder in another thread: asked for pieces ahead instead of this thread building them (beginTable). */
+  private ask: ((start: number, end: number) => void) | null = null;
+  /** Pieces asked for (with ask). */
+  private readonly asked = new Set<number>();
   private keyIds: KeyIds | null = null;
   /** Per table, its sort keys' dictionaries (from its first piece, as its types); per file of the current table, its types. */
   private readonly keyDicts = new Map<ParquetTableName, Map<number, readonly string[]>>();
@@ -137,11 +144,22 @@ export class BlockScan {
    * A table of numRows rows, written in files of fileRows rows (at least one
    * file); make(start, end) builds rows [start, end), and keyIds tells which
    * names of a sort key a file holds (for the table's string sort keys).
+   * With `ask`, another thread builds the rows: ask(start, end) is called
+   * for the pieces ahead of each scan, and make() then waits for them.
    */
-  beginTable(table: ParquetTableName, numRows: number, fileRows: number, make: (start: number, end: number) => TableBlock, keyIds: KeyIds): number {
+  beginTable(
+    table: ParquetTableName,
+    numRows: number,
+    fileRows: number,
+    make: (start: number, end: number) => TableBlock,
+    keyIds: KeyIds,
+    ask: ((start: number, end: number) => void) | null = null,
+  ): number {
     this.table = table;
     this.make = make;
     this.keyIds = keyIds;
+    this.ask = ask;
+    this.asked.clear();
     this.fileTypes.clear();
     this.pieces = [];
     this.fileStarts = [];
@@ -171,6 +189,8 @@ export class BlockScan {
   endTable(): void {
     this.table = null;
     this.make = null;
+    this.ask = null;
+    this.asked.clear();
     this.keyIds = null;
     this.fileTypes.clear();
     this.pieces = [];
@@ -184,8 +204,22 @@ export class BlockScan {
     return this.make!(p.start, p.end);
   }
 
-  /** Builds pieces ahead of the running scans, one per turn of the event loop, while DuckDB works. */
+  /**
+   * Builds pieces ahead of the running scans, one per turn of the event loop, while DuckDB works;
+   * or, when another thread builds them, asks it for them at once.
+   */
   private kick(): void {
+    if (this.ask) {
+      if (this.make === null) return;
+      for (const scan of this.scans) {
+        for (let i = scan.nextPiece; i < Math.min(scan.endPiece, scan.nextPiece + PREFETCH); i++) {
+          if (this.asked.has(i)) continue;
+          this.asked.add(i);
+          this.ask(this.pieces[i].start, this.pieces[i].end);
+        }
+      }
+      return;
+    }
     if (this.prefetching) return;
     this.prefetching = true;
     const step = () => {

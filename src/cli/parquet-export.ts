@@ -22,6 +22,14 @@
 // renames, not one atomic step: a reader during those milliseconds (or after
 // a crash in them) can see the new objects beside the old accesses.
 //
+// The accesses (their sort, then their rows) and the capmap are computed in
+// a thread of their own from a million access lines on
+// (./parquet-access-thread.ts), started before the objects are written: the
+// sort then runs beside the objects' COPYs, and this thread only hands
+// DuckDB the rows. `accessThread: false` (the CLI's --workers 1) keeps them
+// here; the files are the same either way (a test compares them byte for
+// byte).
+//
 // DuckDB is loaded only by this command and `kmap query` (a dynamic import:
 // the other commands start without it).
 
@@ -30,10 +38,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type ParquetTables } from '../query/parquet-tables.ts';
 import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COLUMNS, sliceBlock, type ParquetTableName } from '../query/parquet-schema.ts';
+import { AccessRowsThread } from './parquet-access-thread.ts';
 import { BlockScan } from './parquet-block-scan.ts';
 
 /** Rows per Parquet file (and per staging block). */
 export const EXPORT_BLOCK_ROWS = 1 << 20;
+/** Access lines from which the accesses are sorted and built in a thread of their own (below it, starting the thread costs more than it saves). */
+export const ACCESS_THREAD_LINES = 1 << 20;
 
 export interface ExportedTable {
   readonly table: ParquetTableName;
@@ -127,7 +138,15 @@ export async function exportParquet(
   tables: ParquetTables,
   dirArg: string,
   capture: string,
-  opts: { blockRows?: number; pieceRows?: number; onProgress?: (p: ExportProgress) => void } = {},
+  opts: {
+    blockRows?: number;
+    pieceRows?: number;
+    onProgress?: (p: ExportProgress) => void;
+    /** Sort and build the accesses and the capmap in a thread of their own (./parquet-access-thread.ts); default: from ACCESS_THREAD_LINES lines on. */
+    accessThread?: boolean;
+    /** As ParquetTables' (a test's small one runs the radix sort in the thread too). */
+    keyBucketsMax?: number;
+  } = {},
 ): Promise<ExportResult> {
   const blockRows = opts.blockRows ?? EXPORT_BLOCK_ROWS;
   // Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself).
@@ -157,7 +176,13 @@ export async function exportParquet(
   let work: string | null = null;
   /** Set when undoing a failed swap failed too: the work folder then holds the old partitions and is kept. */
   let keepWork = false;
+  let thread: AccessRowsThread | null = null;
   try {
+    // Started first: it sorts the access lines while this thread writes the objects.
+    if (opts.accessThread ?? tables.numRows('accesses') >= ACCESS_THREAD_LINES) {
+      thread = await AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: opts.keyBucketsMax });
+      tables.setAccessRows(thread);
+    }
     await mkdir(dir, { recursive: true });
     // Its own work folder (two exports of one capture at once do not share one).
     work = await mkdtemp(path.join(dir, `.kmap-export-${capture}-`));
@@ -180,7 +205,10 @@ export async function exportParquet(
         if (table === 'accesses' && (name === 'slab' || name === 'access_fn')) return tables.accessesKeyIds(name, s, e);
         throw new Error(`kmap export: ${table}.${name} is no sort key`);
       };
-      const numFiles = blockScan.beginTable(table, numRows, fileRows, make, keyIds);
+      // Nothing waits on the thread before it serves (AccessRowsThread.ready).
+      if (table === 'accesses' && thread) await thread.ready();
+      const ask = table === 'accesses' && thread ? (s: number, e: number) => thread!.ask(s, e) : null;
+      const numFiles = blockScan.beginTable(table, numRows, fileRows, make, keyIds, ask);
       // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
       const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
       let nextFile = 0;
@@ -263,6 +291,7 @@ export async function exportParquet(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    thread?.close();
     if (work && !keepWork) await rm(work, { recursive: true, force: true });
     for (const con of cons) con.closeSync();
     instance.closeSync();

@@ -70,6 +70,13 @@ export class AccessRows implements AccessRowsApi {
     private src: AccessRowsSource,
     /** Tests set a small one to run the radix sort. */
     private readonly keyBucketsMax = KEY_BUCKETS_MAX,
+    /**
+     * Let go of the source's line columns once a sort has counted the
+     * capmap (a thread's copy of them is freed then); the rows can then be
+     * sorted once only, so ParquetTables' own AccessRows (written by one
+     * writer after another) keeps them.
+     */
+    private readonly dropLines = false,
   ) {}
 
   wrappedSums(): number {
@@ -187,7 +194,7 @@ export class AccessRows implements AccessRowsApi {
     }
     this.sortedMemo = out;
     // The capmap counted, nothing reads the lines in file order again: a thread's copy of them can go.
-    if (this.capmapCells) {
+    if (this.dropLines && this.capmapCells) {
       const none = new Uint8Array(0);
       this.src = { ...src, ip: none, pid: none, reads: none, writes: none };
       this.linesGone = true;

@@ -1,0 +1,228 @@
+// The accesses and capmap rows of `kmap export --parquet` computed in a
+// worker thread of their own (AccessRowsThread), so that the JS thread only
+// answers DuckDB's calls for rows. On the JS thread, the accesses' sort and
+// their rows were the export's bottleneck: DuckDB waited on the sort (no
+// other work to do then) and on each block (./parquet-export.ts and
+// BENCHMARKS.md, "Where the export's time goes"). The thread gets a copy of
+// what the rows are computed from (threadCopy in
+// query/parquet-access-source.ts: the store stays whole on the JS thread,
+// which writes the objects table from it meanwhile), starts the sort at
+// once, then answers requests in the order they come.
+//
+// Why it waits synchronously: DuckDB asks for rows in a callback that must
+// return them (./parquet-block-scan.ts), so a block not there yet is waited
+// for on the spot: the reply is read with receiveMessageOnPort, and between
+// tries the JS thread sleeps in Atomics.wait on a counter the thread bumps
+// after each reply. The block scan asks for pieces ahead (ask()), so most
+// waits find the piece there. A block's buffers are transferred, not copied.
+//
+// Failures: an error in the thread (the sort's, or a request's) is replied
+// and thrown by the call that waits for it. A thread that stops without a
+// reply sets the counter's second slot on its way out, and the wait throws;
+// that way out is set up before the thread says it has started, and no call
+// waits before then (ready()), so a thread that never ran (a bundle without
+// this module's entry, say) fails the export instead of hanging it. This
+// module is also the thread's entry (what a thread loads:
+// node/thread-entry.ts).
+
+import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { AccessRows } from '../query/parquet-access-rows.ts';
+import { blockBuffers, threadCopy, type AccessRowsApi, type AccessRowsSource, type RawBlock } from '../query/parquet-access-source.ts';
+import { threadEntry } from '../node/thread-entry.ts';
+
+type Request =
+  | { readonly id: number; readonly op: 'rows'; readonly start: number; readonly end: number }
+  | { readonly id: number; readonly op: 'keyIds'; readonly name: 'slab' | 'access_fn'; readonly start: number; readonly end: number }
+  | { readonly id: number; readonly op: 'capmap' }
+  | { readonly id: number; readonly op: 'release' };
+
+/** What the thread tells its parent once it serves (and will say so when it stops). */
+const STARTED = 'kmap-access-rows-started';
+
+/** A request before it has its id. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Reply {
+  readonly id: number;
+  readonly value: RawBlock | Uint32Array | null;
+  /** The thread's AccessRows.wrappedSums() after the request. */
+  readonly wrapped: number;
+  readonly error: { readonly message: string; readonly name: string } | null;
+}
+
+interface ThreadData {
+  readonly source: AccessRowsSource;
+  readonly keyBucketsMax: number | undefined;
+  readonly port: MessagePort;
+  /** [0]: replies posted; [1]: 1 once the thread has stopped. */
+  readonly signal: Int32Array;
+}
+
+/** The thread: sorts at once, then serves requests until its port closes. */
+function serve({ source, keyBucketsMax, port, signal }: ThreadData, started: () => void): void {
+  // One export's rows: sorted once, so the copy of the lines can go after the sort.
+  const rows = new AccessRows(source, keyBucketsMax, true);
+  process.on('exit', () => {
+    Atomics.store(signal, 1, 1);
+    Atomics.notify(signal, 0);
+  });
+  started();
+  const asError = (e: unknown) => (e instanceof Error ? { message: e.message, name: e.name } : { message: String(e), name: 'Error' });
+  let failure: Reply['error'] = null;
+  try {
+    rows.sortedLines();
+  } catch (e) {
+    failure = asError(e);
+  }
+  port.on('message', (m: Request) => {
+    if (m.op === 'release') {
+      rows.release();
+      return;
+    }
+    let value: Reply['value'] = null;
+    let error = failure;
+    if (!error) {
+      try {
+        value = m.op === 'rows' ? rows.rows(m.start, m.end) : m.op === 'keyIds' ? rows.keyIds(m.name, m.start, m.end) : rows.capmap();
+      } catch (e) {
+        error = asError(e);
+      }
+    }
+    const transfer = value === null ? [] : value instanceof Uint32Array ? [value.buffer as ArrayBuffer] : blockBuffers(value);
+    port.postMessage({ id: m.id, value, wrapped: rows.wrappedSums(), error } satisfies Reply, transfer);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { kmapAccessRows?: ThreadData } | null)?.kmapAccessRows) {
+  const parent = parentPort;
+  serve((workerData as { kmapAccessRows: ThreadData }).kmapAccessRows, () => parent.postMessage(STARTED));
+}
+
+/** The accesses and capmap rows from a thread; close() ends it. */
+export class AccessRowsThread implements AccessRowsApi {
+  private nextId = 0;
+  private readonly replies = new Map<number, Reply>();
+  /** Rows asked for ahead and not yet taken: "start:end" -> request id. */
+  private readonly asked = new Map<string, number>();
+  private wrapped = 0;
+
+  private started = false;
+  private readonly startedOrNot: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly signal: Int32Array,
+    private readonly done: () => void,
+  ) {
+    this.startedOrNot = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => {
+        if (m !== STARTED) return;
+        this.started = true;
+        resolve();
+      });
+      worker.once('exit', (code) => reject(new Error(`kmap export: the thread that sorts the access lines did not start (exit code ${code})`)));
+      worker.once('error', reject);
+    });
+    // Its failure is the caller's, through started(): never an unhandled rejection.
+    this.startedOrNot.catch(() => {});
+  }
+
+  /**
+   * Resolves once the thread serves (its way out then answers a wait);
+   * rejects if it stopped before. Awaited before the first call that waits:
+   * a wait blocks this thread, and a thread that never started could not
+   * answer it.
+   */
+  ready(): Promise<void> {
+    return this.startedOrNot;
+  }
+
+  /**
+   * Starts the thread on a copy of `source` (the sort begins at once);
+   * `keyBucketsMax` as AccessRows'; `threadUrl`: what the thread runs, this
+   * module by default (a test passes the CLI bundle, the thread's entry
+   * in the built CLI).
+   */
+  static async start(source: AccessRowsSource, opts: { keyBucketsMax?: number; threadUrl?: URL } = {}): Promise<AccessRowsThread> {
+    const { keyBucketsMax } = opts;
+    const entry = opts.threadUrl ? { url: opts.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
+    const { source: copy, transfer } = threadCopy(source);
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    const data: ThreadData = { source: copy, keyBucketsMax, port: port2, signal };
+    const worker = new Worker(entry.url, { workerData: { kmapAccessRows: data }, transferList: [port2, ...transfer] });
+    // Never what keeps the process alive: close() ends it, and an export that fails ends without it.
+    worker.unref();
+    return new AccessRowsThread(worker, port1, signal, entry.done);
+  }
+
+  /** Asks for sorted rows [start, end) ahead of rows(start, end). */
+  ask(start: number, end: number): void {
+    const key = `${start}:${end}`;
+    if (!this.asked.has(key)) this.asked.set(key, this.send({ op: 'rows', start, end }));
+  }
+
+  rows(start: number, end: number): RawBlock {
+    const key = `${start}:${end}`;
+    const id = this.asked.get(key) ?? this.send({ op: 'rows', start, end });
+    this.asked.delete(key);
+    return this.wait(id) as RawBlock;
+  }
+
+  keyIds(name: 'slab' | 'access_fn', start: number, end: number): Uint32Array {
+    return this.wait(this.send({ op: 'keyIds', name, start, end })) as Uint32Array;
+  }
+
+  capmap(): RawBlock {
+    return this.wait(this.send({ op: 'capmap' })) as RawBlock;
+  }
+
+  wrappedSums(): number {
+    return this.wrapped;
+  }
+
+  release(): void {
+    this.asked.clear();
+    this.send({ op: 'release' });
+  }
+
+  /** Ends the thread (rows asked for and not taken are dropped). */
+  close(): void {
+    this.port.close();
+    void this.worker.terminate();
+    this.done();
+  }
+
+  private send(r: WithoutId<Request>): number {
+    const id = this.nextId++;
+    this.port.postMessage({ ...r, id });
+    return id;
+  }
+
+  private wait(id: number): RawBlock | Uint32Array | null {
+    if (!this.started) throw new Error('AccessRowsThread: wait for ready() before asking');
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const r = m.message as Reply;
+        this.replies.set(r.id, r);
+      }
+      const r = this.replies.get(id);
+      if (r) {
+        this.replies.delete(id);
+        this.wrapped = r.wrapped;
+        if (r.error) {
+          const err = new Error(r.error.message);
+          err.name = r.error.name;
+          throw err;
+        }
+        return r.value;
+      }
+      if (Atomics.load(this.signal, 1) !== 0) throw new Error('kmap export: the thread that sorts the access lines stopped without an answer');
+      Atomics.wait(this.signal, 0, seen);
+    }
+  }
+}
