@@ -23,6 +23,7 @@ import type { UintArray } from '../store/columns.ts';
 import { radixSortSelection } from './radix-sort.ts';
 import { CapmapCells, countCells } from './parquet-capmap.ts';
 import type { AccessRowsApi, AccessRowsSource, RawBlock } from './parquet-access-source.ts';
+import { objectRecords, type ObjectRecords } from './parquet-object-records.ts';
 import { PARQUET_COLUMNS } from './parquet-schema.ts';
 import { TWO_32, putBig, putNumber } from './parquet-words.ts';
 
@@ -42,6 +43,8 @@ export interface SortedLines {
   readonly writes: UintArray;
   /** Each row's line index in file order: only when reads or writes have values past 2^53 - 1 (kept by line). */
   readonly line: Uint32Array | null;
+  /** Each row's object record (./parquet-object-records.ts): what the row copies from its object. */
+  readonly record: Uint16Array | Uint32Array;
 }
 
 /** An empty array of the same kind as `a`. */
@@ -59,7 +62,8 @@ function inOrder(defs: typeof ACCESS_DEFS, numRows: number, byName: Record<strin
 
 export class AccessRows implements AccessRowsApi {
   private sortedMemo: SortedLines | null = null;
-  private objectRecordsMemo: Uint32Array | null = null;
+  /** The objects' records, made by the sort (kept with the sorted rows). */
+  private records: ObjectRecords | null = null;
   /** The capmap's cells, once counted (kept when the sorted rows go). */
   private capmapCells: CapmapCells | null = null;
   private wrapped = 0;
@@ -85,7 +89,7 @@ export class AccessRows implements AccessRowsApi {
 
   release(): void {
     this.sortedMemo = null;
-    this.objectRecordsMemo = null;
+    this.records = null;
   }
 
   /**
@@ -103,10 +107,14 @@ export class AccessRows implements AccessRowsApi {
    * against 2.95 s and 3.2-3.7 s for the radix sort of line indices and a
    * gather of every value through them (random reads into the line columns).
    * The arrays cost more memory than the permutation and the line -> object
-   * map they replace (16 bytes a line against 8 on that file). Scattering
-   * the four values each row copies from its object as well (so that a
-   * block reads nothing at random) made the sort slower by what the blocks
-   * saved (400 MB of the 1 GB file: 0.57 + 0.54 s -> 0.79 + 0.29 s). A key
+   * map they replace (16 bytes a line against 8 on that file). Each row
+   * also carries its object's record id (./parquet-object-records.ts: 15,037
+   * records for 4.1 M objects there), so that a block reads what the row
+   * copies from its object from a table in cache, not from the object at
+   * random (400 MB of the 1 GB file, in process: the sort 566-600 ->
+   * 613-651 ms, the blocks 537-586 -> 210-213 ms). Scattering the four
+   * values themselves made the sort slower by what the blocks saved
+   * (0.57 + 0.54 s -> 0.79 + 0.29 s). A key
    * space too large for a count array (more than KEY_BUCKETS_MAX slab x
    * function pairs: a hostile file) takes the radix sort of line indices
    * and the gather.
@@ -123,7 +131,17 @@ export class AccessRows implements AccessRowsApi {
     const numKeys = (hasSlab ? slabRank.length : 1) * numSites;
     // The file-order line of each row, only where a value past 2^53 - 1 must be looked up by it (a hostile file).
     const wide = src.readsWide !== null || src.writesWide !== null;
-    const out: SortedLines = { obj: new Uint32Array(n), ip: like(ipIds, n), pid: like(pids, n), reads: like(reads, n), writes: like(writes, n), line: wide ? new Uint32Array(n) : null };
+    const records = objectRecords(src);
+    const recordOf = records.of;
+    const out: SortedLines = {
+      obj: new Uint32Array(n),
+      ip: like(ipIds, n),
+      pid: like(pids, n),
+      reads: like(reads, n),
+      writes: like(writes, n),
+      line: wide ? new Uint32Array(n) : null,
+      record: like(recordOf, n) as Uint16Array | Uint32Array,
+    };
     const starts = src.accessStart;
     const numObjects = src.numObjects;
     if (numKeys <= this.keyBucketsMax) {
@@ -142,16 +160,18 @@ export class AccessRows implements AccessRowsApi {
         for (let j = starts[i]; j < le; j++) next[base + siteRank[siteOf[ipIds[j]]] + 1]++;
       }
       for (let k = 1; k <= numKeys; k++) next[k] += next[k - 1];
-      const { obj, ip, pid, reads: r, writes: w, line } = out;
+      const { obj, ip, pid, reads: r, writes: w, line, record } = out;
       for (let i = 0; i < numObjects; i++) {
         const le = i + 1 < numObjects ? starts[i + 1] : n;
         const base = hasSlab ? slabRank[slabIds[i]] * numSites : 0;
         const typeId = hasType ? typeIds[i] : 0;
+        const rec = recordOf[i];
         for (let j = starts[i]; j < le; j++) {
           const id = ipIds[j];
           const key = base + siteRank[siteOf[id]];
           const at = next[key]++;
           obj[at] = i;
+          record[at] = rec;
           ip[at] = id;
           pid[at] = pids[j];
           r[at] = reads[j];
@@ -185,6 +205,7 @@ export class AccessRows implements AccessRowsApi {
       for (let k = 0; k < n; k++) {
         const j = order[k];
         out.obj[k] = lineObj[j];
+        out.record[k] = recordOf[lineObj[j]];
         out.ip[k] = ipIds[j];
         out.pid[k] = pids[j];
         out.reads[k] = reads[j];
@@ -193,6 +214,7 @@ export class AccessRows implements AccessRowsApi {
       }
     }
     this.sortedMemo = out;
+    this.records = records;
     // The capmap counted, nothing reads the lines in file order again: a thread's copy of them can go.
     if (this.dropLines && this.capmapCells) {
       const none = new Uint8Array(0);
@@ -200,25 +222,6 @@ export class AccessRows implements AccessRowsApi {
       this.linesGone = true;
     }
     return out;
-  }
-
-  /**
-   * What an access row copies from its object (slab, alloc type, alloc_fn,
-   * command ids), four words per object side by side: the accesses' gather
-   * reads one cache line per row for them instead of four scattered columns.
-   */
-  private objectRecords(): Uint32Array {
-    if (this.objectRecordsMemo) return this.objectRecordsMemo;
-    const src = this.src;
-    const rec = new Uint32Array(4 * src.numObjects);
-    for (let i = 0; i < src.numObjects; i++) {
-      rec[4 * i] = src.slab[i];
-      rec[4 * i + 1] = src.type[i];
-      rec[4 * i + 2] = src.allocOf[src.allocIp[i]];
-      rec[4 * i + 3] = src.command[i];
-    }
-    this.objectRecordsMemo = rec;
-    return rec;
   }
 
   /**
@@ -234,11 +237,11 @@ export class AccessRows implements AccessRowsApi {
    */
   keyIds(name: 'slab' | 'access_fn', start: number, end: number): Uint32Array {
     if (name === 'slab' && this.src.slabRank === null) return new Uint32Array(0);
-    const { obj, ip } = this.sortedLines();
+    const { record, ip } = this.sortedLines();
     const out: number[] = [];
     if (name === 'slab') {
-      const rec = this.objectRecords();
-      const slabAt = (k: number) => rec[4 * obj[k]];
+      const fields = this.records!.fields;
+      const slabAt = (k: number) => fields[4 * record[k]];
       for (let k = start; k < end; ) {
         const id = slabAt(k);
         out.push(id);
@@ -289,10 +292,10 @@ export class AccessRows implements AccessRowsApi {
     const command = new Uint32Array(n);
     const reads = new Uint32Array(2 * n);
     const writes = new Uint32Array(2 * n);
-    // Hot loop (one pass per access row, every array read in order but the
-    // object records): every column read through a local.
-    const { obj: rowObj, ip: rowIp, pid: rowPid, reads: rowReads, writes: rowWrites } = sorted;
-    const rec = this.objectRecords();
+    // Hot loop (one pass per access row, every array read in order; the
+    // records' table is small enough to stay in cache): every column read through a local.
+    const { obj: rowObj, ip: rowIp, pid: rowPid, reads: rowReads, writes: rowWrites, record: rowRecord } = sorted;
+    const rec = this.records!.fields;
     // Columns of at most 32 bits (all but a hostile file's) leave the high words at 0: no division per value.
     const narrow = !(rowReads instanceof Float64Array) && !(rowWrites instanceof Float64Array) && !(rowPid instanceof Float64Array);
     for (let k = 0; k < n; k++) {
@@ -311,7 +314,7 @@ export class AccessRows implements AccessRowsApi {
         pid[2 * k] = p >>> 0;
         pid[2 * k + 1] = p < 0 ? 0xffffffff : narrow ? 0 : Math.floor(p / TWO_32);
       }
-      const r = 4 * obj;
+      const r = 4 * rowRecord[at];
       slab[k] = rec[r];
       type[k] = rec[r + 1];
       allocFn[k] = rec[r + 2];
