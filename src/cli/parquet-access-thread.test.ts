@@ -48,8 +48,9 @@ function filesOf(ds: string): Map<string, Buffer> {
 async function bothWays(name: string, ctx: QueryContext, opts: { blockRows?: number; pieceRows?: number; keyBucketsMax?: number } = {}): Promise<void> {
   const here = join(dir, `${name}-here`);
   const there = join(dir, `${name}-thread`);
-  const a = await exportParquet(new ParquetTables(ctx, opts.keyBucketsMax), here, name, { ...opts, accessThread: false });
-  const b = await exportParquet(new ParquetTables(ctx, opts.keyBucketsMax), there, name, { ...opts, accessThread: true });
+  const { keyBucketsMax, ...sizes } = opts;
+  const a = await exportParquet(new ParquetTables(ctx, keyBucketsMax), here, name, { ...sizes, accessThread: false });
+  const b = await exportParquet(new ParquetTables(ctx, keyBucketsMax), there, name, { ...sizes, accessThread: true });
   expect(b).toEqual(a);
   const want = filesOf(here);
   const got = filesOf(there);

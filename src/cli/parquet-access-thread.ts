@@ -36,7 +36,7 @@ type Request =
   | { readonly id: number; readonly op: 'capmap' }
   | { readonly id: number; readonly op: 'release' };
 
-/** What the thread tells its parent once it serves (and will say so when it stops). */
+/** What the thread posts to its parent once it serves (its way out, which a wait notices, is set up by then). */
 const STARTED = 'kmap-access-rows-started';
 
 /** A request before it has its id. */
@@ -126,7 +126,7 @@ export class AccessRowsThread implements AccessRowsApi {
       worker.once('exit', (code) => reject(new Error(`kmap export: the thread that sorts the access lines did not start (exit code ${code})`)));
       worker.once('error', reject);
     });
-    // Its failure is the caller's, through started(): never an unhandled rejection.
+    // Its failure is the caller's, through ready(): never an unhandled rejection.
     this.startedOrNot.catch(() => {});
   }
 

@@ -158,8 +158,6 @@ export async function exportParquet(
     onProgress?: (p: ExportProgress) => void;
     /** Sort and build the accesses and the capmap in a thread of their own (./parquet-access-thread.ts); default: from ACCESS_THREAD_LINES lines on. */
     accessThread?: boolean;
-    /** As ParquetTables' (a test's small one runs the radix sort in the thread too). */
-    keyBucketsMax?: number;
   } = {},
 ): Promise<ExportResult> {
   const blockRows = opts.blockRows ?? EXPORT_BLOCK_ROWS;
@@ -194,7 +192,7 @@ export async function exportParquet(
   try {
     // Started first: it sorts the access lines while this thread writes the objects.
     if (opts.accessThread ?? tables.numRows('accesses') >= ACCESS_THREAD_LINES) {
-      thread = await AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: opts.keyBucketsMax });
+      thread = await AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: tables.keyBucketsMax });
       tables.setAccessRows(thread);
     }
     await mkdir(dir, { recursive: true });

@@ -93,8 +93,8 @@ export class ParquetTables {
 
   constructor(
     ctx: QueryContext,
-    /** Tests set a small one to run the radix sort (./parquet-access-rows.ts). */
-    private readonly keyBucketsMax?: number,
+    /** Tests set a small one to run the radix sort (./parquet-access-rows.ts), here or in the export's thread. */
+    readonly keyBucketsMax?: number,
   ) {
     this.store = ctx.store;
     this.layout = LAYOUTS[this.store.variant ?? 'E'];
