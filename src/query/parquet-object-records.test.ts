@@ -6,22 +6,11 @@
 // ids are chosen so that many differ in one field only.
 
 import { describe, expect, it } from 'vitest';
+import { rng } from '../testing/kmap-writer.ts';
 import { objectRecords, type RecordColumns } from './parquet-object-records.ts';
 
-/** A deterministic pseudo-random source (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function columns(n: number, distinct: { slab: number; type: number; alloc: number; command: number }, seed: number): RecordColumns {
-  const r = random(seed);
+  const r = rng(seed);
   const pick = (k: number) => Math.floor(r() * k);
   const allocOf = Uint32Array.from({ length: distinct.alloc * 2 }, (_, ip) => ip >> 1); // two IPs per function
   return {
