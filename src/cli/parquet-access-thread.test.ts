@@ -5,14 +5,15 @@
 // and the radix sort's path, in files that span several pieces (so pieces
 // are asked for ahead, and taken out of order by the two COPYs); the same
 // rows when the thread runs the built CLI bundle. And a failure in the
-// thread reaches the caller as an error, every time it asks; a thread that
-// never serves fails before anything waits on it.
+// thread reaches the caller as an error, every time it asks; a thread out
+// of heap ends the wait; a thread that never serves fails before anything
+// waits on it.
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
 import { QueryContext } from '../query/context.ts';
 import { AccessRows } from '../query/parquet-access-rows.ts';
@@ -25,6 +26,7 @@ import { exportParquet } from './parquet-export.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'kmap-access-thread-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function load(text: string, symbolMap: string | null = null): QueryContext {
   const store = parseKmapBytes(new TextEncoder().encode(text));
@@ -116,6 +118,27 @@ describe('the accesses sorted and built in a thread', () => {
     try {
       await expect(thread.ready()).rejects.toThrow(/did not start/);
       expect(() => thread.rows(0, 1)).toThrow(/ready\(\)/);
+    } finally {
+      thread.close();
+    }
+  });
+
+  it('a rows thread that runs out of heap ends the wait with an error (its supervisor saw it stop)', async () => {
+    // 300,000 lines of as many functions: the capmap's cells, counted in the sort, are JS arrays of that
+    // many entries, past the rows' thread's 4 MB of old generation. (Its own exit hooks do not run then.)
+    const n = 300_000;
+    const ids = Uint32Array.from({ length: n }, (_, j) => j);
+    const one = new Uint32Array(1);
+    const source = {
+      numObjects: 1, numAccesses: n, accessStart: one, slab: one, type: one, command: one, allocIp: one,
+      ip: ids, pid: new Uint32Array(n), reads: new Uint32Array(n).fill(1), writes: new Uint32Array(n), readsWide: null, writesWide: null,
+      exactSums: true, ipLo: ids, ipHi: new Uint32Array(n), siteOf: Int32Array.from(ids), allocOf: new Uint32Array(n), siteRank: ids,
+      slabRank: null, numTypes: 1, hasType: false,
+    };
+    const thread = await AccessRowsThread.start(source, { resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } });
+    try {
+      await thread.ready();
+      expect(() => thread.rows(0, 1)).toThrow(/stopped without an answer/);
     } finally {
       thread.close();
     }

@@ -17,17 +17,21 @@
 // waits find the piece there. A block's buffers are transferred, not copied.
 //
 // Failures: an error in the thread (the sort's, or a request's) is replied
-// and thrown by the call that waits for it. A thread that stops without a
-// reply sets the counter's second slot on its way out, and the wait throws;
-// that way out is set up before the thread says it has started, and no call
-// waits before then (ready()), so a thread that never ran (a bundle without
-// this module's entry, say) fails the export instead of hanging it. This
-// module is also the thread's entry (what a thread loads:
-// node/thread-entry.ts).
+// and thrown by the call that waits for it. A thread can also stop without
+// a word (out of heap, say: no exit hook of its own runs then), and the JS
+// thread, blocked in its wait, cannot hear of it; so the rows' thread is
+// started by a small supervising thread whose event loop stays free, which
+// sets the counter's second slot when the rows' thread exits for any
+// reason, and the wait throws. The supervisor says it has started (ready())
+// once that watch is set, and nothing waits before then, so a thread that
+// never ran (a bundle without this module's entry, say) fails the export
+// instead of hanging it. Should all that miss a stop, a wait still ends
+// with an error after NO_REPLY_LIMIT_MS without a reply. This module is
+// also both threads' entry (what a thread loads: node/thread-entry.ts).
 
-import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { AccessRows } from '../query/parquet-access-rows.ts';
-import { blockBuffers, threadCopy, type AccessRowsApi, type AccessRowsSource, type RawBlock } from '../query/parquet-access-source.ts';
+import { blockBuffers, sourceBuffers, threadCopy, type AccessRowsApi, type AccessRowsSource, type RawBlock } from '../query/parquet-access-source.ts';
 import { threadEntry } from '../node/thread-entry.ts';
 
 type Request =
@@ -36,8 +40,15 @@ type Request =
   | { readonly id: number; readonly op: 'capmap' }
   | { readonly id: number; readonly op: 'release' };
 
-/** What the thread posts to its parent once it serves (its way out, which a wait notices, is set up by then). */
+/** What the supervisor posts to the JS thread once it watches the rows' thread (whose stop a wait then notices). */
 const STARTED = 'kmap-access-rows-started';
+
+/**
+ * The longest a wait may go without any reply from the thread: far past
+ * any piece or sort (the 5 GB benchmark kmap's sort takes seconds), so that
+ * a stop nothing flagged still ends as an error rather than a hang.
+ */
+const NO_REPLY_LIMIT_MS = 10 * 60_000;
 
 /** A request before it has its id. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -51,22 +62,38 @@ interface Reply {
 }
 
 interface ThreadData {
+  /** The supervisor starts the rows' thread and watches it; the rows' thread serves. */
+  readonly role: 'supervisor' | 'rows';
   readonly source: AccessRowsSource;
   readonly keyBucketsMax: number | undefined;
   readonly port: MessagePort;
-  /** [0]: replies posted; [1]: 1 once the thread has stopped. */
+  /** [0]: replies posted; [1]: 1 once the rows' thread has stopped. */
   readonly signal: Int32Array;
+  /** For the rows' thread (a test's small heap). */
+  readonly resourceLimits: ResourceLimits | undefined;
 }
 
-/** The thread: sorts at once, then serves requests until its port closes. */
-function serve({ source, keyBucketsMax, port, signal }: ThreadData, started: () => void): void {
-  // One export's rows: sorted once, so the copy of the lines can go after the sort.
-  const rows = new AccessRows(source, keyBucketsMax, true);
-  process.on('exit', () => {
-    Atomics.store(signal, 1, 1);
-    Atomics.notify(signal, 0);
+/** The supervisor: starts the rows' thread on what it was given (transferred on), and flags its stop, whatever the cause. */
+function supervise(data: ThreadData, parent: MessagePort): void {
+  const { resourceLimits, ...rest } = data;
+  const rows = new Worker(new URL(import.meta.url), {
+    workerData: { kmapAccessRows: { ...rest, role: 'rows', resourceLimits: undefined } satisfies ThreadData },
+    transferList: [data.port, ...sourceBuffers(data.source)],
+    resourceLimits,
   });
-  started();
+  const stopped = () => {
+    Atomics.store(data.signal, 1, 1);
+    Atomics.notify(data.signal, 0);
+  };
+  // An error (ERR_WORKER_OUT_OF_MEMORY among them) is followed by the exit; either flags the stop.
+  rows.on('error', stopped);
+  rows.on('exit', stopped);
+  parent.postMessage(STARTED);
+}
+
+/** The rows' thread: sorts at once, then serves requests until its port closes. */
+function serve({ source, keyBucketsMax, port, signal }: ThreadData): void {
+  const rows = new AccessRows(source, keyBucketsMax);
   const asError = (e: unknown) => (e instanceof Error ? { message: e.message, name: e.name } : { message: String(e), name: 'Error' });
   let failure: Reply['error'] = null;
   try {
@@ -96,11 +123,15 @@ function serve({ source, keyBucketsMax, port, signal }: ThreadData, started: () 
 }
 
 if (!isMainThread && parentPort && (workerData as { kmapAccessRows?: ThreadData } | null)?.kmapAccessRows) {
-  const parent = parentPort;
-  serve((workerData as { kmapAccessRows: ThreadData }).kmapAccessRows, () => parent.postMessage(STARTED));
+  const holder = workerData as { kmapAccessRows?: ThreadData };
+  const data = holder.kmapAccessRows!;
+  // Not kept in workerData for the thread's life: the copy is held by what uses it, and only while it does.
+  delete holder.kmapAccessRows;
+  if (data.role === 'supervisor') supervise(data, parentPort);
+  else serve(data);
 }
 
-/** The accesses and capmap rows from a thread; close() ends it. */
+/** The accesses and capmap rows from a thread; close() ends it (and its supervisor). */
 export class AccessRowsThread implements AccessRowsApi {
   private nextId = 0;
   private readonly replies = new Map<number, Reply>();
@@ -123,7 +154,7 @@ export class AccessRowsThread implements AccessRowsApi {
         this.started = true;
         resolve();
       });
-      worker.once('exit', (code) => reject(new Error(`kmap export: the thread that sorts the access lines did not start (exit code ${code})`)));
+      worker.once('exit', (code) => reject(new Error(`the thread that sorts the access lines did not start (exit code ${code})`)));
       worker.once('error', reject);
     });
     // Its failure is the caller's, through ready(): never an unhandled rejection.
@@ -141,22 +172,27 @@ export class AccessRowsThread implements AccessRowsApi {
   }
 
   /**
-   * Starts the thread on a copy of `source` (the sort begins at once);
-   * `keyBucketsMax` as AccessRows'; `threadUrl`: what the thread runs, this
-   * module by default (a test passes the CLI bundle, the thread's entry
-   * in the built CLI).
+   * Starts the threads on a copy of `source` (the sort begins at once);
+   * `keyBucketsMax` as AccessRows'; `threadUrl`: what the threads run, this
+   * module by default (a test passes the CLI bundle, the threads' entry in
+   * the built CLI); `resourceLimits`: the rows' thread's (a test's small heap).
    */
-  static async start(source: AccessRowsSource, opts: { keyBucketsMax?: number; threadUrl?: URL } = {}): Promise<AccessRowsThread> {
-    const { keyBucketsMax } = opts;
+  static async start(source: AccessRowsSource, opts: { keyBucketsMax?: number; threadUrl?: URL; resourceLimits?: ResourceLimits } = {}): Promise<AccessRowsThread> {
+    const { keyBucketsMax, resourceLimits } = opts;
     const entry = opts.threadUrl ? { url: opts.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
-    const { source: copy, transfer } = threadCopy(source);
-    const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(8));
-    const data: ThreadData = { source: copy, keyBucketsMax, port: port2, signal };
-    const worker = new Worker(entry.url, { workerData: { kmapAccessRows: data }, transferList: [port2, ...transfer] });
-    // Never what keeps the process alive: close() ends it, and an export that fails ends without it.
-    worker.unref();
-    return new AccessRowsThread(worker, port1, signal, entry.done);
+    try {
+      const { source: copy, transfer } = threadCopy(source);
+      const { port1, port2 } = new MessageChannel();
+      const signal = new Int32Array(new SharedArrayBuffer(8));
+      const data: ThreadData = { role: 'supervisor', source: copy, keyBucketsMax, port: port2, signal, resourceLimits };
+      const worker = new Worker(entry.url, { workerData: { kmapAccessRows: data }, transferList: [port2, ...transfer] });
+      // Never what keeps the process alive: close() ends it (and the rows' thread with it), and an export that fails ends without it.
+      worker.unref();
+      return new AccessRowsThread(worker, port1, signal, entry.done);
+    } catch (e) {
+      entry.done();
+      throw e;
+    }
   }
 
   /** Asks for sorted rows [start, end) ahead of rows(start, end). */
@@ -213,7 +249,8 @@ export class AccessRowsThread implements AccessRowsApi {
       const r = this.replies.get(id);
       if (r) {
         this.replies.delete(id);
-        this.wrapped = r.wrapped;
+        // Replies may be taken out of order: the thread's count only grows.
+        this.wrapped = Math.max(this.wrapped, r.wrapped);
         if (r.error) {
           const err = new Error(r.error.message);
           err.name = r.error.name;
@@ -221,8 +258,10 @@ export class AccessRowsThread implements AccessRowsApi {
         }
         return r.value;
       }
-      if (Atomics.load(this.signal, 1) !== 0) throw new Error('kmap export: the thread that sorts the access lines stopped without an answer');
-      Atomics.wait(this.signal, 0, seen);
+      if (Atomics.load(this.signal, 1) !== 0) throw new Error('the thread that sorts the access lines stopped without an answer (out of memory?)');
+      if (Atomics.wait(this.signal, 0, seen, NO_REPLY_LIMIT_MS) === 'timed-out') {
+        throw new Error(`the thread that sorts the access lines gave no answer in ${NO_REPLY_LIMIT_MS / 60_000} minutes`);
+      }
     }
   }
 }

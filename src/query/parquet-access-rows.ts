@@ -1,7 +1,7 @@
 // The accesses and capmap tables of ./parquet-schema.ts, computed from plain
 // arrays (AccessRowsSource) rather than from a store: so that the CLI's
 // export can hand a copy of them to a thread of its own
-// (src/node/access-rows-thread.ts; the source and the contract:
+// (src/cli/parquet-access-thread.ts; the source and the contract:
 // ./parquet-access-source.ts), which sorts and builds these rows while
 // the JS thread serves DuckDB, and so that the in-thread path (the browser,
 // small exports, tests) runs the very same code. ./parquet-tables.ts adds
@@ -67,20 +67,11 @@ export class AccessRows implements AccessRowsApi {
   /** The capmap's cells, once counted (kept when the sorted rows go). */
   private capmapCells: CapmapCells | null = null;
   private wrapped = 0;
-  /** The source's line columns were let go (sortedLines). */
-  private linesGone = false;
 
   constructor(
-    private src: AccessRowsSource,
+    private readonly src: AccessRowsSource,
     /** Tests set a small one to run the radix sort. */
     private readonly keyBucketsMax = KEY_BUCKETS_MAX,
-    /**
-     * Let go of the source's line columns once a sort has counted the
-     * capmap (a thread's copy of them is freed then); the rows can then be
-     * sorted once only, so ParquetTables' own AccessRows (written by one
-     * writer after another) keeps them.
-     */
-    private readonly dropLines = false,
   ) {}
 
   wrappedSums(): number {
@@ -107,7 +98,8 @@ export class AccessRows implements AccessRowsApi {
    * against 2.95 s and 3.2-3.7 s for the radix sort of line indices and a
    * gather of every value through them (random reads into the line columns).
    * The arrays cost more memory than the permutation and the line -> object
-   * map they replace (16 bytes a line against 8 on that file). Each row
+   * map they replace (16 bytes a line against 8 on that file; 18 with the
+   * record id below). Each row
    * also carries its object's record id (./parquet-object-records.ts: 15,037
    * records for 4.1 M objects there), so that a block reads what the row
    * copies from its object from a table in cache, not from the object at
@@ -121,7 +113,6 @@ export class AccessRows implements AccessRowsApi {
    */
   sortedLines(): SortedLines {
     if (this.sortedMemo) return this.sortedMemo;
-    if (this.linesGone) throw new Error('parquet-access-rows: the access lines were let go after the sort, and the sort was released');
     const src = this.src;
     const n = src.numAccesses;
     const hasSlab = src.slabRank !== null;
@@ -215,12 +206,6 @@ export class AccessRows implements AccessRowsApi {
     }
     this.sortedMemo = out;
     this.records = records;
-    // The capmap counted, nothing reads the lines in file order again: a thread's copy of them can go.
-    if (this.dropLines && this.capmapCells) {
-      const none = new Uint8Array(0);
-      this.src = { ...src, ip: none, pid: none, reads: none, writes: none };
-      this.linesGone = true;
-    }
     return out;
   }
 

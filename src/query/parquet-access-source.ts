@@ -1,7 +1,7 @@
 // What the accesses and capmap tables (./parquet-access-rows.ts) are
 // computed from, as plain arrays (AccessRowsSource), and what a writer asks
 // of them (AccessRowsApi). Plain arrays, so that threadCopy() can hand a
-// copy to another thread (src/node/access-rows-thread.ts) by transfer,
+// copy to another thread (src/cli/parquet-access-thread.ts) by transfer,
 // sharing no memory with the store the JS thread goes on reading.
 
 import type { KmapStore } from '../store/kmap-store.ts';
@@ -92,14 +92,15 @@ export function accessRowsSource(
   };
 }
 
+/** The buffers of a source's arrays (to transfer a copy: threadCopy). */
+export function sourceBuffers(src: AccessRowsSource): ArrayBuffer[] {
+  const arrays = [src.accessStart, src.slab, src.type, src.command, src.allocIp, src.ip, src.pid, src.reads, src.writes, src.ipLo, src.ipHi, src.siteOf, src.allocOf, src.siteRank, src.slabRank];
+  return [...new Set(arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
+}
+
 /** A copy of a source that shares no memory with it, and the buffers to transfer it by. */
 export function threadCopy(src: AccessRowsSource): { source: AccessRowsSource; transfer: ArrayBuffer[] } {
-  const transfer: ArrayBuffer[] = [];
-  const own = <T extends UintArray | Int32Array>(a: T): T => {
-    const c = a.slice() as T;
-    transfer.push(c.buffer as ArrayBuffer);
-    return c;
-  };
+  const own = <T extends UintArray | Int32Array>(a: T): T => a.slice() as T;
   const source: AccessRowsSource = {
     ...src,
     accessStart: own(src.accessStart),
@@ -120,7 +121,7 @@ export function threadCopy(src: AccessRowsSource): { source: AccessRowsSource; t
     siteRank: own(src.siteRank),
     slabRank: src.slabRank ? own(src.slabRank) : null,
   };
-  return { source, transfer };
+  return { source, transfer: sourceBuffers(source) };
 }
 
 /** A block's values in PARQUET_COLUMNS order, without dictionaries (./parquet-tables.ts adds them). */
@@ -136,7 +137,7 @@ export function blockBuffers(b: RawBlock): ArrayBuffer[] {
   return [...new Set([...b.data, ...b.nulls].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
 }
 
-/** What a writer asks of the accesses and capmap rows: AccessRows here, or its thread (src/node/access-rows-thread.ts). */
+/** What a writer asks of the accesses and capmap rows: AccessRows here, or its thread (src/cli/parquet-access-thread.ts). */
 export interface AccessRowsApi {
   /** The distinct ids a sort key (slab, access_fn) holds in sorted rows [start, end), in row order (empty in a variant without the field). */
   keyIds(name: 'slab' | 'access_fn', start: number, end: number): Uint32Array;
