@@ -131,6 +131,15 @@ function distinctIds(ids: Uint32Array | Uint8Array): Uint32Array {
   return Uint32Array.from(new Set(ids));
 }
 
+/** What the accesses' thread threw (its start, its sort) as the export's failure: one line for the user, not a stack. */
+async function threadFailure<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw e instanceof ExportFailed || e instanceof ExportInterrupted ? e : new ExportFailed(e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e));
+  }
+}
+
 /** The partition folder of a capture in a table. */
 export function partitionDir(dir: string, table: ParquetTableName, capture: string): string {
   return path.join(dir, table, `capture=${capture}`);
@@ -191,8 +200,8 @@ export async function exportParquet(
   let thread: AccessRowsThread | null = null;
   try {
     // Started first: it sorts the access lines while this thread writes the objects.
-    if (opts.accessThread ?? tables.numRows('accesses') >= ACCESS_THREAD_LINES) {
-      thread = await AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: tables.keyBucketsMax });
+    if (opts.accessThread ?? (tables.numRows('accesses') >= ACCESS_THREAD_LINES && availableParallelism() > 1)) {
+      thread = await threadFailure(() => AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: tables.keyBucketsMax }));
       tables.setAccessRows(thread);
     }
     await mkdir(dir, { recursive: true });
@@ -218,9 +227,11 @@ export async function exportParquet(
         throw new Error(`kmap export: ${table}.${name} is no sort key`);
       };
       // Nothing waits on the thread before it serves (AccessRowsThread.ready).
-      if (table === 'accesses' && thread) await thread.ready();
+      if (table === 'accesses' && thread) await threadFailure(() => thread!.ready());
       const ask = table === 'accesses' && thread ? (s: number, e: number) => thread!.ask(s, e) : null;
-      const numFiles = blockScan.beginTable(table, numRows, fileRows, make, keyIds, ask);
+      // The first piece is built here (its columns type the table): with the thread, this waits for its sort.
+      const begin = () => blockScan.beginTable(table, numRows, fileRows, make, keyIds, ask);
+      const numFiles = ask ? await threadFailure(async () => begin()) : begin();
       // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
       const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
       let nextFile = 0;
