@@ -37,8 +37,9 @@
 // keys, which are fixed per file by keyIds; one table at a time.
 
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumType, DuckDBType } from '@duckdb/node-api';
-import { PARQUET_COLUMNS, STATS_COLUMNS, type BlockColumn, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
+import { PARQUET_COLUMNS, STATS_COLUMNS, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
 import type { Bindings, DuckApi } from './parquet-export.ts';
+import { distinctNames, namesOf, narrowed, type Narrow } from './parquet-enum-ids.ts';
 
 /** DuckDB's vector size: rows per data chunk. */
 const CHUNK_ROWS = 2048;
@@ -55,7 +56,6 @@ interface Piece {
   readonly end: number;
 }
 
-type Narrow = Uint8Array | Uint16Array | Uint32Array;
 
 /** A table's (or one file's) DuckDB column types, bytes per value, and the remap of each ENUM column's ids (null: ids as they are). */
 interface ColumnTypes {
@@ -213,7 +213,7 @@ export class BlockScan {
       if (this.make === null) return;
       for (const scan of this.scans) {
         for (let i = scan.nextPiece; i < Math.min(scan.endPiece, scan.nextPiece + PREFETCH); i++) {
-          if (this.asked.has(i)) continue;
+          if (this.asked.has(i) || this.built.has(i)) continue; // the first piece is built in beginTable
           this.asked.add(i);
           this.ask(this.pieces[i].start, this.pieces[i].end);
         }
@@ -381,38 +381,4 @@ export class BlockScan {
     }
     cur.next += n;
   }
-}
-
-/** A column's values at the vector's width: ENUM ids (remapped when the dictionary had repeats) as 1, 2 or 4 bytes; BIGINT words and BOOLEAN bytes as they are. */
-function narrowed(col: BlockColumn, width: number, remap: Uint32Array | null): Narrow {
-  if (col.def.type !== 'VARCHAR' || width === 0) return col.data;
-  const out = width === 1 ? new Uint8Array(col.data.length) : width === 2 ? new Uint16Array(col.data.length) : new Uint32Array(col.data.length);
-  if (remap) for (let k = 0; k < out.length; k++) out[k] = remap[col.data[k]];
-  else if (width === 4) return col.data;
-  else out.set(col.data);
-  return out;
-}
-
-/** The distinct names of the ids `used` (ids of `dict`), in first-seen order, and id -> index among them (0 for ids not used). */
-function namesOf(dict: readonly string[], used: Uint32Array): { names: string[]; remap: Uint32Array } {
-  const index = new Map<string, number>();
-  const remap = new Uint32Array(dict.length);
-  for (const id of used) {
-    const name = dict[id];
-    let k = index.get(name);
-    if (k === undefined) {
-      k = index.size;
-      index.set(name, k);
-    }
-    remap[id] = k;
-  }
-  return { names: [...index.keys()], remap };
-}
-
-/** A dictionary's distinct names in first-seen order, and id -> index among them (null when all are distinct already). */
-function distinctNames(dict: readonly string[]): { names: string[]; remap: Uint32Array | null } {
-  const index = new Map<string, number>();
-  for (const n of dict) if (!index.has(n)) index.set(n, index.size);
-  if (index.size === dict.length) return { names: dict as string[], remap: null };
-  return { names: [...index.keys()], remap: Uint32Array.from(dict, (n) => index.get(n)!) };
 }
