@@ -160,4 +160,23 @@ describe('the accesses rows', () => {
     ]);
     for (const buckets of [undefined, 1]) expect(allRows(new ParquetTables(ctx, buckets), 2)).toEqual(want);
   });
+
+  it('keep values past 2^32 and pids past 2^32 whole (the columns of doubles: their high words are written)', () => {
+    const ctx = load(
+      [
+        'ffffffff81001010,100,ffff888000001000,64,10,0,0000000000000000,KMALLOC,cat,kmalloc-64,',
+        '  ffffffff81004010,5000000000,1,7000000000',
+        '  ffffffff81004000,3,4294967296,100',
+        '',
+      ].join('\n'),
+    );
+    expect(ctx.store.numBadLines).toBe(0);
+    const want = referenceRows(ctx);
+    // (pid, reads, writes) of each row, in the table's order.
+    expect(want.map((r) => [r[3], r[4], r[5]])).toEqual([
+      [100n, 4294967296n, 3n],
+      [7000000000n, 1n, 5000000000n],
+    ]);
+    for (const buckets of [undefined, 1]) expect(allRows(new ParquetTables(ctx, buckets), 1)).toEqual(want);
+  });
 });
