@@ -135,7 +135,8 @@ describe('the accesses sorted and built in a thread', () => {
       exactSums: true, ipLo: ids, ipHi: new Uint32Array(n), siteOf: Int32Array.from(ids), allocOf: new Uint32Array(n), siteRank: ids,
       slabRank: null, numTypes: 1, hasType: false,
     };
-    const thread = await AccessRowsThread.start(source, { resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } });
+    // Short limits: were the stop not flagged, the wait would end in 20 s with another message instead of hanging.
+    const thread = await AccessRowsThread.start(source, { resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 }, noReplyLimitsMs: { first: 20_000, later: 20_000 } });
     try {
       await thread.ready();
       expect(() => thread.rows(0, 1)).toThrow(/stopped without an answer/);

@@ -26,7 +26,7 @@
 // once that watch is set, and nothing waits before then, so a thread that
 // never ran (a bundle without this module's entry, say) fails the export
 // instead of hanging it. Should all that miss a stop, a wait still ends
-// with an error after NO_REPLY_LIMIT_MS without a reply. This module is
+// with an error after NO_REPLY_LIMITS_MS without a reply. This module is
 // also both threads' entry (what a thread loads: node/thread-entry.ts).
 
 import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
@@ -45,10 +45,12 @@ const STARTED = 'kmap-access-rows-started';
 
 /**
  * The longest a wait may go without any reply from the thread: far past
- * any piece or sort (the 5 GB benchmark kmap's sort takes seconds), so that
- * a stop nothing flagged still ends as an error rather than a hang.
+ * any sort (the first reply waits for it; the 5 GB benchmark kmap's takes
+ * seconds) or piece (milliseconds; a capmap counted apart, seconds), so that
+ * a stop nothing flagged still ends as an error rather than a hang. SIGINT
+ * is not heard while a wait blocks, hence the shorter limit after the sort.
  */
-const NO_REPLY_LIMIT_MS = 10 * 60_000;
+const NO_REPLY_LIMITS_MS = { first: 10 * 60_000, later: 2 * 60_000 } as const;
 
 /** A request before it has its id. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -88,6 +90,8 @@ function supervise(data: ThreadData, parent: MessagePort): void {
   // An error (ERR_WORKER_OUT_OF_MEMORY among them) is followed by the exit; either flags the stop.
   rows.on('error', stopped);
   rows.on('exit', stopped);
+  // The rows' thread goes down with this one (an error here, say), whose loop then cannot hear its exit: flagged on the way out.
+  process.on('exit', stopped);
   parent.postMessage(STARTED);
 }
 
@@ -125,7 +129,7 @@ function serve({ source, keyBucketsMax, port, signal }: ThreadData): void {
 if (!isMainThread && parentPort && (workerData as { kmapAccessRows?: ThreadData } | null)?.kmapAccessRows) {
   const holder = workerData as { kmapAccessRows?: ThreadData };
   const data = holder.kmapAccessRows!;
-  // Not kept in workerData for the thread's life: the copy is held by what uses it, and only while it does.
+  // Not held by workerData as well: the supervisor hands the copy on, and the rows' thread keeps it in AccessRows.
   delete holder.kmapAccessRows;
   if (data.role === 'supervisor') supervise(data, parentPort);
   else serve(data);
@@ -140,6 +144,8 @@ export class AccessRowsThread implements AccessRowsApi {
   private wrapped = 0;
 
   private started = false;
+  /** A reply has come (the sort is done): later waits get the shorter limit. */
+  private replied = false;
   private readonly startedOrNot: Promise<void>;
 
   private constructor(
@@ -147,6 +153,7 @@ export class AccessRowsThread implements AccessRowsApi {
     private readonly port: MessagePort,
     private readonly signal: Int32Array,
     private readonly done: () => void,
+    private readonly limits: { readonly first: number; readonly later: number },
   ) {
     this.startedOrNot = new Promise<void>((resolve, reject) => {
       worker.on('message', (m) => {
@@ -159,6 +166,9 @@ export class AccessRowsThread implements AccessRowsApi {
     });
     // Its failure is the caller's, through ready(): never an unhandled rejection.
     this.startedOrNot.catch(() => {});
+    // Never what keeps the process alive: close() ends it (and the rows' thread with it), and an export
+    // that fails ends without it. After the listeners: adding the first 'message' listener refs it again.
+    worker.unref();
   }
 
   /**
@@ -175,9 +185,13 @@ export class AccessRowsThread implements AccessRowsApi {
    * Starts the threads on a copy of `source` (the sort begins at once);
    * `keyBucketsMax` as AccessRows'; `threadUrl`: what the threads run, this
    * module by default (a test passes the CLI bundle, the threads' entry in
-   * the built CLI); `resourceLimits`: the rows' thread's (a test's small heap).
+   * the built CLI); `resourceLimits`: the rows' thread's (a test's small heap);
+   * `noReplyLimitsMs`: NO_REPLY_LIMITS_MS (a test's short ones).
    */
-  static async start(source: AccessRowsSource, opts: { keyBucketsMax?: number; threadUrl?: URL; resourceLimits?: ResourceLimits } = {}): Promise<AccessRowsThread> {
+  static async start(
+    source: AccessRowsSource,
+    opts: { keyBucketsMax?: number; threadUrl?: URL; resourceLimits?: ResourceLimits; noReplyLimitsMs?: { first: number; later: number } } = {},
+  ): Promise<AccessRowsThread> {
     const { keyBucketsMax, resourceLimits } = opts;
     const entry = opts.threadUrl ? { url: opts.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
     try {
@@ -186,9 +200,7 @@ export class AccessRowsThread implements AccessRowsApi {
       const signal = new Int32Array(new SharedArrayBuffer(8));
       const data: ThreadData = { role: 'supervisor', source: copy, keyBucketsMax, port: port2, signal, resourceLimits };
       const worker = new Worker(entry.url, { workerData: { kmapAccessRows: data }, transferList: [port2, ...transfer] });
-      // Never what keeps the process alive: close() ends it (and the rows' thread with it), and an export that fails ends without it.
-      worker.unref();
-      return new AccessRowsThread(worker, port1, signal, entry.done);
+      return new AccessRowsThread(worker, port1, signal, entry.done, opts.noReplyLimitsMs ?? NO_REPLY_LIMITS_MS);
     } catch (e) {
       entry.done();
       throw e;
@@ -249,6 +261,7 @@ export class AccessRowsThread implements AccessRowsApi {
       const r = this.replies.get(id);
       if (r) {
         this.replies.delete(id);
+        this.replied = true;
         // Replies may be taken out of order: the thread's count only grows.
         this.wrapped = Math.max(this.wrapped, r.wrapped);
         if (r.error) {
@@ -259,8 +272,9 @@ export class AccessRowsThread implements AccessRowsApi {
         return r.value;
       }
       if (Atomics.load(this.signal, 1) !== 0) throw new Error('the thread that sorts the access lines stopped without an answer (out of memory?)');
-      if (Atomics.wait(this.signal, 0, seen, NO_REPLY_LIMIT_MS) === 'timed-out') {
-        throw new Error(`the thread that sorts the access lines gave no answer in ${NO_REPLY_LIMIT_MS / 60_000} minutes`);
+      const limit = this.replied ? this.limits.later : this.limits.first;
+      if (Atomics.wait(this.signal, 0, seen, limit) === 'timed-out') {
+        throw new Error(`the thread that sorts the access lines gave no answer in ${limit / 1000} s`);
       }
     }
   }

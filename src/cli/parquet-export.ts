@@ -53,7 +53,7 @@ export interface ExportedTable {
   readonly bytes: number;
 }
 
-/** DuckDB could not write the export (a full disk, a file it cannot create): its message; nothing of it is left in the dataset. */
+/** DuckDB could not write the export (a full disk, a file it cannot create), or the accesses' thread failed: its message; nothing of it is left in the dataset. */
 export class ExportFailed extends Error {}
 
 /** The export stopped on SIGINT or SIGTERM; nothing of it is left in the dataset. */
