@@ -135,7 +135,7 @@ if (!isMainThread && parentPort && (workerData as { kmapAccessRows?: ThreadData 
   else serve(data);
 }
 
-/** The accesses and capmap rows from a thread; close() ends it (and its supervisor). */
+/** The accesses and capmap rows from a thread; close() ends its supervisor, and the rows' thread with it. */
 export class AccessRowsThread implements AccessRowsApi {
   private nextId = 0;
   private readonly replies = new Map<number, Reply>();

@@ -30,7 +30,7 @@ import { TWO_32, putBig, putNumber } from './parquet-words.ts';
 /** Alloc types up to which the counting sort counts the capmap's cells too (a chain of types per key, walked per line). */
 const CHAINED_TYPES_MAX = 64;
 /** The accesses' counting sort keeps a count per (slab, function) pair up to this many pairs (16 MB); past it, the radix sort. */
-export const KEY_BUCKETS_MAX = 1 << 22;
+const KEY_BUCKETS_MAX = 1 << 22;
 
 /** The access lines in the accesses table's order (AccessRows.sortedLines). */
 export interface SortedLines {

@@ -92,10 +92,14 @@ export function accessRowsSource(
   };
 }
 
+/** The distinct buffers under some arrays (a transfer list names each buffer once). */
+function buffersOf(arrays: readonly (ArrayBufferView | null)[]): ArrayBuffer[] {
+  return [...new Set(arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
+}
+
 /** The buffers of a source's arrays (to transfer a copy: threadCopy). */
 export function sourceBuffers(src: AccessRowsSource): ArrayBuffer[] {
-  const arrays = [src.accessStart, src.slab, src.type, src.command, src.allocIp, src.ip, src.pid, src.reads, src.writes, src.ipLo, src.ipHi, src.siteOf, src.allocOf, src.siteRank, src.slabRank];
-  return [...new Set(arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
+  return buffersOf([src.accessStart, src.slab, src.type, src.command, src.allocIp, src.ip, src.pid, src.reads, src.writes, src.ipLo, src.ipHi, src.siteOf, src.allocOf, src.siteRank, src.slabRank]);
 }
 
 /** A copy of a source that shares no memory with it, and the buffers to transfer it by. */
@@ -134,7 +138,7 @@ export interface RawBlock {
 
 /** Every buffer of a block (to transfer it). */
 export function blockBuffers(b: RawBlock): ArrayBuffer[] {
-  return [...new Set([...b.data, ...b.nulls].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
+  return buffersOf([...b.data, ...b.nulls]);
 }
 
 /** What a writer asks of the accesses and capmap rows: AccessRows here, or its thread (src/cli/parquet-access-thread.ts). */
