@@ -1,0 +1,170 @@
+// A kmap parsed in slices: the bytes of a stream of any length cut at object
+// lines into slices of about `sliceBytes` each, every slice parsed into a
+// store of its own (the parallel parse's ranges, ./ranges.ts, taken one after
+// another from a stream instead of side by side from a file). A caller that
+// writes each slice out and lets it go (`kmap export`) holds one slice's store
+// at a time, whatever the file's size.
+//
+// Invariants, why a slice's store is the whole parse's rows for its lines:
+// - a cut falls only before an object line (a byte after a newline that is
+//   neither blank nor indented: isRangeStart), so every access line stays
+//   with the object line before it, and no line is split;
+// - the first slice is parsed as the whole file is (sniff, BOM, detection);
+//   a later one with that variant, as a range that starts after a good object
+//   line (ParserOptions.range 'later'). No cut is made until the slice being
+//   parsed holds a good object, so that is true of every later slice;
+// - a slice's ids (objects, lines, names) are its own: a slice tells how many
+//   objects and lines came before it (objectsBefore, linesBefore; a bad line's
+//   number in the file is linesBefore + its number in the slice);
+// - the cap on distinct names (./name-cap.ts) holds per slice. The whole parse
+//   applies it over the file, so the two agree while the slices' names
+//   together stay below it: namesNearCap says when they may not.
+
+import { KmapParser } from './parser.ts';
+import { MAX_DISTINCT_NAMES } from './name-cap.ts';
+import { isRangeStart, nextRangeStart } from './ranges.ts';
+import type { Variant } from './variants.ts';
+import type { KmapStore } from '../store/kmap-store.ts';
+
+const NL = 0x0a;
+
+/** Bytes pushed at a time while the variant is not yet known (the first slice then ends within this of its size). */
+const DETECT_STEP_BYTES = 64 * 1024;
+
+/** One slice: the store of the lines in it, and what came before it in the file. */
+export interface KmapSlice {
+  readonly store: KmapStore;
+  /** 0 for the first slice, then 1, 2, ... */
+  readonly index: number;
+  /** Objects in the slices before this one: the file-wide id of the store's object 0. */
+  readonly objectsBefore: number;
+  /** Lines (blank and bad ones included) in the slices before: add to a bad line's number in the store. */
+  readonly linesBefore: number;
+  /** Bytes of the text before the slice. */
+  readonly bytesBefore: number;
+  /** Bytes of the text in the slice. */
+  readonly bytes: number;
+}
+
+export class KmapSlicer {
+  private parser: KmapParser;
+  private variant: Variant | null = null;
+  private readonly done: KmapSlice[] = [];
+  /** The last byte pushed (a cut at a chunk's first byte needs a newline before it); -1 before any. */
+  private lastByte = -1;
+  private index = 0;
+  private objectsBefore = 0;
+  private accessesBefore = 0;
+  private linesBefore = 0;
+  private bytesBefore = 0;
+  /** Names of each table (commands, slab caches, types) summed over the finished slices. */
+  private readonly namesBefore = [0, 0, 0];
+  private finished = false;
+
+  constructor(
+    /** Text per slice, about: a slice ends at the first object line at or after this many bytes (and holding a good object). */
+    readonly sliceBytes: number,
+    private readonly maxNames = MAX_DISTINCT_NAMES,
+  ) {
+    if (!(sliceBytes >= 1)) throw new RangeError('sliceBytes must be at least 1');
+    this.parser = new KmapParser({ maxDistinctNames: maxNames });
+  }
+
+  /** Text bytes taken so far. */
+  get bytesIn(): number {
+    return this.bytesBefore + this.parser.bytesIn;
+  }
+
+  /** Objects and access lines parsed so far, over all slices (for progress). */
+  get counts(): { numObjects: number; numAccesses: number } {
+    return { numObjects: this.objectsBefore + this.parser.store.numObjects, numAccesses: this.accessesBefore + this.parser.store.numAccesses };
+  }
+
+  /**
+   * Whether the slices' name tables together came near the cap on distinct
+   * names (the rule the parallel parse's stitch applies: ./ranges.ts): the
+   * slices may then differ from the whole parse, which a caller must not
+   * promise. Final once finish() has returned.
+   */
+  get namesNearCap(): boolean {
+    const s = this.parser.store;
+    const now = [s.commands.size, s.slabs.size, s.types.size];
+    return now.some((n, t) => this.namesBefore[t] + n >= this.maxNames - 1);
+  }
+
+  /** Parses the next bytes; a slice that ends in them waits in takeSlices(). Keeps no reference to `chunk`. */
+  push(chunk: Uint8Array): void {
+    if (this.finished) throw new Error('kmap slicer: push after finish');
+    while (chunk.length > 0) {
+      const p = this.parser;
+      // Until the variant is known, in steps, so that a large chunk does not carry the first slice far past its size.
+      if (p.variant === null) {
+        const step = Math.min(chunk.length, DETECT_STEP_BYTES);
+        this.take(chunk.subarray(0, step));
+        chunk = chunk.subarray(step);
+        continue;
+      }
+      // A slice with no good object yet (a later one, or bad lines after a cut) takes its lines an object line at a time.
+      if (p.store.numObjects === 0) {
+        const next = nextRangeStart(chunk, 1);
+        const upTo = next < 0 ? chunk.length : next;
+        this.take(chunk.subarray(0, upTo));
+        chunk = chunk.subarray(upTo);
+        continue;
+      }
+      const from = Math.max(0, this.sliceBytes - p.bytesIn);
+      const cut = from >= chunk.length ? -1 : from === 0 && this.lastByte === NL && startsLine(chunk) ? 0 : nextRangeStart(chunk, from);
+      if (cut < 0) {
+        this.take(chunk);
+        return;
+      }
+      this.take(chunk.subarray(0, cut));
+      this.endSlice();
+      chunk = chunk.subarray(cut);
+    }
+  }
+
+  /** Hands bytes to the current slice's parser. */
+  private take(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.parser.push(bytes);
+    this.lastByte = bytes[bytes.length - 1];
+  }
+
+  /** The slices ended so far and not yet taken, in file order. */
+  takeSlices(): KmapSlice[] {
+    return this.done.splice(0);
+  }
+
+  /** Ends the input: the last slice joins takeSlices(). Throws what the whole parse throws for a file that is no kmap. */
+  finish(): void {
+    if (this.finished) return;
+    this.endSlice();
+    this.finished = true;
+  }
+
+  private endSlice(): void {
+    const p = this.parser;
+    const store = p.finish();
+    this.variant ??= p.variant;
+    this.done.push({ store, index: this.index, objectsBefore: this.objectsBefore, linesBefore: this.linesBefore, bytesBefore: this.bytesBefore, bytes: p.bytesIn });
+    this.index++;
+    this.objectsBefore += store.numObjects;
+    this.accessesBefore += store.numAccesses;
+    this.linesBefore += p.linesRead;
+    this.bytesBefore += p.bytesIn;
+    this.namesBefore[0] += store.commands.size;
+    this.namesBefore[1] += store.slabs.size;
+    this.namesBefore[2] += store.types.size;
+    // The next slice: a range after a good object line (./ranges.ts), under this slicer's cap.
+    this.parser = new KmapParser({ variant: this.variant!, range: 'later', maxDistinctNames: this.maxNames });
+  }
+}
+
+/** Whether a chunk's first byte starts an object line when a newline came before it. */
+function startsLine(chunk: Uint8Array): boolean {
+  const b = new Uint8Array(2);
+  b[0] = NL;
+  b[1] = chunk[0];
+  return isRangeStart(b, 1);
+}
