@@ -130,7 +130,7 @@ describe('the accesses sorted and built in a thread', () => {
     const ids = Uint32Array.from({ length: n }, (_, j) => j);
     const one = new Uint32Array(1);
     const source = {
-      numObjects: 1, numAccesses: n, accessStart: one, slab: one, type: one, command: one, allocIp: one,
+      objectBase: 0, numObjects: 1, numAccesses: n, accessStart: one, slab: one, type: one, command: one, allocIp: one,
       ip: ids, pid: new Uint32Array(n), reads: new Uint32Array(n).fill(1), writes: new Uint32Array(n), readsWide: null, writesWide: null,
       exactSums: true, ipLo: ids, ipHi: new Uint32Array(n), siteOf: Int32Array.from(ids), allocOf: new Uint32Array(n), siteRank: ids,
       slabRank: null, numTypes: 1, hasType: false,

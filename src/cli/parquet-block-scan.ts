@@ -180,6 +180,17 @@ export class BlockScan {
     return this.fileStarts.length;
   }
 
+  /**
+   * The next tables come from another store (a slice of the capture): its
+   * dictionaries differ, so the column types and ENUMs of the tables before
+   * are forgotten. Between tables only.
+   */
+  forgetTypes(): void {
+    this.types.clear();
+    this.keyDicts.clear();
+    this.enums.clear();
+  }
+
   /** Ends every scan at its next callback (an interrupted export). */
   abort(): void {
     this.aborted = true;

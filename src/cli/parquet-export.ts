@@ -33,13 +33,14 @@
 // DuckDB is loaded only by this command and `kmap query` (a dynamic import:
 // the other commands start without it).
 
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type ParquetTables } from '../query/parquet-tables.ts';
-import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COLUMNS, sliceBlock, type ParquetTableName } from '../query/parquet-schema.ts';
+import { PARQUET_COLUMNS, PARQUET_SCHEMA_VERSION, PARQUET_TABLE_NAMES, STATS_COLUMNS, sliceBlock, type ParquetTableName, type TableBlock } from '../query/parquet-schema.ts';
 import { AccessRowsThread } from './parquet-access-thread.ts';
-import { BlockScan } from './parquet-block-scan.ts';
+import { BlockScan, type KeyIds } from './parquet-block-scan.ts';
 
 /** Rows per Parquet file (and per staging block). */
 export const EXPORT_BLOCK_ROWS = 1 << 20;
@@ -73,8 +74,11 @@ export interface ExportResult {
 
 export interface ExportProgress {
   readonly table: ParquetTableName;
+  /** Rows of the table written of the current store's `rows`. */
   readonly rowsDone: number;
   readonly rows: number;
+  /** Rows of the table written from the stores before (the slices before this one). */
+  readonly rowsBefore: number;
 }
 
 export type DuckApi = typeof import('@duckdb/node-api');
@@ -153,133 +157,226 @@ export async function loadDuckDb(): Promise<{ api: DuckApi; bindings: Bindings }
 }
 
 /**
- * Writes the capture's three tables under `dir`. `blockRows` sets rows per
- * file and `pieceRows` rows per piece of a file (./parquet-block-scan.ts);
- * tests use small ones.
+ * Writes the capture's three tables under `dir`, from one store. `blockRows`
+ * sets rows per file and `pieceRows` rows per piece of a file
+ * (./parquet-block-scan.ts); tests use small ones.
  */
 export async function exportParquet(
   tables: ParquetTables,
   dirArg: string,
   capture: string,
-  opts: {
-    blockRows?: number;
-    pieceRows?: number;
-    onProgress?: (p: ExportProgress) => void;
+  opts: ExportOptions & {
     /** Sort and build the accesses and the capmap in a thread of their own (./parquet-access-thread.ts); default: from ACCESS_THREAD_LINES lines on. */
     accessThread?: boolean;
   } = {},
 ): Promise<ExportResult> {
-  const blockRows = opts.blockRows ?? EXPORT_BLOCK_ROWS;
-  // Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself).
-  const dir = path.resolve(dirArg);
-  const { api, bindings } = await loadDuckDb();
-  // One DuckDB thread: each COPY runs on the thread that called it, and a
-  // COPY from a JS table function is one pipeline, so DuckDB's own worker
-  // threads added CPU and no speed (in process on the 1 GB benchmark kmap,
-  // two runs each: threads=1 9.97-10.52 s wall, 13.3-14.6 CPU-s; threads=2
-  // 12.0-12.5 s, 19.2-20.7 CPU-s; threads=3 14.2 s, 24.5 CPU-s).
-  const instance = await api.DuckDBInstance.create(':memory:', { threads: '1' });
-  // One connection per COPY running at once (./parquet-block-scan.ts: why two).
-  const cons = await Promise.all(Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, () => instance.connect()));
-  // Ctrl-C or a kill: the scans end and the COPYs are interrupted, then the
-  // work folder goes (finally, below) and the dataset stays as it was. Not
-  // process.exit() here: DuckDB's threads wait on the JS thread for rows, so
-  // exiting under them hangs; the export unwinds instead.
-  let interrupted: NodeJS.Signals | null = null;
-  let scan: BlockScan | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = signal;
-    scan?.abort();
-    for (const con of cons) con.interrupt();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let work: string | null = null;
-  /** Set when undoing a failed swap failed too: the work folder then holds the old partitions and is kept. */
-  let keepWork = false;
-  let thread: AccessRowsThread | null = null;
+  const out = await ParquetExport.open(dirArg, capture, opts);
   try {
-    // Started first: it sorts the access lines while this thread writes the objects.
-    if (opts.accessThread ?? (tables.numRows('accesses') >= ACCESS_THREAD_LINES && availableParallelism() > 1)) {
-      thread = await threadFailure(() => AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: tables.keyBucketsMax }));
-      tables.setAccessRows(thread);
+    const { capmap } = await out.writeRows(tables, { accessThread: opts.accessThread });
+    await out.writeCapmap(capmap);
+    return await out.commit();
+  } finally {
+    await out.close();
+  }
+}
+
+export interface ExportOptions {
+  blockRows?: number;
+  pieceRows?: number;
+  onProgress?: (p: ExportProgress) => void;
+}
+
+/**
+ * One capture's export into a dataset folder: open(), then writeRows() for
+ * each store of the capture in file order (the whole capture, or its slices:
+ * ./export-slices.ts), writeCapmap() once, commit() to swap the tables into
+ * place; close() always (it removes the work folder, stops listening for
+ * signals and closes DuckDB). Files are numbered on across the stores.
+ */
+export class ParquetExport {
+  /** Files written so far per table (the next file's number) and rows in them. */
+  private readonly files: Record<ParquetTableName, number> = { objects: 0, accesses: 0, capmap: 0 };
+  private readonly rows: Record<ParquetTableName, number> = { objects: 0, accesses: 0, capmap: 0 };
+  private wrapped = 0;
+  private interrupted: NodeJS.Signals | null = null;
+  /** Set when undoing a failed swap failed too: the work folder then holds the old partitions and is kept. */
+  private keepWork = false;
+  private readonly meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.interrupted = signal;
+    this.scan.abort();
+    for (const con of this.cons) con.interrupt();
+  };
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly cons: DuckDBConnection[],
+    private readonly scan: BlockScan,
+    /** Absolute, so that DuckDB reads the path as Node does (it would expand a leading ~ itself). */
+    private readonly dir: string,
+    private readonly capture: string,
+    private readonly opts: ExportOptions,
+  ) {
+    // Ctrl-C or a kill: the scans end and the COPYs are interrupted, then the
+    // work folder goes (close()) and the dataset stays as it was. Not
+    // process.exit() here: DuckDB's threads wait on the JS thread for rows, so
+    // exiting under them hangs; the export unwinds instead.
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
+
+  private work: string | null = null;
+
+  static async open(dirArg: string, capture: string, opts: ExportOptions = {}): Promise<ParquetExport> {
+    const { api, bindings } = await loadDuckDb();
+    // One DuckDB thread: each COPY runs on the thread that called it, and a
+    // COPY from a JS table function is one pipeline, so DuckDB's own worker
+    // threads added CPU and no speed (in process on the 1 GB benchmark kmap,
+    // two runs each: threads=1 9.97-10.52 s wall, 13.3-14.6 CPU-s; threads=2
+    // 12.0-12.5 s, 19.2-20.7 CPU-s; threads=3 14.2 s, 24.5 CPU-s).
+    const instance = await api.DuckDBInstance.create(':memory:', { threads: '1' });
+    // One connection per COPY running at once (./parquet-block-scan.ts: why two).
+    const cons = await Promise.all(Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, () => instance.connect()));
+    const scan = new BlockScan(api, bindings, opts.pieceRows);
+    for (const con of cons) for (const table of PARQUET_TABLE_NAMES) scan.register(con, table);
+    const out = new ParquetExport(instance, cons, scan, path.resolve(dirArg), capture, opts);
+    try {
+      await mkdir(out.dir, { recursive: true });
+      // Its own work folder (two exports of one capture at once do not share one).
+      out.work = await mkdtemp(path.join(out.dir, `.kmap-export-${capture}-`));
+      for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(out.work, table), { recursive: true });
+    } catch (e) {
+      await out.close();
+      throw e;
     }
-    await mkdir(dir, { recursive: true });
-    // Its own work folder (two exports of one capture at once do not share one).
-    work = await mkdtemp(path.join(dir, `.kmap-export-${capture}-`));
-    const blockScan = new BlockScan(api, bindings, opts.pieceRows);
-    scan = blockScan;
-    for (const con of cons) for (const table of PARQUET_TABLE_NAMES) blockScan.register(con, table);
-    const meta = `KV_METADATA {kmap_parquet_schema: ${sqlString(String(PARQUET_SCHEMA_VERSION))}}`;
+    return out;
+  }
+
+  /** Throws ExportInterrupted once SIGINT or SIGTERM came (a caller's long step between writes asks). */
+  throwIfInterrupted(): void {
+    if (this.interrupted) throw new ExportInterrupted(this.interrupted);
+  }
+
+  /**
+   * Writes the objects and accesses of one store (the capture's next
+   * objects, ParquetTables.objectBase on) and returns its capmap block; its
+   * sums that wrapped (ParquetTables.wrappedSums) join the result's.
+   */
+  async writeRows(tables: ParquetTables, opts: { accessThread?: boolean } = {}): Promise<{ capmap: TableBlock }> {
+    this.throwIfInterrupted();
+    this.scan.forgetTypes();
+    let thread: AccessRowsThread | null = null;
+    try {
+      // Started first: it sorts the access lines while this thread writes the objects.
+      if (opts.accessThread ?? (tables.numRows('accesses') >= ACCESS_THREAD_LINES && availableParallelism() > 1)) {
+        thread = await threadFailure(() => AccessRowsThread.start(tables.accessRowsSource(), { keyBucketsMax: tables.keyBucketsMax }));
+        tables.setAccessRows(thread);
+      }
+      const noKeys = (c: number) => {
+        throw new Error(`kmap export: objects.${PARQUET_COLUMNS.objects[c].name} is no sort key`);
+      };
+      const dictionarySize = (c: string) => tables.dictionarySize(c);
+      await this.writeTable('objects', tables.numRows('objects'), (s, e) => tables.objectsBlock(s, e), noKeys, null, dictionarySize);
+      const keyIds = (c: number, s: number, e: number) => tables.accessesKeyIds(PARQUET_COLUMNS.accesses[c].name as 'slab' | 'access_fn', s, e);
+      // Nothing waits on the thread before it serves (AccessRowsThread.ready).
+      if (thread) await threadFailure(() => thread!.ready());
+      const ask = thread ? (s: number, e: number) => thread!.ask(s, e) : null;
+      await this.writeTable('accesses', tables.numRows('accesses'), (s, e) => tables.accessesBlock(s, e), keyIds, ask, dictionarySize);
+      const capmap = thread ? await threadFailure(async () => tables.capmapBlock()) : tables.capmapBlock();
+      tables.releaseAccesses();
+      this.wrapped += tables.wrappedSums;
+      return { capmap };
+    } finally {
+      thread?.close();
+    }
+  }
+
+  /** Writes the capmap (one file, whatever its rows): once, after the last writeRows(). */
+  async writeCapmap(capmap: TableBlock): Promise<void> {
+    this.throwIfInterrupted();
+    this.scan.forgetTypes();
+    const dicts = new Map(PARQUET_COLUMNS.capmap.map((d, c) => [d.name, capmap.columns[c].dict?.length ?? 0]));
+    await this.writeTable('capmap', capmap.numRows, (s, e) => sliceBlock(capmap, s, e), (c, s, e) => distinctIds(capmap.columns[c].data.subarray(s, e)), null, (c) => dicts.get(c) ?? 0);
+  }
+
+  /**
+   * Writes one table's rows [0, numRows) of the current store as files
+   * this.files[table] on (the capmap: one file). The first failure stops
+   * the other COPYs (scans end, COPYs interrupted) and is thrown once every
+   * COPY has returned: nothing runs under the cleanup.
+   */
+  private async writeTable(
+    table: ParquetTableName,
+    numRows: number,
+    make: (start: number, end: number) => TableBlock,
+    keyIds: KeyIds,
+    ask: ((start: number, end: number) => void) | null,
+    dictionarySize: (column: string) => number,
+  ): Promise<void> {
+    const fileRows = table === 'capmap' ? Math.max(1, numRows) : (this.opts.blockRows ?? EXPORT_BLOCK_ROWS);
+    // A store with no rows of a table adds no file to it (but the capmap's one, and the first store's).
+    if (numRows === 0 && table !== 'capmap' && this.files[table] > 0) return;
+    const target = path.join(this.work!, table);
+    // The first piece is built here (its columns type the table): with the thread, this waits for its sort.
+    const begin = () => this.scan.beginTable(table, numRows, fileRows, make, keyIds, ask);
+    const numFiles = ask ? await threadFailure(async () => begin()) : begin();
+    // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
+    const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
+    const base = this.files[table];
+    const rowsBefore = this.rows[table];
+    let nextFile = 0;
+    let rowsDone = 0;
+    let failure: unknown = null;
+    const stopAll = (e: unknown) => {
+      failure ??= e;
+      this.scan.abort();
+      for (const c of this.cons) c.interrupt();
+    };
+    await Promise.allSettled(
+      this.cons.map(async (con) => {
+        for (let k = nextFile++; k < numFiles && failure === null && !this.interrupted; k = nextFile++) {
+          const file = path.join(target, `part-${String(base + k).padStart(5, '0')}.parquet`);
+          try {
+            await con.run(`COPY (SELECT ${selectList(table, dictionarySize)} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, ${rowGroup}COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT ${DICTIONARY_LIMIT}, ${this.meta})`);
+          } catch (e) {
+            stopAll(e);
+            return;
+          }
+          rowsDone += Math.min(numRows, (k + 1) * fileRows) - Math.min(numRows, k * fileRows);
+          this.opts.onProgress?.({ table, rowsDone, rows: numRows, rowsBefore });
+        }
+      }),
+    );
+    this.throwIfInterrupted();
+    if (failure !== null) throw failure instanceof Error ? new ExportFailed(failure.message) : new ExportFailed(String(failure));
+    this.scan.endTable();
+    this.files[table] += numFiles;
+    this.rows[table] += numRows;
+  }
+
+  /**
+   * All three written: swaps them in, each old partition first moved into
+   * the work folder (the table folders are made first, so that a folder that
+   * cannot be made swaps nothing). A rename that fails undoes the ones before
+   * it, so the dataset is as it was; a signal now waits for the swap.
+   */
+  async commit(): Promise<ExportResult> {
+    this.throwIfInterrupted();
+    const work = this.work!;
     const out: ExportedTable[] = [];
     for (const table of PARQUET_TABLE_NAMES) {
-      const target = path.join(work, table);
-      await mkdir(target, { recursive: true });
-      const capmap = table === 'capmap' ? tables.capmapBlock() : null;
-      const numRows = capmap ? capmap.numRows : tables.numRows(table as 'objects' | 'accesses');
-      const make = capmap ? (s: number, e: number) => sliceBlock(capmap, s, e) : (s: number, e: number) => (table === 'objects' ? tables.objectsBlock(s, e) : tables.accessesBlock(s, e));
-      // The capmap is one file (thousands of rows); the other tables a file per block.
-      const fileRows = capmap ? Math.max(1, numRows) : blockRows;
-      const keyIds = (c: number, s: number, e: number) => {
-        const name = PARQUET_COLUMNS[table][c].name;
-        if (capmap) return distinctIds(capmap.columns[c].data.subarray(s, e));
-        if (table === 'accesses' && (name === 'slab' || name === 'access_fn')) return tables.accessesKeyIds(name, s, e);
-        throw new Error(`kmap export: ${table}.${name} is no sort key`);
-      };
-      // Nothing waits on the thread before it serves (AccessRowsThread.ready).
-      if (table === 'accesses' && thread) await threadFailure(() => thread!.ready());
-      const ask = table === 'accesses' && thread ? (s: number, e: number) => thread!.ask(s, e) : null;
-      // The first piece is built here (its columns type the table): with the thread, this waits for its sort.
-      const begin = () => blockScan.beginTable(table, numRows, fileRows, make, keyIds, ask);
-      const numFiles = ask ? await threadFailure(async () => begin()) : begin();
-      // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
-      const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
-      let nextFile = 0;
-      let rowsDone = 0;
-      // Each connection takes the next file until none is left. The first
-      // failure stops the others (scans end, COPYs interrupted) and is
-      // thrown once every COPY has returned: nothing runs under the cleanup.
-      let failure: unknown = null;
-      const stopAll = (e: unknown) => {
-        failure ??= e;
-        blockScan.abort();
-        for (const c of cons) c.interrupt();
-      };
-      await Promise.allSettled(
-        cons.map(async (con) => {
-          for (let k = nextFile++; k < numFiles && failure === null && !interrupted; k = nextFile++) {
-            const file = path.join(target, `part-${String(k).padStart(5, '0')}.parquet`);
-            try {
-              await con.run(`COPY (SELECT ${selectList(table, (c) => tables.dictionarySize(c))} FROM kmap_${table}(${k})) TO ${sqlString(file)} (FORMAT parquet, ${rowGroup}COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT ${DICTIONARY_LIMIT}, ${meta})`);
-            } catch (e) {
-              stopAll(e);
-              return;
-            }
-            rowsDone += Math.min(numRows, (k + 1) * fileRows) - Math.min(numRows, k * fileRows);
-            opts.onProgress?.({ table, rowsDone, rows: numRows });
-          }
-        }),
-      );
-      if (interrupted) throw new ExportInterrupted(interrupted);
-      if (failure !== null) throw failure instanceof Error ? new ExportFailed(failure.message) : new ExportFailed(String(failure));
-      blockScan.endTable();
-      if (table === 'accesses') tables.releaseAccesses();
-      if (interrupted) throw new ExportInterrupted(interrupted);
       let bytes = 0;
+      const target = path.join(work, table);
       for (const f of await readdir(target)) bytes += (await stat(path.join(target, f))).size;
-      out.push({ table, rows: numRows, files: numFiles, bytes });
+      out.push({ table, rows: this.rows[table], files: this.files[table], bytes });
     }
-    if (interrupted) throw new ExportInterrupted(interrupted);
-    // All three written: swap them in, each old partition first moved into the
-    // work folder (the table folders are made first, so that a folder that
-    // cannot be made swaps nothing). A rename that fails undoes the ones
-    // before it, so the dataset is as it was; a signal now waits for the swap.
+    this.throwIfInterrupted();
     let replaced = false;
-    for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(dir, table), { recursive: true });
+    for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(this.dir, table), { recursive: true });
     const done: { final: string; old: string | null; fresh: string }[] = [];
     try {
       for (const table of PARQUET_TABLE_NAMES) {
-        const final = partitionDir(dir, table, capture);
+        const final = partitionDir(this.dir, table, this.capture);
         const old = path.join(work, `old-${table}`);
         let moved = false;
         try {
@@ -305,19 +402,21 @@ export async function exportParquet(
           if (step.old) await rename(step.old, step.final);
         }
       } catch {
-        keepWork = true;
+        this.keepWork = true;
         throw new ExportFailed(`${e instanceof Error ? e.message : String(e)}; the swap could not be undone either: the old partitions are in ${work}`);
       }
       throw e;
     }
-    return { tables: out, replaced, wrappedSums: tables.wrappedSums };
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    thread?.close();
-    if (work && !keepWork) await rm(work, { recursive: true, force: true });
-    for (const con of cons) con.closeSync();
-    instance.closeSync();
+    return { tables: out, replaced, wrappedSums: this.wrapped };
+  }
+
+  /** Ends the export, done or not: signals, the work folder (but after a swap that could not be undone), DuckDB. */
+  async close(): Promise<void> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    if (this.work && !this.keepWork) await rm(this.work, { recursive: true, force: true });
+    this.work = null;
+    for (const con of this.cons) con.closeSync();
+    this.instance.closeSync();
   }
 }
-

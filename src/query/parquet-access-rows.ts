@@ -266,6 +266,7 @@ export class AccessRows implements AccessRowsApi {
     const sorted = this.sortedLines();
     const n = end - start;
     const { ipHi, ipLo, siteOf } = src;
+    const base = src.objectBase;
     const idx = new Uint32Array(2 * n);
     const ip = new Uint32Array(2 * n);
     const fn = new Uint32Array(n);
@@ -286,7 +287,9 @@ export class AccessRows implements AccessRowsApi {
     for (let k = 0; k < n; k++) {
       const at = start + k;
       const obj = rowObj[at];
-      idx[2 * k] = obj; // an object index is below 2^32: the high word stays 0
+      // An object index is below 2^32 (the high word stays 0), but not always its idx in a capture exported in slices.
+      if (base === 0) idx[2 * k] = obj;
+      else putNumber(idx, k, base + obj);
       const id = rowIp[at];
       ip[2 * k] = ipLo[id];
       ip[2 * k + 1] = ipHi[id];

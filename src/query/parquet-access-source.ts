@@ -15,6 +15,8 @@ import { exactSums } from './parquet-capmap.ts';
  * them (accessRowsSource() takes views of them; threadCopy() copies them).
  */
 export interface AccessRowsSource {
+  /** The idx of object 0: the objects before this store's in the capture (a capture exported in slices). */
+  readonly objectBase: number;
   readonly numObjects: number;
   readonly numAccesses: number;
   /** Per object: its first access line (object i owns [accessStart[i], accessStart[i + 1]), the last to numAccesses). */
@@ -61,12 +63,14 @@ export function accessRowsSource(
   sites: { readonly siteOf: Int32Array; readonly rank: Uint32Array },
   allocOf: Uint32Array,
   layout: { readonly hasSlab: boolean; readonly hasType: boolean },
+  objectBase = 0,
 ): AccessRowsSource {
   const o = s.objects;
   const a = s.accesses;
   const n = s.numObjects;
   const lines = s.numAccesses;
   return {
+    objectBase,
     numObjects: n,
     numAccesses: lines,
     accessStart: o.accessStart.data.subarray(0, n),

@@ -95,6 +95,8 @@ export class ParquetTables {
     ctx: QueryContext,
     /** Tests set a small one to run the radix sort (./parquet-access-rows.ts), here or in the export's thread. */
     readonly keyBucketsMax?: number,
+    /** The idx of the store's first object: the objects of the slices before it (a capture exported in slices). */
+    readonly objectBase = 0,
   ) {
     this.store = ctx.store;
     this.layout = LAYOUTS[this.store.variant ?? 'E'];
@@ -117,7 +119,7 @@ export class ParquetTables {
 
   /** What the accesses and capmap tables are computed from (views of the store; threadCopy() copies them). */
   accessRowsSource(): AccessRowsSource {
-    return accessRowsSource(this.store, { siteOf: this.siteOf, rank: this.sites.rank }, this.allocSites.ofIp, this.layout);
+    return accessRowsSource(this.store, { siteOf: this.siteOf, rank: this.sites.rank }, this.allocSites.ofIp, this.layout, this.objectBase);
   }
 
   /** Takes the accesses and capmap rows from `rows` (a thread that holds a copy of accessRowsSource()) instead of computing them here. */
@@ -204,7 +206,7 @@ export class ParquetTables {
     const lines = new Uint32Array(2 * n);
     for (let k = 0; k < n; k++) {
       const i = start + k;
-      putNumber(idx, k, i);
+      putNumber(idx, k, this.objectBase + i);
       const a = o.allocIp.data[i];
       allocIp[2 * k] = ipLo[a];
       allocIp[2 * k + 1] = ipHi[a];
