@@ -49,13 +49,18 @@ export interface CliArgs {
   sql: string | null;
   /** Threads that parse the kmap (--workers N); null: as many as the machine has cores, at least 2. */
   workers: number | null;
+  /** export: MB of kmap text per slice (--slice-mb N); null: the default (src/cli/export-command.ts). */
+  sliceMb: number | null;
 }
+
+/** The largest slice --slice-mb takes (a terabyte: past any file, so that a slice of the whole file is always a choice). */
+export const MAX_SLICE_MB = 1_000_000;
 
 /** The most parsing threads --workers takes. */
 export const MAX_WORKERS = 64;
 
 /** Options that take a value, and the commands that accept them. */
-const VALUE_OPTIONS = ['--parquet', '--capture', '--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size', '--workers'] as const;
+const VALUE_OPTIONS = ['--parquet', '--capture', '--by', '--bins', '--cols', '--window', '--window-meaning', '--flag', '--slab', '--type', '--command', '--pid', '--symbols', '--search', '--min-size', '--max-size', '--workers', '--slice-mb'] as const;
 const FLAG_OPTIONS = ['--json', '--live', '--freed', '--no-sentinels', '--other-tasks'] as const;
 const FILTER_OPTIONS = new Set([
   '--slab', '--type', '--command', '--pid', '--search', '--min-size', '--max-size', '--live', '--freed', '--no-sentinels', '--other-tasks',
@@ -75,7 +80,7 @@ const ACCEPTS: Record<string, ReadonlySet<string>> = {
   matrix: new Set([...FILTER_OPTIONS, ...READS, '--json', '--symbols', '--cols']),
   slice: new Set([...FILTER_OPTIONS, ...READS, '--symbols']),
   dump: new Set([...READS, '--symbols']),
-  export: new Set([...READS, '--symbols', '--parquet', '--capture']),
+  export: new Set([...READS, '--symbols', '--parquet', '--capture', '--slice-mb']),
   query: new Set(['--json']),
 };
 
@@ -97,7 +102,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!ACCEPTS[command]) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const accepts = ACCEPTS[command];
   const files: string[] = [];
-  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false, parquet: null, capture: null, sql: null, workers: null };
+  const out: CliArgs = { command, file: '', files: [], json: false, symbols: null, by: null, bins: null, cols: null, filter: emptyFilter(), filtered: false, parquet: null, capture: null, sql: null, workers: null, sliceMb: null };
   const f = out.filter;
   let window: { start: number; end: number } | null = null;
   let meaning: WindowMeaning | null = null;
@@ -150,6 +155,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         if (out.workers !== null) throw new UsageError('--workers is given twice');
         out.workers = integer('--workers', value, 1);
         if (out.workers > MAX_WORKERS) throw new UsageError(`--workers takes at most ${MAX_WORKERS}, not ${out.workers}`);
+        break;
+      case '--slice-mb':
+        if (out.sliceMb !== null) throw new UsageError('--slice-mb is given twice');
+        out.sliceMb = integer('--slice-mb', value, 1);
+        if (out.sliceMb > MAX_SLICE_MB) throw new UsageError(`--slice-mb takes at most ${MAX_SLICE_MB.toLocaleString('en-US')}, not ${value}`);
         break;
       case '--bins':
         out.bins = integer('--bins', value, 1);

@@ -1,36 +1,113 @@
-// `kmap export FILE --parquet DIR [--symbols MAP] [--capture NAME]`: the
-// loaded capture written as the Parquet dataset of docs/parquet-schema.md,
-// with what was written (and the bad lines that were not) reported.
+// `kmap export FILE --parquet DIR [--symbols MAP] [--capture NAME] [--slice-mb N]`:
+// the capture written as the Parquet dataset of docs/parquet-schema.md, with
+// what was written (and the bad lines that were not) reported.
+//
+// Two ways in, one dataset out:
+// - whole: a plain kmap of at most one slice (N MB, default DEFAULT_SLICE_MB)
+//   and the split CSV pair are loaded as every command loads them (a plain
+//   file parsed in several threads), and the one store is written;
+// - in slices: a bigger kmap, a gzip one (its text's size is not known
+//   ahead) or a pipe is read in slices of about N MB (node/read-kmap-slices.ts),
+//   and each slice's objects and accesses are written as soon as it is parsed,
+//   then let go: memory follows the slice, not the file. The objects are the
+//   same rows in the same order either way, the capmap the same rows
+//   (query/parquet-capmap-merge.ts); the accesses are the same rows, sorted
+//   by slab then access_fn within each slice (a file never spans two). A
+//   capture of one slice is written exactly as the whole way writes it.
+//   When the slices' names together come near the cap on distinct names
+//   (format/kmap-slicer.ts), the slices could differ from the whole parse:
+//   the capture is then exported again the whole way, and stderr says so.
 
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ParquetTables } from '../query/parquet-tables.ts';
-import { captureNameOf } from '../query/parquet-schema.ts';
-import type { QueryContext } from '../query/context.ts';
+import { isGzip } from '../format/gzip.ts';
+import type { KmapSlice } from '../format/kmap-slicer.ts';
+import { MAX_DISTINCT_NAMES } from '../format/name-cap.ts';
+import { readKmapSlices } from '../node/read-kmap-slices.ts';
+import type { ReadProgress } from '../node/read-kmap-file.ts';
+import { QueryContext } from '../query/context.ts';
 import { csvField } from '../query/csv.ts';
+import { CapmapMerge } from '../query/parquet-capmap-merge.ts';
+import { captureNameOf } from '../query/parquet-schema.ts';
+import { ParquetTables } from '../query/parquet-tables.ts';
+import { mismatchMessage, resolution, symbolsMismatch } from '../query/stats.ts';
+import type { BadLine } from '../store/kmap-store.ts';
+import { IpSymbols } from '../symbols/ip-symbols.ts';
+import type { SymbolTable } from '../symbols/symbol-map.ts';
 import type { CliArgs } from './args.ts';
-import { exportParquet, partitionDir, type ExportProgress } from './parquet-export.ts';
+import { ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
+import { ProgressLine } from './progress.ts';
+
+/** MB of kmap text per slice by default: a plain kmap of at most this many is exported whole. */
+export const DEFAULT_SLICE_MB = 1024;
+
+/** Bad lines quoted on stderr (their count is printed too). */
+const QUOTED_BAD_LINES = 5;
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export async function runExport(args: CliArgs, ctx: QueryContext, write: (text: string) => Promise<void>): Promise<void> {
-  const store = ctx.store;
+/** What the export reads its input with (src/cli/kmap.ts gives them). */
+export interface ExportInputs {
+  /** The capture loaded whole, as every command loads it (progress, warnings and the split pair's notes included). */
+  whole(): Promise<QueryContext>;
+  /** The --symbols table (null without); loaded before the kmap, so that a bad symbol file fails first. */
+  symbols(): Promise<SymbolTable | null>;
+  /** Which file an error from here on is about: the kmap while it is read, the dataset while it is written. */
+  blame(file: string): void;
+}
+
+/** What the report on stderr reads of the export's input. */
+interface ExportedInput {
+  readonly numBadLines: number;
+  /** The first bad lines, numbered in the file. */
+  readonly badLines: readonly BadLine[];
+}
+
+/** The input is read in slices: a kmap (not the split pair) that is no plain file of at most one slice. */
+async function inSlices(args: CliArgs, sliceBytes: number): Promise<boolean> {
+  if (args.files.length !== 1) return false;
+  const info = await stat(args.file);
+  if (!info.isFile() || info.size > sliceBytes) return true;
+  const handle = await open(args.file, 'r');
+  try {
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return isGzip(magic.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function runExport(args: CliArgs, inputs: ExportInputs, write: (text: string) => Promise<void>): Promise<void> {
   const capture = args.capture ?? captureNameOf(args.files[0], args.files.length === 2);
   const dir = args.parquet!;
+  const sliceBytes = (args.sliceMb ?? DEFAULT_SLICE_MB) * 1e6;
   const tty = process.stderr.isTTY === true;
-  let lastDraw = 0;
-  const onProgress = (p: ExportProgress) => {
-    const now = performance.now();
-    if (!tty || now - lastDraw < 200) return;
-    lastDraw = now;
-    process.stderr.write(`\r\x1b[2Kkmap: writing ${p.table}: ${n(p.rowsDone)} of ${n(p.rows)} rows`);
-  };
   const t0 = performance.now();
-  let written;
-  try {
-    // --workers 1: one thread for the JS work; else the accesses are sorted in a thread of their own (from a million lines).
-    written = await exportParquet(new ParquetTables(ctx), dir, capture, { onProgress, accessThread: args.workers === 1 ? false : undefined });
-  } finally {
-    if (tty) process.stderr.write('\r\x1b[2K');
+  // --workers 1: one thread for the JS work; else the accesses are sorted in a thread of their own (from a million lines).
+  const accessThread = args.workers === 1 ? false : undefined;
+  inputs.blame(args.file);
+  const sliced = (await inSlices(args, sliceBytes)) ? await exportInSlices(args, inputs, capture, sliceBytes, accessThread) : null;
+  let written: ExportResult;
+  let input: ExportedInput;
+  if (sliced) {
+    ({ written, input } = sliced);
+  } else {
+    const ctx = await inputs.whole();
+    inputs.blame(dir); // a file system error now is about the dataset folder
+    let lastDraw = 0;
+    const onProgress = (p: ExportProgress) => {
+      const now = performance.now();
+      if (!tty || now - lastDraw < 200) return;
+      lastDraw = now;
+      process.stderr.write(`\r\x1b[2Kkmap: writing ${p.table}: ${n(p.rowsDone)} of ${n(p.rows)} rows`);
+    };
+    try {
+      written = await exportParquet(new ParquetTables(ctx), dir, capture, { onProgress, accessThread });
+    } finally {
+      if (tty) process.stderr.write('\r\x1b[2K');
+    }
+    input = ctx.store;
   }
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   const lines = [`table,rows,files,bytes,folder`];
@@ -42,8 +119,78 @@ export async function runExport(args: CliArgs, ctx: QueryContext, write: (text: 
       `kmap: note: ${n(written.wrappedSums)} sum${written.wrappedSums === 1 ? '' : 's'} of reads or writes passed 2^64 - 1 and ${written.wrappedSums === 1 ? 'was' : 'were'} written as ${written.wrappedSums === 1 ? 'its' : 'their'} low 64 bits (kmap stats has the exact totals).\n`,
     );
   }
-  if (store.numBadLines > 0) {
-    const first = store.badLines.slice(0, 5).map((b) => `  line ${b.lineNum}${b.file ? ` of ${b.file}` : ''}: ${b.reason}`);
-    process.stderr.write(`kmap: ${n(store.numBadLines)} bad line${store.numBadLines === 1 ? ' was' : 's were'} not exported; the first:\n${first.join('\n')}\n`);
+  if (input.numBadLines > 0) {
+    const first = input.badLines.slice(0, QUOTED_BAD_LINES).map((b) => `  line ${b.lineNum}${b.file ? ` of ${b.file}` : ''}: ${b.reason}`);
+    process.stderr.write(`kmap: ${n(input.numBadLines)} bad line${input.numBadLines === 1 ? ' was' : 's were'} not exported; the first:\n${first.join('\n')}\n`);
+  }
+}
+
+/**
+ * The kmap read and written slice by slice (see the header); null when the
+ * slices may differ from the whole parse (nothing of them is left in the
+ * dataset then, and the caller exports the whole way).
+ */
+async function exportInSlices(
+  args: CliArgs,
+  inputs: ExportInputs,
+  capture: string,
+  sliceBytes: number,
+  accessThread: boolean | undefined,
+): Promise<{ written: ExportResult; input: ExportedInput } | null> {
+  const table = await inputs.symbols();
+  inputs.blame(args.file);
+  const progress = new ProgressLine(process.stderr, args.file);
+  let read: ReadProgress = { bytesRead: 0, totalBytes: 0, objects: 0, accessLines: 0 };
+  let writing = '';
+  const draw = () => progress.update(read, { verb: 'exporting', tail: writing });
+  const badLines: BadLine[] = [];
+  let numBadLines = 0;
+  const merge = new CapmapMerge();
+  const out = await ParquetExport.open(args.parquet!, capture, {
+    onProgress: (p: ExportProgress) => {
+      writing = `writing ${p.table} (${n(p.rowsBefore + p.rowsDone)} rows)`;
+      draw();
+    },
+  });
+  try {
+    const onSlice = async (slice: KmapSlice) => {
+      const store = slice.store;
+      const ctx = new QueryContext(store, table ? new IpSymbols(table, store.ips) : null);
+      // The symbol file's check, on the first slice (its distinct allocating IPs are what the check counts).
+      if (slice.index === 0 && table && args.symbols !== null) {
+        const r = resolution(ctx, null);
+        if (symbolsMismatch(r)) {
+          progress.done();
+          process.stderr.write(`kmap: warning: ${mismatchMessage(args.symbols, r)}\n`);
+        }
+      }
+      numBadLines += store.numBadLines;
+      for (const b of store.badLines) if (badLines.length < QUOTED_BAD_LINES) badLines.push({ ...b, lineNum: b.lineNum + slice.linesBefore });
+      inputs.blame(args.parquet!);
+      const tables = new ParquetTables(ctx, undefined, slice.objectsBefore);
+      merge.add((await out.writeRows(tables, { accessThread })).capmap);
+      writing = '';
+      inputs.blame(args.file);
+    };
+    const got = await readKmapSlices(args.file, {
+      sliceBytes,
+      onProgress: (p) => {
+        read = p;
+        out.throwIfInterrupted();
+        draw();
+      },
+    }, onSlice);
+    progress.done();
+    if (got.namesNearCap) {
+      process.stderr.write(`kmap: note: the slices of ${args.file} together hold nearly ${n(MAX_DISTINCT_NAMES)} names of one kind (commands, slab caches or alloc types): exporting it in one piece instead.\n`);
+      return null;
+    }
+    inputs.blame(args.parquet!);
+    await out.writeCapmap(merge.result());
+    const written = await out.commit();
+    return { written: { ...written, wrappedSums: written.wrappedSums + merge.wrapped }, input: { numBadLines, badLines } };
+  } finally {
+    progress.done();
+    await out.close();
   }
 }

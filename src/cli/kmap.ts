@@ -10,7 +10,7 @@
 //   kmap quality   FILE [FILTERS] [--by slab|type] [--json]
 //   kmap slice     FILE [FILTERS] [--symbols MAP]
 //   kmap dump      FILE [--symbols MAP]
-//   kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
+//   kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME] [--slice-mb N]
 //   kmap query     DIR "SQL"|- [--json]
 //
 // FILE is a kmap, or the two files of Memorizer's split CSV pair
@@ -49,7 +49,7 @@ import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap, SymbolFormatError, type SymbolTable } from '../symbols/symbol-map.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
-import { runExport } from './export-command.ts';
+import { DEFAULT_SLICE_MB, runExport } from './export-command.ts';
 import { ExportFailed, ExportInterrupted } from './parquet-export.ts';
 import { QueryError, runQuery } from './query-command.ts';
 import { ProgressLine } from './progress.ts';
@@ -64,7 +64,7 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
        kmap quality   FILE [FILTERS] [--by slab|type] [--json]
        kmap slice     FILE [FILTERS] [--symbols MAP]
        kmap dump      FILE [--symbols MAP]
-       kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME]
+       kmap export    FILE --parquet DIR [--symbols MAP] [--capture NAME] [--slice-mb N]
        kmap query     DIR "SQL"|- [--json]
   stats      totals, counts by slab cache, type and command, the first bad lines
              (--json: exactly one JSON object; with filters, of the filtered objects)
@@ -84,7 +84,10 @@ const USAGE = `usage: kmap stats     FILE [FILTERS] [--symbols MAP] [--json]
   slice      the filtered objects with their access lines as a kmap (variant E; A stays A), to share a part
   dump       every object with its accesses as JSON, one object per line (NDJSON)
   export     the capture as Parquet tables objects, accesses and capmap under DIR/TABLE/capture=NAME/
-             (NAME: --capture, default the file's name; docs/parquet-schema.md); prints table,rows,files,bytes,folder
+             (NAME: --capture, default the file's name; docs/parquet-schema.md); prints table,rows,files,bytes,folder.
+             A kmap of more than N MB (--slice-mb, default ${DEFAULT_SLICE_MB}), a gzip one or a pipe is read and
+             written in slices of about N MB, so memory follows N, not the file; the accesses are then
+             sorted within each slice
   query      SQL (DuckDB) over a folder written by export: views objects, accesses, capmap (column capture
              from the folders); - reads the SQL from stdin; prints CSV with a header, or --json
 FILTERS (repeat a flag for OR; different flags AND):
@@ -177,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
     await runQuery(args.file, args.sql!, args.json, write);
     return 0;
   }
+  if (args.command === 'export') {
+    await runExport(args, { whole: async () => (await load(args)).ctx, symbols: async () => (args.symbols !== null ? await loadSymbols(args.symbols) : null), blame: (f) => (currentFile = f) }, write);
+    return 0;
+  }
   const t0 = performance.now();
   const { store, ctx, threads } = await load(args);
   switch (args.command) {
@@ -253,10 +260,6 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'dump':
       await writeDump(store, args.symbols !== null ? ctx : null);
-      return 0;
-    case 'export':
-      currentFile = args.parquet!; // a file system error now is about the dataset folder
-      await runExport(args, ctx, write);
       return 0;
   }
   throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);

@@ -31,13 +31,19 @@ const mb = (n: number) => {
   return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)} MB`;
 };
 
+/** What a progress line says it is doing, and what it adds at the end (`kmap export` in slices: the table being written). */
+export interface ProgressWords {
+  readonly verb?: string;
+  readonly tail?: string;
+}
+
 /** "kmap: reading big.kmap: 41%, 412 MB of 1000 MB, 180 MB/s, 1,234,567 objects, 6,543,210 access lines" (what matters most first: a narrow terminal cuts the end). */
-export function progressText(file: string, p: ProgressFigures): string {
+export function progressText(file: string, p: ProgressFigures, words: ProgressWords = {}): string {
   const pct = p.totalBytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100)) : 0;
   const rate = p.seconds > 0 ? `, ${mb(p.bytesRead / p.seconds)}/s` : '';
   return (
-    `kmap: reading ${printable(file)}: ${pct}%, ${mb(p.bytesRead)} of ${mb(p.totalBytes)}${rate}, ` +
-    `${count(p.objects)} objects, ${count(p.accessLines)} access lines`
+    `kmap: ${words.verb ?? 'reading'} ${printable(file)}: ${pct}%, ${mb(p.bytesRead)} of ${mb(p.totalBytes)}${rate}, ` +
+    `${count(p.objects)} objects, ${count(p.accessLines)} access lines${words.tail ? `, ${words.tail}` : ''}`
   );
 }
 
@@ -82,13 +88,13 @@ export class ProgressLine {
     this.t0 = now();
   }
 
-  update(p: Omit<ProgressFigures, 'seconds'>): void {
+  update(p: Omit<ProgressFigures, 'seconds'>, words: ProgressWords = {}): void {
     if (!this.stream.isTTY || p.totalBytes < MIN_BYTES) return;
     const t = this.now();
     if (t - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = t;
     const width = Math.max(20, (this.stream.columns || 80) - 1); // a pty may report 0 columns
-    const text = progressText(this.file, { ...p, seconds: (t - this.t0) / 1000 });
+    const text = progressText(this.file, { ...p, seconds: (t - this.t0) / 1000 }, words);
     this.stream.write(`\r${cutToWidth(text, width)}\x1b[K`);
     this.drawn = true;
   }

@@ -25,10 +25,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { GzipDataError, gzipContentMessage, gzipDamaged, gzipTrailingGarbage, gzipTruncated } from '../format/gzip.ts';
-import type { KmapParser } from '../format/parser.ts';
 import { KmapFormatError } from '../format/sniff.ts';
-import type { KmapStore } from '../store/kmap-store.ts';
-import type { ReadProgress } from './read-kmap-file.ts';
+import type { KmapSink, ReadProgress } from './read-kmap-file.ts';
 
 /**
  * Compressed bytes per read and per write to zlib. Small, because zlib drops
@@ -48,15 +46,16 @@ function isZlibError(err: unknown): err is Error & { code: string } {
 
 /**
  * Parses the gzip file open as `handle` (of `size` bytes; `first` is what was
- * read of it already, from its start) into `parser`.
+ * read of it already, from its start) into `parser`, and returns what its
+ * finish() gives.
  */
-export async function parseGzipFile(
+export async function parseGzipFile<T>(
   handle: FileHandle,
   size: number,
   first: Uint8Array,
-  parser: KmapParser,
+  parser: KmapSink<T>,
   onProgress?: (p: ReadProgress) => void,
-): Promise<KmapStore> {
+): Promise<T> {
   let compressedRead = 0;
   async function* compressed(): AsyncGenerator<Uint8Array> {
     for (let at = 0; at < first.length; at += GZ_READ_BYTES) {
@@ -83,7 +82,8 @@ export async function parseGzipFile(
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
         parser.push(chunk);
         textBytes += chunk.length;
-        onProgress?.({ bytesRead: gunzip.bytesWritten, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
+        onProgress?.({ bytesRead: gunzip.bytesWritten, totalBytes: size, objects: parser.objects, accessLines: parser.accessLines });
+        if (parser.drain) await parser.drain();
       }
     } catch (err) {
       if (!isZlibError(err)) throw err;

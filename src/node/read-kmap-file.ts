@@ -28,6 +28,38 @@ export interface ReadProgress {
   accessLines: number;
 }
 
+/**
+ * What the readers feed text into: a KmapParser (parserSink), or a parser in
+ * slices (./read-kmap-slices.ts), whose drain() writes out the slices ended
+ * so far and is awaited after each push (a slice's write holds the read).
+ */
+export interface KmapSink<T> {
+  push(chunk: Uint8Array): void;
+  /** Ends the input (after the last push) and gives the result. */
+  finish(): T;
+  /** Objects and access lines parsed so far (for progress). */
+  readonly objects: number;
+  readonly accessLines: number;
+  drain?(): Promise<void>;
+  /** Told, after the first chunk of a file that is not gzip, how big that chunk and the file are (to reserve room). */
+  sized?(firstBytes: number, fileBytes: number): void;
+}
+
+/** A parser as a sink: finish() gives its store. */
+export function parserSink(parser: KmapParser): KmapSink<KmapStore> {
+  return {
+    push: (chunk) => parser.push(chunk),
+    finish: () => parser.finish(),
+    get objects() {
+      return parser.store.numObjects;
+    },
+    get accessLines() {
+      return parser.store.numAccesses;
+    },
+    sized: (firstBytes, fileBytes) => reserveForBytes(parser.store, firstBytes, fileBytes),
+  };
+}
+
 export async function readKmapFile(
   path: string,
   options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void; workers?: number; onThreads?: (threads: number) => void; sumsOnly?: boolean } = {},
@@ -54,29 +86,39 @@ export async function readKmapFile(
       }
     }
   }
+  return readIntoSink(path, parserSink(new KmapParser({ sumsOnly: options.sumsOnly })), options);
+}
+
+/**
+ * Reads the file at `path` in one thread into `sink` (a gzip file through
+ * ./gunzip-kmap.ts, decompressed as it streams) and returns what the sink's
+ * finish() gives.
+ */
+export async function readIntoSink<T>(path: string, sink: KmapSink<T>, options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void } = {}): Promise<T> {
   const handle = await open(path, 'r');
   try {
     const info = await handle.stat();
     const size = info.size;
     const chunkBytes = options.chunkBytes ?? NODE_CHUNK_BYTES;
-    const parser = new KmapParser({ sumsOnly: options.sumsOnly });
     // The first chunk from the file's position (a gzip file's reader goes on from there); the rest of
     // a file read ahead into the first chunk's buffer and one more, of a pipe one chunk after another.
     const first = new Uint8Array(chunkBytes);
     const { bytesRead: n } = await handle.read(first, 0, chunkBytes, null);
-    if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), parser, options.onProgress);
-    const progress = () => options.onProgress?.({ bytesRead: parser.bytesIn, totalBytes: size, objects: parser.store.numObjects, accessLines: parser.store.numAccesses });
+    if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), sink, options.onProgress);
+    let bytesIn = 0;
+    const take = async (chunk: Uint8Array) => {
+      sink.push(chunk);
+      if (bytesIn === 0) sink.sized?.(chunk.length, size);
+      bytesIn += chunk.length;
+      options.onProgress?.({ bytesRead: bytesIn, totalBytes: size, objects: sink.objects, accessLines: sink.accessLines });
+      if (sink.drain) await sink.drain();
+    };
     if (n > 0) {
-      parser.push(first.subarray(0, n));
-      reserveForBytes(parser.store, n, size);
-      progress();
+      await take(first.subarray(0, n));
       const rest = info.isFile() ? chunksAhead(handle, n, Infinity, chunkBytes, first) : chunksInOrder(handle, first);
-      for await (const chunk of rest) {
-        parser.push(chunk);
-        progress();
-      }
+      for await (const chunk of rest) await take(chunk);
     }
-    return parser.finish();
+    return sink.finish();
   } finally {
     await handle.close();
   }

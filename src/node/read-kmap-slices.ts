@@ -1,0 +1,47 @@
+// A kmap file read in slices (format/kmap-slicer.ts): plain, gzip or a pipe,
+// in one thread, each slice handed to `onSlice` as soon as it ends, and the
+// read held until onSlice's promise settles. Memory is one slice's store (and
+// what onSlice keeps of it), whatever the file's size.
+
+import { KmapSlicer, type KmapSlice } from '../format/kmap-slicer.ts';
+import { readIntoSink, type ReadProgress } from './read-kmap-file.ts';
+
+export interface SlicesRead {
+  /** Slices handed to onSlice. */
+  readonly slices: number;
+  /** The slices' name tables together came near the cap (KmapSlicer.namesNearCap): they may differ from the whole parse. */
+  readonly namesNearCap: boolean;
+}
+
+export async function readKmapSlices(
+  path: string,
+  options: { sliceBytes: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number },
+  onSlice: (slice: KmapSlice) => Promise<void>,
+): Promise<SlicesRead> {
+  const slicer = new KmapSlicer(options.sliceBytes, options.maxNames);
+  let slices = 0;
+  const drain = async () => {
+    for (const slice of slicer.takeSlices()) {
+      slices++;
+      await onSlice(slice);
+    }
+  };
+  await readIntoSink(
+    path,
+    {
+      push: (chunk) => slicer.push(chunk),
+      finish: () => slicer.finish(),
+      get objects() {
+        return slicer.counts.numObjects;
+      },
+      get accessLines() {
+        return slicer.counts.numAccesses;
+      },
+      drain,
+    },
+    options,
+  );
+  // The last slice (finish() ended it).
+  await drain();
+  return { slices, namesNearCap: slicer.namesNearCap };
+}
