@@ -54,6 +54,8 @@ export interface ExportInputs {
   symbols(): Promise<SymbolTable | null>;
   /** Which file an error from here on is about: the kmap while it is read, the dataset while it is written. */
   blame(file: string): void;
+  /** The cap on distinct names the slices are parsed and checked under (default MAX_DISTINCT_NAMES; tests lower it). */
+  readonly maxNames?: number;
 }
 
 /** What the report on stderr reads of the export's input. */
@@ -174,6 +176,7 @@ async function exportInSlices(
     };
     const got = await readKmapSlices(args.file, {
       sliceBytes,
+      maxNames: inputs.maxNames,
       onProgress: (p) => {
         read = p;
         out.throwIfInterrupted();
@@ -182,7 +185,7 @@ async function exportInSlices(
     }, onSlice);
     progress.done();
     if (got.namesNearCap) {
-      process.stderr.write(`kmap: note: the slices of ${args.file} together hold nearly ${n(MAX_DISTINCT_NAMES)} names of one kind (commands, slab caches or alloc types): exporting it in one piece instead.\n`);
+      process.stderr.write(`kmap: note: the slices of ${args.file} together hold nearly ${n(inputs.maxNames ?? MAX_DISTINCT_NAMES)} names of one kind (commands, slab caches or alloc types): exporting it in one piece instead.\n`);
       return null;
     }
     inputs.blame(args.parquet!);

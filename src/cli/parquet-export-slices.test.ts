@@ -1,0 +1,177 @@
+// `kmap export` in slices (src/cli/export-command.ts) against the same kmap
+// exported whole, as a user runs both: the objects the same rows in the same
+// order (idx running on across the slices' files), the accesses the same rows
+// with each file sorted by slab then access_fn (ties in file order), the
+// capmap the same file byte for byte, the same report of bad lines; a gzip
+// kmap cut where the plain one is (the same files, byte for byte) and, as one
+// slice, written exactly as the whole way writes it; Ctrl-C in the middle
+// leaves nothing; slices whose names together near the cap are exported
+// again whole; --slice-mb is checked.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { QueryContext } from '../query/context.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
+import { parseArgs } from './args.ts';
+import { runExport } from './export-command.ts';
+import { kmapAsync } from './run-kmap.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kmap-slices-'));
+// About 4.9 MB: five slices of 1 MB (--slice-mb 1) after the first, which holds the variant's detection.
+const TEXT = writeKmap({ variant: 'E', objects: 30_000, seed: 21, damage: 0.01, blank: 0.01, crlf: 0.05, longLine: false });
+const PLAIN = join(dir, 'big.kmap');
+const GZ = join(dir, 'big.kmap.gz');
+writeFileSync(PLAIN, TEXT);
+writeFileSync(GZ, gzipSync(TEXT));
+
+let instance: DuckDBInstance;
+let con: DuckDBConnection;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  con = await instance.connect();
+});
+afterAll(() => {
+  con.closeSync();
+  instance.closeSync();
+});
+
+type Row = Record<string, unknown>;
+const q = async (sql: string): Promise<Row[]> => (await con.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+const files = (ds: string, table: string) => `read_parquet('${join(ds, table, 'capture=c', '*.parquet')}', filename = true, file_row_number = true)`;
+const count = async (sql: string) => Number((await q(`SELECT count(*) AS n FROM (${sql})`))[0].n);
+
+/** Every file of a dataset's capture `c`, by table/name, as bytes. */
+function datasetFiles(ds: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const table of ['objects', 'accesses', 'capmap']) {
+    const folder = join(ds, table, 'capture=c');
+    for (const f of readdirSync(folder).sort()) out.set(`${table}/${f}`, readFileSync(join(folder, f)));
+  }
+  return out;
+}
+
+/** stderr without the line that names the folder and the time. */
+const report = (stderr: string) => stderr.split('\n').filter((l) => !l.startsWith('kmap: wrote capture')).join('\n');
+
+async function exportTo(name: string, file: string, extra: string[]) {
+  const ds = join(dir, name);
+  const r = await kmapAsync(['export', file, '--parquet', ds, '--capture', 'c', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  return { ds, ...r };
+}
+
+describe('kmap export in slices', () => {
+  it('gives the whole export\'s rows: objects in order, accesses sorted within each file, the capmap byte for byte, the same bad lines', async () => {
+    const [whole, sliced] = await Promise.all([exportTo('whole', PLAIN, ['--slice-mb', '1000']), exportTo('sliced', PLAIN, ['--slice-mb', '1'])]);
+    const table = (out: string) => Object.fromEntries(out.trim().split('\n').slice(1).map((l) => l.split(',')).map(([t, rows, nFiles]) => [t, { rows, files: Number(nFiles) }]));
+    const w = table(whole.stdout);
+    const s = table(sliced.stdout);
+    for (const t of ['objects', 'accesses', 'capmap']) expect(s[t].rows).toBe(w[t].rows);
+    // One file per slice at least: the export did cut.
+    expect(s.accesses.files).toBeGreaterThan(4);
+    expect(w.accesses.files).toBe(1);
+    expect(report(sliced.stderr)).toBe(report(whole.stderr));
+    expect(sliced.stderr).toMatch(/bad lines were not exported/);
+
+    // Objects: idx 0, 1, 2, ... in file order across the files, and the same rows as the whole export's.
+    const gaps = await count(`SELECT idx, lag(idx) OVER (ORDER BY filename, file_row_number) AS before FROM ${files(sliced.ds, 'objects')} QUALIFY before IS NOT NULL AND idx <> before + 1`);
+    expect(gaps).toBe(0);
+    const cols = (ds: string, t: string) => `SELECT * EXCLUDE (filename, file_row_number) FROM ${files(ds, t)}`;
+    for (const t of ['objects', 'accesses']) {
+      expect(await count(`${cols(sliced.ds, t)} EXCEPT ALL ${cols(whole.ds, t)}`), t).toBe(0);
+      expect(await count(`${cols(whole.ds, t)} EXCEPT ALL ${cols(sliced.ds, t)}`), t).toBe(0);
+    }
+    // Accesses: each file sorted by slab, then access_fn (bytes), ties in file order (idx).
+    const unsorted = await count(`
+      SELECT slab::VARCHAR AS s, access_fn::VARCHAR AS f, idx,
+             lag(slab::VARCHAR) OVER w AS ps, lag(access_fn::VARCHAR) OVER w AS pf, lag(idx) OVER w AS pi
+      FROM ${files(sliced.ds, 'accesses')} WINDOW w AS (PARTITION BY filename ORDER BY file_row_number)
+      QUALIFY ps IS NOT NULL AND (s < ps OR (s = ps AND (f < pf OR (f = pf AND idx < pi))))`);
+    expect(unsorted).toBe(0);
+    // ... but not the capture as a whole (else the slices were not cut, or were sorted together).
+    const wholeOrder = await count(`
+      SELECT slab::VARCHAR AS s, lag(slab::VARCHAR) OVER (ORDER BY filename, file_row_number) AS ps FROM ${files(sliced.ds, 'accesses')} QUALIFY s < ps`);
+    expect(wholeOrder).toBeGreaterThan(0);
+    expect(readFileSync(join(sliced.ds, 'capmap', 'capture=c', 'part-00000.parquet')).equals(readFileSync(join(whole.ds, 'capmap', 'capture=c', 'part-00000.parquet')))).toBe(true);
+  }, 120_000);
+
+  it('a gzip kmap is cut where the plain one is, and as one slice is written as the whole way writes it', async () => {
+    const [plainSliced, gzSliced, plainWhole, gzOne] = await Promise.all([
+      exportTo('plain-sliced', PLAIN, ['--slice-mb', '1']),
+      exportTo('gz-sliced', GZ, ['--slice-mb', '1']),
+      exportTo('plain-whole', PLAIN, []),
+      exportTo('gz-one', GZ, []),
+    ]);
+    expect(datasetFiles(gzSliced.ds)).toEqual(datasetFiles(plainSliced.ds));
+    expect(datasetFiles(gzOne.ds)).toEqual(datasetFiles(plainWhole.ds));
+    expect(gzSliced.stdout.replaceAll('gz-sliced', 'x')).toBe(plainSliced.stdout.replaceAll('plain-sliced', 'x'));
+  }, 120_000);
+
+  it('Ctrl-C (SIGINT) between or inside slices removes the work folder and exits 130', async () => {
+    const ds = join(dir, 'interrupted');
+    const child = spawn(process.execPath, [inject('kmapCli'), 'export', PLAIN, '--parquet', ds, '--capture', 'c', '--slice-mb', '1'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const works = () => (existsSync(ds) ? readdirSync(ds).filter((f) => f.startsWith('.kmap-export-c-')) : []);
+    // Wait until the first slice's files are being written, then interrupt.
+    const written = () => works().flatMap((w) => (existsSync(join(ds, w, 'objects')) ? readdirSync(join(ds, w, 'objects')) : []));
+    for (let i = 0; i < 4000 && written().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(works()).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(works()).toEqual([]);
+    for (const t of ['objects', 'accesses', 'capmap']) expect(existsSync(join(ds, t, 'capture=c'))).toBe(false);
+  }, 60_000);
+
+  it('slices whose names together come near the cap are exported again whole, and stderr says so', async () => {
+    const commands = parseKmapBytes(new TextEncoder().encode(TEXT)).commands.size;
+    const ds = join(dir, 'near-cap');
+    const args = parseArgs(['export', PLAIN, '--parquet', ds, '--capture', 'c', '--slice-mb', '1']);
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      said.push(String(chunk));
+      return true;
+    });
+    let wholeLoads = 0;
+    let stdout = '';
+    try {
+      await runExport(
+        args,
+        {
+          whole: async () => {
+            wholeLoads++;
+            return new QueryContext(parseKmapBytes(new TextEncoder().encode(TEXT)));
+          },
+          symbols: async () => null,
+          blame: () => {},
+          // A cap each slice stays under but the slices' tables together pass.
+          maxNames: commands + 2,
+        },
+        async (text) => {
+          stdout += text;
+        },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(wholeLoads).toBe(1);
+    expect(said.join('')).toContain('exporting it in one piece instead');
+    const whole = await exportTo('near-cap-whole', PLAIN, []);
+    expect(datasetFiles(ds)).toEqual(datasetFiles(whole.ds));
+    expect(stdout.replaceAll('near-cap', 'x')).toBe(whole.stdout.replaceAll('near-cap-whole', 'x'));
+  }, 120_000);
+
+  it('--slice-mb takes a positive number of MB, once, and only with export', async () => {
+    for (const bad of [['--slice-mb', '0'], ['--slice-mb', 'x'], ['--slice-mb', '1', '--slice-mb', '2']]) {
+      const r = await kmapAsync(['export', PLAIN, '--parquet', join(dir, 'never'), ...bad]);
+      expect(r.code, bad.join(' ')).toBe(2);
+    }
+    expect((await kmapAsync(['stats', PLAIN, '--slice-mb', '1'])).code).toBe(2);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+});
