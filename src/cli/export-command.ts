@@ -19,11 +19,13 @@
 //   the capture is then exported again the whole way, and stderr says so.
 
 import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { isGzip } from '../format/gzip.ts';
 import type { KmapSlice } from '../format/kmap-slicer.ts';
 import { MAX_DISTINCT_NAMES } from '../format/name-cap.ts';
 import { readKmapSlices } from '../node/read-kmap-slices.ts';
+import { readKmapSlicesInThread } from '../node/slices-thread.ts';
 import type { ReadProgress } from '../node/read-kmap-file.ts';
 import { QueryContext } from '../query/context.ts';
 import { csvField } from '../query/csv.ts';
@@ -174,15 +176,17 @@ async function exportInSlices(
       writing = '';
       inputs.blame(args.file);
     };
-    const got = await readKmapSlices(args.file, {
+    const readOptions = {
       sliceBytes,
       maxNames: inputs.maxNames,
-      onProgress: (p) => {
+      onProgress: (p: ReadProgress) => {
         read = p;
         out.throwIfInterrupted();
         draw();
       },
-    }, onSlice);
+    };
+    // The next slice is parsed in a thread of its own while this one is written; --workers 1: one after the other, here.
+    const got = args.workers !== 1 && availableParallelism() > 1 ? await readKmapSlicesInThread(args.file, readOptions, onSlice) : await readKmapSlices(args.file, readOptions, onSlice);
     progress.done();
     if (got.namesNearCap) {
       process.stderr.write(`kmap: note: the slices of ${args.file} together hold nearly ${n(inputs.maxNames ?? MAX_DISTINCT_NAMES)} names of one kind (commands, slab caches or alloc types): exporting it in one piece instead.\n`);

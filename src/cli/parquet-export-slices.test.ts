@@ -4,7 +4,9 @@
 // with each file sorted by slab then access_fn (ties in file order), the
 // capmap the same file byte for byte, the same report of bad lines; a gzip
 // kmap cut where the plain one is (the same files, byte for byte) and, as one
-// slice, written exactly as the whole way writes it; Ctrl-C in the middle
+// slice, written exactly as the whole way writes it; the slices parsed in a
+// thread of their own or here, the same files; a damaged or wrong file fails
+// as every command fails it; Ctrl-C in the middle
 // leaves nothing; slices whose names together near the cap are exported
 // again whole; --slice-mb is checked.
 
@@ -102,16 +104,38 @@ describe('kmap export in slices', () => {
   }, 120_000);
 
   it('a gzip kmap is cut where the plain one is, and as one slice is written as the whole way writes it', async () => {
-    const [plainSliced, gzSliced, plainWhole, gzOne] = await Promise.all([
+    const [plainSliced, gzSliced, oneThread, plainWhole, gzOne] = await Promise.all([
       exportTo('plain-sliced', PLAIN, ['--slice-mb', '1']),
       exportTo('gz-sliced', GZ, ['--slice-mb', '1']),
+      // The slices parsed here, one after another, instead of in a thread of their own while the one before is written.
+      exportTo('one-thread', PLAIN, ['--slice-mb', '1', '--workers', '1']),
       exportTo('plain-whole', PLAIN, []),
       exportTo('gz-one', GZ, []),
     ]);
     expect(datasetFiles(gzSliced.ds)).toEqual(datasetFiles(plainSliced.ds));
+    expect(datasetFiles(oneThread.ds)).toEqual(datasetFiles(plainSliced.ds));
     expect(datasetFiles(gzOne.ds)).toEqual(datasetFiles(plainWhole.ds));
     expect(gzSliced.stdout.replaceAll('gz-sliced', 'x')).toBe(plainSliced.stdout.replaceAll('plain-sliced', 'x'));
   }, 120_000);
+
+  it("a damaged or wrong file fails as every command's read fails it, from the slices' thread or not, and leaves nothing", async () => {
+    const gz = readFileSync(GZ);
+    const cut = join(dir, 'cut.kmap.gz');
+    writeFileSync(cut, gz.subarray(0, gz.length >> 1));
+    const json = join(dir, 'not.kmap');
+    writeFileSync(json, '{"a": 1}\n'.repeat(300_000));
+    for (const file of [cut, json]) {
+      const stats = await kmapAsync(['stats', file]);
+      expect(stats.code).toBe(1);
+      for (const extra of [[], ['--workers', '1']]) {
+        const ds = join(dir, 'failed');
+        const r = await kmapAsync(['export', file, '--parquet', ds, '--capture', 'c', '--slice-mb', '1', ...extra]);
+        expect([r.code, r.stderr], `${file} ${extra.join(' ')}`).toEqual([1, stats.stderr]);
+        expect(existsSync(join(ds, 'objects', 'capture=c'))).toBe(false);
+        expect(existsSync(ds) ? readdirSync(ds).filter((f) => f.startsWith('.')) : []).toEqual([]);
+      }
+    }
+  }, 60_000);
 
   it('Ctrl-C (SIGINT) between or inside slices removes the work folder and exits 130', async () => {
     const ds = join(dir, 'interrupted');

@@ -64,6 +64,7 @@ describe('a kmap parsed in slices', () => {
         let at = 0;
         for (const s of all) {
           expect(s.bytesBefore).toBe(at);
+          expect(s.linesBefore + s.lines).toBe(all[s.index + 1]?.linesBefore ?? lines);
           if (s.index > 0) expect(isRangeStart(bytes, at)).toBe(true);
           if (s.index < all.length - 1) expect(s.store.numObjects).toBeGreaterThan(0);
           at += s.bytes;

@@ -44,6 +44,8 @@ export interface KmapSlice {
   readonly bytesBefore: number;
   /** Bytes of the text in the slice. */
   readonly bytes: number;
+  /** Lines in the slice (blank and bad ones included). */
+  readonly lines: number;
 }
 
 export class KmapSlicer {
@@ -147,7 +149,7 @@ export class KmapSlicer {
     const p = this.parser;
     const store = p.finish();
     this.variant ??= p.variant;
-    this.done.push({ store, index: this.index, objectsBefore: this.objectsBefore, linesBefore: this.linesBefore, bytesBefore: this.bytesBefore, bytes: p.bytesIn });
+    this.done.push({ store, index: this.index, objectsBefore: this.objectsBefore, linesBefore: this.linesBefore, bytesBefore: this.bytesBefore, bytes: p.bytesIn, lines: p.linesRead });
     this.index++;
     this.objectsBefore += store.numObjects;
     this.accessesBefore += store.numAccesses;

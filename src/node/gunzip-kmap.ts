@@ -87,7 +87,9 @@ export async function parseGzipFile<T>(
       }
     } catch (err) {
       if (!isZlibError(err)) throw err;
-      throw err.code === 'Z_BUF_ERROR' ? gzipTruncated(textBytes) : gzipDamaged(err.message, textBytes);
+      // Text zlib had decompressed and the parser not yet taken (a caller that awaits its sink lets it run ahead) counts too.
+      const text = textBytes + gunzip.readableLength;
+      throw err.code === 'Z_BUF_ERROR' ? gzipTruncated(text) : gzipDamaged(err.message, text);
     }
     // zlib ended before the input did: it stopped at zero bytes after a member.
     if (gunzip.bytesWritten < compressedRead) throw gzipTrailingGarbage();
