@@ -10,6 +10,10 @@
 //    N runs each after the file is read once into the page cache; the export
 //    to stats ratio per round and its median. CPU seconds (user + system,
 //    all threads) and peak RSS come from /usr/bin/time when it is there.
+//    The export is in slices (a 1 GB kmap is more than one slice by default:
+//    memory follows the slice); the same export whole (one slice, --slice-mb
+//    past the file) runs in the same rounds, with its peak RSS and how many
+//    accesses row groups its statistics leave in play for task_struct.
 // 2. The dataset's bytes (each table's Parquet files, as export reports them)
 //    as a share of the kmap's bytes.
 // 3. "Which functions write task_struct" over ten captures: the export's
@@ -36,6 +40,7 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_SLICE_MB } from '../src/cli/export-command.ts';
 import { loadDuckDb } from '../src/cli/parquet-export.ts';
 import { datasetViews } from '../src/cli/query-command.ts';
 import { PARQUET_TABLE_NAMES } from '../src/query/parquet-schema.ts';
@@ -46,6 +51,8 @@ export const TASK_STRUCT_SQL =
   "SELECT access_fn, sum(writes) AS writes FROM accesses WHERE slab = 'task_struct' AND writes > 0 GROUP BY access_fn ORDER BY writes DESC, access_fn";
 
 const CAPTURES = 10;
+/** A slice size past the benchmark kmap's: the export measured whole, beside the default (in slices). */
+const WHOLE_SLICE_MB = 1_000_000;
 
 function bytesUnder(dir: string): number {
   let n = 0;
@@ -148,6 +155,8 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
   // ---- 1. export against stats
   const stats: ProcRun[] = [];
   const exports: ProcRun[] = [];
+  const whole: ProcRun[] = [];
+  const wholeDir = join(o.outDir, 'parquet-whole');
   const ratios: number[] = [];
   const load0 = loadavg()[0];
   for (let run = 0; run < o.runs; run++) {
@@ -162,13 +171,15 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
       exports.push(r);
       console.error(`  parquet: run ${run + 1}/${o.runs} export ${r.wallS.toFixed(1).padStart(6)} s wall ${r.cpuS.toFixed(1).padStart(6)} s CPU  load ${loadavg()[0].toFixed(1)}`);
     };
-    if (run % 2 === 0) {
-      doStats();
-      doExport();
-    } else {
-      doExport();
-      doStats();
-    }
+    const doWhole = () => {
+      rmSync(wholeDir, { recursive: true, force: true });
+      const r = runProcess(node, [bundle, 'export', o.kmap, '--parquet', wholeDir, '--capture', capture, '--slice-mb', String(WHOLE_SLICE_MB)], o.root);
+      whole.push(r);
+      console.error(`  parquet: run ${run + 1}/${o.runs} whole  ${r.wallS.toFixed(1).padStart(6)} s wall ${r.cpuS.toFixed(1).padStart(6)} s CPU  load ${loadavg()[0].toFixed(1)}`);
+    };
+    // The order turns each round.
+    const order = [doStats, doExport, doWhole];
+    for (let k = 0; k < order.length; k++) order[(k + run) % order.length]();
     ratios.push(exports[run].wallS / stats[run].wallS);
   }
   const load1 = loadavg()[0];
@@ -191,6 +202,8 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
   // ---- 3. the task_struct query over ten captures
   copyCaptures(exportDir, capture, tenDir, CAPTURES);
   const groups = await rowGroupsInPlay(join(exportDir, 'accesses', `capture=${capture}`));
+  const wholeGroups = await rowGroupsInPlay(join(wholeDir, 'accesses', `capture=${capture}`));
+  rmSync(wholeDir, { recursive: true, force: true });
   const tenBytes = bytesUnder(tenDir);
   const tenAccessFiles = readdirSync(join(tenDir, 'accesses')).reduce((a, c) => a + readdirSync(join(tenDir, 'accesses', c)).length, 0);
   interface Way {
@@ -283,6 +296,12 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
     '|---|---|---|---|',
     `| \`kmap stats FILE --json\` | ${mmm(statsWall, 1)} | ${cpuCol(stats)} | ${rssCol(stats)} |`,
     `| \`kmap export FILE --parquet DIR\` | ${mmm(exportWall, 1)} | ${cpuCol(exports)} | ${rssCol(exports)} |`,
+    `| \`kmap export FILE --parquet DIR --slice-mb ${WHOLE_SLICE_MB}\` (whole: one slice) | ${mmm(whole.map((r) => r.wallS), 1)} | ${cpuCol(whole)} | ${rssCol(whole)} |`,
+    '',
+    `The default export reads and writes a kmap of more than ${DEFAULT_SLICE_MB} MB in slices of that size (memory follows the slice). ` +
+      `Whole against it, wall clock, per round: ${whole.map((r, k) => (r.wallS / exports[k].wallS).toFixed(2)).join(', ')}. ` +
+      `Its accesses, sorted within each slice, leave ${groups.inPlay} of ${groups.rowGroups} accesses row groups in play for \`slab = 'task_struct'\` ` +
+      `(whole: ${wholeGroups.inPlay} of ${wholeGroups.rowGroups}).`,
     '',
     `Export / stats, wall clock, per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; median **${ratio.toFixed(2)}x**` +
       (timed ? ` (CPU time: ${(median(exports.map((r) => r.cpuS)) / median(stats.map((r) => r.cpuS))).toFixed(2)}x of the medians)` : '') +
@@ -315,7 +334,7 @@ export async function measureParquet(o: ParquetBenchOptions): Promise<string[]> 
       return `| ${w.name} | ${mmm(times.get(w.id)!, 3)} | ${cs.every(Number.isFinite) ? mmm(cs, 2) : 'n/a'} | ${xs.length ? mmm(xs, 3) : ''} |`;
     }),
     '',
-    `Row-group statistics: the accesses rows are sorted by slab, then access_fn, and each row group carries its own min/max: ` +
+    `Row-group statistics: the accesses rows are sorted by slab, then access_fn (within each slice), and each row group carries its own min/max: ` +
       `for \`slab = 'task_struct'\` the statistics of \`slab\` leave ${groups.inPlay} of the capture's ${groups.rowGroups} accesses row groups in play ` +
       `(DuckDB reads only those).`,
     '',

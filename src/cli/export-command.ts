@@ -40,8 +40,14 @@ import type { CliArgs } from './args.ts';
 import { ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
 import { ProgressLine } from './progress.ts';
 
-/** MB of kmap text per slice by default: a plain kmap of at most this many is exported whole. */
-export const DEFAULT_SLICE_MB = 1024;
+/**
+ * MB of kmap text per slice by default (a plain kmap of at most this many is
+ * exported whole). Measured on this 2-core machine (BENCHMARKS.md, "Export in
+ * slices"): the 5 GB benchmark kmap took 35 s at peak RSS 1.4 GB in slices
+ * of 250 MB, 49 s at 2.8 GB in slices of 1024 MB, 39 s at 5.6 GB whole; the
+ * 1 GB one 7.8-8.5 s at 1.2-1.3 GB in slices of 250 MB, 6.9 s at 1.8 GB whole.
+ */
+export const DEFAULT_SLICE_MB = 256;
 
 /** Bad lines quoted on stderr (their count is printed too). */
 const QUOTED_BAD_LINES = 5;
