@@ -49,9 +49,6 @@ import { ProgressLine } from './progress.ts';
  */
 export const DEFAULT_SLICE_MB = 256;
 
-/** The first slice's size at most: the writing waits for its parse alone (then slices grow to the slice size). */
-const FIRST_SLICE_BYTES = 64e6;
-
 /** Bad lines quoted on stderr (their count is printed too). */
 const QUOTED_BAD_LINES = 5;
 
@@ -183,8 +180,6 @@ async function exportInSlices(args: CliArgs, inputs: ExportInputs, capture: stri
     };
     const readOptions = {
       sliceBytes,
-      // Slices ramp up from a small first one (KmapSlicer.firstSliceBytes): the writing starts after its parse.
-      firstSliceBytes: Math.min(sliceBytes, FIRST_SLICE_BYTES),
       maxNames: inputs.maxNames,
       onProgress: (p: ReadProgress) => {
         read = p;

@@ -77,31 +77,6 @@ describe('a kmap parsed in slices', () => {
     });
   }
 
-  it('ramps up from a smaller first slice, each slice 1.5 times the one before, to the slice size', () => {
-    const bytes = enc.encode(writeKmap({ variant: 'E', objects: OBJECTS * 2, seed: 8, damage: 0.02, blank: 0, crlf: 0, longLine: false }));
-    const n = bytes.length;
-    const slicer = new KmapSlicer(n >> 3, undefined, n >> 7);
-    for (let i = 0; i < n; i += 4096) slicer.push(bytes.subarray(i, Math.min(n, i + 4096)));
-    slicer.finish();
-    const all = slicer.takeSlices();
-    // Each slice but the last ends at the first object line at or after its size: within one object's lines of it.
-    let longest = 0;
-    for (let p = 1, last = 0; p < n; p++) {
-      if (!isRangeStart(bytes, p)) continue;
-      longest = Math.max(longest, p - last);
-      last = p;
-    }
-    const sizes = all.slice(0, -1).map((s) => s.bytes);
-    sizes.forEach((b, k) => {
-      const want = Math.min(n >> 3, Math.ceil((n >> 7) * 1.5 ** k));
-      // The first slice also holds the bytes the variant's detection read.
-      if (k > 0) expect(b, `slice ${k}`).toBeGreaterThanOrEqual(want);
-      if (k > 0) expect(b, `slice ${k}`).toBeLessThanOrEqual(want + longest);
-    });
-    expect(sizes.filter((b) => b >= n >> 3).length).toBeGreaterThan(1);
-    expect(storeDump(stitched(all, lineCount(bytes)))).toEqual(storeDump(parseKmapBytes(bytes)));
-  });
-
   it("a slice's ids and bad-line numbers are its own, and objectsBefore / linesBefore place them in the file", () => {
     const bytes = enc.encode(writeKmap({ variant: 'E', objects: OBJECTS, seed: 5, damage: 0.2, blank: 0, crlf: 0, longLine: false }));
     const whole = parseKmapBytes(bytes);

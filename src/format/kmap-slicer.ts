@@ -28,15 +28,6 @@ import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 
 const NL = 0x0a;
 
-/**
- * How much bigger each slice is than the one before while they ramp up to
- * the slice size (firstSliceBytes): about what writing a slice costs over
- * parsing it (the 1 GB benchmark kmap: 4.3 s to write after 2.9 s of
- * single-thread parse), so that the next slice is parsed as this one is
- * written.
- */
-const RAMP = 1.5;
-
 /** Text parsed into a slice before its columns are sized for the whole slice from it (reserveForBytes). */
 const RESERVE_AFTER_BYTES = 1 << 20;
 /** The most text a slice's columns are sized for ahead (a slice size past any file's, or a pipe's, grows as it goes). */
@@ -79,29 +70,13 @@ export class KmapSlicer {
   /** Whether the current slice's columns were sized for it (reserveForBytes). */
   private reserved = false;
 
-  /** The current slice's size (sizeOf(index)). */
-  private size: number;
-
   constructor(
     /** Text per slice, about: a slice ends at the first object line at or after this many bytes (and holding a good object). */
     readonly sliceBytes: number,
     private readonly maxNames = MAX_DISTINCT_NAMES,
-    /**
-     * The first slice's size, when smaller: each slice after it is RAMP
-     * times the one before, up to sliceBytes. A caller that writes slice k
-     * while slice k + 1 is parsed (src/node/slices-thread.ts) then waits
-     * for the first slice's parse only, not for a whole slice's.
-     */
-    readonly firstSliceBytes = sliceBytes,
   ) {
-    if (!(sliceBytes >= 1) || !(firstSliceBytes >= 1)) throw new RangeError('slice sizes must be at least 1');
+    if (!(sliceBytes >= 1)) throw new RangeError('sliceBytes must be at least 1');
     this.parser = new KmapParser({ maxDistinctNames: maxNames });
-    this.size = this.sizeOf(0);
-  }
-
-  /** Slice k's size: firstSliceBytes * RAMP^k, at most sliceBytes. */
-  private sizeOf(k: number): number {
-    return Math.min(this.sliceBytes, Math.ceil(this.firstSliceBytes * RAMP ** k));
   }
 
   /** Text bytes taken so far. */
@@ -146,7 +121,7 @@ export class KmapSlicer {
         chunk = chunk.subarray(upTo);
         continue;
       }
-      const from = Math.max(0, this.size - p.bytesIn);
+      const from = Math.max(0, this.sliceBytes - p.bytesIn);
       const cut = from >= chunk.length ? -1 : from === 0 && this.lastByte === NL && startsLine(chunk) ? 0 : nextRangeStart(chunk, from);
       if (cut < 0) {
         this.take(chunk);
@@ -167,7 +142,7 @@ export class KmapSlicer {
     // Once its first MiB of rows is in, the slice's columns are sized for the slice (none grows while it is parsed).
     if (!this.reserved && p.bytesIn >= RESERVE_AFTER_BYTES && p.store.numObjects > 0) {
       this.reserved = true;
-      reserveForBytes(p.store, p.bytesIn, Math.min(this.size, RESERVE_MAX_BYTES));
+      reserveForBytes(p.store, p.bytesIn, Math.min(this.sliceBytes, RESERVE_MAX_BYTES));
     }
   }
 
@@ -199,7 +174,6 @@ export class KmapSlicer {
     // The next slice: a range after a good object line (./ranges.ts), under this slicer's cap.
     this.parser = new KmapParser({ variant: this.variant!, range: 'later', maxDistinctNames: this.maxNames });
     this.reserved = false;
-    this.size = this.sizeOf(this.index);
   }
 }
 

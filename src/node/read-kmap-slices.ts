@@ -15,10 +15,10 @@ export interface SlicesRead {
 
 export async function readKmapSlices(
   path: string,
-  options: { sliceBytes: number; firstSliceBytes?: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number },
+  options: { sliceBytes: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number },
   onSlice: (slice: KmapSlice) => Promise<void>,
 ): Promise<SlicesRead> {
-  const slicer = new KmapSlicer(options.sliceBytes, options.maxNames, options.firstSliceBytes);
+  const slicer = new KmapSlicer(options.sliceBytes, options.maxNames);
   let slices = 0;
   const drain = async () => {
     for (const slice of slicer.takeSlices()) {

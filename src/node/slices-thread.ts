@@ -34,7 +34,6 @@ import { threadEntry } from './thread-entry.ts';
 interface Job {
   readonly path: string;
   readonly sliceBytes: number;
-  readonly firstSliceBytes?: number;
   readonly chunkBytes?: number;
   readonly maxNames?: number;
 }
@@ -60,7 +59,7 @@ if (!isMainThread && parentPort && (workerData as { kmapSlices?: Job } | null)?.
     written = Math.max(written, m.index + 1);
     wake?.();
   });
-  readKmapSlices(job.path, { sliceBytes: job.sliceBytes, firstSliceBytes: job.firstSliceBytes, chunkBytes: job.chunkBytes, maxNames: job.maxNames, onProgress: (progress) => post({ type: 'progress', progress }) }, async (slice) => {
+  readKmapSlices(job.path, { sliceBytes: job.sliceBytes, chunkBytes: job.chunkBytes, maxNames: job.maxNames, onProgress: (progress) => post({ type: 'progress', progress }) }, async (slice) => {
     while (written < slice.index) await new Promise<void>((resolve) => (wake = resolve));
     const { store, ...meta } = slice;
     const part = storeToPart(store, slice.lines);
@@ -101,11 +100,11 @@ function rethrown(m: Extract<FromThread, { type: 'error' }>): Error {
  */
 export async function readKmapSlicesInThread(
   path: string,
-  options: { sliceBytes: number; firstSliceBytes?: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number; threadUrl?: URL },
+  options: { sliceBytes: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number; threadUrl?: URL },
   onSlice: (slice: KmapSlice) => Promise<void>,
 ): Promise<SlicesRead> {
   const entry = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
-  const job: Job = { path, sliceBytes: options.sliceBytes, firstSliceBytes: options.firstSliceBytes, chunkBytes: options.chunkBytes, maxNames: options.maxNames };
+  const job: Job = { path, sliceBytes: options.sliceBytes, chunkBytes: options.chunkBytes, maxNames: options.maxNames };
   const worker = new Worker(entry.url, { workerData: { kmapSlices: job } });
   // The thread's messages in order, taken one at a time (a slice is written before the next message is read).
   const queue: FromThread[] = [];
