@@ -15,10 +15,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
 import { QueryContext } from '../query/context.ts';
+import { duckdbSession } from '../testing/duckdb-session.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { parseArgs } from './args.ts';
 import { runExport } from './export-command.ts';
@@ -32,19 +32,7 @@ const GZ = join(dir, 'big.kmap.gz');
 writeFileSync(PLAIN, TEXT);
 writeFileSync(GZ, gzipSync(TEXT));
 
-let instance: DuckDBInstance;
-let con: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  con = await instance.connect();
-});
-afterAll(() => {
-  con.closeSync();
-  instance.closeSync();
-});
-
-type Row = Record<string, unknown>;
-const q = async (sql: string): Promise<Row[]> => (await con.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+const q = duckdbSession();
 const files = (ds: string, table: string) => `read_parquet('${join(ds, table, 'capture=c', '*.parquet')}', filename = true, file_row_number = true)`;
 const count = async (sql: string) => Number((await q(`SELECT count(*) AS n FROM (${sql})`))[0].n);
 

@@ -12,8 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
 import { LAYOUTS } from '../format/variants.ts';
 import { breakdown } from '../query/breakdown.ts';
@@ -28,6 +27,7 @@ import { summarize } from '../query/summary.ts';
 import type { KmapStore } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import { parseSymbolMap } from '../symbols/symbol-map.ts';
+import { duckdbSession, type Row } from '../testing/duckdb-session.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { exportParquet } from './parquet-export.ts';
 import { kmapAsync } from './run-kmap.ts';
@@ -35,21 +35,7 @@ import { kmapAsync } from './run-kmap.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'kmap-parquet-'));
 
-let instance: DuckDBInstance;
-let con: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  con = await instance.connect();
-});
-afterAll(() => {
-  con.closeSync();
-  instance.closeSync();
-});
-
-type Row = Record<string, unknown>;
-async function q(sql: string): Promise<Row[]> {
-  return (await con.runAndReadAll(sql)).getRowObjectsJS() as Row[];
-}
+const q = duckdbSession();
 /** A table of one dataset folder, every capture (capture from the folder, as kmap query reads it). */
 const from = (ds: string, table: string) => `read_parquet('${join(ds, table, 'capture=*', '*.parquet')}', hive_partitioning = true, hive_types = {'capture': VARCHAR})`;
 

@@ -18,24 +18,9 @@ import { bigSeeds } from '../testing/fuzz-kmaps.ts';
 import { writeKmap } from '../testing/kmap-writer.ts';
 import { QueryContext } from './context.ts';
 import { CapmapMerge } from './parquet-capmap-merge.ts';
-import type { TableBlock } from './parquet-schema.ts';
 import { ParquetTables } from './parquet-tables.ts';
+import { rowsOf } from '../testing/parquet-rows.ts';
 
-/** A block's rows as plain values: BIGINT words as one bigint, names as text, nulls as null. */
-function rowsOf(block: TableBlock): unknown[][] {
-  const rows: unknown[][] = [];
-  for (let r = 0; r < block.numRows; r++) {
-    rows.push(
-      block.columns.map((c) => {
-        if (c.nulls?.[r]) return null;
-        if (c.def.type === 'BIGINT') return BigInt.asIntN(64, (BigInt(c.data[2 * r + 1]) << 32n) | BigInt(c.data[2 * r]));
-        if (c.def.type === 'VARCHAR') return c.dict![c.data[r]];
-        return c.data[r];
-      }),
-    );
-  }
-  return rows;
-}
 
 function sliced(bytes: Uint8Array, sliceBytes: number): KmapSlice[] {
   const slicer = new KmapSlicer(sliceBytes);

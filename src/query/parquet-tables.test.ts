@@ -16,23 +16,8 @@ import { bigSeeds, writerSeeds } from '../testing/fuzz-kmaps.ts';
 import { compareBytes } from './compare.ts';
 import { QueryContext } from './context.ts';
 import { ParquetTables } from './parquet-tables.ts';
-import type { TableBlock } from './parquet-schema.ts';
+import { rowsOf } from '../testing/parquet-rows.ts';
 
-/** A block's rows as plain values: BIGINT words as one bigint, names as text, nulls as null. */
-function rowsOf(block: TableBlock): unknown[][] {
-  const rows: unknown[][] = [];
-  for (let r = 0; r < block.numRows; r++) {
-    rows.push(
-      block.columns.map((c) => {
-        if (c.nulls?.[r]) return null;
-        if (c.def.type === 'BIGINT') return BigInt.asIntN(64, (BigInt(c.data[2 * r + 1]) << 32n) | BigInt(c.data[2 * r]));
-        if (c.def.type === 'VARCHAR') return c.dict![c.data[r]];
-        return c.data[r];
-      }),
-    );
-  }
-  return rows;
-}
 
 function allRows(tables: ParquetTables, step: number): unknown[][] {
   const n = tables.numRows('accesses');
