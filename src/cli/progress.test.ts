@@ -23,6 +23,12 @@ describe('ProgressLine', () => {
     }
   });
 
+  it("says what it is doing and, for an export in slices, what it writes, before the counts a narrow terminal cuts", () => {
+    const text = progressText('a.kmap', { ...at(50e6), seconds: 2 }, { verb: 'exporting', tail: 'writing accesses (1,000 rows)' });
+    expect(text).toBe('kmap: exporting a.kmap: 50%, 50.0 MB of 100 MB, 25.0 MB/s, writing accesses (1,000 rows), 200,000 objects, 1,000,000 access lines');
+    expect(cutToWidth(text, 100)).toContain('writing accesses');
+  });
+
   it('redraws one line at most every 200 ms and erases it at the end', () => {
     let now = 0;
     const { stream, out } = fakeStream(true, 200);

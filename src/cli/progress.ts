@@ -31,7 +31,7 @@ const mb = (n: number) => {
   return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)} MB`;
 };
 
-/** What a progress line says it is doing, and what it adds at the end (`kmap export` in slices: the table being written). */
+/** What a progress line says it is doing, and what it adds after the bytes (`kmap export` in slices: the table being written). */
 export interface ProgressWords {
   readonly verb?: string;
   readonly tail?: string;
@@ -43,7 +43,7 @@ export function progressText(file: string, p: ProgressFigures, words: ProgressWo
   const rate = p.seconds > 0 ? `, ${mb(p.bytesRead / p.seconds)}/s` : '';
   return (
     `kmap: ${words.verb ?? 'reading'} ${printable(file)}: ${pct}%, ${mb(p.bytesRead)} of ${mb(p.totalBytes)}${rate}, ` +
-    `${count(p.objects)} objects, ${count(p.accessLines)} access lines${words.tail ? `, ${words.tail}` : ''}`
+    `${words.tail ? `${words.tail}, ` : ''}${count(p.objects)} objects, ${count(p.accessLines)} access lines`
   );
 }
 
