@@ -17,8 +17,8 @@
 //   objects and lines came before it (objectsBefore, linesBefore; a bad line's
 //   number in the file is linesBefore + its number in the slice);
 // - the cap on distinct names (./name-cap.ts) holds per slice. The whole parse
-//   applies it over the file, so the two agree while the slices' names
-//   together stay below it: namesNearCap says when they may not.
+//   applies it over the file, so the two agree while the file's distinct
+//   names stay below it: namesNearCap says when they may not.
 
 import { KmapParser } from './parser.ts';
 import { MAX_DISTINCT_NAMES } from './name-cap.ts';
@@ -64,8 +64,8 @@ export class KmapSlicer {
   private accessesBefore = 0;
   private linesBefore = 0;
   private bytesBefore = 0;
-  /** Names of each table (commands, slab caches, types) summed over the finished slices. */
-  private readonly namesBefore = [0, 0, 0];
+  /** The distinct names of each table (commands, slab caches, types) over the finished slices. */
+  private readonly namesBefore: Set<string>[] = [new Set(), new Set(), new Set()];
   private finished = false;
   /** Whether the current slice's columns were sized for it (reserveForBytes). */
   private reserved = false;
@@ -90,15 +90,21 @@ export class KmapSlicer {
   }
 
   /**
-   * Whether the slices' name tables together came near the cap on distinct
-   * names (the rule the parallel parse's stitch applies: ./ranges.ts): the
-   * slices may then differ from the whole parse, which a caller must not
-   * promise. Final once finish() has returned.
+   * Whether a name table's distinct names over all the slices came near the
+   * cap on distinct names. Below it, neither the whole parse nor any slice
+   * refuses a name, so the slices hold the whole parse's rows; near it they
+   * may not, which a caller must not promise. The names are kept as a set
+   * per table: at most the cap's worth, not more with more slices. Final
+   * once finish() has returned.
    */
   get namesNearCap(): boolean {
     const s = this.parser.store;
-    const now = [s.commands.size, s.slabs.size, s.types.size];
-    return now.some((n, t) => this.namesBefore[t] + n >= this.maxNames - 1);
+    return [s.commands, s.slabs, s.types].some((table, t) => {
+      const before = this.namesBefore[t];
+      let n = before.size;
+      for (const name of table.names()) if (!before.has(name)) n++;
+      return n >= this.maxNames - 1;
+    });
   }
 
   /** Parses the next bytes; a slice that ends in them waits in takeSlices(). Keeps no reference to `chunk`. */
@@ -168,9 +174,9 @@ export class KmapSlicer {
     this.accessesBefore += store.numAccesses;
     this.linesBefore += p.linesRead;
     this.bytesBefore += p.bytesIn;
-    this.namesBefore[0] += store.commands.size;
-    this.namesBefore[1] += store.slabs.size;
-    this.namesBefore[2] += store.types.size;
+    [store.commands, store.slabs, store.types].forEach((table, t) => {
+      for (const name of table.names()) this.namesBefore[t].add(name);
+    });
     // The next slice: a range after a good object line (./ranges.ts), under this slicer's cap.
     this.parser = new KmapParser({ variant: this.variant!, range: 'later', maxDistinctNames: this.maxNames });
     this.reserved = false;
