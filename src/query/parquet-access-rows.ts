@@ -340,6 +340,19 @@ export class AccessRows implements AccessRowsApi {
     });
   }
 
+  /**
+   * The capmap's reads and writes sums exactly, in its row order (capmap()),
+   * for a caller that adds the capmaps of a capture's slices up and must
+   * know which sums pass 2^64 - 1 in all (./parquet-capmap-merge.ts).
+   */
+  capmapSums(): { reads: bigint[]; writes: bigint[] } {
+    const src = this.src;
+    const cells = (this.capmapCells ??= countCells(src));
+    const order = cells.order(src.slabRank, src.siteRank);
+    const exact = (nums: number[], bigs: bigint[]) => order.map((c) => (cells.exact ? BigInt(nums[c]) : bigs[c]));
+    return { reads: exact(cells.reads, cells.readsBig), writes: exact(cells.writes, cells.writesBig) };
+  }
+
   private putSum(words: Uint32Array, r: number, v: bigint): void {
     if (v > 0xffffffffffffffffn) this.wrapped++;
     putBig(words, r, v);

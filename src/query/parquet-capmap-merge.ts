@@ -13,9 +13,11 @@
 //   in the file, which is the slices' types in slice order, each slice's in
 //   its own id order (the rule of the parallel parse's stitch,
 //   store/store-parts.ts).
-// Sums are 64-bit words: a merged sum past 2^64 - 1 is written as its low 64
-// bits and counted in `wrapped` (a sum that wrapped within a slice was counted
-// by that slice; the low bits still add up right).
+// Sums are added exactly (each slice's cells' exact sums: AccessRows.capmapSums),
+// so a merged sum past 2^64 - 1 is written as its low 64 bits and counted
+// once, as the whole capture's capmap counts it. Memory: each slice is folded
+// into the cells as it comes (the cells and names are the capture's, not
+// the file's), and only the first block is kept, for a capture of one slice.
 
 import { compareBytes } from './compare.ts';
 import { PARQUET_COLUMNS, type BlockColumn, type TableBlock } from './parquet-schema.ts';
@@ -44,52 +46,62 @@ interface Cell {
 }
 
 export class CapmapMerge {
-  private readonly blocks: TableBlock[] = [];
-  /** Merged sums past 2^64 - 1 (see the header). */
-  wrapped = 0;
+  /** The first slice's block and its wraps: the capmap itself when it is the only slice. */
+  private first: { block: TableBlock; wrapped: number } | null = null;
+  private slices = 0;
+  /**
+   * Each string column's dictionary (access_fn, slab, alloc_type: name -> id),
+   * the slices' dictionaries joined in slice order, each name at its first
+   * appearance: the whole store's table, by the stitch's rule (the same
+   * dictionaries, ids and all).
+   */
+  private readonly dicts = [FN, SLAB, TYPE].map(() => new Map<string, number>());
+  /** The cells so far, by (access_fn, slab, alloc_type); a slice is folded in as it comes, then let go. */
+  private readonly cells = new Map<string, Cell>();
 
-  /** The next slice's capmap, in file order. */
-  add(block: TableBlock): void {
-    this.blocks.push(block);
+  /**
+   * The next slice's capmap, in file order, with its sums exactly (in its
+   * row order; null: the block's 64-bit words, which a sum past 2^64 - 1 in
+   * the slice has lost) and how many of them wrapped in the slice.
+   */
+  add(block: TableBlock, exact: { reads: bigint[]; writes: bigint[] } | null, wrapped: number): void {
+    if (this.slices++ === 0) this.first = { block, wrapped };
+    [FN, SLAB, TYPE].forEach((c, k) => {
+      for (const name of block.columns[c].dict ?? []) if (!this.dicts[k].has(name)) this.dicts[k].set(name, this.dicts[k].size);
+    });
+    const name = (c: number, r: number) => (block.columns[c].nulls?.[r] ? null : block.columns[c].dict![block.columns[c].data[r]]);
+    for (let r = 0; r < block.numRows; r++) {
+      const fn = name(FN, r)!;
+      const slab = name(SLAB, r);
+      const type = name(TYPE, r);
+      // null is a mark of its own, apart from any name.
+      const key = `${fn}\0${slab ?? '\u0001null'}\0${type ?? '\u0001null'}`;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = { fn, slab, type, sums: SUMS.map(() => 0n), counts: COUNTS.map(() => 0) };
+        this.cells.set(key, cell);
+      }
+      const sums = exact ? [exact.reads[r], exact.writes[r]] : SUMS.map((c) => word(block.columns[c].data, r));
+      sums.forEach((v, k) => (cell.sums[k] += v));
+      COUNTS.forEach((c, k) => (cell.counts[k] += Number(word(block.columns[c].data, r))));
+    }
   }
 
-  /** The capture's capmap: with one slice, its block as it is. */
-  result(): TableBlock {
-    if (this.blocks.length === 0) throw new Error('capmap merge: no slice');
-    if (this.blocks.length === 1) return this.blocks[0];
-    // Each string column's dictionary: the slices' dictionaries joined in slice order, each name at its first
-    // appearance (the whole store's table, by the stitch's rule: the same dictionaries, ids and all).
-    const dicts = [FN, SLAB, TYPE].map((c) => {
-      const ids = new Map<string, number>();
-      for (const b of this.blocks) for (const name of b.columns[c].dict ?? []) if (!ids.has(name)) ids.set(name, ids.size);
-      return { column: c, ids };
-    });
-    const cells = new Map<string, Cell>();
-    for (const b of this.blocks) {
-      const name = (c: number, r: number) => (b.columns[c].nulls?.[r] ? null : b.columns[c].dict![b.columns[c].data[r]]);
-      for (let r = 0; r < b.numRows; r++) {
-        const fn = name(FN, r)!;
-        const slab = name(SLAB, r);
-        const type = name(TYPE, r);
-        // null is a mark of its own, apart from any name.
-        const key = `${fn}\0${slab ?? '\u0001null'}\0${type ?? '\u0001null'}`;
-        let cell = cells.get(key);
-        if (!cell) {
-          cell = { fn, slab, type, sums: SUMS.map(() => 0n), counts: COUNTS.map(() => 0) };
-          cells.set(key, cell);
-        }
-        SUMS.forEach((c, k) => (cell.sums[k] += word(b.columns[c].data, r)));
-        COUNTS.forEach((c, k) => (cell.counts[k] += Number(word(b.columns[c].data, r))));
-      }
-    }
-    const typeIds = dicts[2].ids;
+  /** The capture's capmap and how many of its sums passed 2^64 - 1 (with one slice: its block and count as they are). */
+  result(): { block: TableBlock; wrapped: number } {
+    if (!this.first) throw new Error('capmap merge: no slice');
+    if (this.slices === 1) return this.first;
+    const typeIds = this.dicts[2];
     const rank = (t: string | null) => (t === null ? 0 : typeIds.get(t)!);
-    const order = [...cells.values()].sort((a, b) => compareBytes(a.slab ?? '', b.slab ?? '') || compareBytes(a.fn, b.fn) || rank(a.type) - rank(b.type));
-    return this.block(order, dicts.map((d) => d.ids));
+    const order = [...this.cells.values()].sort((a, b) => compareBytes(a.slab ?? '', b.slab ?? '') || compareBytes(a.fn, b.fn) || rank(a.type) - rank(b.type));
+    let wrapped = 0;
+    for (const cell of order) for (const v of cell.sums) if (v > 0xffffffffffffffffn) wrapped++;
+    return { block: this.block(order), wrapped };
   }
 
   /** The cells, in order, as a block whose string columns use these dictionaries (name -> id). */
-  private block(order: readonly Cell[], [fnIds, slabIds, typeIds]: ReadonlyMap<string, number>[]): TableBlock {
+  private block(order: readonly Cell[]): TableBlock {
+    const [fnIds, slabIds, typeIds] = this.dicts;
     const n = order.length;
     const fn = new Uint32Array(n);
     const slab = new Uint32Array(n);
@@ -104,10 +116,7 @@ export class CapmapMerge {
       else slab[r] = slabIds.get(cell.slab)!;
       if (cell.type === null) typeNulls[r] = 1;
       else type[r] = typeIds.get(cell.type)!;
-      cell.sums.forEach((v, k) => {
-        if (v > 0xffffffffffffffffn) this.wrapped++;
-        putBig(sums[k], r, v);
-      });
+      cell.sums.forEach((v, k) => putBig(sums[k], r, v));
       cell.counts.forEach((v, k) => putNumber(counts[k], r, v));
     });
     const byColumn = new Map<number, { data: Uint32Array | Uint8Array; nulls: Uint8Array | null; dict: readonly string[] | null }>([

@@ -19,6 +19,7 @@ import { writeKmap } from '../testing/kmap-writer.ts';
 import { QueryContext } from './context.ts';
 import { CapmapMerge } from './parquet-capmap-merge.ts';
 import { ParquetTables } from './parquet-tables.ts';
+import { allocIpsResolved, allocResolution, resolution } from './stats.ts';
 import { rowsOf } from '../testing/parquet-rows.ts';
 
 
@@ -53,15 +54,15 @@ function expectSlicesAsWhole(bytes: Uint8Array, sliceBytes: number, withSymbols:
     const t = new ParquetTables(ctxOf(s.store, table), undefined, s.objectsBefore);
     objects.push(...rowsOf(t.objectsBlock(0, t.numRows('objects'))));
     accesses.push(...rowsOf(t.accessesBlock(0, t.numRows('accesses'))));
-    merge.add(t.capmapBlock());
+    merge.add(t.capmapBlock(), t.capmapSums(), t.capmapWrappedSums);
   }
   expect(objects).toEqual(rowsOf(all.objectsBlock(0, all.numRows('objects'))));
   expect(byText(accesses)).toEqual(byText(rowsOf(all.accessesBlock(0, all.numRows('accesses')))));
   const want = all.capmapBlock();
   const got = merge.result();
-  expect(rowsOf(got)).toEqual(rowsOf(want));
-  for (const c of [1, 2]) expect(got.columns[c].dict).toEqual(want.columns[c].dict);
-  expect(merge.wrapped).toBe(0);
+  expect(rowsOf(got.block)).toEqual(rowsOf(want));
+  for (const c of [0, 1, 2]) expect(got.block.columns[c].dict).toEqual(want.columns[c].dict);
+  expect(got.wrapped).toBe(all.capmapWrappedSums);
   return slices.length;
 }
 
@@ -83,28 +84,47 @@ describe('Parquet rows of a capture in slices', () => {
     }
   });
 
+  it("the symbol file's check over slices counts the capture's distinct allocating IPs as the whole store's does", () => {
+    const bytes = enc.encode(writeKmap({ variant: 'E', objects: 4000, seed: 77, damage: 0.02, blank: 0, crlf: 0, longLine: false }));
+    const whole = parseKmapBytes(bytes);
+    for (const every of [1, 3, 50]) {
+      const table = symbolsFor(whole, every);
+      const ips = new Map<string, boolean>();
+      const slices = sliced(bytes, bytes.length >> 4);
+      expect(slices.length).toBeGreaterThan(3);
+      for (const s of slices) allocIpsResolved(ctxOf(s.store, table), ips);
+      const want = resolution(ctxOf(whole, table), null);
+      const got = allocResolution(ips);
+      expect([got.allocResolved, got.distinctAllocIps]).toEqual([want.allocResolved, want.distinctAllocIps]);
+    }
+  });
+
   it('one slice: the merged capmap is that slice\'s block itself', () => {
     const bytes = enc.encode(writeKmap({ variant: 'E', objects: 300, seed: 2, damage: 0, blank: 0, crlf: 0, longLine: false }));
     const t = new ParquetTables(ctxOf(parseKmapBytes(bytes), null));
     const merge = new CapmapMerge();
     const block = t.capmapBlock();
-    merge.add(block);
-    expect(merge.result()).toBe(block);
+    merge.add(block, t.capmapSums(), 0);
+    expect(merge.result().block).toBe(block);
   });
 
-  it('a merged sum past 2^64 - 1 is written as its low 64 bits and counted', () => {
-    const line = (reads: bigint) => `ffffffff81000000,1,ffff888000001000,64,1,0,0000000000000000,cmd,T,slab,\n  ffffffff81000100,0,${reads},1\n`;
-    // Two objects with the one cell, in two slices; each sum below 2^64, their total past it.
-    const half = (1n << 63n) + 5n;
-    const one = new ParquetTables(ctxOf(parseKmapBytes(enc.encode(line(half))), null));
-    const two = new ParquetTables(ctxOf(parseKmapBytes(enc.encode(line(half))), null), undefined, 1);
+  it('a sum past 2^64 - 1 is counted once, as the whole capture counts it, and written as its low 64 bits', () => {
+    const object = (reads: bigint[]) =>
+      `ffffffff81000000,1,ffff888000001000,64,1,0,0000000000000000,cmd,T,slab,\n${reads.map((r) => `  ffffffff81000100,0,${r},1\n`).join('')}`;
+    const big = (1n << 63n) + 5n;
+    // Slice one's own sum wraps (two lines); slice two adds a third line to the same cell.
+    const texts = [object([big, big]), object([big])];
+    const whole = new ParquetTables(ctxOf(parseKmapBytes(enc.encode(texts.join(''))), null));
+    const want = rowsOf(whole.capmapBlock());
     const merge = new CapmapMerge();
-    merge.add(one.capmapBlock());
-    merge.add(two.capmapBlock());
-    const rows = rowsOf(merge.result());
-    expect(rows).toHaveLength(1);
-    expect(merge.wrapped).toBe(1);
-    // The reads column (the 4th): low 64 bits of 2^64 + 10, as a signed value.
-    expect(rows[0][3]).toBe(10n);
+    texts.forEach((text, k) => {
+      const t = new ParquetTables(ctxOf(parseKmapBytes(enc.encode(text)), null), undefined, k);
+      merge.add(t.capmapBlock(), t.capmapSums(), t.capmapWrappedSums);
+    });
+    const got = merge.result();
+    expect(rowsOf(got.block)).toEqual(want);
+    expect(want[0][3]).toBe(BigInt.asIntN(64, 3n * big));
+    expect(got.wrapped).toBe(whole.capmapWrappedSums);
+    expect(got.wrapped).toBe(1);
   });
 });

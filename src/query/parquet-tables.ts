@@ -114,7 +114,23 @@ export class ParquetTables {
    * CLI says how many.
    */
   get wrappedSums(): number {
-    return this.objectsWrapped + (this.rowsApi?.wrappedSums() ?? 0);
+    return this.objectsWrapped + this.capmapWrappedSums;
+  }
+
+  /** Of wrappedSums, the objects' (their reads and writes summed over their lines). */
+  get objectsWrappedSums(): number {
+    return this.objectsWrapped;
+  }
+
+  /** Of wrappedSums, the capmap's (once capmapBlock() has run). */
+  get capmapWrappedSums(): number {
+    return this.rowsApi?.wrappedSums() ?? 0;
+  }
+
+  /** The capmap's sums exactly, in its row order (AccessRows.capmapSums); null when another thread holds the rows. */
+  capmapSums(): { reads: bigint[]; writes: bigint[] } | null {
+    const rows = this.accessRows();
+    return rows instanceof AccessRows ? rows.capmapSums() : null;
   }
 
   /** What the accesses and capmap tables are computed from (views of the store; threadCopy() copies them). */

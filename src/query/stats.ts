@@ -72,6 +72,32 @@ export function resolution(ctx: QueryContext, indices: Uint32Array | null): Reso
   };
 }
 
+/**
+ * A store's distinct non-sentinel alloc IPs (as "hi:lo" of their 64 bits),
+ * each with whether it resolves: what Resolution.allocResolved counts, for a
+ * capture read in slices (`kmap export`), whose slices' IPs are joined in
+ * `into` and counted once by allocResolution().
+ */
+export function allocIpsResolved(ctx: QueryContext, into: Map<string, boolean>): void {
+  const store = ctx.store;
+  ctx.symbols?.update();
+  const sentinel = sentinelIpMask(store);
+  const seen = new Uint8Array(store.ips.size);
+  const allocIp = store.objects.allocIp.data;
+  for (let i = 0; i < store.numObjects; i++) if (!sentinel[allocIp[i]]) seen[allocIp[i]] = 1;
+  const { hi, lo } = store.ips;
+  for (let id = 0; id < store.ips.size; id++) {
+    if (seen[id]) into.set(`${hi.data[id]}:${lo.data[id]}`, ctx.symbols ? ctx.symbols.fnOf(id) >= 0 : false);
+  }
+}
+
+/** The alloc part of a Resolution from allocIpsResolved()'s IPs (the access part is not counted: null, 0). */
+export function allocResolution(ips: ReadonlyMap<string, boolean>): Resolution {
+  let resolved = 0;
+  for (const ok of ips.values()) if (ok) resolved++;
+  return { allocResolved: ips.size === 0 ? null : resolved / ips.size, accessResolved: null, distinctAllocIps: ips.size, distinctAccessIps: 0 };
+}
+
 /** Whether a resolution says the symbol file belongs to another kernel build. */
 export function symbolsMismatch(r: Resolution): boolean {
   return r.allocResolved !== null && r.allocResolved < SYMBOLS_MATCH_THRESHOLD;
