@@ -32,20 +32,20 @@ import { csvField } from '../query/csv.ts';
 import { CapmapMerge } from '../query/parquet-capmap-merge.ts';
 import { captureNameOf } from '../query/parquet-schema.ts';
 import { ParquetTables } from '../query/parquet-tables.ts';
-import { mismatchMessage, resolution, symbolsMismatch } from '../query/stats.ts';
+import { allocIpsResolved, allocResolution, mismatchMessage, symbolsMismatch } from '../query/stats.ts';
 import type { BadLine } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import type { SymbolTable } from '../symbols/symbol-map.ts';
 import type { CliArgs } from './args.ts';
-import { ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
+import { ExportFailed, ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
 import { ProgressLine } from './progress.ts';
 
 /**
  * MB of kmap text per slice by default (a plain kmap of at most this many is
  * exported whole). Measured on this 2-core machine (BENCHMARKS.md, "Export in
- * slices"): the 5 GB benchmark kmap took 35 s at peak RSS 1.4 GB in slices
- * of 250 MB, 49 s at 2.8 GB in slices of 1024 MB, 39 s at 5.6 GB whole; the
- * 1 GB one 7.8-8.5 s at 1.2-1.3 GB in slices of 250 MB, 6.9 s at 1.8 GB whole.
+ * slices"): the 5 GB benchmark kmap took 35 s at peak RSS 1.2 GB in slices
+ * of 256 MB, 49 s at 2.8 GB in slices of 1024 MB, 44 s at 5.7 GB whole; the
+ * 1 GB one 8.5 s at 1.1 GB in slices of 256 MB, 7.3 s at 1.8 GB whole.
  */
 export const DEFAULT_SLICE_MB = 256;
 
@@ -149,57 +149,66 @@ async function exportInSlices(args: CliArgs, inputs: ExportInputs, capture: stri
   const badLines: BadLine[] = [];
   let numBadLines = 0;
   const merge = new CapmapMerge();
-  const out = await ParquetExport.open(args.parquet!, capture, {
-    onProgress: (p: ExportProgress) => {
-      writing = `writing ${p.table} (${n(p.rowsBefore + p.rowsDone)} rows)`;
-      draw();
-    },
-  });
+  // The distinct allocating IPs of all the slices, for the symbol file's check (as the whole export makes it).
+  const allocIps = new Map<string, boolean>();
+  // Opened at the first slice, so that a file that fails before it leaves no folder behind.
+  let out: ParquetExport | null = null;
+  const stop = new AbortController();
   try {
     const onSlice = async (slice: KmapSlice) => {
       const store = slice.store;
       const ctx = new QueryContext(store, table ? new IpSymbols(table, store.ips) : null);
-      // The symbol file's check, on the first slice (its distinct allocating IPs are what the check counts).
-      if (slice.index === 0 && table && args.symbols !== null) {
-        const r = resolution(ctx, null);
-        if (symbolsMismatch(r)) {
-          progress.done();
-          process.stderr.write(`kmap: warning: ${mismatchMessage(args.symbols, r)}\n`);
-        }
-      }
+      if (table) allocIpsResolved(ctx, allocIps);
       numBadLines += store.numBadLines;
       for (const b of store.badLines) if (badLines.length < QUOTED_BAD_LINES) badLines.push({ ...b, lineNum: b.lineNum + slice.linesBefore });
       inputs.blame(args.parquet!);
+      out ??= await ParquetExport.open(args.parquet!, capture, {
+        onProgress: (p: ExportProgress) => {
+          writing = `writing ${p.table} (${n(p.rowsBefore + p.rowsDone)} rows)`;
+          draw();
+        },
+        onInterrupt: (e) => stop.abort(e),
+      });
       const tables = new ParquetTables(ctx, undefined, slice.objectsBefore);
       // The accesses are sorted here: the next slice's parse already runs beside this slice's writing. (With
       // their own thread too, on this 2-core machine: 8.08-8.33 s against 7.84-8.25 s for the 1 GB benchmark
       // kmap, 3 interleaved rounds, and 0.8 CPU-s and about 100 MB more.)
-      merge.add((await out.writeRows(tables, { accessThread: false })).capmap);
+      const { capmap } = await out.writeRows(tables, { accessThread: false });
+      merge.add(capmap, tables.capmapSums(), tables.capmapWrappedSums);
       writing = '';
       inputs.blame(args.file);
     };
     const readOptions = {
       sliceBytes,
       maxNames: inputs.maxNames,
+      signal: stop.signal,
       onProgress: (p: ReadProgress) => {
         read = p;
-        out.throwIfInterrupted();
+        out?.throwIfInterrupted();
         draw();
       },
     };
     // The next slice is parsed in a thread of its own while this one is written; --workers 1: one after the other, here.
     const got = args.workers !== 1 && availableParallelism() > 1 ? await readKmapSlicesInThread(args.file, readOptions, onSlice) : await readKmapSlices(args.file, readOptions, onSlice);
     progress.done();
+    const exporting: ParquetExport = out!;
+    exporting.throwIfInterrupted();
     if (got.namesNearCap) {
-      process.stderr.write(`kmap: note: the slices of ${args.file} together hold nearly ${n(inputs.maxNames ?? MAX_DISTINCT_NAMES)} names of one kind (commands, slab caches or alloc types): exporting it in one piece instead.\n`);
+      const near = `its slices hold nearly ${n(inputs.maxNames ?? MAX_DISTINCT_NAMES)} distinct names of one kind (commands, slab caches or alloc types), so it must be exported in one piece`;
+      if (!(await stat(args.file)).isFile()) throw new ExportFailed(`${near}, and a pipe cannot be read twice: save it to a file and export that.`);
+      process.stderr.write(`kmap: note: ${args.file}: ${near}: exporting it again that way.\n`);
       return null;
     }
+    if (table && args.symbols !== null) {
+      const r = allocResolution(allocIps);
+      if (symbolsMismatch(r)) process.stderr.write(`kmap: warning: ${mismatchMessage(args.symbols, r)}\n`);
+    }
     inputs.blame(args.parquet!);
-    await out.writeCapmap(merge.result());
-    const written = await out.commit();
-    return { written: { ...written, wrappedSums: written.wrappedSums + merge.wrapped }, input: { numBadLines, badLines } };
+    const capmap = merge.result();
+    await exporting.writeCapmap(capmap.block, capmap.wrapped);
+    return { written: await exporting.commit(), input: { numBadLines, badLines } };
   } finally {
     progress.done();
-    await out.close();
+    await (out as ParquetExport | null)?.close();
   }
 }

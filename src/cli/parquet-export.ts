@@ -18,7 +18,8 @@
 // (`DIR/.kmap-export-NAME-XXXXXX/`, never inside a table's folder, where a reader's
 // glob would find it) and renamed into place table by table when all three
 // are written; re-exporting a capture replaces it. The work folder is removed
-// on success, on error and on SIGINT/SIGTERM. The swap itself is three
+// on success, on error and on SIGINT/SIGTERM, and so is a dataset folder the
+// export made itself when nothing was swapped into it. The swap itself is three
 // renames, not one atomic step: a reader during those milliseconds (or after
 // a crash in them) can see the new objects beside the old accesses.
 //
@@ -26,15 +27,16 @@
 // a thread of their own from a million access lines on
 // (./parquet-access-thread.ts), started before the objects are written: the
 // sort then runs beside the objects' COPYs, and this thread only hands
-// DuckDB the rows. `accessThread: false` (the CLI's --workers 1) keeps them
-// here; the files are the same either way (a test compares them byte for
-// byte).
+// DuckDB the rows. `accessThread: false` (the CLI's --workers 1, and every
+// export in slices, whose next slice's parse runs beside: ./export-command.ts)
+// keeps them here; the files are the same either way (a test compares them
+// byte for byte).
 //
 // DuckDB is loaded only by this command and `kmap query` (a dynamic import:
 // the other commands start without it).
 
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type ParquetTables } from '../query/parquet-tables.ts';
@@ -173,7 +175,7 @@ export async function exportParquet(
   const out = await ParquetExport.open(dirArg, capture, opts);
   try {
     const { capmap } = await out.writeRows(tables, { accessThread: opts.accessThread });
-    await out.writeCapmap(capmap);
+    await out.writeCapmap(capmap, tables.capmapWrappedSums);
     return await out.commit();
   } finally {
     await out.close();
@@ -184,12 +186,17 @@ export interface ExportOptions {
   blockRows?: number;
   pieceRows?: number;
   onProgress?: (p: ExportProgress) => void;
+  /** Told of SIGINT or SIGTERM at once (a caller waiting on something else than DuckDB stops it). */
+  onInterrupt?: (e: ExportInterrupted) => void;
 }
+
+/** Files a table may have in one capture: their names have five digits (part-00000 ... part-99999), so that name order is file order. */
+const MAX_FILES = 100_000;
 
 /**
  * One capture's export into a dataset folder: open(), then writeRows() for
  * each store of the capture in file order (the whole capture, or its slices:
- * ./export-slices.ts), writeCapmap() once, commit() to swap the tables into
+ * ./export-command.ts), writeCapmap() once, commit() to swap the tables into
  * place; close() always (it removes the work folder, stops listening for
  * signals and closes DuckDB). Files are numbered on across the stores.
  */
@@ -206,6 +213,7 @@ export class ParquetExport {
     this.interrupted = signal;
     this.scan.abort();
     for (const con of this.cons) con.interrupt();
+    this.opts.onInterrupt?.(new ExportInterrupted(signal));
   };
 
   private constructor(
@@ -226,6 +234,9 @@ export class ParquetExport {
   }
 
   private work: string | null = null;
+  /** The first folder open() made on the way to the dataset folder (null: it was there): removed again by an export that writes nothing. */
+  private made: string | null = null;
+  private committed = false;
 
   static async open(dirArg: string, capture: string, opts: ExportOptions = {}): Promise<ParquetExport> {
     const { api, bindings } = await loadDuckDb();
@@ -241,7 +252,7 @@ export class ParquetExport {
     for (const con of cons) for (const table of PARQUET_TABLE_NAMES) scan.register(con, table);
     const out = new ParquetExport(instance, cons, scan, path.resolve(dirArg), capture, opts);
     try {
-      await mkdir(out.dir, { recursive: true });
+      out.made = (await mkdir(out.dir, { recursive: true })) ?? null;
       // Its own work folder (two exports of one capture at once do not share one).
       out.work = await mkdtemp(path.join(out.dir, `.kmap-export-${capture}-`));
       for (const table of PARQUET_TABLE_NAMES) await mkdir(path.join(out.work, table), { recursive: true });
@@ -260,7 +271,8 @@ export class ParquetExport {
   /**
    * Writes the objects and accesses of one store (the capture's next
    * objects, ParquetTables.objectBase on) and returns its capmap block; its
-   * sums that wrapped (ParquetTables.wrappedSums) join the result's.
+   * objects' sums that wrapped (ParquetTables.objectsWrappedSums) join the
+   * result's, the capmap's come with writeCapmap().
    */
   async writeRows(tables: ParquetTables, opts: { accessThread?: boolean } = {}): Promise<{ capmap: TableBlock }> {
     this.throwIfInterrupted();
@@ -284,16 +296,17 @@ export class ParquetExport {
       await this.writeTable('accesses', tables.numRows('accesses'), (s, e) => tables.accessesBlock(s, e), keyIds, ask, dictionarySize);
       const capmap = thread ? await threadFailure(async () => tables.capmapBlock()) : tables.capmapBlock();
       tables.releaseAccesses();
-      this.wrapped += tables.wrappedSums;
+      this.wrapped += tables.objectsWrappedSums;
       return { capmap };
     } finally {
       thread?.close();
     }
   }
 
-  /** Writes the capmap (one file, whatever its rows): once, after the last writeRows(). */
-  async writeCapmap(capmap: TableBlock): Promise<void> {
+  /** Writes the capmap (one file, whatever its rows) with how many of its sums wrapped: once, after the last writeRows(). */
+  async writeCapmap(capmap: TableBlock, wrappedSums: number): Promise<void> {
     this.throwIfInterrupted();
+    this.wrapped += wrappedSums;
     this.scan.forgetTypes();
     const dicts = new Map(PARQUET_COLUMNS.capmap.map((d, c) => [d.name, capmap.columns[c].dict?.length ?? 0]));
     await this.writeTable('capmap', capmap.numRows, (s, e) => sliceBlock(capmap, s, e), (c, s, e) => distinctIds(capmap.columns[c].data.subarray(s, e)), null, (c) => dicts.get(c) ?? 0);
@@ -320,6 +333,9 @@ export class ParquetExport {
     // The first piece is built here (its columns type the table): with the thread, this waits for its sort.
     const begin = () => this.scan.beginTable(table, numRows, fileRows, make, keyIds, ask);
     const numFiles = ask ? await threadFailure(async () => begin()) : begin();
+    if (this.files[table] + numFiles > MAX_FILES) {
+      throw new ExportFailed(`the ${table} table would pass ${MAX_FILES.toLocaleString('en-US')} files (their names have five digits): export with a larger --slice-mb`);
+    }
     // One row group per file where a sort key is typed per file (./parquet-block-scan.ts).
     const rowGroup = [...STATS_COLUMNS[table]].some((n) => PARQUET_COLUMNS[table].some((d) => d.name === n && d.type === 'VARCHAR')) ? `ROW_GROUP_SIZE ${Math.max(1, fileRows)}, ` : '';
     const base = this.files[table];
@@ -407,6 +423,7 @@ export class ParquetExport {
       }
       throw e;
     }
+    this.committed = true;
     return { tables: out, replaced, wrappedSums: this.wrapped };
   }
 
@@ -416,6 +433,16 @@ export class ParquetExport {
     process.off('SIGTERM', this.onSignal);
     if (this.work && !this.keepWork) await rm(this.work, { recursive: true, force: true });
     this.work = null;
+    // A dataset folder this export made and filled with nothing goes too (rmdir: only while empty).
+    if (this.made && !this.committed && !this.keepWork) {
+      for (let d = this.dir; d.startsWith(this.made); d = path.dirname(d)) {
+        try {
+          await rmdir(d);
+        } catch {
+          break;
+        }
+      }
+    }
     for (const con of this.cons) con.closeSync();
     this.instance.closeSync();
   }

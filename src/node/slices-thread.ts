@@ -16,7 +16,8 @@
 // Failures: the thread's error (a damaged file, an unreadable one) is
 // rethrown here as what it was (a KmapFormatError, a file system error with
 // its code); a thread that stops without a word is an error too. An error
-// of the caller's (onSlice, onProgress) ends the thread.
+// of the caller's (onSlice, onProgress) ends the thread, and so does
+// options.signal at once (Ctrl-C while the thread waits on an idle pipe).
 //
 // This module is also the thread's entry: a thread started with
 // `workerData.kmapSlices` reads the file (./thread-entry.ts).
@@ -100,7 +101,15 @@ function rethrown(m: Extract<FromThread, { type: 'error' }>): Error {
  */
 export async function readKmapSlicesInThread(
   path: string,
-  options: { sliceBytes: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number; threadUrl?: URL },
+  options: {
+    sliceBytes: number;
+    chunkBytes?: number;
+    onProgress?: (p: ReadProgress) => void;
+    maxNames?: number;
+    threadUrl?: URL;
+    /** Ends the read at once with its reason (the thread is stopped), also while the thread waits on an idle pipe. */
+    signal?: AbortSignal;
+  },
   onSlice: (slice: KmapSlice) => Promise<void>,
 ): Promise<SlicesRead> {
   const entry = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
@@ -128,9 +137,11 @@ export async function readKmapSlicesInThread(
     ended = true;
     ring();
   });
+  options.signal?.addEventListener('abort', ring);
   try {
     for (;;) {
-      const m = queue.shift();
+      if (options.signal?.aborted) throw options.signal.reason;
+      let m = queue.shift();
       if (!m) {
         if (failure) throw failure;
         if (ended) throw new Error(`the thread that reads ${path} stopped before the end of it`);
@@ -139,13 +150,20 @@ export async function readKmapSlicesInThread(
       }
       if (m.type === 'progress') options.onProgress?.(m.progress);
       else if (m.type === 'slice') {
-        await onSlice(sliceOf(m.meta, m.part));
-        worker.postMessage({ type: 'written', index: m.meta.index } satisfies ToThread);
+        const index = m.meta.index;
+        const slice = sliceOf(m.meta, m.part);
+        // The part was copied into the slice's store: the message lets go of it while the slice is written.
+        m = undefined;
+        await onSlice(slice);
+        worker.postMessage({ type: 'written', index } satisfies ToThread);
       } else if (m.type === 'done') return m.read;
       else throw rethrown(m);
     }
   } finally {
-    await worker.terminate();
+    options.signal?.removeEventListener('abort', ring);
+    // Not awaited: a thread blocked in a read of an idle pipe ends only when the read returns (the process
+    // exits then too); the caller's cleanup does not wait for it.
+    void worker.terminate();
     entry.done();
   }
 }
