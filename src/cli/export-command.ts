@@ -43,9 +43,10 @@ import { ProgressLine } from './progress.ts';
 /**
  * MB of kmap text per slice by default (a plain kmap of at most this many is
  * exported whole). Measured on this 2-core machine (BENCHMARKS.md, "Export in
- * slices"): the 5 GB benchmark kmap took 35 s at peak RSS 1.2 GB in slices
- * of 256 MB, 49 s at 2.8 GB in slices of 1024 MB, 44 s at 5.7 GB whole; the
- * 1 GB one 8.5 s at 1.1 GB in slices of 256 MB, 7.3 s at 1.8 GB whole.
+ * slices"): the 5 GB benchmark kmap took 35-39 s at peak RSS 1.1 GB in
+ * slices of 256 MB, 42 s at 5.7 GB whole (49 s at 2.8 GB in slices of 1024 MB,
+ * an earlier build); the 1 GB one 8.5 s at 1.1 GB in slices of 256 MB, 7.3 s
+ * at 1.8 GB whole.
  */
 export const DEFAULT_SLICE_MB = 256;
 
