@@ -14,9 +14,12 @@
 //   (query/parquet-capmap-merge.ts); the accesses are the same rows, sorted
 //   by slab then access_fn within each slice (a file never spans two). A
 //   capture of one slice is written exactly as the whole way writes it.
-//   When the slices' names together come near the cap on distinct names
-//   (format/kmap-slicer.ts), the slices could differ from the whole parse:
-//   the capture is then exported again the whole way, and stderr says so.
+//   When the file's distinct names of one kind come near the cap on distinct
+//   names (format/kmap-slicer.ts), the slices could differ from the whole
+//   parse: a file is then exported again the whole way, and stderr says so;
+//   a pipe, which cannot be read twice, fails with a message saying why.
+//   Ctrl-C while the input is read stops its thread and unwinds at once; a
+//   read pending on an idle pipe holds the process's exit until it returns.
 
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -36,8 +39,8 @@ import { allocIpsResolved, allocResolution, mismatchMessage, symbolsMismatch } f
 import type { BadLine } from '../store/kmap-store.ts';
 import { IpSymbols } from '../symbols/ip-symbols.ts';
 import type { SymbolTable } from '../symbols/symbol-map.ts';
-import type { CliArgs } from './args.ts';
-import { ExportFailed, ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
+import { UsageError, type CliArgs } from './args.ts';
+import { ExportFailed, MAX_FILES, ParquetExport, exportParquet, partitionDir, type ExportProgress, type ExportResult } from './parquet-export.ts';
 import { ProgressLine } from './progress.ts';
 
 /**
@@ -74,16 +77,17 @@ interface ExportedInput {
   readonly badLines: readonly BadLine[];
 }
 
-/** The input is read in slices: a kmap (not the split pair) that is no plain file of at most one slice. */
-async function inSlices(args: CliArgs, sliceBytes: number): Promise<boolean> {
-  if (args.files.length !== 1) return false;
+/** Whether the input is read in slices (a kmap, not the split pair, that is no plain file of at most one slice), and whether it is a regular file. */
+async function inSlices(args: CliArgs, sliceBytes: number): Promise<{ sliced: boolean; regular: boolean; size: number }> {
+  if (args.files.length !== 1) return { sliced: false, regular: true, size: 0 };
   const info = await stat(args.file);
-  if (!info.isFile() || info.size > sliceBytes) return true;
+  const at = { regular: info.isFile(), size: info.size };
+  if (!info.isFile() || info.size > sliceBytes) return { sliced: true, ...at };
   const handle = await open(args.file, 'r');
   try {
     const magic = new Uint8Array(2);
     const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    return isGzip(magic.subarray(0, bytesRead));
+    return { sliced: isGzip(magic.subarray(0, bytesRead)), ...at };
   } finally {
     await handle.close();
   }
@@ -96,7 +100,12 @@ export async function runExport(args: CliArgs, inputs: ExportInputs, write: (tex
   const tty = process.stderr.isTTY === true;
   const t0 = performance.now();
   inputs.blame(args.file);
-  const sliced = (await inSlices(args, sliceBytes)) ? await exportInSlices(args, inputs, capture, sliceBytes) : null;
+  const input0 = await inSlices(args, sliceBytes);
+  // Each slice starts files of its own: a plain kmap that would pass the names' five digits is refused before any work.
+  if (input0.sliced && input0.regular && input0.size / sliceBytes >= MAX_FILES - 1) {
+    throw new UsageError(`--slice-mb ${args.sliceMb ?? DEFAULT_SLICE_MB} cuts ${args.file} into more slices than a table may have files (${n(MAX_FILES)}): give a larger --slice-mb`);
+  }
+  const sliced = input0.sliced ? await exportInSlices(args, inputs, capture, sliceBytes, input0.regular) : null;
   let written: ExportResult;
   let input: ExportedInput;
   if (sliced) {
@@ -140,7 +149,14 @@ export async function runExport(args: CliArgs, inputs: ExportInputs, write: (tex
  * slices may differ from the whole parse (nothing of them is left in the
  * dataset then, and the caller exports the whole way).
  */
-async function exportInSlices(args: CliArgs, inputs: ExportInputs, capture: string, sliceBytes: number): Promise<{ written: ExportResult; input: ExportedInput } | null> {
+async function exportInSlices(
+  args: CliArgs,
+  inputs: ExportInputs,
+  capture: string,
+  sliceBytes: number,
+  /** The input is a regular file, which can be read again (a pipe cannot). */
+  regular: boolean,
+): Promise<{ written: ExportResult; input: ExportedInput } | null> {
   const table = await inputs.symbols();
   inputs.blame(args.file);
   const progress = new ProgressLine(process.stderr, args.file);
@@ -151,7 +167,7 @@ async function exportInSlices(args: CliArgs, inputs: ExportInputs, capture: stri
   let numBadLines = 0;
   const merge = new CapmapMerge();
   // The distinct allocating IPs of all the slices, for the symbol file's check (as the whole export makes it).
-  const allocIps = new Map<string, boolean>();
+  const allocIps = new Map<bigint, boolean>();
   // Opened at the first slice, so that a file that fails before it leaves no folder behind.
   let out: ParquetExport | null = null;
   const stop = new AbortController();
@@ -196,8 +212,9 @@ async function exportInSlices(args: CliArgs, inputs: ExportInputs, capture: stri
     exporting.throwIfInterrupted();
     if (got.namesNearCap) {
       const near = `its slices hold nearly ${n(inputs.maxNames ?? MAX_DISTINCT_NAMES)} distinct names of one kind (commands, slab caches or alloc types), so it must be exported in one piece`;
-      if (!(await stat(args.file)).isFile()) throw new ExportFailed(`${near}, and a pipe cannot be read twice: save it to a file and export that.`);
+      if (!regular) throw new ExportFailed(`${near}, and a pipe cannot be read twice: save it to a file and export that.`);
       process.stderr.write(`kmap: note: ${args.file}: ${near}: exporting it again that way.\n`);
+      exporting.throwIfInterrupted();
       return null;
     }
     if (table && args.symbols !== null) {

@@ -101,9 +101,9 @@ FILTERS (repeat a flag for OR; different flags AND):
     allocated in it) | liveAtEnd (live at index END - 1) | survived (allocated in it, not freed in it)
 --symbols MAP: a System.map or /proc/kallsyms; sites and alloc sites become function names.
 --workers N: threads that parse a kmap of 16 MB or more (default: one per core, at least 2; 1 reads
-  in one thread, and export then also sorts the access lines, or parses its slices, in it; export in
-  slices parses the next slice in one thread beside the writing, whatever N above 1). Every command
-  that reads a kmap takes it; the output is the same.
+  in one thread, and export then also sorts the access lines, or parses its slices, in it; on more
+  than one core, export in slices parses the next slice in one thread beside the writing, whatever N
+  above 1). Every command that reads a kmap takes it; the output is the same.
 FILE: a kmap, or two files: Memorizer's split CSV pair (allocations and accesses, in either order),
   read as the equivalent kmap: kmap stats allocations accesses.
 A kmap may be gzip-compressed (.gz, known by its first bytes), decompressed as it is read.`;

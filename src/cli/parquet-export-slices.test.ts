@@ -147,31 +147,33 @@ describe('kmap export in slices', () => {
     }
   }, 60_000);
 
-  it('Ctrl-C (SIGINT) while a pipe holds the next slice back: the work folder goes at once, exit 130, nothing in the dataset', async () => {
-    const ds = join(dir, 'interrupted');
-    const fifo = join(dir, 'kmap.fifo');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    const child = spawn(process.execPath, [inject('kmapCli'), 'export', fifo, '--parquet', ds, '--capture', 'c', '--slice-mb', '1'], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Two slices' worth, then nothing more: the first slice is written, the reader waits on the pipe.
-    const feed = createWriteStream(fifo);
-    feed.on('error', () => {});
-    feed.write(TEXT.slice(0, 2_500_000));
-    const works = () => (existsSync(ds) ? readdirSync(ds).filter((f) => f.startsWith('.kmap-export-c-')) : []);
-    const written = () => works().flatMap((w) => (existsSync(join(ds, w, 'accesses')) ? readdirSync(join(ds, w, 'accesses')) : []));
-    // Both whole slices written (a file each), then a second more: the export is idle, waiting for the third.
-    for (let i = 0; i < 6000 && written().length < 2; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(written()).toHaveLength(2);
-    await new Promise((r) => setTimeout(r, 1000));
-    // The export unwinds at once, pipe or not: its work folder goes while the pipe is still held open. (The
-    // process itself ends when the parsing thread's blocked read returns: here when the test closes the pipe.)
-    child.kill('SIGINT');
-    for (let i = 0; i < 6000 && works().length > 0; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(works()).toEqual([]);
-    feed.end();
-    expect(await exited).toBe(130);
-    for (const t of ['objects', 'accesses', 'capmap']) expect(existsSync(join(ds, t, 'capture=c'))).toBe(false);
-  }, 60_000);
+  for (const extra of [[], ['--workers', '1']]) {
+    it(`Ctrl-C (SIGINT) while a pipe holds the next slice back${extra.length ? ', slices parsed in turn' : ''}: the work folder goes at once, exit 130, nothing in the dataset`, async () => {
+      const ds = join(dir, `interrupted${extra.length}`);
+      const fifo = join(dir, `kmap${extra.length}.fifo`);
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const child = spawn(process.execPath, [inject('kmapCli'), 'export', fifo, '--parquet', ds, '--capture', 'c', '--slice-mb', '1', ...extra], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Two slices' worth, then nothing more: the first slices are written, the reader waits on the pipe.
+      const feed = createWriteStream(fifo);
+      feed.on('error', () => {});
+      feed.write(TEXT.slice(0, 2_500_000));
+      const works = () => (existsSync(ds) ? readdirSync(ds).filter((f) => f.startsWith('.kmap-export-c-')) : []);
+      const written = () => works().flatMap((w) => (existsSync(join(ds, w, 'accesses')) ? readdirSync(join(ds, w, 'accesses')) : []));
+      // Both whole slices written (a file each), then a second more: the export is idle, waiting for the third.
+      for (let i = 0; i < 6000 && written().length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(written()).toHaveLength(2);
+      await new Promise((r) => setTimeout(r, 1000));
+      // The export unwinds at once, pipe or not: its work folder goes while the pipe is still held open. (The
+      // process itself ends when the blocked read of the pipe returns: here when the test closes it.)
+      child.kill('SIGINT');
+      for (let i = 0; i < 6000 && works().length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(works()).toEqual([]);
+      feed.end();
+      expect(await exited).toBe(130);
+      for (const t of ['objects', 'accesses', 'capmap']) expect(existsSync(join(ds, t, 'capture=c'))).toBe(false);
+    }, 60_000);
+  }
 
   it("a file whose names come near the cap is exported again whole, and stderr says so", async () => {
     const commands = parseKmapBytes(new TextEncoder().encode(TEXT)).commands.size;

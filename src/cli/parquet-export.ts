@@ -18,8 +18,9 @@
 // (`DIR/.kmap-export-NAME-XXXXXX/`, never inside a table's folder, where a reader's
 // glob would find it) and renamed into place table by table when all three
 // are written; re-exporting a capture replaces it. The work folder is removed
-// on success, on error and on SIGINT/SIGTERM, and so is a dataset folder the
-// export made itself when nothing was swapped into it. The swap itself is three
+// on success, on error and on SIGINT/SIGTERM, and so are a dataset folder the
+// export made itself, and the folders it made on the way to it, when nothing
+// was swapped into it. The swap itself is three
 // renames, not one atomic step: a reader during those milliseconds (or after
 // a crash in them) can see the new objects beside the old accesses.
 //
@@ -191,7 +192,7 @@ export interface ExportOptions {
 }
 
 /** Files a table may have in one capture: their names have five digits (part-00000 ... part-99999), so that name order is file order. */
-const MAX_FILES = 100_000;
+export const MAX_FILES = 100_000;
 
 /**
  * One capture's export into a dataset folder: open(), then writeRows() for
@@ -433,9 +434,12 @@ export class ParquetExport {
     process.off('SIGTERM', this.onSignal);
     if (this.work && !this.keepWork) await rm(this.work, { recursive: true, force: true });
     this.work = null;
-    // A dataset folder this export made and filled with nothing goes too (rmdir: only while empty).
+    // A dataset folder this export made and filled with nothing goes too, with the folders it made on the way
+    // (rmdir: only while empty; the table folders, made before a swap that was undone, first).
     if (this.made && !this.committed && !this.keepWork) {
-      for (let d = this.dir; d.startsWith(this.made); d = path.dirname(d)) {
+      for (const table of PARQUET_TABLE_NAMES) await rmdir(path.join(this.dir, table)).catch(() => {});
+      const made = this.made;
+      for (let d = this.dir; d === made || d.startsWith(made + path.sep); d = path.dirname(d)) {
         try {
           await rmdir(d);
         } catch {

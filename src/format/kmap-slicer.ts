@@ -64,8 +64,10 @@ export class KmapSlicer {
   private accessesBefore = 0;
   private linesBefore = 0;
   private bytesBefore = 0;
-  /** The distinct names of each table (commands, slab caches, types) over the finished slices. */
+  /** The distinct names of each table (commands, slab caches, types) over the finished slices; emptied once near the cap. */
   private readonly namesBefore: Set<string>[] = [new Set(), new Set(), new Set()];
+  /** A table's names over the finished slices came near the cap (then no more are kept: the answer cannot change). */
+  private nearCap = false;
   private finished = false;
   /** Whether the current slice's columns were sized for it (reserveForBytes). */
   private reserved = false;
@@ -94,10 +96,11 @@ export class KmapSlicer {
    * cap on distinct names. Below it, neither the whole parse nor any slice
    * refuses a name, so the slices hold the whole parse's rows; near it they
    * may not, which a caller must not promise. The names are kept as a set
-   * per table: at most the cap's worth, not more with more slices. Final
-   * once finish() has returned.
+   * per table until one comes near the cap, then let go (the answer stays
+   * yes): at most the cap's worth. Final once finish() has returned.
    */
   get namesNearCap(): boolean {
+    if (this.nearCap) return true;
     const s = this.parser.store;
     return [s.commands, s.slabs, s.types].some((table, t) => {
       const before = this.namesBefore[t];
@@ -174,9 +177,15 @@ export class KmapSlicer {
     this.accessesBefore += store.numAccesses;
     this.linesBefore += p.linesRead;
     this.bytesBefore += p.bytesIn;
-    [store.commands, store.slabs, store.types].forEach((table, t) => {
-      for (const name of table.names()) this.namesBefore[t].add(name);
-    });
+    if (!this.nearCap) {
+      [store.commands, store.slabs, store.types].forEach((table, t) => {
+        for (const name of table.names()) this.namesBefore[t].add(name);
+      });
+      if (this.namesBefore.some((names) => names.size >= this.maxNames - 1)) {
+        this.nearCap = true;
+        for (const names of this.namesBefore) names.clear();
+      }
+    }
     // The next slice: a range after a good object line (./ranges.ts), under this slicer's cap.
     this.parser = new KmapParser({ variant: this.variant!, range: 'later', maxDistinctNames: this.maxNames });
     this.reserved = false;

@@ -55,6 +55,8 @@ export async function parseGzipFile<T>(
   first: Uint8Array,
   parser: KmapSink<T>,
   onProgress?: (p: ReadProgress) => void,
+  /** Ends the read at once with its reason, also while zlib waits on an idle pipe. */
+  signal?: AbortSignal,
 ): Promise<T> {
   let compressedRead = 0;
   async function* compressed(): AsyncGenerator<Uint8Array> {
@@ -76,6 +78,9 @@ export async function parseGzipFile<T>(
   const gunzip = createGunzip({ chunkSize: TEXT_CHUNK_BYTES, readableHighWaterMark: TEXT_AHEAD_BYTES } as ZlibOptions);
   source.on('error', (err) => gunzip.destroy(err));
   source.pipe(gunzip);
+  const abort = () => gunzip.destroy(signal!.reason as Error);
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
   let textBytes = 0;
   try {
     try {
@@ -98,6 +103,7 @@ export async function parseGzipFile<T>(
     if (err instanceof KmapFormatError && !(err instanceof GzipDataError)) throw new KmapFormatError(gzipContentMessage(err.message));
     throw err;
   } finally {
+    signal?.removeEventListener('abort', abort);
     source.unpipe(gunzip);
     source.destroy();
     gunzip.destroy();

@@ -94,7 +94,30 @@ export async function readKmapFile(
  * ./gunzip-kmap.ts, decompressed as it streams) and returns what the sink's
  * finish() gives.
  */
-export async function readIntoSink<T>(path: string, sink: KmapSink<T>, options: { chunkBytes?: number; onProgress?: (p: ReadProgress) => void } = {}): Promise<T> {
+export async function readIntoSink<T>(
+  path: string,
+  sink: KmapSink<T>,
+  options: {
+    chunkBytes?: number;
+    onProgress?: (p: ReadProgress) => void;
+    /**
+     * Ends the read at once with its reason, also while a read of an idle pipe
+     * is pending (that read is left to return on its own; the handle is closed
+     * after it, not waited for).
+     */
+    signal?: AbortSignal;
+  } = {},
+): Promise<T> {
+  const signal = options.signal;
+  // Every wait of the read races the signal.
+  const aborted = signal
+    ? new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      })
+    : null;
+  aborted?.catch(() => {});
+  const raced = <R>(p: Promise<R>): Promise<R> => (aborted ? Promise.race([p, aborted]) : p);
   const handle = await open(path, 'r');
   try {
     const info = await handle.stat();
@@ -103,23 +126,51 @@ export async function readIntoSink<T>(path: string, sink: KmapSink<T>, options: 
     // The first chunk from the file's position (a gzip file's reader goes on from there); the rest of
     // a file read ahead into the first chunk's buffer and one more, of a pipe one chunk after another.
     const first = new Uint8Array(chunkBytes);
-    const { bytesRead: n } = await handle.read(first, 0, chunkBytes, null);
-    if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), sink, options.onProgress);
+    const { bytesRead: n } = await raced(handle.read(first, 0, chunkBytes, null));
+    if (n > 0 && isGzip(first.subarray(0, n))) return await parseGzipFile(handle, size, first.subarray(0, n), abortable(sink, signal), options.onProgress, signal);
     let bytesIn = 0;
     const take = async (chunk: Uint8Array) => {
       sink.push(chunk);
       if (bytesIn === 0) sink.sized?.(chunk.length, size);
       bytesIn += chunk.length;
       options.onProgress?.({ bytesRead: bytesIn, totalBytes: size, objects: sink.objects, accessLines: sink.accessLines });
+      // Not raced: a slice being written stops on the signal by itself (ParquetExport), and nothing may close under it.
       if (sink.drain) await sink.drain();
     };
     if (n > 0) {
       await take(first.subarray(0, n));
-      const rest = info.isFile() ? chunksAhead(handle, n, Infinity, chunkBytes, first) : chunksInOrder(handle, first);
-      for await (const chunk of rest) await take(chunk);
+      const rest = (info.isFile() ? chunksAhead(handle, n, Infinity, chunkBytes, first) : chunksInOrder(handle, first))[Symbol.asyncIterator]();
+      for (let r = await raced(rest.next()); !r.done; r = await raced(rest.next())) await take(r.value);
     }
     return sink.finish();
   } finally {
-    await handle.close();
+    // A read still pending on an idle pipe would hold close() until it returns.
+    if (signal?.aborted) void handle.close().catch(() => {});
+    else await handle.close();
   }
+}
+
+/** A sink that takes nothing more once `signal` has aborted (a read that returns after the abort parses nothing). */
+function abortable<T>(sink: KmapSink<T>, signal: AbortSignal | undefined): KmapSink<T> {
+  if (!signal) return sink;
+  const check = () => {
+    if (signal.aborted) throw signal.reason;
+  };
+  return {
+    push: (chunk) => {
+      check();
+      sink.push(chunk);
+    },
+    finish: () => {
+      check();
+      return sink.finish();
+    },
+    get objects() {
+      return sink.objects;
+    },
+    get accessLines() {
+      return sink.accessLines;
+    },
+    drain: sink.drain ? async () => (check(), sink.drain!()) : undefined,
+  };
 }

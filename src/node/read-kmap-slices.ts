@@ -9,13 +9,20 @@ import { readIntoSink, type ReadProgress } from './read-kmap-file.ts';
 export interface SlicesRead {
   /** Slices handed to onSlice. */
   readonly slices: number;
-  /** The slices' name tables together came near the cap (KmapSlicer.namesNearCap): they may differ from the whole parse. */
+  /** The file's distinct names of one kind came near the cap (KmapSlicer.namesNearCap): the slices may differ from the whole parse. */
   readonly namesNearCap: boolean;
 }
 
 export async function readKmapSlices(
   path: string,
-  options: { sliceBytes: number; chunkBytes?: number; onProgress?: (p: ReadProgress) => void; maxNames?: number },
+  options: {
+    sliceBytes: number;
+    chunkBytes?: number;
+    onProgress?: (p: ReadProgress) => void;
+    maxNames?: number;
+    /** Ends the read at once with its reason (readIntoSink), also while it waits on an idle pipe. */
+    signal?: AbortSignal;
+  },
   onSlice: (slice: KmapSlice) => Promise<void>,
 ): Promise<SlicesRead> {
   const slicer = new KmapSlicer(options.sliceBytes, options.maxNames);

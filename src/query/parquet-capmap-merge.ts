@@ -49,6 +49,8 @@ export class CapmapMerge {
   /** The first slice's block and its wraps: the capmap itself when it is the only slice. */
   private first: { block: TableBlock; wrapped: number } | null = null;
   private slices = 0;
+  /** Every slice so far came with its exact sums. */
+  private exact = true;
   /**
    * Each string column's dictionary (access_fn, slab, alloc_type: name -> id),
    * the slices' dictionaries joined in slice order, each name at its first
@@ -61,11 +63,14 @@ export class CapmapMerge {
 
   /**
    * The next slice's capmap, in file order, with its sums exactly (in its
-   * row order; null: the block's 64-bit words, which a sum past 2^64 - 1 in
-   * the slice has lost) and how many of them wrapped in the slice.
+   * row order) and how many of them wrapped in the slice. Without the exact
+   * sums (null) a capture can only be one slice: the block's 64-bit words
+   * have lost what passed 2^64 - 1.
    */
   add(block: TableBlock, exact: { reads: bigint[]; writes: bigint[] } | null, wrapped: number): void {
     if (this.slices++ === 0) this.first = { block, wrapped };
+    else if (!exact || !this.exact) throw new Error('capmap merge: slices after the first need their exact sums (ParquetTables.capmapSums)');
+    this.exact &&= exact !== null;
     [FN, SLAB, TYPE].forEach((c, k) => {
       for (const name of block.columns[c].dict ?? []) if (!this.dicts[k].has(name)) this.dicts[k].set(name, this.dicts[k].size);
     });

@@ -89,7 +89,7 @@ describe('Parquet rows of a capture in slices', () => {
     const whole = parseKmapBytes(bytes);
     for (const every of [1, 3, 50]) {
       const table = symbolsFor(whole, every);
-      const ips = new Map<string, boolean>();
+      const ips = new Map<bigint, boolean>();
       const slices = sliced(bytes, bytes.length >> 4);
       expect(slices.length).toBeGreaterThan(3);
       for (const s of slices) allocIpsResolved(ctxOf(s.store, table), ips);
@@ -97,6 +97,14 @@ describe('Parquet rows of a capture in slices', () => {
       const got = allocResolution(ips);
       expect([got.allocResolved, got.distinctAllocIps]).toEqual([want.allocResolved, want.distinctAllocIps]);
     }
+  });
+
+  it('refuses a second slice without exact sums (its block has lost what passed 2^64 - 1)', () => {
+    const t = new ParquetTables(ctxOf(parseKmapBytes(enc.encode(writeKmap({ variant: 'E', objects: 50, seed: 3, damage: 0, blank: 0, crlf: 0, longLine: false }))), null));
+    const block = t.capmapBlock();
+    const merge = new CapmapMerge();
+    merge.add(block, null, 0);
+    expect(() => merge.add(block, t.capmapSums(), 0)).toThrow(/exact sums/);
   });
 
   it('one slice: the merged capmap is that slice\'s block itself', () => {

@@ -73,12 +73,13 @@ export function resolution(ctx: QueryContext, indices: Uint32Array | null): Reso
 }
 
 /**
- * A store's distinct non-sentinel alloc IPs (as "hi:lo" of their 64 bits),
- * each with whether it resolves: what Resolution.allocResolved counts, for a
- * capture read in slices (`kmap export`), whose slices' IPs are joined in
- * `into` and counted once by allocResolution().
+ * A store's distinct non-sentinel alloc IPs (their 64 bits), each with
+ * whether it resolves: what Resolution.allocResolved counts, for a capture
+ * read in slices (`kmap export`), whose slices' IPs are joined in `into` and
+ * counted once by allocResolution(). One entry per allocating IP of the
+ * capture (code sites: thousands, not millions, in a real capture).
  */
-export function allocIpsResolved(ctx: QueryContext, into: Map<string, boolean>): void {
+export function allocIpsResolved(ctx: QueryContext, into: Map<bigint, boolean>): void {
   const store = ctx.store;
   ctx.symbols?.update();
   const sentinel = sentinelIpMask(store);
@@ -87,12 +88,12 @@ export function allocIpsResolved(ctx: QueryContext, into: Map<string, boolean>):
   for (let i = 0; i < store.numObjects; i++) if (!sentinel[allocIp[i]]) seen[allocIp[i]] = 1;
   const { hi, lo } = store.ips;
   for (let id = 0; id < store.ips.size; id++) {
-    if (seen[id]) into.set(`${hi.data[id]}:${lo.data[id]}`, ctx.symbols ? ctx.symbols.fnOf(id) >= 0 : false);
+    if (seen[id]) into.set((BigInt(hi.data[id]) << 32n) | BigInt(lo.data[id]), ctx.symbols ? ctx.symbols.fnOf(id) >= 0 : false);
   }
 }
 
 /** The alloc part of a Resolution from allocIpsResolved()'s IPs (the access part is not counted: null, 0). */
-export function allocResolution(ips: ReadonlyMap<string, boolean>): Resolution {
+export function allocResolution(ips: ReadonlyMap<bigint, boolean>): Resolution {
   let resolved = 0;
   for (const ok of ips.values()) if (ok) resolved++;
   return { allocResolved: ips.size === 0 ? null : resolved / ips.size, accessResolved: null, distinctAllocIps: ips.size, distinctAccessIps: 0 };
