@@ -13,18 +13,18 @@ export interface SlicesRead {
   readonly namesNearCap: boolean;
 }
 
-export async function readKmapSlices(
-  path: string,
-  options: {
-    sliceBytes: number;
-    chunkBytes?: number;
-    onProgress?: (p: ReadProgress) => void;
-    maxNames?: number;
-    /** Ends the read at once with its reason (readIntoSink), also while it waits on an idle pipe. */
-    signal?: AbortSignal;
-  },
-  onSlice: (slice: KmapSlice) => Promise<void>,
-): Promise<SlicesRead> {
+export interface SlicesOptions {
+  /** Text per slice, about (KmapSlicer.sliceBytes). */
+  readonly sliceBytes: number;
+  readonly chunkBytes?: number;
+  readonly onProgress?: (p: ReadProgress) => void;
+  /** The cap on distinct names (tests lower it). */
+  readonly maxNames?: number;
+  /** Ends the read at once with its reason, also while it waits on an idle pipe. */
+  readonly signal?: AbortSignal;
+}
+
+export async function readKmapSlices(path: string, options: SlicesOptions, onSlice: (slice: KmapSlice) => Promise<void>): Promise<SlicesRead> {
   const slicer = new KmapSlicer(options.sliceBytes, options.maxNames);
   let slices = 0;
   const drain = async () => {

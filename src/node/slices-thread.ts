@@ -29,7 +29,7 @@ import { KmapFormatError } from '../format/sniff.ts';
 import type { Variant } from '../format/variants.ts';
 import { appendParts, storeToPart, transferList, type StorePart } from '../store/store-parts.ts';
 import type { ReadProgress } from './read-kmap-file.ts';
-import { readKmapSlices, type SlicesRead } from './read-kmap-slices.ts';
+import { readKmapSlices, type SlicesOptions, type SlicesRead } from './read-kmap-slices.ts';
 import { threadEntry } from './thread-entry.ts';
 
 interface Job {
@@ -101,15 +101,8 @@ function rethrown(m: Extract<FromThread, { type: 'error' }>): Error {
  */
 export async function readKmapSlicesInThread(
   path: string,
-  options: {
-    sliceBytes: number;
-    chunkBytes?: number;
-    onProgress?: (p: ReadProgress) => void;
-    maxNames?: number;
-    threadUrl?: URL;
-    /** Ends the read at once with its reason (the thread is stopped), also while the thread waits on an idle pipe. */
-    signal?: AbortSignal;
-  },
+  /** readKmapSlices()'s; `signal` stops the thread too; `threadUrl`: what the thread runs (./thread-entry.ts). */
+  options: SlicesOptions & { readonly threadUrl?: URL },
   onSlice: (slice: KmapSlice) => Promise<void>,
 ): Promise<SlicesRead> {
   const entry = options.threadUrl ? { url: options.threadUrl, done: () => {} } : await threadEntry(import.meta.url);
