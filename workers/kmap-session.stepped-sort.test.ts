@@ -1,7 +1,8 @@
 // A sort of a loaded kmap that would make the store's order by its column
 // answers with its first rows at once and makes the order in turns: what the
 // page sees (the first rows, any window, an object's position, the total)
-// is the whole sort's, before, during and after the turns, and a new
+// is the whole sort's, before, during and after the turns; a window of keys
+// within 32 bits is counted out of them while the turns go on, and a new
 // question meanwhile (another sort, a filter, no sort) answers as it would
 // without the turns. A new context, a failed open or an export finishes it
 // first; an order being made for a sort replaced is dropped.
@@ -45,7 +46,7 @@ async function until(what: () => boolean, why: string): Promise<void> {
 const query = (sort: { key: ObjectColumn; desc: boolean } | null, filter: Partial<ObjectFilter> = {}) => ({ filter: { ...emptyFilter(), ...filter }, sort, firstRows: 128 });
 
 describe('a sort made in turns', () => {
-  it('answers its first rows at once, any window before its turns by finishing them, and keeps the order', async () => {
+  it('answers its first rows at once, a window of 64-bit keys before its turns by finishing them, and keeps the order', async () => {
     const { session, ctx, pending } = await openSession(0);
     const want = sortedByRows(rows, all, 'size', true);
     const r = session.query(query({ key: 'size', desc: true }));
@@ -56,11 +57,49 @@ describe('a sort made in turns', () => {
     // Rows within the first answer no more than they are.
     expect(session.rows(100, 50)).toEqual(rowsOf(want.slice(100, 150)));
     expect(pending()).toBe(true);
-    // A window past them finishes the sort now.
+    // A window past them, of sizes past 2^32 here, finishes the sort now.
     expect(session.rows(2000, 30)).toEqual(rowsOf(want.slice(2000, 2030)));
     expect(pending()).toBe(false);
     expect(keptSortOrders(ctx())).toEqual(['size']);
     expect(session.positionOf(want[1234])).toBe(1234);
+    await session.close();
+  });
+
+  it('counts a window of keys within 32 bits out of them, the turns going on; a position or a window too big finishes it', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { pendingSort: { windows?: unknown } | null };
+    for (const desc of [true, false]) {
+      const want = sortedByRows(rows, all, 'pid', desc);
+      session.query(query({ key: 'pid', desc }));
+      for (const from of [1500, 128, 2990, 700]) expect(session.rows(from, 128), `from ${from}`).toEqual(rowsOf(want.slice(from, from + 128)));
+      expect(pending()).toBe(true);
+      expect(inner.pendingSort!.windows).toBeDefined();
+      // The first time, the order is made in the turns (none yet); the second, the kept one is walked.
+      expect(keptSortOrders(ctx())).toEqual(desc ? [] : ['pid']);
+      // The page's windows stay right through the turns, and after them.
+      for (let waited = 0; pending() && waited < 5000; waited += 50) {
+        expect(session.rows(2222, 100)).toEqual(rowsOf(want.slice(2222, 2322)));
+        await waitTurns();
+      }
+      expect(pending()).toBe(false);
+      expect(keptSortOrders(ctx())).toEqual(['pid']);
+      expect(session.rows(2222, 100)).toEqual(rowsOf(want.slice(2222, 2322)));
+    }
+    // A position needs the whole sort: finished at once.
+    const byWrites = sortedByRows(rows, all, 'writes', true);
+    session.query(query({ key: 'writes', desc: true }));
+    expect(session.rows(600, 20)).toEqual(rowsOf(byWrites.slice(600, 620)));
+    expect(pending()).toBe(true);
+    expect(session.positionOf(byWrites[1234])).toBe(1234);
+    expect(pending()).toBe(false);
+    // So does a window of more rows than windowMaxRows (4,096; 1,000 here).
+    (session as unknown as { windowMaxRows: number }).windowMaxRows = 1000;
+    const up = sortedByRows(rows, all, 'writes', false);
+    session.query(query({ key: 'writes', desc: false }));
+    expect(session.rows(300, 1000)).toEqual(rowsOf(up.slice(300, 1300)));
+    expect(pending()).toBe(true);
+    expect(session.rows(300, 1001)).toEqual(rowsOf(up.slice(300, 1301)));
+    expect(pending()).toBe(false);
     await session.close();
   });
 
@@ -138,7 +177,7 @@ describe('a sort made in turns', () => {
     await session.close();
   });
 
-  it('in small steps: a window asked while the order is made, or while it is walked, finishes it where it is', async () => {
+  it('in small steps: a window asked while the order is made, or while it is walked, is the sort\'s; a position finishes it where it is', async () => {
     const { session, ctx, pending } = await openSession(0);
     const inner = session as unknown as { sortTurnMs: number; sortStepObjects: number; pendingSort: { copied: number; made: boolean; walk?: unknown } | null };
     // One step of 7 objects a turn.
@@ -151,7 +190,10 @@ describe('a sort made in turns', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(pending()).toBe(true);
     expect(state()!.made).toBe(false);
-    expect(session.rows(1500, 20)).toEqual(rowsOf(sortedByRows(rows, all, 'writes', false).slice(1500, 1520)));
+    const byWrites = sortedByRows(rows, all, 'writes', false);
+    expect(session.rows(1500, 20)).toEqual(rowsOf(byWrites.slice(1500, 1520)));
+    expect(pending()).toBe(true);
+    expect(session.positionOf(byWrites[1500])).toBe(1500);
     expect(pending()).toBe(false);
     expect(keptSortOrders(ctx())).toEqual(['writes']);
     // Walked in steps: a filter under the kept order, stopped part way through the walk.
@@ -160,7 +202,10 @@ describe('a sort made in turns', () => {
     await until(() => state()?.walk !== undefined, 'the walk begun');
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(pending()).toBe(true);
-    expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'writes', true)));
+    const liveByWrites = sortedByRows(rows, live, 'writes', true);
+    expect(session.rows(0, live.length)).toEqual(rowsOf(liveByWrites));
+    expect(pending()).toBe(true);
+    expect(session.positionOf(liveByWrites[live.length - 1])).toBe(live.length - 1);
     expect(pending()).toBe(false);
     await session.close();
   });
@@ -197,7 +242,7 @@ describe('a sort made in turns', () => {
     const { session, ctx, pending } = await openSession(0);
     const inner = session as unknown as { sortTurnMs: number; sortStepObjects: number };
     session.query(query({ key: 'pid', desc: false }));
-    session.rows(2000, 1);
+    session.positionOf(0);
     expect(keptSortOrders(ctx())).toEqual(['pid']);
     inner.sortTurnMs = 0;
     inner.sortStepObjects = 7;

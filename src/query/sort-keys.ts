@@ -81,6 +81,11 @@ export class SortKeyReader {
    * and the object index. What fill() writes for object i is direct[i].
    */
   readonly direct: Uint8Array | Uint16Array | Uint32Array | null = null;
+  /**
+   * The ids whose ranks are the keys (names, IPs), when the column is read
+   * that way: what fill() writes for object i is rank[ids[i]]; else null.
+   */
+  readonly ranked: { readonly ids: ArrayLike<number>; readonly rank: Uint32Array } | null = null;
 
   constructor(ctx: QueryContext, column: ObjectColumn) {
     this.store = ctx.store;
@@ -95,6 +100,7 @@ export class SortKeyReader {
       this.keys = sortKeys(ctx, column);
       const keys = this.keys;
       if (keys instanceof Uint8Array || keys instanceof Uint16Array || keys instanceof Uint32Array) this.direct = keys;
+      else if (keys !== null && 'rank' in keys) this.ranked = keys;
     }
   }
 

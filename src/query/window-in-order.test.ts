@@ -1,0 +1,115 @@
+// WindowInOrder gives exactly the sort's rows at any window (the
+// comparator's order on the rows, ties in file order both ways) for every
+// column whose keys fit 32 bits, both directions, selections of all, part or
+// a scatter of the store, windows at the start, the middle, across the end
+// and past it, and blocks down to one object; keys below 2^16 and above it,
+// windows inside one high digit and across several; and null (the caller
+// sorts) exactly for keys past 32 bits and windows spread over too many high
+// digits.
+
+import { describe, expect, it } from 'vitest';
+import { parseKmapBytes } from '../format/parser.ts';
+import { objectRow } from './rows.ts';
+import { QueryContext } from './context.ts';
+import { OBJECT_COLUMNS, type ObjectColumn } from './types.ts';
+import { rng, sortedByRows, sortStressStore } from '../testing/sort-stress.ts';
+import { SPAN_DIGITS, WindowInOrder } from './window-in-order.ts';
+
+/**
+ * Variant E with every sort key below 2^32: sizes mostly below 2^16 with
+ * many ties, some in the next few high digits (pages), indices and sums
+ * that cross 2^16, addresses (always 64 bits).
+ */
+function narrowKmap(numObjects: number): string {
+  const r = rng(11);
+  const lines: string[] = [];
+  const cmds = ['ls', 'sh', 'kworker/0:1', 'Xorg', ''];
+  const slabs = ['kmalloc-64', 'dentry', 'filp', 'no-slab', 'task_struct'];
+  for (let i = 0; i < numObjects; i++) {
+    const ip = (0xffffffff81000000 + Math.floor(r() * 40) * 16).toString(16);
+    const va = `ffff8880${Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')}`;
+    const x = r();
+    const size = x < 0.6 ? [64, 192, 256, 4096][Math.floor(r() * 4)] : x < 0.9 ? Math.floor(r() * 65536) : 65536 * (1 + Math.floor(r() * 5)) + Math.floor(r() * 3) * 4096;
+    const alloc = 60000 + 7 * i;
+    const free = r() < 0.3 ? 0 : alloc + Math.floor(r() * 200000);
+    const freeIp = free === 0 ? '0000000000000000' : (0xffffffff81100000 + Math.floor(r() * 9) * 16).toString(16);
+    lines.push(`${ip},${Math.floor(r() * 6)},${va},${size},${alloc},${free},${freeIp},KMALLOC,${cmds[i % cmds.length]},${slabs[Math.floor(r() * slabs.length)]},`);
+    const numAccesses = Math.floor(r() * 4);
+    for (let a = 0; a < numAccesses; a++) lines.push(`  ffffffff8150${(a * 16).toString(16).padStart(4, '0')},${Math.floor(r() * 3)},${Math.floor(r() * 40000)},1`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const narrow = parseKmapBytes(new TextEncoder().encode(narrowKmap(2000)));
+const narrowRows = Array.from({ length: narrow.numObjects }, (_, i) => objectRow(narrow, i));
+
+function selectionsOf(n: number): [string, number[]][] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  return [
+    ['all', all],
+    ['every third', all.filter((i) => i % 3 === 2)],
+    ['a scatter with the first and last', all.filter((i) => Math.imul(i, 2654435761) >>> 0 < 0x30000000 || i === 0 || i === n - 1)],
+    ['one object', [n >> 1]],
+  ];
+}
+
+/** Windows [from, count) of a selection of m objects: the start, small, the middle, across and past the end. */
+function windowsOf(m: number): [number, number][] {
+  return [[0, 1], [0, 40], [3, 37], [m >> 1, 50], [Math.max(0, m - 7), 20], [m, 5], [m + 10, 3], [m >> 2, 1]];
+}
+
+describe('WindowInOrder', () => {
+  for (const column of OBJECT_COLUMNS.filter((c) => c !== 'address')) {
+    for (const desc of [false, true]) {
+      it(`gives any window of the sort by ${column} ${desc ? 'descending' : 'ascending'} (keys within 32 bits)`, () => {
+        const ctx = new QueryContext(narrow);
+        for (const [name, sel] of selectionsOf(narrow.numObjects)) {
+          const want = sortedByRows(narrowRows, sel, column, desc);
+          for (const block of [1, 7, 1 << 16]) {
+            const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: column, desc }, block);
+            for (const [from, count] of windowsOf(sel.length)) {
+              const got = windows.rows(from, count);
+              const label = `${name} [${from}, +${count}) block=${block}`;
+              expect(got, label).not.toBeNull();
+              expect(Array.from(got!), label).toEqual(want.slice(from, from + count));
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('reads keys above 2^16 across several high digits (sizes of pages) and in the first (most sizes)', () => {
+    const ctx = new QueryContext(narrow);
+    const all = Array.from({ length: narrow.numObjects }, (_, i) => i);
+    const want = sortedByRows(narrowRows, all, 'size', true);
+    const windows = new WindowInOrder(ctx, Uint32Array.from(all), { key: 'size', desc: true });
+    const big = want.filter((i) => narrowRows[i].size >= 65536).length;
+    expect(big).toBeGreaterThan(100);
+    // Among the sizes of several high digits, across the last of them into the first digit, and inside it.
+    for (const from of [10, big - 30, big + 100, all.length - 60]) {
+      expect(Array.from(windows.rows(from, 60)!), `from ${from}`).toEqual(want.slice(from, from + 60));
+    }
+  });
+
+  it('gives null for keys past 32 bits and windows over more than SPAN_DIGITS high digits; the keys it reads are right', () => {
+    const { store, rows } = sortStressStore(1500);
+    const ctx = new QueryContext(store);
+    const all = Array.from({ length: store.numObjects }, (_, i) => i);
+    // Addresses always, and in this store sizes, free indices and sums of reads past 2^32.
+    for (const column of ['address', 'size', 'freeIndex', 'reads'] as ObjectColumn[]) {
+      expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: false }).rows(10, 10), column).toBeNull();
+    }
+    // Its other columns fit 32 bits.
+    for (const column of ['pid', 'slab', 'allocIp', 'allocIndex', 'accessLines', 'writes'] as ObjectColumn[]) {
+      const got = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5).rows(700, 30);
+      expect(Array.from(got!), column).toEqual(sortedByRows(rows, all, column, true).slice(700, 730));
+    }
+    // Sizes one per high digit: a window of more than SPAN_DIGITS of them is too spread.
+    const m = 40;
+    const kmap = Array.from({ length: m }, (_, i) => `ffffffff81000010,1,ffff8880${(i * 64).toString(16).padStart(8, '0')},${65536 * (i + 1)},${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`).join('');
+    const spread = new WindowInOrder(new QueryContext(parseKmapBytes(new TextEncoder().encode(kmap))), Uint32Array.from({ length: m }, (_, i) => i), { key: 'size', desc: false });
+    expect(spread.rows(0, SPAN_DIGITS + 1)).toBeNull();
+    expect(Array.from(spread.rows(3, SPAN_DIGITS)!)).toEqual(Array.from({ length: SPAN_DIGITS }, (_, i) => 3 + i));
+  });
+});
