@@ -122,10 +122,11 @@ describe('a sort made in turns', () => {
     // Another column: its own first rows, the first order dropped.
     const r = session.query(query({ key: 'allocIp', desc: false }));
     expect(r.firstRows).toEqual(rowsOf(sortedByRows(rows, all, 'allocIp', false).slice(0, 128)));
-    // A filter keeping too few to make an order: sorted at once.
+    // A filter keeping too few to make an order, or to walk the one the sort before would make: sorted at once.
     const slab = store.slabs.names()[1];
-    const few = all.filter((i) => rows[i].slab === slab);
-    const f = session.query(query({ key: 'allocIp', desc: true }, { slabs: [slab] }));
+    const few = all.filter((i) => rows[i].slab === slab && rows[i].command === 'ls');
+    expect(few.length).toBeLessThan(all.length / 8);
+    const f = session.query(query({ key: 'allocIp', desc: true }, { slabs: [slab], commands: ['ls'] }));
     expect(pending()).toBe(false);
     expect(f.total).toBe(few.length);
     expect(session.rows(0, few.length)).toEqual(rowsOf(sortedByRows(rows, few, 'allocIp', true)));
@@ -254,6 +255,49 @@ describe('a sort made in turns', () => {
     expect(r.firstRows).toEqual(rowsOf(sortedByRows(rows, live, 'pid', true).slice(0, 128)));
     await until(() => !pending(), 'the walk finished');
     expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'pid', true)));
+    await session.close();
+  });
+
+  it('answers a filter that comes while the order by its column is made from its first rows, and goes on making it', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { sortTurnMs: number; sortStepObjects: number };
+    inner.sortTurnMs = 0;
+    inner.sortStepObjects = 7;
+    session.query(query({ key: 'writes', desc: false }));
+    await until(() => orderMaking(ctx()) === 'writes', 'the making begun');
+    // One cache: a quarter of the store, too few to make an order (half) but enough to walk one (an eighth).
+    const slab = store.slabs.names().find((name) => name === 'dentry')!;
+    const quarter = all.filter((i) => rows[i].slab === slab);
+    expect(quarter.length).toBeGreaterThan(all.length / 8);
+    expect(quarter.length).toBeLessThan(all.length / 2);
+    const want = sortedByRows(rows, quarter, 'writes', true);
+    const r = session.query(query({ key: 'writes', desc: true }, { slabs: [slab] }));
+    expect(pending()).toBe(true);
+    expect(orderMaking(ctx())).toBe('writes');
+    expect(r.firstRows).toEqual(rowsOf(want.slice(0, 128)));
+    expect(session.rows(400, 50)).toEqual(rowsOf(want.slice(400, 450)));
+    inner.sortStepObjects = 256;
+    await until(() => !pending(), 'the sort finished in its turns');
+    expect(keptSortOrders(ctx())).toEqual(['writes']);
+    expect(session.rows(0, quarter.length)).toEqual(rowsOf(want));
+    // So does one that comes right after the sort, before its turns began the making.
+    session.query(query({ key: 'allocIp', desc: false }));
+    expect(orderMaking(ctx())).toBeNull();
+    const byIp = sortedByRows(rows, quarter, 'allocIp', true);
+    const f = session.query(query({ key: 'allocIp', desc: true }, { slabs: [slab] }));
+    expect(pending()).toBe(true);
+    expect(f.firstRows).toEqual(rowsOf(byIp.slice(0, 128)));
+    await until(() => !pending(), 'the sort finished in its turns');
+    expect(keptSortOrders(ctx())).toEqual(['writes', 'allocIp']);
+    expect(session.rows(0, quarter.length)).toEqual(rowsOf(byIp));
+    // Another column's making, begun or due, is no reason: sorted at once.
+    session.query(query({ key: 'pid', desc: false }));
+    session.query(query({ key: 'size', desc: false }, { slabs: [slab] }));
+    expect(pending()).toBe(false);
+    session.query(query({ key: 'pid', desc: false }));
+    await until(() => orderMaking(ctx()) === 'pid', 'the making begun');
+    session.query(query({ key: 'size', desc: false }, { slabs: [slab] }));
+    expect(pending()).toBe(false);
     await session.close();
   });
 

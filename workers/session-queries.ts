@@ -289,6 +289,9 @@ export abstract class SessionQueries {
     this.positions = null;
     let pending: PendingSort | null = null;
     if (q.sort && !(q.sort.key === 'idx' && !q.sort.desc)) {
+      // A sort in turns by this column whose order is not made yet: this one makes it as well (a filter under that sort).
+      const before = this.pendingSort;
+      const due = before !== null && before.ctx === ctx && !before.made && before.sort.key === q.sort.key;
       // The sorted buffer may hold the current selection: it is gone from here on, whether or not the sort succeeds.
       this.selection = new Uint32Array(0);
       // A big store's first rows first: from the kept order (the walk
@@ -299,7 +302,7 @@ export abstract class SessionQueries {
         const k = Math.max(FIRST_ROWS_AHEAD, q.firstRows ?? 0);
         first = firstByStoreOrder(ctx, indices, q.sort, k);
         made = first !== null;
-        if (!first && wouldMakeOrder(ctx, q.sort.key, indices.length)) first = firstInOrder(ctx, indices, q.sort, k);
+        if (!first && wouldMakeOrder(ctx, q.sort.key, indices.length, due)) first = firstInOrder(ctx, indices, q.sort, k);
       }
       if (first) {
         pending = { ctx, indices, sort: q.sort, first, copied: 0, made };

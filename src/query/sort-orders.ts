@@ -142,11 +142,18 @@ function finishMaking(orders: SortOrders, making: Making): Order {
 /**
  * Whether a sort of `m` objects by `column`, with the caller's say that it
  * will sort again (sortSelection's keepOrder), would make the store's order
- * by that column: none kept, and at least MAKE_SHARE of the store.
+ * by that column: none kept, and at least MAKE_SHARE of the store; or, for
+ * at least WALK_SHARE, the order by that column being made (which such a
+ * sort finishes: sortByStoreOrder) or about to be (`due`: the caller's
+ * sort in turns by that column, replaced before its making began). So a
+ * filter that comes while a sort's order is made in turns is answered the
+ * way that sort was, by its first rows, and walks the order once made.
  */
-export function wouldMakeOrder(ctx: QueryContext, column: ObjectColumn, m: number): boolean {
+export function wouldMakeOrder(ctx: QueryContext, column: ObjectColumn, m: number, due = false): boolean {
   const n = ctx.store.numObjects;
-  return m >= 2 && m >= n * MAKE_SHARE && !ctx.memo('sortOrders', () => new SortOrders()).byColumn.has(column);
+  const orders = ctx.memo('sortOrders', () => new SortOrders());
+  if (m < 2 || orders.byColumn.has(column)) return false;
+  return m >= n * MAKE_SHARE || ((due || orders.making?.column === column) && m >= n * WALK_SHARE);
 }
 
 /**
