@@ -2,7 +2,8 @@
 // capture read from the split CSV pair names its two files, and how many
 // access rows were joined by an alloc index several objects share.
 // The figures are the whole file's; while a filter is set, each is preceded
-// by what the filter keeps ("39 of 671").
+// by what the filter keeps ("39 of 671"), or by "…" while that is being
+// counted (a big file's totals can come after the filter's rows: loader.ts).
 
 import { useState } from 'react';
 import { isEmptyFilter, type FilteredTotals, type MemoryUse, type PartialLoad } from '../../worker-api.ts';
@@ -49,6 +50,8 @@ function Item({
 }
 
 const count = (n: number | bigint): Figure => ({ value: formatCount(n) });
+/** What a filtered figure shows while the filter's totals are being counted. */
+const COUNTING: Figure = { value: '…', title: 'Counting what the filters keep' };
 const bytes = (n: number | bigint): Figure => ({ value: formatBytes(n), title: `${formatCount(n)} bytes` });
 
 /** "first 41%: 12.3 MB of 30.1 MB" (or "first 12.3 MB" when the size is unknown). */
@@ -71,14 +74,18 @@ export function SummaryStrip() {
   const s = useDataStore((st) => st.summary);
   const phase = useDataStore((st) => st.phase);
   const totals = useDataStore((st) => st.totals);
+  const totalsPending = useDataStore((st) => st.totalsPending);
   const filterActive = useViewStore((st) => !isEmptyFilter(st.filter));
   const partial = useDataStore((st) => st.partial);
   const memory = useDataStore((st) => st.memory);
   const [showBad, setShowBad] = useState(false);
   if (!s) return null;
-  const t: FilteredTotals | null = filterActive ? totals : null;
+  const t: FilteredTotals | null = filterActive && !totalsPending ? totals : null;
+  const counting = filterActive && totalsPending;
+  /** The filtered figure of `pick` (null: no filter). */
+  const kept = (pick: (t: FilteredTotals) => Figure): Figure | null => (counting ? COUNTING : t && pick(t));
   return (
-    <section className={`summary${t ? ' is-filtered' : ''}`} aria-label="Summary">
+    <section className={`summary${t || counting ? ' is-filtered' : ''}`} aria-label="Summary" aria-busy={counting}>
       <dl className="summary-list">
         <div className="summary-item summary-format">
           <dt>Format</dt>
@@ -126,18 +133,18 @@ export function SummaryStrip() {
             </dd>
           </div>
         )}
-        {t && (
+        {(t || counting) && (
           <div className="summary-item summary-filtered-label" title="Each figure: what the filters keep, of the whole file">
             <dt>Filtered</dt>
             <dd className="muted">kept of file</dd>
           </div>
         )}
-        <Item label="Objects" file={count(s.objects)} filtered={t && count(t.objects)} testId="summary-objects" />
-        <Item label="Access lines" file={count(s.accesses)} filtered={t && count(t.accesses)} testId="summary-accesses" />
-        <Item label="Live objects" file={count(s.liveObjects)} filtered={t && count(t.liveObjects)} testId="summary-live" />
-        <Item label="Bytes allocated" file={bytes(s.bytes)} filtered={t && bytes(t.bytes)} testId="summary-bytes" />
-        <Item label="Reads" file={count(s.reads)} filtered={t && count(t.reads)} testId="summary-reads" />
-        <Item label="Writes" file={count(s.writes)} filtered={t && count(t.writes)} testId="summary-writes" />
+        <Item label="Objects" file={count(s.objects)} filtered={kept((t) => count(t.objects))} testId="summary-objects" />
+        <Item label="Access lines" file={count(s.accesses)} filtered={kept((t) => count(t.accesses))} testId="summary-accesses" />
+        <Item label="Live objects" file={count(s.liveObjects)} filtered={kept((t) => count(t.liveObjects))} testId="summary-live" />
+        <Item label="Bytes allocated" file={bytes(s.bytes)} filtered={kept((t) => bytes(t.bytes))} testId="summary-bytes" />
+        <Item label="Reads" file={count(s.reads)} filtered={kept((t) => count(t.reads))} testId="summary-reads" />
+        <Item label="Writes" file={count(s.writes)} filtered={kept((t) => count(t.writes))} testId="summary-writes" />
         <div className="summary-item">
           <dt>Bad lines</dt>
           <dd>

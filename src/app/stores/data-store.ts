@@ -28,6 +28,8 @@ export interface DataState {
   result: QueryResult | null;
   /** Totals over the filtered objects (the summary strip's filtered column). */
   totals: FilteredTotals | null;
+  /** True while the totals of the shown query are still being counted (its rows came first: loader.ts, refresh). */
+  totalsPending: boolean;
   /** What the data worker holds (the summary strip's "Memory"), as of the last refresh. */
   memory: MemoryUse | null;
   /** The symbol file applied to the data, with its resolution; null without one. */
@@ -89,6 +91,7 @@ function emptyFields() {
     nameOptions: NO_NAME_OPTIONS,
     result: null,
     totals: null,
+    totalsPending: false,
     memory: null,
     partial: null,
     selectionGrew: false,
