@@ -181,7 +181,7 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
           `  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms (harness ${r.seenMs.toFixed(0)}), loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, ` +
             `renderers ${r.rssMb.toFixed(0)} MB, data ${r.memoryMb.toFixed(0)} MB, ${r.objects} objects${r.partial ? `, partial: ${r.partial}` : ''}${r.asked ? ' (asked)' : ''}; ` +
             `sort ${i.sortMs.toFixed(0)} ms (harness ${i.harness.sortMs.toFixed(0)}), scroll ${i.scrollMs.toFixed(0)} ms (${i.harness.scrollMs.toFixed(0)}), ` +
-            `filter to ${i.slab} ${i.filterMs.toFixed(0)} ms (${i.harness.filterMs.toFixed(0)}); worker: sort ${callsText(i.calls.sort)}; filter ${callsText(i.calls.filter)}`,
+            `filter to ${i.slab} ${i.filterMs.toFixed(0)} ms (${i.harness.filterMs.toFixed(0)}); worker: sort ${callsText(i.calls.sort)}; scroll ${callsText(i.calls.scroll)}; filter ${callsText(i.calls.filter)}`,
         );
       }
     }
@@ -220,7 +220,7 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
       `${mmm(interactionMs((i) => i.harness.filterMs), 0)} ms. ` +
       `The data worker's calls of 20 ms or more (its own ms, logged by workers/kmap-worker.ts), by way (one, ranges or aggregate: the table's rows in order) and round: ` +
       ways
-        .flatMap((w) => results.get(w.id)!.map((r, k) => `${w.id} ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; filter: ${callsText(r.interactions!.calls.filter)}`))
+        .flatMap((w) => results.get(w.id)!.map((r, k) => `${w.id} ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; scroll: ${callsText(r.interactions!.calls.scroll)}; filter: ${callsText(r.interactions!.calls.filter)}`))
         .join('. ') +
       '.',
   ];

@@ -100,10 +100,16 @@ describe('WindowInOrder', () => {
     for (const column of ['address', 'size', 'freeIndex', 'reads'] as ObjectColumn[]) {
       expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: false }).rows(10, 10), column).toBeNull();
     }
-    // Its other columns fit 32 bits.
+    // Counted ahead (prepare), they say no as well.
+    expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: 'address', desc: true }).prepare()).toBe(false);
+    expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: 'reads', desc: true }, 5).prepare()).toBe(false);
+    // Its other columns fit 32 bits, counted ahead or not.
     for (const column of ['pid', 'slab', 'allocIp', 'allocIndex', 'accessLines', 'writes'] as ObjectColumn[]) {
-      const got = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5).rows(700, 30);
-      expect(Array.from(got!), column).toEqual(sortedByRows(rows, all, column, true).slice(700, 730));
+      for (const ahead of [false, true]) {
+        const windows = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5);
+        if (ahead) expect(windows.prepare(), column).toBe(true);
+        expect(Array.from(windows.rows(700, 30)!), column).toEqual(sortedByRows(rows, all, column, true).slice(700, 730));
+      }
     }
     // Sizes one per high digit: a window of more than SPAN_DIGITS of them is too spread.
     const m = 40;

@@ -132,6 +132,16 @@ export class WindowInOrder {
     return this.place(next.subarray(keyLo, keyHi + 1), base + keyLo, from, to);
   }
 
+  /**
+   * Counts the keys by their digits now (what the first window would do:
+   * one pass over the selection's keys, 40-100 ms at 23 M objects), so that
+   * the first window costs no more than the next; false for keys past 32
+   * bits (no window can be counted).
+   */
+  prepare(): boolean {
+    return !this.wide && this.countDigits();
+  }
+
   /** The counts per high digit and per key below 2^16 (once); false when a key needs a high word. */
   private countDigits(): boolean {
     if (this.high) return true;
