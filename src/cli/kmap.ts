@@ -344,7 +344,10 @@ if (isMainThread) main(process.argv.slice(2)).then(
       process.exitCode = 1;
     } else if (err instanceof ExportInterrupted) {
       process.stderr.write(`kmap: export ${err.message}\n`);
-      process.exitCode = err.signal === 'SIGINT' ? 130 : 143;
+      // Cleaned up by now: ended by the signal itself, as an interrupted program is (a shell sees 130 or 143). An
+      // exit would wait for a read still blocked on an idle pipe (Node joins its I/O threads on the way out).
+      process.removeAllListeners(err.signal);
+      process.kill(process.pid, err.signal);
     } else if (err instanceof QueryError) {
       say(`kmap: query: ${err.message}\n`);
       process.exitCode = 1;
