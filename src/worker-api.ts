@@ -271,8 +271,9 @@ export interface KmapWorkerApi {
    * give them (one round trip for what a new filter or sort shows first).
    * In a loaded file of a million objects or more, a sort may answer with its
    * first rows while the rest is still being sorted between later answers:
-   * rows() past them, or positionOf(), then waits for the rest. What they
-   * give is the same either way.
+   * rows() past them counts its window out of the keys (up to 4,096 rows, of
+   * keys within 32 bits), and any other rows(), or positionOf(), waits for
+   * the rest. What they give is the same either way.
    */
   query(q: ViewQuery): QueryResult;
   /** Totals over the objects the filter keeps. */

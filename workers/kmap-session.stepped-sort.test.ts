@@ -162,19 +162,31 @@ describe('a sort made in turns', () => {
     await session.close();
   });
 
-  it("waits for the warm-up's per-object sums before its own turns", async () => {
+  it("counts the keys for a scroll's windows in its first turn, then waits for the warm-up's per-object sums before the rest", async () => {
     const { session, ctx, pending } = await openSession(0);
-    const inner = session as unknown as { sortTurn: () => void; pendingSort: { copied: number } | null };
-    session.query(query({ key: 'size', desc: true }));
-    // Right after the load the warm-up has not begun (it waits 250 ms): a turn now does nothing of the sort.
+    const inner = session as unknown as { sortTurn: () => void; pendingSort: { copied: number; windows?: { prepared: boolean } } | null };
+    session.query(query({ key: 'pid', desc: true }));
+    // Right after the load the warm-up has not begun (it waits 250 ms): the first turn counts the keys (one block here), no more.
     expect(objectSumsMade(ctx())).toBe(false);
+    expect(inner.pendingSort?.windows).toBeUndefined();
+    inner.sortTurn();
+    expect(inner.pendingSort?.windows?.prepared).toBe(true);
+    expect(inner.pendingSort?.copied).toBe(0);
+    // The next does nothing of the sort.
     inner.sortTurn();
     expect(inner.pendingSort?.copied).toBe(0);
     await until(() => objectSumsMade(ctx()), 'the warm-up made the sums');
     inner.sortTurn();
     expect(inner.pendingSort === null || inner.pendingSort.copied > 0).toBe(true);
     await until(() => !pending(), 'the sort finished in its turns');
-    expect(keptSortOrders(ctx())).toEqual(['size']);
+    expect(keptSortOrders(ctx())).toEqual(['pid']);
+    // Under the kept order, a filter's sort walks it in turns, and counts no keys first.
+    const live = all.filter((i) => rows[i].freeIndex === '0');
+    session.query(query({ key: 'pid', desc: false }, { state: 'live' }));
+    expect(pending()).toBe(true);
+    inner.sortTurn();
+    expect(inner.pendingSort === null || inner.pendingSort.windows === undefined).toBe(true);
+    expect(session.rows(0, live.length)).toEqual(rowsOf(sortedByRows(rows, live, 'pid', false)));
     await session.close();
   });
 

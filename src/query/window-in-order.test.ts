@@ -3,9 +3,9 @@
 // column whose keys fit 32 bits, both directions, selections of all, part or
 // a scatter of the store, windows at the start, the middle, across the end
 // and past it, and blocks down to one object; keys below 2^16 and above it,
-// windows inside one high digit and across several; and null (the caller
-// sorts) exactly for keys past 32 bits and windows spread over too many high
-// digits.
+// windows inside one high digit and across two or many (sparse big keys);
+// counted ahead in steps or not; and null (the caller sorts) exactly for
+// keys past 32 bits.
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
@@ -13,7 +13,7 @@ import { objectRow } from './rows.ts';
 import { QueryContext } from './context.ts';
 import { OBJECT_COLUMNS, type ObjectColumn } from './types.ts';
 import { rng, sortedByRows, sortStressStore } from '../testing/sort-stress.ts';
-import { SPAN_DIGITS, WindowInOrder } from './window-in-order.ts';
+import { WindowInOrder } from './window-in-order.ts';
 
 /**
  * Variant E with every sort key below 2^32: sizes mostly below 2^16 with
@@ -92,7 +92,7 @@ describe('WindowInOrder', () => {
     }
   });
 
-  it('gives null for keys past 32 bits and windows over more than SPAN_DIGITS high digits; the keys it reads are right', () => {
+  it('gives null for keys past 32 bits, and the right rows for the others', () => {
     const { store, rows } = sortStressStore(1500);
     const ctx = new QueryContext(store);
     const all = Array.from({ length: store.numObjects }, (_, i) => i);
@@ -100,9 +100,12 @@ describe('WindowInOrder', () => {
     for (const column of ['address', 'size', 'freeIndex', 'reads'] as ObjectColumn[]) {
       expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: false }).rows(10, 10), column).toBeNull();
     }
-    // Counted ahead (prepare), they say no as well.
-    expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: 'address', desc: true }).prepare()).toBe(false);
-    expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: 'reads', desc: true }, 5).prepare()).toBe(false);
+    // Counted ahead (prepare: nothing left to do once a key is found past 32 bits), they say no as well.
+    for (const column of ['address', 'reads'] as ObjectColumn[]) {
+      const windows = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5);
+      expect(windows.prepare(), column).toBe(true);
+      expect(windows.rows(10, 10), column).toBeNull();
+    }
     // Its other columns fit 32 bits, counted ahead or not.
     for (const column of ['pid', 'slab', 'allocIp', 'allocIndex', 'accessLines', 'writes'] as ObjectColumn[]) {
       for (const ahead of [false, true]) {
@@ -111,11 +114,50 @@ describe('WindowInOrder', () => {
         expect(Array.from(windows.rows(700, 30)!), column).toEqual(sortedByRows(rows, all, column, true).slice(700, 730));
       }
     }
-    // Sizes one per high digit: a window of more than SPAN_DIGITS of them is too spread.
-    const m = 40;
-    const kmap = Array.from({ length: m }, (_, i) => `ffffffff81000010,1,ffff8880${(i * 64).toString(16).padStart(8, '0')},${65536 * (i + 1)},${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`).join('');
-    const spread = new WindowInOrder(new QueryContext(parseKmapBytes(new TextEncoder().encode(kmap))), Uint32Array.from({ length: m }, (_, i) => i), { key: 'size', desc: false });
-    expect(spread.rows(0, SPAN_DIGITS + 1)).toBeNull();
-    expect(Array.from(spread.rows(3, SPAN_DIGITS)!)).toEqual(Array.from({ length: SPAN_DIGITS }, (_, i) => 3 + i));
+  });
+
+  it('reads windows over many high digits: big keys, few to a digit, between digits of many', () => {
+    // Sizes as a capture's biggest come: many small ones (digit 0), pages and areas one or a few to a
+    // digit up to 2^26, and a crowd again at 2^20 + 64 (digit 16), in a scattered file order.
+    const r = rng(5);
+    const sizes: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const x = r();
+      sizes.push(x < 0.5 ? 64 + Math.floor(r() * 8) * 32 : x < 0.8 ? 2 ** 20 + 64 : Math.floor(r() * 2 ** 26));
+    }
+    const kmap = sizes.map((size, i) => `ffffffff81000010,1,ffff8880${(i * 64).toString(16).padStart(8, '0')},${size},${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`).join('');
+    const store = parseKmapBytes(new TextEncoder().encode(kmap));
+    const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
+    const ctx = new QueryContext(store);
+    for (const [name, sel] of selectionsOf(store.numObjects)) {
+      for (const desc of [false, true]) {
+        const want = sortedByRows(rows, sel, 'size', desc);
+        for (const block of [1, 7, 1 << 16]) {
+          const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: 'size', desc }, block);
+          const starts = [0, 1, 100, 128, 256, 600, 899, 900, 1500, sel.length >> 1, Math.max(0, sel.length - 130)];
+          for (const from of starts) {
+            for (const count of [1, 5, 128, 700]) {
+              const got = windows.rows(from, count);
+              expect(Array.from(got!), `${name} ${desc ? 'desc' : 'asc'} [${from}, +${count}) block=${block}`).toEqual(want.slice(from, from + count));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('counts ahead in steps, and then its windows are the same', () => {
+    const ctx = new QueryContext(narrow);
+    const all = Uint32Array.from({ length: narrow.numObjects }, (_, i) => i);
+    const want = sortedByRows(narrowRows, Array.from(all), 'size', true);
+    const windows = new WindowInOrder(ctx, all, { key: 'size', desc: true }, 7);
+    // A deadline already past: a block a step.
+    let steps = 0;
+    while (!windows.prepare(0)) steps++;
+    expect(steps).toBe(Math.ceil(all.length / 7) - 1);
+    expect(windows.prepared).toBe(true);
+    expect(Array.from(windows.rows(900, 64)!)).toEqual(want.slice(900, 964));
+    // A negative start counts from it, as a slice of the sorted selection is cut.
+    expect(Array.from(windows.rows(-10, 30)!)).toEqual(want.slice(0, 20));
   });
 });

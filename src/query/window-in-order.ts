@@ -7,25 +7,29 @@
 // whose key comes before its key (in the sort's direction), plus the number
 // with its key that come before it in file order. A counting select on the
 // key's two 16-bit digits:
-// - once per sort (the first window asked), one pass over the selection
-//   counts the keys by their high digit, and by their low digit those whose
-//   high digit is 0: most columns' keys are below 2^16 (pids, the ranks of
-//   names and IPs, line counts, most sizes);
-// - per window, the high digits that hold its first and its last row bound
-//   the keys it can hold; unless they are both 0 (counted already) a pass
-//   counts each key in that range;
-// - a last pass gives each object with a key in the range its position
-//   (the objects before the key's first, and those with its key met so far)
-//   and keeps those inside the window; it stops once the window is full.
-// So the first window costs at most three passes of key reads and each next
-// one at most two (one when its range is the last window's), where the whole sort costs a radix sort of every object
-// and the first touch of its buffers (0.5-1.8 s at 23 M objects).
+// - once per sort, one pass over the selection counts the keys by their
+//   high digit, and by their low digit those whose high digit is 0: most
+//   columns' keys are below 2^16 (pids, the ranks of names and IPs, line
+//   counts, most sizes). prepare() does it ahead, a step at a time;
+// - per window, the high digits of its first and last rows. Within one
+//   digit, a pass counts that digit's keys (the digit 0's are counted
+//   already), and a last pass gives each object with a key in the window's
+//   range its position (the objects before the key's first, and those with
+//   its key met so far), keeping those inside the window and stopping once
+//   it is full. Across digits, every object of the digits between lies
+//   inside the window (they are fewer than its rows): one pass collects
+//   them, to be sorted, and counts the two end digits' keys; a last pass
+//   places the end digits' objects as above. (The sizes just past a sort's
+//   first rows, biggest first, are pages and big areas spread over many
+//   digits.)
+// So a window costs at most two passes of key reads after the counting,
+// one when its digit is the last window's, where the whole sort costs a
+// radix sort of every object and the first touch of its buffers (0.5-1.8 s
+// at 23 M objects).
 //
-// Keys past 32 bits (addresses; sizes, indices and sums past 2^32 - 1) and
-// windows whose first and last rows lie more than SPAN_DIGITS high digits
-// apart (a sparse range of big keys: few objects, many digits) give null,
-// and the caller sorts. The counts kept between windows are 512 KB, and the
-// last range's (up to 2 MB).
+// Keys past 32 bits (addresses; sizes, indices and sums past 2^32 - 1) give
+// null, and the caller sorts. The counts kept between windows are 512 KB,
+// and the last digit's 256 KB.
 
 import type { QueryContext } from './context.ts';
 import { SortKeyReader } from './sort-keys.ts';
@@ -34,32 +38,39 @@ import type { ObjectColumn, SortSpec } from './types.ts';
 /** Values of one 16-bit digit. */
 const DIGIT = 1 << 16;
 
-/** At most this many high digits between a window's first and last row (its counts: 4 bytes a key of their range, twice). */
-export const SPAN_DIGITS = 8;
-
-/** Objects read at a time when the keys are not a column read straight: their key words fit the second-level cache. */
+/** Objects read at a time: their key words fit the second-level cache, and a step of prepare() takes a block at least. */
 const BLOCK = 1 << 16;
+
+/** The keys of one block of the selection: keys[at + j] is the key of objects[j] (or of first + j when every object is selected). */
+interface Block {
+  readonly keys: ArrayLike<number>;
+  readonly at: number;
+  readonly objects: Uint32Array | null;
+  readonly first: number;
+}
 
 /**
  * The windows of one sort of one selection: `indices` (distinct, ascending:
  * a filter's selection) in the order of `sort`, as sortSelection would give
- * them. Holds the per-digit counts of the first window for the next ones;
- * made again for another selection or sort. `block`: objects read at a time
- * (tests use tiny ones).
+ * them. Holds the per-digit counts for the next windows; made again for
+ * another selection or sort. `block`: objects read at a time (tests use
+ * tiny ones).
  */
 export class WindowInOrder {
   private readonly reader: SortKeyReader;
   /** Whether some key needs more than 32 bits: every window is null. */
   private wide: boolean;
-  /** Per high digit (key >>> 16), the selection's keys with it; made by the first window. */
+  /** Per high digit (key >>> 16), the selection's keys with it. */
   private high: Uint32Array | null = null;
   /** Per key below 2^16, the selection's objects with it. */
   private low: Uint32Array | null = null;
+  /** Of the selection, how many objects are counted into `high` and `low` so far. */
+  private countedTo = 0;
   /** Key words of one block (keys not read straight). */
   private readonly blockKeys: Uint32Array;
-  /** The last window's counts per key of its range, from `countedBase` (the next page of a scroll mostly has the same range). */
-  private counted: Uint32Array | null = null;
-  private countedBase = -1;
+  /** The last window's digit (not 0) and its per-key counts: the next page of a scroll mostly has the same digit. */
+  private digitCounts: Uint32Array | null = null;
+  private countsDigit = -1;
 
   constructor(
     private readonly ctx: QueryContext,
@@ -72,17 +83,52 @@ export class WindowInOrder {
     this.blockKeys = new Uint32Array(Math.min(block, indices.length));
   }
 
+  /** Whether prepare() has nothing left to do: the keys are counted, or cannot be (past 32 bits). */
+  get prepared(): boolean {
+    return this.wide || (this.high !== null && this.countedTo >= this.indices.length);
+  }
+
+  /**
+   * Counts the keys by their digits ahead of the first window, block by
+   * block until `deadline` (performance.now(); a block at least): one pass
+   * over the selection in all, 40-100 ms at 23 M objects. True once it is
+   * prepared (the keys counted, or past 32 bits: no window can be counted).
+   */
+  prepare(deadline = Number.POSITIVE_INFINITY): boolean {
+    if (this.wide) return true;
+    const n = this.indices.length;
+    const high = (this.high ??= new Uint32Array(DIGIT));
+    const low = (this.low ??= new Uint32Array(DIGIT));
+    while (this.countedTo < n) {
+      const start = this.countedTo;
+      const len = Math.min(this.block, n - start);
+      const b = this.keysOf(start, len);
+      if (!b) return true;
+      const keys = b.keys;
+      for (let j = b.at, end = b.at + len; j < end; j++) {
+        const k = keys[j];
+        high[k >>> 16]++;
+        if (k < DIGIT) low[k]++;
+      }
+      this.countedTo = start + len;
+      if (performance.now() >= deadline) break;
+    }
+    return this.prepared;
+  }
+
   /**
    * The objects at positions [from, from + count) of the sorted selection
-   * (fewer at its end), or null for keys past 32 bits and windows spread
-   * over more than SPAN_DIGITS high digits (the caller sorts).
+   * (those of them inside it: as many as a slice of the sorted selection
+   * gives), or null for keys past 32 bits (the caller sorts).
    */
   rows(from: number, count: number): Uint32Array | null {
     const n = this.indices.length;
-    from = Math.max(0, Math.floor(from));
-    const to = Math.min(n, from + Math.max(0, Math.floor(count)));
+    const start = Math.floor(from);
+    from = Math.max(0, start);
+    const to = Math.min(n, start + Math.max(0, Math.floor(count)));
     if (from >= to) return new Uint32Array(0);
-    if (this.wide || !this.countDigits()) return null;
+    this.prepare();
+    if (this.wide) return null;
     const high = this.high!;
     const desc = this.sort.desc;
     // The high digits of the window's first and last rows, and the rows before the first's.
@@ -99,29 +145,22 @@ export class WindowInOrder {
       if (first >= 0 && to - 1 < next) last = d;
       seen = next;
     }
-    const lowDigit = Math.min(first, last);
-    const span = Math.abs(last - first) + 1;
-    if (span > SPAN_DIGITS) return null;
-    const base = lowDigit * DIGIT;
-    const size = span * DIGIT;
-    // Objects per key in [base, base + size).
-    let counts: Uint32Array;
-    if (lowDigit === 0 && span === 1) counts = this.low!;
-    else if (this.counted?.length === size && this.countedBase === base) counts = this.counted;
-    else {
-      counts = new Uint32Array(size);
-      if (!this.countRange(counts, base)) return null;
-      this.counted = counts;
-      this.countedBase = base;
-    }
+    return first === last ? this.inDigit(first, before, from, to) : this.acrossDigits(first, last, before, from, to);
+  }
+
+  /** A window whose rows all have the high digit `d`, the first of them at position `before`. */
+  private inDigit(d: number, before: number, from: number, to: number): Uint32Array | null {
+    const counts = this.countsIn(d);
+    if (!counts) return null;
     // Each key's first position, in the sort's direction from `before`;
     // and the keys whose positions meet the window (most windows: one or two).
-    const next = new Uint32Array(size);
+    const next = new Uint32Array(DIGIT);
+    const desc = this.sort.desc;
     let at = before;
-    let keyLo = size;
+    let keyLo = DIGIT;
     let keyHi = -1;
-    for (let s = 0; s < size && at < to; s++) {
-      const k = desc ? size - 1 - s : s;
+    for (let s = 0; s < DIGIT && at < to; s++) {
+      const k = desc ? DIGIT - 1 - s : s;
       next[k] = at;
       at += counts[k];
       if (at > from && counts[k] > 0) {
@@ -129,105 +168,153 @@ export class WindowInOrder {
         keyHi = Math.max(keyHi, k);
       }
     }
-    return this.place(next.subarray(keyLo, keyHi + 1), base + keyLo, from, to);
+    const out = new Uint32Array(to - from);
+    return this.place(out, to - from, d * DIGIT + keyLo, next.subarray(keyLo, keyHi + 1), 0, null, from, to) ? out : null;
   }
 
   /**
-   * Counts the keys by their digits now (what the first window would do:
-   * one pass over the selection's keys, 40-100 ms at 23 M objects), so that
-   * the first window costs no more than the next; false for keys past 32
-   * bits (no window can be counted).
+   * A window from the high digit `first` to `last` (its first rows at
+   * position `before`): the objects of the digits between, all inside it,
+   * collected and sorted; the two end digits' keys counted, and their
+   * objects placed.
    */
-  prepare(): boolean {
-    return !this.wide && this.countDigits();
+  private acrossDigits(first: number, last: number, before: number, from: number, to: number): Uint32Array | null {
+    const high = this.high!;
+    const desc = this.sort.desc;
+    const lo = Math.min(first, last);
+    const hi = Math.max(first, last);
+    let between = 0;
+    for (let d = lo + 1; d < hi; d++) between += high[d];
+    const midKeys = new Uint32Array(between);
+    const midObjects = new Uint32Array(between);
+    // The digit 0's keys are counted already.
+    const firstCounts = first === 0 ? this.low! : new Uint32Array(DIGIT);
+    const lastCounts = last === 0 ? this.low! : new Uint32Array(DIGIT);
+    const countFirst = first !== 0;
+    const countLast = last !== 0;
+    let m = 0;
+    const ok = this.eachBlock((keys, at, len, objects, firstObject) => {
+      for (let j = 0; j < len; j++) {
+        const k = keys[at + j];
+        const d = k >>> 16;
+        if (d === first) {
+          if (countFirst) firstCounts[k & 0xffff]++;
+        } else if (d === last) {
+          if (countLast) lastCounts[k & 0xffff]++;
+        } else if (d > lo && d < hi) {
+          midKeys[m] = k;
+          midObjects[m++] = objects ? objects[j] : firstObject + j;
+        }
+      }
+    });
+    if (!ok) return null;
+    // The digits between, in the sort's order, ties in file order.
+    const order = Array.from({ length: between }, (_, j) => j);
+    order.sort((a, b) => (desc ? midKeys[b] - midKeys[a] : midKeys[a] - midKeys[b]) || midObjects[a] - midObjects[b]);
+    const out = new Uint32Array(to - from);
+    const midStart = before + high[first];
+    for (let j = 0; j < between; j++) out[midStart + j - from] = midObjects[order[j]];
+    // The end digits' keys' first positions: the first digit's from `before`, the last's after the digits between.
+    const positions = (counts: Uint32Array, at: number) => {
+      const next = new Uint32Array(DIGIT);
+      for (let s = 0; s < DIGIT; s++) {
+        const k = desc ? DIGIT - 1 - s : s;
+        next[k] = at;
+        at += counts[k];
+      }
+      return next;
+    };
+    const need = to - from - between;
+    if (need === 0) return out;
+    const ends = this.place(out, need, first * DIGIT, positions(firstCounts, before), last * DIGIT, positions(lastCounts, midStart + between), from, to);
+    return ends ? out : null;
   }
 
-  /** The counts per high digit and per key below 2^16 (once); false when a key needs a high word. */
-  private countDigits(): boolean {
-    if (this.high) return true;
-    const high = new Uint32Array(DIGIT);
-    const low = new Uint32Array(DIGIT);
+  /** Per key of the high digit `d`, the selection's objects with it (the digit 0's: counted ahead; another's: a pass, kept for the next window). */
+  private countsIn(d: number): Uint32Array | null {
+    if (d === 0) return this.low;
+    if (this.countsDigit === d) return this.digitCounts;
+    const counts = new Uint32Array(DIGIT);
     const ok = this.eachBlock((keys, at, len) => {
       for (let j = at, end = at + len; j < end; j++) {
         const k = keys[j];
-        high[k >>> 16]++;
-        if (k < DIGIT) low[k]++;
+        if (k >>> 16 === d) counts[k & 0xffff]++;
       }
     });
-    if (!ok) return false;
-    this.high = high;
-    this.low = low;
-    return true;
+    if (!ok) return null;
+    this.digitCounts = counts;
+    this.countsDigit = d;
+    return counts;
   }
 
-  /** Objects per key in [base, base + counts.length) into `counts`; false when a key needs a high word. */
-  private countRange(counts: Uint32Array, base: number): boolean {
-    const size = counts.length;
-    return this.eachBlock((keys, at, len) => {
-      for (let j = at, end = at + len; j < end; j++) {
-        const d = keys[j] - base;
-        if (d >= 0 && d < size) counts[d]++;
-      }
-    });
-  }
-
-  /** The objects whose positions (next[key - base], counted on per object met) fall in [from, to); stops once all are found. */
-  private place(next: Uint32Array, base: number, from: number, to: number): Uint32Array | null {
-    const out = new Uint32Array(to - from);
+  /**
+   * Writes into `out` the objects whose positions fall in [from, to): an
+   * object with a key k in [base, base + next.length) takes position
+   * next[k - base] (counted on per object met), likewise from `next2` (if
+   * any) for keys from `base2`; stops once `need` are written. False when a
+   * key needs a high word.
+   */
+  private place(out: Uint32Array, need: number, base: number, next: Uint32Array, base2: number, next2: Uint32Array | null, from: number, to: number): boolean {
     const size = next.length;
+    const size2 = next2 ? next2.length : 0;
+    const b2 = base2;
     let found = 0;
-    const ok = this.eachBlock((keys, at, len, objects, first) => {
+    return this.eachBlock((keys, at, len, objects, first) => {
       for (let j = 0; j < len; j++) {
-        const d = keys[at + j] - base;
-        if (d < 0 || d >= size) continue;
-        const p = next[d]++;
+        const k = keys[at + j];
+        let p: number;
+        const d = k - base;
+        if (d >= 0 && d < size) p = next[d]++;
+        else {
+          const d2 = k - b2;
+          if (d2 >= 0 && d2 < size2) p = next2![d2]++;
+          else continue;
+        }
         if (p >= from && p < to) {
           out[p - from] = objects ? objects[j] : first + j;
-          if (++found === out.length) return true;
+          if (++found === need) return true;
         }
       }
       return false;
     });
-    return ok ? out : null;
   }
 
   /**
-   * Calls `visit` on the selection's keys block by block, in file order:
-   * keys[at + j] is the key of the block's j-th object, which is objects[j]
-   * (or first + j when `objects` is null: every object is selected). `visit`
-   * returns true to stop. False when a key needs a high word.
+   * Calls `visit` on the selection's keys block by block, in file order
+   * (see Block); `visit` returns true to stop. False when a key needs a
+   * high word.
    */
   private eachBlock(visit: (keys: ArrayLike<number>, at: number, len: number, objects: Uint32Array | null, first: number) => boolean | void): boolean {
-    const indices = this.indices;
-    const n = indices.length;
-    const direct = this.reader.direct;
-    if (direct && n === this.ctx.store.numObjects) {
-      // Every object (the selection is then 0..n-1), its key read straight.
-      for (let start = 0; start < n; start += this.block) if (visit(direct, start, Math.min(this.block, n - start), null, start)) break;
-      return true;
-    }
-    const lo = this.blockKeys;
-    const ranked = this.reader.ranked;
-    if (ranked && n === this.ctx.store.numObjects) {
-      // Every object, its key the rank of its id: read straight too (no selection to read).
-      const { ids, rank } = ranked;
-      for (let start = 0; start < n; start += this.block) {
-        const len = Math.min(this.block, n - start);
-        for (let j = 0; j < len; j++) lo[j] = rank[ids[start + j]];
-        if (visit(lo, 0, len, null, start)) break;
-      }
-      return true;
-    }
+    const n = this.indices.length;
     for (let start = 0; start < n; start += this.block) {
       const len = Math.min(this.block, n - start);
-      const part = indices.subarray(start, start + len);
-      const keys = lo.subarray(0, len);
-      if (this.reader.fill(part, keys, null, 0, len, () => new Uint32Array(len)) !== null) {
-        this.wide = true;
-        return false;
-      }
-      if (visit(keys, 0, len, part, 0)) break;
+      const b = this.keysOf(start, len);
+      if (!b) return false;
+      if (visit(b.keys, b.at, len, b.objects, b.first)) break;
     }
     return true;
+  }
+
+  /** The keys of the selection's objects [start, start + len); null (and every window null from then) when one needs a high word. */
+  private keysOf(start: number, len: number): Block | null {
+    const indices = this.indices;
+    const all = indices.length === this.ctx.store.numObjects;
+    // Every object (the selection is then 0..n-1), its key read straight.
+    const direct = this.reader.direct;
+    if (direct && all) return { keys: direct, at: start, objects: null, first: start };
+    const lo = this.blockKeys.subarray(0, len);
+    const ranked = this.reader.ranked;
+    if (ranked && all) {
+      // Every object, its key the rank of its id: read straight too (no selection to read).
+      const { ids, rank } = ranked;
+      for (let j = 0; j < len; j++) lo[j] = rank[ids[start + j]];
+      return { keys: lo, at: 0, objects: null, first: start };
+    }
+    const part = indices.subarray(start, start + len);
+    if (this.reader.fill(part, lo, null, 0, len, () => new Uint32Array(len)) !== null) {
+      this.wide = true;
+      return null;
+    }
+    return { keys: lo, at: 0, objects: part, first: 0 };
   }
 }
