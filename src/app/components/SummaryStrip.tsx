@@ -75,6 +75,8 @@ export function SummaryStrip() {
   const phase = useDataStore((st) => st.phase);
   const totals = useDataStore((st) => st.totals);
   const totalsPending = useDataStore((st) => st.totalsPending);
+  // What the filters keep is known with the rows: the objects figure need not wait for the totals.
+  const keptObjects = useDataStore((st) => st.result?.total ?? null);
   const filterActive = useViewStore((st) => !isEmptyFilter(st.filter));
   const partial = useDataStore((st) => st.partial);
   const memory = useDataStore((st) => st.memory);
@@ -139,7 +141,7 @@ export function SummaryStrip() {
             <dd className="muted">kept of file</dd>
           </div>
         )}
-        <Item label="Objects" file={count(s.objects)} filtered={kept((t) => count(t.objects))} testId="summary-objects" />
+        <Item label="Objects" file={count(s.objects)} filtered={counting && keptObjects !== null ? count(keptObjects) : kept((t) => count(t.objects))} testId="summary-objects" />
         <Item label="Access lines" file={count(s.accesses)} filtered={kept((t) => count(t.accesses))} testId="summary-accesses" />
         <Item label="Live objects" file={count(s.liveObjects)} filtered={kept((t) => count(t.liveObjects))} testId="summary-live" />
         <Item label="Bytes allocated" file={bytes(s.bytes)} filtered={kept((t) => bytes(t.bytes))} testId="summary-bytes" />

@@ -161,7 +161,8 @@ function columnsFor(hasPid: boolean, hasSlab: boolean, aggregateOnly: boolean, t
 function EmptySites({ loading, otherTasks }: { loading: boolean; otherTasks: boolean }) {
   const filtered = useViewStore((s) => !isEmptyFilter(s.filter));
   const accesses = useDataStore((s) => s.summary?.accesses ?? null);
-  const kept = useDataStore((s) => s.totals?.objects ?? null);
+  // The objects the filters keep, known with the rows (the totals may come after them).
+  const kept = useDataStore((s) => s.result?.total ?? null);
   const hasPid = useDataStore((s) => s.summary?.accessHasPid ?? true);
   if (accesses === 0) {
     return <span className="muted">{loading ? 'No access lines read yet…' : 'This capture has no access lines.'}</span>;
