@@ -26,13 +26,13 @@ function narrowKmap(numObjects: number): string {
   const cmds = ['ls', 'sh', 'kworker/0:1', 'Xorg', ''];
   const slabs = ['kmalloc-64', 'dentry', 'filp', 'no-slab', 'task_struct'];
   for (let i = 0; i < numObjects; i++) {
-    const ip = (0xffffffff81000000 + Math.floor(r() * 40) * 16).toString(16);
+    const ip = `ffffffff81${(Math.floor(r() * 40) * 16).toString(16).padStart(6, '0')}`;
     const va = `ffff8880${Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')}`;
     const x = r();
     const size = x < 0.6 ? [64, 192, 256, 4096][Math.floor(r() * 4)] : x < 0.9 ? Math.floor(r() * 65536) : 65536 * (1 + Math.floor(r() * 5)) + Math.floor(r() * 3) * 4096;
     const alloc = 60000 + 7 * i;
     const free = r() < 0.3 ? 0 : alloc + Math.floor(r() * 200000);
-    const freeIp = free === 0 ? '0000000000000000' : (0xffffffff81100000 + Math.floor(r() * 9) * 16).toString(16);
+    const freeIp = free === 0 ? '0000000000000000' : `ffffffff811${(Math.floor(r() * 9) * 16).toString(16).padStart(5, '0')}`;
     lines.push(`${ip},${Math.floor(r() * 6)},${va},${size},${alloc},${free},${freeIp},KMALLOC,${cmds[i % cmds.length]},${slabs[Math.floor(r() * slabs.length)]},`);
     const numAccesses = Math.floor(r() * 4);
     for (let a = 0; a < numAccesses; a++) lines.push(`  ffffffff8150${(a * 16).toString(16).padStart(4, '0')},${Math.floor(r() * 3)},${Math.floor(r() * 40000)},1`);
@@ -141,6 +141,31 @@ describe('WindowInOrder', () => {
               expect(Array.from(got!), `${name} ${desc ? 'desc' : 'asc'} [${from}, +${count}) block=${block}`).toEqual(want.slice(from, from + count));
             }
           }
+        }
+      }
+    }
+  });
+
+  it('reads ranks past 2^16: a capture with more distinct alloc IPs than one digit holds', () => {
+    const m = 70_000;
+    // Each object its own IP, in a scrambled order.
+    const kmap = Array.from({ length: m }, (_, i) => {
+      const ip = `ffffffff8${(((i * 7919) % m) * 16).toString(16).padStart(7, '0')}`;
+      return `${ip},1,ffff8880${(i * 64).toString(16).padStart(8, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`;
+    }).join('');
+    const store = parseKmapBytes(new TextEncoder().encode(kmap));
+    expect(store.ips.size).toBeGreaterThan(65536);
+    const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
+    const ctx = new QueryContext(store);
+    const all = Array.from({ length: m }, (_, i) => i);
+    for (const [name, sel] of [['all', all], ['every third', all.filter((i) => i % 3 === 0)]] as const) {
+      for (const desc of [false, true]) {
+        const want = sortedByRows(rows, sel, 'allocIp', desc);
+        const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: 'allocIp', desc });
+        // Inside the first digit, across the two, inside the second.
+        for (const from of [100, sel.length - 65536 - 40, 65536 - 40, (65536 >> 1) + 1, sel.length - 50]) {
+          if (from < 0) continue;
+          expect(Array.from(windows.rows(from, 80)!), `${name} ${desc ? 'desc' : 'asc'} from ${from}`).toEqual(want.slice(from, from + 80));
         }
       }
     }

@@ -259,6 +259,29 @@ export class WindowInOrder {
     const size2 = next2 ? next2.length : 0;
     const b2 = base2;
     let found = 0;
+    const ranked = this.reader.ranked;
+    if (ranked && this.indices.length === this.ctx.store.numObjects) {
+      // Every object, its key the rank of its id: each id's slot in next (or, past it, in next2) read from a
+      // table by id, where a key of its own would be read for each object (half the time at 23 M objects).
+      const { ids, rank } = ranked;
+      const slot = new Int32Array(rank.length).fill(-1);
+      for (let id = 0; id < rank.length; id++) {
+        const d = rank[id] - base;
+        const d2 = rank[id] - b2;
+        if (d >= 0 && d < size) slot[id] = d;
+        else if (d2 >= 0 && d2 < size2) slot[id] = size + d2;
+      }
+      for (let i = 0, n = this.indices.length; i < n; i++) {
+        const sl = slot[ids[i]];
+        if (sl < 0) continue;
+        const p = sl < size ? next[sl]++ : next2![sl - size]++;
+        if (p >= from && p < to) {
+          out[p - from] = i;
+          if (++found === need) break;
+        }
+      }
+      return true;
+    }
     return this.eachBlock((keys, at, len, objects, first) => {
       for (let j = 0; j < len; j++) {
         const k = keys[at + j];
