@@ -670,8 +670,9 @@ export abstract class SessionQueries {
         for (let p = Math.max(0, start); p < start + count; p++) rows.push(objectRow(this.store, first[p], ctx));
         return rows;
       }
-      // A window past them (a scroll), counted out of the keys; the order's turns go on.
-      if (count <= this.windowMaxRows) {
+      // A window past them (a scroll), counted out of the keys; the order's turns go on. (Under a kept order
+      // whose keys are not counted yet, finishing its walk, 20-140 ms, costs less and serves every window after.)
+      if (count <= this.windowMaxRows && (!pending.made || pending.windows?.prepared)) {
         pending.windows ??= new WindowInOrder(ctx, pending.indices, pending.sort);
         const objects = pending.windows.rows(start, count);
         if (objects) return Array.from(objects, (i) => objectRow(this.store!, i, ctx));

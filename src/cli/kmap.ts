@@ -345,7 +345,8 @@ if (isMainThread) main(process.argv.slice(2)).then(
     } else if (err instanceof ExportInterrupted) {
       process.stderr.write(`kmap: export ${err.message}\n`);
       // Cleaned up by now: ended by the signal itself, as an interrupted program is (a shell sees 130 or 143).
-      // process.exit() waited, on a FIFO left idle, for the read still blocked on it to return; the signal does not.
+      // An exit (the exit code set, or process.exit(), tried) waited on a FIFO left idle until the read blocked
+      // on it returned; the signal does not.
       process.removeAllListeners(err.signal);
       process.kill(process.pid, err.signal);
     } else if (err instanceof QueryError) {

@@ -14,6 +14,8 @@ import { QueryContext } from './context.ts';
 import { OBJECT_COLUMNS, type ObjectColumn } from './types.ts';
 import { rng, sortedByRows, sortStressStore } from '../testing/sort-stress.ts';
 import { WindowInOrder } from './window-in-order.ts';
+import { sortSelection } from './object-query.ts';
+import { writeKmap } from '../testing/kmap-writer.ts';
 
 /**
  * Variant E with every sort key below 2^32: sizes mostly below 2^16 with
@@ -166,6 +168,25 @@ describe('WindowInOrder', () => {
         for (const from of [100, sel.length - 65536 - 40, 65536 - 40, (65536 >> 1) + 1, sel.length - 50]) {
           if (from < 0) continue;
           expect(Array.from(windows.rows(from, 80)!), `${name} ${desc ? 'desc' : 'asc'} from ${from}`).toEqual(want.slice(from, from + 80));
+        }
+      }
+    }
+  });
+
+  it('agrees with sortSelection in every variant, where slabs or types may be missing (ids without names)', () => {
+    for (const variant of ['A', 'B', 'C', 'D', 'E'] as const) {
+      const store = parseKmapBytes(new TextEncoder().encode(writeKmap({ variant, objects: 1200, seed: 9, damage: 0 })));
+      const all = Uint32Array.from({ length: store.numObjects }, (_, i) => i);
+      for (const column of ['slab', 'type', 'command', 'allocIp', 'size'] as ObjectColumn[]) {
+        for (const desc of [false, true]) {
+          const sorted = Uint32Array.from(all);
+          sortSelection(new QueryContext(store), sorted, { key: column, desc }, false);
+          const windows = new WindowInOrder(new QueryContext(store), all, { key: column, desc }, 7);
+          for (const from of [0, 300, 1000]) {
+            const got = windows.rows(from, 150);
+            if (got === null) expect(column, `${variant} ${column}`).toBe('size');
+            else expect(Array.from(got), `${variant} ${column} ${desc ? 'desc' : 'asc'} from ${from}`).toEqual(Array.from(sorted.subarray(from, from + 150)));
+          }
         }
       }
     }

@@ -264,15 +264,14 @@ export class WindowInOrder {
       // Every object, its key the rank of its id: each id's slot in next (or, past it, in next2) read from a
       // table by id, where a key of its own would be read for each object (half the time at 23 M objects).
       const { ids, rank } = ranked;
-      const slot = new Int32Array(rank.length).fill(-1);
-      for (let id = 0; id < rank.length; id++) {
-        const d = rank[id] - base;
-        const d2 = rank[id] - b2;
-        if (d >= 0 && d < size) slot[id] = d;
-        else if (d2 >= 0 && d2 < size2) slot[id] = size + d2;
-      }
+      const slotOf = (key: number) => (key - base >= 0 && key - base < size ? key - base : key - b2 >= 0 && key - b2 < size2 ? size + key - b2 : -1);
+      const slot = new Int32Array(rank.length);
+      for (let id = 0; id < rank.length; id++) slot[id] = slotOf(rank[id]);
+      // An id with no name (a format without slabs or types holds 0 and no names) has the key 0, as fill() reads it.
+      const nameless = slotOf(0);
       for (let i = 0, n = this.indices.length; i < n; i++) {
-        const sl = slot[ids[i]];
+        const id = ids[i];
+        const sl = id < slot.length ? slot[id] : nameless;
         if (sl < 0) continue;
         const p = sl < size ? next[sl]++ : next2![sl - size]++;
         if (p >= from && p < to) {
