@@ -107,7 +107,7 @@ const FIRST_ROWS_AHEAD = 256;
  * A window of at most this many rows past a stepped sort's first ones (a
  * scroll: the table asks pages of 128) is counted out of the keys while the
  * order is made (WindowInOrder: at 23 M objects, after the sort's first
- * turns have counted the keys, two passes at most, 86-87 ms in Chromium,
+ * turns have counted the keys, two passes at most, 86-100 ms in Chromium,
  * against 0.4-1.9 s for the whole sort); a bigger one, or one it cannot
  * count (keys past 32 bits: addresses), finishes the sort at once.
  */
@@ -136,7 +136,7 @@ interface PendingSort {
   made: boolean;
   /** The walk of the order into the sorted buffer, once begun (null: the order went; the sort is finished at once). */
   walk?: Generator<void, void> | null;
-  /** Windows past the first rows, counted out of the keys (made by the first such window). */
+  /** Windows past the first rows, counted out of the keys (made by the sort's first turn, or the first such window). */
   windows?: WindowInOrder;
 }
 
