@@ -27,6 +27,7 @@ import path from 'node:path';
 import { isGzip } from '../format/gzip.ts';
 import type { KmapSlice } from '../format/kmap-slicer.ts';
 import { MAX_DISTINCT_NAMES } from '../format/name-cap.ts';
+import { isStdinSocket } from '../node/input-handle.ts';
 import { readKmapSlices } from '../node/read-kmap-slices.ts';
 import { readKmapSlicesInThread } from '../node/slices-thread.ts';
 import type { ReadProgress } from '../node/read-kmap-file.ts';
@@ -205,8 +206,10 @@ async function exportInSlices(
         draw();
       },
     };
-    // The next slice is parsed in a thread of its own while this one is written; --workers 1: one after the other, here.
-    const got = args.workers !== 1 && availableParallelism() > 1 ? await readKmapSlicesInThread(args.file, readOptions, onSlice) : await readKmapSlices(args.file, readOptions, onSlice);
+    // The next slice is parsed in a thread of its own while this one is written; --workers 1, or a standard input
+    // that is a socket (only this thread can read it: ../node/input-handle.ts): one after the other, here.
+    const inThread = args.workers !== 1 && availableParallelism() > 1 && !isStdinSocket(args.file);
+    const got = inThread ? await readKmapSlicesInThread(args.file, readOptions, onSlice) : await readKmapSlices(args.file, readOptions, onSlice);
     progress.done();
     const exporting: ParquetExport = out!;
     exporting.throwIfInterrupted();

@@ -29,6 +29,8 @@ export interface CliRun {
 
 export interface RunOptions {
   viaTsx?: boolean;
+  /** Bytes for the CLI's standard input (kmapSync; Node gives a child a socket pair for it, not a pipe). */
+  input?: Uint8Array;
 }
 
 function command(args: string[], options: RunOptions): [string, string[]] {
@@ -39,7 +41,7 @@ function command(args: string[], options: RunOptions): [string, string[]] {
 export function kmapSync(args: string[], options: RunOptions = {}): CliRun {
   const [cmd, argv] = command(args, options);
   const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26, input: options.input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
 }
 

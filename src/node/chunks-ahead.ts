@@ -15,7 +15,7 @@
 // A pipe has no positions (a read at one fails with ESPIPE): chunksInOrder
 // reads it one chunk after another from where it is, as the CLI always did.
 
-import type { FileHandle } from 'node:fs/promises';
+import type { InputHandle } from './input-handle.ts';
 
 /**
  * The bytes [from, to) of `handle` in chunks of up to `chunkBytes`
@@ -24,7 +24,7 @@ import type { FileHandle } from 'node:fs/promises';
  * buffer of at least chunkBytes the caller is done with, taken as one of the
  * two.
  */
-export async function* chunksAhead(handle: FileHandle, from: number, to: number, chunkBytes: number, spare?: Uint8Array): AsyncGenerator<Uint8Array> {
+export async function* chunksAhead(handle: InputHandle, from: number, to: number, chunkBytes: number, spare?: Uint8Array): AsyncGenerator<Uint8Array> {
   const buffers = [spare && spare.length >= chunkBytes ? spare : new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
   const readAt = (buf: Uint8Array, at: number): Promise<number> =>
     at >= to ? Promise.resolve(0) : handle.read(buf, 0, Math.min(chunkBytes, to - at), at).then((r) => r.bytesRead);
@@ -51,7 +51,7 @@ export async function* chunksAhead(handle: FileHandle, from: number, to: number,
 }
 
 /** The rest of `handle` from where it is (a pipe's way), in chunks read into `buffer` one after another: each stays whole until the next is asked for. */
-export async function* chunksInOrder(handle: FileHandle, buffer: Uint8Array): AsyncGenerator<Uint8Array> {
+export async function* chunksInOrder(handle: InputHandle, buffer: Uint8Array): AsyncGenerator<Uint8Array> {
   for (;;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
     if (bytesRead === 0) return;

@@ -21,7 +21,7 @@
 //   (gzipContentMessage: "This file is gzip-compressed, and its content is
 //   not a kmap: ...").
 
-import type { FileHandle } from 'node:fs/promises';
+import type { InputHandle } from './input-handle.ts';
 import { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { GzipDataError, gzipContentMessage, gzipDamaged, gzipTrailingGarbage, gzipTruncated } from '../format/gzip.ts';
@@ -50,7 +50,7 @@ function isZlibError(err: unknown): err is Error & { code: string } {
  * finish() gives.
  */
 export async function parseGzipFile<T>(
-  handle: FileHandle,
+  handle: InputHandle,
   size: number,
   first: Uint8Array,
   parser: KmapSink<T>,

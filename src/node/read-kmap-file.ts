@@ -15,6 +15,7 @@ import { reserveForBytes, type KmapStore } from '../store/kmap-store.ts';
 import { PARALLEL_MIN_BYTES } from '../format/ranges.ts';
 import { chunksAhead, chunksInOrder } from './chunks-ahead.ts';
 import { parseGzipFile } from './gunzip-kmap.ts';
+import { openInput } from './input-handle.ts';
 import { readKmapFileInRanges } from './parallel-read.ts';
 
 export const NODE_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -118,7 +119,8 @@ export async function readIntoSink<T>(
     : null;
   aborted?.catch(() => {});
   const raced = <R>(p: Promise<R>): Promise<R> => (aborted ? Promise.race([p, aborted]) : p);
-  const handle = await open(path, 'r');
+  // A file, FIFO or device; or a standard input that is a socket (./input-handle.ts).
+  const handle = await openInput(path);
   try {
     const info = await handle.stat();
     const size = info.size;
