@@ -317,7 +317,7 @@ function fsErrorText(err: { code: string; message?: unknown }): string {
     EACCES: 'permission denied',
     EPERM: 'permission denied',
     ENOTDIR: 'a part of the path is not a directory',
-    ENXIO: 'cannot be opened by its path (a socket?): give it as a file, or pipe it in on /dev/stdin',
+    ENXIO: 'cannot be opened by its path (a socket?): save it to a file and give that',
   };
   return words[err.code] ?? String(err.message ?? err.code);
 }

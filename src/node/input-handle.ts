@@ -10,6 +10,7 @@
 
 import { fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 
 /** The part of a FileHandle the readers use (a FileHandle is one). */
 export interface InputHandle {
@@ -32,13 +33,18 @@ export function isStdinSocket(path: string): boolean {
   }
 }
 
-/** Opens `path` for reading: by its path, or, for a standard input that is a socket, through process.stdin. */
+/**
+ * Opens `path` for reading: by its path, or, for a standard input that is a
+ * socket, through process.stdin (in the main thread only: a worker thread's
+ * process.stdin is empty, and would read as an empty file).
+ */
 export async function openInput(path: string): Promise<InputHandle> {
-  if (isStdinSocket(path)) return stdinHandle();
-  return open(path, 'r');
+  if (!isStdinSocket(path)) return open(path, 'r');
+  if (!isMainThread) throw new Error('the standard input, a socket, can be read in the main thread only');
+  return stdinHandle();
 }
 
-/** process.stdin as an InputHandle: each read waits for as many bytes as asked, or the end. */
+/** process.stdin as an InputHandle: a read gives what has come (up to as many bytes as asked), waiting only for the first; 0 at the end. */
 function stdinHandle(): InputHandle {
   const stdin = process.stdin;
   const pieces = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -50,7 +56,8 @@ function stdinHandle(): InputHandle {
       let n = 0;
       while (n < length) {
         if (rest.length === 0) {
-          if (ended) break;
+          // What has come is given at once, as a pipe's read gives it: a slow writer's lines are parsed as they come.
+          if (ended || n > 0) break;
           const r = await pieces.next();
           if (r.done) {
             ended = true;
