@@ -41,6 +41,17 @@ const DIGIT = 1 << 16;
 /** Objects read at a time: their key words fit the second-level cache, and a step of prepare() takes a block at least. */
 const BLOCK = 1 << 16;
 
+/** Per key of one high digit (counts: objects per key), its first position: the keys in the sort's direction from position `at`. */
+function firstPositions(counts: Uint32Array, at: number, desc: boolean): Uint32Array {
+  const next = new Uint32Array(DIGIT);
+  for (let s = 0; s < DIGIT; s++) {
+    const k = desc ? DIGIT - 1 - s : s;
+    next[k] = at;
+    at += counts[k];
+  }
+  return next;
+}
+
 /** The keys of one block of the selection: keys[at + j] is the key of objects[j] (or of first + j when every object is selected). */
 interface Block {
   readonly keys: ArrayLike<number>;
@@ -152,18 +163,12 @@ export class WindowInOrder {
   private inDigit(d: number, before: number, from: number, to: number): Uint32Array | null {
     const counts = this.countsIn(d);
     if (!counts) return null;
-    // Each key's first position, in the sort's direction from `before`;
-    // and the keys whose positions meet the window (most windows: one or two).
-    const next = new Uint32Array(DIGIT);
-    const desc = this.sort.desc;
-    let at = before;
+    // The keys whose positions meet the window (most windows: one or two).
+    const next = firstPositions(counts, before, this.sort.desc);
     let keyLo = DIGIT;
     let keyHi = -1;
-    for (let s = 0; s < DIGIT && at < to; s++) {
-      const k = desc ? DIGIT - 1 - s : s;
-      next[k] = at;
-      at += counts[k];
-      if (at > from && counts[k] > 0) {
+    for (let k = 0; k < DIGIT; k++) {
+      if (counts[k] > 0 && next[k] < to && next[k] + counts[k] > from) {
         keyLo = Math.min(keyLo, k);
         keyHi = Math.max(keyHi, k);
       }
@@ -214,19 +219,10 @@ export class WindowInOrder {
     const out = new Uint32Array(to - from);
     const midStart = before + high[first];
     for (let j = 0; j < between; j++) out[midStart + j - from] = midObjects[order[j]];
-    // The end digits' keys' first positions: the first digit's from `before`, the last's after the digits between.
-    const positions = (counts: Uint32Array, at: number) => {
-      const next = new Uint32Array(DIGIT);
-      for (let s = 0; s < DIGIT; s++) {
-        const k = desc ? DIGIT - 1 - s : s;
-        next[k] = at;
-        at += counts[k];
-      }
-      return next;
-    };
     const need = to - from - between;
     if (need === 0) return out;
-    const ends = this.place(out, need, first * DIGIT, positions(firstCounts, before), last * DIGIT, positions(lastCounts, midStart + between), from, to);
+    // The end digits' keys: the first digit's from `before`, the last's after the digits between.
+    const ends = this.place(out, need, first * DIGIT, firstPositions(firstCounts, before, desc), last * DIGIT, firstPositions(lastCounts, midStart + between, desc), from, to);
     return ends ? out : null;
   }
 
