@@ -46,7 +46,7 @@ async function until(what: () => boolean, why: string): Promise<void> {
 const query = (sort: { key: ObjectColumn; desc: boolean } | null, filter: Partial<ObjectFilter> = {}) => ({ filter: { ...emptyFilter(), ...filter }, sort, firstRows: 128 });
 
 describe('a sort made in turns', () => {
-  it('answers its first rows at once, a window of 64-bit keys before its turns by finishing them, and keeps the order', async () => {
+  it('answers its first rows at once and a window of 64-bit keys out of their words, a position by finishing it, and keeps the order', async () => {
     const { session, ctx, pending } = await openSession(0);
     const want = sortedByRows(rows, all, 'size', true);
     const r = session.query(query({ key: 'size', desc: true }));
@@ -57,11 +57,18 @@ describe('a sort made in turns', () => {
     // Rows within the first answer no more than they are.
     expect(session.rows(100, 50)).toEqual(rowsOf(want.slice(100, 150)));
     expect(pending()).toBe(true);
-    // A window past them, of sizes past 2^32 here, finishes the sort now.
+    // A window past them, of sizes past 2^32 here, is counted out of their high and low words: the turns go on.
     expect(session.rows(2000, 30)).toEqual(rowsOf(want.slice(2000, 2030)));
+    expect(pending()).toBe(true);
+    // So is one of addresses, by their high words first.
+    session.query(query({ key: 'address', desc: true }));
+    const byAddress = sortedByRows(rows, all, 'address', true);
+    expect(session.rows(1500, 64)).toEqual(rowsOf(byAddress.slice(1500, 1564)));
+    expect(pending()).toBe(true);
+    // A position finishes the sort now, and keeps its order.
+    expect(session.positionOf(byAddress[1234])).toBe(1234);
     expect(pending()).toBe(false);
-    expect(keptSortOrders(ctx())).toEqual(['size']);
-    expect(session.positionOf(want[1234])).toBe(1234);
+    expect(keptSortOrders(ctx())).toEqual(['address']);
     await session.close();
   });
 
@@ -148,7 +155,8 @@ describe('a sort made in turns', () => {
   it("with the order kept, answers a filter's first rows from the walk stopped at them, and walks the rest in turns", async () => {
     const { session, pending } = await openSession(0);
     session.query(query({ key: 'size', desc: false }));
-    session.rows(1000, 1);
+    // A position finishes the sort, and keeps its order.
+    session.positionOf(0);
     expect(pending()).toBe(false);
     // Live objects: about two thirds of the store, more than an eighth, so they walk the kept order.
     const live = all.filter((i) => rows[i].freeIndex === '0');

@@ -108,8 +108,9 @@ const FIRST_ROWS_AHEAD = 256;
  * scroll: the table asks pages of 128) is counted out of the keys while the
  * order is made (WindowInOrder: at 23 M objects, after the sort's first
  * turns have counted the keys, two passes at most, 86-100 ms in Chromium,
- * against 0.4-1.9 s for the whole sort); a bigger one, or one it cannot
- * count (keys past 32 bits: addresses), finishes the sort at once.
+ * against 0.4-1.9 s for the whole sort; keys past 32 bits, such as
+ * addresses, by their high words first: 1-84 ms at 9.9 M objects in Node,
+ * against 1.0-1.2 s); a bigger one finishes the sort at once.
  */
 const WINDOW_MAX_ROWS = 4096;
 /** The length of one turn of a stepped sort (a question that comes meanwhile waits at most this). */

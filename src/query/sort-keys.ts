@@ -76,7 +76,12 @@ export class SortKeyReader {
   private readonly store: KmapStore;
   private readonly column: ObjectColumn;
   private readonly keys: ArrayLike<number> | { ids: ArrayLike<number>; rank: Uint32Array } | null = null;
-  /** Keys that always need two words: addresses, and 64-bit columns holding a value past 2^32 (their Float64 form). */
+  /**
+   * Keys that may need two words, known when the reader is made:
+   * addresses, 64-bit columns holding a value past 2^32 - 1 (their Float64
+   * form) and per-object sums past it (a Float64Array). The high words of
+   * the last are written only where not 0 (see fill).
+   */
   readonly wide: boolean;
   /**
    * The keys themselves, one integer below 2^32 per object, when a column of
@@ -90,19 +95,28 @@ export class SortKeyReader {
    * that way: what fill() writes for object i is rank[ids[i]]; else null.
    */
   readonly ranked: { readonly ids: ArrayLike<number>; readonly rank: Uint32Array } | null = null;
+  /**
+   * The low words of the keys, one per object, when they are a column of
+   * their own (addresses: vaLo); else null. They order the objects whose
+   * keys share a high word.
+   */
+  readonly directLow: Uint32Array | null = null;
 
   constructor(ctx: QueryContext, column: ObjectColumn) {
     this.store = ctx.store;
     this.column = column;
-    if (column === 'address') this.wide = true;
-    else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
+    if (column === 'address') {
+      this.wide = true;
+      this.directLow = this.store.objects.vaLo.data;
+    } else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
       const data = this.store.objects[column].data;
       this.wide = data instanceof Float64Array;
       if (!(data instanceof Float64Array)) this.direct = data;
     } else {
-      this.wide = false;
       this.keys = sortKeys(ctx, column);
       const keys = this.keys;
+      // Per-object sums are doubles once one passes 2^32 - 1 (ObjectSums).
+      this.wide = keys instanceof Float64Array;
       if (keys instanceof Uint8Array || keys instanceof Uint16Array || keys instanceof Uint32Array) this.direct = keys;
       else if (keys !== null && 'rank' in keys) this.ranked = keys;
     }

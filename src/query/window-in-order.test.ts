@@ -1,11 +1,13 @@
 // WindowInOrder gives exactly the sort's rows at any window (the
 // comparator's order on the rows, ties in file order both ways) for every
-// column whose keys fit 32 bits, both directions, selections of all, part or
-// a scatter of the store, windows at the start, the middle, across the end
-// and past it, and blocks down to one object; keys below 2^16 and above it,
-// windows inside one high digit and across two or many (sparse big keys);
-// counted ahead in steps or not; and null (the caller sorts) exactly for
-// keys past 32 bits.
+// column, both directions, selections of all, part or a scatter of the
+// store, windows at the start, the middle, across the end and past it, and
+// blocks down to one object; keys below 2^16 and above it, windows inside
+// one high digit and across two or many (sparse big keys); keys past 32
+// bits by their high words (addresses, sizes, indices and sums past 2^32),
+// words sorted whole or counted, windows across words, counts let go past
+// the words kept; counted ahead in steps or not; and null (the caller
+// sorts) exactly past the most high words it counts.
 
 import { describe, expect, it } from 'vitest';
 import { parseKmapBytes } from '../format/parser.ts';
@@ -61,14 +63,14 @@ function windowsOf(m: number): [number, number][] {
 }
 
 describe('WindowInOrder', () => {
-  for (const column of OBJECT_COLUMNS.filter((c) => c !== 'address')) {
+  for (const column of OBJECT_COLUMNS) {
     for (const desc of [false, true]) {
-      it(`gives any window of the sort by ${column} ${desc ? 'descending' : 'ascending'} (keys within 32 bits)`, () => {
+      it(`gives any window of the sort by ${column} ${desc ? 'descending' : 'ascending'}`, () => {
         const ctx = new QueryContext(narrow);
         for (const [name, sel] of selectionsOf(narrow.numObjects)) {
           const want = sortedByRows(narrowRows, sel, column, desc);
           for (const block of [1, 7, 1 << 16]) {
-            const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: column, desc }, block);
+            const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: column, desc }, { block });
             for (const [from, count] of windowsOf(sel.length)) {
               const got = windows.rows(from, count);
               const label = `${name} [${from}, +${count}) block=${block}`;
@@ -94,28 +96,86 @@ describe('WindowInOrder', () => {
     }
   });
 
-  it('gives null for keys past 32 bits, and the right rows for the others', () => {
+  it('gives the windows of keys past 32 bits by their high words: addresses, sizes, indices and sums past 2^32', () => {
+    // Addresses in 512 high words of a few objects each; sizes, free indices and sums of reads most in word 0, some past it.
     const { store, rows } = sortStressStore(1500);
     const ctx = new QueryContext(store);
-    const all = Array.from({ length: store.numObjects }, (_, i) => i);
-    // Addresses always, and in this store sizes, free indices and sums of reads past 2^32.
-    for (const column of ['address', 'size', 'freeIndex', 'reads'] as ObjectColumn[]) {
-      expect(new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: false }).rows(10, 10), column).toBeNull();
-    }
-    // Counted ahead (prepare: nothing left to do once a key is found past 32 bits), they say no as well.
-    for (const column of ['address', 'reads'] as ObjectColumn[]) {
-      const windows = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5);
-      expect(windows.prepare(), column).toBe(true);
-      expect(windows.rows(10, 10), column).toBeNull();
-    }
-    // Its other columns fit 32 bits, counted ahead or not.
-    for (const column of ['pid', 'slab', 'allocIp', 'allocIndex', 'accessLines', 'writes'] as ObjectColumn[]) {
-      for (const ahead of [false, true]) {
-        const windows = new WindowInOrder(ctx, Uint32Array.from(all), { key: column, desc: true }, 5);
-        if (ahead) expect(windows.prepare(), column).toBe(true);
-        expect(Array.from(windows.rows(700, 30)!), column).toEqual(sortedByRows(rows, all, column, true).slice(700, 730));
+    for (const [name, sel] of selectionsOf(store.numObjects)) {
+      for (const column of ['address', 'size', 'freeIndex', 'reads', 'pid', 'slab', 'allocIp', 'allocIndex', 'accessLines', 'writes'] as ObjectColumn[]) {
+        for (const desc of [false, true]) {
+          const want = sortedByRows(rows, sel, column, desc);
+          // Words of at most 0 objects sorted whole (each counted), and of the default.
+          for (const [block, sortedMax] of [[1, 0], [7, 0], [1 << 16, 0], [7, 4096]]) {
+            const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: column, desc }, { block, sortedWordMax: sortedMax });
+            for (const [from, count] of [...windowsOf(sel.length), [100, 700]] as [number, number][]) {
+              const got = windows.rows(from, count);
+              const label = `${name} ${column} ${desc ? 'desc' : 'asc'} [${from}, +${count}) block=${block} sorted<=${sortedMax}`;
+              expect(got, label).not.toBeNull();
+              expect(Array.from(got!), label).toEqual(want.slice(from, from + count));
+            }
+          }
+        }
       }
     }
+  });
+
+  it('reads addresses of big and small high words, across them, counted ahead in steps, the words used longest ago let go', () => {
+    // Six high words of 1 to 3,000 objects, scattered through the file; low words with ties.
+    const r = rng(3);
+    const sizes = [3000, 2, 500, 1, 1200, 40];
+    const words = sizes.flatMap((m, w) => Array.from({ length: m }, () => w));
+    for (let i = words.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [words[i], words[j]] = [words[j], words[i]];
+    }
+    const his = ['ffff8880', 'ffffc900', 'ffff8881', 'ffffffff', 'ffff8882', '00008880'];
+    const kmap = words
+      .map((w, i) => `ffffffff81000010,1,${his[w]}${(Math.floor(r() * 900) * 64).toString(16).padStart(8, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`)
+      .join('');
+    const store = parseKmapBytes(new TextEncoder().encode(kmap));
+    const rows = Array.from({ length: store.numObjects }, (_, i) => objectRow(store, i));
+    const ctx = new QueryContext(store);
+    for (const [name, sel] of selectionsOf(store.numObjects)) {
+      for (const desc of [false, true]) {
+        const want = sortedByRows(rows, sel, 'address', desc);
+        for (const [block, sortedMax] of [[7, 50], [1 << 16, 4096], [1 << 16, 0]]) {
+          for (const ahead of [false, true]) {
+            const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: 'address', desc }, { block, sortedWordMax: sortedMax, keptWindows: 2 });
+            if (ahead) {
+              let steps = 0;
+              while (!windows.prepare(0)) steps++;
+              expect(windows.prepared).toBe(true);
+              if (block === 7 && name === 'all') expect(steps).toBeGreaterThan(sel.length / 7);
+            }
+            // Every word in turn and again (more than the three kept), windows across words, the whole selection.
+            const starts = [0, 40, 2990, 3000, 3200, 4000, 4500, 4700, 3000, 10, sel.length - 30, sel.length >> 1, 0];
+            for (const from of starts) {
+              for (const count of [1, 64, 600]) {
+                const label = `${name} ${desc ? 'desc' : 'asc'} [${from}, +${count}) block=${block} sorted<=${sortedMax} ahead=${ahead}`;
+                expect(Array.from(windows.rows(from, count)!), label).toEqual(want.slice(from, from + count));
+              }
+            }
+            expect(Array.from(windows.rows(0, sel.length)!)).toEqual(want);
+            // The counts of at most two words are kept.
+            const held = (windows as unknown as { words: { windows: unknown }[] }).words.filter((w) => w.windows !== null);
+            expect(held.length).toBeLessThanOrEqual(2);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives null past the most high words it counts, as soon as it meets them', () => {
+    const kmap = Array.from({ length: 4097 }, (_, i) => `ffffffff81000010,1,${(0x10000 + i).toString(16).padStart(8, '0')}00000040,64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`).join('');
+    const store = parseKmapBytes(new TextEncoder().encode(kmap));
+    const all = Uint32Array.from({ length: store.numObjects }, (_, i) => i);
+    const windows = new WindowInOrder(new QueryContext(store), all, { key: 'address', desc: false }, { block: 1000 });
+    expect(windows.rows(10, 10)).toBeNull();
+    expect(windows.prepared).toBe(true);
+    expect(windows.prepare()).toBe(true);
+    // One fewer word (the most) is counted.
+    const fewer = new WindowInOrder(new QueryContext(store), all.subarray(0, 4096), { key: 'address', desc: true }, { block: 1000 });
+    expect(Array.from(fewer.rows(0, 3)!)).toEqual([4095, 4094, 4093]);
   });
 
   it('reads windows over many high digits: big keys, few to a digit, between digits of many', () => {
@@ -135,7 +195,7 @@ describe('WindowInOrder', () => {
       for (const desc of [false, true]) {
         const want = sortedByRows(rows, sel, 'size', desc);
         for (const block of [1, 7, 1 << 16]) {
-          const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: 'size', desc }, block);
+          const windows = new WindowInOrder(ctx, Uint32Array.from(sel), { key: 'size', desc }, { block });
           const starts = [0, 1, 100, 128, 256, 600, 899, 900, 1500, sel.length >> 1, Math.max(0, sel.length - 130)];
           for (const from of starts) {
             for (const count of [1, 5, 128, 700]) {
@@ -181,7 +241,7 @@ describe('WindowInOrder', () => {
         for (const desc of [false, true]) {
           const sorted = Uint32Array.from(all);
           sortSelection(new QueryContext(store), sorted, { key: column, desc }, false);
-          const windows = new WindowInOrder(new QueryContext(store), all, { key: column, desc }, 7);
+          const windows = new WindowInOrder(new QueryContext(store), all, { key: column, desc }, { block: 7 });
           for (const from of [0, 300, 1000]) {
             const got = windows.rows(from, 150);
             if (got === null) expect(column, `${variant} ${column}`).toBe('size');
@@ -196,7 +256,7 @@ describe('WindowInOrder', () => {
     const ctx = new QueryContext(narrow);
     const all = Uint32Array.from({ length: narrow.numObjects }, (_, i) => i);
     const want = sortedByRows(narrowRows, Array.from(all), 'size', true);
-    const windows = new WindowInOrder(ctx, all, { key: 'size', desc: true }, 7);
+    const windows = new WindowInOrder(ctx, all, { key: 'size', desc: true }, { block: 7 });
     // A deadline already past: a block a step.
     let steps = 0;
     while (!windows.prepare(0)) steps++;

@@ -1,127 +1,139 @@
 // Any window of a selection in a sort's order, without sorting it: the rows
 // a scroll shows while the store's order by that column is still being made
 // in turns (first-in-order.ts gives the first rows; this, the rows after).
+// Exactly the sort's rows: by key, ties in file order in both directions,
+// as sortSelection gives them.
 //
-// Exactly the sort's rows: sortSelection orders by key, ties in file order
-// in both directions, so an object's position is the number of objects
-// whose key comes before its key (in the sort's direction), plus the number
-// with its key that come before it in file order. A counting select on the
-// key's two 16-bit digits:
-// - once per sort, one pass over the selection counts the keys by their
-//   high digit, and by their low digit those whose high digit is 0: most
-//   columns' keys are below 2^16 (pids, the ranks of names and IPs, line
-//   counts, most sizes). prepare() does it ahead, a step at a time;
-// - per window, the high digits of its first and last rows. Within one
-//   digit, a pass counts that digit's keys (the digit 0's are counted
-//   already), and a last pass gives each object with a key in the window's
-//   range its position (the objects before the key's first, and those with
-//   its key met so far), keeping those inside the window and stopping once
-//   it is full. Across digits, every object of the digits between lies
-//   inside the window (they are fewer than its rows): one pass collects
-//   them, to be sorted, and counts the two end digits' keys; a last pass
-//   places the end digits' objects as above. (The sizes just past a sort's
-//   first rows, biggest first, are pages and big areas spread over many
-//   digits.)
-// So a window costs at most two passes of key reads after the counting,
-// one when its digit is the last window's, where the whole sort costs a
-// radix sort of every object and the first touch of its buffers (0.5-1.8 s
-// at 23 M objects).
-//
-// Keys past 32 bits (addresses; sizes, indices and sums past 2^32 - 1) give
-// null, and the caller sorts. The counts kept between windows are 512 KB,
-// and the last digit's 256 KB.
+// Keys of up to 32 bits go straight to the counting select on their two
+// 16-bit digits (DigitWindows, window-digits.ts). Keys past 32 bits
+// (addresses always; sizes and indices held as doubles once one passes
+// 2^32 - 1, per-object sums past it) are ordered by their high word first:
+// - once per sort, one pass counts the selection's objects by the high word
+//   of their keys, a second scatters them into one array by word (none when
+//   they all have one), and one per word of more than `sortedWordMax`
+//   objects counts their low words for a DigitWindows over them alone, the
+//   biggest first: three passes in all. prepare() does them ahead, a step at
+//   a time;
+// - a window takes, from each high word its positions meet, that word's
+//   rows in the order of their low words: from its DigitWindows, or, for a
+//   word of few objects, from those objects sorted.
+// A kernel address's high word spans 4 GiB, so a capture's addresses have a
+// handful (the direct map, vmalloc, modules). A selection of more than
+// MAX_HIGH_WORDS high words gives null: the caller sorts. Held: the
+// selection by word (4 bytes an object) and, per word counted, 768 KB
+// (the last KEPT_WINDOWS words' used; another is counted again).
 
+import { BLOCK, DigitWindows } from './window-digits.ts';
 import type { QueryContext } from './context.ts';
 import { SortKeyReader } from './sort-keys.ts';
 import type { ObjectColumn, SortSpec } from './types.ts';
 
-/** Values of one 16-bit digit. */
-const DIGIT = 1 << 16;
+/** The most distinct high words a selection's keys may have. */
+const MAX_HIGH_WORDS = 1 << 12;
+/** A high word of at most this many objects is sorted whole when a window meets it, not counted. */
+const SORTED_WORD_MAX = 1 << 12;
+/** Words whose counts (DigitWindows) are kept between windows, the last used. */
+const KEPT_WINDOWS = 16;
+/** Slots of the table from high word to word (a power of two, at least twice MAX_HIGH_WORDS). */
+const TABLE_SLOTS = 1 << 14;
 
-/** Objects read at a time: their key words fit the second-level cache, and a step of prepare() takes a block at least. */
-const BLOCK = 1 << 16;
-
-/** Per key of one high digit (counts: objects per key), its first position: the keys in the sort's direction from position `at`. */
-function firstPositions(counts: Uint32Array, at: number, desc: boolean): Uint32Array {
-  const next = new Uint32Array(DIGIT);
-  for (let s = 0; s < DIGIT; s++) {
-    const k = desc ? DIGIT - 1 - s : s;
-    next[k] = at;
-    at += counts[k];
-  }
-  return next;
+/** The selection's objects whose keys have one high word. */
+interface HighWord {
+  readonly hi: number;
+  /** How many objects of the selection have it. */
+  count: number;
+  /** Where its objects start in the selection by word, and how many are placed there so far. */
+  start: number;
+  placed: number;
+  /** The counting select over its objects' low words (a word of more than sortedWordMax objects). */
+  windows: DigitWindows | null;
+  /** A word of few objects: its objects in the sort's order, once a window met it. */
+  sorted: Uint32Array | null;
 }
 
-/** The keys of one block of the selection: keys[at + j] is the key of objects[j] (or of first + j when every object is selected). */
-interface Block {
-  readonly keys: ArrayLike<number>;
-  readonly at: number;
-  readonly objects: Uint32Array | null;
-  readonly first: number;
+/** What tests set low: objects read at a time, the most objects of a high word sorted whole, the words whose counts are kept. */
+export interface WindowTuning {
+  block?: number;
+  sortedWordMax?: number;
+  keptWindows?: number;
 }
 
 /**
  * The windows of one sort of one selection: `indices` (distinct, ascending:
  * a filter's selection) in the order of `sort`, as sortSelection would give
- * them. Holds the per-digit counts for the next windows; made again for
- * another selection or sort. `block`: objects read at a time (tests use
- * tiny ones).
+ * them. Holds what it counted for the next windows; made again for another
+ * selection or sort.
  */
 export class WindowInOrder {
   private readonly reader: SortKeyReader;
-  /** Whether some key needs more than 32 bits: every window is null. */
-  private wide: boolean;
-  /** Per high digit (key >>> 16), the selection's keys with it. */
-  private high: Uint32Array | null = null;
-  /** Per key below 2^16, the selection's objects with it. */
-  private low: Uint32Array | null = null;
-  /** Of the selection, how many objects are counted into `high` and `low` so far. */
+  /** Keys within 32 bits: the counting select itself. */
+  private readonly digits: DigitWindows | null;
+  /** Keys past 32 bits: the selection's high words, as they were first met. */
+  private readonly words: HighWord[] = [];
+  /** Open addressing from high word to its index in `words` (+1; 0: empty). */
+  private readonly tableHi = new Uint32Array(TABLE_SLOTS);
+  private readonly tableWord = new Int32Array(TABLE_SLOTS);
+  /** Of the selection, how many objects are counted into `words`, and how many scattered into `byWord`. */
   private countedTo = 0;
-  /** Key words of one block (keys not read straight). */
-  private readonly blockKeys: Uint32Array;
-  /** The last window's digit (not 0) and its per-key counts: the next page of a scroll mostly has the same digit. */
-  private digitCounts: Uint32Array | null = null;
-  private countsDigit = -1;
+  private scatteredTo = 0;
+  /** The selection by high word (each word's objects in file order from its `start`): `indices` itself when one word has them all. */
+  private byWord: Uint32Array | null = null;
+  /** More than MAX_HIGH_WORDS high words: every window is null. */
+  private tooMany = false;
+  /** The words of more than sortedWordMax objects, biggest first, and how many of them are counted ahead. */
+  private big: HighWord[] | null = null;
+  private countedWords = 0;
+  /** Words whose windows are kept, the last used last. */
+  private kept: HighWord[] = [];
+  private readonly blockLo: Uint32Array;
+  private readonly blockHi: Uint32Array;
+  private readonly block: number;
+  private readonly sortedWordMax: number;
+  private readonly keptWindows: number;
 
   constructor(
     private readonly ctx: QueryContext,
     private readonly indices: Uint32Array,
     private readonly sort: SortSpec<ObjectColumn>,
-    private readonly block = BLOCK,
+    tuning: WindowTuning = {},
   ) {
+    this.block = tuning.block ?? BLOCK;
+    this.sortedWordMax = tuning.sortedWordMax ?? SORTED_WORD_MAX;
+    this.keptWindows = tuning.keptWindows ?? KEPT_WINDOWS;
+    const block = this.block;
     this.reader = new SortKeyReader(ctx, sort.key);
-    this.wide = this.reader.wide;
-    this.blockKeys = new Uint32Array(Math.min(block, indices.length));
+    this.digits = this.reader.wide ? null : new DigitWindows(ctx, indices, sort, block, false, this.reader);
+    const size = this.digits ? 0 : Math.min(block, indices.length);
+    this.blockLo = new Uint32Array(size);
+    this.blockHi = new Uint32Array(size);
   }
 
-  /** Whether prepare() has nothing left to do: the keys are counted, or cannot be (past 32 bits). */
+  /** Whether prepare() has nothing left to do: the keys are counted, or cannot be. */
   get prepared(): boolean {
-    return this.wide || (this.high !== null && this.countedTo >= this.indices.length);
+    if (this.digits) return this.digits.prepared;
+    if (this.tooMany) return true;
+    const n = this.indices.length;
+    if (this.countedTo < n || this.scatteredTo < n || this.big === null) return false;
+    return this.countedWords >= Math.min(this.big.length, this.keptWindows);
   }
 
   /**
-   * Counts the keys by their digits ahead of the first window, block by
-   * block until `deadline` (performance.now(); a block at least): one pass
-   * over the selection in all, 40-100 ms at 23 M objects. True once it is
-   * prepared (the keys counted, or past 32 bits: no window can be counted).
+   * Counts the keys ahead of the first window, block by block until
+   * `deadline` (performance.now(); a block at least): one pass over the
+   * selection for keys within 32 bits (40-100 ms at 23 M objects), three for
+   * keys past them (the high words counted, the objects scattered by word,
+   * each big word's low words counted). True once it is prepared.
    */
   prepare(deadline = Number.POSITIVE_INFINITY): boolean {
-    if (this.wide) return true;
-    const n = this.indices.length;
-    const high = (this.high ??= new Uint32Array(DIGIT));
-    const low = (this.low ??= new Uint32Array(DIGIT));
-    while (this.countedTo < n) {
-      const start = this.countedTo;
-      const len = Math.min(this.block, n - start);
-      const b = this.keysOf(start, len);
-      if (!b) return true;
-      const keys = b.keys;
-      for (let j = b.at, end = b.at + len; j < end; j++) {
-        const k = keys[j];
-        high[k >>> 16]++;
-        if (k < DIGIT) low[k]++;
-      }
-      this.countedTo = start + len;
+    if (this.digits) return this.digits.prepare(deadline);
+    // One phase a call at most, so that each call goes on where the last stopped (a block at least).
+    if (!this.tooMany && !this.countWords(deadline)) return this.prepared;
+    if (this.tooMany || !this.scatter(deadline)) return this.prepared;
+    const big = this.bigWords();
+    while (this.countedWords < Math.min(big.length, this.keptWindows)) {
+      const windows = this.windowsOf(big[this.countedWords]);
+      if (!windows.prepare(deadline)) break;
+      this.countedWords++;
       if (performance.now() >= deadline) break;
     }
     return this.prepared;
@@ -130,209 +142,160 @@ export class WindowInOrder {
   /**
    * The objects at positions [from, from + count) of the sorted selection
    * (those of them inside it: as many as a slice of the sorted selection
-   * gives), or null for keys past 32 bits (the caller sorts).
+   * gives), or null when they cannot be counted (the caller sorts).
    */
   rows(from: number, count: number): Uint32Array | null {
+    if (this.digits) return this.digits.rows(from, count);
     const n = this.indices.length;
     const start = Math.floor(from);
     from = Math.max(0, start);
     const to = Math.min(n, start + Math.max(0, Math.floor(count)));
     if (from >= to) return new Uint32Array(0);
-    this.prepare();
-    if (this.wide) return null;
-    const high = this.high!;
+    if (!this.countWords(Number.POSITIVE_INFINITY)) return null;
+    this.scatter(Number.POSITIVE_INFINITY);
     const desc = this.sort.desc;
-    // The high digits of the window's first and last rows, and the rows before the first's.
-    let before = 0;
-    let first = -1;
-    let last = -1;
-    for (let s = 0, seen = 0; s < DIGIT && last < 0; s++) {
-      const d = desc ? DIGIT - 1 - s : s;
-      const next = seen + high[d];
-      if (first < 0 && from < next) {
-        first = d;
-        before = seen;
-      }
-      if (first >= 0 && to - 1 < next) last = d;
-      seen = next;
-    }
-    return first === last ? this.inDigit(first, before, from, to) : this.acrossDigits(first, last, before, from, to);
-  }
-
-  /** A window whose rows all have the high digit `d`, the first of them at position `before`. */
-  private inDigit(d: number, before: number, from: number, to: number): Uint32Array | null {
-    const counts = this.countsIn(d);
-    if (!counts) return null;
-    // The keys whose positions meet the window (most windows: one or two).
-    const next = firstPositions(counts, before, this.sort.desc);
-    let keyLo = DIGIT;
-    let keyHi = -1;
-    for (let k = 0; k < DIGIT; k++) {
-      if (counts[k] > 0 && next[k] < to && next[k] + counts[k] > from) {
-        keyLo = Math.min(keyLo, k);
-        keyHi = Math.max(keyHi, k);
-      }
-    }
+    const words = [...this.words].sort((a, b) => (desc ? b.hi - a.hi : a.hi - b.hi));
     const out = new Uint32Array(to - from);
-    return this.place(out, to - from, d * DIGIT + keyLo, next.subarray(keyLo, keyHi + 1), 0, null, from, to) ? out : null;
-  }
-
-  /**
-   * A window from the high digit `first` to `last` (its first rows at
-   * position `before`): the objects of the digits between, all inside it,
-   * collected and sorted; the two end digits' keys counted, and their
-   * objects placed.
-   */
-  private acrossDigits(first: number, last: number, before: number, from: number, to: number): Uint32Array | null {
-    const high = this.high!;
-    const desc = this.sort.desc;
-    const lo = Math.min(first, last);
-    const hi = Math.max(first, last);
-    let between = 0;
-    for (let d = lo + 1; d < hi; d++) between += high[d];
-    const midKeys = new Uint32Array(between);
-    const midObjects = new Uint32Array(between);
-    // The digit 0's keys are counted already.
-    const firstCounts = first === 0 ? this.low! : new Uint32Array(DIGIT);
-    const lastCounts = last === 0 ? this.low! : new Uint32Array(DIGIT);
-    const countFirst = first !== 0;
-    const countLast = last !== 0;
-    let m = 0;
-    const ok = this.eachBlock((keys, at, len, objects, firstObject) => {
-      for (let j = 0; j < len; j++) {
-        const k = keys[at + j];
-        const d = k >>> 16;
-        if (d === first) {
-          if (countFirst) firstCounts[k & 0xffff]++;
-        } else if (d === last) {
-          if (countLast) lastCounts[k & 0xffff]++;
-        } else if (d > lo && d < hi) {
-          midKeys[m] = k;
-          midObjects[m++] = objects ? objects[j] : firstObject + j;
-        }
+    // Each word's rows lie at [at, at + count) of the sort.
+    for (let w = 0, at = 0; w < words.length && at < to; at += words[w++].count) {
+      const word = words[w];
+      const s = Math.max(from, at);
+      const e = Math.min(to, at + word.count);
+      if (s >= e) continue;
+      let part: Uint32Array | null;
+      if (word.count <= this.sortedWordMax) part = (word.sorted ??= this.sortedLow(this.objectsOf(word))).subarray(s - at, e - at);
+      else {
+        const windows = this.windowsOf(word);
+        windows.prepare();
+        part = windows.rows(s - at, e - s);
       }
-    });
-    if (!ok) return null;
-    // The digits between, in the sort's order, ties in file order.
-    const order = Array.from({ length: between }, (_, j) => j);
-    order.sort((a, b) => (desc ? midKeys[b] - midKeys[a] : midKeys[a] - midKeys[b]) || midObjects[a] - midObjects[b]);
-    const out = new Uint32Array(to - from);
-    const midStart = before + high[first];
-    for (let j = 0; j < between; j++) out[midStart + j - from] = midObjects[order[j]];
-    const need = to - from - between;
-    if (need === 0) return out;
-    // The end digits' keys: the first digit's from `before`, the last's after the digits between.
-    const ends = this.place(out, need, first * DIGIT, firstPositions(firstCounts, before, desc), last * DIGIT, firstPositions(lastCounts, midStart + between, desc), from, to);
-    return ends ? out : null;
-  }
-
-  /** Per key of the high digit `d`, the selection's objects with it (the digit 0's: counted ahead; another's: a pass, kept for the next window). */
-  private countsIn(d: number): Uint32Array | null {
-    if (d === 0) return this.low;
-    if (this.countsDigit === d) return this.digitCounts;
-    const counts = new Uint32Array(DIGIT);
-    const ok = this.eachBlock((keys, at, len) => {
-      for (let j = at, end = at + len; j < end; j++) {
-        const k = keys[j];
-        if (k >>> 16 === d) counts[k & 0xffff]++;
-      }
-    });
-    if (!ok) return null;
-    this.digitCounts = counts;
-    this.countsDigit = d;
-    return counts;
-  }
-
-  /**
-   * Writes into `out` the objects whose positions fall in [from, to): an
-   * object with a key k in [base, base + next.length) takes position
-   * next[k - base] (counted on per object met), likewise from `next2` (if
-   * any) for keys from `base2`; stops once `need` are written. False when a
-   * key needs a high word.
-   */
-  private place(out: Uint32Array, need: number, base: number, next: Uint32Array, base2: number, next2: Uint32Array | null, from: number, to: number): boolean {
-    const size = next.length;
-    const size2 = next2 ? next2.length : 0;
-    const b2 = base2;
-    let found = 0;
-    const ranked = this.reader.ranked;
-    if (ranked && this.indices.length === this.ctx.store.numObjects) {
-      // Every object, its key the rank of its id: each id's slot in next (or, past it, in next2) read from a
-      // table by id, where a key of its own would be read for each object (half the time at 23 M objects).
-      const { ids, rank } = ranked;
-      const slotOf = (key: number) => (key - base >= 0 && key - base < size ? key - base : key - b2 >= 0 && key - b2 < size2 ? size + key - b2 : -1);
-      const slot = new Int32Array(rank.length);
-      for (let id = 0; id < rank.length; id++) slot[id] = slotOf(rank[id]);
-      // An id with no name (a format without slabs or types holds 0 and no names) has the key 0, as fill() reads it.
-      const nameless = slotOf(0);
-      for (let i = 0, n = this.indices.length; i < n; i++) {
-        const id = ids[i];
-        const sl = id < slot.length ? slot[id] : nameless;
-        if (sl < 0) continue;
-        const p = sl < size ? next[sl]++ : next2![sl - size]++;
-        if (p >= from && p < to) {
-          out[p - from] = i;
-          if (++found === need) break;
-        }
-      }
-      return true;
+      if (part === null) return null;
+      out.set(part, s - from);
     }
-    return this.eachBlock((keys, at, len, objects, first) => {
-      for (let j = 0; j < len; j++) {
-        const k = keys[at + j];
-        let p: number;
-        const d = k - base;
-        if (d >= 0 && d < size) p = next[d]++;
-        else {
-          const d2 = k - b2;
-          if (d2 >= 0 && d2 < size2) p = next2![d2]++;
-          else continue;
-        }
-        if (p >= from && p < to) {
-          out[p - from] = objects ? objects[j] : first + j;
-          if (++found === need) return true;
-        }
-      }
-      return false;
-    });
+    return out;
   }
 
-  /**
-   * Calls `visit` on the selection's keys block by block, in file order
-   * (see Block); `visit` returns true to stop. False when a key needs a
-   * high word.
-   */
-  private eachBlock(visit: (keys: ArrayLike<number>, at: number, len: number, objects: Uint32Array | null, first: number) => boolean | void): boolean {
+  /** Counts the selection's objects by high word until `deadline`; true once all are counted (and not too many words). */
+  private countWords(deadline: number): boolean {
     const n = this.indices.length;
-    for (let start = 0; start < n; start += this.block) {
+    const words = this.words;
+    while (this.countedTo < n && !this.tooMany) {
+      const start = this.countedTo;
       const len = Math.min(this.block, n - start);
-      const b = this.keysOf(start, len);
-      if (!b) return false;
-      if (visit(b.keys, b.at, len, b.objects, b.first)) break;
+      const { his, at } = this.highWords(start, len);
+      // Runs of one word are counted in a local (the table only when the word changes).
+      let last = -1;
+      let run = 0;
+      let lastHi = 0;
+      for (let j = at, end = at + len; j < end; j++) {
+        const hi = his[j];
+        if (last < 0 || hi !== lastHi) {
+          if (last >= 0) words[last].count += run;
+          last = this.wordOf(hi);
+          if (last < 0) return false;
+          lastHi = hi;
+          run = 0;
+        }
+        run++;
+      }
+      if (last >= 0) words[last].count += run;
+      this.countedTo = start + len;
+      if (performance.now() >= deadline) break;
+    }
+    return !this.tooMany && this.countedTo >= n;
+  }
+
+  /** The index of high word `hi` in `words`, made if new; -1 past MAX_HIGH_WORDS (tooMany). */
+  private wordOf(hi: number): number {
+    const mask = TABLE_SLOTS - 1;
+    for (let slot = Math.imul(hi, 0x9e3779b1) >>> 18; ; slot = (slot + 1) & mask) {
+      const w = this.tableWord[slot];
+      if (w === 0) break;
+      if (this.tableHi[slot] === hi) return w - 1;
+    }
+    if (this.words.length >= MAX_HIGH_WORDS) {
+      this.tooMany = true;
+      return -1;
+    }
+    this.words.push({ hi, count: 0, start: 0, placed: 0, windows: null, sorted: null });
+    for (let slot = Math.imul(hi, 0x9e3779b1) >>> 18; ; slot = (slot + 1) & mask) {
+      if (this.tableWord[slot] !== 0) continue;
+      this.tableHi[slot] = hi;
+      this.tableWord[slot] = this.words.length;
+      return this.words.length - 1;
+    }
+  }
+
+  /** Scatters the counted selection into `byWord` until `deadline`; true once done. */
+  private scatter(deadline: number): boolean {
+    const n = this.indices.length;
+    const words = this.words;
+    if (this.byWord === null) {
+      if (words.length <= 1) {
+        this.byWord = this.indices;
+        this.scatteredTo = n;
+        return true;
+      }
+      this.byWord = new Uint32Array(n);
+      for (let w = 0, at = 0; w < words.length; at += words[w++].count) words[w].start = at;
+    }
+    const byWord = this.byWord;
+    const indices = this.indices;
+    while (this.scatteredTo < n) {
+      const start = this.scatteredTo;
+      const len = Math.min(this.block, n - start);
+      const { his, at } = this.highWords(start, len);
+      let word = words[0];
+      for (let j = 0; j < len; j++) {
+        const hi = his[at + j];
+        if (hi !== word.hi) word = words[this.wordOf(hi)];
+        byWord[word.start + word.placed++] = indices[start + j];
+      }
+      this.scatteredTo = start + len;
+      if (performance.now() >= deadline) return false;
     }
     return true;
   }
 
-  /** The keys of the selection's objects [start, start + len); null (and every window null from then) when one needs a high word. */
-  private keysOf(start: number, len: number): Block | null {
-    const indices = this.indices;
-    const all = indices.length === this.ctx.store.numObjects;
-    // Every object (the selection is then 0..n-1), its key read straight.
-    const direct = this.reader.direct;
-    if (direct && all) return { keys: direct, at: start, objects: null, first: start };
-    const lo = this.blockKeys.subarray(0, len);
-    const ranked = this.reader.ranked;
-    if (ranked && all) {
-      // Every object, its key the rank of its id: read straight too (no selection to read).
-      const { ids, rank } = ranked;
-      for (let j = 0; j < len; j++) lo[j] = rank[ids[start + j]];
-      return { keys: lo, at: 0, objects: null, first: start };
-    }
-    const part = indices.subarray(start, start + len);
-    if (this.reader.fill(part, lo, null, 0, len, () => new Uint32Array(len)) !== null) {
-      this.wide = true;
-      return null;
-    }
-    return { keys: lo, at: 0, objects: part, first: 0 };
+  /** The words of more than sortedWordMax objects, biggest first (ties: the first met). */
+  private bigWords(): HighWord[] {
+    return (this.big ??= this.words.filter((w) => w.count > this.sortedWordMax).sort((a, b) => b.count - a.count));
+  }
+
+  /** A word's objects, in file order (once scattered). */
+  private objectsOf(word: HighWord): Uint32Array {
+    return this.byWord!.subarray(word.start, word.start + word.count);
+  }
+
+  /** A big word's windows, made if not kept (its low words then still to count), kept as the last used. */
+  private windowsOf(word: HighWord): DigitWindows {
+    const windows = (word.windows ??= new DigitWindows(this.ctx, this.objectsOf(word), this.sort, this.block, true, this.reader));
+    const kept = this.kept.filter((w) => w !== word);
+    kept.push(word);
+    // Past keptWindows, the words used longest ago let their counts go.
+    while (kept.length > this.keptWindows) kept.shift()!.windows = null;
+    this.kept = kept;
+    return windows;
+  }
+
+  /** Few objects of one high word, in the order of their low words (ties in file order, both ways). */
+  private sortedLow(objects: Uint32Array): Uint32Array {
+    const m = objects.length;
+    const lo = new Uint32Array(m);
+    this.reader.fill(objects, lo, new Uint32Array(m), 0, m, () => new Uint32Array(m));
+    const order = Array.from({ length: m }, (_, j) => j);
+    const desc = this.sort.desc;
+    order.sort((a, b) => (desc ? lo[b] - lo[a] : lo[a] - lo[b]) || objects[a] - objects[b]);
+    return Uint32Array.from(order, (j) => objects[j]);
+  }
+
+  /** The high words of the keys of the selection's objects [start, start + len): his[at + j] for objects[start + j]. */
+  private highWords(start: number, len: number): { his: ArrayLike<number>; at: number } {
+    // Every object's address: its high words are a column.
+    if (this.sort.key === 'address' && this.indices.length === this.ctx.store.numObjects) return { his: this.ctx.store.objects.vaHi.data, at: start };
+    // Zeroed: a column of sums writes only the high words that are not 0.
+    const hi = this.blockHi.subarray(0, len).fill(0);
+    this.reader.fill(this.indices.subarray(start, start + len), this.blockLo.subarray(0, len), hi, 0, len, () => hi);
+    return { his: hi, at: 0 };
   }
 }
