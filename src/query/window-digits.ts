@@ -342,6 +342,12 @@ export class DigitWindows {
       return { keys: lo, at: 0, objects: null, first: start };
     }
     const part = indices.subarray(start, start + len);
+    const directLow = this.directLow;
+    if (directLow) {
+      // The low words alone, where fill() would read the high words too.
+      for (let j = 0; j < len; j++) lo[j] = directLow[part[j]];
+      return { keys: lo, at: 0, objects: part, first: 0 };
+    }
     const high = this.blockHigh;
     // With one high word for all (blockHigh), the high words read are the same and let be.
     if (this.reader.fill(part, lo, high?.subarray(0, len) ?? null, 0, len, () => new Uint32Array(len)) !== null && !high) {
