@@ -34,17 +34,18 @@ const MAX_HIGH_WORDS = 1 << 12;
 const SORTED_WORD_MAX = 1 << 12;
 /** Words whose counts (DigitWindows) are kept between windows, the last used. */
 const KEPT_WINDOWS = 16;
-/** Slots of the table from high word to word (a power of two, at least twice MAX_HIGH_WORDS). */
+/** Slots of the table from high word to word (a power of two, at least twice MAX_HIGH_WORDS), and a word's home slot: its top bits times a Fibonacci constant. */
 const TABLE_SLOTS = 1 << 14;
+const HASH = 0x9e3779b1 | 0;
+const HASH_SHIFT = 32 - 14;
 
 /** The selection's objects whose keys have one high word. */
 interface HighWord {
   readonly hi: number;
-  /** How many objects of the selection have it. */
+  /** How many objects of the selection have it (once they are all counted). */
   count: number;
-  /** Where its objects start in the selection by word, and how many are placed there so far. */
+  /** Where its objects start in the selection by word. */
   start: number;
-  placed: number;
   /** The counting select over its objects' low words (a word of more than sortedWordMax objects). */
   windows: DigitWindows | null;
   /** A word of few objects: its objects in the sort's order, once a window met it. */
@@ -70,8 +71,10 @@ export class WindowInOrder {
   private readonly digits: DigitWindows | null;
   /** Keys past 32 bits: the selection's high words, as they were first met. */
   private readonly words: HighWord[] = [];
+  /** Per word (by index in `words`): its objects while they are counted, then where its next object is scattered to. */
+  private readonly wordCounts = new Uint32Array(MAX_HIGH_WORDS);
   /** Open addressing from high word to its index in `words` (+1; 0: empty). */
-  private readonly tableHi = new Uint32Array(TABLE_SLOTS);
+  private readonly tableHi = new Int32Array(TABLE_SLOTS);
   private readonly tableWord = new Int32Array(TABLE_SLOTS);
   /** Of the selection, how many objects are counted into `words`, and how many scattered into `byWord`. */
   private countedTo = 0;
@@ -178,37 +181,40 @@ export class WindowInOrder {
   /** Counts the selection's objects by high word until `deadline`; true once all are counted (and not too many words). */
   private countWords(deadline: number): boolean {
     const n = this.indices.length;
-    const words = this.words;
+    if (this.countedTo >= n || this.tooMany) return !this.tooMany;
+    const counts = this.wordCounts;
     while (this.countedTo < n && !this.tooMany) {
       const start = this.countedTo;
       const len = Math.min(this.block, n - start);
       const { his, at } = this.highWords(start, len);
-      // Runs of one word are counted in a local (the table only when the word changes).
-      let last = -1;
-      let run = 0;
-      let lastHi = 0;
+      // Each word from its home slot in the table (two reads, no branch to mispredict where words
+      // interleave at random); a new word, or one moved off its home slot, from wordOf.
+      const tableHi = this.tableHi;
+      const tableWord = this.tableWord;
       for (let j = at, end = at + len; j < end; j++) {
-        const hi = his[j];
-        if (last < 0 || hi !== lastHi) {
-          if (last >= 0) words[last].count += run;
-          last = this.wordOf(hi);
-          if (last < 0) return false;
-          lastHi = hi;
-          run = 0;
+        // As an int32: a word past 2^31 read as a number would be a double.
+        const hi = his[j] | 0;
+        const home = Math.imul(hi, HASH) >>> HASH_SHIFT;
+        let w = tableWord[home] - 1;
+        if (w < 0 || tableHi[home] !== hi) {
+          w = this.wordOf(hi);
+          if (w < 0) return false;
         }
-        run++;
+        counts[w]++;
       }
-      if (last >= 0) words[last].count += run;
       this.countedTo = start + len;
       if (performance.now() >= deadline) break;
     }
-    return !this.tooMany && this.countedTo >= n;
+    if (this.tooMany || this.countedTo < n) return false;
+    // Counted: the counts go to their words (the array is the scatter's next).
+    for (let w = 0; w < this.words.length; w++) this.words[w].count = counts[w];
+    return true;
   }
 
-  /** The index of high word `hi` in `words`, made if new; -1 past MAX_HIGH_WORDS (tooMany). */
+  /** The index of high word `hi` (as an int32) in `words`, made if new; -1 past MAX_HIGH_WORDS (tooMany). */
   private wordOf(hi: number): number {
     const mask = TABLE_SLOTS - 1;
-    for (let slot = Math.imul(hi, 0x9e3779b1) >>> 18; ; slot = (slot + 1) & mask) {
+    for (let slot = Math.imul(hi, HASH) >>> HASH_SHIFT; ; slot = (slot + 1) & mask) {
       const w = this.tableWord[slot];
       if (w === 0) break;
       if (this.tableHi[slot] === hi) return w - 1;
@@ -217,8 +223,8 @@ export class WindowInOrder {
       this.tooMany = true;
       return -1;
     }
-    this.words.push({ hi, count: 0, start: 0, placed: 0, windows: null, sorted: null });
-    for (let slot = Math.imul(hi, 0x9e3779b1) >>> 18; ; slot = (slot + 1) & mask) {
+    this.words.push({ hi: hi >>> 0, count: 0, start: 0, windows: null, sorted: null });
+    for (let slot = Math.imul(hi, HASH) >>> HASH_SHIFT; ; slot = (slot + 1) & mask) {
       if (this.tableWord[slot] !== 0) continue;
       this.tableHi[slot] = hi;
       this.tableWord[slot] = this.words.length;
@@ -230,6 +236,8 @@ export class WindowInOrder {
   private scatter(deadline: number): boolean {
     const n = this.indices.length;
     const words = this.words;
+    // Where each word's next object goes (the word counts' array, reused).
+    const next = this.wordCounts;
     if (this.byWord === null) {
       if (words.length <= 1) {
         this.byWord = this.indices;
@@ -237,7 +245,7 @@ export class WindowInOrder {
         return true;
       }
       this.byWord = new Uint32Array(n);
-      for (let w = 0, at = 0; w < words.length; at += words[w++].count) words[w].start = at;
+      for (let w = 0, at = 0; w < words.length; at += words[w++].count) next[w] = words[w].start = at;
     }
     const byWord = this.byWord;
     const indices = this.indices;
@@ -245,11 +253,14 @@ export class WindowInOrder {
       const start = this.scatteredTo;
       const len = Math.min(this.block, n - start);
       const { his, at } = this.highWords(start, len);
-      let word = words[0];
+      const tableHi = this.tableHi;
+      const tableWord = this.tableWord;
       for (let j = 0; j < len; j++) {
-        const hi = his[at + j];
-        if (hi !== word.hi) word = words[this.wordOf(hi)];
-        byWord[word.start + word.placed++] = indices[start + j];
+        const hi = his[at + j] | 0;
+        const home = Math.imul(hi, HASH) >>> HASH_SHIFT;
+        let w = tableWord[home] - 1;
+        if (w < 0 || tableHi[home] !== hi) w = this.wordOf(hi);
+        byWord[next[w]++] = indices[start + j];
       }
       this.scatteredTo = start + len;
       if (performance.now() >= deadline) return false;
