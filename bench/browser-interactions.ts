@@ -1,6 +1,7 @@
 // What a user waits for once a big file is loaded in the dashboard (the
-// browser-load section): sorting the objects by size, filtering them to one
-// slab cache and scrolling half way down, each timed from the action to the
+// browser-load section): sorting the objects by size and scrolling half way
+// down, the same sorted by address (64-bit keys), and filtering them to one
+// slab cache, each timed from the action to the
 // rows on screen being the answer's (no row still pending). Timed in the page
 // (arm): from the click's event (a capture listener on the document, before
 // the app's own handlers) or, for the scroll, from setting scrollTop, to the
@@ -12,17 +13,19 @@
 import type { Page } from 'playwright-core';
 import { CALLS_SETTLE_MS, type WorkerCall } from './worker-calls.ts';
 
+/** The actions, in the order they are taken. */
+export const ACTIONS = ['sort', 'scroll', 'addressSort', 'addressScroll', 'filter'] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
 export interface InteractionTimes {
   /** In the page: the action's event to the frame that shows the answer. */
-  sortMs: number;
-  filterMs: number;
-  scrollMs: number;
+  ms: Record<ActionName, number>;
   /** The same, as Playwright saw them from Node. */
-  harness: { sortMs: number; filterMs: number; scrollMs: number };
+  harness: Record<ActionName, number>;
   /** The slab cache the filter kept (the most frequent one the picker lists first). */
   slab: string;
   /** The data worker's calls of 20 ms or more during each action (bench/worker-calls.ts). */
-  calls: { sort: WorkerCall[]; scroll: WorkerCall[]; filter: WorkerCall[] };
+  calls: Record<ActionName, WorkerCall[]>;
 }
 
 /** Runs in the page: the objects grid has rows, all rendered (none pending). */
@@ -30,7 +33,7 @@ function rowsSettled(): boolean {
   return document.querySelectorAll('[data-testid="object-row-pending"]').length === 0 && document.querySelectorAll('[data-testid="object-row"]').length > 0;
 }
 
-type Action = { kind: 'sort'; prevIdx: string | null } | { kind: 'scroll'; mid: number } | { kind: 'filter'; prevCount: string | null };
+type Action = { kind: 'sort'; column: string; prevIdx: string | null } | { kind: 'scroll'; mid: number } | { kind: 'filter'; prevCount: string | null };
 
 /**
  * Arms the page's timer for one action: it starts at the next click on the
@@ -47,9 +50,10 @@ async function arm(page: Page, action: Action): Promise<void> {
     const noPending = () => document.querySelectorAll('[data-testid="object-row-pending"]').length === 0;
     const done = (): boolean => {
       if (a.kind === 'sort') {
-        const head = Array.from(document.querySelectorAll('[role="columnheader"]')).find((h) => h.textContent?.trim().startsWith('size'));
-        const first = rows().sort((x, y) => Number(x.getAttribute('data-pos')) - Number(y.getAttribute('data-pos')))[0];
-        return head?.getAttribute('aria-sort') === 'descending' && noPending() && first !== undefined && first.getAttribute('data-idx') !== a.prevIdx;
+        // The sorted column's header, and a new object in the first row (the sort shows the top of the table).
+        const head = Array.from(document.querySelectorAll('[role="columnheader"]')).find((h) => h.textContent?.trim().startsWith(a.column));
+        const first = rows().find((r) => r.getAttribute('data-pos') === '0');
+        return (head?.getAttribute('aria-sort') ?? 'none') !== 'none' && noPending() && first !== undefined && first.getAttribute('data-idx') !== a.prevIdx;
       }
       if (a.kind === 'scroll') return noPending() && rows().some((r) => Math.abs(Number(r.getAttribute('data-pos')) - a.mid) < 1000);
       const text = document.querySelector('[data-testid="row-count"]')?.textContent ?? '';
@@ -90,30 +94,47 @@ export async function timeInteractions(page: Page, calls: WorkerCall[], timeout 
   await page.evaluate('window.__name = window.__name || ((f) => f)');
   await page.waitForFunction(rowsSettled, undefined, { timeout, polling: 'raf' });
   calls.length = 0;
+  const ms = {} as Record<ActionName, number>;
+  const harness = {} as Record<ActionName, number>;
+  const taken = {} as Record<ActionName, WorkerCall[]>;
+  const timed = async (name: ActionName, act: () => Promise<void>) => {
+    const t0 = performance.now();
+    await act();
+    ms[name] = await measured(page, timeout);
+    harness[name] = performance.now() - t0;
+    taken[name] = await takeCalls(page, calls);
+  };
 
-  // Sort by size, biggest first (a number column's first click).
-  await arm(page, { kind: 'sort', prevIdx: await firstIdx(page) });
-  let t0 = performance.now();
-  await page.getByRole('columnheader', { name: 'size' }).getByRole('button').click();
-  const sortMs = await measured(page, timeout);
-  const sortHarness = performance.now() - t0;
-  const sortCalls = await takeCalls(page, calls);
+  // The grid's body (the element that scrolls, not its header), scrolled to `where` of its height.
+  const scrollTo = (where: number) =>
+    page.evaluate((w) => {
+      const grid = document.querySelector('[role="grid"][aria-label^="Objects"]') as HTMLElement;
+      const body = [grid, ...Array.from(grid.querySelectorAll<HTMLElement>('*'))].find((e) => e.scrollHeight > e.clientHeight + 100)!;
+      const top = (body.scrollHeight - body.clientHeight) * w;
+      const act = (window as unknown as { __act?: { start: number | null } }).__act;
+      if (act) act.start = performance.now();
+      body.scrollTop = top;
+    }, where);
 
-  // Scroll half way down the sorted rows (the grid's aria-rowcount says how many).
-  const mid = await page.evaluate(() => Math.floor((Number(document.querySelector('[role="grid"][aria-label^="Objects"]')?.getAttribute('aria-rowcount')) - 1) / 2));
-  await arm(page, { kind: 'scroll', mid });
-  t0 = performance.now();
-  await page.evaluate(() => {
-    const grid = document.querySelector('[role="grid"][aria-label^="Objects"]') as HTMLElement;
-    // The element that scrolls: the grid's body, not its header.
-    const body = [grid, ...Array.from(grid.querySelectorAll<HTMLElement>('*'))].find((e) => e.scrollHeight > e.clientHeight + 100)!;
-    const top = (body.scrollHeight - body.clientHeight) / 2;
-    (window as unknown as { __act: { start: number | null } }).__act.start = performance.now();
-    body.scrollTop = top;
-  });
-  const scrollMs = await measured(page, timeout);
-  const scrollHarness = performance.now() - t0;
-  const scrollCalls = await takeCalls(page, calls);
+  // A column's first click (a number column's, and the address's: descending), from the table's top,
+  // so that the answer shows as a new object in its first row.
+  const sortBy = async (name: ActionName, column: string) => {
+    await scrollTo(0);
+    await page.waitForFunction(() => document.querySelector('[data-testid="object-row"][data-pos="0"]') !== null && document.querySelectorAll('[data-testid="object-row-pending"]').length === 0, undefined, { timeout, polling: 'raf' });
+    await arm(page, { kind: 'sort', column, prevIdx: await firstIdx(page) });
+    await timed(name, () => page.getByRole('columnheader', { name: column }).getByRole('button').click());
+  };
+  // Half way down the sorted rows (the grid's aria-rowcount says how many).
+  const scrollHalf = async (name: ActionName) => {
+    const mid = await page.evaluate(() => Math.floor((Number(document.querySelector('[role="grid"][aria-label^="Objects"]')?.getAttribute('aria-rowcount')) - 1) / 2));
+    await arm(page, { kind: 'scroll', mid });
+    await timed(name, () => scrollTo(0.5));
+  };
+
+  await sortBy('sort', 'size');
+  await scrollHalf('scroll');
+  await sortBy('addressSort', 'address');
+  await scrollHalf('addressScroll');
 
   // Filter to the first slab cache the picker offers (the one with the most objects).
   const combo = page.getByRole('combobox', { name: 'Slab cache' });
@@ -123,11 +144,7 @@ export async function timeInteractions(page: Page, calls: WorkerCall[], timeout 
   const slab = ((await option.textContent()) ?? '').trim().replace(/ \([\d,]+\)$/, '');
   await arm(page, { kind: 'filter', prevCount: await page.getByTestId('row-count').textContent() });
   calls.length = 0; // opening the picker asked for its names
-  t0 = performance.now();
-  await option.click();
-  const filterMs = await measured(page, timeout);
-  const filterHarness = performance.now() - t0;
-  const filterCalls = await takeCalls(page, calls);
+  await timed('filter', () => option.click());
   await combo.press('Escape');
-  return { sortMs, filterMs, scrollMs, slab, harness: { sortMs: sortHarness, filterMs: filterHarness, scrollMs: scrollHarness }, calls: { sort: sortCalls, scroll: scrollCalls, filter: filterCalls } };
+  return { ms, harness, slab, calls: taken };
 }

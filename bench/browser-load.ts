@@ -20,7 +20,16 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { timeInteractions, type InteractionTimes } from './browser-interactions.ts';
+import { ACTIONS, timeInteractions, type ActionName, type InteractionTimes } from './browser-interactions.ts';
+
+/** How each timed action is named in the output. */
+const ACTION_TEXT: Record<ActionName, string> = {
+  sort: 'sort by size',
+  scroll: 'scroll half way down',
+  addressSort: 'sort by address',
+  addressScroll: 'scroll half way down by address',
+  filter: 'filter to the slab',
+};
 import { callsText, recordWorkerCalls } from './worker-calls.ts';
 
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
@@ -180,8 +189,8 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
         console.error(
           `  browser-load: round ${round + 1}/${runs} ${way.id.padEnd(6)} first rows ${r.firstRowsMs.toFixed(0).padStart(6)} ms (harness ${r.seenMs.toFixed(0)}), loaded ${(r.loadedMs / 1000).toFixed(2).padStart(6)} s, ` +
             `renderers ${r.rssMb.toFixed(0)} MB, data ${r.memoryMb.toFixed(0)} MB, ${r.objects} objects${r.partial ? `, partial: ${r.partial}` : ''}${r.asked ? ' (asked)' : ''}; ` +
-            `sort ${i.sortMs.toFixed(0)} ms (harness ${i.harness.sortMs.toFixed(0)}), scroll ${i.scrollMs.toFixed(0)} ms (${i.harness.scrollMs.toFixed(0)}), ` +
-            `filter to ${i.slab} ${i.filterMs.toFixed(0)} ms (${i.harness.filterMs.toFixed(0)}); worker: sort ${callsText(i.calls.sort)}; scroll ${callsText(i.calls.scroll)}; filter ${callsText(i.calls.filter)}`,
+            ACTIONS.map((k) => `${ACTION_TEXT[k]} ${i.ms[k].toFixed(0)} ms (harness ${i.harness[k].toFixed(0)})`).join(', ') +
+            `; worker: ${ACTIONS.map((k) => `${k} ${callsText(i.calls[k])}`).join('; ')}`,
         );
       }
     }
@@ -214,13 +223,12 @@ export async function measureBrowserLoad(root: string, file: string, fileBytes: 
     ...asked.map((a) => `The page asked before reading the rest: "${a}"`).flatMap((line) => [line, '']),
     ...(notes.length > 0 ? [notes.join(' '), ''] : []),
     `Once loaded, over all ${all.length} loads (in the page, from the action's event to the frame that shows the answer's rows; bench/browser-interactions.ts): ` +
-      `sort by size ${mmm(interactionMs((i) => i.sortMs), 0)} ms, scroll half way down ${mmm(interactionMs((i) => i.scrollMs), 0)} ms, ` +
-      `filter to slab ${all[0].interactions!.slab} ${mmm(interactionMs((i) => i.filterMs), 0)} ms (target: each under 150 ms). ` +
-      `Playwright, from Node before its click to its wait's end, saw ${mmm(interactionMs((i) => i.harness.sortMs), 0)}, ${mmm(interactionMs((i) => i.harness.scrollMs), 0)} and ` +
-      `${mmm(interactionMs((i) => i.harness.filterMs), 0)} ms. ` +
+      ACTIONS.map((k) => `${ACTION_TEXT[k]} ${mmm(interactionMs((i) => i.ms[k]), 0)} ms`).join(', ') +
+      ` (target: each under 150 ms; the slab: ${all[0].interactions!.slab}). ` +
+      `Playwright, from Node before its click to its wait's end, saw ${ACTIONS.map((k) => mmm(interactionMs((i) => i.harness[k]), 0)).join(', ')} ms. ` +
       `The data worker's calls of 20 ms or more (its own ms, logged by workers/kmap-worker.ts), by way (one, ranges or aggregate: the table's rows in order) and round: ` +
       ways
-        .flatMap((w) => results.get(w.id)!.map((r, k) => `${w.id} ${k + 1}, sort: ${callsText(r.interactions!.calls.sort)}; scroll: ${callsText(r.interactions!.calls.scroll)}; filter: ${callsText(r.interactions!.calls.filter)}`))
+        .flatMap((w) => results.get(w.id)!.map((r, k) => `${w.id} ${k + 1}, ${ACTIONS.map((a) => `${ACTION_TEXT[a]}: ${callsText(r.interactions!.calls[a])}`).join('; ')}`))
         .join('. ') +
       '.',
   ];
