@@ -28,7 +28,10 @@
 //   'sortOrders.selected' across the data worker's turns; every other
 //   borrower of those keys is a sort, and a sort first finishes or drops an
 //   order being made (sortByStoreOrder), as the data worker drops a walk in
-//   steps before any other sort.
+//   steps before any other sort. Likewise the windows of a stepped sort of
+//   keys past 32 bits (window-in-order.ts) hold 'windowInOrder.byWord' until
+//   the next sort's windows take it: its only borrowers, one sort's windows
+//   at a time.
 // - Every borrow is zero-filled (a fill of warm memory: 10 MB in about 1 ms),
 //   unless the borrower passes zero = false because it writes every element
 //   it reads (a sort's pass buffers, a list filled from its start).

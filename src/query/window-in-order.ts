@@ -63,7 +63,9 @@ export interface WindowTuning {
  * The windows of one sort of one selection: `indices` (distinct, ascending:
  * a filter's selection) in the order of `sort`, as sortSelection would give
  * them. Holds what it counted for the next windows; made again for another
- * selection or sort.
+ * selection or sort. Of keys past 32 bits, one at a time per context: the
+ * selection by word is the context's scratch 'windowInOrder.byWord', which
+ * the next one's scatter overwrites.
  */
 export class WindowInOrder {
   private readonly reader: SortKeyReader;
@@ -244,7 +246,8 @@ export class WindowInOrder {
         this.scatteredTo = n;
         return true;
       }
-      this.byWord = new Uint32Array(n);
+      // The context's scratch: a fresh array would cost more to touch than the scatter (scratch.ts).
+      this.byWord = this.ctx.scratch.u32('windowInOrder.byWord', n, false); // every element written before it is read
       for (let w = 0, at = 0; w < words.length; at += words[w++].count) next[w] = words[w].start = at;
     }
     const byWord = this.byWord;
