@@ -1,15 +1,16 @@
 // A sort of a loaded kmap that would make the store's order by its column
 // answers with its first rows at once and makes the order in turns: what the
 // page sees (the first rows, any window, an object's position, the total)
-// is the whole sort's, before, during and after the turns; a window of keys
-// within 32 bits is counted out of them while the turns go on, and a new
+// is the whole sort's, before, during and after the turns; a window is
+// counted out of the keys (past 32 bits by their high words) while the turns
+// go on, the warm-up put off until they are counted, and a new
 // question meanwhile (another sort, a filter, no sort) answers as it would
 // without the turns. A new context, a failed open or an export finishes it
 // first; an order being made for a sort replaced is dropped.
 
 import { describe, expect, it } from 'vitest';
 import type { QueryContext } from '../src/query/context.ts';
-import { objectSumsMade } from '../src/query/object-sums.ts';
+import { objectSumsMade, objectSumsToGo } from '../src/query/object-sums.ts';
 import { objectRow } from '../src/query/rows.ts';
 import { keptSortOrders, orderMaking } from '../src/query/sort-orders.ts';
 import { emptyFilter, type ObjectColumn, type ObjectFilter } from '../src/query/types.ts';
@@ -149,6 +150,23 @@ describe('a sort made in turns', () => {
     expect(session.rows(2500, 5)).toEqual(rowsOf(all.slice(2500, 2505)));
     await waitTurns();
     expect(keptSortOrders(ctx())).toEqual([]);
+    await session.close();
+  });
+
+  it('puts the warm-up off while its turns count the keys for a scroll, and lets it go on after', async () => {
+    const { session, ctx, pending } = await openSession(0);
+    const inner = session as unknown as { sortTurnMs: number; windowTuning: { block?: number }; pendingSort: { windows?: { prepared: boolean } } | null };
+    // A block of keys a turn: the count of 3,000 addresses by word, then their scatter, take hundreds of turns.
+    inner.sortTurnMs = 0;
+    inner.windowTuning = { block: 7 };
+    session.query(query({ key: 'address', desc: true }));
+    // Past the warm-up's start (250 ms after the load), the keys still being counted: no per-object sums made.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(inner.pendingSort?.windows?.prepared).toBe(false);
+    expect(objectSumsToGo(ctx())).toBe(store.numObjects);
+    await until(() => !pending() || inner.pendingSort?.windows?.prepared === true, 'the keys counted');
+    await until(() => objectSumsMade(ctx()), 'the warm-up went on');
+    expect(session.rows(1200, 100)).toEqual(rowsOf(sortedByRows(rows, all, 'address', true).slice(1200, 1300)));
     await session.close();
   });
 

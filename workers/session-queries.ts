@@ -27,7 +27,7 @@ import { LiveCheckpoints } from '../src/query/live-checkpoints.ts';
 import { liveBins } from '../src/query/live-series.ts';
 import { matrixRows, matrixView, type MatrixView } from '../src/query/matrix.ts';
 import { firstInOrder } from '../src/query/first-in-order.ts';
-import { WindowInOrder } from '../src/query/window-in-order.ts';
+import { WindowInOrder, type WindowTuning } from '../src/query/window-in-order.ts';
 import { sortSelection } from '../src/query/object-query.ts';
 import { dropOrderMaking, firstByStoreOrder, makeOrderInSteps, sortByStoreOrderInSteps, wouldMakeOrder } from '../src/query/sort-orders.ts';
 import { runToEnd } from '../src/query/steps.ts';
@@ -109,8 +109,8 @@ const FIRST_ROWS_AHEAD = 256;
  * order is made (WindowInOrder: at 23 M objects, after the sort's first
  * turns have counted the keys, two passes at most, 86-100 ms in Chromium,
  * against 0.4-1.9 s for the whole sort; keys past 32 bits, such as
- * addresses, by their high words first: 1-84 ms at 9.9 M objects in Node,
- * against 1.0-1.2 s); a bigger one finishes the sort at once.
+ * addresses, by their high words first: 1-96 ms at 9.9 M objects in Node
+ * once counted, against 1.0-2.0 s); a bigger one finishes the sort at once.
  */
 const WINDOW_MAX_ROWS = 4096;
 /** The length of one turn of a stepped sort (a question that comes meanwhile waits at most this). */
@@ -162,6 +162,8 @@ export abstract class SessionQueries {
   protected steppedSortMinObjects = STEPPED_SORT_MIN_OBJECTS;
   /** Windows of at most this many rows are counted out of a stepped sort's keys (WINDOW_MAX_ROWS; tests set less). */
   protected windowMaxRows = WINDOW_MAX_ROWS;
+  /** How WindowInOrder reads the keys (tests set small blocks, so that its count takes many turns). */
+  protected windowTuning: WindowTuning = {};
   /** A stepped sort's turns and steps (SORT_TURN_MS, SORT_STEP_OBJECTS; tests set less, to stop between steps: a turn takes one step at least). */
   protected sortTurnMs = SORT_TURN_MS;
   protected sortStepObjects = SORT_STEP_OBJECTS;
@@ -223,6 +225,12 @@ export abstract class SessionQueries {
     if (!ctx) return;
     const folded = ctx.store.fold !== null;
     const turn = () => {
+      // A stepped sort counting its keys for a scroll's windows goes first (a scroll comes soon after a
+      // sort, and waits for the rest of that count): the warm-up waits for its end, a sort turn at a time.
+      if (this.ctx === ctx && this.countingWindows()) {
+        this.warmTimer = setTimeout(turn, this.sortTurnMs);
+        return;
+      }
       const t0 = performance.now();
       const done =
         this.ctx !== ctx ||
@@ -234,6 +242,12 @@ export abstract class SessionQueries {
       this.warmTimer = done ? null : setTimeout(turn, 0);
     };
     this.warmTimer = setTimeout(turn, WARM_AFTER_MS);
+  }
+
+  /** Whether a stepped sort's turns are counting its keys for a scroll's windows (sortTurn's first work). */
+  private countingWindows(): boolean {
+    const p = this.pendingSort;
+    return p !== null && p.ctx === this.ctx && !p.made && !(p.windows?.prepared ?? false);
   }
 
   /** Each turn's ms, of the warm-up ('warmTurn') or of a stepped sort ('sortTurn'): a question that came during a turn waited for its end (the data worker logs the long ones). */
@@ -351,7 +365,7 @@ export abstract class SessionQueries {
     // at 23 M objects); not when the order is kept (its walk is done in 20-140 ms of turns).
     if (!p.made && !p.windows?.prepared) {
       const t0 = performance.now();
-      p.windows ??= new WindowInOrder(p.ctx, p.indices, p.sort);
+      p.windows ??= new WindowInOrder(p.ctx, p.indices, p.sort, this.windowTuning);
       p.windows.prepare(t0 + this.sortTurnMs);
       this.turnTook('sortTurn', performance.now() - t0);
       this.sortTimer = setTimeout(this.sortTurn, 0);
@@ -674,7 +688,7 @@ export abstract class SessionQueries {
       // A window past them (a scroll), counted out of the keys; the order's turns go on. (Under a kept order
       // whose keys are not counted yet, finishing its walk, 20-140 ms, costs less and serves every window after.)
       if (count <= this.windowMaxRows && (!pending.made || pending.windows?.prepared)) {
-        pending.windows ??= new WindowInOrder(ctx, pending.indices, pending.sort);
+        pending.windows ??= new WindowInOrder(ctx, pending.indices, pending.sort, this.windowTuning);
         const objects = pending.windows.rows(start, count);
         if (objects) return Array.from(objects, (i) => objectRow(this.store!, i, ctx));
       }
