@@ -29,7 +29,9 @@
 // at 23 M objects).
 //
 // With `lowWords`, the selection's keys all have one high word (the caller
-// grouped them by it) and only their low words are read. Otherwise a key
+// grouped them by it) and only their low words order it (addresses' low
+// words are read alone; other keys' high words are read and let be).
+// Otherwise a key
 // past 32 bits gives null, and the caller sorts. The counts kept between
 // windows are 512 KB, and the last digit's 256 KB.
 
@@ -103,8 +105,9 @@ export class DigitWindows {
     this.reader = reader ?? new SortKeyReader(ctx, sort.key);
     this.wide = this.reader.wide && !lowWords;
     this.blockKeys = new Uint32Array(Math.min(block, indices.length));
-    this.blockHigh = lowWords ? new Uint32Array(this.blockKeys.length) : null;
     this.directLow = lowWords ? this.reader.directLow : null;
+    // The high words fill() writes beside the low ones (zeroed: a column of sums writes only those not 0); none where the low words are a column.
+    this.blockHigh = lowWords && !this.directLow ? new Uint32Array(this.blockKeys.length) : null;
   }
 
   /** Whether prepare() has nothing left to do: the keys are counted, or cannot be (past 32 bits). */
@@ -350,7 +353,7 @@ export class DigitWindows {
     }
     const high = this.blockHigh;
     // With one high word for all (blockHigh), the high words read are the same and let be.
-    if (this.reader.fill(part, lo, high?.subarray(0, len) ?? null, 0, len, () => new Uint32Array(len)) !== null && !high) {
+    if (this.reader.fill(part, lo, high?.subarray(0, len).fill(0) ?? null, 0, len, () => new Uint32Array(len)) !== null && !high) {
       this.wide = true;
       return null;
     }

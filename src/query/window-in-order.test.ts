@@ -165,6 +165,19 @@ describe('WindowInOrder', () => {
     }
   });
 
+  it("scatters again when another one's scatter on the same context took the scratch", () => {
+    const { store, rows } = sortStressStore(1500);
+    const ctx = new QueryContext(store);
+    const all = Array.from({ length: store.numObjects }, (_, i) => i);
+    const late = all.filter((i) => i >= 10);
+    const first = new WindowInOrder(ctx, Uint32Array.from(all), { key: 'address', desc: false }, { sortedWordMax: 0 });
+    const want = sortedByRows(rows, all, 'address', false);
+    expect(Array.from(first.rows(0, 5)!)).toEqual(want.slice(0, 5));
+    const second = new WindowInOrder(ctx, Uint32Array.from(late), { key: 'address', desc: false }, { sortedWordMax: 0 });
+    expect(Array.from(second.rows(0, 5)!)).toEqual(sortedByRows(rows, late, 'address', false).slice(0, 5));
+    for (const from of [0, 700, 1400]) expect(Array.from(first.rows(from, 90)!), `from ${from}`).toEqual(want.slice(from, from + 90));
+  });
+
   it('gives null past the most high words it counts, as soon as it meets them', () => {
     const kmap = Array.from({ length: 4097 }, (_, i) => `ffffffff81000010,1,${(0x10000 + i).toString(16).padStart(8, '0')}00000040,64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`).join('');
     const store = parseKmapBytes(new TextEncoder().encode(kmap));

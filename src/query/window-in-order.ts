@@ -20,8 +20,10 @@
 // A kernel address's high word spans 4 GiB, so a capture's addresses have a
 // handful (the direct map, vmalloc, modules). A selection of more than
 // MAX_HIGH_WORDS high words gives null: the caller sorts. Held: the
-// selection by word (4 bytes an object) and, per word counted, 768 KB
-// (the last KEPT_WINDOWS words' used; another is counted again).
+// selection by word (4 bytes an object, the context's scratch, held with
+// it: 94 MB at 23.5 M objects), per word counted about 1 MB (its digit
+// counts and block), for the last `keptWindows` words used (another is
+// counted again), and the small words' objects sorted (4 bytes each).
 
 import { BLOCK, DigitWindows } from './window-digits.ts';
 import type { QueryContext } from './context.ts';
@@ -52,6 +54,9 @@ interface HighWord {
   sorted: Uint32Array | null;
 }
 
+/** Per context, the WindowInOrder whose scatter its scratch 'windowInOrder.byWord' holds. */
+const scatterOwner = new WeakMap<QueryContext, WindowInOrder>();
+
 /** What tests set low: objects read at a time, the most objects of a high word sorted whole, the words whose counts are kept. */
 export interface WindowTuning {
   block?: number;
@@ -63,9 +68,9 @@ export interface WindowTuning {
  * The windows of one sort of one selection: `indices` (distinct, ascending:
  * a filter's selection) in the order of `sort`, as sortSelection would give
  * them. Holds what it counted for the next windows; made again for another
- * selection or sort. Of keys past 32 bits, one at a time per context: the
- * selection by word is the context's scratch 'windowInOrder.byWord', which
- * the next one's scatter overwrites.
+ * selection or sort. Of keys past 32 bits, the selection by word is the
+ * context's scratch 'windowInOrder.byWord': another WindowInOrder's scatter
+ * on the same context takes it, and this one then scatters again.
  */
 export class WindowInOrder {
   private readonly reader: SortKeyReader;
@@ -131,9 +136,12 @@ export class WindowInOrder {
    */
   prepare(deadline = Number.POSITIVE_INFINITY): boolean {
     if (this.digits) return this.digits.prepare(deadline);
-    // One phase a call at most, so that each call goes on where the last stopped (a block at least).
+    // The phases in order, each going on where the last call stopped; a phase that ends goes on into the
+    // next, a block at least (so a call can pass its deadline by about two blocks).
     if (!this.tooMany && !this.countWords(deadline)) return this.prepared;
-    if (this.tooMany || !this.scatter(deadline)) return this.prepared;
+    if (this.tooMany) return true;
+    this.ownScatter();
+    if (!this.scatter(deadline)) return this.prepared;
     const big = this.bigWords();
     while (this.countedWords < Math.min(big.length, this.keptWindows)) {
       const windows = this.windowsOf(big[this.countedWords]);
@@ -157,6 +165,7 @@ export class WindowInOrder {
     const to = Math.min(n, start + Math.max(0, Math.floor(count)));
     if (from >= to) return new Uint32Array(0);
     if (!this.countWords(Number.POSITIVE_INFINITY)) return null;
+    this.ownScatter();
     this.scatter(Number.POSITIVE_INFINITY);
     const desc = this.sort.desc;
     const words = [...this.words].sort((a, b) => (desc ? b.hi - a.hi : a.hi - b.hi));
@@ -234,6 +243,16 @@ export class WindowInOrder {
     }
   }
 
+  /** When another WindowInOrder's scatter has taken the context's scratch since this one's, scatters again (its words' counts go too). */
+  private ownScatter(): void {
+    if (this.byWord === null || this.byWord === this.indices || scatterOwner.get(this.ctx) === this) return;
+    this.byWord = null;
+    this.scatteredTo = 0;
+    for (const w of this.words) w.windows = null;
+    this.kept = [];
+    this.countedWords = 0;
+  }
+
   /** Scatters the counted selection into `byWord` until `deadline`; true once done. */
   private scatter(deadline: number): boolean {
     const n = this.indices.length;
@@ -248,6 +267,7 @@ export class WindowInOrder {
       }
       // The context's scratch: a fresh array would cost more to touch than the scatter (scratch.ts).
       this.byWord = this.ctx.scratch.u32('windowInOrder.byWord', n, false); // every element written before it is read
+      scatterOwner.set(this.ctx, this);
       for (let w = 0, at = 0; w < words.length; at += words[w++].count) next[w] = words[w].start = at;
     }
     const byWord = this.byWord;
