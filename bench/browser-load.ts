@@ -21,6 +21,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ACTIONS, timeInteractions, type ActionName, type InteractionTimes } from './browser-interactions.ts';
+import { callsText, recordWorkerCalls } from './worker-calls.ts';
 
 /** How each timed action is named in the output. */
 const ACTION_TEXT: Record<ActionName, string> = {
@@ -30,7 +31,6 @@ const ACTION_TEXT: Record<ActionName, string> = {
   addressScroll: 'scroll half way down by address',
   filter: 'filter to the slab',
 };
-import { callsText, recordWorkerCalls } from './worker-calls.ts';
 
 type StartServer = (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
 
