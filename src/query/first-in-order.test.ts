@@ -2,7 +2,9 @@
 // order on the rows, ties in file order both ways) for every column, both
 // directions, selections of all, part or a scatter of the store, k from one
 // to past the selection, and blocks down to one object (so the reads
-// backwards by block, and ties across blocks, are all exercised); and it
+// backwards by block, and ties across blocks, are all exercised), addresses
+// of two high words at random (a block's objects narrowed without a branch
+// first); and it
 // gives up, rather than cost a sort, on an order that makes every object
 // enter its heap.
 
@@ -50,6 +52,27 @@ describe('firstInOrder', () => {
         const sorted = Uint32Array.from(all);
         sortSelection(c, sorted, { key: column, desc }, true);
         expect(Array.from(firstInOrder(c, Uint32Array.from(all), { key: column, desc }, 300)!)).toEqual(Array.from(sorted.subarray(0, 300)));
+      }
+    }
+  });
+
+  it('gives the first addresses of two high words interleaved at random, and of one, both ways (blocks tested without a branch, and with)', () => {
+    // Two words of the direct map, each object's at random, low words with ties; then the first word alone.
+    let seed = 5;
+    const r = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const line = (i: number, hi: string) => `ffffffff81000010,1,${hi}${(Math.floor(r() * 500) * 64).toString(16).padStart(8, '0')},64,${i + 1},0,0000000000000000,KMALLOC,bash,kmalloc-64,\n`;
+    for (const his of [['ffff8880', 'ffff8881'], ['ffff8880']]) {
+      const s2 = parseKmapBytes(new TextEncoder().encode(Array.from({ length: 4000 }, (_, i) => line(i, his[Math.floor(r() * his.length)])).join('')));
+      const c = new QueryContext(s2);
+      const every = Uint32Array.from({ length: s2.numObjects }, (_, i) => i);
+      for (const desc of [false, true]) {
+        const sorted = Uint32Array.from(every);
+        sortSelection(c, sorted, { key: 'address', desc });
+        for (const block of [64, 1000, 1 << 16]) {
+          for (const k of [1, 100, 600]) {
+            expect(Array.from(firstInOrder(c, every, { key: 'address', desc }, k, block)!), `${his.length} words ${desc ? 'desc' : 'asc'} k=${k} block=${block}`).toEqual(Array.from(sorted.subarray(0, k)));
+          }
+        }
       }
     }
   });

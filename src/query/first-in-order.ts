@@ -90,6 +90,9 @@ class PairHeap {
   private readonly hI: Uint32Array;
   private size = 0;
   private entries = 0;
+  /** Whether the last wide block's high words fell on both sides of the top's (offerWide), and its candidates. */
+  private mixed = false;
+  private cand = new Uint32Array(0);
   /** The greatest pair kept, once k are (before: above every pair). */
   private topH = 0x7fffffff;
   private topL = 0x7fffffff;
@@ -151,9 +154,32 @@ class PairHeap {
     let tH = this.topH;
     let tL = this.topL;
     let tI = this.topI;
-    for (let j = 0; j < lo.length; j++) {
+    const len = lo.length;
+    // Where the last block's high words fell on both sides of the top's (addresses of two
+    // interleaved words), testing each object's was a mispredicted branch every other object (a
+    // third of an ascending sort's first rows by address at 9.9 M objects): the block's objects whose
+    // high word is not above the top's are then found first, without a branch (the count advanced
+    // by 1 or 0, from the sign of the difference: (tH - h + 2^32) / 2^32 is in [1, 2) when h <= tH,
+    // in (0, 1) when not). The top only falls meanwhile, so each is tested again below.
+    let m = len;
+    let cand: Uint32Array | null = null;
+    if (this.mixed) {
+      if (this.cand.length < len) this.cand = new Uint32Array(len);
+      cand = this.cand;
+      m = 0;
+      for (let j = 0; j < len; j++) {
+        cand[m] = j;
+        m += ((tH - (hi[j] ^ flip) + 0x100000000) * 2 ** -32) | 0;
+      }
+    }
+    let above = len - m;
+    for (let c = 0; c < m; c++) {
+      const j = cand ? cand[c] : c;
       const h = hi[j] ^ flip;
-      if (h > tH) continue;
+      if (h > tH) {
+        above++;
+        continue;
+      }
       const l = lo[j] ^ flip;
       const i = part[j];
       if (h === tH && (l > tL || (l === tL && i > tI))) continue;
@@ -162,6 +188,8 @@ class PairHeap {
       tL = this.topL;
       tI = this.topI;
     }
+    // Mixed: neither side held 7 in 8 of them.
+    this.mixed = above > len / 8 && above < len - len / 8;
     return true;
   }
 
