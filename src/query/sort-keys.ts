@@ -101,6 +101,8 @@ export class SortKeyReader {
    * keys share a high word.
    */
   readonly directLow: Uint32Array | null = null;
+  /** The high words beside directLow (addresses: vaHi); else null. */
+  readonly directHigh: Uint32Array | null = null;
 
   constructor(ctx: QueryContext, column: ObjectColumn) {
     this.store = ctx.store;
@@ -108,6 +110,7 @@ export class SortKeyReader {
     if (column === 'address') {
       this.wide = true;
       this.directLow = this.store.objects.vaLo.data;
+      this.directHigh = this.store.objects.vaHi.data;
     } else if (column === 'size' || column === 'allocIndex' || column === 'freeIndex') {
       const data = this.store.objects[column].data;
       this.wide = data instanceof Float64Array;

@@ -325,8 +325,9 @@ export class WindowInOrder {
 
   /** The high words of the keys of the selection's objects [start, start + len): his[at + j] for objects[start + j]. */
   private highWords(start: number, len: number): { his: ArrayLike<number>; at: number } {
-    // Every object's address: its high words are a column.
-    if (this.sort.key === 'address' && this.indices.length === this.ctx.store.numObjects) return { his: this.ctx.store.objects.vaHi.data, at: start };
+    // Every object, its keys' high words a column of their own (addresses): read straight.
+    const direct = this.reader.directHigh;
+    if (direct && this.indices.length === this.ctx.store.numObjects) return { his: direct, at: start };
     // Zeroed: a column of sums writes only the high words that are not 0.
     const hi = this.blockHi.subarray(0, len).fill(0);
     this.reader.fill(this.indices.subarray(start, start + len), this.blockLo.subarray(0, len), hi, 0, len, () => hi);
