@@ -26,7 +26,7 @@ export KERNEL_CONFIG=minimal
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TESTOUT=$BUILD/test
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-480}
 mkdir -p "$TESTOUT"
 failures=()
 now() { date +%s.%N; }
